@@ -1,0 +1,221 @@
+"""The result model: what readers yield, what the pipeline produces, what reports read.
+
+Plain frozen dataclasses, stdlib only. This is the contract between readers, the
+pipeline and the renderers (see DESIGN.md, "Contracts"); change it only with a schema
+bump of the JSON report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class ConversationKind(StrEnum):
+    DM = "dm"
+    GROUP = "group"
+    CHANNEL = "channel"
+
+
+class MessageKind(StrEnum):
+    USER = "user"
+    SYSTEM = "system"
+
+
+class Severity(StrEnum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+    @property
+    def rank(self) -> int:
+        """0 for critical … 3 for low: sort key, most severe first."""
+        return _SEVERITY_ORDER.index(self)
+
+    def at_least(self, threshold: Severity) -> bool:
+        return self.rank <= threshold.rank
+
+
+_SEVERITY_ORDER = (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW)
+
+
+class Category(StrEnum):
+    PERSONAL = "personal"
+    SECRET = "secret"
+    BUSINESS = "business"
+    FRAUD = "fraud"
+
+
+class Likelihood(StrEnum):
+    """Three levels a DPO reads; the numeric score stays beside them."""
+
+    LIKELY = "likely"
+    POSSIBLE = "possible"
+    UNLIKELY = "unlikely"
+
+    @classmethod
+    def from_score(cls, score: float) -> Likelihood:
+        if score >= 0.75:
+            return cls.LIKELY
+        if score >= 0.4:
+            return cls.POSSIBLE
+        return cls.UNLIKELY
+
+
+@dataclass(frozen=True, slots=True)
+class Conversation:
+    """Where a message was posted. ``member_count`` is None when the export does not say."""
+
+    id: str
+    name: str
+    kind: ConversationKind = ConversationKind.GROUP
+    member_count: int | None = None
+    members: tuple[str, ...] = ()
+    external_members: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    name: str
+    size: int | None = None
+    mime: str | None = None
+    path: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One message as the export holds it.
+
+    ``text`` is exactly the decoded text of the export (offsets refer to it).
+    ``message_id`` is the platform's own id as a string (Slack ``ts``, Telegram ``id`` …),
+    ``L<n>`` for line-based text exports (n = 1-based first line), else
+    ``<member or file>#<index>``. ``timestamp`` is aware unless the export has no zone;
+    then ``timestamp_naive`` is true.
+    """
+
+    platform: str
+    source: str
+    location: str
+    conversation: Conversation
+    message_id: str
+    author: Author
+    timestamp: datetime | None
+    text: str
+    thread_id: str | None = None
+    reply_to: str | None = None
+    attachments: tuple[Attachment, ...] = ()
+    edited: bool = False
+    deleted: bool = False
+    kind: MessageKind = MessageKind.USER
+
+    @property
+    def timestamp_naive(self) -> bool:
+        return self.timestamp is not None and self.timestamp.tzinfo is None
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A file or record that could not be read: where, and why (never its content)."""
+
+    location: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    input: str
+    conversation: str
+    conversation_id: str
+    message_id: str
+    author: str
+    author_id: str
+    timestamp: str | None
+    start: int
+    end: int
+    location: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One distinct value (by keyed fingerprint) and every place it appears."""
+
+    id: str
+    rule: str
+    entity_type: str
+    category: Category
+    severity: Severity
+    confidence: float
+    likelihood: Likelihood
+    preview: str
+    fingerprint: str
+    explanation: str
+    occurrences: tuple[Occurrence, ...]
+    value: str | None = None  # only with --show-values
+
+
+@dataclass(frozen=True, slots=True)
+class InputSummary:
+    path: str
+    format: str
+    messages: int
+    skipped: tuple[Skipped, ...] = ()
+    system_messages: int = 0
+    encoding: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    findings: int
+    occurrences: int
+    by_severity: Mapping[str, int]
+    by_category: Mapping[str, int]
+    by_entity: Mapping[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class ScanResult:
+    tool_name: str
+    tool_version: str
+    inputs: tuple[InputSummary, ...]
+    messages_scanned: int
+    started_at: datetime
+    finished_at: datetime
+    languages: Mapping[str, int]
+    models: Mapping[str, str]
+    options: Mapping[str, Any]
+    findings: tuple[Finding, ...]
+    show_values: bool = False
+    notices: tuple[str, ...] = field(default=())
+
+    @property
+    def summary(self) -> Summary:
+        by_sev = {s.value: 0 for s in Severity}
+        by_cat = {c.value: 0 for c in Category}
+        by_ent: dict[str, int] = {}
+        for f in self.findings:
+            by_sev[f.severity.value] += 1
+            by_cat[f.category.value] += 1
+            by_ent[f.entity_type] = by_ent.get(f.entity_type, 0) + 1
+        return Summary(
+            findings=len(self.findings),
+            occurrences=sum(len(f.occurrences) for f in self.findings),
+            by_severity=by_sev,
+            by_category=by_cat,
+            by_entity=dict(sorted(by_ent.items())),
+        )
+
+    @property
+    def worst_severity(self) -> Severity | None:
+        if not self.findings:
+            return None
+        return min((f.severity for f in self.findings), key=lambda s: s.rank)

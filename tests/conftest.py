@@ -1,0 +1,70 @@
+"""Shared fixtures: the network guard, golden-file updating, paths."""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ["TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS"] = ""
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+REAL = REPO.parent / "shared" / "fixtures" / "real"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-goldens", action="store_true", default=False, help="rewrite tests/goldens from current output"
+    )
+
+
+@pytest.fixture(scope="session")
+def update_goldens(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-goldens"))
+
+
+class NetworkBlocked(RuntimeError):
+    pass
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Any socket connection fails: chatsweep must work offline (DESIGN.md, principle 1).
+
+    Unix sockets stay allowed (local process pools use them); everything that would
+    reach another host raises.
+    """
+
+    real_connect = socket.socket.connect
+    real_connect_ex = socket.socket.connect_ex
+
+    def guarded(self: socket.socket, address: object) -> object:
+        if self.family == getattr(socket, "AF_UNIX", None):
+            return real_connect(self, address)  # type: ignore[arg-type]
+        raise NetworkBlocked(f"network access attempted: {address!r}")
+
+    def guarded_ex(self: socket.socket, address: object) -> object:
+        if self.family == getattr(socket, "AF_UNIX", None):
+            return real_connect_ex(self, address)  # type: ignore[arg-type]
+        raise NetworkBlocked(f"network access attempted: {address!r}")
+
+    def no_dns(*args: object, **kwargs: object) -> object:
+        raise NetworkBlocked("DNS lookup attempted")
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+    monkeypatch.setattr(socket.socket, "connect_ex", guarded_ex)
+    monkeypatch.setattr(socket, "getaddrinfo", no_dns)
+    monkeypatch.setattr(socket, "create_connection", no_dns)
+    yield
+
+
+@pytest.fixture
+def real_fixtures() -> Path:
+    """The third-party sample exports in ../shared; the test is skipped when they are absent."""
+    if not REAL.is_dir():
+        pytest.skip("../shared/fixtures/real is not present")
+    return REAL
