@@ -45,7 +45,7 @@ _SEVERITY_ORDER = (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.L
 
 class Category(StrEnum):
     PERSONAL = "personal"
-    SECRET = "secret"
+    SECRET = "secret"  # noqa: S105 - a category name, not a password
     BUSINESS = "business"
     FRAUD = "fraud"
 

@@ -18,7 +18,10 @@ REAL = REPO.parent / "shared" / "fixtures" / "real"
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
-        "--update-goldens", action="store_true", default=False, help="rewrite tests/goldens from current output"
+        "--update-goldens",
+        action="store_true",
+        default=False,
+        help="rewrite tests/goldens from current output",
     )
 
 
@@ -39,20 +42,24 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     reach another host raises.
     """
 
+    attempts: list[str] = []
     real_connect = socket.socket.connect
     real_connect_ex = socket.socket.connect_ex
 
     def guarded(self: socket.socket, address: object) -> object:
         if self.family == getattr(socket, "AF_UNIX", None):
             return real_connect(self, address)  # type: ignore[arg-type]
+        attempts.append(repr(address))
         raise NetworkBlocked(f"network access attempted: {address!r}")
 
     def guarded_ex(self: socket.socket, address: object) -> object:
         if self.family == getattr(socket, "AF_UNIX", None):
             return real_connect_ex(self, address)  # type: ignore[arg-type]
+        attempts.append(repr(address))
         raise NetworkBlocked(f"network access attempted: {address!r}")
 
     def no_dns(*args: object, **kwargs: object) -> object:
+        attempts.append(f"lookup {args[:1]!r}")
         raise NetworkBlocked("DNS lookup attempted")
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
@@ -60,6 +67,8 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(socket, "getaddrinfo", no_dns)
     monkeypatch.setattr(socket, "create_connection", no_dns)
     yield
+    # Libraries may swallow the error (tldextract falls back quietly): the attempt itself fails the test.
+    assert not attempts, f"network access attempted during the test: {attempts}"
 
 
 @pytest.fixture

@@ -130,7 +130,7 @@ class Source:
 
 def _file_entry(path: Path, name: str, location: str) -> Entry:
     def opener() -> IO[bytes]:
-        return open(path, "rb")  # noqa: SIM115 - the caller closes it
+        return open(path, "rb")
 
     return Entry(name, location, path.stat().st_size, opener)
 
