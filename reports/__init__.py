@@ -1,0 +1,106 @@
+"""Renderers: turn a :class:`scanner.model.ScanResult` into a report file's text.
+
+One small module per format (``json_report``, ``html_report``, ``csv_report``,
+``sarif_report``, ``markdown_report``), each reading only :mod:`scanner.model`. The
+registry below is an explicit tuple so a new renderer is visible in review and a test
+fails when a module exists but is not registered.
+
+Reports hold where personal data and secrets are, so :func:`write_report` creates them
+owner-only (DESIGN.md, principle 2: the report must not become the leak).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import Protocol
+
+from reports.csv_report import CsvRenderer
+from reports.html_report import HtmlRenderer
+from reports.json_report import JsonRenderer
+from reports.markdown_report import MarkdownRenderer
+from reports.sarif_report import SarifRenderer
+from scanner.model import ScanResult
+
+__all__ = ["RENDERERS", "REPORT_FILE_MODE", "Renderer", "get_renderer", "write_report"]
+
+REPORT_FILE_MODE = 0o600
+
+
+class Renderer(Protocol):
+    """A report format: ``name`` as given to ``--format``, ``extension`` without the dot."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def extension(self) -> str: ...
+
+    def render(self, result: ScanResult) -> str:
+        """The whole report as text; deterministic for a given result."""
+        ...
+
+
+_ALL: tuple[Renderer, ...] = (
+    JsonRenderer(),
+    HtmlRenderer(),
+    CsvRenderer(),
+    SarifRenderer(),
+    MarkdownRenderer(),
+)
+
+RENDERERS: Mapping[str, Renderer] = MappingProxyType({r.name: r for r in _ALL})
+
+
+def get_renderer(name: str) -> Renderer:
+    """The renderer for a ``--format`` name (case-insensitive); ValueError names the known ones."""
+    try:
+        return RENDERERS[name.strip().lower()]
+    except KeyError:
+        known = ", ".join(RENDERERS)
+        raise ValueError(f"unknown report format {name!r}; choose from {known}") from None
+
+
+def write_report(text: str, path: Path) -> None:
+    """Write ``text`` (UTF-8) to ``path`` readable and writable by the owner only.
+
+    A regular file is written atomically: a 0o600 temporary file in the same directory,
+    flushed, then renamed over ``path``, so a reader never sees half a report and an
+    existing file with looser permissions is replaced by a private one. A path that
+    exists but is not a regular file (``/dev/stdout``, a FIFO) is written in place and
+    its mode is left alone.
+    """
+
+    data = text.encode("utf-8")
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        st = None
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        fd = os.open(path, os.O_WRONLY | os.O_TRUNC | os.O_CREAT, REPORT_FILE_MODE)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        return
+
+    directory = path.parent if str(path.parent) else Path(".")
+    # mkstemp opens with O_CREAT | O_EXCL and mode 0o600; the chmod makes the mode exact
+    # whatever the umask (a umask can only take bits away, never add them).
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            os.chmod(tmp_name, REPORT_FILE_MODE)
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+        raise
+    # Already 0o600 from the temporary file; repeated in case a filesystem did not keep it.
+    os.chmod(path, REPORT_FILE_MODE)

@@ -112,7 +112,8 @@ def scan(
         str | None,
         typer.Option(
             "--fail-on",
-            help="Exit 1 when a finding is at least this severe: critical, high, medium, low, never. [default: high]",
+            help="Exit 1 on findings this severe or worse: critical, high, medium, low, never. "
+            "[default: high]",
         ),
     ] = None,
     config: Annotated[
@@ -224,7 +225,10 @@ def _targets(output: str | None, formats: tuple[str, ...]) -> list[tuple[str, An
     from reports import get_renderer
 
     for name in formats:
-        get_renderer(name)
+        try:
+            get_renderer(name)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
     if output == "-":
         if len(formats) != 1:
             raise UsageError(

@@ -1,0 +1,151 @@
+"""The JSON report, schema_version 1 (DESIGN.md, "JSON report").
+
+The contract keys are written in the order the design lists them; extra keys
+(``likelihood``, ``conversation_id``, ``notices`` …) sit beside them and are never a
+replacement for one. Output is deterministic: mappings from the scan (languages, models,
+options) are sorted by key, findings keep the pipeline's order, and only ``started_at``
+and ``finished_at`` differ between two scans of the same input.
+
+Values appear only when the scan was run with ``--show-values``; otherwise a finding
+carries its masked ``preview`` and keyed ``fingerprint`` and nothing else of the value.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from enum import Enum
+from pathlib import PurePath
+from typing import Any
+
+from scanner.model import Finding, InputSummary, Occurrence, ScanResult
+
+SCHEMA_VERSION = 1
+
+# Always present in ``scan.languages`` so consumers can read them without a default.
+_CONTRACT_LANGUAGES = ("en", "zh")
+
+
+def iso_utc(moment: datetime) -> str:
+    """ISO 8601 in UTC with a ``Z``; a naive datetime is taken to be UTC already."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def plain(value: Any) -> Any:
+    """A JSON-ready copy of ``value`` with mappings sorted by key, for stable output.
+
+    Enums become their value, paths and dates strings, sets sorted lists; anything else
+    that JSON cannot hold becomes ``str(value)`` rather than failing the report.
+    """
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, Enum):
+        return plain(value.value)
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, set | frozenset):
+        return sorted((plain(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True, default=str))
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, datetime):
+        return iso_utc(value) if value.tzinfo is not None else value.isoformat()
+    if isinstance(value, date | PurePath):
+        return str(value)
+    return str(value)
+
+
+def languages(result: ScanResult) -> dict[str, int]:
+    """``{"en": n, "zh": n, …}``: the contract languages first, then any others by code."""
+    out = {code: int(result.languages.get(code, 0)) for code in _CONTRACT_LANGUAGES}
+    for code in sorted(result.languages):
+        if code not in out:
+            out[code] = int(result.languages[code])
+    return out
+
+
+def _input(item: InputSummary) -> dict[str, Any]:
+    return {
+        "path": item.path,
+        "format": item.format,
+        "messages": item.messages,
+        "skipped": [{"location": s.location, "reason": s.reason} for s in item.skipped],
+        "system_messages": item.system_messages,
+        "encoding": item.encoding,
+    }
+
+
+def _occurrence(o: Occurrence) -> dict[str, Any]:
+    return {
+        "input": o.input,
+        "conversation": o.conversation,
+        "message_id": o.message_id,
+        "author": o.author,
+        "timestamp": o.timestamp,
+        "start": o.start,
+        "end": o.end,
+        "location": o.location,
+        "conversation_id": o.conversation_id,
+        "author_id": o.author_id,
+    }
+
+
+def _finding(f: Finding, show_values: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": f.id,
+        "rule": f.rule,
+        "entity_type": f.entity_type,
+        "category": f.category.value,
+        "severity": f.severity.value,
+        "confidence": f.confidence,
+        "likelihood": f.likelihood.value,
+        "preview": f.preview,
+    }
+    # The raw value is kept only when the user opted in; a Finding that carries one in a
+    # masked scan (a pipeline bug) still does not leak it into the report.
+    if show_values and f.value is not None:
+        out["value"] = f.value
+    out["fingerprint"] = f.fingerprint
+    out["explanation"] = f.explanation
+    out["occurrences"] = [_occurrence(o) for o in f.occurrences]
+    return out
+
+
+def report_dict(result: ScanResult) -> dict[str, Any]:
+    """The report as plain data, in contract key order."""
+    summary = result.summary
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": result.tool_name, "version": result.tool_version},
+        "scan": {
+            "inputs": [_input(i) for i in result.inputs],
+            "messages_scanned": result.messages_scanned,
+            "started_at": iso_utc(result.started_at),
+            "finished_at": iso_utc(result.finished_at),
+            "languages": languages(result),
+            "models": plain(result.models),
+            "options": plain(result.options),
+            "show_values": result.show_values,
+            "notices": list(result.notices),
+        },
+        "summary": {
+            "findings": summary.findings,
+            "occurrences": summary.occurrences,
+            "by_severity": dict(summary.by_severity),
+            "by_category": dict(summary.by_category),
+            "by_entity": dict(summary.by_entity),
+        },
+        "findings": [_finding(f, result.show_values) for f in result.findings],
+    }
+
+
+class JsonRenderer:
+    """Pretty-printed UTF-8 JSON (``ensure_ascii=False``: Chinese stays readable), one trailing newline."""
+
+    name = "json"
+    extension = "json"
+
+    def render(self, result: ScanResult) -> str:
+        return json.dumps(report_dict(result), ensure_ascii=False, indent=2) + "\n"
