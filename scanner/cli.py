@@ -14,7 +14,6 @@ import traceback
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -38,6 +37,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,  # rich tracebacks show local variables: message text
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+try:  # typer >= 0.20 vendors click; older releases use click itself
+    from typer._click import exceptions as _click_exceptions
+except ImportError:  # pragma: no cover - depends on the typer release
+    from click import exceptions as _click_exceptions  # type: ignore[no-redef]
 
 err = Console(stderr=True, highlight=False)
 log = logging.getLogger("scanner")
@@ -343,7 +347,7 @@ def formats() -> None:
     table.add_column("recognised by")
     for r in READERS:
         table.add_row(r.name, r.platform, r.description, r.detection)
-    Console().print(table)
+    _stdout_console().print(table)
 
 
 @app.command()
@@ -352,8 +356,10 @@ def rules() -> None:
     from recognizers.catalogue import CATALOGUE
 
     table = Table(show_header=True, header_style="bold")
-    for col in ("rule", "entity", "category", "severity", "what", "example"):
-        table.add_column(col)
+    for col in ("rule", "entity", "category", "severity"):
+        table.add_column(col, no_wrap=True)
+    table.add_column("what")
+    table.add_column("example")
     for e in CATALOGUE:
         table.add_row(
             e.rule,
@@ -363,7 +369,13 @@ def rules() -> None:
             e.description,
             e.example,
         )
-    Console().print(table)
+    _stdout_console().print(table)
+
+
+def _stdout_console() -> Console:
+    """A terminal gets its own width; a pipe or file gets wide lines instead of wrapped cells."""
+    console = Console()
+    return console if console.is_terminal else Console(width=200)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -372,12 +384,12 @@ def main(argv: list[str] | None = None) -> int:
     debug = "--debug" in args
     try:
         rv = app(args=args, prog_name="chatsweep", standalone_mode=False)
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         return int(exc.exit_code)
-    except click.exceptions.Abort:
+    except typer.Abort:
         err.print("chatsweep: aborted")
         return 130
-    except click.ClickException as exc:
+    except _click_exceptions.ClickException as exc:
         exc.show()
         return EXIT_USAGE
     except ChatsweepError as exc:

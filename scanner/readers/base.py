@@ -17,7 +17,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import IO, Any, ClassVar, Protocol
+from typing import IO, Any, ClassVar, Protocol, cast
 
 from scanner.errors import ReaderError
 from scanner.model import Message, Skipped
@@ -193,7 +193,7 @@ def _zip_opener(path: Path, member: str) -> Callable[[], IO[bytes]]:
     def opener() -> IO[bytes]:
         zf = zipfile.ZipFile(path)
         try:
-            return _ZipMemberStream(zf, zf.open(member))
+            return cast(IO[bytes], io.BufferedReader(_ZipMemberStream(zf, zf.open(member))))
         except BaseException:
             zf.close()
             raise
