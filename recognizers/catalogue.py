@@ -53,7 +53,7 @@ CATALOGUE: tuple[EntityInfo, ...] = (
         "IBAN bank account (checksum-valid)",
         "GB82 WEST 1234 5698 7654 32",
     ),
-    _E("US_SSN", "CS109", "personal", "high", "US Social Security number", "078-05-1120"),
+    _E("US_SSN", "CS109", "personal", "high", "US Social Security number", "536-90-4418"),
     _E("US_PASSPORT", "CS110", "personal", "high", "US passport number (with context)", "passport 912803456"),
     _E(
         "US_DRIVER_LICENSE",

@@ -294,6 +294,7 @@ def _offline_nlp_engine(pipelines: dict[str, Any]) -> Any:
             # Blank and Chinese pipelines have no lemmatizer: empty lemmas would silently
             # turn context enhancement off.
             art.lemmas = [lemma or tok.lower_ for lemma, tok in zip(art.lemmas, doc, strict=True)]
+            art.keywords = art.set_keywords(self, art.lemmas, language)  # derived from lemmas
             return art
 
     conf = NerModelConfiguration(

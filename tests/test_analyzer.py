@@ -92,3 +92,14 @@ def test_ner_does_not_call_numbers_names() -> None:
     analyzer = ChatAnalyzer(AnalyzerConfig(ner=True))
     text = "INFO 1607635102.00 -0.96 read_physical_netif 6033391 96c"
     assert not [d for d in analyzer.analyze(text) if d.entity == "PERSON"]
+
+
+def test_context_words_raise_scores_in_both_languages(fast: ChatAnalyzer) -> None:
+    """Blank and Chinese pipelines have no lemmatizer; the shim must keep context boosting alive."""
+
+    def score(text: str, entity: str) -> float:
+        return max(d.score for d in fast.analyze(text) if d.entity == entity)
+
+    assert score("my ssn is 536-90-4418", "US_SSN") > score("ref 536-90-4418", "US_SSN")
+    with_ctx = [d for d in fast.analyze("手机 13812345678") if d.entity == "PHONE_NUMBER"]
+    assert with_ctx and "context word" in with_ctx[0].explanation

@@ -38,10 +38,6 @@ _EMAIL = rule(
     0.8,
 )
 
-# Reserved for documentation by RFC 2606 / RFC 6761: an address there is nobody's.
-_RESERVED_HOST = re.compile(
-    r"(?:^|\.)(?:example\.(?:com|net|org)|[^.]+\.(?:example|test|invalid|localhost))$", re.IGNORECASE
-)
 # "icon@2x.png": image-density suffixes and file extensions are not mail hosts.
 _NOT_A_HOST = re.compile(
     r"(?:^[0-9]+(?:\.[0-9]+)?x\.|\.(?:png|jpe?g|gif|webp|svg|bmp|ico|tiff?|heic|pdf|js|ts|css|map|json|xml"
@@ -65,10 +61,6 @@ class EmailRecognizer(FamilyRecognizer):
         local, host = match.group("local"), match.group("host")
         if ".." in local or _NOT_A_HOST.search(host):
             return None
-        if _RESERVED_HOST.search(host):
-            return Verdict(
-                0.3, "e-mail address shape at a reserved documentation domain (RFC 2606)", final=True
-            )
         return Verdict(rule.score, "e-mail address shape (local part, host, alphabetic top-level domain)")
 
 

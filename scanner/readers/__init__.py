@@ -1,0 +1,91 @@
+"""The reader registry and format detection.
+
+``READERS`` is in sniffing order: the most specific layouts first, the generic contract
+formats last, so a Slack day file is never taken for generic JSON.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scanner.errors import ReaderError, UsageError
+from scanner.model import Skipped
+from scanner.readers.base import Reader, Source
+from scanner.readers.generic import CsvReader, JsonlReader
+from scanner.readers.slack import SlackReader
+from scanner.readers.telegram import TelegramReader
+from scanner.readers.whatsapp import WhatsAppReader
+
+READERS: tuple[Reader, ...] = (
+    SlackReader(),
+    TelegramReader(),
+    WhatsAppReader(),
+    JsonlReader(),
+    CsvReader(),
+)
+
+UNRECOGNISED = "not a recognised chat export format"
+
+
+def get_reader(name: str) -> Reader:
+    for reader in READERS:
+        if reader.name == name:
+            return reader
+    names = ", ".join(r.name for r in READERS)
+    raise UsageError(f"unknown input format '{name}' (known: {names}; see 'chatsweep formats')")
+
+
+def _sniff(source: Source) -> Reader | None:
+    for reader in READERS:
+        try:
+            if reader.sniff(source):
+                return reader
+        except ReaderError:
+            continue
+    return None
+
+
+def detect(path: Path, forced: str | None = None) -> tuple[list[tuple[Source, Reader]], list[Skipped]]:
+    """The inputs found at ``path``, each with its reader, and the files nobody could read.
+
+    A folder or zip that no reader claims as a whole is split into its top-level children,
+    each detected on its own (so ``examples/`` holding a Slack folder and a WhatsApp file
+    works). Raises ReaderError when ``path`` itself cannot be read or recognised.
+    """
+    source = Source.open(path)
+    if forced is not None:
+        return [(source, get_reader(forced))], []
+    found: list[tuple[Source, Reader]] = []
+    skipped: list[Skipped] = []
+    _detect_into(source, found, skipped)
+    if not found and source.kind == "file":
+        raise ReaderError(
+            str(path), f"{UNRECOGNISED}; choose one with --input-format (see 'chatsweep formats')"
+        )
+    return found, skipped
+
+
+def _detect_into(source: Source, found: list[tuple[Source, Reader]], skipped: list[Skipped]) -> None:
+    reader = _sniff(source)
+    if reader is not None:
+        found.append((source, reader))
+        return
+    if source.kind == "file":
+        skipped.append(Skipped(source.display, UNRECOGNISED))
+        return
+    folders: list[str] = []
+    for entry in source.entries():
+        if "/" in entry.name:
+            top = entry.name.split("/", 1)[0]
+            if top not in folders:
+                folders.append(top)
+        else:
+            _detect_into(Source.single(entry, _child_path(source, entry.name)), found, skipped)
+    for top in folders:
+        _detect_into(Source.subtree(source, top + "/", _child_path(source, top)), found, skipped)
+
+
+def _child_path(source: Source, name: str) -> Path:
+    if source.kind == "zip":
+        return Path(f"{source.path}!{name}")
+    return source.path / name
