@@ -279,7 +279,7 @@ def load_english_model(name: str) -> Any:
 def _offline_nlp_engine(pipelines: dict[str, Any]) -> Any:
     from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
 
-    class OfflineSpacyNlpEngine(SpacyNlpEngine):  # type: ignore[misc]
+    class OfflineSpacyNlpEngine(SpacyNlpEngine):
         """SpacyNlpEngine over pipelines we loaded ourselves; refuses to download anything."""
 
         @staticmethod
@@ -307,11 +307,11 @@ def _offline_nlp_engine(pipelines: dict[str, Any]) -> Any:
         models=[{"lang_code": lang, "model_name": "preloaded"} for lang in pipelines],
         ner_model_configuration=conf,
     )
-    engine.nlp = pipelines
+    engine.nlp = pipelines  # type: ignore[assignment]
     return engine
 
 
-class _QuickPhoneRecognizer(PhoneRecognizer):  # type: ignore[misc]
+class _QuickPhoneRecognizer(PhoneRecognizer):
     """Presidio's phonenumbers-based recognizer, skipped for texts with too few digits.
 
     phonenumbers scans once per region; most chat messages hold no 7 digits at all.
