@@ -287,6 +287,55 @@ def load_json(entry: Entry) -> Any:
         raise ReaderError(entry.location, f"invalid JSON at line {exc.lineno} column {exc.colno}") from None
 
 
+class Utf8Stream(io.RawIOBase):
+    """Bytes of ``fh`` decoded from ``encoding`` and re-encoded as UTF-8, for ijson.
+
+    Undecodable bytes become U+FFFD, as in ``read_text``; a BOM is dropped.
+    """
+
+    def __init__(self, fh: IO[bytes], encoding: str, limit: int | None = None) -> None:
+        self._text = io.TextIOWrapper(fh, encoding=encoding, errors="replace", newline="")
+        self._pending = b""
+        self._first = True
+        self._left = limit  # characters still to read, for sniffing
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        want = len(buffer)
+        while len(self._pending) < want:
+            size = max(want // 4, 1)
+            if self._left is not None:
+                size = min(size, self._left)
+                if size <= 0:
+                    break
+                self._left -= size
+            chunk = self._text.read(size)
+            if not chunk:
+                break
+            if self._first:
+                chunk, self._first = chunk.removeprefix("\ufeff"), False
+            self._pending += chunk.encode("utf-8", errors="replace")
+        out, self._pending = self._pending[:want], self._pending[want:]
+        buffer[: len(out)] = out
+        return len(out)
+
+    def close(self) -> None:
+        if not self.closed:
+            self._text.close()
+        super().close()
+
+
+def open_utf8(entry: Entry, limit: int | None = None) -> tuple[IO[bytes], str]:
+    """A UTF-8 byte stream of ``entry`` whatever its encoding (for ijson), and the encoding assumed.
+
+    ``limit`` caps the characters read (for sniffing).
+    """
+    enc = detect_encoding(entry.head(HEAD_BYTES))
+    return io.BufferedReader(Utf8Stream(entry.open(), enc, limit)), enc
+
+
 def head_text(entry: Entry, n: int = HEAD_BYTES) -> str:
     head = entry.head(n)
     return head.decode(detect_encoding(head), errors="replace")

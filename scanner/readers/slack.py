@@ -41,13 +41,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import PurePosixPath
-from typing import IO, Any, ClassVar
+from typing import Any, ClassVar
 
 import ijson
 
 from scanner.errors import ReaderError
 from scanner.model import Attachment, Author, Conversation, ConversationKind, Message, MessageKind, Skipped
-from scanner.readers.base import HEAD_BYTES, Entry, Source, detect_encoding, read_text
+from scanner.readers.base import HEAD_BYTES, Entry, Source, detect_encoding, open_utf8, read_text
 
 PLATFORM = "slack"
 
@@ -342,7 +342,7 @@ def _stream_records(source: Source, entry: Entry) -> Iterator[dict[str, Any] | S
     """
     count = 0
     try:
-        stream, enc = _open_utf8(entry)
+        stream, enc = open_utf8(entry)
     except ReaderError as exc:
         yield Skipped(exc.location, exc.reason)
         return
@@ -360,44 +360,6 @@ def _stream_records(source: Source, entry: Entry) -> Iterator[dict[str, Any] | S
 
 # yajl2_c reports an integer too long for int() as SystemError (wrapping the ValueError).
 _IJSON_ERRORS = (ijson.JSONError, ValueError, SystemError)
-
-
-class _Utf8Stream(io.RawIOBase):
-    """Bytes of ``fh`` decoded from ``encoding`` and re-encoded as UTF-8, for ijson.
-
-    Undecodable bytes become U+FFFD, as in ``read_text``; a BOM is dropped.
-    """
-
-    def __init__(self, fh: IO[bytes], encoding: str) -> None:
-        self._text = io.TextIOWrapper(fh, encoding=encoding, errors="replace", newline="")
-        self._pending = b""
-        self._first = True
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        want = len(buffer)
-        while len(self._pending) < want:
-            chunk = self._text.read(max(want // 4, 1))
-            if not chunk:
-                break
-            if self._first:
-                chunk, self._first = chunk.removeprefix("\ufeff"), False
-            self._pending += chunk.encode("utf-8", errors="replace")
-        out, self._pending = self._pending[:want], self._pending[want:]
-        buffer[: len(out)] = out
-        return len(out)
-
-    def close(self) -> None:
-        if not self.closed:
-            self._text.close()
-        super().close()
-
-
-def _open_utf8(entry: Entry) -> tuple[IO[bytes], str]:
-    enc = detect_encoding(entry.head(HEAD_BYTES))
-    return io.BufferedReader(_Utf8Stream(entry.open(), enc)), enc
 
 
 # --- one message ----------------------------------------------------------------------

@@ -26,19 +26,18 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import PurePosixPath
-from typing import IO, Any, ClassVar
+from typing import Any, ClassVar
 
 import ijson
 
 from scanner.errors import ReaderError
 from scanner.model import Attachment, Author, Conversation, ConversationKind, Message, MessageKind, Skipped
-from scanner.readers.base import HEAD_BYTES, Entry, Source, detect_encoding
+from scanner.readers.base import Entry, Source, detect_encoding, open_utf8
 
 PLATFORM = "telegram"
 
@@ -236,51 +235,6 @@ def _advance(frames: list[list[Any]]) -> None:
 _IJSON_ERRORS = (ijson.JSONError, ValueError, SystemError)
 
 
-class _Utf8Stream(io.RawIOBase):
-    """Bytes of ``fh`` decoded from ``encoding`` and re-encoded as UTF-8, for ijson.
-
-    Undecodable bytes become U+FFFD, as in ``read_text``; a BOM is dropped.
-    """
-
-    def __init__(self, fh: IO[bytes], encoding: str, limit: int | None = None) -> None:
-        self._text = io.TextIOWrapper(fh, encoding=encoding, errors="replace", newline="")
-        self._pending = b""
-        self._first = True
-        self._left = limit  # characters still to read, for sniffing
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        want = len(buffer)
-        while len(self._pending) < want:
-            size = max(want // 4, 1)
-            if self._left is not None:
-                size = min(size, self._left)
-                if size <= 0:
-                    break
-                self._left -= size
-            chunk = self._text.read(size)
-            if not chunk:
-                break
-            if self._first:
-                chunk, self._first = chunk.removeprefix("\ufeff"), False
-            self._pending += chunk.encode("utf-8", errors="replace")
-        out, self._pending = self._pending[:want], self._pending[want:]
-        buffer[: len(out)] = out
-        return len(out)
-
-    def close(self) -> None:
-        if not self.closed:
-            self._text.close()
-        super().close()
-
-
-def _open_utf8(entry: Entry, limit: int | None = None) -> tuple[IO[bytes], str]:
-    enc = detect_encoding(entry.head(HEAD_BYTES))
-    return io.BufferedReader(_Utf8Stream(entry.open(), enc, limit)), enc
-
-
 # --- sniffing -------------------------------------------------------------------------
 
 
@@ -291,7 +245,7 @@ def _sniff_entry(entry: Entry) -> bool:
     seen = _Walk()
     first_item: _Item | None = None
     try:
-        stream, _ = _open_utf8(entry, SNIFF_BYTES)
+        stream, _ = open_utf8(entry, SNIFF_BYTES)
     except ReaderError:
         return False
     with stream:
@@ -337,7 +291,7 @@ def _read_entry(source: Source, entry: Entry) -> Iterator[Message | Skipped]:
     label = label or PurePosixPath(source.path.as_posix().rpartition("!")[2]).name
     base = PurePosixPath(entry.name).parent.as_posix() if "/" in entry.name else ""
     try:
-        stream, enc = _open_utf8(entry)
+        stream, enc = open_utf8(entry)
     except ReaderError as exc:
         yield Skipped(exc.location, exc.reason)
         return
