@@ -89,6 +89,8 @@ def _occurrence(o: Occurrence) -> dict[str, Any]:
         "location": o.location,
         "conversation_id": o.conversation_id,
         "author_id": o.author_id,
+        "conversation_kind": o.conversation_kind,
+        "audience": o.audience,
     }
 
 

@@ -125,6 +125,7 @@ class ChatAnalyzer:
                 log_decision_process=False,
             )
         self._nlp_engine = engine
+        self._supported = {lang: set(e.get_supported_entities(lang)) for lang, e in self._engines.items()}
 
     def _load_pipelines(self) -> dict[str, Any]:
         import spacy
@@ -187,9 +188,13 @@ class ChatAnalyzer:
                 continue
             for lang in langs or route_languages(text, self.config.languages):
                 by_lang.setdefault(lang, []).append(i)
-        entities = list(self.config.entities) if self.config.entities else None
         for lang, idxs in by_lang.items():
             engine = self._engines[lang]
+            entities = None
+            if self.config.entities:
+                entities = [e for e in self.config.entities if e in self._supported[lang]]
+                if not entities:
+                    continue  # e.g. PERSON only: no Chinese recognizer serves it yet
             texts = [normalised[i] for i in idxs]
             artifacts = self._nlp_engine.process_batch(texts, lang, batch_size=self.config.batch_size)
             for i, (_, nlp_artifacts) in zip(idxs, artifacts, strict=True):
@@ -201,7 +206,7 @@ class ChatAnalyzer:
                     return_decision_process=True,
                 )
                 results[i].extend(self._to_detections(found, normalised[i], lang))
-        return [_merge(r) for r in results]
+        return [merge_detections(r) for r in results]
 
     def _to_detections(self, found: Iterable[Any], text: str, lang: str) -> list[Detection]:
         out: list[Detection] = []
@@ -240,7 +245,7 @@ def _explain(expl: Any) -> str:
     return "; ".join(parts)
 
 
-def _merge(dets: list[Detection]) -> list[Detection]:
+def merge_detections(dets: list[Detection]) -> list[Detection]:
     """Resolve overlaps: one span, one entity. Highest score wins, then the longer span.
 
     A message analysed as both en and zh gives the same pattern hits twice; an NER name

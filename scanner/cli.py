@@ -286,24 +286,42 @@ def _run_with_progress(scanner: Any, paths: list[Path]) -> ScanResult:
     if not err.is_terminal:
         result: ScanResult = scanner.scan(paths)
         return result
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        SpinnerColumn,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     started = time.perf_counter()
     with Progress(
         SpinnerColumn(),
         TextColumn("[bold]Scanning[/bold] {task.fields[input]}"),
-        TextColumn("{task.completed:,} messages"),
-        TextColumn("{task.fields[rate]} msg/s"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TextColumn("{task.fields[messages]:,} messages, {task.fields[rate]} msg/s"),
         TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
         console=err,
         transient=True,
     ) as progress:
-        task = progress.add_task("scan", total=None, input="", rate="–")
+        task = progress.add_task("scan", total=None, input="", messages=0, rate="–")
 
-        def hook(done: int, current: str) -> None:
+        def hook(done: int, current: str, bytes_done: int, bytes_total: int) -> None:
             elapsed = max(time.perf_counter() - started, 1e-6)
             name = Path(current).name or current
-            progress.update(task, completed=done, input=name, rate=f"{done / elapsed:,.0f}")
+            progress.update(
+                task,
+                total=bytes_total or None,
+                completed=bytes_done,
+                input=name,
+                messages=done,
+                rate=f"{done / elapsed:,.0f}",
+            )
 
         result = scanner.scan(paths, progress=hook)
     return result

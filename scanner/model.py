@@ -143,6 +143,8 @@ class Occurrence:
     start: int
     end: int
     location: str
+    conversation_kind: str = "group"
+    audience: int | None = None  # members who could read it, when the export says
 
 
 @dataclass(frozen=True, slots=True)

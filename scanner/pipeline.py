@@ -17,7 +17,8 @@ from pathlib import Path
 
 from recognizers.catalogue import info
 from scanner import __version__
-from scanner.analyzer import AnalyzerConfig, ChatAnalyzer, Detection, route_languages
+from scanner.analyzer import AnalyzerConfig, ChatAnalyzer, Detection, merge_detections, route_languages
+from scanner.context import ChatContext, default_rules
 from scanner.errors import ChatsweepError, NothingReadError, ReaderError
 from scanner.masking import fingerprint, mask
 from scanner.model import (
@@ -40,7 +41,8 @@ log = logging.getLogger(__name__)
 
 BATCH = 256
 
-ProgressHook = Callable[[int, str], None]  # (messages done so far, current input)
+# (messages done, current input, bytes read so far, total bytes of all inputs)
+ProgressHook = Callable[[int, str, int, int], None]
 
 
 @dataclass(slots=True)
@@ -76,6 +78,7 @@ class Scanner:
         t0 = time.perf_counter()
         state = _ScanState(self.settings)
         inputs: list[InputSummary] = []
+        plan: list[tuple[Source, Reader]] = []
         for path in paths:
             try:
                 detected, unreadable = detect(path, self.settings.input_format)
@@ -85,8 +88,11 @@ class Scanner:
                 continue
             if unreadable:
                 inputs.append(InputSummary(str(path), "unrecognised", 0, tuple(unreadable)))
-            for source, reader in detected:
-                inputs.append(self._scan_input(source, reader, state, progress))
+            plan.extend(detected)
+        state.bytes_total = sum(source.total_bytes for source, _ in plan)
+        for source, reader in plan:
+            inputs.append(self._scan_input(source, reader, state, progress))
+            state.bytes_done += source.total_bytes
         if not inputs or all(i.messages == 0 and i.system_messages == 0 and i.skipped for i in inputs):
             reasons = "; ".join(f"{s.location}: {s.reason}" for i in inputs for s in i.skipped[:1])
             raise NothingReadError(f"nothing could be read ({reasons or 'no input'})")
@@ -119,6 +125,7 @@ class Scanner:
         self, source: Source, reader: Reader, state: _ScanState, progress: ProgressHook | None
     ) -> InputSummary:
         log.info("reading %s as %s", source.display, reader.name)
+        source.meter.n = 0  # sniffing read some heads; count the real read only
         skipped: list[Skipped] = []
         users = systems = 0
         batch: list[Message] = []
@@ -135,11 +142,12 @@ class Scanner:
                 self._analyze(batch, state)
                 batch = []
                 if progress:
-                    progress(state.messages, source.display)
+                    done = state.bytes_done + min(source.meter.n, source.total_bytes)
+                    progress(state.messages, source.display, done, state.bytes_total)
         if batch:
             self._analyze(batch, state)
-            if progress:
-                progress(state.messages, source.display)
+        if progress:
+            progress(state.messages, source.display, state.bytes_done + source.total_bytes, state.bytes_total)
         encoding = ", ".join(sorted(source.encodings)) or None
         return InputSummary(source.display, reader.name, users, tuple(skipped), systems, encoding)
 
@@ -168,7 +176,8 @@ class Scanner:
             items.append((m.text, langs or None))
         results = self.analyzer.analyze_batch(items)
         for message, detections in zip(batch, results, strict=True):
-            state.add(message, detections)
+            extra = state.context.process(message, detections)
+            state.add(message, merge_detections(detections + extra) if extra else detections)
         state.messages += len(batch)
 
 
@@ -176,6 +185,9 @@ class _ScanState:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.messages = 0
+        self.bytes_done = 0
+        self.bytes_total = 0
+        self.context = ChatContext(default_rules())
         self.languages: dict[str, int] = {}
         self._acc: dict[str, _Acc] = {}
         self._order = 0
@@ -215,6 +227,8 @@ class _ScanState:
                     start=d.start,
                     end=d.end,
                     location=message.location,
+                    conversation_kind=message.conversation.kind.value,
+                    audience=message.conversation.member_count,
                 )
             )
 

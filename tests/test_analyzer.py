@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from scanner.analyzer import AnalyzerConfig, ChatAnalyzer, Detection, _merge, normalise, route_languages
+from scanner.analyzer import (
+    AnalyzerConfig,
+    ChatAnalyzer,
+    Detection,
+    merge_detections,
+    normalise,
+    route_languages,
+)
 from scanner.errors import ModelNotFoundError
 
 
@@ -39,14 +46,14 @@ def test_normalise_keeps_length_and_maps_fullwidth() -> None:
     assert out == "密码:Abc123 ok"
 
 
-def test_merge_prefers_higher_score_then_longer() -> None:
+def testmerge_detections_prefers_higher_score_then_longer() -> None:
     dets = [
         Detection("PHONE_NUMBER", 0, 11, 0.5, "", "a"),
         Detection("CN_BANK_CARD", 0, 19, 0.9, "", "b"),
         Detection("EMAIL_ADDRESS", 30, 40, 0.8, "", "c"),
         Detection("PERSON", 30, 35, 0.6, "", "d"),
     ]
-    kept = _merge(dets)
+    kept = merge_detections(dets)
     assert [(d.entity, d.start) for d in kept] == [("CN_BANK_CARD", 0), ("EMAIL_ADDRESS", 30)]
 
 
@@ -103,3 +110,9 @@ def test_context_words_raise_scores_in_both_languages(fast: ChatAnalyzer) -> Non
     assert score("my ssn is 536-90-4418", "US_SSN") > score("ref 536-90-4418", "US_SSN")
     with_ctx = [d for d in fast.analyze("手机 13812345678") if d.entity == "PHONE_NUMBER"]
     assert with_ctx and "context word" in with_ctx[0].explanation
+
+
+def test_entity_filter_served_by_one_language_only() -> None:
+    """Asking only for types one language serves must not fail on the other language's text."""
+    analyzer = ChatAnalyzer(AnalyzerConfig(ner=False, entities=("US_SSN",)))
+    assert analyzer.analyze_batch([("我的电话", None), ("ssn 536-90-4418", None)])[0] == []

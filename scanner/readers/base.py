@@ -15,7 +15,7 @@ import os
 import stat
 import zipfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, ClassVar, Protocol, cast
 
@@ -30,6 +30,35 @@ MAX_ZIP_MEMBERS = 1_000_000
 HEAD_BYTES = 64 * 1024
 
 
+class ByteMeter:
+    """Bytes read so far from an input's entries: drives the progress bar's ETA."""
+
+    __slots__ = ("n",)
+
+    def __init__(self) -> None:
+        self.n = 0
+
+
+class _Counted(io.RawIOBase):
+    def __init__(self, fh: IO[bytes], meter: ByteMeter) -> None:
+        self._fh, self._meter = fh, meter
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        data = self._fh.read(len(b))
+        n = len(data)
+        b[:n] = data
+        self._meter.n += n
+        return n
+
+    def close(self) -> None:
+        if not self.closed:
+            self._fh.close()
+        super().close()
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     """One file inside an input. ``name`` is relative (POSIX), '' for a single-file input."""
@@ -38,12 +67,16 @@ class Entry:
     location: str
     size: int
     opener: Callable[[], IO[bytes]]
+    meter: ByteMeter | None = None
 
     def open(self) -> IO[bytes]:
         try:
-            return self.opener()
+            fh = self.opener()
         except (OSError, zipfile.BadZipFile, RuntimeError) as exc:
             raise ReaderError(self.location, f"cannot open: {type(exc).__name__}") from None
+        if self.meter is None:
+            return fh
+        return cast(IO[bytes], io.BufferedReader(_Counted(fh, self.meter)))
 
     def head(self, n: int = HEAD_BYTES) -> bytes:
         """The first ``n`` bytes, for sniffing; empty on any error."""
@@ -68,6 +101,8 @@ class Source:
     def __init__(self, path: Path, entries: list[Entry], kind: str) -> None:
         self.path = path
         self.kind = kind  # "file" | "dir" | "zip"
+        self.meter = ByteMeter()
+        entries = [replace(e, meter=self.meter) for e in entries]
         self._entries = entries
         self._by_name = {e.name: e for e in entries}
         # Readers note here the text encodings they assumed; the report lists them.
@@ -76,6 +111,10 @@ class Source:
     @property
     def display(self) -> str:
         return str(self.path)
+
+    @property
+    def total_bytes(self) -> int:
+        return sum(e.size for e in self._entries)
 
     def entries(self) -> list[Entry]:
         return list(self._entries)

@@ -1,0 +1,85 @@
+"""Chat context: what a message means given its conversation.
+
+A detector here sees one message, what Presidio found in it, and a small bounded state of
+its conversation (participants seen so far, the last few messages); it returns extra
+detections. Examples: the answer to "what's the vpn password?" in the next message; a
+participant's name mentioned by someone else. Nothing here keeps message text beyond the
+last ``RECENT`` messages of a conversation, and at most ``MAX_CONVERSATIONS`` conversations.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict, deque
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from scanner.analyzer import Detection
+from scanner.model import Message
+
+RECENT = 4
+MAX_CONVERSATIONS = 20_000
+
+
+@dataclass(slots=True)
+class Recent:
+    """A recent message and what was found in it (for neighbour rules)."""
+
+    message: Message
+    detections: tuple[Detection, ...]
+
+
+@dataclass(slots=True)
+class ConversationState:
+    """Bounded memory of one conversation."""
+
+    participants: dict[str, str] = field(default_factory=dict)  # author id -> display name
+    recent: deque[Recent] = field(default_factory=lambda: deque(maxlen=RECENT))
+
+
+class ContextRule(Protocol):
+    """A chat-aware detector. ``detect`` must not log or keep text."""
+
+    name: str
+
+    def detect(
+        self, message: Message, state: ConversationState, found: list[Detection]
+    ) -> list[Detection]: ...
+
+
+class ChatContext:
+    """Runs the context rules in conversation order and keeps their bounded state."""
+
+    def __init__(self, rules: tuple[ContextRule, ...]) -> None:
+        self.rules = rules
+        self._states: OrderedDict[str, ConversationState] = OrderedDict()
+
+    def state(self, message: Message) -> ConversationState:
+        key = f"{message.source}\x00{message.conversation.id}"
+        st = self._states.get(key)
+        if st is None:
+            st = ConversationState()
+            for member in message.conversation.members:
+                if member:
+                    st.participants.setdefault(f"member:{member}", member)
+            self._states[key] = st
+            if len(self._states) > MAX_CONVERSATIONS:
+                self._states.popitem(last=False)
+        else:
+            self._states.move_to_end(key)
+        return st
+
+    def process(self, message: Message, found: list[Detection]) -> list[Detection]:
+        """Detections of the context rules for ``message``; then remember the message."""
+        st = self.state(message)
+        extra: list[Detection] = []
+        for rule in self.rules:
+            extra.extend(rule.detect(message, st, found))
+        if message.author.name:
+            st.participants.setdefault(message.author.id or message.author.name, message.author.name)
+        st.recent.append(Recent(message, tuple(found) + tuple(extra)))
+        return extra
+
+
+def default_rules() -> tuple[ContextRule, ...]:
+    """The registered context rules, in order (explicit, like the reader registry)."""
+    return ()
