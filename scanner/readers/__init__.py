@@ -79,6 +79,13 @@ def _detect_into(source: Source, found: list[tuple[Source, Reader]], skipped: li
             top = entry.name.split("/", 1)[0]
             if top not in folders:
                 folders.append(top)
+        elif source.is_zip_entry(entry):
+            try:
+                nested = Source.nested(entry, _child_path(source, entry.name), source.depth)
+            except ReaderError as exc:
+                skipped.append(Skipped(exc.location, exc.reason))
+                continue
+            _detect_into(nested, found, skipped)
         else:
             _detect_into(Source.single(entry, _child_path(source, entry.name)), found, skipped)
     for top in folders:

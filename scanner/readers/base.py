@@ -27,6 +27,11 @@ from scanner.model import Message, Skipped
 MAX_ZIP_RATIO = 200
 MAX_ZIP_TOTAL = 16 * 1024**3
 MAX_ZIP_MEMBERS = 1_000_000
+# Zips inside zips (a WhatsApp export zipped into a folder that was zipped …): read in
+# memory, never unpacked to disk, up to this depth and size.
+MAX_ZIP_DEPTH = 3
+MAX_NESTED_ZIP_BYTES = 512 * 1024**2
+ZIP_MAGIC = b"PK\x03\x04"
 HEAD_BYTES = 64 * 1024
 
 
@@ -107,6 +112,7 @@ class Source:
         self._by_name = {e.name: e for e in entries}
         # Readers note here the text encodings they assumed; the report lists them.
         self.encodings: set[str] = set()
+        self.depth = 1 if kind == "zip" else 0  # how many zips enclose the entries
 
     @property
     def display(self) -> str:
@@ -148,8 +154,29 @@ class Source:
         if not stat.S_ISREG(st.st_mode):
             raise ReaderError(display, "not a regular file")
         if zipfile.is_zipfile(path):
-            return cls(path, _list_zip(path), "zip")
+            return cls(path, _list_zip(str(path), display), "zip")
+        if path.suffix.lower() == ".zip":
+            raise ReaderError(display, "broken zip archive (no central directory; truncated?)")
         return cls(path, [_file_entry(path, "", display)], "file")
+
+    @classmethod
+    def nested(cls, entry: Entry, path: Path, parent_depth: int) -> Source:
+        """A zip held in an entry (of a folder or another zip), read in memory."""
+        depth = parent_depth + 1
+        if depth > MAX_ZIP_DEPTH:
+            raise ReaderError(entry.location, f"zip nested more than {MAX_ZIP_DEPTH} deep; refused")
+        if entry.size > MAX_NESTED_ZIP_BYTES:
+            raise ReaderError(entry.location, "nested zip too large to read in memory; unpack it first")
+        with entry.open() as fh:
+            data = fh.read(MAX_NESTED_ZIP_BYTES + 1)
+        if len(data) > MAX_NESTED_ZIP_BYTES:
+            raise ReaderError(entry.location, "nested zip too large to read in memory; unpack it first")
+        source = cls(path, _list_zip(lambda: io.BytesIO(data), entry.location), "zip")
+        source.depth = depth
+        return source
+
+    def is_zip_entry(self, entry: Entry) -> bool:
+        return entry.suffix == ".zip" or entry.head(4) == ZIP_MAGIC
 
     @classmethod
     def single(cls, entry: Entry, path: Path) -> Source:
@@ -164,7 +191,9 @@ class Source:
             for e in parent.entries()
             if e.name.startswith(prefix)
         ]
-        return cls(path, entries, parent.kind)
+        source = cls(path, entries, parent.kind)
+        source.depth = parent.depth
+        return source
 
 
 def _file_entry(path: Path, name: str, location: str) -> Entry:
@@ -198,10 +227,14 @@ def _safe_member_name(name: str) -> bool:
     return all(part not in ("..", "") for part in name.rstrip("/").split("/"))
 
 
-def _list_zip(path: Path) -> list[Entry]:
-    display = str(path)
+ArchiveOpener = Callable[[], "str | IO[bytes]"]
+
+
+def _list_zip(archive: str | ArchiveOpener, display: str) -> list[Entry]:
+    """The members of a zip (a path, or an opener of an in-memory archive), bomb-checked."""
+    open_archive: ArchiveOpener = (lambda: archive) if isinstance(archive, str) else archive
     try:
-        zf = zipfile.ZipFile(path)
+        zf = zipfile.ZipFile(open_archive())
         infos = zf.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise ReaderError(display, f"broken zip archive: {type(exc).__name__}") from None
@@ -223,14 +256,14 @@ def _list_zip(path: Path) -> list[Entry]:
             raise ReaderError(display, "zip expands beyond the size limit; refused as a zip bomb")
         if info.file_size > 1024 * 1024 and info.file_size > MAX_ZIP_RATIO * max(info.compress_size, 1):
             raise ReaderError(location, "compression ratio beyond the limit; refused as a zip bomb")
-        entries.append(Entry(name, location, info.file_size, _zip_opener(path, name)))
+        entries.append(Entry(name, location, info.file_size, _zip_opener(open_archive, name)))
     zf.close()
     return entries
 
 
-def _zip_opener(path: Path, member: str) -> Callable[[], IO[bytes]]:
+def _zip_opener(open_archive: ArchiveOpener, member: str) -> Callable[[], IO[bytes]]:
     def opener() -> IO[bytes]:
-        zf = zipfile.ZipFile(path)
+        zf = zipfile.ZipFile(open_archive())
         try:
             return cast(IO[bytes], io.BufferedReader(_ZipMemberStream(zf, zf.open(member))))
         except BaseException:
@@ -294,7 +327,22 @@ def detect_encoding(head: bytes) -> str:
     from charset_normalizer import from_bytes
 
     best = from_bytes(head).best()
-    return best.encoding if best is not None else "utf-8"
+    if best is None:
+        return "utf-8"
+    # Single-byte Latin code pages are hard to tell apart on short samples; Windows-1252 is
+    # by far the most common in chat exports, so it wins whenever it decodes the bytes.
+    if best.encoding in _LATIN_SINGLE_BYTE:
+        try:
+            head.decode("cp1252")
+            return "cp1252"
+        except UnicodeDecodeError:
+            pass
+    return best.encoding
+
+
+_LATIN_SINGLE_BYTE = frozenset(
+    {"cp1250", "cp1252", "cp1254", "cp1257", "latin_1", "iso8859_2", "iso8859_9", "iso8859_15", "mac_latin2"}
+)
 
 
 def read_text(entry: Entry) -> tuple[str, str]:
