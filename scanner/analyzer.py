@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +65,6 @@ class AnalyzerConfig:
     languages: tuple[str, ...] = LANGUAGES
     entities: tuple[str, ...] | None = None
     batch_size: int = 128
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def route_languages(text: str, allowed: Sequence[str] = LANGUAGES) -> tuple[str, ...]:

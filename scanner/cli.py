@@ -151,6 +151,16 @@ def scan(
         float | None,
         typer.Option("--min-confidence", help="Drop findings below this confidence (0 to 1). [default: 0]"),
     ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers", help="Analyse in N local processes. [default: 1, or all cores for inputs over 16 MB]"
+        ),
+    ] = None,
+    cluster: Annotated[
+        str | None,
+        typer.Option("--cluster", help="Analyse on a Dask cluster: the scheduler address (tcp://host:8786)."),
+    ] = None,
     verbose: Annotated[
         bool, typer.Option("-v", "--verbose", help="Log progress details (never message text).")
     ] = False,
@@ -174,6 +184,8 @@ def scan(
         "input_format": input_format,
         "entities": entities,
         "min_confidence": min_confidence,
+        "workers": workers,
+        "cluster": cluster,
         "verbose": verbose,
         "debug": debug,
     }

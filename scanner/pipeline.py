@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,6 +21,7 @@ from scanner import __version__
 from scanner.analyzer import AnalyzerConfig, ChatAnalyzer, Detection, merge_detections, route_languages
 from scanner.context import ChatContext, default_rules
 from scanner.errors import ChatsweepError, NothingReadError, ReaderError
+from scanner.execution import Backend, Pending, choose
 from scanner.masking import fingerprint, mask
 from scanner.model import (
     Category,
@@ -62,8 +64,11 @@ class _Acc:
 class Scanner:
     """Runs scans with one analyzer (built once: loading models is the slow part)."""
 
-    def __init__(self, settings: Settings, analyzer: ChatAnalyzer | None = None) -> None:
+    def __init__(
+        self, settings: Settings, analyzer: ChatAnalyzer | None = None, cluster: object | None = None
+    ) -> None:
         self.settings = settings
+        self._cluster = cluster if cluster is not None else settings.cluster
         self.analyzer = analyzer or ChatAnalyzer(
             AnalyzerConfig(
                 ner=settings.ner,
@@ -72,6 +77,8 @@ class Scanner:
                 entities=settings.entities,
             )
         )
+
+    _backend: Backend
 
     def scan(self, paths: Iterable[Path], progress: ProgressHook | None = None) -> ScanResult:
         started = datetime.now(UTC)
@@ -90,9 +97,14 @@ class Scanner:
                 inputs.append(InputSummary(str(path), "unrecognised", 0, tuple(unreadable)))
             plan.extend(detected)
         state.bytes_total = sum(source.total_bytes for source, _ in plan)
-        for source, reader in plan:
-            inputs.append(self._scan_input(source, reader, state, progress))
-            state.bytes_done += source.total_bytes
+        self._backend = choose(self.analyzer, self.settings.workers, self._cluster, state.bytes_total)
+        try:
+            for source, reader in plan:
+                inputs.append(self._scan_input(source, reader, state, progress))
+                state.bytes_done += source.total_bytes
+        finally:
+            self._backend.close()
+        backend_name, workers = self._backend.name, self._backend.workers
         if not inputs or all(i.messages == 0 and i.system_messages == 0 and i.skipped for i in inputs):
             reasons = "; ".join(f"{s.location}: {s.reason}" for i in inputs for s in i.skipped[:1])
             raise NothingReadError(f"nothing could be read ({reasons or 'no input'})")
@@ -115,7 +127,7 @@ class Scanner:
             finished_at=datetime.now(UTC),
             languages=dict(sorted(state.languages.items())),
             models=dict(self.analyzer.models),
-            options=self.settings.public_options(),
+            options={**self.settings.public_options(), "backend": backend_name, "workers": workers},
             findings=findings,
             show_values=self.settings.show_values,
             notices=tuple(notices),
@@ -129,6 +141,9 @@ class Scanner:
         skipped: list[Skipped] = []
         users = systems = 0
         batch: list[Message] = []
+        # Batches in flight, consumed in order; bounded so memory stays flat.
+        inflight: deque[tuple[list[Message], Pending]] = deque()
+        limit = 2 * self._backend.workers
         for item in self._guarded(reader, source, skipped):
             if isinstance(item, Skipped):
                 skipped.append(item)
@@ -139,13 +154,17 @@ class Scanner:
                 users += 1
             batch.append(item)
             if len(batch) >= BATCH:
-                self._analyze(batch, state)
+                inflight.append((batch, self._submit(batch, state)))
                 batch = []
+                while len(inflight) >= limit:
+                    self._collect(*inflight.popleft(), state)
                 if progress:
                     done = state.bytes_done + min(source.meter.n, source.total_bytes)
                     progress(state.messages, source.display, done, state.bytes_total)
         if batch:
-            self._analyze(batch, state)
+            inflight.append((batch, self._submit(batch, state)))
+        while inflight:
+            self._collect(*inflight.popleft(), state)
         if progress:
             progress(state.messages, source.display, state.bytes_done + source.total_bytes, state.bytes_total)
         encoding = ", ".join(sorted(source.encodings)) or None
@@ -167,14 +186,17 @@ class Scanner:
                 Skipped(source.display, f"reader error ({type(exc).__name__}); rest of input not read")
             )
 
-    def _analyze(self, batch: list[Message], state: _ScanState) -> None:
+    def _submit(self, batch: list[Message], state: _ScanState) -> Pending:
         items = []
         for m in batch:
             langs = route_languages(m.text, self.analyzer.config.languages) if m.text.strip() else ()
             for lang in langs:
                 state.languages[lang] = state.languages.get(lang, 0) + 1
             items.append((m.text, langs or None))
-        results = self.analyzer.analyze_batch(items)
+        return self._backend.submit(items)
+
+    def _collect(self, batch: list[Message], pending: Pending, state: _ScanState) -> None:
+        results = pending.result()
         for message, detections in zip(batch, results, strict=True):
             extra = state.context.process(message, detections)
             state.add(message, merge_detections(detections + extra) if extra else detections)

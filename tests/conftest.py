@@ -34,6 +34,9 @@ class NetworkBlocked(RuntimeError):
     pass
 
 
+_LOCAL_HOSTS = (None, "", "0.0.0.0", "::", "127.0.0.1", "::1")
+
+
 @pytest.fixture(autouse=True)
 def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Any socket connection fails: chatsweep must work offline (DESIGN.md, principle 1).
@@ -58,14 +61,24 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         attempts.append(repr(address))
         raise NetworkBlocked(f"network access attempted: {address!r}")
 
+    real_getaddrinfo = socket.getaddrinfo
+
     def no_dns(*args: object, **kwargs: object) -> object:
+        # Numeric and wildcard hosts resolve locally (servers binding a listening socket, as
+        # Dask's in-process LocalCluster does); any name that would need DNS is refused.
+        if args and args[0] in _LOCAL_HOSTS:
+            return real_getaddrinfo(*args, **kwargs)  # type: ignore[arg-type]
         attempts.append(f"lookup {args[:1]!r}")
         raise NetworkBlocked("DNS lookup attempted")
+
+    def no_create_connection(*args: object, **kwargs: object) -> object:
+        attempts.append(f"connect {args[:1]!r}")
+        raise NetworkBlocked("network connection attempted")
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
     monkeypatch.setattr(socket.socket, "connect_ex", guarded_ex)
     monkeypatch.setattr(socket, "getaddrinfo", no_dns)
-    monkeypatch.setattr(socket, "create_connection", no_dns)
+    monkeypatch.setattr(socket, "create_connection", no_create_connection)
     yield
     # Libraries may swallow the error (tldextract falls back quietly): the attempt itself fails the test.
     assert not attempts, f"network access attempted during the test: {attempts}"

@@ -1,0 +1,167 @@
+"""Where analysis runs: in this process, in a local process pool, or on a Dask cluster.
+
+The pipeline reads messages and keeps everything order-dependent (chat context,
+aggregation) in this process; only ``ChatAnalyzer.analyze_batch`` is farmed out. A batch
+goes out as (text, languages) pairs and comes back as detections (offsets, scores,
+explanations): workers return findings, not text. Results are consumed in submission
+order, so every backend gives the same report.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from collections.abc import Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any, Protocol
+
+from scanner.analyzer import AnalyzerConfig, ChatAnalyzer, Detection
+from scanner.errors import UsageError
+
+log = logging.getLogger(__name__)
+
+Batch = Sequence[tuple[str, tuple[str, ...] | None]]
+BatchResult = list[list[Detection]]
+
+# Inputs below this many bytes are not worth starting workers for (model load ~1-2 s each).
+POOL_THRESHOLD_BYTES = 16 * 1024 * 1024
+
+
+class Pending(Protocol):
+    def result(self) -> BatchResult: ...
+
+
+class Backend(Protocol):
+    name: str
+    workers: int
+
+    def submit(self, batch: Batch) -> Pending: ...
+
+    def close(self) -> None: ...
+
+
+class _Done:
+    __slots__ = ("_value",)
+
+    def __init__(self, value: BatchResult) -> None:
+        self._value = value
+
+    def result(self) -> BatchResult:
+        return self._value
+
+
+class InProcess:
+    name = "in-process"
+    workers = 1
+
+    def __init__(self, analyzer: ChatAnalyzer) -> None:
+        self.analyzer = analyzer
+
+    def submit(self, batch: Batch) -> Pending:
+        return _Done(self.analyzer.analyze_batch(batch))
+
+    def close(self) -> None:
+        return None
+
+
+# --- local process pool -----------------------------------------------------------------
+
+_WORKER_ANALYZER: ChatAnalyzer | None = None
+
+
+def _pool_init(config: AnalyzerConfig, inherited: bool) -> None:
+    global _WORKER_ANALYZER
+    logging.getLogger().handlers[:] = []  # the parent logs; workers stay quiet
+    if not inherited or _WORKER_ANALYZER is None:
+        _WORKER_ANALYZER = ChatAnalyzer(config)
+
+
+def _pool_analyze(batch: Batch) -> BatchResult:
+    assert _WORKER_ANALYZER is not None
+    return _WORKER_ANALYZER.analyze_batch(batch)
+
+
+class ProcessPool:
+    """One analyzer per worker process. With fork, workers inherit the loaded models."""
+
+    name = "process-pool"
+
+    def __init__(self, analyzer: ChatAnalyzer, workers: int) -> None:
+        global _WORKER_ANALYZER
+        self.workers = workers
+        methods = multiprocessing.get_all_start_methods()
+        fork = "fork" in methods and os.name == "posix"
+        if fork:
+            _WORKER_ANALYZER = analyzer  # copied into each child at fork, pages shared
+        ctx = multiprocessing.get_context("fork" if fork else "spawn")
+        self._pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=ctx, initializer=_pool_init, initargs=(analyzer.config, fork)
+        )
+
+    def submit(self, batch: Batch) -> Pending:
+        fut: Future[BatchResult] = self._pool.submit(_pool_analyze, list(batch))
+        return fut
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+# --- Dask -------------------------------------------------------------------------------
+
+_DASK_ANALYZERS: dict[AnalyzerConfig, ChatAnalyzer] = {}
+
+
+def _dask_analyze(config: AnalyzerConfig, batch: Batch) -> BatchResult:
+    """Runs on a Dask worker: one analyzer per worker process and configuration, built once."""
+    analyzer = _DASK_ANALYZERS.get(config)
+    if analyzer is None:
+        analyzer = _DASK_ANALYZERS[config] = ChatAnalyzer(config)
+    return analyzer.analyze_batch(batch)
+
+
+class DaskCluster:
+    """Batches as tasks on a Dask distributed cluster (``--cluster tcp://host:8786``).
+
+    Workers need chatsweep and its models installed; nothing is downloaded there either.
+    """
+
+    name = "dask"
+
+    def __init__(self, address: str | Any, config: AnalyzerConfig) -> None:
+        try:
+            from distributed import Client
+        except ImportError:
+            raise UsageError(
+                "--cluster needs Dask distributed: pip install 'chatsweep[cluster]' (or dask[distributed])"
+            ) from None
+        self.config = config
+        try:
+            self._client = address if not isinstance(address, str) else Client(address, timeout="20s")  # type: ignore[no-untyped-call]
+        except Exception as exc:  # distributed raises OSError, TimeoutError or its own errors
+            raise UsageError(f"cannot reach the Dask scheduler at {address}: {type(exc).__name__}") from None
+        self._own = isinstance(address, str)
+        self.workers = max(1, len(self._client.scheduler_info().get("workers", {})))
+
+    def submit(self, batch: Batch) -> Pending:
+        fut: Pending = self._client.submit(_dask_analyze, self.config, list(batch), pure=False)
+        return fut
+
+    def close(self) -> None:
+        if self._own:
+            self._client.close()
+
+
+def choose(
+    analyzer: ChatAnalyzer, workers: int | None, cluster: str | Any | None, total_bytes: int
+) -> Backend:
+    """The backend for a scan: a cluster when given, a pool when asked or when input is large."""
+    if cluster:
+        return DaskCluster(cluster, analyzer.config)
+    if workers is None:
+        cpus = os.cpu_count() or 1
+        workers = cpus if total_bytes >= POOL_THRESHOLD_BYTES and cpus > 1 else 1
+    if workers <= 1:
+        return InProcess(analyzer)
+    log.info("analysing with %d worker processes", workers)
+    return ProcessPool(analyzer, workers)

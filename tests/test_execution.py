@@ -1,0 +1,83 @@
+"""Backends give the same report: in-process, a local process pool, and a real Dask LocalCluster."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reports import get_renderer
+from scanner.pipeline import Scanner
+from scanner.settings import Settings
+from tests.helpers import REPO, run_cli
+
+EXAMPLES = REPO / "examples"
+
+
+def _stable(result: Any) -> dict[str, Any]:
+    """The JSON report without what legitimately differs between runs and backends."""
+    data = json.loads(get_renderer("json").render(result))
+    data["scan"].pop("started_at")
+    data["scan"].pop("finished_at")
+    data["scan"]["options"].pop("backend")
+    data["scan"]["options"].pop("workers")
+    return data
+
+
+@pytest.fixture(scope="module")
+def reference() -> dict[str, Any]:
+    return _stable(Scanner(Settings(ner=False, workers=1)).scan([EXAMPLES]))
+
+
+def test_process_pool_matches_in_process(reference: dict[str, Any]) -> None:
+    result = Scanner(Settings(ner=False, workers=2)).scan([EXAMPLES])
+    assert result.options["backend"] == "process-pool"
+    assert _stable(result) == reference
+
+
+def test_dask_local_cluster_matches_in_process(
+    reference: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("distributed")
+    import distributed
+    import distributed.comm.inproc
+    import distributed.utils
+
+    # Dask finds "its" IP by routing a UDP socket towards 8.8.8.8; no packet is sent, but the
+    # network guard counts it. The in-process transport needs no IP at all.
+    for module in (distributed.utils, distributed.comm.inproc):
+        monkeypatch.setattr(module, "get_ip", lambda *a, **k: "127.0.0.1")
+    # In-process transport: a real scheduler and worker; no connection leaves the process
+    # (the network guard stays on; only Dask's idle HTTP endpoint binds a local socket).
+    with (
+        distributed.LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        result = Scanner(Settings(ner=False), cluster=client).scan([EXAMPLES])
+    assert result.options["backend"] == "dask"
+    assert _stable(result) == reference
+
+
+def test_cli_workers_flag(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    run = run_cli(capsys, "scan", str(EXAMPLES), "--no-ner", "--workers", "2", "--format", "json", "-o", "-")
+    assert run.code == 1
+    assert json.loads(run.stdout)["scan"]["options"]["workers"] == 2
+    assert run_cli(capsys, "scan", str(EXAMPLES), "--workers", "0").code == 2
+
+
+def test_unreachable_cluster_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    distributed = pytest.importorskip("distributed")
+
+    def unreachable(*args: object, **kwargs: object) -> None:
+        raise OSError("Timed out trying to connect")
+
+    monkeypatch.setattr(distributed, "Client", unreachable)
+    run = run_cli(capsys, "scan", str(EXAMPLES), "--no-ner", "--cluster", "tcp://10.0.0.1:8786")
+    assert run.code == 2, run.stderr
+    assert "Traceback" not in run.stderr
