@@ -365,6 +365,52 @@ def _print_summary(result: ScanResult, written: list[str], fail_on: str, seconds
         err.print(f"report: {path}")
 
 
+pull_app = typer.Typer(
+    name="pull",
+    help="Fetch chat history from a platform's server API into a folder chatsweep can scan.",
+    no_args_is_help=True,
+)
+app.add_typer(pull_app, name="pull")
+
+
+@pull_app.command("lanying")
+def pull_lanying_cmd(
+    endpoint: Annotated[str, typer.Option("--endpoint", help="The app's API endpoint (https://…).")],
+    app_id: Annotated[str, typer.Option("--app-id", help="The Lanying IM app id.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write the saved history into.")],
+    verbose: Annotated[bool, typer.Option("-v", "--verbose", help="Log progress details.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+) -> int:
+    """Pull Lanying IM (蓝莺IM) history with an app admin token from CHATSWEEP_LANYING_TOKEN.
+
+    The token is read from the environment only (never from the command line, where other
+    users and shell history would see it) and is never logged. An interrupted pull resumes
+    when the same command runs again. Then scan the folder with 'chatsweep scan DIR'.
+    """
+    import os
+
+    from scanner.pull import pull_lanying
+
+    _setup_logging(verbose, debug)
+    token = os.environ.get("CHATSWEEP_LANYING_TOKEN", "")
+    if not token:
+        raise UsageError("set the admin token in the environment variable CHATSWEEP_LANYING_TOKEN")
+    started = time.perf_counter()
+
+    def progress(conversations: int, messages: int) -> None:
+        if verbose:
+            log.info("pulled %d conversation(s), %d message(s)", conversations, messages)
+
+    summary = pull_lanying(endpoint, app_id, token, output, progress=progress)
+    err.print(
+        f"pulled {summary.messages:,} messages in {summary.conversations} conversation(s) of "
+        f"{summary.users} user(s) in {time.perf_counter() - started:.1f}s "
+        f"({summary.retries} retries{', resumed' if summary.resumed else ''}) into {summary.out_dir}"
+    )
+    err.print(f"next: chatsweep scan {summary.out_dir}")
+    return EXIT_OK
+
+
 @app.command()
 def formats() -> None:
     """List the export formats chatsweep reads and how each is recognised."""

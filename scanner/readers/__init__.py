@@ -12,6 +12,9 @@ from scanner.errors import ReaderError, UsageError
 from scanner.model import Skipped
 from scanner.readers.base import Reader, Source
 from scanner.readers.generic import CsvReader, JsonlReader
+from scanner.readers.imessage import IMessageReader
+from scanner.readers.lanying import LanyingReader
+from scanner.readers.signal import SignalReader
 from scanner.readers.slack import SlackReader
 from scanner.readers.telegram import TelegramReader
 from scanner.readers.whatsapp import WhatsAppReader
@@ -20,6 +23,9 @@ READERS: tuple[Reader, ...] = (
     SlackReader(),
     TelegramReader(),
     WhatsAppReader(),
+    SignalReader(),
+    IMessageReader(),
+    LanyingReader(),
     JsonlReader(),
     CsvReader(),
 )

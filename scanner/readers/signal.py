@@ -1,0 +1,537 @@
+"""Signal text exports, as written by signal-export (``sigexport``) and read by chat-miner.
+
+Signal itself has no plain-text export; what reaches a DPO comes from ``sigexport``, which
+decrypts Signal Desktop's database into one folder per chat (shared notes, section 2.12):
+
+```
+<dest>/
+  style.css, exported_stickers/…            (optional, export level)
+  <chat name>/chat.md                       the transcript (``index.md`` in old versions)
+  <chat name>/data.json                     the same messages, one JSON object a line
+  <chat name>/index.html, media/…           rendered copy and attachments
+```
+
+Transcript lines (sigexport ``models.Message.to_md``; merge.py reads them back with
+``^\\[(\\d{4}-\\d{2}-\\d{2},? \\d{2}:\\d{2}(?::\\d{2})?)] (.*?): ?(.*\\n)``):
+
+* ``[2023-01-05 10:23:45] Name: text`` — current ``chat.md``: seconds, a blank line after
+  each message, a markdown hard break (two spaces) after the body, attachments appended as
+  ``![name](./media/<file>)`` (``!`` for images), quotes as ``> …`` lines, reactions as
+  ``(- Name: 👍 -)``, ``(This message was deleted)`` for deletions;
+* ``[2023-01-05 10:23] Name: text`` — old ``index.md``;
+* ``[2019-12-24, 12:23] Name: text`` — the chat-miner sample (``test_export.txt``).
+
+Any line that does not start with a header of the file's dominant shape continues the
+message above (multi-line messages). WhatsApp's bracketed headers always carry seconds and
+use other date orders, so the WhatsApp reader leaves ISO dates without seconds to this one;
+a ``.txt`` with ISO dates *and* seconds is WhatsApp's (iOS in some locales) and is not
+claimed here, while ``.md`` transcripts are Signal's whatever their seconds.
+
+Decisions worth knowing:
+
+* ``message_id`` is ``L<n>``, n the 1-based line where the message starts. In ``data.json``
+  (read only for a chat folder without a transcript, so messages are not counted twice)
+  it is ``data.json#<n>``, n the line.
+* ``text`` is the transcript's body exactly, minus trailing whitespace (the markdown hard
+  break and the blank separator line). Quotes, reactions and attachment links stay in it:
+  they are what the export holds (file names leak personal data too).
+* Timestamps are naive: sigexport writes local time without a zone.
+* The conversation is named after the chat folder (or the file, outside the layout); it is
+  a group when more than two authors write in it. ``Me`` is the exporting account.
+* Call notices (``Missed voice call`` …) and sender-less entries with no text (group
+  updates, sigexport's ``No-Sender``) are system messages.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import zipfile
+import zlib
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import PurePosixPath
+from typing import Any, ClassVar
+from urllib.parse import unquote
+
+from scanner.errors import ReaderError
+from scanner.model import (
+    Attachment,
+    Author,
+    Conversation,
+    ConversationKind,
+    Message,
+    MessageKind,
+    Skipped,
+)
+from scanner.readers.base import Entry, Source, head_text, iter_lines
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "signal"
+TRANSCRIPTS = ("chat.md", "index.md")  # in order of preference
+DATA_FILE = "data.json"
+CHAT_FILES = frozenset({*TRANSCRIPTS, DATA_FILE, "index.html"})
+TEXT_SUFFIXES = (".txt", ".md")
+JSON_SUFFIXES = (".json", ".jsonl")
+# Export-level files sigexport writes beside the chat folders.
+EXPORT_LEVEL_SUFFIXES = frozenset({".css", ".js", ".html"})
+MEDIA_FOLDERS = frozenset({"media", "exported_stickers"})
+
+# How many header lines decide the file's dominant header shape.
+DOMINANT_WINDOW = 100
+# One message longer than this (characters) is cut at a line boundary (see whatsapp.py).
+MAX_MESSAGE_CHARS = 1_000_000
+MAX_AUTHORS = 4096
+SNIFF_ENTRIES = 20
+SNIFF_BYTES = 16 * 1024
+
+_LEAD = "\u200e\ufeff"
+_HEADER = re.compile(
+    rf"[{_LEAD}]*\[(?P<y>\d{{4}})-(?P<mo>\d{{2}})-(?P<d>\d{{2}})(?P<comma>,?) "
+    r"(?P<h>\d{2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?\] (?P<rest>.*)",
+    re.DOTALL,
+)
+# sigexport appends attachments as markdown links into ./media/ (images with a leading "!"),
+# with whitespace in the file name written as %20.
+_MEDIA_LINK = re.compile(r"!?\[(?P<name>[^\]\n]*)\]\(\./(?P<path>media/[^)\s]+)\)")
+_DELETED = "(This message was deleted)"
+# sigexport create._format_call; legacy exports say only "Incoming call"/"Outgoing call".
+_CALL = re.compile(r"(?:Incoming|Outgoing|Missed) (?:(?:voice|video) )?call(?: \([^\n]*\))?")
+NO_SENDER = "No-Sender"
+
+_MIME = {
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".heic": "image/heic",
+    ".mp4": "video/mp4",
+    ".mov": "video/quicktime",
+    ".m4a": "audio/mp4",
+    ".aac": "audio/aac",
+    ".mp3": "audio/mpeg",
+    ".ogg": "audio/ogg",
+    ".opus": "audio/ogg",
+    ".pdf": "application/pdf",
+    ".txt": "text/plain",
+    ".vcf": "text/vcard",
+}
+
+# (comma after the date, seconds): one export writes one shape.
+_Shape = tuple[bool, bool]
+
+
+@dataclass(frozen=True, slots=True)
+class _Header:
+    shape: _Shape
+    stamp: tuple[int, int, int, int, int, int]
+    rest: str
+
+    @property
+    def timestamp(self) -> datetime | None:
+        try:
+            return datetime(*self.stamp)  # sigexport writes local time, no zone
+        except ValueError:
+            return None
+
+
+def _parse_header(line: str) -> _Header | None:
+    m = _HEADER.match(line)
+    if m is None:
+        return None
+    stamp = (int(m["y"]), int(m["mo"]), int(m["d"]), int(m["h"]), int(m["mi"]), int(m["s"] or 0))
+    return _Header((bool(m["comma"]), m["s"] is not None), stamp, m["rest"])
+
+
+def _split_author(rest: str) -> tuple[str | None, str]:
+    """``Name: text`` → (name, text). The name ends at the first ": " (sigexport writes one);
+    ``Name:`` at the end of the line is a message whose body starts below."""
+    i = rest.find(": ")
+    if i > 0:
+        return rest[:i], rest[i + 2 :]
+    if len(rest) > 1 and rest.endswith(":") and rest.count(":") == 1:
+        return rest[:-1], ""
+    return None, rest
+
+
+def _strip_eol(line: str) -> str:
+    if line.endswith("\r\n"):
+        return line[:-2]
+    if line.endswith(("\n", "\r")):
+        return line[:-1]
+    return line
+
+
+def _dominant(shapes: list[_Shape]) -> _Shape:
+    counts = Counter(shapes)
+    best = max(counts.values())
+    return next(shape for shape, n in counts.items() if n == best)
+
+
+# --- file classification ----------------------------------------------------------------
+
+
+def _first_line(entry: Entry) -> str | None:
+    for raw in head_text(entry, SNIFF_BYTES).split("\n"):
+        line = raw.rstrip("\r").lstrip(_LEAD)
+        if line.strip():
+            return line
+    return None
+
+
+def _is_transcript(entry: Entry) -> bool:
+    """A .md whose first line is a Signal header, or a .txt whose first line is one without
+    seconds (with seconds, an ISO-dated bracketed line is a WhatsApp iOS header)."""
+    suffix = entry.suffix
+    if suffix not in TEXT_SUFFIXES:
+        return False
+    line = _first_line(entry)
+    h = _parse_header(line) if line is not None else None
+    if h is None or _split_author(h.rest)[0] is None:
+        return False
+    return suffix == ".md" or not h.shape[1]
+
+
+def _is_data_json(entry: Entry) -> bool:
+    """sigexport's ``data.json``: one object a line with date, sender and body."""
+    if entry.suffix not in JSON_SUFFIXES:
+        return False
+    line = _first_line(entry)
+    if line is None or not line.startswith("{"):
+        return False
+    try:
+        obj = json.loads(line)
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(obj, dict) and {"date", "sender", "body"} <= obj.keys()
+
+
+def _claims(entry: Entry) -> bool:
+    return _is_transcript(entry) or _is_data_json(entry)
+
+
+@dataclass(slots=True)
+class _Layout:
+    """The chat files of a folder or zip, one per chat folder (prefix '' for a chat folder itself)."""
+
+    chats: dict[str, Entry] = field(default_factory=dict)
+    loose: list[Entry] = field(default_factory=list)  # files sigexport does not write
+
+
+def _layout(source: Source) -> _Layout:
+    """Sort the entries of a sigexport tree: ``[<chat>/](chat.md|index.md|data.json|index.html|media/…)``,
+    plus export-level style files and ``exported_stickers/``."""
+    root = source.strip_root()
+    layout = _Layout()
+    found: dict[str, dict[str, Entry]] = {}
+    for entry in source.entries():
+        parts = entry.name[len(root) :].split("/")
+        if parts[0] in MEDIA_FOLDERS and len(parts) > 1:
+            continue
+        if len(parts) == 1 and parts[0] in CHAT_FILES:
+            found.setdefault(root, {})[parts[0]] = entry
+        elif len(parts) == 1 and PurePosixPath(parts[0]).suffix.lower() in EXPORT_LEVEL_SUFFIXES:
+            continue
+        elif len(parts) == 2 and parts[1] in CHAT_FILES:
+            found.setdefault(f"{root}{parts[0]}/", {})[parts[1]] = entry
+        elif len(parts) > 2 and parts[1] == "media":
+            continue
+        else:
+            layout.loose.append(entry)
+    for prefix in sorted(found):
+        files = found[prefix]
+        chosen = next((files[n] for n in (*TRANSCRIPTS, DATA_FILE) if n in files), None)
+        if chosen is not None:
+            layout.chats[prefix] = chosen
+    return layout
+
+
+def _conversation_name(entry: Entry) -> str:
+    """The chat folder's name for ``chat.md``/``index.md``/``data.json``, else the file's stem."""
+    parts = [p for p in re.split(r"[/\\!]", entry.location) if p]
+    if not parts:
+        return ""
+    leaf = parts[-1]
+    if leaf in CHAT_FILES and len(parts) > 1:
+        folder = parts[-2]
+        return folder[:-4] if folder.lower().endswith(".zip") else folder
+    return PurePosixPath(leaf).stem
+
+
+def _attachment(name: str, path: str, source: Source, folder: str) -> Attachment:
+    path = unquote(path)
+    mime = _MIME.get(PurePosixPath(path).suffix.lower())
+    member = f"{folder}{path}"
+    found = source.get(member) if source.kind != "file" else None
+    if found is None:
+        return Attachment(name=name or PurePosixPath(path).name, mime=mime)
+    return Attachment(name=name or PurePosixPath(path).name, size=found.size, mime=mime, path=member)
+
+
+def _conversation(name: str, authors: set[str]) -> Conversation:
+    group = len(authors) > 2
+    return Conversation(
+        id=name,
+        name=name,
+        kind=ConversationKind.GROUP if group else ConversationKind.DM,
+        member_count=len(authors) if group else 2,
+        members=tuple(sorted(authors)),
+    )
+
+
+def _kind(author: str | None, text: str) -> MessageKind:
+    if author is None or _CALL.fullmatch(text):
+        return MessageKind.SYSTEM
+    if author == NO_SENDER and not text:
+        return MessageKind.SYSTEM
+    return MessageKind.USER
+
+
+# --- transcripts -----------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Survey:
+    encoding: str = "utf-8"
+    shape: _Shape | None = None
+    authors: set[str] = field(default_factory=set)
+
+
+def _survey(entry: Entry) -> _Survey:
+    """First pass: the dominant header shape and the authors (for the conversation's kind)."""
+    survey = _Survey()
+    lines, survey.encoding = iter_lines(entry)
+    pending: list[_Header] = []
+    for raw in lines:
+        h = _parse_header(_strip_eol(raw))
+        if h is None:
+            continue
+        if survey.shape is None:
+            pending.append(h)
+            if len(pending) < DOMINANT_WINDOW:
+                continue
+            survey.shape = _dominant([p.shape for p in pending])
+            _add_authors(survey, pending)
+            pending.clear()
+        elif h.shape == survey.shape:
+            _add_authors(survey, [h])
+    if survey.shape is None and pending:
+        survey.shape = _dominant([p.shape for p in pending])
+        _add_authors(survey, pending)
+    return survey
+
+
+def _add_authors(survey: _Survey, headers: list[_Header]) -> None:
+    for h in headers:
+        if h.shape != survey.shape or len(survey.authors) >= MAX_AUTHORS:
+            continue
+        author, _ = _split_author(h.rest)
+        if author is not None and author != NO_SENDER:
+            survey.authors.add(author)
+
+
+@dataclass(slots=True)
+class _Pending:
+    header: _Header
+    line: int
+    author: str | None
+    parts: list[str]
+    size: int
+
+
+def _read_transcript(source: Source, entry: Entry) -> Iterator[Message | Skipped]:
+    survey = _survey(entry)
+    source.encodings.add(survey.encoding)
+    if survey.shape is None:
+        if entry.size:
+            yield Skipped(f"{entry.location}:1", "no Signal message header found; file not read")
+        return
+    conversation = _conversation(_conversation_name(entry), survey.authors)
+    folder = f"{PurePosixPath(entry.name).parent}/" if "/" in entry.name else ""
+    log.debug("signal %s: shape %s", entry.location, survey.shape)
+
+    def build(p: _Pending) -> Message:
+        text = "\n".join(p.parts).rstrip()
+        author = p.author
+        attachments = tuple(
+            _attachment(m["name"], m["path"], source, folder) for m in _MEDIA_LINK.finditer(text)
+        )
+        return Message(
+            platform=PLATFORM,
+            source=source.display,
+            location=f"{entry.location}:{p.line}",
+            conversation=conversation,
+            message_id=f"L{p.line}",
+            author=Author(author, author) if author is not None else Author("", ""),
+            timestamp=p.header.timestamp,
+            text=text,
+            attachments=attachments,
+            deleted=text == _DELETED,
+            kind=_kind(author, text),
+        )
+
+    lines, _ = iter_lines(entry)
+    current: _Pending | None = None
+    preamble = 0
+    for n, raw in enumerate(lines, start=1):
+        line = _strip_eol(raw)
+        h = _parse_header(line)
+        if h is not None and h.shape == survey.shape:
+            if current is not None:
+                yield build(current)
+            elif preamble:
+                yield Skipped(f"{entry.location}:1", f"{preamble} non-empty line(s) before the first header")
+            author, body = _split_author(h.rest)
+            current = _Pending(h, n, author, [body], len(body))
+        elif current is None:
+            preamble += bool(line.strip())
+        elif current.size + len(line) > MAX_MESSAGE_CHARS:
+            yield build(current)
+            current = _Pending(current.header, n, current.author, [line], len(line))
+        else:
+            current.parts.append(line)
+            current.size += len(line) + 1
+    if current is not None:
+        yield build(current)
+
+
+# --- data.json ---------------------------------------------------------------------------
+
+
+def _read_data_json(source: Source, entry: Entry) -> Iterator[Message | Skipped]:
+    """sigexport's JSON Lines twin of the transcript: ``{date, sender, body, quote, sticker,
+    reactions, attachments: [{name, path}], deleted, call, missed}``."""
+    authors: set[str] = set()
+    lines, encoding = iter_lines(entry)
+    source.encodings.add(encoding)
+    for raw in lines:
+        try:
+            obj = json.loads(raw)
+        except (ValueError, RecursionError):
+            continue
+        sender = obj.get("sender") if isinstance(obj, dict) else None
+        if isinstance(sender, str) and sender != NO_SENDER and len(authors) < MAX_AUTHORS:
+            authors.add(sender)
+    conversation = _conversation(_conversation_name(entry), authors)
+    folder = f"{PurePosixPath(entry.name).parent}/" if "/" in entry.name else ""
+    file_name = PurePosixPath(entry.location.replace("\\", "/").rsplit("!", 1)[-1]).name
+    lines, _ = iter_lines(entry)
+    for n, raw in enumerate(lines, start=1):
+        line = raw.lstrip("\ufeff") if n == 1 else raw
+        if not line.strip():
+            continue
+        location = f"{entry.location}:{n}"
+        try:
+            obj = json.loads(line)
+        except (ValueError, RecursionError) as exc:
+            col = getattr(exc, "colno", None)
+            yield Skipped(location, f"invalid JSON at column {col}" if col else "invalid JSON")
+            continue
+        if not isinstance(obj, dict):
+            yield Skipped(location, "not a JSON object")
+            continue
+        body = obj.get("body")
+        if not isinstance(body, str):
+            yield Skipped(location, "record has no string 'body'")
+            continue
+        yield _data_message(source, entry, obj, body, location, f"{file_name}#{n}", conversation, folder)
+
+
+def _data_message(
+    source: Source,
+    entry: Entry,
+    obj: dict[str, Any],
+    body: str,
+    location: str,
+    message_id: str,
+    conversation: Conversation,
+    folder: str,
+) -> Message:
+    sender = obj.get("sender")
+    author = sender if isinstance(sender, str) else None
+    text = body.rstrip()
+    stamp: datetime | None = None
+    if isinstance(obj.get("date"), str):
+        try:
+            stamp = datetime.fromisoformat(obj["date"])
+        except ValueError:
+            stamp = None
+    attachments: list[Attachment] = []
+    for att in obj.get("attachments") or ():
+        if isinstance(att, dict) and isinstance(att.get("path"), str):
+            name = att.get("name") if isinstance(att.get("name"), str) else ""
+            attachments.append(_attachment(str(name), att["path"], source, folder))
+    kind = MessageKind.SYSTEM if obj.get("call") is True else _kind(author, text)
+    return Message(
+        platform=PLATFORM,
+        source=source.display,
+        location=location,
+        conversation=conversation,
+        message_id=message_id,
+        author=Author(author, author) if author is not None else Author("", ""),
+        timestamp=stamp,
+        text=text,
+        attachments=tuple(attachments),
+        deleted=obj.get("deleted") is True or text == _DELETED,
+        kind=kind,
+    )
+
+
+# --- the reader --------------------------------------------------------------------------
+
+
+class SignalReader:
+    """Signal chat exports: sigexport folders (chat.md, data.json) and text transcripts."""
+
+    name: ClassVar[str] = "signal"
+    platform: ClassVar[str] = PLATFORM
+    description: ClassVar[str] = (
+        "Signal export by signal-export/sigexport (chat folders with chat.md or data.json) "
+        "and '[YYYY-MM-DD, HH:MM] Name: text' transcripts"
+    )
+    detection: ClassVar[str] = (
+        "a .md whose first line is '[2023-01-05 10:23(:45)] Name: text', a .txt whose first line is "
+        "'[2019-12-24(,) 12:23] Name: text' (ISO date, no seconds), a JSON-lines file of "
+        "{date, sender, body} objects, or a folder/zip of sigexport chat folders"
+    )
+
+    def sniff(self, source: Source) -> bool:
+        if source.kind == "file":
+            return _claims(source.entries()[0])
+        layout = _layout(source)
+        if layout.loose or not layout.chats:
+            return False
+        return all(_claims(e) for e in list(layout.chats.values())[:SNIFF_ENTRIES])
+
+    def read(self, source: Source) -> Iterator[Message | Skipped]:
+        if source.kind == "file":
+            yield from _guarded(self._read_entry(source, source.entries()[0]), source.entries()[0])
+            return
+        layout = _layout(source)
+        for entry in [*layout.chats.values(), *layout.loose]:
+            if not _claims(entry):
+                if entry.size:
+                    yield Skipped(entry.location, "not a Signal export file; not read")
+                continue
+            try:
+                yield from _guarded(self._read_entry(source, entry), entry)
+            except ReaderError as exc:
+                yield Skipped(exc.location, exc.reason)
+
+    def _read_entry(self, source: Source, entry: Entry) -> Iterator[Message | Skipped]:
+        if entry.suffix in JSON_SUFFIXES:
+            yield from _read_data_json(source, entry)
+        else:
+            yield from _read_transcript(source, entry)
+
+
+def _guarded(items: Iterator[Message | Skipped], entry: Entry) -> Iterator[Message | Skipped]:
+    try:
+        yield from items
+    except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:  # zip CRC errors mid-stream
+        raise ReaderError(entry.location, f"read failed: {type(exc).__name__}") from None
