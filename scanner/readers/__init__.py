@@ -11,18 +11,41 @@ from pathlib import Path
 from scanner.errors import ReaderError, UsageError
 from scanner.model import Skipped
 from scanner.readers.base import Reader, Source
+from scanner.readers.discord import DiscordReader
 from scanner.readers.generic import CsvReader, JsonlReader
+from scanner.readers.googlechat import GoogleChatReader
 from scanner.readers.imessage import IMessageReader
 from scanner.readers.lanying import LanyingReader
+from scanner.readers.line import LineReader
+from scanner.readers.matrix import MatrixReader
+from scanner.readers.mattermost import MattermostReader
+from scanner.readers.meta import InstagramReader, MessengerReader
+from scanner.readers.qq import QQReader
+from scanner.readers.rocketchat import RocketChatReader
 from scanner.readers.signal import SignalReader
 from scanner.readers.slack import SlackReader
+from scanner.readers.teams import TeamsReader
 from scanner.readers.telegram import TelegramReader
+from scanner.readers.wechat import WeChatReader
 from scanner.readers.whatsapp import WhatsAppReader
+from scanner.readers.zulip import ZulipReader
 
 READERS: tuple[Reader, ...] = (
     SlackReader(),
     TelegramReader(),
     WhatsAppReader(),
+    TeamsReader(),
+    DiscordReader(),
+    MattermostReader(),
+    ZulipReader(),
+    RocketChatReader(),
+    GoogleChatReader(),
+    MessengerReader(),
+    InstagramReader(),
+    MatrixReader(),
+    WeChatReader(),
+    QQReader(),
+    LineReader(),
     SignalReader(),
     IMessageReader(),
     LanyingReader(),

@@ -82,7 +82,7 @@ class TelegramReader:
         if source.kind == "file":
             entries = source.entries()
             return len(entries) == 1 and entries[0].suffix == ".json" and _sniff_entry(entries[0])
-        return any(_sniff_entry(e) for e in _result_files(source)[:3])
+        return any(_sniff_entry(e) for e in _result_files(source))
 
     def read(self, source: Source) -> Iterator[Message | Skipped]:
         if source.kind == "file":
@@ -96,9 +96,13 @@ class TelegramReader:
 
 
 def _result_files(source: Source) -> list[Entry]:
-    """result.json files in a tree, shallowest first."""
-    found = [e for e in source.entries() if e.basename == RESULT_FILE]
-    return sorted(found, key=lambda e: (e.name.count("/"), e.name))
+    """The export's result.json: at the top of the folder or zip, or in the one folder it wraps.
+
+    A tree holding a result.json deeper down is not one Telegram export; the caller splits
+    it so each part reaches its own reader.
+    """
+    root = source.strip_root()
+    return [e for e in source.entries() if e.name in (RESULT_FILE, root + RESULT_FILE)]
 
 
 # --- streaming ------------------------------------------------------------------------

@@ -1,0 +1,690 @@
+"""Discord histories as DiscordChatExporter (DCE) writes them: JSON and CSV, one file per channel.
+
+JSON (DCE ``JsonMessageWriter``; shared notes, section 2.4)::
+
+    {"guild": {id, name, iconUrl} | null,
+     "channel": {id, type, categoryId, category, name, topic},   # for a thread, category = parent
+     "dateRange": {…}, "exportedAt": "…",
+     "messages": [{id, type, timestamp, timestampEdited, isPinned, content,
+                   author {id, name, discriminator, nickname, isBot, …},
+                   attachments [{id, url, fileName, fileSizeBytes}], embeds, stickers,
+                   reactions, mentions, reference {type, messageId, channelId, guildId}}, …],
+     "messageCount": n}
+
+CSV (DCE ``CsvMessageWriter``): a header ``AuthorID,Author,Date,Content,Attachments,Reactions``,
+every field quoted; ``Date`` in the exporting machine's locale and local time (.NET format
+"g"), attachments as comma-joined URLs or paths.
+
+File names are ``<Guild> - <Category> - <Channel> [<channel id>].json``; a channel split by
+``--partition`` adds `` [part N]``. Media downloaded with ``--media`` lie in a folder beside
+the files (``<file>_Files/``, ``media/``, ``_media/``).
+
+Decisions worth knowing:
+
+* ``message_id`` is the Discord ``id`` (a snowflake string). CSV rows have no id: a row is
+  ``<file>#<line>``, ``<line>`` the 1-based line it starts on (a row may span lines).
+* The conversation is the channel (``id`` = channel id), so the ``[part N]`` files of one
+  channel are one conversation; parts are read in part order. Kind: a 1:1 DM is ``dm``
+  (2 members), a group DM ``group``, a guild channel, voice chat or thread ``channel``.
+  A thread file's messages carry ``thread_id`` = the thread's channel id. The name is
+  ``Guild / Category / Channel`` (for DMs the recipients' names, as DCE writes them).
+* ``kind`` is user for message types ``Default`` and ``Reply`` (bots included: the author
+  is the bot); every other type (joins, pins, calls, thread starts …) is system. ``reply_to``
+  is ``reference.messageId`` (not for forwards); ``edited`` is ``timestampEdited`` set.
+* ``text`` is ``content`` exactly (DCE already rendered mentions as ``@name``); embeds,
+  stickers and forwarded copies are not part of it.
+* Author name is the ``nickname`` (the display name DCE resolved), else ``name``.
+* Attachments: ``fileName`` and ``fileSizeBytes``; ``path`` is the ``url`` when it is a path
+  inside the export (downloaded media; Windows ``\\`` separators normalised), never a web URL.
+* CSV: the author is ``AuthorID``/``Author``; the time is naive (no zone in the file), with
+  day/month order decided per file; system rows are recognised by DCE's fixed notice texts.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import PurePosixPath
+from typing import Any, ClassVar
+from urllib.parse import unquote, urlsplit
+
+import ijson
+
+from scanner.errors import ReaderError
+from scanner.model import (
+    Attachment,
+    Author,
+    Conversation,
+    ConversationKind,
+    Message,
+    MessageKind,
+    Skipped,
+)
+from scanner.readers.base import Entry, Source, detect_encoding, iter_lines, open_utf8
+
+PLATFORM = "discord"
+
+USER_TYPES = frozenset({"Default", "Reply", "0", "19"})
+CSV_HEADER = ("authorid", "author", "date", "content", "attachments", "reactions")
+SUFFIXES = (".json", ".csv")
+# Folders DCE (or users) put downloaded media in: "<file>_Files", "media", "_media".
+_MEDIA_DIR = re.compile(r"(?i)(?:.*_files|_?media|assets|attachments)")
+# DCE's default name "<Guild> - <Category> - <Channel> [<id>]", then an optional date range
+# " (after 2024-01-01)" / " (2024-01-01 to 2024-02-01)", then " [part N]" for partitions.
+_FILE_NAME = re.compile(
+    r"(?P<name>.*?) \[(?P<id>[^\[\]]+)\]"
+    r"(?: \((?:after |before )?\d{4}-\d{2}-\d{2}(?: to \d{4}-\d{2}-\d{2})?\))?"
+    r"(?: \[part (?P<part>\d+)\])?"
+)
+_PART = re.compile(r" \[part (\d+)\](?=\.[^.]*$)")
+DM_GUILD_NAME = "Direct Messages"  # DCE's pseudo-guild for DMs (id "0")
+
+SNIFF_BYTES = 1024 * 1024
+SNIFF_ENTRIES = 20
+# Real exports nest about 6 deep; the cap keeps hostile input from growing the stack.
+MAX_DEPTH = 256
+CSV_FIELD_LIMIT = 16 * 1024 * 1024
+
+# yajl2_c reports an integer too long for int() as SystemError (wrapping the ValueError).
+_IJSON_ERRORS = (ijson.JSONError, ValueError, SystemError)
+
+
+class DiscordReader:
+    """DiscordChatExporter JSON or CSV: one file, or a folder/zip of channel files with media."""
+
+    name: ClassVar[str] = "discord"
+    platform: ClassVar[str] = PLATFORM
+    description: ClassVar[str] = (
+        "Discord, as DiscordChatExporter writes it: JSON or CSV per channel (file, folder or zip)"
+    )
+    detection: ClassVar[str] = (
+        "a .json object with 'guild', 'channel' {id, type, name} and a 'messages' list of "
+        "{id, type, timestamp, author} objects; or a .csv whose header is "
+        "AuthorID,Author,Date,Content,Attachments,Reactions; or a folder/zip of such files (media "
+        "folders beside them)"
+    )
+
+    def sniff(self, source: Source) -> bool:
+        entries = source.entries()
+        if source.kind == "file":
+            return len(entries) == 1 and _claims(entries[0])
+        files = [e for e in entries if not _in_media_dir(e.name)]
+        if not files or any(e.suffix not in SUFFIXES for e in files):
+            return False
+        return all(_claims(e) for e in files[:SNIFF_ENTRIES])
+
+    def read(self, source: Source) -> Iterator[Message | Skipped]:
+        if source.kind == "file":
+            entries = source.entries()
+            if len(entries) != 1:
+                raise ReaderError(source.display, "expected one file")
+            yield from _guarded(entries[0], _read_entry(source, entries[0]))
+            return
+        files = [e for e in source.entries() if not _in_media_dir(e.name)]
+        if not files:
+            raise ReaderError(source.display, "no DiscordChatExporter files found")
+        for entry in sorted(files, key=_part_order):
+            if entry.suffix not in SUFFIXES:
+                if entry.size:
+                    yield Skipped(entry.location, "not a DiscordChatExporter file; not read")
+                continue
+            try:
+                yield from _guarded(entry, _read_entry(source, entry))
+            except ReaderError as exc:
+                yield Skipped(exc.location, exc.reason)
+
+
+def _read_entry(source: Source, entry: Entry) -> Iterator[Message | Skipped]:
+    if entry.suffix == ".csv" or (entry.suffix != ".json" and _first_char(entry) not in ("{", "[")):
+        return _read_csv(source, entry)
+    return _read_json(source, entry)
+
+
+def _guarded(entry: Entry, items: Iterator[Message | Skipped]) -> Iterator[Message | Skipped]:
+    try:
+        yield from items
+    except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:  # zip CRC errors mid-stream
+        raise ReaderError(entry.location, f"read failed: {type(exc).__name__}") from None
+
+
+def _in_media_dir(name: str) -> bool:
+    return any(_MEDIA_DIR.fullmatch(part) for part in PurePosixPath(name).parts[:-1])
+
+
+def _part_order(entry: Entry) -> tuple[str, int, str]:
+    """Sort key that keeps the parts of one channel together and in part order (2 before 10)."""
+    m = _PART.search(entry.name)
+    base = _PART.sub("", entry.name) if m else entry.name
+    return (base, int(m.group(1)) if m else 1, entry.name)
+
+
+def _label(source: Source, entry: Entry) -> str:
+    """The file's path inside the input (a zip's wrapping folder left out), or its name."""
+    label = entry.name.removeprefix(source.strip_root()) if entry.name else ""
+    return label or PurePosixPath(source.path.as_posix().rpartition("!")[2]).name
+
+
+def _file_stem(source: Source, entry: Entry) -> str:
+    return PurePosixPath(_label(source, entry)).stem
+
+
+# --- sniffing -------------------------------------------------------------------------
+
+
+def _first_char(entry: Entry) -> str:
+    head = entry.head(256)
+    return head.decode(detect_encoding(head), errors="replace").lstrip("\ufeff \t\r\n")[:1]
+
+
+def _claims(entry: Entry) -> bool:
+    if entry.suffix == ".json":
+        return _first_char(entry) == "{" and _sniff_json(entry)
+    if entry.suffix == ".csv":
+        return _csv_header(entry)
+    return False
+
+
+def _csv_header(entry: Entry) -> bool:
+    head = entry.head(4096)
+    text = head.decode(detect_encoding(head), errors="replace").lstrip("\ufeff")
+    first = text.split("\n", 1)[0].rstrip("\r")
+    try:
+        row = next(csv.reader([first]))
+    except (csv.Error, StopIteration):
+        return False
+    return tuple(c.strip().lower() for c in row) == CSV_HEADER
+
+
+def _sniff_json(entry: Entry) -> bool:
+    """The head of the file (at most SNIFF_BYTES) is a DCE export: guild and channel, then messages."""
+    try:
+        stream, _ = open_utf8(entry, SNIFF_BYTES)
+    except ReaderError:
+        return False
+    builder = ijson.ObjectBuilder()
+    depth = 0
+    with stream:
+        try:
+            for event, value in ijson.basic_parse(stream):
+                depth += event in ("start_map", "start_array")
+                depth -= event in ("end_map", "end_array")
+                if depth > MAX_DEPTH:
+                    return False
+                builder.event(event, value)
+        except _IJSON_ERRORS:
+            pass  # cut by the limit: judge what was read
+    top = getattr(builder, "value", None)
+    if not isinstance(top, dict) or "guild" not in top or "messages" not in top:
+        return False
+    channel, guild, messages = top.get("channel"), top.get("guild"), top.get("messages")
+    if not isinstance(channel, dict) or not _scalar_id(channel.get("id")):
+        return False
+    if not ("type" in channel or "name" in channel):
+        return False
+    if guild is not None and not isinstance(guild, dict):
+        return False
+    if not isinstance(messages, list):
+        return False
+    first = next((m for m in messages if isinstance(m, dict) and len(m) >= 3), None)
+    if first is None:
+        return not messages or len(messages) == 1  # empty, or the first one cut by the head
+    return "id" in first and "timestamp" in first and "author" in first
+
+
+# --- JSON -----------------------------------------------------------------------------
+
+
+def _read_json(source: Source, entry: Entry) -> Iterator[Message | Skipped]:
+    try:
+        stream, encoding = open_utf8(entry)
+    except ReaderError as exc:
+        yield Skipped(exc.location, exc.reason)
+        return
+    source.encodings.add(encoding)
+    ctx = _JsonContext(source, entry, _label(source, entry))
+    count = 0
+    with stream:
+        events = ijson.basic_parse(stream)
+        try:
+            first = next(events, None)
+            if first is None or first[0] != "start_map":
+                yield Skipped(entry.location, "not a DiscordChatExporter export (top level is not an object)")
+                return
+            seen_messages = False
+            for event, value in events:
+                if event == "end_map":
+                    break
+                key = value
+                event, value = next(events, ("", None))
+                if not event:
+                    raise _Truncated
+                if key == "messages" and event == "start_array":
+                    seen_messages = True
+                    for item_event, item_value in events:
+                        if item_event == "end_array":
+                            break
+                        built = _build(item_event, item_value, events, MAX_DEPTH - 2)
+                        location = f"{entry.location}#/messages/{count}"
+                        if built is _TOO_DEEP:
+                            yield Skipped(
+                                location, f"JSON nested deeper than {MAX_DEPTH} levels; file not read further"
+                            )
+                            return
+                        yield ctx.message(built, count, location)
+                        count += 1
+                elif key in ("guild", "channel"):
+                    built = _build(event, value, events, MAX_DEPTH - 1)
+                    if built is _TOO_DEEP:
+                        yield Skipped(entry.location, f"JSON nested deeper than {MAX_DEPTH} levels")
+                        return
+                    ctx.meta[key] = built
+                    ctx.conversation = None
+                else:
+                    _skip(event, events)
+        except _IJSON_ERRORS:
+            # ijson's messages quote the input, so the reason is built from structure only.
+            yield Skipped(entry.location, f"invalid or truncated JSON after {count} messages")
+            return
+        except _Truncated:
+            yield Skipped(entry.location, f"invalid or truncated JSON after {count} messages")
+            return
+    if not seen_messages:
+        yield Skipped(entry.location, "not a DiscordChatExporter export (no messages list)")
+
+
+_TOO_DEEP = object()
+
+
+class _Truncated(Exception):
+    """The events ended inside a value (ijson normally raises first; this is the fallback)."""
+
+
+def _build(event: str, value: Any, events: Iterator[tuple[str, Any]], max_depth: int) -> Any:
+    """The value that ``event`` starts, built from the following events (scalars as they are)."""
+    if event not in ("start_map", "start_array"):
+        return value
+    top: dict[str, Any] | list[Any] = {} if event == "start_map" else []
+    stack: list[dict[str, Any] | list[Any]] = [top]
+    key = ""
+    for ev, val in events:
+        if ev == "map_key":
+            key = val
+            continue
+        if ev in ("end_map", "end_array"):
+            stack.pop()
+            if not stack:
+                return top
+            continue
+        parent = stack[-1]
+        item: Any = val
+        if ev in ("start_map", "start_array"):
+            if len(stack) >= max_depth:
+                return _TOO_DEEP
+            item = {} if ev == "start_map" else []
+            stack.append(item)
+        if isinstance(parent, dict):
+            parent[key] = item
+        else:
+            parent.append(item)
+    raise _Truncated
+
+
+def _skip(event: str, events: Iterator[tuple[str, Any]]) -> None:
+    """Consume the value that ``event`` starts without building it."""
+    if event not in ("start_map", "start_array"):
+        return
+    depth = 1
+    for ev, _ in events:
+        if ev in ("start_map", "start_array"):
+            depth += 1
+        elif ev in ("end_map", "end_array"):
+            depth -= 1
+            if depth == 0:
+                return
+    raise _Truncated
+
+
+@dataclass(slots=True)
+class _JsonContext:
+    source: Source
+    entry: Entry
+    label: str
+    meta: dict[str, Any] = field(default_factory=dict)
+    conversation: Conversation | None = None
+    thread_id: str | None = None
+
+    def _conversation(self) -> Conversation:
+        if self.conversation is None:
+            self.conversation, self.thread_id = _json_conversation(
+                self.meta, _file_stem(self.source, self.entry)
+            )
+        return self.conversation
+
+    def message(self, rec: Any, index: int, location: str) -> Message | Skipped:
+        if not isinstance(rec, dict):
+            return Skipped(location, "message is not a JSON object")
+        conversation = self._conversation()
+        msg_type = _scalar_id(rec.get("type")) or "Default"
+        author = _obj(rec.get("author"))
+        author_id = _scalar_id(author.get("id"))
+        author_name = _str(author.get("nickname")) or _str(author.get("name")) or author_id
+        reference = _obj(rec.get("reference"))
+        reply_to = None
+        if _str(reference.get("type")) != "Forward":
+            reply_to = _scalar_id(reference.get("messageId")) or None
+        content = rec.get("content")
+        return Message(
+            platform=PLATFORM,
+            source=self.source.display,
+            location=location,
+            conversation=conversation,
+            message_id=_scalar_id(rec.get("id")) or f"{self.label}#{index}",
+            author=Author(author_id or author_name, author_name),
+            timestamp=_iso(rec.get("timestamp")),
+            text=content if isinstance(content, str) else "",
+            thread_id=self.thread_id,
+            reply_to=reply_to,
+            attachments=self._attachments(rec.get("attachments")),
+            edited=bool(rec.get("timestampEdited")),
+            kind=MessageKind.USER if msg_type in USER_TYPES else MessageKind.SYSTEM,
+        )
+
+    def _attachments(self, value: Any) -> tuple[Attachment, ...]:
+        if not isinstance(value, list):
+            return ()
+        out: list[Attachment] = []
+        for item in value:
+            if not isinstance(item, dict):
+                continue
+            url = _str(item.get("url"))
+            name = _str(item.get("fileName")) or _url_name(url) or _scalar_id(item.get("id"))
+            size = item.get("fileSizeBytes")
+            out.append(
+                Attachment(
+                    name=name,
+                    size=size if isinstance(size, int) and not isinstance(size, bool) and size >= 0 else None,
+                    path=_local_path(self.entry, url),
+                )
+            )
+        return tuple(out)
+
+
+def _json_conversation(meta: dict[str, Any], stem: str) -> tuple[Conversation, str | None]:
+    """The channel of a DCE file, and the thread id when the channel is a thread."""
+    guild = meta.get("guild")
+    guild_d = guild if isinstance(guild, dict) else {}
+    channel = _obj(meta.get("channel"))
+    from_name = _FILE_NAME.fullmatch(stem)
+    cid = _scalar_id(channel.get("id")) or (from_name.group("id") if from_name else stem)
+    name = _str(channel.get("name")) or (from_name.group("name") if from_name else stem)
+    ctype = _str(channel.get("type"))
+    guild_id, guild_name = _scalar_id(guild_d.get("id")), _str(guild_d.get("name"))
+    direct = "Direct" in ctype or (
+        not ctype and (guild is None or guild_id == "0" or guild_name == DM_GUILD_NAME)
+    )
+    if direct:
+        group = "Group" in ctype or (not ctype and ", " in name)
+        conv = Conversation(
+            id=cid,
+            name=name or cid,
+            kind=ConversationKind.GROUP if group else ConversationKind.DM,
+            member_count=None if group else 2,
+        )
+        return conv, None
+    parts = [p for p in (guild_name, _str(channel.get("category")), name) if p]
+    conv = Conversation(id=cid, name=" / ".join(parts) or cid, kind=ConversationKind.CHANNEL)
+    return conv, cid if ctype.endswith("Thread") else None
+
+
+# --- CSV ------------------------------------------------------------------------------
+
+# DCE's fallback texts for system messages (Message.Parse / GetFallbackContent), old and new.
+_CSV_NOTICE = re.compile(
+    r"Added a recipient\.|Removed a recipient\.|Left the group\.|Joined the server\."
+    r"|Pinned a message\.|Started a thread\.|Changed the channel icon\.|Changed the channel name\."
+    r"|Changed the channel name: .*|Started a call(?: that lasted \d+ minutes?)?\."
+    r"|Added .+ to the group\.|Removed .+ from the group\."
+)
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1
+    )
+}
+# .NET "g" (short date + short time) in the cultures DCE users run: 6/24/2026 7:06 PM,
+# 24/06/2026 19:06, 24.06.2026 19:06, 2026/6/24 19:06, 2026-06-24 19:06 …, and the old
+# default "dd-MMM-yy hh:mm tt" (24-Jun-26 07:06 PM).
+_NUMERIC_DATE = re.compile(
+    r"\s*(?P<a>\d{1,4})[./-]\s?(?P<b>\d{1,2})[./-]\s?(?P<c>\d{1,4})\.?,?[\sT]+"
+    r"(?P<ampm1>上午|下午|午前|午後|오전|오후)?\s*"
+    r"(?P<h>\d{1,2})[:.](?P<mi>\d{2})(?:[:.](?P<s>\d{2}))?"
+    r"\s*(?P<ampm>[AaPp]\.?\s?[Mm]\.?|上午|下午|午前|午後|오전|오후)?\s*"
+)
+_NAMED_DATE = re.compile(
+    r"\s*(?P<d>\d{1,2})[- ](?P<mon>[A-Za-z]{3})[A-Za-z]*\.?[- ,]+(?P<y>\d{2,4}),?\s+"
+    r"(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?\s*(?P<ampm>[AaPp]\.?\s?[Mm]\.?)?\s*"
+)
+_PM_WORDS = ("p", "下午", "午後", "오후")
+_AM_WORDS = ("a", "上午", "午前", "오전")
+# Rows read to decide day/month order before reading the file for real.
+DATE_SURVEY_ROWS = 10_000
+
+
+def _read_csv(source: Source, entry: Entry) -> Iterator[Message | Skipped]:
+    if csv.field_size_limit() < CSV_FIELD_LIMIT:
+        csv.field_size_limit(CSV_FIELD_LIMIT)
+    day_first = _survey_day_first(entry)
+    lines, encoding = iter_lines(entry)
+    source.encodings.add(encoding)
+    label = _label(source, entry)
+    conversation = _csv_conversation(_file_stem(source, entry))
+    rows = csv.reader(lines)
+    header: list[str] | None = None
+    end = 0
+    while True:
+        start = end + 1
+        try:
+            row = next(rows)
+        except StopIteration:
+            break
+        except csv.Error:
+            end = rows.line_num
+            yield Skipped(f"{entry.location}:{start}", "malformed CSV row")
+            continue
+        end = rows.line_num
+        if not row or (len(row) == 1 and not row[0].strip()):
+            continue
+        if header is None:
+            header = [c.lstrip("\ufeff").strip().lower() for c in row]
+            if "content" not in header:
+                raise ReaderError(entry.location, "CSV header has no 'Content' column")
+            continue
+        fields = dict(zip(header, row, strict=False))
+        location = f"{entry.location}:{start}"
+        if len(row) < len(header):
+            yield Skipped(location, f"CSV row has {len(row)} of {len(header)} columns")
+            continue
+        text = fields.get("content", "")
+        author_id, author_name = fields.get("authorid", ""), fields.get("author", "")
+        yield Message(
+            platform=PLATFORM,
+            source=source.display,
+            location=location,
+            conversation=conversation,
+            message_id=f"{label}#{start}",
+            author=Author(author_id or author_name, author_name or author_id),
+            timestamp=_csv_time(fields.get("date", ""), day_first),
+            text=text,
+            attachments=_csv_attachments(entry, fields.get("attachments", "")),
+            kind=MessageKind.SYSTEM if _CSV_NOTICE.fullmatch(text) else MessageKind.USER,
+        )
+
+
+def _csv_conversation(stem: str) -> Conversation:
+    """A CSV names no channel: take it from DCE's file name ``Guild - Category - Channel [id]``."""
+    m = _FILE_NAME.fullmatch(stem)
+    name, cid = (m.group("name"), m.group("id")) if m else (stem, stem)
+    if name.startswith(f"{DM_GUILD_NAME} - "):
+        recipients = name[len(DM_GUILD_NAME) + 3 :]
+        # DCE writes "<Guild> - <Category> - <Channel>"; older or renamed files drop the category.
+        recipients = recipients.split(" - ", 1)[1] if " - " in recipients else recipients
+        group = ", " in recipients
+        return Conversation(
+            id=cid,
+            name=recipients,
+            kind=ConversationKind.GROUP if group else ConversationKind.DM,
+            member_count=None if group else 2,
+        )
+    return Conversation(id=cid, name=name.replace(" - ", " / "), kind=ConversationKind.CHANNEL)
+
+
+def _survey_day_first(entry: Entry) -> bool | None:
+    """Day-first (True), month-first (False) or unknown (None), from the file's dates."""
+    lines, _ = iter_lines(entry)
+    rows = csv.reader(lines)
+    try:
+        for n, row in enumerate(rows):
+            if n > DATE_SURVEY_ROWS:
+                break
+            if n == 0 or len(row) < 3:
+                continue
+            m = _NUMERIC_DATE.fullmatch(row[2])
+            if m is None or len(m.group("a")) == 4:
+                continue
+            a, b = int(m.group("a")), int(m.group("b"))
+            if a > 12 >= b:
+                return True
+            if b > 12 >= a:
+                return False
+    except csv.Error:
+        pass
+    finally:
+        close = getattr(lines, "close", None)
+        if close is not None:
+            close()
+    return None
+
+
+def _csv_time(value: str, day_first: bool | None) -> datetime | None:
+    """A naive local time from DCE's locale-formatted date, or an aware one from ISO 8601."""
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    m = _NUMERIC_DATE.fullmatch(text)
+    if m is not None:
+        a, b, c = m.group("a"), m.group("b"), m.group("c")
+        if len(a) == 4:
+            year, month, day = int(a), int(b), int(c)
+        else:
+            first, second = int(a), int(b)
+            # Without evidence in the file, month-first (en-US, DCE's most common locale).
+            month, day = (second, first) if day_first else (first, second)
+            year = int(c)
+        ampm = m.group("ampm") or m.group("ampm1")
+        return _make(year, month, day, m.group("h"), m.group("mi"), m.group("s"), ampm)
+    m = _NAMED_DATE.fullmatch(text)
+    named = _MONTHS.get(m.group("mon").lower()) if m is not None else None
+    if m is None or named is None:
+        return None
+    return _make(
+        int(m.group("y")),
+        named,
+        int(m.group("d")),
+        m.group("h"),
+        m.group("mi"),
+        m.group("s"),
+        m.group("ampm"),
+    )
+
+
+def _make(
+    year: int, month: int, day: int, hour: str, minute: str, second: str | None, ampm: str | None
+) -> datetime | None:
+    h = int(hour)
+    if ampm:
+        marker = ampm.lower()
+        if marker.startswith(_PM_WORDS) and h < 12:
+            h += 12
+        elif marker.startswith(_AM_WORDS) and h == 12:
+            h = 0
+    if year < 100:
+        year += 2000
+    try:
+        return datetime(year, month, day, h, int(minute), int(second or 0))
+    except ValueError:
+        return None
+
+
+def _csv_attachments(entry: Entry, value: str) -> tuple[Attachment, ...]:
+    out: list[Attachment] = []
+    for url in (u.strip() for u in value.split(",")):
+        if url:
+            out.append(Attachment(name=_url_name(url) or url, path=_local_path(entry, url)))
+    return tuple(out)
+
+
+# --- helpers --------------------------------------------------------------------------
+
+
+def _url_name(url: str) -> str:
+    """The file name at the end of a URL or (Windows or POSIX) path."""
+    if not url:
+        return ""
+    path = urlsplit(url).path if "://" in url else url
+    return unquote(path.replace("\\", "/").rstrip("/").rpartition("/")[2])
+
+
+def _local_path(entry: Entry, url: str) -> str | None:
+    """Where a downloaded file lies inside the input, if ``url`` is a relative path."""
+    if not url or "://" in url or url.startswith(("/", "\\")) or re.match(r"[A-Za-z]:[\\/]", url):
+        return None
+    rel = url.replace("\\", "/")
+    folder = entry.name.rpartition("/")[0]
+    parts: list[str] = folder.split("/") if folder else []
+    for part in rel.split("/"):
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if not parts:
+                return None
+            parts.pop()
+        else:
+            parts.append(part)
+    return "/".join(parts) or None
+
+
+def _iso(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+def _scalar_id(value: Any) -> str:
+    """Ids are strings in DCE; tolerate numbers (hand-made files)."""
+    if isinstance(value, bool):
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return str(value)
+    return ""
+
+
+def _obj(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _str(value: Any) -> str:
+    return value if isinstance(value, str) else ""

@@ -1,0 +1,573 @@
+"""Facebook Messenger and Instagram "Download Your Information" JSON (shared notes, section 2.10).
+
+Both write the same shape, one thread per folder, split into ``message_1.json``,
+``message_2.json`` … of at most ~10 000 messages each, **newest first**::
+
+    {"participants": [{"name"}], "messages": [{"sender_name", "timestamp_ms", "content",
+      "photos"|"videos"|"audio_files"|"gifs"|"files": [{"uri"}], "sticker": {"uri"},
+      "share": {"link", "share_text"}, "is_unsent", "type", "reactions"} …],
+     "title", "is_still_participant", "thread_path": "inbox/<thread>", "thread_type"?}
+
+under ``your_facebook_activity/messages/{inbox,archived_threads,filtered_threads,
+message_requests,e2ee_cutover}/<thread>/`` (older packages: ``messages/inbox/…``), or
+``your_instagram_activity/messages/inbox/<thread>/`` for Instagram. Messenger's end-to-end
+encrypted download (``senderName``, ``timestamp``, ``text``, ``isUnsent``, ``media``) is
+read too.
+
+**Mojibake.** Meta writes every UTF-8 *byte* as its own ``\\u00XX`` escape, so after JSON
+decoding a string reads as Latin-1 ("JosÃ©"). Every string used (text, names, title,
+paths) is repaired with ``s.encode("latin-1").decode("utf-8")`` when that round-trips;
+otherwise (a fixed export, or text that is not mojibake) it is kept as it is.
+
+**Messenger or Instagram.** The files do not say which product wrote them; the first of
+these that decides, decides for the whole input: folder names inside the export
+(``your_instagram_activity`` / ``your_facebook_activity``), the same names in attachment
+paths, a Messenger-only ``thread_type`` key, then a folder or zip on the input's own path
+named like Meta's downloads (``instagram-<user>-<date>…``, ``facebook-<user>-<date>…``,
+nearest first). Failing all of these a file without ``participants`` (chat-miner's Instagram
+sample) is Instagram, anything else Messenger. ``MessengerReader`` and ``InstagramReader``
+use the same decision, so exactly one of them claims an input.
+
+Decisions worth knowing:
+
+* The ``message_N.json`` files of one folder are one conversation, read in file order
+  (N ascending, each newest first). Its id is ``thread_path``, else the folder inside the
+  export, else the file; its name the ``title``, else the participants. Title and
+  thread_path come after the messages, so a first pass over ``message_1.json`` reads
+  them (skipping the messages without building them).
+* ``message_id`` is ``<file>#<index>``: the file as named inside the export and the
+  message's index in that file's ``messages`` array (Meta has no message ids).
+* Authors have no ids in the export: id and name are both the repaired ``sender_name``.
+* ``is_unsent`` is ``deleted``; calls, the old Subscribe/Unsubscribe types and Instagram's
+  reaction notices ("Liked a message", "Reacted ❤️ to your message") are system.
+* Media become attachments named after the ``uri``'s file name, with ``path`` the file
+  inside the input when it is there.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import PurePosixPath
+from typing import IO, Any, ClassVar
+
+import ijson
+
+from scanner.errors import ReaderError
+from scanner.model import Attachment, Author, Conversation, ConversationKind, Message, MessageKind, Skipped
+from scanner.readers.base import Entry, Source, detect_encoding, head_text, open_utf8
+
+MESSENGER = "messenger"
+INSTAGRAM = "instagram"
+
+MESSAGE_FILE = re.compile(r"message_(\d{1,6})\.json")
+META_KEYS = ("participants", "title", "thread_path", "thread_type", "threadName")
+SNIFF_WANTED = frozenset(["messages.item", "participants", "thread_path", "is_still_participant", "title"])
+META_WANTED = frozenset(META_KEYS)
+MESSAGE_WANTED = frozenset(["messages.item"])
+MEDIA_KEYS = ("photos", "videos", "audio_files", "gifs", "files", "media")
+# Folders Meta keeps a thread's media in (and anything a user may find beside a thread).
+MEDIA_FOLDERS = frozenset(["photos", "videos", "audio", "gifs", "files", "stickers", "media"])
+SYSTEM_TYPES = frozenset(["Call", "Subscribe", "Unsubscribe"])
+# Reactions Instagram writes as messages of their own ("Liked a message", "Reacted ❤️ to your
+# message"): notices, not posts. Matched whole, so a sentence that merely contains the words
+# stays a user message.
+REACTION_NOTICE = re.compile(r"(?:.{1,100} )?(?:[Ll]iked a message|[Rr]eacted .{1,16} to your message)")
+INSTAGRAM_MARK = "your_instagram_activity"
+# Folders of the package itself (never taken for a wrapper around it).
+PACKAGE_FOLDERS = frozenset(
+    [
+        *("your_facebook_activity", "your_instagram_activity", "messages", "inbox"),
+        *("archived_threads", "filtered_threads", "message_requests", "e2ee_cutover"),
+    ]
+)
+FACEBOOK_MARK = "your_facebook_activity"
+
+# Meta names a download "instagram-<user>-<date>-<code>" / "facebook-<user>-<date>-<code>".
+DOWNLOAD_NAME = re.compile(r"(instagram|facebook)(?:[-_ .]|$)", re.IGNORECASE)
+
+SNIFF_BYTES = 1024 * 1024
+SNIFF_ENTRIES = 20
+
+
+def repair(text: str) -> str:
+    """Undo Meta's mojibake: UTF-8 bytes written as ``\\u00XX`` escapes, read back as Latin-1.
+
+    Text that does not round-trip (already proper Unicode, or Latin-1 that is not UTF-8)
+    is returned unchanged.
+    """
+    if text.isascii():
+        return text
+    try:
+        return text.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return text
+
+
+class _MetaReader:
+    """Shared reading; the subclasses differ only in the platform they claim."""
+
+    name: ClassVar[str]
+    platform: ClassVar[str]
+    description: ClassVar[str]
+    detection: ClassVar[str]
+
+    def sniff(self, source: Source) -> bool:
+        probe = _claim(source)
+        return probe is not None and _platform(source, probe) == self.platform
+
+    def read(self, source: Source) -> Iterator[Message | Skipped]:
+        if source.kind == "file":
+            entry = source.entries()[0]
+            yield from _read_thread(source, [entry], self.platform)
+            return
+        threads: dict[str, list[Entry]] = {}
+        found = False
+        root = source.strip_root()
+        for entry in source.entries():
+            if entry.suffix != ".json" or _in_media_folder(entry.name[len(root) :]):
+                continue
+            if _sniff_entry(entry) is None:
+                if entry.size:
+                    yield Skipped(entry.location, f"not a {self.platform.title()} message file; not read")
+                continue
+            found = True
+            folder = entry.name.rpartition("/")[0]
+            # message_N.json files of one folder are one thread; any other file stands alone.
+            key = folder if MESSAGE_FILE.fullmatch(entry.basename) else entry.name
+            threads.setdefault(key, []).append(entry)
+        if not found:
+            raise ReaderError(source.display, f"no {self.platform.title()} message file found")
+        for key in sorted(threads):
+            yield from _read_thread(source, sorted(threads[key], key=_file_order), self.platform)
+
+
+class MessengerReader(_MetaReader):
+    """Facebook Messenger "Download Your Information" JSON (message_N.json per thread)."""
+
+    name: ClassVar[str] = MESSENGER
+    platform: ClassVar[str] = MESSENGER
+    description: ClassVar[str] = (
+        "Facebook Messenger 'Download Your Information' JSON (messages/inbox/<thread>/message_N.json)"
+    )
+    detection: ClassVar[str] = (
+        "a .json object whose 'messages' hold sender_name + timestamp_ms (or participants with an "
+        "empty thread), or a folder/zip of such message_N.json files with their media; Messenger "
+        "rather than Instagram by your_facebook_activity/ paths, thread_type, a facebook-… input "
+        "name, or by default when the file lists participants"
+    )
+
+
+class InstagramReader(_MetaReader):
+    """Instagram "Download Your Information" JSON (same shape as Messenger's)."""
+
+    name: ClassVar[str] = INSTAGRAM
+    platform: ClassVar[str] = INSTAGRAM
+    description: ClassVar[str] = (
+        "Instagram 'Download Your Information' JSON (your_instagram_activity/messages/inbox/…/message_N.json)"
+    )
+    detection: ClassVar[str] = (
+        "the Messenger shape (messages with sender_name + timestamp_ms), told apart by "
+        "your_instagram_activity/ paths, an instagram-… input name, or a file without participants"
+    )
+
+
+def _file_order(entry: Entry) -> tuple[int, str]:
+    m = MESSAGE_FILE.fullmatch(entry.basename)
+    return (int(m[1]) if m else 0, entry.name)
+
+
+def _in_media_folder(name: str) -> bool:
+    return any(part in MEDIA_FOLDERS for part in name.split("/")[:-1])
+
+
+# --- streaming JSON (the same helper as in the other ijson readers) ----------------------
+
+MAX_DEPTH = 256
+# yajl2_c reports an integer too long for int() as SystemError (wrapping the ValueError).
+_IJSON_ERRORS = (ijson.JSONError, ValueError, SystemError)
+
+
+class _TooDeep(Exception):
+    """The document nests deeper than MAX_DEPTH (hostile input; never recursed into)."""
+
+
+def _stream_values(stream: IO[bytes], wanted: frozenset[str]) -> Iterator[tuple[str, tuple[int, ...], Any]]:
+    """Yield ``(prefix, indices, value)`` for every value whose ijson prefix is in ``wanted``.
+
+    ``indices`` are the positions of the value in each enclosing array, outermost first (for
+    JSON pointers); a prefix ending in ``item`` matches only an array element (not a key
+    named "item"). Only wanted values are built, one at a time, so memory holds one record,
+    not the file. ijson errors propagate; nesting beyond MAX_DEPTH raises _TooDeep.
+    """
+    is_array: list[bool] = []
+    index: list[int] = []
+    builder: Any = None
+    built_prefix = ""
+    built_at: tuple[int, ...] = ()
+    built_depth = 0
+    for prefix, event, value in ijson.parse(stream):
+        if event == "end_map" or event == "end_array":
+            is_array.pop()
+            index.pop()
+            if builder is not None:
+                builder.event(event, value)
+                if len(is_array) == built_depth:
+                    yield built_prefix, built_at, builder.value
+                    builder = None
+            continue
+        if event == "map_key":
+            if builder is not None:
+                builder.event(event, value)
+            continue
+        if is_array and is_array[-1]:
+            index[-1] += 1
+        starts = event == "start_map" or event == "start_array"
+        if builder is not None:
+            builder.event(event, value)
+        elif prefix in wanted and (not prefix.endswith("item") or (is_array and is_array[-1])):
+            at = tuple(i for a, i in zip(is_array, index, strict=True) if a)
+            if starts:
+                builder = ijson.ObjectBuilder()
+                builder.event(event, value)
+                built_prefix, built_at, built_depth = prefix, at, len(is_array)
+            else:
+                yield prefix, at, value
+        if starts:
+            if len(is_array) >= MAX_DEPTH:
+                raise _TooDeep
+            is_array.append(event == "start_array")
+            index.append(-1)
+
+
+# --- sniffing -------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Probe:
+    """What the head of one message file showed."""
+
+    head: str
+    keys: set[str] = field(default_factory=set)
+
+
+def _sniff_entry(entry: Entry) -> _Probe | None:
+    """The file's probe if its head is a Meta message file, else None."""
+    if entry.suffix != ".json":
+        return None
+    raw = entry.head(256)
+    if raw.decode(detect_encoding(raw), errors="replace").lstrip("\ufeff \t\r\n")[:1] != "{":
+        return None
+    probe = _Probe(head="")
+    record: Any = None
+    participants: Any = None
+    try:
+        stream, _ = open_utf8(entry, SNIFF_BYTES)
+    except ReaderError:
+        return None
+    with stream:
+        try:
+            for prefix, _, value in _stream_values(stream, SNIFF_WANTED):
+                probe.keys.add(prefix)
+                if prefix == "participants":
+                    participants = value
+                elif prefix == "messages.item":
+                    record = value
+                    break
+        except (*_IJSON_ERRORS, _TooDeep):
+            pass  # cut by the limit, or broken: judge on what was seen
+    if record is not None:
+        if not _is_message(record):
+            return None
+    elif not (_is_participant_list(participants) and probe.keys & {"thread_path", "is_still_participant"}):
+        return None  # an empty thread still lists its participants and says where it lives
+    probe.head = head_text(entry)
+    return probe
+
+
+def _is_message(value: Any) -> bool:
+    if not isinstance(value, dict):
+        return False
+    if isinstance(value.get("sender_name"), str):
+        return _is_int(value.get("timestamp_ms")) or _is_int(value.get("timestamp"))
+    # Messenger's end-to-end encrypted download
+    return isinstance(value.get("senderName"), str) and _is_int(value.get("timestamp"))
+
+
+def _is_participant_list(value: Any) -> bool:
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all((isinstance(p, dict) and isinstance(p.get("name"), str)) or isinstance(p, str) for p in value)
+    )
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _claim(source: Source) -> _Probe | None:
+    """The probe of the first message file if the whole input is Meta message files (and media)."""
+    if source.kind == "file":
+        entries = source.entries()
+        return _sniff_entry(entries[0]) if len(entries) == 1 else None
+    root = source.strip_root()
+    files: list[Entry] = []
+    for entry in source.entries():
+        rel = entry.name[len(root) :]
+        if _in_media_folder(rel):
+            continue
+        if entry.suffix != ".json":
+            return None
+        files.append(entry)
+    files.sort(key=lambda e: (e.name.count("/"), _file_order(e)))
+    probes = [_sniff_entry(e) for e in files[:SNIFF_ENTRIES]]
+    if not probes or any(p is None for p in probes):
+        return None
+    return probes[0]
+
+
+def _platform(source: Source, probe: _Probe) -> str | None:
+    """Messenger or Instagram, from the strongest evidence at hand (see the module docstring).
+
+    None for a folder holding both packages: detection then splits it.
+    """
+    marks = {_mark(name) for name in source.names()} - {None}
+    if len(marks) > 1:
+        return None
+    if marks:
+        return marks.pop()
+    found = _mark(probe.head)
+    if found:
+        return found
+    if '"thread_type"' in probe.head:
+        return MESSENGER
+    for part in reversed(source.path.parts):
+        named = DOWNLOAD_NAME.match(part)
+        if named:
+            return INSTAGRAM if named[1].lower() == "instagram" else MESSENGER
+    return MESSENGER if "participants" in probe.keys else INSTAGRAM
+
+
+def _mark(text: str) -> str | None:
+    if INSTAGRAM_MARK in text:
+        return INSTAGRAM
+    if FACEBOOK_MARK in text:
+        return MESSENGER
+    return None
+
+
+# --- reading --------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Thread:
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def _label(source: Source, entry: Entry) -> str:
+    """The file as named inside the export: a wrapping folder (a zip's, or the download's own
+    ``facebook-<user>-<date>/``) is left out, the package's folders are kept."""
+    if not entry.name:
+        return PurePosixPath(source.path.as_posix().rpartition("!")[2]).name
+    return entry.name.removeprefix(_wrapper(source))
+
+
+def _wrapper(source: Source) -> str:
+    root = source.strip_root()
+    if not root or root.rstrip("/") in PACKAGE_FOLDERS:
+        return ""
+    if any(MESSAGE_FILE.fullmatch(name[len(root) :]) for name in source.names()):
+        return ""  # the input is one thread's folder, not a wrapper
+    return root
+
+
+def _read_thread(source: Source, entries: list[Entry], platform: str) -> Iterator[Message | Skipped]:
+    """One conversation: its message_N.json files in order."""
+    meta = _thread_meta(entries[0])
+    first_label = _label(source, entries[0])
+    folder = first_label.rpartition("/")[0] if MESSAGE_FILE.fullmatch(entries[0].basename) else ""
+    conversation = _conversation(meta, folder or first_label)
+    resolver = _Resolver(source)
+    for entry in entries:
+        yield from _read_file(source, entry, _label(source, entry), conversation, resolver, platform)
+
+
+def _thread_meta(entry: Entry) -> dict[str, Any]:
+    """Participants, title, thread_path … of a thread (written after its messages)."""
+    meta: dict[str, Any] = {}
+    try:
+        stream, _ = open_utf8(entry)
+    except ReaderError:
+        return meta
+    with stream:
+        try:
+            for prefix, _, value in _stream_values(stream, META_WANTED):
+                meta[prefix] = value
+        except (*_IJSON_ERRORS, _TooDeep):
+            pass  # the reading pass reports the break
+    return meta
+
+
+def _conversation(meta: dict[str, Any], fallback: str) -> Conversation:
+    raw = meta.get("participants")
+    names: list[str] = []
+    if isinstance(raw, list):
+        for p in raw:
+            name = p.get("name") if isinstance(p, dict) else p
+            if isinstance(name, str) and name:
+                names.append(repair(name))
+    members = tuple(dict.fromkeys(names))
+    title = repair(_str(meta.get("title")) or _str(meta.get("threadName")))
+    thread_path = repair(_str(meta.get("thread_path")))
+    thread_type = _str(meta.get("thread_type"))
+    if thread_type == "RegularGroup":
+        kind = ConversationKind.GROUP
+    elif thread_type == "Regular":
+        kind = ConversationKind.DM
+    elif members:
+        kind = ConversationKind.DM if len(members) <= 2 else ConversationKind.GROUP
+    else:
+        kind = ConversationKind.GROUP  # the export does not say
+    cid = thread_path or fallback
+    return Conversation(
+        id=cid,
+        name=title or ", ".join(members) or cid,
+        kind=kind,
+        member_count=len(members) if isinstance(raw, list) else None,
+        members=members,
+    )
+
+
+def _read_file(
+    source: Source,
+    entry: Entry,
+    label: str,
+    conversation: Conversation,
+    resolver: _Resolver,
+    platform: str,
+) -> Iterator[Message | Skipped]:
+    try:
+        stream, enc = open_utf8(entry)
+    except ReaderError as exc:
+        yield Skipped(exc.location, exc.reason)
+        return
+    source.encodings.add(enc)
+    count = 0
+    with stream:
+        try:
+            for _, at, value in _stream_values(stream, MESSAGE_WANTED):
+                index = at[-1]
+                location = f"{entry.location}#/messages/{index}"
+                count += 1
+                if not isinstance(value, dict):
+                    yield Skipped(location, "record is not an object")
+                    continue
+                yield _message(source, location, f"{label}#{index}", value, conversation, resolver, platform)
+        except _TooDeep:
+            reason = f"JSON nested deeper than {MAX_DEPTH} levels after {count} messages"
+            yield Skipped(entry.location, reason)
+        except _IJSON_ERRORS:
+            # ijson's messages quote the input, so the reason is built from structure only.
+            yield Skipped(entry.location, f"invalid or truncated JSON after {count} messages")
+
+
+def _message(
+    source: Source,
+    location: str,
+    message_id: str,
+    rec: dict[str, Any],
+    conversation: Conversation,
+    resolver: _Resolver,
+    platform: str,
+) -> Message:
+    sender = repair(_str(rec.get("sender_name")) or _str(rec.get("senderName")))
+    text = rec.get("content")
+    if not isinstance(text, str):
+        text = rec.get("text")
+    mtype = _str(rec.get("type"))
+    text = repair(text) if isinstance(text, str) else ""
+    system = mtype in SYSTEM_TYPES or "call_duration" in rec or REACTION_NOTICE.fullmatch(text) is not None
+    return Message(
+        platform=platform,
+        source=source.display,
+        location=location,
+        conversation=conversation,
+        message_id=message_id,
+        author=Author(id=sender, name=sender),
+        timestamp=_timestamp(rec),
+        text=text,
+        attachments=_attachments(rec, resolver),
+        deleted=rec.get("is_unsent") is True or rec.get("isUnsent") is True,
+        kind=MessageKind.SYSTEM if system else MessageKind.USER,
+    )
+
+
+def _timestamp(rec: dict[str, Any]) -> datetime | None:
+    millis = rec.get("timestamp_ms")
+    if "timestamp_ms" not in rec and "senderName" in rec:
+        millis = rec.get("timestamp")  # the E2EE download writes milliseconds as "timestamp"
+    if isinstance(millis, Decimal) and millis.is_finite():
+        millis = int(millis)
+    if isinstance(millis, int) and not isinstance(millis, bool):
+        try:
+            return datetime.fromtimestamp(millis // 1000, UTC).replace(microsecond=millis % 1000 * 1000)
+        except (OverflowError, OSError, ValueError):
+            return None
+    seconds = rec.get("timestamp")  # very old packages: whole seconds
+    if isinstance(seconds, int) and not isinstance(seconds, bool):
+        try:
+            return datetime.fromtimestamp(seconds, UTC)
+        except (OverflowError, OSError, ValueError):
+            return None
+    return None
+
+
+def _attachments(rec: dict[str, Any], resolver: _Resolver) -> tuple[Attachment, ...]:
+    refs: list[Any] = []
+    for key in MEDIA_KEYS:
+        items = rec.get(key)
+        if isinstance(items, list):
+            refs.extend(items)
+    if isinstance(rec.get("sticker"), dict):
+        refs.append(rec["sticker"])
+    out: list[Attachment] = []
+    for ref in refs:
+        uri = ref.get("uri") if isinstance(ref, dict) else ref
+        if not isinstance(uri, str) or not uri:
+            continue
+        uri = repair(uri)
+        name = PurePosixPath(uri.split("?", 1)[0]).name or uri
+        out.append(Attachment(name=name, path=resolver.find(uri)))
+    return tuple(out)
+
+
+class _Resolver:
+    """Finds a ``uri`` (relative to the package root) among the input's files.
+
+    The input may be the whole package, its ``inbox`` folder or one thread folder, so the
+    longest tail of the uri that names an entry wins.
+    """
+
+    def __init__(self, source: Source) -> None:
+        self._source = source
+        self._root = _wrapper(source) if source.kind != "file" else ""
+
+    def find(self, uri: str) -> str | None:
+        if self._source.kind == "file" or "://" in uri:
+            return None
+        parts = [p for p in uri.split("/") if p]
+        if any(p in (".", "..") for p in parts):
+            return None
+        for k in range(len(parts), 1, -1):
+            name = self._root + "/".join(parts[-k:])
+            if self._source.get(name) is not None:
+                return name
+        return None
+
+
+def _str(value: Any) -> str:
+    return value if isinstance(value, str) else ""

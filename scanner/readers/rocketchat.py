@@ -1,0 +1,643 @@
+"""Rocket.Chat exports (shared notes, section 2.7).
+
+Three shapes reach a DPO, all read here:
+
+* **Room export / "Download my data"** (``apps/meteor/server/lib/dataExport``): a zip of
+  JSON Lines files, one per room (``<room name>.json``; a DM is named by its room id),
+  each line ``{"msg", "username", "ts", "attachments"?: [{type, title, title_link,
+  image_url, …, fileId, fileName}], "type"?}``; uploads under ``assets/<fileId>-<name>``.
+  The personal data download adds ``user.json``, ``avatar`` and ``channels.json`` (one
+  ``{"roomId", "roomName", "type"}`` a line) and **pseudonymises** every other user as
+  ``User_1``, ``User_2`` … (the names are kept as they are: they are what the file says).
+* **Database dump** (``mongoexport`` of ``rocketchat_message``, one document a line, or a
+  ``--jsonArray``): ``{"_id", "rid", "msg", "ts": {"$date": …}, "u": {"_id", "username",
+  "name"}, "t"?, "tmid"?, "tcount"?, "editedAt"?, "file"?, "files"?, "attachments"?,
+  "_hidden"?, "parent"?}``; ``rocketchat_room`` beside it names the rooms.
+* **REST API** pages (``channels.history``, ``chat.syncMessages``): ``{"messages": [the
+  same documents, ts as ISO strings], "success": true}``.
+
+Lines are read one at a time and arrays streamed with ijson, so memory holds one message
+(plus the room directory). A broken line is skipped with its line number; a truncated
+array yields what came before the break.
+
+Decisions worth knowing:
+
+* ``message_id`` is ``_id``; the file export has no ids, so there it is ``<file>#<n>``,
+  n the 0-based index of the record among the file's non-blank lines (a broken line keeps
+  its number, so the ids after it do not shift).
+* ``ts`` may be ISO 8601, ``{"$date": ISO | ms | {"$numberLong": ms}}`` or epoch ms;
+  all are aware (UTC).
+* ``t`` (or ``type`` in the file export) marks system messages (joins ``uj``, leaves
+  ``ul``, adds ``au``, renames ``r``, pins, calls, livechat events …), except ``e2e``
+  (an encrypted user message, whose text is ciphertext) and ``rm`` (a user message that
+  was deleted: ``deleted``). ``editedAt`` marks ``edited``.
+* ``tmid`` is the thread (``thread_id`` and ``reply_to``); a root with replies
+  (``tcount``/``replies``) is its own thread; a quote attachment's ``?msg=<id>`` link is
+  ``reply_to``.
+* A ``_hidden`` document is an older version of an edited message (Rocket.Chat's edit
+  history): it is yielded as a *system* message, ``edited``, with ``reply_to`` = the
+  message it is a version of, so its text is scanned without counting it as a post.
+* Attachments come from ``files``/``file`` (name, size, mime) and from file attachments
+  (``title``, ``image_type``/``image_size`` …); the path is ``assets/<id>-<name>`` when
+  the export holds the file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import PurePosixPath
+from typing import IO, Any, ClassVar
+
+import ijson
+
+from scanner.errors import ReaderError
+from scanner.model import Attachment, Author, Conversation, ConversationKind, Message, MessageKind, Skipped
+from scanner.readers.base import Entry, Source, head_text, iter_lines, open_utf8
+
+PLATFORM = "rocketchat"
+
+SUFFIXES = (".json", ".jsonl", ".ndjson")
+CHANNELS_FILE = "channels.json"
+USER_FILE = "user.json"
+AVATAR_FILE = "avatar"
+ASSETS_DIR = "assets"
+# mongoexport files beside rocketchat_message (rooms, users, uploads …)
+DUMP_PREFIX = "rocketchat_"
+DUMP_USERS = "users.json"
+ROOM_FILE = re.compile(r"rocketchat_room(?:[._-].*)?\.(?:json|jsonl|ndjson)")
+# Keys of a record of the room/data-download file export (exportRoomMessagesToFile.ts).
+FILE_EXPORT_KEYS = frozenset(["msg", "username", "ts", "attachments", "type"])
+USER_TYPES = frozenset(["e2e", "rm"])
+ROOM_KINDS = {
+    "c": ConversationKind.CHANNEL,
+    "p": ConversationKind.GROUP,
+    "d": ConversationKind.DM,
+    "l": ConversationKind.DM,  # livechat: a visitor and an agent
+    "v": ConversationKind.DM,  # omnichannel VoIP
+}
+# Meteor ids are 17 characters; a DM's room id is its two members' ids side by side.
+DM_ROOM_ID = re.compile(r"[A-Za-z0-9]{34}")
+QUOTE_ID = re.compile(r"[?&]msg=([A-Za-z0-9_-]+)")
+# Epoch numbers at or above this are milliseconds (1e11 s is the year 5138).
+EPOCH_MS_FROM = 100_000_000_000
+
+SNIFF_BYTES = 1024 * 1024
+SNIFF_ENTRIES = 20
+
+
+class RocketChatReader:
+    """Rocket.Chat room export / data download (JSON Lines), mongoexport dumps, REST pages."""
+
+    name: ClassVar[str] = "rocketchat"
+    platform: ClassVar[str] = PLATFORM
+    description: ClassVar[str] = (
+        "Rocket.Chat room export or 'Download my data' (JSON Lines per room), mongoexport of "
+        "rocketchat_message, or REST history pages"
+    )
+    detection: ClassVar[str] = (
+        "a .json/.jsonl file whose first record (line, array item or 'messages' item) has 'msg' and "
+        "'ts' plus a 'u' user object (database/API) or only msg/username/ts/attachments/type (file "
+        "export); a folder/zip of such files with assets/, channels.json, user.json, avatar or "
+        "rocketchat_* dump files beside them"
+    )
+
+    def sniff(self, source: Source) -> bool:
+        if source.kind == "file":
+            entries = source.entries()
+            return len(entries) == 1 and _mode(entries[0]) is not None
+        root = source.strip_root()
+        candidates: list[Entry] = []
+        for entry in source.entries():
+            rel = entry.name[len(root) :]
+            if _is_companion(rel):
+                continue
+            if entry.suffix not in SUFFIXES:
+                return False
+            if not head_text(entry, 4096).strip():
+                continue  # a room with no messages: the export writes an empty line
+            candidates.append(entry)
+        checked = candidates[:SNIFF_ENTRIES]
+        return bool(checked) and all(_mode(e) is not None for e in checked)
+
+    def read(self, source: Source) -> Iterator[Message | Skipped]:
+        if source.kind == "file":
+            entry = source.entries()[0]
+            yield from _read_entry(source, entry, _Directory(), _mode(entry))
+            return
+        directory, skipped = _Directory.load(source)
+        yield from skipped
+        root = source.strip_root()
+        found = False
+        for entry in source.entries():
+            rel = entry.name[len(root) :]
+            if _is_companion(rel) or entry.suffix not in SUFFIXES:
+                continue
+            mode = _mode(entry)
+            if mode is None:
+                if head_text(entry, 4096).strip():
+                    yield Skipped(entry.location, "not a Rocket.Chat message file; not read")
+                continue
+            found = True
+            yield from _read_entry(source, entry, directory, mode)
+        if not found:
+            raise ReaderError(source.display, "no Rocket.Chat message file found")
+
+
+def _is_companion(rel: str) -> bool:
+    """Files an export holds beside its message files."""
+    parts = rel.split("/")
+    base = parts[-1]
+    if parts[0] == ASSETS_DIR and len(parts) > 1:
+        return True
+    if base in (CHANNELS_FILE, USER_FILE, AVATAR_FILE, DUMP_USERS):
+        return True
+    return base.startswith(DUMP_PREFIX) and not base.startswith(f"{DUMP_PREFIX}message")
+
+
+# --- streaming JSON (the same helper as in the other ijson readers) ----------------------
+
+MAX_DEPTH = 256
+# yajl2_c reports an integer too long for int() as SystemError (wrapping the ValueError).
+_IJSON_ERRORS = (ijson.JSONError, ValueError, SystemError)
+
+
+class _TooDeep(Exception):
+    """The document nests deeper than MAX_DEPTH (hostile input; never recursed into)."""
+
+
+def _stream_values(stream: IO[bytes], wanted: frozenset[str]) -> Iterator[tuple[str, tuple[int, ...], Any]]:
+    """Yield ``(prefix, indices, value)`` for every value whose ijson prefix is in ``wanted``.
+
+    ``indices`` are the positions of the value in each enclosing array, outermost first (for
+    JSON pointers); a prefix ending in ``item`` matches only an array element (not a key
+    named "item"). Only wanted values are built, one at a time, so memory holds one record,
+    not the file. ijson errors propagate; nesting beyond MAX_DEPTH raises _TooDeep.
+    """
+    is_array: list[bool] = []
+    index: list[int] = []
+    builder: Any = None
+    built_prefix = ""
+    built_at: tuple[int, ...] = ()
+    built_depth = 0
+    for prefix, event, value in ijson.parse(stream):
+        if event == "end_map" or event == "end_array":
+            is_array.pop()
+            index.pop()
+            if builder is not None:
+                builder.event(event, value)
+                if len(is_array) == built_depth:
+                    yield built_prefix, built_at, builder.value
+                    builder = None
+            continue
+        if event == "map_key":
+            if builder is not None:
+                builder.event(event, value)
+            continue
+        if is_array and is_array[-1]:
+            index[-1] += 1
+        starts = event == "start_map" or event == "start_array"
+        if builder is not None:
+            builder.event(event, value)
+        elif prefix in wanted and (not prefix.endswith("item") or (is_array and is_array[-1])):
+            at = tuple(i for a, i in zip(is_array, index, strict=True) if a)
+            if starts:
+                builder = ijson.ObjectBuilder()
+                builder.event(event, value)
+                built_prefix, built_at, built_depth = prefix, at, len(is_array)
+            else:
+                yield prefix, at, value
+        if starts:
+            if len(is_array) >= MAX_DEPTH:
+                raise _TooDeep
+            is_array.append(event == "start_array")
+            index.append(-1)
+
+
+# --- sniffing -------------------------------------------------------------------------
+
+_LINES, _ARRAY, _OBJECT = "lines", "array", "object"
+ARRAY_WANTED = frozenset(["item"])
+OBJECT_WANTED = frozenset(["messages.item"])
+
+
+def _mode(entry: Entry) -> str | None:
+    """How the file holds its records (lines, array, object) if it is a Rocket.Chat message file."""
+    if entry.suffix not in SUFFIXES:
+        return None
+    head = head_text(entry, SNIFF_BYTES).lstrip("\ufeff \t\r\n")
+    if head[:1] == "[":
+        return _ARRAY if _is_record(_first_streamed(entry, ARRAY_WANTED)) else None
+    if head[:1] != "{":
+        return None
+    line = head.split("\n", 1)[0].strip()
+    try:
+        first = json.loads(line)
+    except (ValueError, RecursionError):
+        first = None  # a pretty-printed object, or a line longer than the head
+    if isinstance(first, dict):
+        if _is_record(first):
+            return _LINES
+        messages = first.get("messages")
+        if isinstance(messages, list):
+            return _OBJECT if messages and _is_record(messages[0]) else None
+        if "\n" in head.strip():
+            return None  # JSON Lines whose first line is something else
+    return _OBJECT if _is_record(_first_streamed(entry, OBJECT_WANTED)) else None
+
+
+def _first_streamed(entry: Entry, wanted: frozenset[str]) -> Any:
+    try:
+        stream, _ = open_utf8(entry, SNIFF_BYTES)
+    except ReaderError:
+        return None
+    with stream:
+        try:
+            for _, _, value in _stream_values(stream, wanted):
+                return value
+        except (*_IJSON_ERRORS, _TooDeep):
+            pass
+    return None
+
+
+def _is_record(value: Any) -> bool:
+    """A Rocket.Chat message: database/API shape (``u`` object) or the file export's."""
+    if not isinstance(value, dict) or not isinstance(value.get("msg"), str) or "ts" not in value:
+        return False
+    if "text" in value or "conversation" in value:
+        return False  # the generic contract's shape
+    user = value.get("u")
+    if isinstance(user, dict):
+        return isinstance(user.get("_id"), str) or isinstance(user.get("username"), str)
+    return isinstance(value.get("username"), str) and value.keys() <= FILE_EXPORT_KEYS
+
+
+# --- the room directory ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Room:
+    id: str
+    name: str
+    kind: ConversationKind | None
+    members: tuple[str, ...] = ()
+    member_count: int | None = None
+
+
+@dataclass(slots=True)
+class _Directory:
+    """Rooms by id (database dumps) and by export file name (channels.json)."""
+
+    by_id: dict[str, _Room] = field(default_factory=dict)
+    by_name: dict[str, _Room] = field(default_factory=dict)
+    conversations: dict[str, Conversation] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, source: Source) -> tuple[_Directory, list[Skipped]]:
+        directory = cls()
+        skipped: list[Skipped] = []
+        for entry in source.entries():
+            if entry.basename == CHANNELS_FILE:
+                for rec in _small_records(entry, skipped):
+                    rid, name = _id_str(rec.get("roomId")), _str(rec.get("roomName"))
+                    if name or rid:
+                        room = _Room(rid or name, name or rid, ROOM_KINDS.get(_str(rec.get("type"))))
+                        directory.by_name.setdefault(name or rid, room)
+                        directory.by_id.setdefault(room.id, room)
+            elif ROOM_FILE.fullmatch(entry.basename):
+                for rec in _small_records(entry, skipped):
+                    directory._add_db_room(rec)
+        return directory, skipped
+
+    def _add_db_room(self, rec: dict[str, Any]) -> None:
+        rid = _id_str(rec.get("_id"))
+        if not rid:
+            return
+        raw = rec.get("usernames")
+        members = tuple(dict.fromkeys(u for u in raw if isinstance(u, str))) if isinstance(raw, list) else ()
+        count = _int(rec.get("usersCount"))
+        name = _str(rec.get("fname")) or _str(rec.get("name")) or ", ".join(members) or rid
+        self.by_id.setdefault(
+            rid,
+            _Room(
+                rid, name, ROOM_KINDS.get(_str(rec.get("t"))), members, count if count is not None else None
+            ),
+        )
+
+    def conversation(self, rid: str, file_room: str) -> Conversation:
+        """The conversation of a record: by its ``rid`` (database, API), else by its file."""
+        key = f"id:{rid}" if rid else f"file:{file_room}"
+        found = self.conversations.get(key)
+        if found is not None:
+            return found
+        room = self.by_id.get(rid) if rid else self.by_name.get(file_room)
+        if room is None:
+            cid = rid or file_room
+            room = _Room(cid, cid, None)
+        kind = room.kind or _guess_kind(room.id)
+        count = room.member_count
+        if count is None and room.members:
+            count = len(room.members)
+        conv = Conversation(id=room.id, name=room.name, kind=kind, member_count=count, members=room.members)
+        self.conversations[key] = conv
+        return conv
+
+
+def _guess_kind(rid: str) -> ConversationKind:
+    if rid == "GENERAL":
+        return ConversationKind.CHANNEL  # the default channel every workspace starts with
+    if DM_ROOM_ID.fullmatch(rid):
+        return ConversationKind.DM
+    return ConversationKind.GROUP
+
+
+def _small_records(entry: Entry, skipped: list[Skipped]) -> Iterator[dict[str, Any]]:
+    """Objects of a metadata file: JSON Lines, or a JSON array (streamed)."""
+    first = head_text(entry, 256).lstrip("\ufeff \t\r\n")[:1]
+    if first == "[":
+        count = 0
+        try:
+            stream, _ = open_utf8(entry)
+        except ReaderError as exc:
+            skipped.append(Skipped(exc.location, exc.reason))
+            return
+        with stream:
+            try:
+                for _, _, value in _stream_values(stream, ARRAY_WANTED):
+                    count += 1
+                    if isinstance(value, dict):
+                        yield value
+            except (*_IJSON_ERRORS, _TooDeep):
+                skipped.append(Skipped(entry.location, f"invalid JSON after {count} records"))
+        return
+    try:
+        lines, _ = iter_lines(entry)
+        for n, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                value = json.loads(line)
+            except (ValueError, RecursionError):
+                skipped.append(Skipped(f"{entry.location}:{n}", "invalid JSON"))
+                continue
+            if isinstance(value, dict):
+                yield value
+    except ReaderError as exc:
+        skipped.append(Skipped(exc.location, exc.reason))
+
+
+# --- reading --------------------------------------------------------------------------
+
+
+def _label(source: Source, entry: Entry) -> str:
+    """The file as named inside the export (a zip's wrapping folder left out)."""
+    label = entry.name.removeprefix(source.strip_root()) if entry.name else ""
+    return label or PurePosixPath(source.path.as_posix().rpartition("!")[2]).name
+
+
+def _read_entry(
+    source: Source, entry: Entry, directory: _Directory, mode: str | None
+) -> Iterator[Message | Skipped]:
+    label = _label(source, entry)
+    file_room = PurePosixPath(label).stem
+    base = entry.name.rpartition("/")[0] if entry.name else ""
+    ctx = _Context(source, directory, label, file_room, f"{base}/" if base else "")
+    if mode == _LINES:
+        yield from _read_lines(entry, ctx)
+        return
+    wanted = ARRAY_WANTED if mode == _ARRAY else OBJECT_WANTED
+    pointer = "" if mode == _ARRAY else "/messages"
+    try:
+        stream, enc = open_utf8(entry)
+    except ReaderError as exc:
+        yield Skipped(exc.location, exc.reason)
+        return
+    source.encodings.add(enc)
+    count = 0
+    with stream:
+        try:
+            for _, at, value in _stream_values(stream, wanted):
+                index = at[-1]
+                location = f"{entry.location}#{pointer}/{index}"
+                count += 1
+                yield _record(ctx, location, index, value)
+        except _TooDeep:
+            yield Skipped(
+                entry.location, f"JSON nested deeper than {MAX_DEPTH} levels after {count} messages"
+            )
+            return
+        except _IJSON_ERRORS:
+            # ijson's messages quote the input, so the reason is built from structure only.
+            yield Skipped(entry.location, f"invalid or truncated JSON after {count} messages")
+            return
+    if count == 0 and mode is None:
+        yield Skipped(entry.location, "not a Rocket.Chat message file")
+
+
+def _read_lines(entry: Entry, ctx: _Context) -> Iterator[Message | Skipped]:
+    lines, enc = iter_lines(entry)
+    ctx.source.encodings.add(enc)
+    index = -1  # every non-blank line is a record, broken or not, so ids do not shift
+    for n, raw in enumerate(lines, start=1):
+        line = raw.lstrip("\ufeff") if n == 1 else raw
+        if not line.strip():
+            continue
+        index += 1
+        location = f"{entry.location}:{n}"
+        try:
+            value = json.loads(line)
+        except (ValueError, RecursionError) as exc:
+            col = getattr(exc, "colno", None)
+            yield Skipped(location, f"invalid JSON at column {col}" if col else "invalid JSON")
+            continue
+        yield _record(ctx, location, index, value)
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    source: Source
+    directory: _Directory
+    label: str
+    file_room: str
+    base: str  # the folder of the message file inside the input, with a trailing slash
+
+
+def _record(ctx: _Context, location: str, index: int, value: Any) -> Message | Skipped:
+    if not isinstance(value, dict):
+        return Skipped(location, "record is not an object")
+    if not isinstance(value.get("msg"), str) and not isinstance(value.get("u"), dict):
+        return Skipped(location, "not a Rocket.Chat message (no msg or u)")
+    return _message(ctx, location, index, value)
+
+
+def _message(ctx: _Context, location: str, index: int, rec: dict[str, Any]) -> Message:
+    mid = _id_str(rec.get("_id"))
+    mtype = _str(rec.get("t")) or _str(rec.get("type"))
+    hidden = rec.get("_hidden") is True
+    tmid = _id_str(rec.get("tmid"))
+    thread_id: str | None = tmid or None
+    if not tmid and mid and _has_replies(rec):
+        thread_id = mid  # a thread root is its own thread
+    attachments, quoted = _attachments(ctx, rec)
+    reply_to = quoted or tmid or None
+    if hidden:
+        reply_to = _id_str(rec.get("parent")) or reply_to
+    text = rec.get("msg")
+    system = hidden or (bool(mtype) and mtype not in USER_TYPES)
+    return Message(
+        platform=PLATFORM,
+        source=ctx.source.display,
+        location=location,
+        conversation=ctx.directory.conversation(_id_str(rec.get("rid")), ctx.file_room),
+        message_id=mid or f"{ctx.label}#{index}",
+        author=_author(rec),
+        timestamp=_timestamp(rec.get("ts")),
+        text=text if isinstance(text, str) else "",
+        thread_id=thread_id,
+        reply_to=reply_to,
+        attachments=attachments,
+        edited=hidden or rec.get("editedAt") is not None,
+        deleted=mtype == "rm",
+        kind=MessageKind.SYSTEM if system else MessageKind.USER,
+    )
+
+
+def _has_replies(rec: dict[str, Any]) -> bool:
+    count = _int(rec.get("tcount"))
+    replies = rec.get("replies")
+    return (count is not None and count > 0) or (isinstance(replies, list) and bool(replies))
+
+
+def _author(rec: dict[str, Any]) -> Author:
+    user = rec.get("u")
+    if isinstance(user, dict):
+        uid = _id_str(user.get("_id"))
+        username = _str(user.get("username"))
+        name = _str(user.get("name"))
+        return Author(id=uid or username or name, name=name or username or uid)
+    username = _str(rec.get("username"))
+    return Author(id=username, name=username)
+
+
+def _attachments(ctx: _Context, rec: dict[str, Any]) -> tuple[tuple[Attachment, ...], str | None]:
+    """The message's files, and the id of a quoted message (a reply by quoting)."""
+    out: list[Attachment] = []
+    seen: set[str] = set()
+    files: list[Any] = []
+    if isinstance(rec.get("files"), list):
+        files.extend(rec["files"])
+    elif isinstance(rec.get("file"), dict):
+        files.append(rec["file"])
+    for f in files:
+        if not isinstance(f, dict):
+            continue
+        fid, name = _id_str(f.get("_id")), _str(f.get("name"))
+        if not name or name in seen:
+            continue
+        seen.add(name)
+        out.append(
+            Attachment(
+                name=name,
+                size=_int(f.get("size")),
+                mime=_str(f.get("type")) or None,
+                path=_asset(ctx, fid, name),
+            )
+        )
+    quoted: str | None = None
+    raw = rec.get("attachments")
+    for att in raw if isinstance(raw, list) else []:
+        if not isinstance(att, dict):
+            continue
+        link = _str(att.get("message_link"))
+        target = _first_str(
+            att.get("title_link"), att.get("image_url"), att.get("video_url"), att.get("audio_url")
+        )
+        if link and not target:
+            found = QUOTE_ID.search(link)
+            quoted = quoted or (found[1] if found else None)
+            continue
+        file_name = _str(att.get("fileName"))
+        name = file_name or _str(att.get("title")) or PurePosixPath(target.split("?", 1)[0]).name
+        if not name or name in seen or (not target and not file_name):
+            continue
+        seen.add(name)
+        mime = _first_str(att.get("image_type"), att.get("video_type"), att.get("audio_type"))
+        size = next(
+            (s for s in (_int(att.get(k)) for k in ("image_size", "video_size", "audio_size", "size")) if s),
+            None,
+        )
+        out.append(
+            Attachment(
+                name=name, size=size, mime=mime or None, path=_asset(ctx, _id_str(att.get("fileId")), name)
+            )
+        )
+    return tuple(out), quoted
+
+
+def _asset(ctx: _Context, fid: str, name: str) -> str | None:
+    """Where the export copied an upload: ``assets/<fileId>-<name>`` beside the room files."""
+    if not fid or not name or "/" in name or ctx.source.kind == "file":
+        return None
+    candidate = f"{ctx.base}{ASSETS_DIR}/{fid}-{name}"
+    return candidate if ctx.source.get(candidate) is not None else None
+
+
+# --- values ---------------------------------------------------------------------------
+
+
+def _timestamp(value: Any) -> datetime | None:
+    """ISO 8601, epoch (s or ms), or MongoDB extended JSON ``{"$date": …}``."""
+    if isinstance(value, dict):
+        value = value.get("$date")
+        if isinstance(value, dict):
+            value = value.get("$numberLong")
+            if isinstance(value, str) and value.lstrip("-").isdigit() and len(value) <= 20:
+                value = int(value)
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+        return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+    if isinstance(value, Decimal) and value.is_finite():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        millis = value if abs(value) >= EPOCH_MS_FROM else value * 1000
+        try:
+            return datetime.fromtimestamp(millis // 1000, UTC).replace(microsecond=millis % 1000 * 1000)
+        except (OverflowError, OSError, ValueError):
+            return None
+    return None
+
+
+def _int(value: Any) -> int | None:
+    """A non-negative count or size, also in extended JSON (``{"$numberInt": "5"}``)."""
+    if isinstance(value, dict):
+        value = value.get("$numberInt", value.get("$numberLong"))
+        if isinstance(value, str) and value.isdigit() and len(value) <= 20:
+            value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    return None
+
+
+def _str(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _first_str(*values: Any) -> str:
+    for v in values:
+        if isinstance(v, str) and v:
+            return v
+    return ""
+
+
+def _id_str(value: Any) -> str:
+    """Ids are strings; mongoexport may write an ObjectId as ``{"$oid": …}``."""
+    if isinstance(value, dict):
+        value = value.get("$oid")
+    return value if isinstance(value, str) else ""

@@ -1,0 +1,906 @@
+"""Microsoft Teams: Graph ``chatMessage`` JSON and the Teams data-export tool's layout.
+
+Two shapes (shared notes, section 2.5), both the Graph ``chatMessage`` resource:
+
+* **Graph API JSON** (camelCase), as ``getAllMessages``/``messages`` calls return it: a page
+  ``{"@odata.context": …, "value": [chatMessage, …], "@odata.nextLink": …}``, a list of pages
+  or of chatMessage objects, one chatMessage object, or several of these one after another
+  (one page a line). A folder or zip of such files is one input.
+* **Teams data-export tool** (PascalCase), a zip or folder::
+
+      teams/teamsList.json                        [{GroupsId, Name, …}]
+      teams/<teamId>/channels_<teamId>.json       [{Id, DisplayName, MembershipType, …}]
+      teams/<teamId>/messages_<teamId>.json       [chatMessage, …]  channel messages
+      teams/<teamId>/teamMembers_<teamId>.json    [{Name, UserId, UserName, Role, …}]
+      users/usersList.json                        [{Id, DisplayName, Mail, …}]
+      users/<userId>/messages_<userId>.json       [chatMessage, …]  that user's chats
+
+  Keys are read in either casing (first letter), so both shapes are one code path. Teams
+  and users listed without a folder are fine. A chat message appears in the file of every
+  exported member of the chat, so chat messages are de-duplicated by (chat, ``Id``) when an
+  input holds several message files; the first file wins (``teams/`` before ``users/``,
+  then by path). Those ids (about 60 bytes per chat message) are the only state that grows
+  with the export; channel messages (one file per team) need none.
+
+Decisions worth knowing:
+
+* ``message_id`` is the Teams ``id`` string. Without one: ``<file>#<index>`` (the message's
+  position among the file's messages, 0-based).
+* ``text``: an ``html`` body is converted to plain text (``html_to_text``): block elements
+  and ``<br>`` become line breaks, runs of white space (``&nbsp;`` included) one space,
+  entities are unescaped, ``<img>``/``<emoji>`` become their ``alt`` text, ``<at>`` mentions
+  keep their text, ``<pre>`` code is kept verbatim; offsets refer to this text. A ``text``
+  body is kept as it is. ``subject`` is not part of the text.
+* ``kind``: user when ``messageType`` is ``message`` and the sender is a user or an
+  application (bots); system for ``systemEventMessage``, ``chatEvent``, ``unknownFutureValue``
+  (how the export tool writes system events, with body ``<systemEventMessage/>`` and
+  ``From: null``). A system event's author is ``eventDetail.initiator``.
+* Conversation: a channel message's is its channel (``id`` = channel id, name ``Team /
+  Channel`` from teamsList/channels files, kind channel; ``member_count`` = the team's
+  members for a standard channel, unknown for private/shared ones; ``external_members`` =
+  members whose Role is guest or whose UPN is ``#EXT#``, when roles are given). A chat's is
+  its ``chatId``: ``19:<user>_<user>@unq.gbl.spaces`` (or ``chatType`` oneOnOne) is a DM of 2
+  named after both users; any other chat (``@thread.v2``, meetings) a group of unknown size.
+* ``thread_id``: a channel message is a thread root (its own id) or a reply (``replyToId``,
+  also ``reply_to``). In chats, a quoted reply (``messageReference`` attachment) sets
+  ``reply_to``; that attachment is not listed as a file.
+* ``edited`` = ``lastEditedDateTime`` set (a reaction changes ``lastModifiedDateTime`` only);
+  ``deleted`` = ``deletedDateTime`` set. Times are aware (ISO 8601 with zone).
+* Attachments: ``name`` (else the URL's file name, else the id), ``contentType`` as mime
+  when it is a MIME type; ``path`` is never set (files live in SharePoint/OneDrive).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from html.parser import HTMLParser
+from pathlib import PurePosixPath
+from typing import Any, ClassVar
+from urllib.parse import unquote, urlsplit
+
+import ijson
+
+from scanner.errors import ReaderError
+from scanner.model import (
+    Attachment,
+    Author,
+    Conversation,
+    ConversationKind,
+    Message,
+    MessageKind,
+    Skipped,
+)
+from scanner.readers.base import Entry, Source, detect_encoding, open_utf8
+
+PLATFORM = "teams"
+
+TEAMS_LIST = "teamsList.json"
+USERS_LIST = "usersList.json"
+# Export-tool files that are not messages (read for names, or not at all).
+_META_FILE = re.compile(
+    r"(?:teamsList|usersList|teamsSettings)\.json"
+    r"|(?:channels|teamMembers|teamInstalledApps|meetings|chats|chatMembers)_[^/]*\.json",
+    re.IGNORECASE,
+)
+_MESSAGES_FILE = re.compile(r"messages_[^/]*\.json", re.IGNORECASE)
+SUFFIXES = (".json", ".jsonl")
+# A 1:1 chat's id names both users: 19:<aad id>_<aad id>@unq.gbl.spaces.
+_ONE_ON_ONE = re.compile(r"19:(?P<a>[0-9A-Za-z-]+)_(?P<b>[0-9A-Za-z-]+)@unq\.gbl\.spaces")
+USER_MESSAGE_TYPES = frozenset({"message"})
+# Fields of a chatMessage (lower-cased); a top-level object keeps only these, so a huge
+# foreign object (read with --input-format teams) is never built.
+_MESSAGE_FIELDS = frozenset(
+    s.lower()
+    for s in (
+        *("id", "replyToId", "etag", "messageType", "createdDateTime", "lastModifiedDateTime"),
+        *("lastEditedDateTime", "deletedDateTime", "subject", "summary", "chatId", "importance"),
+        *("locale", "webUrl", "channelIdentity", "policyViolation", "eventDetail", "from", "body"),
+        *("attachments", "mentions", "reactions", "messageHistory", "onBehalfOf", "chatType", "replies"),
+    )
+)
+
+SNIFF_BYTES = 1024 * 1024
+SNIFF_ENTRIES = 20
+MAX_DEPTH = 256
+# Bounds on the caches (a tenant of the export tool has at most a few thousand users and
+# chats; the caps only stop hostile input from growing them).
+MAX_NAMES = 100_000
+MAX_CONVERSATIONS = 100_000
+# yajl2_c reports an integer too long for int() as SystemError (wrapping the ValueError).
+_IJSON_ERRORS = (ijson.JSONError, ValueError, SystemError)
+
+
+class TeamsReader:
+    """Microsoft Teams: Graph chatMessage JSON (camelCase) or the data-export tool (PascalCase)."""
+
+    name: ClassVar[str] = "teams"
+    platform: ClassVar[str] = PLATFORM
+    description: ClassVar[str] = (
+        "Microsoft Teams: Graph API chatMessage JSON, or the Teams data-export tool's zip/folder"
+    )
+    detection: ClassVar[str] = (
+        "a zip/folder with teams/teamsList.json or users/usersList.json (data-export tool); or .json "
+        "files holding Graph chatMessage objects ({id, createdDateTime, messageType|body …}, either "
+        'casing) as a list, a {"value": […]} page, or one object'
+    )
+
+    def sniff(self, source: Source) -> bool:
+        entries = source.entries()
+        if source.kind == "file":
+            return len(entries) == 1 and _claims(entries[0])
+        # Nothing but JSON: a folder holding an export among other things is split by the caller.
+        if not entries or any(e.suffix not in SUFFIXES for e in entries):
+            return False
+        root = source.strip_root()
+        for name in (f"teams/{TEAMS_LIST}", f"users/{USERS_LIST}", TEAMS_LIST, USERS_LIST):
+            entry = source.get(root + name)
+            if entry is not None and _first_char(entry) == "[":
+                return True
+        # Graph pages, or one folder of the export tool (teams/<id>/, users/<id>/).
+        messages = [e for e in entries if not _META_FILE.fullmatch(e.basename)]
+        return bool(messages) and all(_claims(e) for e in messages[:SNIFF_ENTRIES])
+
+    def read(self, source: Source) -> Iterator[Message | Skipped]:
+        entries = source.entries()
+        if source.kind == "file":
+            if len(entries) != 1:
+                raise ReaderError(source.display, "expected one file")
+            ctx = _Context(source)
+            yield from _guarded(entries[0], _read_messages(ctx, entries[0]))
+            return
+        ctx = _Context(source)
+        yield from ctx.load_metadata(entries)
+        files = [e for e in entries if not _META_FILE.fullmatch(e.basename)]
+        if not files:
+            raise ReaderError(source.display, "no Teams message files found")
+        ctx.dedup = len(files) > 1
+        # Channel files first, then per-user chat files: a chat message read once is not repeated.
+        for entry in sorted(files, key=lambda e: (_area(e.name), e.name)):
+            # messages_*.json are messages by name; any other file must look like them.
+            if entry.suffix not in SUFFIXES or not (
+                _MESSAGES_FILE.fullmatch(entry.basename) or _claims(entry)
+            ):
+                if entry.size:
+                    yield Skipped(entry.location, "not a Teams message file; not read")
+                continue
+            try:
+                yield from _guarded(entry, _read_messages(ctx, entry))
+            except ReaderError as exc:
+                yield Skipped(exc.location, exc.reason)
+
+
+def _area(name: str) -> int:
+    parts = name.split("/")
+    if "teams" in parts[:-1]:
+        return 0
+    if "users" in parts[:-1]:
+        return 2
+    return 1
+
+
+def _guarded(entry: Entry, items: Iterator[Message | Skipped]) -> Iterator[Message | Skipped]:
+    try:
+        yield from items
+    except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:  # zip CRC errors mid-stream
+        raise ReaderError(entry.location, f"read failed: {type(exc).__name__}") from None
+
+
+# --- field access (both casings) --------------------------------------------------------
+
+
+_PASCAL: dict[str, str] = {}
+
+
+def _get(obj: Any, key: str) -> Any:
+    """``obj[key]`` in camelCase (Graph) or PascalCase (export tool); None if absent."""
+    if not isinstance(obj, dict):
+        return None
+    value = obj.get(key)
+    if value is None:
+        pascal = _PASCAL.get(key)
+        if pascal is None:
+            pascal = _PASCAL.setdefault(key, key[:1].upper() + key[1:])
+        value = obj.get(pascal)
+    return value
+
+
+def _str(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _id(value: Any) -> str:
+    if isinstance(value, bool):
+        return ""
+    if isinstance(value, int):
+        return str(value)
+    return value if isinstance(value, str) else ""
+
+
+def is_chat_message(obj: Any) -> bool:
+    """A Graph chatMessage in either casing: an id, a creation time, and a type or a body."""
+    if not isinstance(obj, dict) or not _id(_get(obj, "id")):
+        return False
+    if not isinstance(_get(obj, "createdDateTime"), str):
+        return False
+    return isinstance(_get(obj, "messageType"), str) or isinstance(_get(obj, "body"), dict)
+
+
+def _is_page(obj: Any) -> bool:
+    return isinstance(obj, dict) and isinstance(_get(obj, "value"), list) and not is_chat_message(obj)
+
+
+# --- sniffing -------------------------------------------------------------------------
+
+
+def _first_char(entry: Entry) -> str:
+    head = entry.head(256)
+    return head.decode(detect_encoding(head), errors="replace").lstrip("\ufeff \t\r\n")[:1]
+
+
+def _claims(entry: Entry) -> bool:
+    """A .json/.jsonl file whose head holds Graph chatMessage objects."""
+    if entry.suffix not in SUFFIXES or _first_char(entry) not in ("[", "{"):
+        return False
+    try:
+        stream, _ = open_utf8(entry, SNIFF_BYTES)
+    except ReaderError:
+        return False
+    builder = ijson.ObjectBuilder()
+    depth = 0
+    with stream:
+        try:
+            for event, value in ijson.basic_parse(stream, multiple_values=True):
+                depth += event in ("start_map", "start_array")
+                depth -= event in ("end_map", "end_array")
+                if depth > MAX_DEPTH:
+                    return False
+                builder.event(event, value)
+                if depth == 0:
+                    break  # the first top-level value is enough
+        except _IJSON_ERRORS:
+            pass  # cut by the limit: judge what was read
+    return _looks_like_messages(getattr(builder, "value", None))
+
+
+def _looks_like_messages(top: Any) -> bool:
+    if isinstance(top, list):
+        first = next((x for x in top if isinstance(x, dict)), None)
+        if first is None:
+            return False
+        return is_chat_message(first) or (_is_page(first) and _looks_like_messages(first))
+    if not isinstance(top, dict):
+        return False
+    if is_chat_message(top):
+        return True
+    value = _get(top, "value")
+    if isinstance(value, list):
+        first = next((x for x in value if isinstance(x, dict)), None)
+        if first is not None:
+            return is_chat_message(first)
+        # An empty page still names its resource: …/chats('…')/messages, …/messages/$entity.
+        context = _str(top.get("@odata.context"))
+        return "/messages" in context or "chatMessage" in context
+    return False
+
+
+# --- metadata -------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Channel:
+    name: str
+    team_id: str
+    membership: str
+
+
+@dataclass(slots=True)
+class _Members:
+    names: tuple[str, ...]
+    external: int | None
+
+
+@dataclass(slots=True)
+class _Context:
+    """Names from the export tool's metadata, conversations built so far, ids already read."""
+
+    source: Source
+    teams: dict[str, str] = field(default_factory=dict)
+    channels: dict[str, _Channel] = field(default_factory=dict)
+    team_members: dict[str, _Members] = field(default_factory=dict)
+    users: dict[str, str] = field(default_factory=dict)
+    # Display names senders carry in messages, for users missing from usersList.json.
+    learned: dict[str, str] = field(default_factory=dict)
+    conversations: dict[str, Conversation] = field(default_factory=dict)
+    # Ids of chat messages already read, per chat (ints when numeric: Teams ids are epoch ms).
+    seen: dict[str, set[int | str]] = field(default_factory=dict)
+    dedup: bool = False
+
+    def first_time(self, chat_id: str, message_id: str) -> bool:
+        """False when this chat message was read before (from another member's file)."""
+        if not self.dedup:
+            return True
+        numeric = message_id.isascii() and message_id.isdigit() and len(message_id) <= 18
+        key: int | str = int(message_id) if numeric else message_id
+        ids = self.seen.setdefault(chat_id, set())
+        if key in ids:
+            return False
+        ids.add(key)
+        return True
+
+    def load_metadata(self, entries: list[Entry]) -> Iterator[Skipped]:
+        for entry in entries:
+            base = entry.basename
+            lower = base.lower()
+            if lower == TEAMS_LIST.lower():
+                for rec in _records(self.source, entry):
+                    if isinstance(rec, Skipped):
+                        yield rec
+                        continue
+                    tid = _id(_get(rec, "groupsId")) or _id(_get(rec, "id"))
+                    name = _str(_get(rec, "name")) or _str(_get(rec, "displayName"))
+                    if tid and name:
+                        self.teams[tid] = name
+            elif lower == USERS_LIST.lower():
+                for rec in _records(self.source, entry):
+                    if isinstance(rec, Skipped):
+                        yield rec
+                        continue
+                    uid = _id(_get(rec, "id")) or _id(_get(rec, "userId"))
+                    name = _str(_get(rec, "displayName")) or _str(_get(rec, "name"))
+                    if uid and name:
+                        self.users[uid] = name
+            elif lower.startswith("channels_") and lower.endswith(".json"):
+                team_id = base[len("channels_") : -len(".json")]
+                for rec in _records(self.source, entry):
+                    if isinstance(rec, Skipped):
+                        yield rec
+                        continue
+                    cid = _id(_get(rec, "id"))
+                    if cid:
+                        self.channels[cid] = _Channel(
+                            _str(_get(rec, "displayName")) or cid,
+                            team_id,
+                            _str(_get(rec, "membershipType")).lower(),
+                        )
+            elif lower.startswith("teammembers_") and lower.endswith(".json"):
+                yield from self._load_members(entry, base[len("teamMembers_") : -len(".json")])
+
+    def _load_members(self, entry: Entry, team_id: str) -> Iterator[Skipped]:
+        names: list[str] = []
+        guests = 0
+        roles_known = False
+        for rec in _records(self.source, entry):
+            if isinstance(rec, Skipped):
+                yield rec
+                continue
+            name = _str(_get(rec, "name")) or _str(_get(rec, "displayName")) or _id(_get(rec, "userId"))
+            if name:
+                names.append(name)
+            role = _get(rec, "role")
+            roles = [r.lower() for r in role] if isinstance(role, list) else [_str(role).lower()]
+            upn = _str(_get(rec, "userName")) or _str(_get(rec, "email"))
+            if any(roles) or "#EXT#" in upn:
+                roles_known = True
+            if "guest" in roles or "#EXT#" in upn:
+                guests += 1
+        self.team_members[team_id] = _Members(tuple(names), guests if roles_known else None)
+
+    # --- conversations ----------------------------------------------------------------
+
+    def conversation(self, rec: dict[str, Any], label: str) -> tuple[Conversation, bool]:
+        """The conversation of a message, and whether it is a channel."""
+        identity = _get(rec, "channelIdentity")
+        channel_id = _id(_get(identity, "channelId"))
+        if channel_id:
+            return self._channel(channel_id, _id(_get(identity, "teamId"))), True
+        chat_id = _id(_get(rec, "chatId"))
+        if chat_id:
+            return self._chat(chat_id, _str(_get(rec, "chatType"))), False
+        found = self.conversations.get("\0" + label)
+        if found is None:
+            found = Conversation(id=label, name=label, kind=ConversationKind.GROUP)
+            self._remember("\0" + label, found)
+        return found, False
+
+    def _channel(self, channel_id: str, team_id: str) -> Conversation:
+        found = self.conversations.get(channel_id)
+        if found is not None:
+            return found
+        meta = self.channels.get(channel_id)
+        team_id = team_id or (meta.team_id if meta else "")
+        team = self.teams.get(team_id, "")
+        name = meta.name if meta else channel_id
+        members = self.team_members.get(team_id)
+        # Private and shared channels have their own member lists, which the export lacks.
+        standard = meta is None or meta.membership in ("", "standard")
+        conv = Conversation(
+            id=channel_id,
+            name=f"{team} / {name}" if team else name,
+            kind=ConversationKind.CHANNEL,
+            member_count=len(members.names) if members is not None and standard else None,
+            members=members.names if members is not None and standard else (),
+            external_members=members.external if members is not None and standard else None,
+        )
+        self._remember(channel_id, conv)
+        return conv
+
+    def _chat(self, chat_id: str, chat_type: str) -> Conversation:
+        found = self.conversations.get(chat_id)
+        if found is not None:
+            return found
+        m = _ONE_ON_ONE.fullmatch(chat_id)
+        if m is not None or chat_type.lower() == "oneonone":
+            ids = (m.group("a"), m.group("b")) if m is not None else ()
+            names = tuple(self.author_name(i, "") for i in ids)
+            conv = Conversation(
+                id=chat_id,
+                name=", ".join(names) or chat_id,
+                kind=ConversationKind.DM,
+                member_count=2,
+                members=tuple(n for i, n in zip(ids, names, strict=True) if n != i),
+            )
+        else:
+            conv = Conversation(id=chat_id, name=chat_id, kind=ConversationKind.GROUP)
+        self._remember(chat_id, conv)
+        return conv
+
+    def _remember(self, key: str, conv: Conversation) -> None:
+        if len(self.conversations) >= MAX_CONVERSATIONS:
+            self.conversations.clear()
+        self.conversations[key] = conv
+
+    def author_name(self, user_id: str, display: str) -> str:
+        return display or self.users.get(user_id) or self.learned.get(user_id) or user_id
+
+    def learn(self, sender: Any) -> None:
+        user = _get(sender, "user")
+        uid, name = _id(_get(user, "id")), _str(_get(user, "displayName"))
+        if uid and name and uid not in self.users and len(self.learned) < MAX_NAMES:
+            self.learned.setdefault(uid, name)
+
+
+def _records(source: Source, entry: Entry) -> Iterator[dict[str, Any] | Skipped]:
+    """Objects of a (metadata) JSON list file, streamed; a broken file yields one Skipped.
+
+    Built from ``basic_parse`` events with a depth cap: ``ijson.items`` keeps a prefix string
+    per level, which makes memory quadratic in the nesting depth of hostile input.
+    """
+    count = 0
+    try:
+        stream, encoding = open_utf8(entry)
+    except ReaderError as exc:
+        yield Skipped(exc.location, exc.reason)
+        return
+    source.encodings.add(encoding)
+    with stream:
+        events = ijson.basic_parse(stream)
+        try:
+            first = next(events, None)
+            if first is None or first[0] != "start_array":
+                yield Skipped(entry.location, "not a JSON list")
+                return
+            for event, value in events:
+                if event == "end_array":
+                    return
+                item = _build(event, value, events, MAX_DEPTH - 1)
+                if item is _TOO_DEEP:
+                    yield Skipped(
+                        entry.location, f"JSON nested deeper than {MAX_DEPTH} levels after {count} records"
+                    )
+                    return
+                count += 1
+                if isinstance(item, dict):
+                    yield item
+        except (_Truncated, *_IJSON_ERRORS):
+            yield Skipped(entry.location, f"invalid JSON after {count} records")
+
+
+# --- messages -------------------------------------------------------------------------
+
+
+class _Truncated(Exception):
+    """The events ended inside a value."""
+
+
+_TOO_DEEP = object()
+
+
+def _build(event: str, value: Any, events: Iterator[tuple[str, Any]], max_depth: int) -> Any:
+    """The value that ``event`` starts, built from the following events (scalars as they are)."""
+    if event not in ("start_map", "start_array"):
+        return value
+    top: dict[str, Any] | list[Any] = {} if event == "start_map" else []
+    stack: list[dict[str, Any] | list[Any]] = [top]
+    key = ""
+    for ev, val in events:
+        if ev == "map_key":
+            key = val
+            continue
+        if ev in ("end_map", "end_array"):
+            stack.pop()
+            if not stack:
+                return top
+            continue
+        parent = stack[-1]
+        item: Any = val
+        if ev in ("start_map", "start_array"):
+            if len(stack) >= max_depth:
+                return _TOO_DEEP
+            item = {} if ev == "start_map" else []
+            stack.append(item)
+        if isinstance(parent, dict):
+            parent[key] = item
+        else:
+            parent.append(item)
+    raise _Truncated
+
+
+def _skip(event: str, events: Iterator[tuple[str, Any]]) -> None:
+    if event not in ("start_map", "start_array"):
+        return
+    depth = 1
+    for ev, _ in events:
+        if ev in ("start_map", "start_array"):
+            depth += 1
+        elif ev in ("end_map", "end_array"):
+            depth -= 1
+            if depth == 0:
+                return
+    raise _Truncated
+
+
+@dataclass(slots=True)
+class _Found:
+    """A value at a message position: its JSON pointer and the value (or _TOO_DEEP)."""
+
+    pointer: str
+    value: Any
+
+
+def _walk(events: Iterator[tuple[str, Any]]) -> Iterator[_Found]:
+    """Every chatMessage position of a file: ``[msg…]``, ``{"value": [msg…]}``, ``[page…]``,
+    one message object, or several such values one after another.
+
+    Pointers are JSON pointers into the top-level value; the k-th (k ≥ 1) of several
+    concatenated values is prefixed ``[k]``.
+    """
+    for index, (event, _value) in enumerate(events):
+        prefix = f"[{index}]" if index else ""
+        if event == "start_array":
+            for i, (ev, val) in enumerate(events):
+                if ev == "end_array":
+                    break
+                built = _build(ev, val, events, MAX_DEPTH - 1)
+                if _is_page(built):
+                    for j, item in enumerate(_get(built, "value")):
+                        yield _Found(f"{prefix}/{i}/value/{j}", item)
+                else:
+                    yield _Found(f"{prefix}/{i}", built)
+                    if built is _TOO_DEEP:
+                        return
+            else:
+                raise _Truncated
+        elif event == "start_map":
+            yield from _walk_object(events, prefix)
+        else:
+            yield _Found(prefix, _NOT_A_MESSAGE)  # a scalar
+
+
+def _walk_object(events: Iterator[tuple[str, Any]], prefix: str) -> Iterator[_Found]:
+    """A top-level object: a page (its ``value`` items streamed) or one chatMessage."""
+    top: dict[str, Any] = {}
+    paged = False
+    for ev, key in events:
+        if ev == "end_map":
+            break
+        ev2, val = next(events, ("", None))
+        if not ev2:
+            raise _Truncated
+        if key in ("value", "Value") and ev2 == "start_array":
+            paged = True
+            for j, (ev3, val3) in enumerate(events):
+                if ev3 == "end_array":
+                    break
+                built = _build(ev3, val3, events, MAX_DEPTH - 2)
+                yield _Found(f"{prefix}/{key}/{j}", built)
+                if built is _TOO_DEEP:
+                    return
+            else:
+                raise _Truncated
+        elif isinstance(key, str) and key.lower() in _MESSAGE_FIELDS:
+            built = _build(ev2, val, events, MAX_DEPTH - 1)
+            if built is _TOO_DEEP:
+                yield _Found(prefix, built)
+                return
+            top[key] = built
+        else:
+            _skip(ev2, events)
+    else:
+        raise _Truncated
+    if not paged:
+        yield _Found(prefix, top or None)
+
+
+_NOT_A_MESSAGE = object()
+
+
+def _label(source: Source, entry: Entry) -> str:
+    label = entry.name.removeprefix(source.strip_root()) if entry.name else ""
+    return label or PurePosixPath(source.path.as_posix().rpartition("!")[2]).name
+
+
+def _read_messages(ctx: _Context, entry: Entry) -> Iterator[Message | Skipped]:
+    source = ctx.source
+    try:
+        stream, encoding = open_utf8(entry)
+    except ReaderError as exc:
+        yield Skipped(exc.location, exc.reason)
+        return
+    source.encodings.add(encoding)
+    label = _label(source, entry)
+    count = 0
+    found_any = False
+    with stream:
+        try:
+            for found in _walk(ijson.basic_parse(stream, multiple_values=True)):
+                found_any = True
+                location = f"{entry.location}#{found.pointer}" if found.pointer else entry.location
+                if found.value is _TOO_DEEP:
+                    yield Skipped(
+                        location, f"JSON nested deeper than {MAX_DEPTH} levels; file not read further"
+                    )
+                    return
+                if not is_chat_message(found.value):
+                    # A position inside a list or page is a record; a top-level value is the file.
+                    whole = "/" not in found.pointer
+                    yield Skipped(
+                        location, "not a Teams message file" if whole else "record is not a Teams chatMessage"
+                    )
+                    continue
+                message = _message(ctx, found.value, location, label, count)
+                count += 1
+                if message is not None:
+                    yield message
+                # Graph "…/messages?$expand=replies" nests a root's replies inside it.
+                replies = _get(found.value, "replies")
+                for k, reply in enumerate(replies if isinstance(replies, list) else ()):
+                    reply_location = (
+                        f"{location}/replies/{k}" if found.pointer else f"{location}#/replies/{k}"
+                    )
+                    if not is_chat_message(reply):
+                        yield Skipped(reply_location, "record is not a Teams chatMessage")
+                        continue
+                    parent = message.message_id if message is not None else None
+                    reply_message = _message(ctx, reply, reply_location, label, count, parent)
+                    count += 1
+                    if reply_message is not None:
+                        yield reply_message
+        except (_Truncated, *_IJSON_ERRORS):
+            # ijson's messages quote the input, so the reason is built from structure only.
+            yield Skipped(entry.location, f"invalid or truncated JSON after {count} messages")
+            return
+    if not found_any:
+        yield Skipped(entry.location, "empty file")
+
+
+def _message(
+    ctx: _Context, rec: dict[str, Any], location: str, label: str, index: int, parent: str | None = None
+) -> Message | None:
+    """The Message of one chatMessage; None for a chat message already read. ``parent`` is
+    the root a nested (expanded) reply belongs to, for replies without ``replyToId``."""
+    message_id = _id(_get(rec, "id")) or f"{label}#{index}"
+    sender = _get(rec, "from")
+    ctx.learn(sender)
+    conversation, in_channel = ctx.conversation(rec, label)
+    if not in_channel and not ctx.first_time(conversation.id, message_id):
+        return None  # the same chat message, from another member's file
+    message_type = _str(_get(rec, "messageType"))
+    body = _get(rec, "body")
+    content = _str(_get(body, "content"))
+    content_type = _str(_get(body, "contentType")).lower()
+    if content_type == "text" or (not content_type and "<" not in content):
+        text = content
+    else:
+        text = html_to_text(content)
+    author, has_sender = _author(ctx, sender)
+    system = (message_type.lower() not in USER_MESSAGE_TYPES and message_type != "") or not has_sender
+    if system and not has_sender:
+        author, _ = _author(ctx, _get(_get(rec, "eventDetail"), "initiator"))
+    reply_to = _id(_get(rec, "replyToId")) or parent
+    attachments, quoted = _attachments(_get(rec, "attachments"))
+    thread_id = None
+    if in_channel:
+        # Every post in a channel starts a thread; replies name it. Events start none.
+        thread_id = reply_to or (None if system else message_id)
+    elif reply_to is None:
+        reply_to = quoted
+    return Message(
+        platform=PLATFORM,
+        source=ctx.source.display,
+        location=location,
+        conversation=conversation,
+        message_id=message_id,
+        author=author,
+        timestamp=_iso(_get(rec, "createdDateTime")),
+        text=text,
+        thread_id=thread_id,
+        reply_to=reply_to,
+        attachments=attachments,
+        edited=bool(_get(rec, "lastEditedDateTime")),
+        deleted=bool(_get(rec, "deletedDateTime")),
+        kind=MessageKind.SYSTEM if system else MessageKind.USER,
+    )
+
+
+def _author(ctx: _Context, identity_set: Any) -> tuple[Author, bool]:
+    """The user, application or device of an identity set, and whether there was one."""
+    for kind in ("user", "application", "device"):
+        who = _get(identity_set, kind)
+        if isinstance(who, dict):
+            uid = _id(_get(who, "id"))
+            name = ctx.author_name(uid, _str(_get(who, "displayName")))
+            if uid or name:
+                return Author(uid or name, name), True
+    return Author("", ""), False
+
+
+def _attachments(value: Any) -> tuple[tuple[Attachment, ...], str | None]:
+    """Files and cards of a message, and the id a quoted reply refers to."""
+    if not isinstance(value, list):
+        return (), None
+    out: list[Attachment] = []
+    quoted: str | None = None
+    for item in value:
+        if not isinstance(item, dict):
+            continue
+        content_type = _str(_get(item, "contentType"))
+        att_id = _id(_get(item, "id"))
+        if content_type == "messageReference":
+            quoted = quoted or att_id or None
+            continue
+        url = _str(_get(item, "contentUrl"))
+        name = _str(_get(item, "name")) or _url_name(url) or att_id or content_type
+        out.append(Attachment(name=name, mime=content_type if "/" in content_type else None))
+    return tuple(out), quoted
+
+
+def _url_name(url: str) -> str:
+    if not url:
+        return ""
+    return unquote(urlsplit(url).path.rstrip("/").rpartition("/")[2])
+
+
+def _iso(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+# --- HTML bodies ----------------------------------------------------------------------
+
+_BLOCK_TAGS = frozenset(
+    {
+        *("p", "div", "blockquote", "li", "ul", "ol", "dl", "dt", "dd", "table", "tr", "thead"),
+        *("tbody", "tfoot", "caption", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "section"),
+        *("article", "header", "footer", "aside", "nav", "main", "figure", "figcaption"),
+        *("address", "details", "summary", "form", "fieldset", "center"),
+    }
+)
+_SKIP_TAGS = frozenset({"script", "style", "head", "title", "template"})
+_CELL_TAGS = frozenset({"td", "th"})
+_ALT_TAGS = frozenset({"img", "emoji", "area"})
+_WS = re.compile(r"([ \t\n\r\f\u00a0]+)")
+# A body that is plain text, or one <p> of it, converts without the parser (same result).
+_SIMPLE_HTML = re.compile(r"(?:<p>)?([^<>&]*)(?:</p>)?")
+
+
+class _HtmlText(HTMLParser):
+    """Plain text of an HTML fragment, as a reader would see it (see ``html_to_text``)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.line_has_text = False  # something other than white space on the current line
+        self.space = False  # a collapsible space is pending before the next text
+        self.pre = 0
+        self.skip = 0
+        self.pre_start = False
+
+    def _emit(self, text: str) -> None:
+        if self.space and self.line_has_text:
+            self.out.append(" ")
+        self.space = False
+        self.out.append(text)
+        self.line_has_text = True
+
+    def _break(self, force: bool = False) -> None:
+        if force or self.line_has_text:
+            self.out.append("\n")
+        self.line_has_text = False
+        self.space = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP_TAGS:
+            self.skip += 1
+        elif tag == "br":
+            self._break(force=True)
+        elif tag == "pre":
+            self._break()
+            self.pre += 1
+            self.pre_start = True
+        elif tag in _BLOCK_TAGS:
+            self._break()
+        elif tag in _CELL_TAGS:
+            self.space = True
+        elif tag in _ALT_TAGS and not self.skip:
+            alt = next((v for k, v in attrs if k == "alt" and v), "")
+            if alt:
+                self.handle_data(alt)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP_TAGS:
+            return
+        self.handle_starttag(tag, attrs)
+        if tag not in _ALT_TAGS and tag != "br":
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP_TAGS:
+            self.skip = max(0, self.skip - 1)
+        elif tag == "pre":
+            self.pre = max(0, self.pre - 1)
+            self._break()
+        elif tag in _BLOCK_TAGS:
+            self._break()
+        elif tag in _CELL_TAGS:
+            self.space = True
+
+    def handle_data(self, data: str) -> None:
+        if self.skip or not data:
+            return
+        if self.pre:
+            if self.pre_start and data.startswith("\n"):
+                data = data[1:]  # HTML drops the newline right after <pre>
+            self.pre_start = False
+            if data:
+                self._emit(data.replace("\u00a0", " "))
+                self.line_has_text = not data.endswith("\n")
+            return
+        for piece in _WS.split(data):
+            if not piece:
+                continue
+            if _WS.fullmatch(piece):
+                self.space = True
+            else:
+                self._emit(piece)
+
+
+def html_to_text(content: str) -> str:
+    """The plain text of a Teams HTML body; offsets of findings refer to this text.
+
+    Block elements (``p``, ``div``, ``li``, ``blockquote``, ``pre`` …) and ``<br>`` break
+    lines; elsewhere white space (``&nbsp;`` included) collapses to one space, as a browser
+    shows it; entities are unescaped; ``<img>`` and Teams' ``<emoji>`` give their ``alt``
+    text; ``<at>`` mentions, links and other inline tags keep their text; ``<pre>`` content
+    is kept verbatim. Leading and trailing line breaks are dropped.
+    """
+    simple = _SIMPLE_HTML.fullmatch(content)
+    if simple is not None:  # most bodies: one paragraph of text, nothing to parse
+        return " ".join(p for p in _WS.split(simple.group(1)) if p and not _WS.fullmatch(p))
+    parser = _HtmlText()
+    try:
+        parser.feed(content)
+        parser.close()
+        text = "".join(parser.out)
+    except Exception:  # html.parser can assert on malformed markup; fall back to tag stripping
+        text = html.unescape(re.sub(r"<[^>]*>", " ", content))
+    return text.strip("\n")
