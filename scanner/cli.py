@@ -29,7 +29,7 @@ app = typer.Typer(
     name="chatsweep",
     help=(
         "Find personal data and business secrets leaked in exported chat histories "
-        "(Slack, WhatsApp, Telegram, generic JSONL/CSV …) and write a masked leak report "
+        "(Slack, Teams, WhatsApp, Telegram, Discord, WeChat, QQ, Lanying IM and more) and write a masked leak report "
         "a data protection officer can act on. Everything runs offline."
     ),
     add_completion=False,
@@ -78,9 +78,7 @@ def _root(
 def scan(
     paths: Annotated[
         list[Path],
-        typer.Argument(
-            help="Chat exports to scan: files, folders or zips (Slack, WhatsApp, Telegram, JSONL, CSV)."
-        ),
+        typer.Argument(help="Chat exports to scan: files, folders or zips (see 'chatsweep formats')."),
     ],
     output: Annotated[
         str | None,
