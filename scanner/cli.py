@@ -29,8 +29,8 @@ app = typer.Typer(
     name="chatsweep",
     help=(
         "Find personal data and business secrets leaked in exported chat histories "
-        "(Slack, Teams, WhatsApp, Telegram, Discord, WeChat, QQ, Lanying IM and more) and write a masked leak report "
-        "a data protection officer can act on. Everything runs offline."
+        "(Slack, Teams, WhatsApp, Telegram, Discord, WeChat, QQ, Lanying IM and more) "
+        "and write a masked leak report a data protection officer can act on. Everything runs offline."
     ),
     add_completion=False,
     no_args_is_help=True,
