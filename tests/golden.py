@@ -25,6 +25,8 @@ def message_to_dict(m: Message) -> dict[str, Any]:
             "name": m.conversation.name,
             "kind": m.conversation.kind.value,
             "member_count": m.conversation.member_count,
+            "members": list(m.conversation.members),
+            "external_members": m.conversation.external_members,
         },
         "message_id": m.message_id,
         "thread_id": m.thread_id,

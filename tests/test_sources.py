@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from scanner.errors import ReaderError
-from scanner.readers import detect
-from scanner.readers import base
+from scanner.readers import base, detect
 from scanner.readers.base import Source, detect_encoding, read_text
 
 CHAT = (
@@ -101,7 +100,7 @@ def test_symlinks_are_not_followed(tmp_path: Path) -> None:
     [
         ("中文测试，电话号码".encode("utf-8-sig"), "utf-8-sig"),
         ("中文测试".encode("utf-16"), "utf-16"),
-        ("hello".encode(), "utf-8"),
+        (b"hello", "utf-8"),
     ],
 )
 def test_detect_encoding_boms(data: bytes, encoding: str) -> None:

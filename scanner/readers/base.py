@@ -9,18 +9,26 @@ unpacked to disk. Zip members are checked against traversal names and bomb limit
 from __future__ import annotations
 
 import codecs
+import csv
 import io
 import json
 import os
+import re
 import stat
 import zipfile
-from collections.abc import Callable, Iterator
+import zlib
+from collections import Counter
+from collections.abc import Callable, Collection, Generator, Hashable, Iterable, Iterator
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path, PurePosixPath
-from typing import IO, Any, ClassVar, Protocol, cast
+from typing import IO, Any, ClassVar, Generic, Protocol, TypeVar, cast
+
+import ijson
 
 from scanner.errors import ReaderError
-from scanner.model import Message, Skipped
+from scanner.model import Attachment, Conversation, ConversationKind, Message, Skipped
 
 # Zip-bomb limits: a member may expand at most this much relative to its compressed size,
 # and one archive at most this much in total. Real chat exports compress text about 5-15x.
@@ -308,8 +316,42 @@ _BOMS = (
 )
 
 
-def detect_encoding(head: bytes) -> str:
-    """Guess the encoding of a text file from its first bytes: BOM, UTF-8, then charset-normalizer."""
+def detect_encoding(head: bytes, prefer: tuple[str, ...] = ()) -> str:
+    """Guess the encoding of a text file from its first bytes: BOM, UTF-8, then charset-normalizer.
+
+    ``prefer`` names the encodings the exporting application is known to write, most likely
+    first (``CHINESE_ENCODINGS`` for a Chinese application). charset-normalizer often takes
+    short text in them for something else (short GB18030 for Korean cp949 or a Latin code
+    page), so when its guess is neither Unicode nor one of ``prefer``, the first of ``prefer``
+    that decodes the bytes (a character cut by the end of ``head`` allowed) wins.
+    """
+    guess = _detect(head)
+    return _preferred(head, guess, prefer) if prefer else guess
+
+
+# The encodings of Chinese applications' exports (QQ, WeChat): GB18030 first, as it covers
+# GBK and GB2312 and decodes whatever bytes the others decode.
+CHINESE_ENCODINGS = ("gb18030", "gbk", "gb2312", "hz", "big5", "big5hkscs", "cp950", "cp936")
+
+
+def _preferred(head: bytes, guess: str, prefer: tuple[str, ...]) -> str:
+    try:
+        norm = codecs.lookup(guess).name
+    except LookupError:
+        return guess
+    if norm.startswith("utf") or norm in {codecs.lookup(p).name for p in prefer}:
+        return guess
+    for enc in prefer:
+        for cut in range(4):  # the head may end inside a character
+            try:
+                head[: len(head) - cut].decode(enc)
+            except UnicodeDecodeError:
+                continue
+            return enc
+    return guess
+
+
+def _detect(head: bytes) -> str:
     for bom, enc in _BOMS:
         if head.startswith(bom):
             return enc
@@ -423,9 +465,517 @@ def open_utf8(entry: Entry, limit: int | None = None) -> tuple[IO[bytes], str]:
     return io.BufferedReader(Utf8Stream(entry.open(), enc, limit)), enc
 
 
-def head_text(entry: Entry, n: int = HEAD_BYTES) -> str:
+def head_text(entry: Entry, n: int = HEAD_BYTES, prefer: tuple[str, ...] = ()) -> str:
+    """The first ``n`` bytes of an entry, decoded (for sniffing); see ``detect_encoding``."""
     head = entry.head(n)
-    return head.decode(detect_encoding(head), errors="replace")
+    return head.decode(detect_encoding(head, prefer), errors="replace")
+
+
+def first_char(entry: Entry) -> str:
+    """The first character that is not white space or a BOM, in the file's own encoding."""
+    return head_text(entry, 256).lstrip("\ufeff \t\r\n")[:1]
+
+
+def text_lines(entry: Entry, encoding: str) -> Iterator[str]:
+    """Decoded lines of an entry without their line ends, a leading BOM dropped.
+
+    With ``newline=""`` a line ends in exactly one of ``\\n``, ``\\r\\n``, ``\\r``, so stripping
+    both characters is exact.
+    """
+    fh = entry.open()
+    with io.TextIOWrapper(fh, encoding=encoding, errors="replace", newline="") as text:
+        for n, raw in enumerate(text):
+            yield raw.rstrip("\r\n").lstrip("\ufeff") if n == 0 else raw.rstrip("\r\n")
+
+
+def strip_eol(line: str) -> str:
+    """A line without its line end (one of ``\\r\\n``, ``\\n``, ``\\r``)."""
+    if line.endswith("\r\n"):
+        return line[:-2]
+    if line.endswith(("\n", "\r")):
+        return line[:-1]
+    return line
+
+
+# --- reading entries ------------------------------------------------------------------
+
+# What a stream read mid-file raises when the file or the archive is damaged (zip CRC errors).
+READ_ERRORS = (OSError, EOFError, zipfile.BadZipFile, zlib.error)
+
+
+def guarded(location: str, items: Iterator[Message | Skipped]) -> Iterator[Message | Skipped]:
+    """``items``, with a read failure part-way (I/O error, damaged zip member) turned into a
+    ``ReaderError`` at ``location``, so the caller skips the file and goes on with the rest."""
+    try:
+        yield from items
+    except READ_ERRORS as exc:
+        raise ReaderError(location, f"read failed: {type(exc).__name__}") from None
+
+
+def entry_label(source: Source, entry: Entry) -> str:
+    """The entry's path inside the input (a zip's wrapping folder left out), or the file's own
+    name for a single-file input: what ``<file>#<index>`` ids name, the same for a folder and
+    its zip."""
+    label = entry.name.removeprefix(source.strip_root()) if entry.name else ""
+    return label or PurePosixPath(source.path.as_posix().rpartition("!")[2]).name
+
+
+def location_parts(location: str) -> list[str]:
+    """The non-empty parts of a location: folders, zips, zip members and the file itself
+    (``/``, ``\\\\`` and ``!`` all separate)."""
+    return [p for p in re.split(r"[/\\!]", location) if p]
+
+
+def location_name(location: str) -> str:
+    """The file name a location ends in ('' for an empty location)."""
+    parts = location_parts(location)
+    return parts[-1] if parts else ""
+
+
+def entry_folder(entry: Entry) -> str:
+    """The entry's folder inside the input with a trailing slash, '' at the top."""
+    folder = entry.name.rpartition("/")[0]
+    return f"{folder}/" if folder else ""
+
+
+def in_folder(name: str, folders: Collection[str]) -> bool:
+    """Whether one of the folders ``name`` lies in (not the file itself) is named in ``folders``."""
+    return any(part in folders for part in name.split("/")[:-1])
+
+
+def attachment_at(source: Source, member: str | None, name: str, mime: str | None = None) -> Attachment:
+    """An attachment named ``name``, with the size and path of ``member`` when the input (a
+    folder or zip, not a single file) holds that file."""
+    found = source.get(member) if member is not None and source.kind != "file" else None
+    if found is None:
+        return Attachment(name=name, mime=mime)
+    return Attachment(name=name, size=found.size, mime=mime, path=member)
+
+
+def dm_or_group(
+    cid: str, name: str, group: bool, members: Collection[str] = (), group_size: int | None = None
+) -> Conversation:
+    """A chat that is either a DM of two or a group (of ``group_size`` members; None: the export
+    does not say). ``members`` are the names seen, listed sorted."""
+    return Conversation(
+        id=cid,
+        name=name,
+        kind=ConversationKind.GROUP if group else ConversationKind.DM,
+        member_count=group_size if group else 2,
+        members=tuple(sorted(members)),
+    )
+
+
+# --- values of parsed JSON --------------------------------------------------------------
+
+
+def json_str(value: Any) -> str:
+    """The value if it is a string, else ''."""
+    return value if isinstance(value, str) else ""
+
+
+def json_obj(value: Any) -> dict[str, Any]:
+    """The value if it is an object, else an empty one."""
+    return value if isinstance(value, dict) else {}
+
+
+def first_str(*values: Any) -> str:
+    """The first value that is a non-empty string, else ''."""
+    for v in values:
+        if isinstance(v, str) and v:
+            return v
+    return ""
+
+
+def json_id(value: Any) -> str:
+    """An id written as a string or an integer, as text; '' for anything else (booleans too)."""
+    if isinstance(value, bool):
+        return ""
+    if isinstance(value, int):
+        return str(value)
+    return value if isinstance(value, str) else ""
+
+
+# Epoch numbers at or above this are milliseconds: 1e11 s is the year 5138, 1e11 ms is 1973.
+EPOCH_MS_FROM = 100_000_000_000
+
+
+def epoch_ms(value: Any) -> datetime | None:
+    """Aware UTC time of epoch milliseconds: an int, or a finite Decimal (ijson's non-integral
+    numbers) cut to one; None for anything else (booleans too) or a time out of range.
+
+    Exact: whole seconds and milliseconds are kept apart, never rounded through a float.
+    """
+    if isinstance(value, Decimal) and value.is_finite():
+        value = int(value)
+    if not isinstance(value, int) or isinstance(value, bool):
+        return None
+    try:
+        return datetime.fromtimestamp(value // 1000, UTC).replace(microsecond=value % 1000 * 1000)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def epoch_seconds_or_ms(value: int) -> datetime | None:
+    """Aware UTC time of an epoch in seconds or, from ``EPOCH_MS_FROM`` up, milliseconds (exact)."""
+    return epoch_ms(value if abs(value) >= EPOCH_MS_FROM else value * 1000)
+
+
+def iso_time(value: Any) -> datetime | None:
+    """An ISO 8601 string (surrounding white space allowed) as a datetime, aware when it has a
+    zone; None for anything else."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+# --- streaming JSON (ijson) -------------------------------------------------------------
+#
+# Exports reach gigabytes, so JSON is streamed: only the values a reader wants are built,
+# one at a time. Two tools, both capped at MAX_JSON_DEPTH levels so hostile nesting cannot
+# grow memory or the stack: ``stream_values`` picks values by their ijson prefix, and
+# ``build_value``/``skip_value`` build or pass over the value at the cursor of a
+# ``basic_parse`` event stream, for readers that walk the structure themselves (ijson's
+# ``items`` keeps a prefix string per level: quadratic in the depth of hostile input).
+
+# Real exports nest fewer than 10 levels.
+MAX_JSON_DEPTH = 256
+# What ijson raises on bad input; yajl2_c reports an integer too long for int() as
+# SystemError (wrapping the ValueError). ijson's messages quote the input: a reason built
+# from them would leak content, so readers say where the break is, never what it read.
+IJSON_ERRORS = (ijson.JSONError, ValueError, SystemError)
+# What ``build_value`` returns for a value nested deeper than its cap.
+TOO_DEEP: Any = object()
+
+
+class JsonTooDeep(Exception):
+    """The document nests deeper than MAX_JSON_DEPTH (hostile input; never recursed into)."""
+
+
+class JsonTruncated(ValueError):
+    """The events ended inside a value (ijson normally raises first; this is the fallback).
+
+    A ValueError, so ``IJSON_ERRORS`` covers it.
+    """
+
+
+def open_json(source: Source, entry: Entry) -> Generator[Skipped, None, IO[bytes] | None]:
+    """The entry as a UTF-8 stream for ijson, its encoding noted on the source.
+
+    When it cannot be opened, yields the Skipped and returns None; use it as
+    ``stream = yield from open_json(source, entry)`` in a reader's generator.
+    """
+    try:
+        stream, encoding = open_utf8(entry)
+    except ReaderError as exc:
+        yield Skipped(exc.location, exc.reason)
+        return None
+    source.encodings.add(encoding)
+    return stream
+
+
+def stream_values(stream: IO[bytes], wanted: frozenset[str]) -> Iterator[tuple[str, tuple[int, ...], Any]]:
+    """Yield ``(prefix, indices, value)`` for every value whose ijson prefix is in ``wanted``.
+
+    ``indices`` are the positions of the value in each enclosing array, outermost first (for
+    JSON pointers); a prefix ending in ``item`` matches only an array element (not a key
+    named "item"). Only wanted values are built, one at a time, so memory holds one record,
+    not the file. ijson errors propagate; nesting beyond MAX_JSON_DEPTH raises JsonTooDeep.
+    """
+    is_array: list[bool] = []
+    index: list[int] = []
+    builder: Any = None
+    built_prefix = ""
+    built_at: tuple[int, ...] = ()
+    built_depth = 0
+    for prefix, event, value in ijson.parse(stream):
+        if event == "end_map" or event == "end_array":
+            is_array.pop()
+            index.pop()
+            if builder is not None:
+                builder.event(event, value)
+                if len(is_array) == built_depth:
+                    yield built_prefix, built_at, builder.value
+                    builder = None
+            continue
+        if event == "map_key":
+            if builder is not None:
+                builder.event(event, value)
+            continue
+        if is_array and is_array[-1]:
+            index[-1] += 1
+        starts = event == "start_map" or event == "start_array"
+        if builder is not None:
+            builder.event(event, value)
+        elif prefix in wanted and (not prefix.endswith("item") or (is_array and is_array[-1])):
+            at = tuple(i for a, i in zip(is_array, index, strict=True) if a)
+            if starts:
+                builder = ijson.ObjectBuilder()
+                builder.event(event, value)
+                built_prefix, built_at, built_depth = prefix, at, len(is_array)
+            else:
+                yield prefix, at, value
+        if starts:
+            if len(is_array) >= MAX_JSON_DEPTH:
+                raise JsonTooDeep
+            is_array.append(event == "start_array")
+            index.append(-1)
+
+
+def build_value(event: str, value: Any, events: Iterator[tuple[str, Any]], max_depth: int) -> Any:
+    """The value that ``event`` (a ``basic_parse`` event) starts, built from the following
+    events; a scalar as it is. ``TOO_DEEP`` when it nests more than ``max_depth`` levels (the
+    events are then left inside it); raises JsonTruncated when the events end inside it.
+
+    ijson's ObjectBuilder, inlined: this loop is where reading a large export spends its time.
+    """
+    if event != "start_map" and event != "start_array":
+        return value
+    top: dict[str, Any] | list[Any] = {} if event == "start_map" else []
+    stack: list[dict[str, Any] | list[Any]] = [top]
+    key = ""
+    for ev, val in events:
+        if ev == "map_key":
+            key = val
+            continue
+        if ev == "end_map" or ev == "end_array":
+            stack.pop()
+            if not stack:
+                return top
+            continue
+        parent = stack[-1]
+        item: Any = val
+        if ev == "start_map" or ev == "start_array":
+            if len(stack) >= max_depth:
+                return TOO_DEEP
+            item = {} if ev == "start_map" else []
+            stack.append(item)
+        if isinstance(parent, dict):
+            parent[key] = item
+        else:
+            parent.append(item)
+    raise JsonTruncated
+
+
+def skip_value(event: str, events: Iterator[tuple[str, Any]]) -> None:
+    """Consume the value that ``event`` starts without building it; JsonTruncated when the
+    events end inside it."""
+    if event != "start_map" and event != "start_array":
+        return
+    depth = 1
+    for ev, _ in events:
+        if ev == "start_map" or ev == "start_array":
+            depth += 1
+        elif ev == "end_map" or ev == "end_array":
+            depth -= 1
+            if depth == 0:
+                return
+    raise JsonTruncated
+
+
+def first_json_value(entry: Entry, limit: int) -> Any:
+    """The first top-level JSON value among the entry's first ``limit`` characters, for
+    sniffing: a value cut by the limit (or broken) as far as it was read; None when the entry
+    cannot be read or the value nests deeper than MAX_JSON_DEPTH."""
+    try:
+        stream, _ = open_utf8(entry, limit)
+    except ReaderError:
+        return None
+    builder = ijson.ObjectBuilder()
+    depth = 0
+    with stream:
+        try:
+            for event, value in ijson.basic_parse(stream, multiple_values=True):
+                depth += event in ("start_map", "start_array")
+                depth -= event in ("end_map", "end_array")
+                if depth > MAX_JSON_DEPTH:
+                    return None
+                builder.event(event, value)
+                if depth == 0:
+                    break  # the first top-level value is enough
+        except IJSON_ERRORS:
+            pass  # cut by the limit: judge what was read
+    return getattr(builder, "value", None)
+
+
+# --- JSON Lines and CSV -----------------------------------------------------------------
+
+
+def json_object(line: str | None) -> dict[str, Any] | None:
+    """A line parsed as a JSON object (sniffing JSON Lines); None when it is not one."""
+    if line is None or not line.startswith("{"):
+        return None
+    try:
+        value = json.loads(line)
+    except (ValueError, RecursionError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def json_lines(entry: Entry, lines: Iterable[str]) -> Iterator[tuple[int, str, Any] | Skipped]:
+    """``(line number, location, value)`` for each non-blank line of a JSON Lines file, or a
+    Skipped for a line that is not JSON (saying the column, never the content). ``lines`` are
+    the entry's decoded lines (``iter_lines``); a BOM on the first is dropped."""
+    for n, raw in enumerate(lines, start=1):
+        line = raw.lstrip("\ufeff") if n == 1 else raw
+        if not line.strip():
+            continue
+        location = f"{entry.location}:{n}"
+        try:
+            value = json.loads(line)
+        except (ValueError, RecursionError) as exc:
+            col = getattr(exc, "colno", None)
+            yield Skipped(location, f"invalid JSON at column {col}" if col else "invalid JSON")
+            continue
+        yield n, location, value
+
+
+# A CSV field may hold a long message; the csv module's default limit is 128 KiB.
+CSV_FIELD_LIMIT = 16 * 1024 * 1024
+
+
+def allow_long_csv_fields() -> None:
+    """Raise the csv module's field size limit to CSV_FIELD_LIMIT (it is process-wide)."""
+    if csv.field_size_limit() < CSV_FIELD_LIMIT:
+        csv.field_size_limit(CSV_FIELD_LIMIT)
+
+
+def csv_rows(
+    entry: Entry, lines: Iterable[str], delimiter: str = ","
+) -> Iterator[tuple[int, list[str]] | Skipped]:
+    """``(start line, row)`` for each non-blank row of a CSV file (a row may span lines), or a
+    Skipped for a malformed one. ``lines`` are decoded lines with their line ends."""
+    allow_long_csv_fields()
+    rows = csv.reader(lines, delimiter=delimiter)
+    end = 0  # the physical line the previous row ended on
+    while True:
+        start = end + 1
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except csv.Error:
+            end = rows.line_num
+            yield Skipped(f"{entry.location}:{start}", "malformed CSV row")
+            continue
+        end = rows.line_num
+        if not row or (len(row) == 1 and not row[0].strip()):
+            continue
+        yield start, row
+
+
+# --- line-oriented text exports (a header line starts each message) --------------------
+
+
+class _Shaped(Protocol):
+    @property
+    def shape(self) -> Hashable: ...
+
+
+_H = TypeVar("_H", bound=_Shaped)
+_T = TypeVar("_T")
+
+
+def dominant_headers(lines: Iterable[str], parse: Callable[[str], _H | None], window: int) -> Iterator[_H]:
+    """The header lines of the file's dominant shape, in file order.
+
+    ``parse`` reads a line (without its line end) as a header, or None. A pasted line from
+    another chat, or a date at the start of a body line, also parses as a header; exports
+    are uniform, so the shape most common among the first ``window`` headers (ties: the one
+    seen first) is the file's, and only headers of that shape are yielded.
+    """
+    decided = False
+    dominant: Hashable = None
+    pending: list[_H] = []  # the first headers, until the shape is decided
+    for raw in lines:
+        h = parse(strip_eol(raw))
+        if h is None:
+            continue
+        if decided:
+            if h.shape == dominant:
+                yield h
+            continue
+        pending.append(h)
+        if len(pending) < window:
+            continue
+        dominant, decided = _most_common(p.shape for p in pending), True
+        yield from (p for p in pending if p.shape == dominant)
+        pending.clear()
+    if not decided and pending:
+        dominant = _most_common(p.shape for p in pending)
+        yield from (p for p in pending if p.shape == dominant)
+
+
+def _most_common(shapes: Iterable[Hashable]) -> Hashable:
+    """The most common shape; ties go to the one seen first (Counter keeps insertion order)."""
+    counts = Counter(shapes)
+    best = max(counts.values())
+    return next(shape for shape, n in counts.items() if n == best)
+
+
+@dataclass(slots=True)
+class TextBlock(Generic[_T]):
+    """One message of a line-oriented export: its header, where it starts, its text lines."""
+
+    header: _T
+    line: int  # 1-based line the message (or this part of a long one) starts on
+    parts: list[str]
+    size: int  # characters in ``parts``, line breaks counted
+
+
+def header_blocks(
+    entry: Entry,
+    lines: Iterable[str],
+    start: Callable[[str], _T | None],
+    body: Callable[[_T], str],
+    max_chars: int,
+) -> Iterator[TextBlock[_T] | Skipped]:
+    """The messages of a line-oriented export, in order: a line for which ``start`` gives a
+    header starts one (``body`` gives the text on that line), every other line continues it.
+
+    Non-empty lines before the first header are reported as one Skipped. A message longer
+    than ``max_chars`` is cut at a line boundary, so one header followed by gigabytes of lines
+    cannot exhaust memory: each part keeps the header and starts at its own line.
+    """
+    current: TextBlock[_T] | None = None
+    preamble = 0
+    for n, raw in enumerate(lines, start=1):
+        line = strip_eol(raw)
+        h = start(line)
+        if h is not None:
+            if current is not None:
+                yield current
+            elif preamble:
+                yield Skipped(f"{entry.location}:1", f"{preamble} non-empty line(s) before the first header")
+            text = body(h)
+            current = TextBlock(h, n, [text], len(text))
+        elif current is None:
+            preamble += bool(line.strip())
+        elif current.size + len(line) > max_chars:
+            yield current
+            current = TextBlock(current.header, n, [line], len(line))
+        else:
+            current.parts.append(line)
+            current.size += len(line) + 1
+    if current is not None:
+        yield current
+
+
+def split_author(rest: str) -> tuple[str | None, str]:
+    """``Name: text`` → (name, text); a line without ``Name: `` → (None, rest), a notice.
+
+    The name ends at the first ": " (a body may hold more colons). ``Name:`` at the end of
+    the line, its only colon, is a message whose body starts on the next line.
+    """
+    i = rest.find(": ")
+    if i > 0:
+        return rest[:i], rest[i + 2 :]
+    if len(rest) > 1 and rest.endswith(":") and rest.find(":") == len(rest) - 1:
+        return rest[:-1], ""
+    return None, rest
 
 
 # --- the reader seam ------------------------------------------------------------------

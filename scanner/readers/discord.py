@@ -44,8 +44,6 @@ from __future__ import annotations
 
 import csv
 import re
-import zipfile
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -65,7 +63,30 @@ from scanner.model import (
     MessageKind,
     Skipped,
 )
-from scanner.readers.base import Entry, Source, detect_encoding, iter_lines, open_utf8
+from scanner.readers.base import (
+    IJSON_ERRORS,
+    MAX_JSON_DEPTH,
+    TOO_DEEP,
+    Entry,
+    JsonTruncated,
+    Source,
+    allow_long_csv_fields,
+    build_value,
+    csv_rows,
+    dm_or_group,
+    entry_label,
+    first_char,
+    first_json_value,
+    guarded,
+    head_text,
+    iso_time,
+    iter_lines,
+    json_id,
+    json_obj,
+    json_str,
+    open_json,
+    skip_value,
+)
 
 PLATFORM = "discord"
 
@@ -86,12 +107,6 @@ DM_GUILD_NAME = "Direct Messages"  # DCE's pseudo-guild for DMs (id "0")
 
 SNIFF_BYTES = 1024 * 1024
 SNIFF_ENTRIES = 20
-# Real exports nest about 6 deep; the cap keeps hostile input from growing the stack.
-MAX_DEPTH = 256
-CSV_FIELD_LIMIT = 16 * 1024 * 1024
-
-# yajl2_c reports an integer too long for int() as SystemError (wrapping the ValueError).
-_IJSON_ERRORS = (ijson.JSONError, ValueError, SystemError)
 
 
 class DiscordReader:
@@ -123,7 +138,7 @@ class DiscordReader:
             entries = source.entries()
             if len(entries) != 1:
                 raise ReaderError(source.display, "expected one file")
-            yield from _guarded(entries[0], _read_entry(source, entries[0]))
+            yield from guarded(entries[0].location, _read_entry(source, entries[0]))
             return
         files = [e for e in source.entries() if not _in_media_dir(e.name)]
         if not files:
@@ -134,22 +149,15 @@ class DiscordReader:
                     yield Skipped(entry.location, "not a DiscordChatExporter file; not read")
                 continue
             try:
-                yield from _guarded(entry, _read_entry(source, entry))
+                yield from guarded(entry.location, _read_entry(source, entry))
             except ReaderError as exc:
                 yield Skipped(exc.location, exc.reason)
 
 
 def _read_entry(source: Source, entry: Entry) -> Iterator[Message | Skipped]:
-    if entry.suffix == ".csv" or (entry.suffix != ".json" and _first_char(entry) not in ("{", "[")):
+    if entry.suffix == ".csv" or (entry.suffix != ".json" and first_char(entry) not in ("{", "[")):
         return _read_csv(source, entry)
     return _read_json(source, entry)
-
-
-def _guarded(entry: Entry, items: Iterator[Message | Skipped]) -> Iterator[Message | Skipped]:
-    try:
-        yield from items
-    except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:  # zip CRC errors mid-stream
-        raise ReaderError(entry.location, f"read failed: {type(exc).__name__}") from None
 
 
 def _in_media_dir(name: str) -> bool:
@@ -163,35 +171,23 @@ def _part_order(entry: Entry) -> tuple[str, int, str]:
     return (base, int(m.group(1)) if m else 1, entry.name)
 
 
-def _label(source: Source, entry: Entry) -> str:
-    """The file's path inside the input (a zip's wrapping folder left out), or its name."""
-    label = entry.name.removeprefix(source.strip_root()) if entry.name else ""
-    return label or PurePosixPath(source.path.as_posix().rpartition("!")[2]).name
-
-
 def _file_stem(source: Source, entry: Entry) -> str:
-    return PurePosixPath(_label(source, entry)).stem
+    return PurePosixPath(entry_label(source, entry)).stem
 
 
 # --- sniffing -------------------------------------------------------------------------
 
 
-def _first_char(entry: Entry) -> str:
-    head = entry.head(256)
-    return head.decode(detect_encoding(head), errors="replace").lstrip("\ufeff \t\r\n")[:1]
-
-
 def _claims(entry: Entry) -> bool:
     if entry.suffix == ".json":
-        return _first_char(entry) == "{" and _sniff_json(entry)
+        return first_char(entry) == "{" and _sniff_json(entry)
     if entry.suffix == ".csv":
         return _csv_header(entry)
     return False
 
 
 def _csv_header(entry: Entry) -> bool:
-    head = entry.head(4096)
-    text = head.decode(detect_encoding(head), errors="replace").lstrip("\ufeff")
+    text = head_text(entry, 4096).lstrip("\ufeff")
     first = text.split("\n", 1)[0].rstrip("\r")
     try:
         row = next(csv.reader([first]))
@@ -202,27 +198,11 @@ def _csv_header(entry: Entry) -> bool:
 
 def _sniff_json(entry: Entry) -> bool:
     """The head of the file (at most SNIFF_BYTES) is a DCE export: guild and channel, then messages."""
-    try:
-        stream, _ = open_utf8(entry, SNIFF_BYTES)
-    except ReaderError:
-        return False
-    builder = ijson.ObjectBuilder()
-    depth = 0
-    with stream:
-        try:
-            for event, value in ijson.basic_parse(stream):
-                depth += event in ("start_map", "start_array")
-                depth -= event in ("end_map", "end_array")
-                if depth > MAX_DEPTH:
-                    return False
-                builder.event(event, value)
-        except _IJSON_ERRORS:
-            pass  # cut by the limit: judge what was read
-    top = getattr(builder, "value", None)
+    top = first_json_value(entry, SNIFF_BYTES)
     if not isinstance(top, dict) or "guild" not in top or "messages" not in top:
         return False
     channel, guild, messages = top.get("channel"), top.get("guild"), top.get("messages")
-    if not isinstance(channel, dict) or not _scalar_id(channel.get("id")):
+    if not isinstance(channel, dict) or not json_id(channel.get("id")):
         return False
     if not ("type" in channel or "name" in channel):
         return False
@@ -240,13 +220,10 @@ def _sniff_json(entry: Entry) -> bool:
 
 
 def _read_json(source: Source, entry: Entry) -> Iterator[Message | Skipped]:
-    try:
-        stream, encoding = open_utf8(entry)
-    except ReaderError as exc:
-        yield Skipped(exc.location, exc.reason)
+    stream = yield from open_json(source, entry)
+    if stream is None:
         return
-    source.encodings.add(encoding)
-    ctx = _JsonContext(source, entry, _label(source, entry))
+    ctx = _JsonContext(source, entry, entry_label(source, entry))
     count = 0
     with stream:
         events = ijson.basic_parse(stream)
@@ -262,91 +239,37 @@ def _read_json(source: Source, entry: Entry) -> Iterator[Message | Skipped]:
                 key = value
                 event, value = next(events, ("", None))
                 if not event:
-                    raise _Truncated
+                    raise JsonTruncated
                 if key == "messages" and event == "start_array":
                     seen_messages = True
                     for item_event, item_value in events:
                         if item_event == "end_array":
                             break
-                        built = _build(item_event, item_value, events, MAX_DEPTH - 2)
+                        built = build_value(item_event, item_value, events, MAX_JSON_DEPTH - 2)
                         location = f"{entry.location}#/messages/{count}"
-                        if built is _TOO_DEEP:
+                        if built is TOO_DEEP:
                             yield Skipped(
-                                location, f"JSON nested deeper than {MAX_DEPTH} levels; file not read further"
+                                location,
+                                f"JSON nested deeper than {MAX_JSON_DEPTH} levels; file not read further",
                             )
                             return
                         yield ctx.message(built, count, location)
                         count += 1
                 elif key in ("guild", "channel"):
-                    built = _build(event, value, events, MAX_DEPTH - 1)
-                    if built is _TOO_DEEP:
-                        yield Skipped(entry.location, f"JSON nested deeper than {MAX_DEPTH} levels")
+                    built = build_value(event, value, events, MAX_JSON_DEPTH - 1)
+                    if built is TOO_DEEP:
+                        yield Skipped(entry.location, f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
                         return
                     ctx.meta[key] = built
                     ctx.conversation = None
                 else:
-                    _skip(event, events)
-        except _IJSON_ERRORS:
+                    skip_value(event, events)
+        except IJSON_ERRORS:  # JsonTruncated included
             # ijson's messages quote the input, so the reason is built from structure only.
-            yield Skipped(entry.location, f"invalid or truncated JSON after {count} messages")
-            return
-        except _Truncated:
             yield Skipped(entry.location, f"invalid or truncated JSON after {count} messages")
             return
     if not seen_messages:
         yield Skipped(entry.location, "not a DiscordChatExporter export (no messages list)")
-
-
-_TOO_DEEP = object()
-
-
-class _Truncated(Exception):
-    """The events ended inside a value (ijson normally raises first; this is the fallback)."""
-
-
-def _build(event: str, value: Any, events: Iterator[tuple[str, Any]], max_depth: int) -> Any:
-    """The value that ``event`` starts, built from the following events (scalars as they are)."""
-    if event not in ("start_map", "start_array"):
-        return value
-    top: dict[str, Any] | list[Any] = {} if event == "start_map" else []
-    stack: list[dict[str, Any] | list[Any]] = [top]
-    key = ""
-    for ev, val in events:
-        if ev == "map_key":
-            key = val
-            continue
-        if ev in ("end_map", "end_array"):
-            stack.pop()
-            if not stack:
-                return top
-            continue
-        parent = stack[-1]
-        item: Any = val
-        if ev in ("start_map", "start_array"):
-            if len(stack) >= max_depth:
-                return _TOO_DEEP
-            item = {} if ev == "start_map" else []
-            stack.append(item)
-        if isinstance(parent, dict):
-            parent[key] = item
-        else:
-            parent.append(item)
-    raise _Truncated
-
-
-def _skip(event: str, events: Iterator[tuple[str, Any]]) -> None:
-    """Consume the value that ``event`` starts without building it."""
-    if event not in ("start_map", "start_array"):
-        return
-    depth = 1
-    for ev, _ in events:
-        if ev in ("start_map", "start_array"):
-            depth += 1
-        elif ev in ("end_map", "end_array"):
-            depth -= 1
-            if depth == 0:
-                return
-    raise _Truncated
 
 
 @dataclass(slots=True)
@@ -369,23 +292,23 @@ class _JsonContext:
         if not isinstance(rec, dict):
             return Skipped(location, "message is not a JSON object")
         conversation = self._conversation()
-        msg_type = _scalar_id(rec.get("type")) or "Default"
-        author = _obj(rec.get("author"))
-        author_id = _scalar_id(author.get("id"))
-        author_name = _str(author.get("nickname")) or _str(author.get("name")) or author_id
-        reference = _obj(rec.get("reference"))
+        msg_type = json_id(rec.get("type")) or "Default"
+        author = json_obj(rec.get("author"))
+        author_id = json_id(author.get("id"))
+        author_name = json_str(author.get("nickname")) or json_str(author.get("name")) or author_id
+        reference = json_obj(rec.get("reference"))
         reply_to = None
-        if _str(reference.get("type")) != "Forward":
-            reply_to = _scalar_id(reference.get("messageId")) or None
+        if json_str(reference.get("type")) != "Forward":
+            reply_to = json_id(reference.get("messageId")) or None
         content = rec.get("content")
         return Message(
             platform=PLATFORM,
             source=self.source.display,
             location=location,
             conversation=conversation,
-            message_id=_scalar_id(rec.get("id")) or f"{self.label}#{index}",
+            message_id=json_id(rec.get("id")) or f"{self.label}#{index}",
             author=Author(author_id or author_name, author_name),
-            timestamp=_iso(rec.get("timestamp")),
+            timestamp=iso_time(rec.get("timestamp")),
             text=content if isinstance(content, str) else "",
             thread_id=self.thread_id,
             reply_to=reply_to,
@@ -401,8 +324,8 @@ class _JsonContext:
         for item in value:
             if not isinstance(item, dict):
                 continue
-            url = _str(item.get("url"))
-            name = _str(item.get("fileName")) or _url_name(url) or _scalar_id(item.get("id"))
+            url = json_str(item.get("url"))
+            name = json_str(item.get("fileName")) or _url_name(url) or json_id(item.get("id"))
             size = item.get("fileSizeBytes")
             out.append(
                 Attachment(
@@ -418,25 +341,19 @@ def _json_conversation(meta: dict[str, Any], stem: str) -> tuple[Conversation, s
     """The channel of a DCE file, and the thread id when the channel is a thread."""
     guild = meta.get("guild")
     guild_d = guild if isinstance(guild, dict) else {}
-    channel = _obj(meta.get("channel"))
+    channel = json_obj(meta.get("channel"))
     from_name = _FILE_NAME.fullmatch(stem)
-    cid = _scalar_id(channel.get("id")) or (from_name.group("id") if from_name else stem)
-    name = _str(channel.get("name")) or (from_name.group("name") if from_name else stem)
-    ctype = _str(channel.get("type"))
-    guild_id, guild_name = _scalar_id(guild_d.get("id")), _str(guild_d.get("name"))
+    cid = json_id(channel.get("id")) or (from_name.group("id") if from_name else stem)
+    name = json_str(channel.get("name")) or (from_name.group("name") if from_name else stem)
+    ctype = json_str(channel.get("type"))
+    guild_id, guild_name = json_id(guild_d.get("id")), json_str(guild_d.get("name"))
     direct = "Direct" in ctype or (
         not ctype and (guild is None or guild_id == "0" or guild_name == DM_GUILD_NAME)
     )
     if direct:
         group = "Group" in ctype or (not ctype and ", " in name)
-        conv = Conversation(
-            id=cid,
-            name=name or cid,
-            kind=ConversationKind.GROUP if group else ConversationKind.DM,
-            member_count=None if group else 2,
-        )
-        return conv, None
-    parts = [p for p in (guild_name, _str(channel.get("category")), name) if p]
+        return dm_or_group(cid, name or cid, group), None
+    parts = [p for p in (guild_name, json_str(channel.get("category")), name) if p]
     conv = Conversation(id=cid, name=" / ".join(parts) or cid, kind=ConversationKind.CHANNEL)
     return conv, cid if ctype.endswith("Thread") else None
 
@@ -476,29 +393,18 @@ DATE_SURVEY_ROWS = 10_000
 
 
 def _read_csv(source: Source, entry: Entry) -> Iterator[Message | Skipped]:
-    if csv.field_size_limit() < CSV_FIELD_LIMIT:
-        csv.field_size_limit(CSV_FIELD_LIMIT)
+    allow_long_csv_fields()  # before the survey, which reads rows too
     day_first = _survey_day_first(entry)
     lines, encoding = iter_lines(entry)
     source.encodings.add(encoding)
-    label = _label(source, entry)
+    label = entry_label(source, entry)
     conversation = _csv_conversation(_file_stem(source, entry))
-    rows = csv.reader(lines)
     header: list[str] | None = None
-    end = 0
-    while True:
-        start = end + 1
-        try:
-            row = next(rows)
-        except StopIteration:
-            break
-        except csv.Error:
-            end = rows.line_num
-            yield Skipped(f"{entry.location}:{start}", "malformed CSV row")
+    for item in csv_rows(entry, lines):
+        if isinstance(item, Skipped):
+            yield item
             continue
-        end = rows.line_num
-        if not row or (len(row) == 1 and not row[0].strip()):
-            continue
+        start, row = item
         if header is None:
             header = [c.lstrip("\ufeff").strip().lower() for c in row]
             if "content" not in header:
@@ -533,13 +439,7 @@ def _csv_conversation(stem: str) -> Conversation:
         recipients = name[len(DM_GUILD_NAME) + 3 :]
         # DCE writes "<Guild> - <Category> - <Channel>"; older or renamed files drop the category.
         recipients = recipients.split(" - ", 1)[1] if " - " in recipients else recipients
-        group = ", " in recipients
-        return Conversation(
-            id=cid,
-            name=recipients,
-            kind=ConversationKind.GROUP if group else ConversationKind.DM,
-            member_count=None if group else 2,
-        )
+        return dm_or_group(cid, recipients, group=", " in recipients)
     return Conversation(id=cid, name=name.replace(" - ", " / "), kind=ConversationKind.CHANNEL)
 
 
@@ -660,31 +560,3 @@ def _local_path(entry: Entry, url: str) -> str | None:
         else:
             parts.append(part)
     return "/".join(parts) or None
-
-
-def _iso(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-
-
-def _scalar_id(value: Any) -> str:
-    """Ids are strings in DCE; tolerate numbers (hand-made files)."""
-    if isinstance(value, bool):
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, int):
-        return str(value)
-    return ""
-
-
-def _obj(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _str(value: Any) -> str:
-    return value if isinstance(value, str) else ""

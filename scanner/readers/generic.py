@@ -13,10 +13,7 @@ Both readers stream: one line (JSONL) or one row (CSV) at a time.
 from __future__ import annotations
 
 import csv
-import json
 import re
-import zipfile
-import zlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -33,7 +30,18 @@ from scanner.model import (
     MessageKind,
     Skipped,
 )
-from scanner.readers.base import Entry, Source, head_text, iter_lines
+from scanner.readers.base import (
+    EPOCH_MS_FROM,
+    Entry,
+    Source,
+    csv_rows,
+    guarded,
+    head_text,
+    iter_lines,
+    json_lines,
+    json_object,
+    location_name,
+)
 
 PLATFORM = "generic"
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
@@ -49,10 +57,6 @@ MATTERMOST_TYPES = frozenset(
 )
 # How many entries of a folder or zip ``sniff`` looks at.
 SNIFF_ENTRIES = 20
-# A CSV field may hold a long message; the csv module's default limit is 128 KiB.
-CSV_FIELD_LIMIT = 16 * 1024 * 1024
-# Epoch numbers at or above this are milliseconds: 1e11 s is the year 5138, 1e11 ms is 1973.
-EPOCH_MS_FROM = 100_000_000_000
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _TRUE = frozenset({"true", "1", "yes", "y", "t"})
 
@@ -222,7 +226,7 @@ def _message(source: Source, entry: Entry, rec: _Record) -> Message | Skipped:
         return Skipped(location, "record has no 'text'")
     if not isinstance(text, str):
         return Skipped(location, "'text' is not a string")
-    file_name = PurePosixPath(entry.location.replace("\\", "/").rsplit("!", 1)[-1]).name
+    file_name = location_name(entry.location)
     kind = fields.get("kind")
     system = isinstance(kind, str) and kind.strip().lower() == "system"
     return Message(
@@ -271,23 +275,16 @@ def _entries(source: Source, claims: _Claims) -> Iterator[Entry | Skipped]:
             yield Skipped(entry.location, "not in the generic contract format; not read")
 
 
-def _guarded(entry: Entry, items: Iterator[Message | Skipped]) -> Iterator[Message | Skipped]:
-    try:
-        yield from items
-    except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
-        raise ReaderError(entry.location, f"read failed: {type(exc).__name__}") from None
-
-
 def _read_all(source: Source, claims: _Claims, read_entry: _ReadEntry) -> Iterator[Message | Skipped]:
     for entry in _entries(source, claims):
         if isinstance(entry, Skipped):
             yield entry
             continue
         if source.kind == "file":
-            yield from _guarded(entry, read_entry(source, entry))
+            yield from guarded(entry.location, read_entry(source, entry))
             continue
         try:
-            yield from _guarded(entry, read_entry(source, entry))
+            yield from guarded(entry.location, read_entry(source, entry))
         except ReaderError as exc:
             yield Skipped(exc.location, exc.reason)
 
@@ -305,14 +302,8 @@ def _first_line(entry: Entry) -> str | None:
 def _jsonl_claims(entry: Entry) -> bool:
     if entry.suffix not in JSONL_SUFFIXES:
         return False
-    line = _first_line(entry)
-    if line is None or not line.startswith("{"):
-        return False
-    try:
-        obj = json.loads(line)
-    except (ValueError, RecursionError):
-        return False
-    if not isinstance(obj, dict) or "text" not in obj:
+    obj = json_object(_first_line(entry))
+    if obj is None or "text" not in obj:
         return False
     if isinstance(obj.get("type"), str) and obj["type"] in MATTERMOST_TYPES:
         return False
@@ -341,18 +332,11 @@ class JsonlReader:
     def _read_entry(self, source: Source, entry: Entry) -> Iterator[Message | Skipped]:
         lines, encoding = iter_lines(entry)
         source.encodings.add(encoding)
-        for n, raw in enumerate(lines, start=1):
-            line = raw.lstrip("\ufeff") if n == 1 else raw
-            if not line.strip():
+        for item in json_lines(entry, lines):
+            if isinstance(item, Skipped):
+                yield item
                 continue
-            location = f"{entry.location}:{n}"
-            try:
-                obj = json.loads(line)
-            except (ValueError, RecursionError) as exc:
-                col = getattr(exc, "colno", None)
-                where = f" at column {col}" if col else ""
-                yield Skipped(location, f"invalid JSON{where}")
-                continue
+            n, location, obj = item
             if not isinstance(obj, dict):
                 yield Skipped(location, "not a JSON object")
                 continue
@@ -404,31 +388,19 @@ class CsvReader:
         return _sniff(source, (CSV_SUFFIX,), _csv_claims)
 
     def read(self, source: Source) -> Iterator[Message | Skipped]:
-        if csv.field_size_limit() < CSV_FIELD_LIMIT:
-            csv.field_size_limit(CSV_FIELD_LIMIT)
         yield from _read_all(source, _csv_claims, self._read_entry)
 
     def _read_entry(self, source: Source, entry: Entry) -> Iterator[Message | Skipped]:
         found = _header(entry)
         lines, encoding = iter_lines(entry)
         source.encodings.add(encoding)
-        rows = csv.reader(lines, delimiter=found[1] if found else ",")
         header: list[str] | None = None
         index = 0
-        end = 0  # the physical line the previous row ended on
-        while True:
-            start = end + 1
-            try:
-                row = next(rows)
-            except StopIteration:
-                break
-            except csv.Error:
-                end = rows.line_num
-                yield Skipped(f"{entry.location}:{start}", "malformed CSV row")
+        for item in csv_rows(entry, lines, delimiter=found[1] if found else ","):
+            if isinstance(item, Skipped):
+                yield item
                 continue
-            end = rows.line_num
-            if not row or (len(row) == 1 and not row[0].strip()):
-                continue
+            start, row = item
             if header is None:
                 header = [c.lstrip("\ufeff").strip().lower() for c in row]
                 if "text" not in header:

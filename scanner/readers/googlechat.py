@@ -60,11 +60,25 @@ from decimal import Decimal
 from pathlib import PurePosixPath
 from typing import IO, Any, ClassVar
 
-import ijson
-
 from scanner.errors import ReaderError
 from scanner.model import Attachment, Author, Conversation, ConversationKind, Message, MessageKind, Skipped
-from scanner.readers.base import Entry, Source, detect_encoding, load_json, open_utf8
+from scanner.readers.base import (
+    IJSON_ERRORS,
+    MAX_JSON_DEPTH,
+    Entry,
+    JsonTooDeep,
+    Source,
+    entry_label,
+    first_char,
+    first_str,
+    json_id,
+    json_obj,
+    json_str,
+    load_json,
+    open_json,
+    open_utf8,
+    stream_values,
+)
 
 PLATFORM = "googlechat"
 
@@ -283,65 +297,6 @@ def _is_user_info(rel: str) -> bool:
     return len(parts) >= 3 and parts[-3] == "Users" and parts[-1] == USER_INFO_FILE
 
 
-# --- streaming JSON (the same helper as in the other ijson readers) ----------------------
-
-MAX_DEPTH = 256
-# yajl2_c reports an integer too long for int() as SystemError (wrapping the ValueError).
-_IJSON_ERRORS = (ijson.JSONError, ValueError, SystemError)
-
-
-class _TooDeep(Exception):
-    """The document nests deeper than MAX_DEPTH (hostile input; never recursed into)."""
-
-
-def _stream_values(stream: IO[bytes], wanted: frozenset[str]) -> Iterator[tuple[str, tuple[int, ...], Any]]:
-    """Yield ``(prefix, indices, value)`` for every value whose ijson prefix is in ``wanted``.
-
-    ``indices`` are the positions of the value in each enclosing array, outermost first (for
-    JSON pointers); a prefix ending in ``item`` matches only an array element (not a key
-    named "item"). Only wanted values are built, one at a time, so memory holds one record,
-    not the file. ijson errors propagate; nesting beyond MAX_DEPTH raises _TooDeep.
-    """
-    is_array: list[bool] = []
-    index: list[int] = []
-    builder: Any = None
-    built_prefix = ""
-    built_at: tuple[int, ...] = ()
-    built_depth = 0
-    for prefix, event, value in ijson.parse(stream):
-        if event == "end_map" or event == "end_array":
-            is_array.pop()
-            index.pop()
-            if builder is not None:
-                builder.event(event, value)
-                if len(is_array) == built_depth:
-                    yield built_prefix, built_at, builder.value
-                    builder = None
-            continue
-        if event == "map_key":
-            if builder is not None:
-                builder.event(event, value)
-            continue
-        if is_array and is_array[-1]:
-            index[-1] += 1
-        starts = event == "start_map" or event == "start_array"
-        if builder is not None:
-            builder.event(event, value)
-        elif prefix in wanted and (not prefix.endswith("item") or (is_array and is_array[-1])):
-            at = tuple(i for a, i in zip(is_array, index, strict=True) if a)
-            if starts:
-                builder = ijson.ObjectBuilder()
-                builder.event(event, value)
-                built_prefix, built_at, built_depth = prefix, at, len(is_array)
-            else:
-                yield prefix, at, value
-        if starts:
-            if len(is_array) >= MAX_DEPTH:
-                raise _TooDeep
-            is_array.append(event == "start_array")
-            index.append(-1)
-
-
 # --- sniffing -------------------------------------------------------------------------
 
 _CHAT, _HANGOUTS = "chat", "hangouts"
@@ -352,8 +307,7 @@ def _sniff_entry(entry: Entry) -> str | None:
     """ "chat" or "hangouts" when the file's head has that shape, else None."""
     if entry.suffix != ".json":
         return None
-    raw = entry.head(256)
-    if raw.decode(detect_encoding(raw), errors="replace").lstrip("\ufeff \t\r\n")[:1] != "{":
+    if first_char(entry) != "{":
         return None
     try:
         stream, _ = open_utf8(entry, SNIFF_BYTES)
@@ -361,7 +315,7 @@ def _sniff_entry(entry: Entry) -> str | None:
         return None
     with stream:
         try:
-            for prefix, _, value in _stream_values(stream, SNIFF_WANTED):
+            for prefix, _, value in stream_values(stream, SNIFF_WANTED):
                 if prefix == "messages.item":
                     return _CHAT if _is_chat_message(value) else None
                 if prefix in HANGOUTS_CONVERSATIONS:
@@ -370,7 +324,7 @@ def _sniff_entry(entry: Entry) -> str | None:
                     return None
                 if prefix in HANGOUTS_EVENTS:
                     return _HANGOUTS if _is_hangouts_event(value) else None
-        except (*_IJSON_ERRORS, _TooDeep):
+        except (*IJSON_ERRORS, JsonTooDeep):
             pass  # cut by the limit, or broken: judge on what was seen
     return None
 
@@ -401,20 +355,11 @@ def _is_hangouts_event(value: Any) -> bool:
 # --- reading --------------------------------------------------------------------------
 
 
-def _label(source: Source, entry: Entry) -> str:
-    """The file as named inside the export (a zip's wrapping folder left out)."""
-    label = entry.name.removeprefix(source.strip_root()) if entry.name else ""
-    return label or PurePosixPath(source.path.as_posix().rpartition("!")[2]).name
-
-
 def _read_entry(source: Source, entry: Entry, shape: str | None) -> Iterator[Message | Skipped]:
-    try:
-        stream, enc = open_utf8(entry)
-    except ReaderError as exc:
-        yield Skipped(exc.location, exc.reason)
+    stream = yield from open_json(source, entry)
+    if stream is None:
         return
-    source.encodings.add(enc)
-    label = _label(source, entry)
+    label = entry_label(source, entry)
     with stream:
         if shape == _HANGOUTS:
             yield from _read_hangouts(source, entry, stream, label)
@@ -459,7 +404,7 @@ def _group(source: Source, entry: Entry, label: str) -> tuple[_Group, list[Skipp
     if isinstance(raw, list):
         for member in raw:
             if isinstance(member, dict):
-                name = _first_str(member.get("name"), member.get("email"))
+                name = first_str(member.get("name"), member.get("email"))
                 if name:
                     names.append(name)
     members = tuple(dict.fromkeys(names))
@@ -474,7 +419,7 @@ def _group(source: Source, entry: Entry, label: str) -> tuple[_Group, list[Skipp
         kind = ConversationKind.GROUP
     group_id = group_name.split(" ", 1)[1] if " " in group_name else group_name
     cid = group_name or label
-    name = _first_str(info.get("name")) or ", ".join(members) or cid
+    name = first_str(info.get("name")) or ", ".join(members) or cid
     conversation = Conversation(id=cid, name=name, kind=kind, member_count=count, members=members)
     return _Group(conversation, folder, group_id), skipped
 
@@ -484,7 +429,7 @@ def _read_chat(source: Source, entry: Entry, stream: IO[bytes], label: str) -> I
     yield from skipped
     count = 0
     try:
-        for _, at, value in _stream_values(stream, CHAT_WANTED):
+        for _, at, value in stream_values(stream, CHAT_WANTED):
             index = at[-1]
             location = f"{entry.location}#/messages/{index}"
             count += 1
@@ -492,10 +437,12 @@ def _read_chat(source: Source, entry: Entry, stream: IO[bytes], label: str) -> I
                 yield Skipped(location, "record is not an object")
                 continue
             yield _chat_message(source, location, f"{label}#{index}", value, group)
-    except _TooDeep:
-        yield Skipped(entry.location, f"JSON nested deeper than {MAX_DEPTH} levels after {count} messages")
+    except JsonTooDeep:
+        yield Skipped(
+            entry.location, f"JSON nested deeper than {MAX_JSON_DEPTH} levels after {count} messages"
+        )
         return
-    except _IJSON_ERRORS:
+    except IJSON_ERRORS:
         # ijson's messages quote the input, so the reason is built from structure only.
         yield Skipped(entry.location, f"invalid or truncated JSON after {count} messages")
         return
@@ -506,17 +453,17 @@ def _read_chat(source: Source, entry: Entry, stream: IO[bytes], label: str) -> I
 def _chat_message(
     source: Source, location: str, fallback_id: str, rec: dict[str, Any], group: _Group
 ) -> Message:
-    creator = _obj(rec.get("creator"))
-    email, name = _str(creator.get("email")), _str(creator.get("name"))
-    message_id = _id_str(rec.get("message_id"))
-    topic = _id_str(rec.get("topic_id"))
+    creator = json_obj(rec.get("creator"))
+    email, name = json_str(creator.get("email")), json_str(creator.get("name"))
+    message_id = json_id(rec.get("message_id"))
+    topic = json_id(rec.get("topic_id"))
     thread_id = reply_to = None
     parts = message_id.split("/")
     if topic and len(parts) == 3 and parts[1] == topic and parts[2] != topic:
         thread_id, reply_to = topic, f"{parts[0]}/{topic}/{topic}"
     created = rec.get("created_date")
     updated = rec.get("updated_date")
-    state = _str(rec.get("message_state")).upper()
+    state = json_str(rec.get("message_state")).upper()
     text = rec.get("text")
     return Message(
         platform=PLATFORM,
@@ -544,8 +491,8 @@ def _chat_attachments(source: Source, rec: dict[str, Any], folder: str) -> tuple
     for f in files:
         if not isinstance(f, dict):
             continue
-        export_name = _str(f.get("export_name"))
-        name = _first_str(f.get("original_name"), export_name)
+        export_name = json_str(f.get("export_name"))
+        name = first_str(f.get("original_name"), export_name)
         if not name:
             continue
         out.append(Attachment(name=name, path=_exported_file(source, folder, export_name)))
@@ -581,7 +528,7 @@ def _read_hangouts(
     count = 0
     seen = False
     try:
-        for prefix, at, value in _stream_values(stream, HANGOUTS_WANTED):
+        for prefix, at, value in stream_values(stream, HANGOUTS_WANTED):
             seen = True
             if len(at) != (1 if prefix in HANGOUTS_CONVERSATIONS else 2):
                 continue  # "conversations" is not a list: nothing to point at
@@ -596,15 +543,15 @@ def _read_hangouts(
                 yield Skipped(location, "event is not an object")
                 continue
             if state.index != outer or state.conversation is None:
-                cid = _id_str(_obj(value.get("conversation_id")).get("id")) or f"{label}#{outer}"
+                cid = json_id(json_obj(value.get("conversation_id")).get("id")) or f"{label}#{outer}"
                 state.index = outer
                 state.conversation = Conversation(id=cid, name=cid, kind=ConversationKind.GROUP)
                 state.names = {}
             yield _hangouts_message(source, location, f"{label}#{outer}/{inner}", value, state)
-    except _TooDeep:
-        yield Skipped(entry.location, f"JSON nested deeper than {MAX_DEPTH} levels after {count} events")
+    except JsonTooDeep:
+        yield Skipped(entry.location, f"JSON nested deeper than {MAX_JSON_DEPTH} levels after {count} events")
         return
-    except _IJSON_ERRORS:
+    except IJSON_ERRORS:
         yield Skipped(entry.location, f"invalid or truncated JSON after {count} events")
         return
     if not seen:
@@ -612,13 +559,13 @@ def _read_hangouts(
 
 
 def _hangouts_conversation(value: Any, fallback: str) -> tuple[Conversation, dict[str, str]]:
-    outer = _obj(value)
+    outer = json_obj(value)
     # Current shape: {conversation_id, conversation: {…}}; pre-2018: the inner object itself.
-    inner = _obj(outer.get("conversation")) if "conversation" in outer else outer
+    inner = json_obj(outer.get("conversation")) if "conversation" in outer else outer
     cid = (
-        _id_str(_obj(outer.get("conversation_id")).get("id"))
-        or _id_str(_obj(inner.get("id")).get("id"))
-        or _id_str(_obj(inner.get("conversation_id")).get("id"))
+        json_id(json_obj(outer.get("conversation_id")).get("id"))
+        or json_id(json_obj(inner.get("id")).get("id"))
+        or json_id(json_obj(inner.get("conversation_id")).get("id"))
     )
     names: dict[str, str] = {}
     ordered: list[str] = []
@@ -626,15 +573,15 @@ def _hangouts_conversation(value: Any, fallback: str) -> tuple[Conversation, dic
     for p in raw if isinstance(raw, list) else []:
         if not isinstance(p, dict):
             continue
-        pid = _obj(p.get("id"))
-        gaia = _id_str(pid.get("gaia_id")) or _id_str(pid.get("chat_id"))
-        name = _str(p.get("fallback_name")) or _str(_obj(p.get("phone_number")).get("e164"))
+        pid = json_obj(p.get("id"))
+        gaia = json_id(pid.get("gaia_id")) or json_id(pid.get("chat_id"))
+        name = json_str(p.get("fallback_name")) or json_str(json_obj(p.get("phone_number")).get("e164"))
         if gaia and name:
             names[gaia] = name
         if name:
             ordered.append(name)
     members = tuple(dict.fromkeys(ordered))
-    ctype = _str(inner.get("type"))
+    ctype = json_str(inner.get("type"))
     if ctype == "STICKY_ONE_TO_ONE":
         kind = ConversationKind.DM
     elif ctype == "GROUP":
@@ -642,7 +589,7 @@ def _hangouts_conversation(value: Any, fallback: str) -> tuple[Conversation, dic
     else:
         kind = ConversationKind.DM if raw is not None and len(members) == 2 else ConversationKind.GROUP
     cid = cid or fallback
-    name = _str(inner.get("name")) or ", ".join(members) or cid
+    name = json_str(inner.get("name")) or ", ".join(members) or cid
     count = len(raw) if isinstance(raw, list) else None
     return Conversation(id=cid, name=name, kind=kind, member_count=count, members=members), names
 
@@ -650,13 +597,13 @@ def _hangouts_conversation(value: Any, fallback: str) -> tuple[Conversation, dic
 def _hangouts_message(
     source: Source, location: str, fallback_id: str, event: dict[str, Any], state: _HangoutsState
 ) -> Message:
-    sender = _obj(event.get("sender_id"))
-    author_id = _id_str(sender.get("gaia_id")) or _id_str(sender.get("chat_id"))
-    etype = _str(event.get("event_type"))
-    content = _obj(_obj(event.get("chat_message")).get("message_content"))
+    sender = json_obj(event.get("sender_id"))
+    author_id = json_id(sender.get("gaia_id")) or json_id(sender.get("chat_id"))
+    etype = json_str(event.get("event_type"))
+    content = json_obj(json_obj(event.get("chat_message")).get("message_content"))
     text = _segments_text(content.get("segment"))
     if etype == "RENAME_CONVERSATION" and not text:
-        text = _str(_obj(event.get("conversation_rename")).get("new_name"))
+        text = json_str(json_obj(event.get("conversation_rename")).get("new_name"))
     user = etype in HANGOUTS_USER_EVENTS or (not etype and "chat_message" in event)
     assert state.conversation is not None
     return Message(
@@ -664,7 +611,7 @@ def _hangouts_message(
         source=source.display,
         location=location,
         conversation=state.conversation,
-        message_id=_id_str(event.get("event_id")) or fallback_id,
+        message_id=json_id(event.get("event_id")) or fallback_id,
         author=Author(id=author_id, name=state.names.get(author_id, author_id)),
         timestamp=_micros(event.get("timestamp")),
         text=text,
@@ -693,17 +640,17 @@ def _hangouts_attachments(items: Any) -> tuple[Attachment, ...]:
         return ()
     out: list[Attachment] = []
     for item in items:
-        embed = _obj(_obj(item).get("embed_item"))
+        embed = json_obj(json_obj(item).get("embed_item"))
         if not embed:
             continue
-        photo = _obj(embed.get("plus_photo"))
-        url = _first_str(
-            photo.get("url"), photo.get("original_content_url"), _obj(photo.get("thumbnail")).get("url")
+        photo = json_obj(embed.get("plus_photo"))
+        url = first_str(
+            photo.get("url"), photo.get("original_content_url"), json_obj(photo.get("thumbnail")).get("url")
         )
         name = PurePosixPath(url.split("?", 1)[0]).name if url else ""
         kinds = embed.get("type")
         kind = kinds[0] if isinstance(kinds, list) and kinds and isinstance(kinds[0], str) else ""
-        out.append(Attachment(name=name or _str(embed.get("id")) or kind or "attachment"))
+        out.append(Attachment(name=name or json_str(embed.get("id")) or kind or "attachment"))
     return tuple(out)
 
 
@@ -718,29 +665,3 @@ def _micros(value: Any) -> datetime | None:
         return datetime.fromtimestamp(value // 1_000_000, UTC).replace(microsecond=value % 1_000_000)
     except (OverflowError, OSError, ValueError):
         return None
-
-
-# --- small helpers ----------------------------------------------------------------------
-
-
-def _obj(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _str(value: Any) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def _first_str(*values: Any) -> str:
-    for v in values:
-        if isinstance(v, str) and v:
-            return v
-    return ""
-
-
-def _id_str(value: Any) -> str:
-    if isinstance(value, bool):
-        return ""
-    if isinstance(value, int):
-        return str(value)
-    return value if isinstance(value, str) else ""

@@ -55,8 +55,6 @@ from __future__ import annotations
 
 import logging
 import re
-import zipfile
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -73,7 +71,17 @@ from scanner.model import (
     MessageKind,
     Skipped,
 )
-from scanner.readers.base import Entry, Source, head_text, iter_lines
+from scanner.readers.base import (
+    Entry,
+    Source,
+    attachment_at,
+    entry_folder,
+    guarded,
+    head_text,
+    iter_lines,
+    location_name,
+    strip_eol,
+)
 
 log = logging.getLogger(__name__)
 
@@ -168,14 +176,6 @@ def _parse_stamp(line: str) -> _Stamp | None:
     return _Stamp(len(m["indent"]), date, when, m["tail"])
 
 
-def _strip_eol(line: str) -> str:
-    if line.endswith("\r\n"):
-        return line[:-2]
-    if line.endswith(("\n", "\r")):
-        return line[:-1]
-    return line
-
-
 def _header(line: str, after_blank: bool) -> _Stamp | None:
     """The stamp of a line that starts a top-level block (message or announcement), else None."""
     if not after_blank or line.startswith(" "):
@@ -192,8 +192,7 @@ def _header(line: str, after_blank: bool) -> _Stamp | None:
 
 
 def _conversation_stem(entry: Entry) -> str:
-    parts = [p for p in re.split(r"[/\\!]", entry.location) if p]
-    return PurePosixPath(parts[-1]).stem if parts else ""
+    return PurePosixPath(location_name(entry.location)).stem
 
 
 def _conversation(stem: str, authors: set[str]) -> Conversation:
@@ -225,7 +224,7 @@ def _survey(entry: Entry) -> tuple[set[str], str]:
     lines, encoding = iter_lines(entry)
     after_blank, want_sender = True, False
     for raw in lines:
-        line = _strip_eol(raw)
+        line = strip_eol(raw)
         if want_sender:
             want_sender = False
             if line.strip() and len(authors) < MAX_AUTHORS:
@@ -307,11 +306,9 @@ def _attachment(line: str, source: Source, folder: str) -> Attachment | None:
         return None
     name = PurePosixPath(path).name
     mime = _MIME.get(PurePosixPath(name).suffix.lower())
-    member = f"{folder}{path}"
-    found = source.get(member) if source.kind != "file" and not path.startswith(("/", "~")) else None
-    if found is None:
-        return Attachment(name=name, mime=mime)
-    return Attachment(name=name, size=found.size, mime=mime, path=member)
+    # An absolute or home path is where the exporter found the file, never inside the export.
+    member = None if path.startswith(("/", "~")) else f"{folder}{path}"
+    return attachment_at(source, member, name, mime)
 
 
 class _Links:
@@ -334,7 +331,7 @@ def _read_file(source: Source, entry: Entry) -> Iterator[Message | Skipped]:
     authors, encoding = _survey(entry)
     source.encodings.add(encoding)
     conversation = _conversation(_conversation_stem(entry), authors)
-    folder = f"{PurePosixPath(entry.name).parent}/" if "/" in entry.name else ""
+    folder = entry_folder(entry)
     links = _Links()
 
     def build(block: _Block) -> Message:
@@ -384,7 +381,7 @@ def _read_file(source: Source, entry: Entry) -> Iterator[Message | Skipped]:
             yield Skipped(f"{entry.location}:{stray_from}", f"{stray} non-empty line(s) {where}")
 
     for n, raw in enumerate(lines, start=1):
-        line = _strip_eol(raw)
+        line = strip_eol(raw)
         stamp = _header(line, after_blank)
         after_blank = not line.strip()
         if stamp is not None:
@@ -483,7 +480,7 @@ class IMessageReader:
     def read(self, source: Source) -> Iterator[Message | Skipped]:
         if source.kind == "file":
             entry = source.entries()[0]
-            yield from _guarded(_read_file(source, entry), entry)
+            yield from guarded(entry.location, _read_file(source, entry))
             return
         files, _ = _layout(source)
         for entry in files:
@@ -493,13 +490,6 @@ class IMessageReader:
                 yield Skipped(entry.location, "not an iMessage export file; not read")
                 continue
             try:
-                yield from _guarded(_read_file(source, entry), entry)
+                yield from guarded(entry.location, _read_file(source, entry))
             except ReaderError as exc:
                 yield Skipped(exc.location, exc.reason)
-
-
-def _guarded(items: Iterator[Message | Skipped], entry: Entry) -> Iterator[Message | Skipped]:
-    try:
-        yield from items
-    except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:  # zip CRC errors mid-stream
-        raise ReaderError(entry.location, f"read failed: {type(exc).__name__}") from None

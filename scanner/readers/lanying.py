@@ -43,11 +43,9 @@ from __future__ import annotations
 import json
 import math
 import re
-import zipfile
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from pathlib import PurePosixPath
 from typing import Any, ClassVar
@@ -64,7 +62,19 @@ from scanner.model import (
     MessageKind,
     Skipped,
 )
-from scanner.readers.base import Entry, Source, head_text, iter_lines, load_json, open_utf8
+from scanner.readers.base import (
+    Entry,
+    Source,
+    epoch_seconds_or_ms,
+    guarded,
+    head_text,
+    iter_lines,
+    json_lines,
+    json_object,
+    load_json,
+    location_name,
+    open_utf8,
+)
 
 PLATFORM = "lanying"
 USERS_FILE = "users.json"
@@ -75,7 +85,6 @@ EXT_SUFFIX = "#ext"
 # ctype as a string (server API) or the send API's number.
 CTYPES = ("TEXT", "IMAGE", "AUDIO", "VIDEO", "FILE", "LOCATION", "COMMAND", "FORWARD")
 SYSTEM_CTYPES = frozenset({"COMMAND"})
-EPOCH_MS_FROM = 100_000_000_000
 SNIFF_ENTRIES = 20
 SNIFF_EVENTS = 5000
 SNIFF_CHARS = 1024 * 1024
@@ -167,12 +176,7 @@ def _timestamp(value: Any) -> datetime | None:
         value = int(number) if math.isfinite(number) and abs(number) < 1e18 else None
     if isinstance(value, bool) or not isinstance(value, int):
         return None
-    try:
-        if abs(value) >= EPOCH_MS_FROM:
-            return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(milliseconds=value)
-        return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=value)
-    except OverflowError:
-        return None
+    return epoch_seconds_or_ms(value)
 
 
 def _ctype(value: Any) -> str:
@@ -321,20 +325,14 @@ def _read_jsonl(source: Source, entry: Entry, directory: _Directory) -> Iterator
             conversation = _group(m["a"], directory)
         else:
             conversation = _dm(sorted({m["a"], m["b"] or m["a"]}) if m["b"] else [m["a"]], directory)
-    file_name = PurePosixPath(entry.location.replace("\\", "/").rsplit("!", 1)[-1]).name
+    file_name = location_name(entry.location)
     lines, encoding = iter_lines(entry)
     source.encodings.add(encoding)
-    for n, raw in enumerate(lines, start=1):
-        line = raw.lstrip("\ufeff") if n == 1 else raw
-        if not line.strip():
+    for item in json_lines(entry, lines):
+        if isinstance(item, Skipped):
+            yield item
             continue
-        location = f"{entry.location}:{n}"
-        try:
-            obj = json.loads(line)
-        except (ValueError, RecursionError) as exc:
-            col = getattr(exc, "colno", None)
-            yield Skipped(location, f"invalid JSON at column {col}" if col else "invalid JSON")
-            continue
+        n, location, obj = item
         yield from _messages(source, obj, _Where(location, f"{file_name}#{n}", conversation), directory)
 
 
@@ -342,7 +340,7 @@ def _read_response(source: Source, entry: Entry, directory: _Directory) -> Itera
     """A saved ``GET /message/conversation`` response, streamed: ``data.messages[*]``."""
     stream, encoding = open_utf8(entry)
     source.encodings.add(encoding)
-    file_name = PurePosixPath(entry.location.replace("\\", "/").rsplit("!", 1)[-1]).name
+    file_name = location_name(entry.location)
     index = 0
     code: Any = None
     with stream:
@@ -413,11 +411,8 @@ def _is_message_jsonl(entry: Entry) -> bool:
         line = raw.strip().lstrip("\ufeff")
         if not line:
             continue
-        try:
-            obj = json.loads(line)
-        except (ValueError, RecursionError):
-            return False
-        return isinstance(obj, dict) and "msg_id" in obj and ("from_xid" in obj or "to_xid" in obj)
+        obj = json_object(line)
+        return obj is not None and "msg_id" in obj and ("from_xid" in obj or "to_xid" in obj)
     return False
 
 
@@ -478,14 +473,14 @@ class LanyingReader:
         if source.kind == "file":
             entry = source.entries()[0]
             reader = _read_response if entry.suffix == ".json" else _read_jsonl
-            yield from _guarded(reader(source, entry, _Directory()), entry)
+            yield from guarded(entry.location, reader(source, entry, _Directory()))
             return
         layout = _layout(source)
         directory, skipped = _load_directory(source, layout.root)
         yield from skipped
         for entry in layout.conversations:
             try:
-                yield from _guarded(_read_jsonl(source, entry, directory), entry)
+                yield from guarded(entry.location, _read_jsonl(source, entry, directory))
             except ReaderError as exc:
                 yield Skipped(exc.location, exc.reason)
         for entry in layout.responses:
@@ -494,13 +489,6 @@ class LanyingReader:
                     yield Skipped(entry.location, "not a Lanying message response; not read")
                 continue
             try:
-                yield from _guarded(_read_response(source, entry, directory), entry)
+                yield from guarded(entry.location, _read_response(source, entry, directory))
             except ReaderError as exc:
                 yield Skipped(exc.location, exc.reason)
-
-
-def _guarded(items: Iterator[Message | Skipped], entry: Entry) -> Iterator[Message | Skipped]:
-    try:
-        yield from items
-    except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:  # zip CRC errors mid-stream
-        raise ReaderError(entry.location, f"read failed: {type(exc).__name__}") from None

@@ -32,10 +32,7 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -43,8 +40,17 @@ from pathlib import PurePosixPath
 from typing import ClassVar
 
 from scanner.errors import ReaderError
-from scanner.model import Attachment, Author, Conversation, ConversationKind, Message, MessageKind, Skipped
-from scanner.readers.base import Entry, Source, detect_encoding
+from scanner.model import Attachment, Author, Conversation, Message, MessageKind, Skipped
+from scanner.readers.base import (
+    Entry,
+    Source,
+    detect_encoding,
+    dm_or_group,
+    guarded,
+    head_text,
+    location_name,
+    text_lines,
+)
 
 PLATFORM = "line"
 
@@ -91,14 +97,6 @@ MAX_AUTHORS = 4096
 SNIFF_BYTES = 64 * 1024
 SNIFF_LINES = 40
 SNIFF_ENTRIES = 20
-
-
-def _lines(entry: Entry, encoding: str) -> Iterator[str]:
-    fh = entry.open()
-    with io.TextIOWrapper(fh, encoding=encoding, errors="replace", newline="") as text:
-        for n, raw in enumerate(text):
-            # With newline="" a line ends in exactly one of \n, \r\n, \r: stripping both is exact.
-            yield raw.rstrip("\r\n").lstrip("\ufeff") if n == 0 else raw.rstrip("\r\n")
 
 
 # --- line shapes ------------------------------------------------------------------------------
@@ -266,8 +264,7 @@ def _attachments(text: str) -> tuple[Attachment, ...]:
 
 
 def _file_name(entry: Entry) -> str:
-    parts = [p for p in re.split(r"[/\\!]", entry.location) if p]
-    stem = PurePosixPath(parts[-1]).stem if parts else ""
+    stem = PurePosixPath(location_name(entry.location)).stem
     stem = re.sub(r"^\[LINE\]\s*", "", stem)
     return re.sub(r"^(?:Chat history with|Chat history in|Chat with|Chat in)\s+", "", stem).strip() or stem
 
@@ -282,7 +279,7 @@ class _Survey:
 def _survey(entry: Entry, encoding: str) -> _Survey:
     survey = _Survey()
     state = _Parse()
-    for n, line in enumerate(_lines(entry, encoding), start=1):
+    for n, line in enumerate(text_lines(entry, encoding), start=1):
         done, _ = state.feed(n, line)
         if done is not None:
             survey.messages += 1
@@ -302,20 +299,11 @@ def _conversation(survey: _Survey, entry: Entry) -> Conversation:
     name = name or _file_name(entry)
     if group is None:
         group = len(survey.authors) > 2
-    return Conversation(
-        id=name,
-        name=name,
-        kind=ConversationKind.GROUP if group else ConversationKind.DM,
-        member_count=None if group else 2,
-        members=tuple(sorted(survey.authors)),
-    )
+    return dm_or_group(name, name, group, survey.authors)
 
 
 def _read_entry(source: Source, entry: Entry) -> Iterator[Message | Skipped]:
-    try:
-        yield from _messages(source, entry)
-    except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
-        raise ReaderError(entry.location, f"read failed: {type(exc).__name__}") from None
+    yield from guarded(entry.location, _messages(source, entry))
 
 
 def _messages(source: Source, entry: Entry) -> Iterator[Message | Skipped]:
@@ -348,7 +336,7 @@ def _messages(source: Source, entry: Entry) -> Iterator[Message | Skipped]:
     state = _Parse()
     stray = 0
     stray_line = 0
-    for n, line in enumerate(_lines(entry, encoding), start=1):
+    for n, line in enumerate(text_lines(entry, encoding), start=1):
         done, is_stray = state.feed(n, line)
         if is_stray:
             stray_line = stray_line or n
@@ -373,9 +361,7 @@ def looks_like_line(entry: Entry) -> bool:
     without a title, a date line followed by tab-separated message lines."""
     if entry.suffix != ".txt":
         return False
-    head = entry.head(SNIFF_BYTES)
-    text = head.decode(detect_encoding(head), errors="replace").lstrip("\ufeff")
-    lines = text.splitlines()[:SNIFF_LINES]
+    lines = head_text(entry, SNIFF_BYTES).lstrip("\ufeff").splitlines()[:SNIFF_LINES]
     nonblank = [line for line in lines if line.strip()]
     if not nonblank:
         return False

@@ -41,16 +41,26 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from decimal import Decimal
-from pathlib import PurePosixPath
-from typing import IO, Any, ClassVar
-
-import ijson
+from typing import Any, ClassVar
 
 from scanner.errors import ReaderError
 from scanner.model import Attachment, Author, Conversation, ConversationKind, Message, MessageKind, Skipped
-from scanner.readers.base import Entry, Source, detect_encoding, open_utf8
+from scanner.readers.base import (
+    IJSON_ERRORS,
+    MAX_JSON_DEPTH,
+    Entry,
+    JsonTooDeep,
+    Source,
+    entry_folder,
+    entry_label,
+    epoch_ms,
+    first_char,
+    json_obj,
+    json_str,
+    open_json,
+    open_utf8,
+    stream_values,
+)
 
 PLATFORM = "matrix"
 
@@ -129,76 +139,12 @@ def _is_media(rel: str) -> bool:
     return len(parts) >= 2 and parts[-2] in MEDIA_FOLDERS
 
 
-# --- streaming JSON (the same helper as in the other ijson readers) ----------------------
-
-MAX_DEPTH = 256
-# yajl2_c reports an integer too long for int() as SystemError (wrapping the ValueError).
-_IJSON_ERRORS = (ijson.JSONError, ValueError, SystemError)
-
-
-class _TooDeep(Exception):
-    """The document nests deeper than MAX_DEPTH (hostile input; never recursed into)."""
-
-
-def _stream_values(stream: IO[bytes], wanted: frozenset[str]) -> Iterator[tuple[str, tuple[int, ...], Any]]:
-    """Yield ``(prefix, indices, value)`` for every value whose ijson prefix is in ``wanted``.
-
-    ``indices`` are the positions of the value in each enclosing array, outermost first (for
-    JSON pointers); a prefix ending in ``item`` matches only an array element (not a key
-    named "item"). Only wanted values are built, one at a time, so memory holds one record,
-    not the file. ijson errors propagate; nesting beyond MAX_DEPTH raises _TooDeep.
-    """
-    is_array: list[bool] = []
-    index: list[int] = []
-    builder: Any = None
-    built_prefix = ""
-    built_at: tuple[int, ...] = ()
-    built_depth = 0
-    for prefix, event, value in ijson.parse(stream):
-        if event == "end_map" or event == "end_array":
-            is_array.pop()
-            index.pop()
-            if builder is not None:
-                builder.event(event, value)
-                if len(is_array) == built_depth:
-                    yield built_prefix, built_at, builder.value
-                    builder = None
-            continue
-        if event == "map_key":
-            if builder is not None:
-                builder.event(event, value)
-            continue
-        if is_array and is_array[-1]:
-            index[-1] += 1
-        starts = event == "start_map" or event == "start_array"
-        if builder is not None:
-            builder.event(event, value)
-        elif prefix in wanted and (not prefix.endswith("item") or (is_array and is_array[-1])):
-            at = tuple(i for a, i in zip(is_array, index, strict=True) if a)
-            if starts:
-                builder = ijson.ObjectBuilder()
-                builder.event(event, value)
-                built_prefix, built_at, built_depth = prefix, at, len(is_array)
-            else:
-                yield prefix, at, value
-        if starts:
-            if len(is_array) >= MAX_DEPTH:
-                raise _TooDeep
-            is_array.append(event == "start_array")
-            index.append(-1)
-
-
 # --- sniffing -------------------------------------------------------------------------
-
-
-def _first_char(entry: Entry) -> str:
-    head = entry.head(256)
-    return head.decode(detect_encoding(head), errors="replace").lstrip("\ufeff \t\r\n")[:1]
 
 
 def _sniff_entry(entry: Entry) -> bool:
     """Element's header keys, or a first event that is a Matrix event, within SNIFF_BYTES."""
-    first = _first_char(entry)
+    first = first_char(entry)
     if first not in ("{", "["):
         return False
     header: set[str] = set()
@@ -209,7 +155,7 @@ def _sniff_entry(entry: Entry) -> bool:
         return False
     with stream:
         try:
-            for prefix, at, value in _stream_values(stream, WANTED):
+            for prefix, at, value in stream_values(stream, WANTED):
                 if prefix in EVENT_PREFIXES:
                     if prefix == "item" and (first != "[" or len(at) != 1):
                         continue
@@ -217,7 +163,7 @@ def _sniff_entry(entry: Entry) -> bool:
                     break
                 if first == "{" and isinstance(value, str):
                     header.add(prefix)
-        except (*_IJSON_ERRORS, _TooDeep):
+        except (*IJSON_ERRORS, JsonTooDeep):
             pass  # cut by the limit, or broken: judge on what was seen
     if "room_name" in header and header & {"room_creator", "export_date", "exported_by"}:
         return True
@@ -252,7 +198,7 @@ class _Room:
 
     def conversation_for(self, event: dict[str, Any]) -> Conversation:
         if self.conversation is None:
-            room_id = _str(event.get("room_id"))
+            room_id = json_str(event.get("room_id"))
             name = self.header.get("room_name", "")
             self.conversation = Conversation(
                 id=room_id or name or self.label,
@@ -262,29 +208,19 @@ class _Room:
         return self.conversation
 
 
-def _label(source: Source, entry: Entry) -> str:
-    """The file as named inside the export (a zip's wrapping folder left out)."""
-    label = entry.name.removeprefix(source.strip_root()) if entry.name else ""
-    return label or PurePosixPath(source.path.as_posix().rpartition("!")[2]).name
-
-
 def _read_entry(source: Source, entry: Entry) -> Iterator[Message | Skipped]:
-    label = _label(source, entry)
-    base = entry.name.rpartition("/")[0] if entry.name else ""
-    media = _MediaIndex(source, base)
-    try:
-        stream, enc = open_utf8(entry)
-    except ReaderError as exc:
-        yield Skipped(exc.location, exc.reason)
+    label = entry_label(source, entry)
+    media = _MediaIndex(source, entry_folder(entry))
+    stream = yield from open_json(source, entry)
+    if stream is None:
         return
-    source.encodings.add(enc)
     room = _Room(label)
-    first = _first_char(entry)
+    first = first_char(entry)
     count = 0
     seen_events = False
     with stream:
         try:
-            for prefix, at, value in _stream_values(stream, WANTED):
+            for prefix, at, value in stream_values(stream, WANTED):
                 if prefix in HEADER_KEYS:
                     if first == "{" and isinstance(value, str):
                         room.header[prefix] = value
@@ -302,10 +238,12 @@ def _read_entry(source: Source, entry: Entry) -> Iterator[Message | Skipped]:
                 decrypted = value.get("decrypted")
                 event: dict[str, Any] = decrypted if isinstance(decrypted, dict) else value
                 yield _message(source, location, event, index, room, media)
-        except _TooDeep:
-            yield Skipped(entry.location, f"JSON nested deeper than {MAX_DEPTH} levels after {count} events")
+        except JsonTooDeep:
+            yield Skipped(
+                entry.location, f"JSON nested deeper than {MAX_JSON_DEPTH} levels after {count} events"
+            )
             return
-        except _IJSON_ERRORS:
+        except IJSON_ERRORS:
             # ijson's messages quote the input, so the reason is built from structure only.
             yield Skipped(entry.location, f"invalid or truncated JSON after {count} events")
             return
@@ -321,22 +259,22 @@ def _message(
     room: _Room,
     media: _MediaIndex,
 ) -> Message:
-    etype = _str(event.get("type"))
-    content = _obj(event.get("content"))
-    unsigned = _obj(event.get("unsigned"))
-    relations = _obj(unsigned.get("m.relations"))
-    relates = _obj(content.get("m.relates_to"))
-    rel_type = _str(relates.get("rel_type"))
-    event_id = _str(event.get("event_id"))
-    sender = _str(event.get("sender"))
+    etype = json_str(event.get("type"))
+    content = json_obj(event.get("content"))
+    unsigned = json_obj(event.get("unsigned"))
+    relations = json_obj(unsigned.get("m.relations"))
+    relates = json_obj(content.get("m.relates_to"))
+    rel_type = json_str(relates.get("rel_type"))
+    event_id = json_str(event.get("event_id"))
+    sender = json_str(event.get("sender"))
     if etype == "m.room.member":
         _note_member(room, event, content)
     redacted = "redacted_because" in unsigned or "redacted_because" in event
 
     thread_id: str | None = None
-    reply_to: str | None = _str(_obj(relates.get("m.in_reply_to")).get("event_id")) or None
+    reply_to: str | None = json_str(json_obj(relates.get("m.in_reply_to")).get("event_id")) or None
     if rel_type == "m.thread":
-        thread_id = _str(relates.get("event_id")) or None
+        thread_id = json_str(relates.get("event_id")) or None
         if reply_to is None or relates.get("is_falling_back") is True:
             reply_to = thread_id
     elif "m.thread" in relations and event_id:
@@ -349,7 +287,7 @@ def _message(
         conversation=room.conversation_for(event),
         message_id=event_id or f"{room.label}#{index}",
         author=Author(id=sender, name=room.names.get(sender, sender)),
-        timestamp=_timestamp(event.get("origin_server_ts")),
+        timestamp=epoch_ms(event.get("origin_server_ts")),
         text="" if redacted else _text(etype, content, rel_type),
         thread_id=thread_id,
         reply_to=reply_to,
@@ -361,26 +299,26 @@ def _message(
 
 
 def _note_member(room: _Room, event: dict[str, Any], content: dict[str, Any]) -> None:
-    user = _str(event.get("state_key"))
-    name = _str(content.get("displayname"))
+    user = json_str(event.get("state_key"))
+    name = json_str(content.get("displayname"))
     if user and name and (user in room.names or len(room.names) < MAX_MEMBERS):
         room.names[user] = name
 
 
 def _text(etype: str, content: dict[str, Any], rel_type: str) -> str:
     if rel_type == "m.replace":
-        new = _obj(content.get("m.new_content"))
+        new = json_obj(content.get("m.new_content"))
         if isinstance(new.get("body"), str):
             return str(new["body"])
     body = content.get("body")
     if isinstance(body, str):
         return body
     if etype == "m.room.topic":
-        return _str(content.get("topic"))
+        return json_str(content.get("topic"))
     if etype == "m.room.name":
-        return _str(content.get("name"))
+        return json_str(content.get("name"))
     for key in POLL_KEYS:
-        question = _obj(_obj(content.get(key)).get("question"))
+        question = json_obj(json_obj(content.get(key)).get("question"))
         for field_name in ("body", "m.text", "org.matrix.msc1767.text"):
             if isinstance(question.get(field_name), str):
                 return str(question[field_name])
@@ -388,16 +326,16 @@ def _text(etype: str, content: dict[str, Any], rel_type: str) -> str:
 
 
 def _attachments(etype: str, content: dict[str, Any], media: _MediaIndex) -> tuple[Attachment, ...]:
-    msgtype = _str(content.get("msgtype"))
+    msgtype = json_str(content.get("msgtype"))
     if etype != "m.sticker" and msgtype not in ATTACHMENT_MSGTYPES:
         return ()
-    body = _str(content.get("body"))
-    name = _str(content.get("filename")) or body
+    body = json_str(content.get("body"))
+    name = json_str(content.get("filename")) or body
     if not name:
         return ()
-    info = _obj(content.get("info"))
+    info = json_obj(content.get("info"))
     size = info.get("size")
-    mime = _str(info.get("mimetype"))
+    mime = json_str(info.get("mimetype"))
     folder = STICKER_DIR if etype == "m.sticker" else MEDIA_DIRS[msgtype]
     return (
         Attachment(
@@ -426,8 +364,8 @@ class _MediaIndex:
     rebuilt, so a file is matched on the rest and only when that is unambiguous.
     """
 
-    def __init__(self, source: Source, base: str) -> None:
-        self._prefix = base + "/" if base else ""
+    def __init__(self, source: Source, prefix: str) -> None:
+        self._prefix = prefix  # the export file's folder, with a trailing slash ('' at the top)
         self._names: dict[str, list[str]] = {}
         if source.kind == "file":
             return
@@ -450,23 +388,3 @@ class _MediaIndex:
         start = f"{folder}/{stem}-"
         hits = [f for f in files if f.startswith(start) and f.endswith(suffix)]
         return self._prefix + hits[0] if len(hits) == 1 else None
-
-
-def _timestamp(value: Any) -> datetime | None:
-    if isinstance(value, Decimal) and value.is_finite():
-        value = int(value)
-    if not isinstance(value, int) or isinstance(value, bool):
-        return None
-    try:
-        # Whole seconds and milliseconds apart: no float rounding.
-        return datetime.fromtimestamp(value // 1000, UTC).replace(microsecond=value % 1000 * 1000)
-    except (OverflowError, OSError, ValueError):
-        return None
-
-
-def _obj(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _str(value: Any) -> str:
-    return value if isinstance(value, str) else ""

@@ -44,8 +44,6 @@ from __future__ import annotations
 
 import json
 import re
-import zipfile
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -62,7 +60,20 @@ from scanner.model import (
     MessageKind,
     Skipped,
 )
-from scanner.readers.base import Entry, Source, detect_encoding, iter_lines
+from scanner.readers.base import (
+    Entry,
+    Source,
+    detect_encoding,
+    entry_folder,
+    entry_label,
+    epoch_ms,
+    guarded,
+    in_folder,
+    iter_lines,
+    json_lines,
+    json_object,
+    json_str,
+)
 
 PLATFORM = "mattermost"
 
@@ -121,13 +132,13 @@ class MattermostReader:
             entries = source.entries()
             if len(entries) != 1:
                 raise ReaderError(source.display, "expected one file")
-            yield from _guarded(entries[0], _read_file(source, entries[0]))
+            yield from guarded(entries[0].location, _read_file(source, entries[0]))
             return
         root = source.strip_root()
         found = False
         for entry in source.entries():
             rel = entry.name[len(root) :] if entry.name.startswith(root) else entry.name
-            if any(part in FILE_DIRS for part in PurePosixPath(rel).parts[:-1]):
+            if in_folder(rel, FILE_DIRS):
                 continue  # attachment and emoji files
             if not _claims(entry):
                 if entry.size:
@@ -135,7 +146,7 @@ class MattermostReader:
                 continue
             found = True
             try:
-                yield from _guarded(entry, _read_file(source, entry))
+                yield from guarded(entry.location, _read_file(source, entry))
             except ReaderError as exc:
                 yield Skipped(exc.location, exc.reason)
         if not found:
@@ -159,13 +170,8 @@ def _head_lines(entry: Entry) -> list[str]:
 
 def _record_type(line: str) -> str | None:
     """The record type of one line, if it is a Mattermost record."""
-    if not line.startswith("{"):
-        return None
-    try:
-        obj = json.loads(line)
-    except (ValueError, RecursionError):
-        return None
-    if not isinstance(obj, dict):
+    obj = json_object(line)
+    if obj is None:
         return None
     kind = obj.get("type")
     if not isinstance(kind, str) or kind not in RECORD_TYPES:
@@ -242,34 +248,37 @@ class _Directory:
 
     def add(self, kind: str, body: dict[str, Any]) -> None:
         if kind == "team":
-            name = _str(body.get("name"))
+            name = json_str(body.get("name"))
             if name:
-                self.teams[name] = _str(body.get("display_name")) or name
+                self.teams[name] = json_str(body.get("display_name")) or name
         elif kind == "channel":
-            team, name = _str(body.get("team")), _str(body.get("name"))
+            team, name = json_str(body.get("team")), json_str(body.get("name"))
             if team and name:
-                self.channels[(team, name)] = (_str(body.get("display_name")) or name, _str(body.get("type")))
+                self.channels[(team, name)] = (
+                    json_str(body.get("display_name")) or name,
+                    json_str(body.get("type")),
+                )
         elif kind in ("user", "bot"):
             self._add_user(kind, body)
 
     def _add_user(self, kind: str, body: dict[str, Any]) -> None:
-        username = _str(body.get("username"))
+        username = json_str(body.get("username"))
         if not username or username in self.users:
             return
-        full = " ".join(p for p in (_str(body.get("first_name")), _str(body.get("last_name"))) if p)
-        display = full or _str(body.get("nickname")) or _str(body.get("display_name")) or username
+        full = " ".join(p for p in (json_str(body.get("first_name")), json_str(body.get("last_name"))) if p)
+        display = full or json_str(body.get("nickname")) or json_str(body.get("display_name")) or username
         guest = bool(_roles(body.get("roles")) & GUEST_ROLES)
         self.users[username] = _User(display, guest)
         teams = body.get("teams")
         if kind != "user" or not isinstance(teams, list):
             return
         for team in teams:
-            if not isinstance(team, dict) or not _str(team.get("name")):
+            if not isinstance(team, dict) or not json_str(team.get("name")):
                 continue
             team_guest = guest or bool(_roles(team.get("roles")) & GUEST_ROLES)
             channels = team.get("channels")
             for channel in channels if isinstance(channels, list) else ():
-                if isinstance(channel, dict) and _str(channel.get("name")):
+                if isinstance(channel, dict) and json_str(channel.get("name")):
                     key = (team["name"], channel["name"])
                     channel_guest = team_guest or bool(_roles(channel.get("roles")) & GUEST_ROLES)
                     self.memberships.setdefault(key, []).append((username, channel_guest))
@@ -346,34 +355,15 @@ def _load_directory(source: Source, entry: Entry) -> _Directory:
 # --- posts ----------------------------------------------------------------------------
 
 
-def _guarded(entry: Entry, items: Iterator[Message | Skipped]) -> Iterator[Message | Skipped]:
-    try:
-        yield from items
-    except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:  # zip CRC errors mid-stream
-        raise ReaderError(entry.location, f"read failed: {type(exc).__name__}") from None
-
-
-def _label(source: Source, entry: Entry) -> str:
-    """The file's path inside the input (a zip's wrapping folder left out), or its name."""
-    label = entry.name.removeprefix(source.strip_root()) if entry.name else ""
-    return label or PurePosixPath(source.path.as_posix().rpartition("!")[2]).name
-
-
 def _read_file(source: Source, entry: Entry) -> Iterator[Message | Skipped]:
     directory = _load_directory(source, entry)
-    ctx = _FileContext(source, entry, directory, _label(source, entry))
+    ctx = _FileContext(source, entry, directory, entry_label(source, entry))
     lines, _ = iter_lines(entry)
-    for n, raw in enumerate(lines, start=1):
-        line = raw.lstrip("\ufeff") if n == 1 else raw
-        if not line.strip():
+    for item in json_lines(entry, lines):
+        if isinstance(item, Skipped):
+            yield item
             continue
-        location = f"{entry.location}:{n}"
-        try:
-            obj = json.loads(line)
-        except (ValueError, RecursionError) as exc:
-            col = getattr(exc, "colno", None)
-            yield Skipped(location, f"invalid JSON at column {col}" if col else "invalid JSON")
-            continue
+        n, location, obj = item
         if not isinstance(obj, dict):
             yield Skipped(location, "record is not a JSON object")
             continue
@@ -399,7 +389,7 @@ class _FileContext:
 
     def post(self, kind: str, body: dict[str, Any], line: int, location: str) -> Iterator[Message | Skipped]:
         if kind == "post":
-            team, channel = _str(body.get("team")), _str(body.get("channel"))
+            team, channel = json_str(body.get("team")), json_str(body.get("channel"))
             if not channel:
                 yield Skipped(location, "post without a channel")
                 return
@@ -433,10 +423,10 @@ class _FileContext:
         thread_id: str | None,
         reply_to: str | None,
     ) -> Message:
-        username = _str(rec.get("user"))
+        username = json_str(rec.get("user"))
         text = rec.get("message")
         text = text if isinstance(text, str) else ""
-        post_type = _str(rec.get("type"))
+        post_type = json_str(rec.get("type"))
         system = post_type.startswith("system_") or (not post_type and NOTICE.fullmatch(text) is not None)
         edit_at = rec.get("edit_at")
         return Message(
@@ -459,11 +449,10 @@ class _FileContext:
     def _attachments(self, value: Any) -> tuple[Attachment, ...]:
         if not isinstance(value, list):
             return ()
-        folder = self.entry.name.rpartition("/")[0]
-        prefix = f"{folder}/" if folder else ""
+        prefix = entry_folder(self.entry)
         out: list[Attachment] = []
         for item in value:
-            path = _str(item.get("path")) if isinstance(item, dict) else ""
+            path = json_str(item.get("path")) if isinstance(item, dict) else ""
             if not path:
                 continue
             inside = None
@@ -479,10 +468,9 @@ def _epoch_ms(value: Any) -> datetime | None:
     """Aware UTC time of epoch milliseconds, exact (no float rounding for integers)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
+    if isinstance(value, int):
+        return epoch_ms(value)
     try:
-        if isinstance(value, int):
-            seconds, millis = divmod(value, 1000)
-            return datetime.fromtimestamp(seconds, UTC).replace(microsecond=millis * 1000)
         return datetime.fromtimestamp(value / 1000, UTC)
     except (OverflowError, OSError, ValueError):
         return None
@@ -490,7 +478,3 @@ def _epoch_ms(value: Any) -> datetime | None:
 
 def _positive(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value > 0
-
-
-def _str(value: Any) -> str:
-    return value if isinstance(value, str) else ""

@@ -52,13 +52,25 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import PurePosixPath
-from typing import IO, Any, ClassVar
-
-import ijson
+from typing import Any, ClassVar
 
 from scanner.errors import ReaderError
 from scanner.model import Attachment, Author, Conversation, ConversationKind, Message, MessageKind, Skipped
-from scanner.readers.base import Entry, Source, detect_encoding, head_text, open_utf8
+from scanner.readers.base import (
+    IJSON_ERRORS,
+    MAX_JSON_DEPTH,
+    Entry,
+    JsonTooDeep,
+    Source,
+    epoch_ms,
+    first_char,
+    head_text,
+    in_folder,
+    json_str,
+    open_json,
+    open_utf8,
+    stream_values,
+)
 
 MESSENGER = "messenger"
 INSTAGRAM = "instagram"
@@ -128,7 +140,7 @@ class _MetaReader:
         found = False
         root = source.strip_root()
         for entry in source.entries():
-            if entry.suffix != ".json" or _in_media_folder(entry.name[len(root) :]):
+            if entry.suffix != ".json" or in_folder(entry.name[len(root) :], MEDIA_FOLDERS):
                 continue
             if _sniff_entry(entry) is None:
                 if entry.size:
@@ -180,69 +192,6 @@ def _file_order(entry: Entry) -> tuple[int, str]:
     return (int(m[1]) if m else 0, entry.name)
 
 
-def _in_media_folder(name: str) -> bool:
-    return any(part in MEDIA_FOLDERS for part in name.split("/")[:-1])
-
-
-# --- streaming JSON (the same helper as in the other ijson readers) ----------------------
-
-MAX_DEPTH = 256
-# yajl2_c reports an integer too long for int() as SystemError (wrapping the ValueError).
-_IJSON_ERRORS = (ijson.JSONError, ValueError, SystemError)
-
-
-class _TooDeep(Exception):
-    """The document nests deeper than MAX_DEPTH (hostile input; never recursed into)."""
-
-
-def _stream_values(stream: IO[bytes], wanted: frozenset[str]) -> Iterator[tuple[str, tuple[int, ...], Any]]:
-    """Yield ``(prefix, indices, value)`` for every value whose ijson prefix is in ``wanted``.
-
-    ``indices`` are the positions of the value in each enclosing array, outermost first (for
-    JSON pointers); a prefix ending in ``item`` matches only an array element (not a key
-    named "item"). Only wanted values are built, one at a time, so memory holds one record,
-    not the file. ijson errors propagate; nesting beyond MAX_DEPTH raises _TooDeep.
-    """
-    is_array: list[bool] = []
-    index: list[int] = []
-    builder: Any = None
-    built_prefix = ""
-    built_at: tuple[int, ...] = ()
-    built_depth = 0
-    for prefix, event, value in ijson.parse(stream):
-        if event == "end_map" or event == "end_array":
-            is_array.pop()
-            index.pop()
-            if builder is not None:
-                builder.event(event, value)
-                if len(is_array) == built_depth:
-                    yield built_prefix, built_at, builder.value
-                    builder = None
-            continue
-        if event == "map_key":
-            if builder is not None:
-                builder.event(event, value)
-            continue
-        if is_array and is_array[-1]:
-            index[-1] += 1
-        starts = event == "start_map" or event == "start_array"
-        if builder is not None:
-            builder.event(event, value)
-        elif prefix in wanted and (not prefix.endswith("item") or (is_array and is_array[-1])):
-            at = tuple(i for a, i in zip(is_array, index, strict=True) if a)
-            if starts:
-                builder = ijson.ObjectBuilder()
-                builder.event(event, value)
-                built_prefix, built_at, built_depth = prefix, at, len(is_array)
-            else:
-                yield prefix, at, value
-        if starts:
-            if len(is_array) >= MAX_DEPTH:
-                raise _TooDeep
-            is_array.append(event == "start_array")
-            index.append(-1)
-
-
 # --- sniffing -------------------------------------------------------------------------
 
 
@@ -258,8 +207,7 @@ def _sniff_entry(entry: Entry) -> _Probe | None:
     """The file's probe if its head is a Meta message file, else None."""
     if entry.suffix != ".json":
         return None
-    raw = entry.head(256)
-    if raw.decode(detect_encoding(raw), errors="replace").lstrip("\ufeff \t\r\n")[:1] != "{":
+    if first_char(entry) != "{":
         return None
     probe = _Probe(head="")
     record: Any = None
@@ -270,14 +218,14 @@ def _sniff_entry(entry: Entry) -> _Probe | None:
         return None
     with stream:
         try:
-            for prefix, _, value in _stream_values(stream, SNIFF_WANTED):
+            for prefix, _, value in stream_values(stream, SNIFF_WANTED):
                 probe.keys.add(prefix)
                 if prefix == "participants":
                     participants = value
                 elif prefix == "messages.item":
                     record = value
                     break
-        except (*_IJSON_ERRORS, _TooDeep):
+        except (*IJSON_ERRORS, JsonTooDeep):
             pass  # cut by the limit, or broken: judge on what was seen
     if record is not None:
         if not _is_message(record):
@@ -318,7 +266,7 @@ def _claim(source: Source) -> _Probe | None:
     files: list[Entry] = []
     for entry in source.entries():
         rel = entry.name[len(root) :]
-        if _in_media_folder(rel):
+        if in_folder(rel, MEDIA_FOLDERS):
             continue
         if entry.suffix != ".json":
             return None
@@ -405,9 +353,9 @@ def _thread_meta(entry: Entry) -> dict[str, Any]:
         return meta
     with stream:
         try:
-            for prefix, _, value in _stream_values(stream, META_WANTED):
+            for prefix, _, value in stream_values(stream, META_WANTED):
                 meta[prefix] = value
-        except (*_IJSON_ERRORS, _TooDeep):
+        except (*IJSON_ERRORS, JsonTooDeep):
             pass  # the reading pass reports the break
     return meta
 
@@ -421,9 +369,9 @@ def _conversation(meta: dict[str, Any], fallback: str) -> Conversation:
             if isinstance(name, str) and name:
                 names.append(repair(name))
     members = tuple(dict.fromkeys(names))
-    title = repair(_str(meta.get("title")) or _str(meta.get("threadName")))
-    thread_path = repair(_str(meta.get("thread_path")))
-    thread_type = _str(meta.get("thread_type"))
+    title = repair(json_str(meta.get("title")) or json_str(meta.get("threadName")))
+    thread_path = repair(json_str(meta.get("thread_path")))
+    thread_type = json_str(meta.get("thread_type"))
     if thread_type == "RegularGroup":
         kind = ConversationKind.GROUP
     elif thread_type == "Regular":
@@ -450,16 +398,13 @@ def _read_file(
     resolver: _Resolver,
     platform: str,
 ) -> Iterator[Message | Skipped]:
-    try:
-        stream, enc = open_utf8(entry)
-    except ReaderError as exc:
-        yield Skipped(exc.location, exc.reason)
+    stream = yield from open_json(source, entry)
+    if stream is None:
         return
-    source.encodings.add(enc)
     count = 0
     with stream:
         try:
-            for _, at, value in _stream_values(stream, MESSAGE_WANTED):
+            for _, at, value in stream_values(stream, MESSAGE_WANTED):
                 index = at[-1]
                 location = f"{entry.location}#/messages/{index}"
                 count += 1
@@ -467,10 +412,10 @@ def _read_file(
                     yield Skipped(location, "record is not an object")
                     continue
                 yield _message(source, location, f"{label}#{index}", value, conversation, resolver, platform)
-        except _TooDeep:
-            reason = f"JSON nested deeper than {MAX_DEPTH} levels after {count} messages"
+        except JsonTooDeep:
+            reason = f"JSON nested deeper than {MAX_JSON_DEPTH} levels after {count} messages"
             yield Skipped(entry.location, reason)
-        except _IJSON_ERRORS:
+        except IJSON_ERRORS:
             # ijson's messages quote the input, so the reason is built from structure only.
             yield Skipped(entry.location, f"invalid or truncated JSON after {count} messages")
 
@@ -484,11 +429,11 @@ def _message(
     resolver: _Resolver,
     platform: str,
 ) -> Message:
-    sender = repair(_str(rec.get("sender_name")) or _str(rec.get("senderName")))
+    sender = repair(json_str(rec.get("sender_name")) or json_str(rec.get("senderName")))
     text = rec.get("content")
     if not isinstance(text, str):
         text = rec.get("text")
-    mtype = _str(rec.get("type"))
+    mtype = json_str(rec.get("type"))
     text = repair(text) if isinstance(text, str) else ""
     system = mtype in SYSTEM_TYPES or "call_duration" in rec or REACTION_NOTICE.fullmatch(text) is not None
     return Message(
@@ -510,13 +455,8 @@ def _timestamp(rec: dict[str, Any]) -> datetime | None:
     millis = rec.get("timestamp_ms")
     if "timestamp_ms" not in rec and "senderName" in rec:
         millis = rec.get("timestamp")  # the E2EE download writes milliseconds as "timestamp"
-    if isinstance(millis, Decimal) and millis.is_finite():
-        millis = int(millis)
-    if isinstance(millis, int) and not isinstance(millis, bool):
-        try:
-            return datetime.fromtimestamp(millis // 1000, UTC).replace(microsecond=millis % 1000 * 1000)
-        except (OverflowError, OSError, ValueError):
-            return None
+    if (isinstance(millis, Decimal) and millis.is_finite()) or _is_int(millis):
+        return epoch_ms(millis)
     seconds = rec.get("timestamp")  # very old packages: whole seconds
     if isinstance(seconds, int) and not isinstance(seconds, bool):
         try:
@@ -567,7 +507,3 @@ class _Resolver:
             if self._source.get(name) is not None:
                 return name
         return None
-
-
-def _str(value: Any) -> str:
-    return value if isinstance(value, str) else ""

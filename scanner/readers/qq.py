@@ -47,11 +47,7 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
-import codecs
-import io
 import re
-import zipfile
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -59,8 +55,18 @@ from pathlib import PurePosixPath
 from typing import ClassVar
 
 from scanner.errors import ReaderError
-from scanner.model import Attachment, Author, Conversation, ConversationKind, Message, MessageKind, Skipped
-from scanner.readers.base import Entry, Source, detect_encoding
+from scanner.model import Attachment, Author, Conversation, Message, MessageKind, Skipped
+from scanner.readers.base import (
+    CHINESE_ENCODINGS,
+    Entry,
+    Source,
+    detect_encoding,
+    dm_or_group,
+    guarded,
+    head_text,
+    location_name,
+    text_lines,
+)
 
 PLATFORM = "qq"
 
@@ -94,44 +100,6 @@ MAX_AUTHORS = 4096
 SNIFF_BYTES = 64 * 1024
 SNIFF_LINES = 200
 SNIFF_ENTRIES = 20
-
-# charset-normalizer often takes short GB18030 text for Korean (cp949) or a Latin code page.
-# QQ is a Chinese application: when the guess is neither Unicode nor a Chinese encoding and
-# the bytes are valid GB18030, GB18030 is what they are.
-_CHINESE = frozenset({"gb18030", "gbk", "gb2312", "hz", "big5", "big5hkscs", "cp950", "cp936"})
-
-
-def decide_encoding(head: bytes) -> str:
-    """``base.detect_encoding`` with a GB18030 tie-break for Chinese-application exports."""
-    enc = detect_encoding(head)
-    try:
-        norm = codecs.lookup(enc).name
-    except LookupError:
-        return enc
-    if norm.startswith("utf") or norm in _CHINESE:
-        return enc
-    for cut in range(4):  # the head may end inside a character
-        try:
-            head[: len(head) - cut].decode("gb18030")
-        except UnicodeDecodeError:
-            continue
-        return "gb18030"
-    return enc
-
-
-def _lines(entry: Entry, encoding: str) -> Iterator[str]:
-    """Decoded lines without their line ends (``\\n``, ``\\r\\n`` or ``\\r``).
-
-    With ``newline=""`` each line ends in exactly one of them, so stripping both is exact.
-    """
-    fh = entry.open()
-    with io.TextIOWrapper(fh, encoding=encoding, errors="replace", newline="") as text:
-        first = True
-        for raw in text:
-            if first:
-                first = False
-                raw = raw.lstrip("\ufeff")
-            yield raw.rstrip("\r\n")
 
 
 # --- headers ----------------------------------------------------------------------------
@@ -276,7 +244,7 @@ class _Survey:
 def _survey(entry: Entry, encoding: str) -> _Survey:
     survey = _Survey(encoding, [_Section("", None)])
     first = True  # the next header is the first of its section
-    for ev in _scan(_lines(entry, encoding)):
+    for ev in _scan(text_lines(entry, encoding)):
         if ev.kind == "section":
             _enter_section(survey.sections, ev)
             first = True
@@ -308,13 +276,7 @@ def _conversation(section: _Section, policy: int, fallback: str) -> Conversation
     group = bool(_GROUP_SECTION.search(section.group)) or section.with_ids[policy] or len(authors) > 2
     name = section.obj or fallback
     cid = f"{section.group}/{name}" if section.group else name
-    return Conversation(
-        id=cid,
-        name=name,
-        kind=ConversationKind.GROUP if group else ConversationKind.DM,
-        member_count=None if group else 2,
-        members=tuple(sorted(authors)),
-    )
+    return dm_or_group(cid, name, group, authors)
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -351,20 +313,13 @@ def _build(source: Source, entry: Entry, conversation: Conversation, p: _Pending
     )
 
 
-def _file_label(entry: Entry) -> str:
-    parts = [p for p in re.split(r"[/\\!]", entry.location) if p]
-    return PurePosixPath(parts[-1]).stem if parts else ""
-
-
 def _read_entry(source: Source, entry: Entry) -> Iterator[Message | Skipped]:
-    try:
-        yield from _messages(source, entry)
-    except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
-        raise ReaderError(entry.location, f"read failed: {type(exc).__name__}") from None
+    yield from guarded(entry.location, _messages(source, entry))
 
 
 def _messages(source: Source, entry: Entry) -> Iterator[Message | Skipped]:
-    encoding = decide_encoding(entry.head())
+    # QQ is a Chinese application: valid GB18030 beats charset-normalizer's other guesses.
+    encoding = detect_encoding(entry.head(), CHINESE_ENCODINGS)
     source.encodings.add(encoding)
     survey = _survey(entry, encoding)
     if survey.headers == 0:
@@ -372,13 +327,13 @@ def _messages(source: Source, entry: Entry) -> Iterator[Message | Skipped]:
             yield Skipped(f"{entry.location}:1", "no QQ message header found; file not read")
         return
     policy = 0 if survey.require_blank else 1
-    label = _file_label(entry)
+    label = PurePosixPath(location_name(entry.location)).stem
     conversations = [_conversation(s, policy, label) for s in survey.sections]
     index = 0
     current: _Pending | None = None
     stray = 0  # non-empty lines of a section before its first message
     stray_line = 0
-    for ev in _scan(_lines(entry, encoding)):
+    for ev in _scan(text_lines(entry, encoding)):
         if ev.kind == "section":
             if current is not None:
                 yield _build(source, entry, conversations[index], current)
@@ -417,8 +372,7 @@ def _messages(source: Source, entry: Entry) -> Iterator[Message | Skipped]:
 
 
 def _head_lines(entry: Entry) -> list[str]:
-    head = entry.head(SNIFF_BYTES)
-    text = head.decode(decide_encoding(head), errors="replace").lstrip("\ufeff")
+    text = head_text(entry, SNIFF_BYTES, CHINESE_ENCODINGS).lstrip("\ufeff")
     return text.splitlines()[:SNIFF_LINES]
 
 

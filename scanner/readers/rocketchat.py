@@ -51,13 +51,30 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import PurePosixPath
-from typing import IO, Any, ClassVar
-
-import ijson
+from typing import Any, ClassVar
 
 from scanner.errors import ReaderError
 from scanner.model import Attachment, Author, Conversation, ConversationKind, Message, MessageKind, Skipped
-from scanner.readers.base import Entry, Source, head_text, iter_lines, open_utf8
+from scanner.readers.base import (
+    IJSON_ERRORS,
+    MAX_JSON_DEPTH,
+    Entry,
+    JsonTooDeep,
+    Source,
+    entry_folder,
+    entry_label,
+    epoch_seconds_or_ms,
+    first_char,
+    first_str,
+    head_text,
+    iter_lines,
+    json_lines,
+    json_object,
+    json_str,
+    open_json,
+    open_utf8,
+    stream_values,
+)
 
 PLATFORM = "rocketchat"
 
@@ -83,8 +100,6 @@ ROOM_KINDS = {
 # Meteor ids are 17 characters; a DM's room id is its two members' ids side by side.
 DM_ROOM_ID = re.compile(r"[A-Za-z0-9]{34}")
 QUOTE_ID = re.compile(r"[?&]msg=([A-Za-z0-9_-]+)")
-# Epoch numbers at or above this are milliseconds (1e11 s is the year 5138).
-EPOCH_MS_FROM = 100_000_000_000
 
 SNIFF_BYTES = 1024 * 1024
 SNIFF_ENTRIES = 20
@@ -159,65 +174,6 @@ def _is_companion(rel: str) -> bool:
     return base.startswith(DUMP_PREFIX) and not base.startswith(f"{DUMP_PREFIX}message")
 
 
-# --- streaming JSON (the same helper as in the other ijson readers) ----------------------
-
-MAX_DEPTH = 256
-# yajl2_c reports an integer too long for int() as SystemError (wrapping the ValueError).
-_IJSON_ERRORS = (ijson.JSONError, ValueError, SystemError)
-
-
-class _TooDeep(Exception):
-    """The document nests deeper than MAX_DEPTH (hostile input; never recursed into)."""
-
-
-def _stream_values(stream: IO[bytes], wanted: frozenset[str]) -> Iterator[tuple[str, tuple[int, ...], Any]]:
-    """Yield ``(prefix, indices, value)`` for every value whose ijson prefix is in ``wanted``.
-
-    ``indices`` are the positions of the value in each enclosing array, outermost first (for
-    JSON pointers); a prefix ending in ``item`` matches only an array element (not a key
-    named "item"). Only wanted values are built, one at a time, so memory holds one record,
-    not the file. ijson errors propagate; nesting beyond MAX_DEPTH raises _TooDeep.
-    """
-    is_array: list[bool] = []
-    index: list[int] = []
-    builder: Any = None
-    built_prefix = ""
-    built_at: tuple[int, ...] = ()
-    built_depth = 0
-    for prefix, event, value in ijson.parse(stream):
-        if event == "end_map" or event == "end_array":
-            is_array.pop()
-            index.pop()
-            if builder is not None:
-                builder.event(event, value)
-                if len(is_array) == built_depth:
-                    yield built_prefix, built_at, builder.value
-                    builder = None
-            continue
-        if event == "map_key":
-            if builder is not None:
-                builder.event(event, value)
-            continue
-        if is_array and is_array[-1]:
-            index[-1] += 1
-        starts = event == "start_map" or event == "start_array"
-        if builder is not None:
-            builder.event(event, value)
-        elif prefix in wanted and (not prefix.endswith("item") or (is_array and is_array[-1])):
-            at = tuple(i for a, i in zip(is_array, index, strict=True) if a)
-            if starts:
-                builder = ijson.ObjectBuilder()
-                builder.event(event, value)
-                built_prefix, built_at, built_depth = prefix, at, len(is_array)
-            else:
-                yield prefix, at, value
-        if starts:
-            if len(is_array) >= MAX_DEPTH:
-                raise _TooDeep
-            is_array.append(event == "start_array")
-            index.append(-1)
-
-
 # --- sniffing -------------------------------------------------------------------------
 
 _LINES, _ARRAY, _OBJECT = "lines", "array", "object"
@@ -234,12 +190,9 @@ def _mode(entry: Entry) -> str | None:
         return _ARRAY if _is_record(_first_streamed(entry, ARRAY_WANTED)) else None
     if head[:1] != "{":
         return None
-    line = head.split("\n", 1)[0].strip()
-    try:
-        first = json.loads(line)
-    except (ValueError, RecursionError):
-        first = None  # a pretty-printed object, or a line longer than the head
-    if isinstance(first, dict):
+    # None for a pretty-printed object, or a line longer than the head.
+    first = json_object(head.split("\n", 1)[0].strip())
+    if first is not None:
         if _is_record(first):
             return _LINES
         messages = first.get("messages")
@@ -257,9 +210,9 @@ def _first_streamed(entry: Entry, wanted: frozenset[str]) -> Any:
         return None
     with stream:
         try:
-            for _, _, value in _stream_values(stream, wanted):
+            for _, _, value in stream_values(stream, wanted):
                 return value
-        except (*_IJSON_ERRORS, _TooDeep):
+        except (*IJSON_ERRORS, JsonTooDeep):
             pass
     return None
 
@@ -303,9 +256,9 @@ class _Directory:
         for entry in source.entries():
             if entry.basename == CHANNELS_FILE:
                 for rec in _small_records(entry, skipped):
-                    rid, name = _id_str(rec.get("roomId")), _str(rec.get("roomName"))
+                    rid, name = _id_str(rec.get("roomId")), json_str(rec.get("roomName"))
                     if name or rid:
-                        room = _Room(rid or name, name or rid, ROOM_KINDS.get(_str(rec.get("type"))))
+                        room = _Room(rid or name, name or rid, ROOM_KINDS.get(json_str(rec.get("type"))))
                         directory.by_name.setdefault(name or rid, room)
                         directory.by_id.setdefault(room.id, room)
             elif ROOM_FILE.fullmatch(entry.basename):
@@ -320,11 +273,15 @@ class _Directory:
         raw = rec.get("usernames")
         members = tuple(dict.fromkeys(u for u in raw if isinstance(u, str))) if isinstance(raw, list) else ()
         count = _int(rec.get("usersCount"))
-        name = _str(rec.get("fname")) or _str(rec.get("name")) or ", ".join(members) or rid
+        name = json_str(rec.get("fname")) or json_str(rec.get("name")) or ", ".join(members) or rid
         self.by_id.setdefault(
             rid,
             _Room(
-                rid, name, ROOM_KINDS.get(_str(rec.get("t"))), members, count if count is not None else None
+                rid,
+                name,
+                ROOM_KINDS.get(json_str(rec.get("t"))),
+                members,
+                count if count is not None else None,
             ),
         )
 
@@ -357,8 +314,7 @@ def _guess_kind(rid: str) -> ConversationKind:
 
 def _small_records(entry: Entry, skipped: list[Skipped]) -> Iterator[dict[str, Any]]:
     """Objects of a metadata file: JSON Lines, or a JSON array (streamed)."""
-    first = head_text(entry, 256).lstrip("\ufeff \t\r\n")[:1]
-    if first == "[":
+    if first_char(entry) == "[":
         count = 0
         try:
             stream, _ = open_utf8(entry)
@@ -367,11 +323,11 @@ def _small_records(entry: Entry, skipped: list[Skipped]) -> Iterator[dict[str, A
             return
         with stream:
             try:
-                for _, _, value in _stream_values(stream, ARRAY_WANTED):
+                for _, _, value in stream_values(stream, ARRAY_WANTED):
                     count += 1
                     if isinstance(value, dict):
                         yield value
-            except (*_IJSON_ERRORS, _TooDeep):
+            except (*IJSON_ERRORS, JsonTooDeep):
                 skipped.append(Skipped(entry.location, f"invalid JSON after {count} records"))
         return
     try:
@@ -393,44 +349,33 @@ def _small_records(entry: Entry, skipped: list[Skipped]) -> Iterator[dict[str, A
 # --- reading --------------------------------------------------------------------------
 
 
-def _label(source: Source, entry: Entry) -> str:
-    """The file as named inside the export (a zip's wrapping folder left out)."""
-    label = entry.name.removeprefix(source.strip_root()) if entry.name else ""
-    return label or PurePosixPath(source.path.as_posix().rpartition("!")[2]).name
-
-
 def _read_entry(
     source: Source, entry: Entry, directory: _Directory, mode: str | None
 ) -> Iterator[Message | Skipped]:
-    label = _label(source, entry)
-    file_room = PurePosixPath(label).stem
-    base = entry.name.rpartition("/")[0] if entry.name else ""
-    ctx = _Context(source, directory, label, file_room, f"{base}/" if base else "")
+    label = entry_label(source, entry)
+    ctx = _Context(source, directory, label, PurePosixPath(label).stem, entry_folder(entry))
     if mode == _LINES:
         yield from _read_lines(entry, ctx)
         return
     wanted = ARRAY_WANTED if mode == _ARRAY else OBJECT_WANTED
     pointer = "" if mode == _ARRAY else "/messages"
-    try:
-        stream, enc = open_utf8(entry)
-    except ReaderError as exc:
-        yield Skipped(exc.location, exc.reason)
+    stream = yield from open_json(source, entry)
+    if stream is None:
         return
-    source.encodings.add(enc)
     count = 0
     with stream:
         try:
-            for _, at, value in _stream_values(stream, wanted):
+            for _, at, value in stream_values(stream, wanted):
                 index = at[-1]
                 location = f"{entry.location}#{pointer}/{index}"
                 count += 1
                 yield _record(ctx, location, index, value)
-        except _TooDeep:
+        except JsonTooDeep:
             yield Skipped(
-                entry.location, f"JSON nested deeper than {MAX_DEPTH} levels after {count} messages"
+                entry.location, f"JSON nested deeper than {MAX_JSON_DEPTH} levels after {count} messages"
             )
             return
-        except _IJSON_ERRORS:
+        except IJSON_ERRORS:
             # ijson's messages quote the input, so the reason is built from structure only.
             yield Skipped(entry.location, f"invalid or truncated JSON after {count} messages")
             return
@@ -441,19 +386,12 @@ def _read_entry(
 def _read_lines(entry: Entry, ctx: _Context) -> Iterator[Message | Skipped]:
     lines, enc = iter_lines(entry)
     ctx.source.encodings.add(enc)
-    index = -1  # every non-blank line is a record, broken or not, so ids do not shift
-    for n, raw in enumerate(lines, start=1):
-        line = raw.lstrip("\ufeff") if n == 1 else raw
-        if not line.strip():
+    # Every non-blank line is a record, broken or not, so ids do not shift.
+    for index, item in enumerate(json_lines(entry, lines)):
+        if isinstance(item, Skipped):
+            yield item
             continue
-        index += 1
-        location = f"{entry.location}:{n}"
-        try:
-            value = json.loads(line)
-        except (ValueError, RecursionError) as exc:
-            col = getattr(exc, "colno", None)
-            yield Skipped(location, f"invalid JSON at column {col}" if col else "invalid JSON")
-            continue
+        _, location, value = item
         yield _record(ctx, location, index, value)
 
 
@@ -476,7 +414,7 @@ def _record(ctx: _Context, location: str, index: int, value: Any) -> Message | S
 
 def _message(ctx: _Context, location: str, index: int, rec: dict[str, Any]) -> Message:
     mid = _id_str(rec.get("_id"))
-    mtype = _str(rec.get("t")) or _str(rec.get("type"))
+    mtype = json_str(rec.get("t")) or json_str(rec.get("type"))
     hidden = rec.get("_hidden") is True
     tmid = _id_str(rec.get("tmid"))
     thread_id: str | None = tmid or None
@@ -516,10 +454,10 @@ def _author(rec: dict[str, Any]) -> Author:
     user = rec.get("u")
     if isinstance(user, dict):
         uid = _id_str(user.get("_id"))
-        username = _str(user.get("username"))
-        name = _str(user.get("name"))
+        username = json_str(user.get("username"))
+        name = json_str(user.get("name"))
         return Author(id=uid or username or name, name=name or username or uid)
-    username = _str(rec.get("username"))
+    username = json_str(rec.get("username"))
     return Author(id=username, name=username)
 
 
@@ -535,7 +473,7 @@ def _attachments(ctx: _Context, rec: dict[str, Any]) -> tuple[tuple[Attachment, 
     for f in files:
         if not isinstance(f, dict):
             continue
-        fid, name = _id_str(f.get("_id")), _str(f.get("name"))
+        fid, name = _id_str(f.get("_id")), json_str(f.get("name"))
         if not name or name in seen:
             continue
         seen.add(name)
@@ -543,7 +481,7 @@ def _attachments(ctx: _Context, rec: dict[str, Any]) -> tuple[tuple[Attachment, 
             Attachment(
                 name=name,
                 size=_int(f.get("size")),
-                mime=_str(f.get("type")) or None,
+                mime=json_str(f.get("type")) or None,
                 path=_asset(ctx, fid, name),
             )
         )
@@ -552,20 +490,20 @@ def _attachments(ctx: _Context, rec: dict[str, Any]) -> tuple[tuple[Attachment, 
     for att in raw if isinstance(raw, list) else []:
         if not isinstance(att, dict):
             continue
-        link = _str(att.get("message_link"))
-        target = _first_str(
+        link = json_str(att.get("message_link"))
+        target = first_str(
             att.get("title_link"), att.get("image_url"), att.get("video_url"), att.get("audio_url")
         )
         if link and not target:
             found = QUOTE_ID.search(link)
             quoted = quoted or (found[1] if found else None)
             continue
-        file_name = _str(att.get("fileName"))
-        name = file_name or _str(att.get("title")) or PurePosixPath(target.split("?", 1)[0]).name
+        file_name = json_str(att.get("fileName"))
+        name = file_name or json_str(att.get("title")) or PurePosixPath(target.split("?", 1)[0]).name
         if not name or name in seen or (not target and not file_name):
             continue
         seen.add(name)
-        mime = _first_str(att.get("image_type"), att.get("video_type"), att.get("audio_type"))
+        mime = first_str(att.get("image_type"), att.get("video_type"), att.get("audio_type"))
         size = next(
             (s for s in (_int(att.get(k)) for k in ("image_size", "video_size", "audio_size", "size")) if s),
             None,
@@ -606,11 +544,7 @@ def _timestamp(value: Any) -> datetime | None:
     if isinstance(value, Decimal) and value.is_finite():
         value = int(value)
     if isinstance(value, int) and not isinstance(value, bool):
-        millis = value if abs(value) >= EPOCH_MS_FROM else value * 1000
-        try:
-            return datetime.fromtimestamp(millis // 1000, UTC).replace(microsecond=millis % 1000 * 1000)
-        except (OverflowError, OSError, ValueError):
-            return None
+        return epoch_seconds_or_ms(value)
     return None
 
 
@@ -623,17 +557,6 @@ def _int(value: Any) -> int | None:
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return value
     return None
-
-
-def _str(value: Any) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def _first_str(*values: Any) -> str:
-    for v in values:
-        if isinstance(v, str) and v:
-            return v
-    return ""
 
 
 def _id_str(value: Any) -> str:

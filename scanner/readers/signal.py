@@ -47,9 +47,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import zipfile
-import zlib
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -58,16 +55,25 @@ from typing import Any, ClassVar
 from urllib.parse import unquote
 
 from scanner.errors import ReaderError
-from scanner.model import (
-    Attachment,
-    Author,
-    Conversation,
-    ConversationKind,
-    Message,
-    MessageKind,
-    Skipped,
+from scanner.model import Attachment, Author, Conversation, Message, MessageKind, Skipped
+from scanner.readers.base import (
+    Entry,
+    Source,
+    TextBlock,
+    attachment_at,
+    dm_or_group,
+    dominant_headers,
+    entry_folder,
+    guarded,
+    head_text,
+    header_blocks,
+    iter_lines,
+    json_lines,
+    json_object,
+    location_name,
+    location_parts,
+    split_author,
 )
-from scanner.readers.base import Entry, Source, head_text, iter_lines
 
 log = logging.getLogger(__name__)
 
@@ -148,31 +154,6 @@ def _parse_header(line: str) -> _Header | None:
     return _Header((bool(m["comma"]), m["s"] is not None), stamp, m["rest"])
 
 
-def _split_author(rest: str) -> tuple[str | None, str]:
-    """``Name: text`` → (name, text). The name ends at the first ": " (sigexport writes one);
-    ``Name:`` at the end of the line is a message whose body starts below."""
-    i = rest.find(": ")
-    if i > 0:
-        return rest[:i], rest[i + 2 :]
-    if len(rest) > 1 and rest.endswith(":") and rest.count(":") == 1:
-        return rest[:-1], ""
-    return None, rest
-
-
-def _strip_eol(line: str) -> str:
-    if line.endswith("\r\n"):
-        return line[:-2]
-    if line.endswith(("\n", "\r")):
-        return line[:-1]
-    return line
-
-
-def _dominant(shapes: list[_Shape]) -> _Shape:
-    counts = Counter(shapes)
-    best = max(counts.values())
-    return next(shape for shape, n in counts.items() if n == best)
-
-
 # --- file classification ----------------------------------------------------------------
 
 
@@ -192,7 +173,7 @@ def _is_transcript(entry: Entry) -> bool:
         return False
     line = _first_line(entry)
     h = _parse_header(line) if line is not None else None
-    if h is None or _split_author(h.rest)[0] is None:
+    if h is None or split_author(h.rest)[0] is None:
         return False
     return suffix == ".md" or not h.shape[1]
 
@@ -201,14 +182,8 @@ def _is_data_json(entry: Entry) -> bool:
     """sigexport's ``data.json``: one object a line with date, sender and body."""
     if entry.suffix not in JSON_SUFFIXES:
         return False
-    line = _first_line(entry)
-    if line is None or not line.startswith("{"):
-        return False
-    try:
-        obj = json.loads(line)
-    except (ValueError, RecursionError):
-        return False
-    return isinstance(obj, dict) and {"date", "sender", "body"} <= obj.keys()
+    obj = json_object(_first_line(entry))
+    return obj is not None and {"date", "sender", "body"} <= obj.keys()
 
 
 def _claims(entry: Entry) -> bool:
@@ -253,7 +228,7 @@ def _layout(source: Source) -> _Layout:
 
 def _conversation_name(entry: Entry) -> str:
     """The chat folder's name for ``chat.md``/``index.md``/``data.json``, else the file's stem."""
-    parts = [p for p in re.split(r"[/\\!]", entry.location) if p]
+    parts = location_parts(entry.location)
     if not parts:
         return ""
     leaf = parts[-1]
@@ -266,22 +241,11 @@ def _conversation_name(entry: Entry) -> str:
 def _attachment(name: str, path: str, source: Source, folder: str) -> Attachment:
     path = unquote(path)
     mime = _MIME.get(PurePosixPath(path).suffix.lower())
-    member = f"{folder}{path}"
-    found = source.get(member) if source.kind != "file" else None
-    if found is None:
-        return Attachment(name=name or PurePosixPath(path).name, mime=mime)
-    return Attachment(name=name or PurePosixPath(path).name, size=found.size, mime=mime, path=member)
+    return attachment_at(source, f"{folder}{path}", name or PurePosixPath(path).name, mime)
 
 
 def _conversation(name: str, authors: set[str]) -> Conversation:
-    group = len(authors) > 2
-    return Conversation(
-        id=name,
-        name=name,
-        kind=ConversationKind.GROUP if group else ConversationKind.DM,
-        member_count=len(authors) if group else 2,
-        members=tuple(sorted(authors)),
-    )
+    return dm_or_group(name, name, len(authors) > 2, authors, len(authors))
 
 
 def _kind(author: str | None, text: str) -> MessageKind:
@@ -306,42 +270,14 @@ def _survey(entry: Entry) -> _Survey:
     """First pass: the dominant header shape and the authors (for the conversation's kind)."""
     survey = _Survey()
     lines, survey.encoding = iter_lines(entry)
-    pending: list[_Header] = []
-    for raw in lines:
-        h = _parse_header(_strip_eol(raw))
-        if h is None:
+    for h in dominant_headers(lines, _parse_header, DOMINANT_WINDOW):
+        survey.shape = h.shape
+        if len(survey.authors) >= MAX_AUTHORS:
             continue
-        if survey.shape is None:
-            pending.append(h)
-            if len(pending) < DOMINANT_WINDOW:
-                continue
-            survey.shape = _dominant([p.shape for p in pending])
-            _add_authors(survey, pending)
-            pending.clear()
-        elif h.shape == survey.shape:
-            _add_authors(survey, [h])
-    if survey.shape is None and pending:
-        survey.shape = _dominant([p.shape for p in pending])
-        _add_authors(survey, pending)
-    return survey
-
-
-def _add_authors(survey: _Survey, headers: list[_Header]) -> None:
-    for h in headers:
-        if h.shape != survey.shape or len(survey.authors) >= MAX_AUTHORS:
-            continue
-        author, _ = _split_author(h.rest)
+        author, _ = split_author(h.rest)
         if author is not None and author != NO_SENDER:
             survey.authors.add(author)
-
-
-@dataclass(slots=True)
-class _Pending:
-    header: _Header
-    line: int
-    author: str | None
-    parts: list[str]
-    size: int
+    return survey
 
 
 def _read_transcript(source: Source, entry: Entry) -> Iterator[Message | Skipped]:
@@ -352,12 +288,12 @@ def _read_transcript(source: Source, entry: Entry) -> Iterator[Message | Skipped
             yield Skipped(f"{entry.location}:1", "no Signal message header found; file not read")
         return
     conversation = _conversation(_conversation_name(entry), survey.authors)
-    folder = f"{PurePosixPath(entry.name).parent}/" if "/" in entry.name else ""
+    folder = entry_folder(entry)
     log.debug("signal %s: shape %s", entry.location, survey.shape)
 
-    def build(p: _Pending) -> Message:
+    def build(p: TextBlock[_Header]) -> Message:
         text = "\n".join(p.parts).rstrip()
-        author = p.author
+        author, _ = split_author(p.header.rest)
         attachments = tuple(
             _attachment(m["name"], m["path"], source, folder) for m in _MEDIA_LINK.finditer(text)
         )
@@ -375,29 +311,13 @@ def _read_transcript(source: Source, entry: Entry) -> Iterator[Message | Skipped
             kind=_kind(author, text),
         )
 
-    lines, _ = iter_lines(entry)
-    current: _Pending | None = None
-    preamble = 0
-    for n, raw in enumerate(lines, start=1):
-        line = _strip_eol(raw)
+    def start(line: str) -> _Header | None:
         h = _parse_header(line)
-        if h is not None and h.shape == survey.shape:
-            if current is not None:
-                yield build(current)
-            elif preamble:
-                yield Skipped(f"{entry.location}:1", f"{preamble} non-empty line(s) before the first header")
-            author, body = _split_author(h.rest)
-            current = _Pending(h, n, author, [body], len(body))
-        elif current is None:
-            preamble += bool(line.strip())
-        elif current.size + len(line) > MAX_MESSAGE_CHARS:
-            yield build(current)
-            current = _Pending(current.header, n, current.author, [line], len(line))
-        else:
-            current.parts.append(line)
-            current.size += len(line) + 1
-    if current is not None:
-        yield build(current)
+        return h if h is not None and h.shape == survey.shape else None
+
+    lines, _ = iter_lines(entry)
+    for block in header_blocks(entry, lines, start, lambda h: split_author(h.rest)[1], MAX_MESSAGE_CHARS):
+        yield block if isinstance(block, Skipped) else build(block)
 
 
 # --- data.json ---------------------------------------------------------------------------
@@ -418,20 +338,14 @@ def _read_data_json(source: Source, entry: Entry) -> Iterator[Message | Skipped]
         if isinstance(sender, str) and sender != NO_SENDER and len(authors) < MAX_AUTHORS:
             authors.add(sender)
     conversation = _conversation(_conversation_name(entry), authors)
-    folder = f"{PurePosixPath(entry.name).parent}/" if "/" in entry.name else ""
-    file_name = PurePosixPath(entry.location.replace("\\", "/").rsplit("!", 1)[-1]).name
+    folder = entry_folder(entry)
+    file_name = location_name(entry.location)
     lines, _ = iter_lines(entry)
-    for n, raw in enumerate(lines, start=1):
-        line = raw.lstrip("\ufeff") if n == 1 else raw
-        if not line.strip():
+    for item in json_lines(entry, lines):
+        if isinstance(item, Skipped):
+            yield item
             continue
-        location = f"{entry.location}:{n}"
-        try:
-            obj = json.loads(line)
-        except (ValueError, RecursionError) as exc:
-            col = getattr(exc, "colno", None)
-            yield Skipped(location, f"invalid JSON at column {col}" if col else "invalid JSON")
-            continue
+        n, location, obj = item
         if not isinstance(obj, dict):
             yield Skipped(location, "not a JSON object")
             continue
@@ -510,7 +424,8 @@ class SignalReader:
 
     def read(self, source: Source) -> Iterator[Message | Skipped]:
         if source.kind == "file":
-            yield from _guarded(self._read_entry(source, source.entries()[0]), source.entries()[0])
+            entry = source.entries()[0]
+            yield from guarded(entry.location, self._read_entry(source, entry))
             return
         layout = _layout(source)
         for entry in [*layout.chats.values(), *layout.loose]:
@@ -519,7 +434,7 @@ class SignalReader:
                     yield Skipped(entry.location, "not a Signal export file; not read")
                 continue
             try:
-                yield from _guarded(self._read_entry(source, entry), entry)
+                yield from guarded(entry.location, self._read_entry(source, entry))
             except ReaderError as exc:
                 yield Skipped(exc.location, exc.reason)
 
@@ -528,10 +443,3 @@ class SignalReader:
             yield from _read_data_json(source, entry)
         else:
             yield from _read_transcript(source, entry)
-
-
-def _guarded(items: Iterator[Message | Skipped], entry: Entry) -> Iterator[Message | Skipped]:
-    try:
-        yield from items
-    except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:  # zip CRC errors mid-stream
-        raise ReaderError(entry.location, f"read failed: {type(exc).__name__}") from None

@@ -301,14 +301,17 @@ class _Context:
         if not cid and not name:
             return
         raw = record.get("members")
-        members = tuple(dict.fromkeys(m for m in raw if isinstance(m, str))) if isinstance(raw, list) else ()
+        ids = tuple(dict.fromkeys(m for m in raw if isinstance(m, str))) if isinstance(raw, list) else ()
+        # Members by display name (users.json is read first): the chat-context rules look for
+        # participants' names in message text. An id users.json does not know stays an id.
+        members = tuple(self.users.get(m, m) for m in ids)
         if kind is ConversationKind.DM and not name:
-            name = ", ".join(self.users.get(m, m) for m in members)
+            name = ", ".join(members)
         conv = Conversation(
             id=cid or name,
             name=name or cid,
             kind=kind,
-            member_count=len(members) if isinstance(raw, list) else None,
+            member_count=len(ids) if isinstance(raw, list) else None,
             members=members,
         )
         # Folders are named by channel/MPIM name, DM folders by id; the first entry wins.

@@ -54,13 +54,9 @@ from __future__ import annotations
 
 import html
 import re
-import zipfile
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from html.parser import HTMLParser
-from pathlib import PurePosixPath
 from typing import Any, ClassVar
 from urllib.parse import unquote, urlsplit
 
@@ -76,7 +72,24 @@ from scanner.model import (
     MessageKind,
     Skipped,
 )
-from scanner.readers.base import Entry, Source, detect_encoding, open_utf8
+from scanner.readers.base import (
+    IJSON_ERRORS,
+    MAX_JSON_DEPTH,
+    TOO_DEEP,
+    Entry,
+    JsonTruncated,
+    Source,
+    build_value,
+    entry_label,
+    first_char,
+    first_json_value,
+    guarded,
+    iso_time,
+    json_id,
+    json_str,
+    open_json,
+    skip_value,
+)
 
 PLATFORM = "teams"
 
@@ -107,13 +120,10 @@ _MESSAGE_FIELDS = frozenset(
 
 SNIFF_BYTES = 1024 * 1024
 SNIFF_ENTRIES = 20
-MAX_DEPTH = 256
 # Bounds on the caches (a tenant of the export tool has at most a few thousand users and
 # chats; the caps only stop hostile input from growing them).
 MAX_NAMES = 100_000
 MAX_CONVERSATIONS = 100_000
-# yajl2_c reports an integer too long for int() as SystemError (wrapping the ValueError).
-_IJSON_ERRORS = (ijson.JSONError, ValueError, SystemError)
 
 
 class TeamsReader:
@@ -140,7 +150,7 @@ class TeamsReader:
         root = source.strip_root()
         for name in (f"teams/{TEAMS_LIST}", f"users/{USERS_LIST}", TEAMS_LIST, USERS_LIST):
             entry = source.get(root + name)
-            if entry is not None and _first_char(entry) == "[":
+            if entry is not None and first_char(entry) == "[":
                 return True
         # Graph pages, or one folder of the export tool (teams/<id>/, users/<id>/).
         messages = [e for e in entries if not _META_FILE.fullmatch(e.basename)]
@@ -152,7 +162,7 @@ class TeamsReader:
             if len(entries) != 1:
                 raise ReaderError(source.display, "expected one file")
             ctx = _Context(source)
-            yield from _guarded(entries[0], _read_messages(ctx, entries[0]))
+            yield from guarded(entries[0].location, _read_messages(ctx, entries[0]))
             return
         ctx = _Context(source)
         yield from ctx.load_metadata(entries)
@@ -170,7 +180,7 @@ class TeamsReader:
                     yield Skipped(entry.location, "not a Teams message file; not read")
                 continue
             try:
-                yield from _guarded(entry, _read_messages(ctx, entry))
+                yield from guarded(entry.location, _read_messages(ctx, entry))
             except ReaderError as exc:
                 yield Skipped(exc.location, exc.reason)
 
@@ -182,13 +192,6 @@ def _area(name: str) -> int:
     if "users" in parts[:-1]:
         return 2
     return 1
-
-
-def _guarded(entry: Entry, items: Iterator[Message | Skipped]) -> Iterator[Message | Skipped]:
-    try:
-        yield from items
-    except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:  # zip CRC errors mid-stream
-        raise ReaderError(entry.location, f"read failed: {type(exc).__name__}") from None
 
 
 # --- field access (both casings) --------------------------------------------------------
@@ -210,21 +213,9 @@ def _get(obj: Any, key: str) -> Any:
     return value
 
 
-def _str(value: Any) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def _id(value: Any) -> str:
-    if isinstance(value, bool):
-        return ""
-    if isinstance(value, int):
-        return str(value)
-    return value if isinstance(value, str) else ""
-
-
 def is_chat_message(obj: Any) -> bool:
     """A Graph chatMessage in either casing: an id, a creation time, and a type or a body."""
-    if not isinstance(obj, dict) or not _id(_get(obj, "id")):
+    if not isinstance(obj, dict) or not json_id(_get(obj, "id")):
         return False
     if not isinstance(_get(obj, "createdDateTime"), str):
         return False
@@ -238,34 +229,11 @@ def _is_page(obj: Any) -> bool:
 # --- sniffing -------------------------------------------------------------------------
 
 
-def _first_char(entry: Entry) -> str:
-    head = entry.head(256)
-    return head.decode(detect_encoding(head), errors="replace").lstrip("\ufeff \t\r\n")[:1]
-
-
 def _claims(entry: Entry) -> bool:
     """A .json/.jsonl file whose head holds Graph chatMessage objects."""
-    if entry.suffix not in SUFFIXES or _first_char(entry) not in ("[", "{"):
+    if entry.suffix not in SUFFIXES or first_char(entry) not in ("[", "{"):
         return False
-    try:
-        stream, _ = open_utf8(entry, SNIFF_BYTES)
-    except ReaderError:
-        return False
-    builder = ijson.ObjectBuilder()
-    depth = 0
-    with stream:
-        try:
-            for event, value in ijson.basic_parse(stream, multiple_values=True):
-                depth += event in ("start_map", "start_array")
-                depth -= event in ("end_map", "end_array")
-                if depth > MAX_DEPTH:
-                    return False
-                builder.event(event, value)
-                if depth == 0:
-                    break  # the first top-level value is enough
-        except _IJSON_ERRORS:
-            pass  # cut by the limit: judge what was read
-    return _looks_like_messages(getattr(builder, "value", None))
+    return _looks_like_messages(first_json_value(entry, SNIFF_BYTES))
 
 
 def _looks_like_messages(top: Any) -> bool:
@@ -284,7 +252,7 @@ def _looks_like_messages(top: Any) -> bool:
         if first is not None:
             return is_chat_message(first)
         # An empty page still names its resource: …/chats('…')/messages, …/messages/$entity.
-        context = _str(top.get("@odata.context"))
+        context = json_str(top.get("@odata.context"))
         return "/messages" in context or "chatMessage" in context
     return False
 
@@ -342,8 +310,8 @@ class _Context:
                     if isinstance(rec, Skipped):
                         yield rec
                         continue
-                    tid = _id(_get(rec, "groupsId")) or _id(_get(rec, "id"))
-                    name = _str(_get(rec, "name")) or _str(_get(rec, "displayName"))
+                    tid = json_id(_get(rec, "groupsId")) or json_id(_get(rec, "id"))
+                    name = json_str(_get(rec, "name")) or json_str(_get(rec, "displayName"))
                     if tid and name:
                         self.teams[tid] = name
             elif lower == USERS_LIST.lower():
@@ -351,8 +319,8 @@ class _Context:
                     if isinstance(rec, Skipped):
                         yield rec
                         continue
-                    uid = _id(_get(rec, "id")) or _id(_get(rec, "userId"))
-                    name = _str(_get(rec, "displayName")) or _str(_get(rec, "name"))
+                    uid = json_id(_get(rec, "id")) or json_id(_get(rec, "userId"))
+                    name = json_str(_get(rec, "displayName")) or json_str(_get(rec, "name"))
                     if uid and name:
                         self.users[uid] = name
             elif lower.startswith("channels_") and lower.endswith(".json"):
@@ -361,12 +329,12 @@ class _Context:
                     if isinstance(rec, Skipped):
                         yield rec
                         continue
-                    cid = _id(_get(rec, "id"))
+                    cid = json_id(_get(rec, "id"))
                     if cid:
                         self.channels[cid] = _Channel(
-                            _str(_get(rec, "displayName")) or cid,
+                            json_str(_get(rec, "displayName")) or cid,
                             team_id,
-                            _str(_get(rec, "membershipType")).lower(),
+                            json_str(_get(rec, "membershipType")).lower(),
                         )
             elif lower.startswith("teammembers_") and lower.endswith(".json"):
                 yield from self._load_members(entry, base[len("teamMembers_") : -len(".json")])
@@ -379,12 +347,16 @@ class _Context:
             if isinstance(rec, Skipped):
                 yield rec
                 continue
-            name = _str(_get(rec, "name")) or _str(_get(rec, "displayName")) or _id(_get(rec, "userId"))
+            name = (
+                json_str(_get(rec, "name"))
+                or json_str(_get(rec, "displayName"))
+                or json_id(_get(rec, "userId"))
+            )
             if name:
                 names.append(name)
             role = _get(rec, "role")
-            roles = [r.lower() for r in role] if isinstance(role, list) else [_str(role).lower()]
-            upn = _str(_get(rec, "userName")) or _str(_get(rec, "email"))
+            roles = [r.lower() for r in role] if isinstance(role, list) else [json_str(role).lower()]
+            upn = json_str(_get(rec, "userName")) or json_str(_get(rec, "email"))
             if any(roles) or "#EXT#" in upn:
                 roles_known = True
             if "guest" in roles or "#EXT#" in upn:
@@ -396,12 +368,12 @@ class _Context:
     def conversation(self, rec: dict[str, Any], label: str) -> tuple[Conversation, bool]:
         """The conversation of a message, and whether it is a channel."""
         identity = _get(rec, "channelIdentity")
-        channel_id = _id(_get(identity, "channelId"))
+        channel_id = json_id(_get(identity, "channelId"))
         if channel_id:
-            return self._channel(channel_id, _id(_get(identity, "teamId"))), True
-        chat_id = _id(_get(rec, "chatId"))
+            return self._channel(channel_id, json_id(_get(identity, "teamId"))), True
+        chat_id = json_id(_get(rec, "chatId"))
         if chat_id:
-            return self._chat(chat_id, _str(_get(rec, "chatType"))), False
+            return self._chat(chat_id, json_str(_get(rec, "chatType"))), False
         found = self.conversations.get("\0" + label)
         if found is None:
             found = Conversation(id=label, name=label, kind=ConversationKind.GROUP)
@@ -460,7 +432,7 @@ class _Context:
 
     def learn(self, sender: Any) -> None:
         user = _get(sender, "user")
-        uid, name = _id(_get(user, "id")), _str(_get(user, "displayName"))
+        uid, name = json_id(_get(user, "id")), json_str(_get(user, "displayName"))
         if uid and name and uid not in self.users and len(self.learned) < MAX_NAMES:
             self.learned.setdefault(uid, name)
 
@@ -472,12 +444,9 @@ def _records(source: Source, entry: Entry) -> Iterator[dict[str, Any] | Skipped]
     per level, which makes memory quadratic in the nesting depth of hostile input.
     """
     count = 0
-    try:
-        stream, encoding = open_utf8(entry)
-    except ReaderError as exc:
-        yield Skipped(exc.location, exc.reason)
+    stream = yield from open_json(source, entry)
+    if stream is None:
         return
-    source.encodings.add(encoding)
     with stream:
         events = ijson.basic_parse(stream)
         try:
@@ -488,76 +457,26 @@ def _records(source: Source, entry: Entry) -> Iterator[dict[str, Any] | Skipped]
             for event, value in events:
                 if event == "end_array":
                     return
-                item = _build(event, value, events, MAX_DEPTH - 1)
-                if item is _TOO_DEEP:
+                item = build_value(event, value, events, MAX_JSON_DEPTH - 1)
+                if item is TOO_DEEP:
                     yield Skipped(
-                        entry.location, f"JSON nested deeper than {MAX_DEPTH} levels after {count} records"
+                        entry.location,
+                        f"JSON nested deeper than {MAX_JSON_DEPTH} levels after {count} records",
                     )
                     return
                 count += 1
                 if isinstance(item, dict):
                     yield item
-        except (_Truncated, *_IJSON_ERRORS):
+        except IJSON_ERRORS:  # JsonTruncated included
             yield Skipped(entry.location, f"invalid JSON after {count} records")
 
 
 # --- messages -------------------------------------------------------------------------
 
 
-class _Truncated(Exception):
-    """The events ended inside a value."""
-
-
-_TOO_DEEP = object()
-
-
-def _build(event: str, value: Any, events: Iterator[tuple[str, Any]], max_depth: int) -> Any:
-    """The value that ``event`` starts, built from the following events (scalars as they are)."""
-    if event not in ("start_map", "start_array"):
-        return value
-    top: dict[str, Any] | list[Any] = {} if event == "start_map" else []
-    stack: list[dict[str, Any] | list[Any]] = [top]
-    key = ""
-    for ev, val in events:
-        if ev == "map_key":
-            key = val
-            continue
-        if ev in ("end_map", "end_array"):
-            stack.pop()
-            if not stack:
-                return top
-            continue
-        parent = stack[-1]
-        item: Any = val
-        if ev in ("start_map", "start_array"):
-            if len(stack) >= max_depth:
-                return _TOO_DEEP
-            item = {} if ev == "start_map" else []
-            stack.append(item)
-        if isinstance(parent, dict):
-            parent[key] = item
-        else:
-            parent.append(item)
-    raise _Truncated
-
-
-def _skip(event: str, events: Iterator[tuple[str, Any]]) -> None:
-    if event not in ("start_map", "start_array"):
-        return
-    depth = 1
-    for ev, _ in events:
-        if ev in ("start_map", "start_array"):
-            depth += 1
-        elif ev in ("end_map", "end_array"):
-            depth -= 1
-            if depth == 0:
-                return
-    raise _Truncated
-
-
 @dataclass(slots=True)
 class _Found:
-    """A value at a message position: its JSON pointer and the value (or _TOO_DEEP)."""
+    """A value at a message position: its JSON pointer and the value (or TOO_DEEP)."""
 
     pointer: str
     value: Any
@@ -576,16 +495,16 @@ def _walk(events: Iterator[tuple[str, Any]]) -> Iterator[_Found]:
             for i, (ev, val) in enumerate(events):
                 if ev == "end_array":
                     break
-                built = _build(ev, val, events, MAX_DEPTH - 1)
+                built = build_value(ev, val, events, MAX_JSON_DEPTH - 1)
                 if _is_page(built):
                     for j, item in enumerate(_get(built, "value")):
                         yield _Found(f"{prefix}/{i}/value/{j}", item)
                 else:
                     yield _Found(f"{prefix}/{i}", built)
-                    if built is _TOO_DEEP:
+                    if built is TOO_DEEP:
                         return
             else:
-                raise _Truncated
+                raise JsonTruncated
         elif event == "start_map":
             yield from _walk_object(events, prefix)
         else:
@@ -601,28 +520,28 @@ def _walk_object(events: Iterator[tuple[str, Any]], prefix: str) -> Iterator[_Fo
             break
         ev2, val = next(events, ("", None))
         if not ev2:
-            raise _Truncated
+            raise JsonTruncated
         if key in ("value", "Value") and ev2 == "start_array":
             paged = True
             for j, (ev3, val3) in enumerate(events):
                 if ev3 == "end_array":
                     break
-                built = _build(ev3, val3, events, MAX_DEPTH - 2)
+                built = build_value(ev3, val3, events, MAX_JSON_DEPTH - 2)
                 yield _Found(f"{prefix}/{key}/{j}", built)
-                if built is _TOO_DEEP:
+                if built is TOO_DEEP:
                     return
             else:
-                raise _Truncated
+                raise JsonTruncated
         elif isinstance(key, str) and key.lower() in _MESSAGE_FIELDS:
-            built = _build(ev2, val, events, MAX_DEPTH - 1)
-            if built is _TOO_DEEP:
+            built = build_value(ev2, val, events, MAX_JSON_DEPTH - 1)
+            if built is TOO_DEEP:
                 yield _Found(prefix, built)
                 return
             top[key] = built
         else:
-            _skip(ev2, events)
+            skip_value(ev2, events)
     else:
-        raise _Truncated
+        raise JsonTruncated
     if not paged:
         yield _Found(prefix, top or None)
 
@@ -630,20 +549,12 @@ def _walk_object(events: Iterator[tuple[str, Any]], prefix: str) -> Iterator[_Fo
 _NOT_A_MESSAGE = object()
 
 
-def _label(source: Source, entry: Entry) -> str:
-    label = entry.name.removeprefix(source.strip_root()) if entry.name else ""
-    return label or PurePosixPath(source.path.as_posix().rpartition("!")[2]).name
-
-
 def _read_messages(ctx: _Context, entry: Entry) -> Iterator[Message | Skipped]:
     source = ctx.source
-    try:
-        stream, encoding = open_utf8(entry)
-    except ReaderError as exc:
-        yield Skipped(exc.location, exc.reason)
+    stream = yield from open_json(source, entry)
+    if stream is None:
         return
-    source.encodings.add(encoding)
-    label = _label(source, entry)
+    label = entry_label(source, entry)
     count = 0
     found_any = False
     with stream:
@@ -651,9 +562,9 @@ def _read_messages(ctx: _Context, entry: Entry) -> Iterator[Message | Skipped]:
             for found in _walk(ijson.basic_parse(stream, multiple_values=True)):
                 found_any = True
                 location = f"{entry.location}#{found.pointer}" if found.pointer else entry.location
-                if found.value is _TOO_DEEP:
+                if found.value is TOO_DEEP:
                     yield Skipped(
-                        location, f"JSON nested deeper than {MAX_DEPTH} levels; file not read further"
+                        location, f"JSON nested deeper than {MAX_JSON_DEPTH} levels; file not read further"
                     )
                     return
                 if not is_chat_message(found.value):
@@ -681,7 +592,7 @@ def _read_messages(ctx: _Context, entry: Entry) -> Iterator[Message | Skipped]:
                     count += 1
                     if reply_message is not None:
                         yield reply_message
-        except (_Truncated, *_IJSON_ERRORS):
+        except IJSON_ERRORS:  # JsonTruncated included
             # ijson's messages quote the input, so the reason is built from structure only.
             yield Skipped(entry.location, f"invalid or truncated JSON after {count} messages")
             return
@@ -694,16 +605,16 @@ def _message(
 ) -> Message | None:
     """The Message of one chatMessage; None for a chat message already read. ``parent`` is
     the root a nested (expanded) reply belongs to, for replies without ``replyToId``."""
-    message_id = _id(_get(rec, "id")) or f"{label}#{index}"
+    message_id = json_id(_get(rec, "id")) or f"{label}#{index}"
     sender = _get(rec, "from")
     ctx.learn(sender)
     conversation, in_channel = ctx.conversation(rec, label)
     if not in_channel and not ctx.first_time(conversation.id, message_id):
         return None  # the same chat message, from another member's file
-    message_type = _str(_get(rec, "messageType"))
+    message_type = json_str(_get(rec, "messageType"))
     body = _get(rec, "body")
-    content = _str(_get(body, "content"))
-    content_type = _str(_get(body, "contentType")).lower()
+    content = json_str(_get(body, "content"))
+    content_type = json_str(_get(body, "contentType")).lower()
     if content_type == "text" or (not content_type and "<" not in content):
         text = content
     else:
@@ -712,7 +623,7 @@ def _message(
     system = (message_type.lower() not in USER_MESSAGE_TYPES and message_type != "") or not has_sender
     if system and not has_sender:
         author, _ = _author(ctx, _get(_get(rec, "eventDetail"), "initiator"))
-    reply_to = _id(_get(rec, "replyToId")) or parent
+    reply_to = json_id(_get(rec, "replyToId")) or parent
     attachments, quoted = _attachments(_get(rec, "attachments"))
     thread_id = None
     if in_channel:
@@ -727,7 +638,7 @@ def _message(
         conversation=conversation,
         message_id=message_id,
         author=author,
-        timestamp=_iso(_get(rec, "createdDateTime")),
+        timestamp=iso_time(_get(rec, "createdDateTime")),
         text=text,
         thread_id=thread_id,
         reply_to=reply_to,
@@ -743,8 +654,8 @@ def _author(ctx: _Context, identity_set: Any) -> tuple[Author, bool]:
     for kind in ("user", "application", "device"):
         who = _get(identity_set, kind)
         if isinstance(who, dict):
-            uid = _id(_get(who, "id"))
-            name = ctx.author_name(uid, _str(_get(who, "displayName")))
+            uid = json_id(_get(who, "id"))
+            name = ctx.author_name(uid, json_str(_get(who, "displayName")))
             if uid or name:
                 return Author(uid or name, name), True
     return Author("", ""), False
@@ -759,13 +670,13 @@ def _attachments(value: Any) -> tuple[tuple[Attachment, ...], str | None]:
     for item in value:
         if not isinstance(item, dict):
             continue
-        content_type = _str(_get(item, "contentType"))
-        att_id = _id(_get(item, "id"))
+        content_type = json_str(_get(item, "contentType"))
+        att_id = json_id(_get(item, "id"))
         if content_type == "messageReference":
             quoted = quoted or att_id or None
             continue
-        url = _str(_get(item, "contentUrl"))
-        name = _str(_get(item, "name")) or _url_name(url) or att_id or content_type
+        url = json_str(_get(item, "contentUrl"))
+        name = json_str(_get(item, "name")) or _url_name(url) or att_id or content_type
         out.append(Attachment(name=name, mime=content_type if "/" in content_type else None))
     return tuple(out), quoted
 
@@ -774,15 +685,6 @@ def _url_name(url: str) -> str:
     if not url:
         return ""
     return unquote(urlsplit(url).path.rstrip("/").rpartition("/")[2])
-
-
-def _iso(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
 
 
 # --- HTML bodies ----------------------------------------------------------------------

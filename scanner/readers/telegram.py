@@ -37,7 +37,20 @@ import ijson
 
 from scanner.errors import ReaderError
 from scanner.model import Attachment, Author, Conversation, ConversationKind, Message, MessageKind, Skipped
-from scanner.readers.base import Entry, Source, detect_encoding, open_utf8
+from scanner.readers.base import (
+    IJSON_ERRORS,
+    MAX_JSON_DEPTH,
+    TOO_DEEP,
+    Entry,
+    Source,
+    build_value,
+    entry_folder,
+    entry_label,
+    first_char,
+    json_str,
+    open_json,
+    open_utf8,
+)
 
 PLATFORM = "telegram"
 
@@ -57,8 +70,6 @@ CHAT_LISTS = ("chats", "left_chats")
 MESSAGE_TYPES = ("message", "service")
 RESULT_FILE = "result.json"
 
-# Real exports nest about 8 deep; the cap keeps hostile input from growing the stack.
-MAX_DEPTH = 256
 SNIFF_BYTES = 1024 * 1024
 # Telegram Desktop writes this instead of a path when it did not copy the media.
 _NOT_INCLUDED = "("
@@ -166,8 +177,8 @@ def _walk(events: Iterator[tuple[str, Any]], seen: _Walk) -> Iterator[_Item]:
         if in_root_messages or in_list_messages:
             current = root if in_root_messages else chat
             if starts:
-                built = _build(event, events, MAX_DEPTH - n)
-                if built is _TOO_DEEP:
+                built = build_value(event, value, events, MAX_JSON_DEPTH - n)
+                if built is TOO_DEEP:
                     seen.too_deep = True
                     return
                 value = built
@@ -175,7 +186,7 @@ def _walk(events: Iterator[tuple[str, Any]], seen: _Walk) -> Iterator[_Item]:
             _advance(frames)
             continue
         if starts:
-            if n >= MAX_DEPTH:
+            if n >= MAX_JSON_DEPTH:
                 seen.too_deep = True
                 return
             is_array = event == "start_array"
@@ -198,45 +209,9 @@ def _walk(events: Iterator[tuple[str, Any]], seen: _Walk) -> Iterator[_Item]:
         _advance(frames)
 
 
-_TOO_DEEP = object()
-
-
-def _build(event: str, events: Iterator[tuple[str, Any]], max_depth: int) -> Any:
-    """Build the container that ``event`` starts from the following events (ijson's
-    ObjectBuilder, inlined: this loop is where a large export spends its time)."""
-    top: dict[str, Any] | list[Any] = {} if event == "start_map" else []
-    stack: list[dict[str, Any] | list[Any]] = [top]
-    key = ""
-    for ev, val in events:
-        if ev == "map_key":
-            key = val
-            continue
-        if ev == "end_map" or ev == "end_array":
-            stack.pop()
-            if not stack:
-                break
-            continue
-        parent = stack[-1]
-        item: Any = val
-        if ev == "start_map" or ev == "start_array":
-            if len(stack) >= max_depth:
-                return _TOO_DEEP
-            item = {} if ev == "start_map" else []
-            stack.append(item)
-        if isinstance(parent, dict):
-            parent[key] = item
-        else:
-            parent.append(item)
-    return top
-
-
 def _advance(frames: list[list[Any]]) -> None:
     if frames and frames[-1][0]:
         frames[-1][1] += 1
-
-
-# yajl2_c reports an integer too long for int() as SystemError (wrapping the ValueError).
-_IJSON_ERRORS = (ijson.JSONError, ValueError, SystemError)
 
 
 # --- sniffing -------------------------------------------------------------------------
@@ -244,7 +219,7 @@ _IJSON_ERRORS = (ijson.JSONError, ValueError, SystemError)
 
 def _sniff_entry(entry: Entry) -> bool:
     """Read at most SNIFF_BYTES of the file and judge its shape."""
-    if _first_char(entry) != "{":
+    if first_char(entry) != "{":
         return False
     seen = _Walk()
     first_item: _Item | None = None
@@ -257,7 +232,7 @@ def _sniff_entry(entry: Entry) -> bool:
             for item in _walk(ijson.basic_parse(stream), seen):
                 first_item = item
                 break
-        except _IJSON_ERRORS:
+        except IJSON_ERRORS:
             pass  # cut by the limit, or broken: judge on what was seen
     if "guild" in seen.top_keys:
         return False  # DiscordChatExporter also has a top-level "messages" list
@@ -273,12 +248,6 @@ def _sniff_entry(entry: Entry) -> bool:
     return {"about", "personal_information"} <= set(seen.top_keys)
 
 
-def _first_char(entry: Entry) -> str:
-    """The first character that is not whitespace or a BOM, in the file's own encoding."""
-    head = entry.head(256)
-    return head.decode(detect_encoding(head), errors="replace").lstrip("\ufeff \t\r\n")[:1]
-
-
 def _is_telegram_message(value: Any) -> bool:
     if not isinstance(value, dict):
         return False
@@ -289,17 +258,13 @@ def _is_telegram_message(value: Any) -> bool:
 
 
 def _read_entry(source: Source, entry: Entry) -> Iterator[Message | Skipped]:
-    # Ids without Telegram's own id name the file as inside the export (a zip's wrapping
-    # folder left out), so a folder and its zip give the same ids.
-    label = entry.name.removeprefix(source.strip_root()) if entry.name else ""
-    label = label or PurePosixPath(source.path.as_posix().rpartition("!")[2]).name
-    base = PurePosixPath(entry.name).parent.as_posix() if "/" in entry.name else ""
-    try:
-        stream, enc = open_utf8(entry)
-    except ReaderError as exc:
-        yield Skipped(exc.location, exc.reason)
+    # Ids without Telegram's own id name the file as inside the export, so a folder and its
+    # zip give the same ids.
+    label = entry_label(source, entry)
+    folder = entry_folder(entry)
+    stream = yield from open_json(source, entry)
+    if stream is None:
         return
-    source.encodings.add(enc)
     seen = _Walk()
     count = 0
     with stream:
@@ -312,20 +277,22 @@ def _read_entry(source: Source, entry: Entry) -> Iterator[Message | Skipped]:
                     continue
                 if item.chat.conversation is None:
                     item.chat.conversation = _conversation(item.chat, label)
-                yield _message(source, location, item, label, base)
-        except _IJSON_ERRORS:
+                yield _message(source, location, item, label, folder)
+        except IJSON_ERRORS:
             # ijson's messages quote the input, so the reason is built from structure only.
             yield Skipped(entry.location, f"invalid or truncated JSON after {count} messages")
             return
     if seen.too_deep:
-        yield Skipped(entry.location, f"JSON nested deeper than {MAX_DEPTH} levels after {count} messages")
+        yield Skipped(
+            entry.location, f"JSON nested deeper than {MAX_JSON_DEPTH} levels after {count} messages"
+        )
     elif not seen.messages_arrays and not seen.chat_lists:
         yield Skipped(entry.location, "not a Telegram export (no messages or chats list)")
 
 
 def _conversation(chat: _Chat, label: str) -> Conversation:
     meta = chat.meta
-    chat_type, name = _str(meta.get("type")), _str(meta.get("name"))
+    chat_type, name = json_str(meta.get("type")), json_str(meta.get("name"))
     cid = _id_str(meta.get("id"))
     if not name and chat_type == "saved_messages":
         name = "Saved Messages"
@@ -338,7 +305,7 @@ def _conversation(chat: _Chat, label: str) -> Conversation:
     )
 
 
-def _message(source: Source, location: str, item: _Item, label: str, base: str) -> Message:
+def _message(source: Source, location: str, item: _Item, label: str, folder: str) -> Message:
     rec: dict[str, Any] = item.value
     service = rec.get("type") == "service"
     if service:
@@ -358,7 +325,7 @@ def _message(source: Source, location: str, item: _Item, label: str, base: str) 
         timestamp=_timestamp(rec),
         text=_text(rec),
         reply_to=reply_to or None,
-        attachments=_attachments(rec, base),
+        attachments=_attachments(rec, folder),
         edited=rec.get("edited") is not None or rec.get("edited_unixtime") is not None,
         kind=MessageKind.SYSTEM if service else MessageKind.USER,
     )
@@ -401,14 +368,15 @@ def _timestamp(rec: dict[str, Any]) -> datetime | None:
     return None
 
 
-def _attachments(rec: dict[str, Any], base: str) -> tuple[Attachment, ...]:
+def _attachments(rec: dict[str, Any], folder: str) -> tuple[Attachment, ...]:
+    """Photo and file of a message; ``folder`` is the export's folder inside the input."""
     out: list[Attachment] = []
     for key, size_key in (("photo", "photo_file_size"), ("file", "file_size")):
         ref = rec.get(key)
         if not isinstance(ref, str) or not ref:
             continue
         included = not ref.startswith(_NOT_INCLUDED)
-        path = (f"{base}/{ref}" if base else ref) if included else None
+        path = f"{folder}{ref}" if included else None
         if key == "file" and isinstance(rec.get("file_name"), str) and rec["file_name"]:
             name = rec["file_name"]
         elif included:
@@ -427,10 +395,6 @@ def _attachments(rec: dict[str, Any], base: str) -> tuple[Attachment, ...]:
             )
         )
     return tuple(out)
-
-
-def _str(value: Any) -> str:
-    return value if isinstance(value, str) else ""
 
 
 def _id_str(value: Any) -> str:

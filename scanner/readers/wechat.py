@@ -45,14 +45,11 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
-import codecs
 import csv
 import html
 import io
 import json
 import re
-import zipfile
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -60,8 +57,21 @@ from pathlib import PurePosixPath
 from typing import IO, Any, ClassVar
 
 from scanner.errors import ReaderError
-from scanner.model import Attachment, Author, Conversation, ConversationKind, Message, MessageKind, Skipped
-from scanner.readers.base import Entry, Source, detect_encoding
+from scanner.model import Attachment, Author, Conversation, Message, MessageKind, Skipped
+from scanner.readers.base import (
+    CHINESE_ENCODINGS,
+    EPOCH_MS_FROM,
+    Entry,
+    Source,
+    csv_rows,
+    detect_encoding,
+    dm_or_group,
+    entry_folder,
+    guarded,
+    in_folder,
+    location_name,
+    text_lines,
+)
 
 PLATFORM = "wechat"
 
@@ -96,7 +106,6 @@ MAX_MESSAGE_CHARS = 1_000_000
 MAX_AUTHORS = 4096
 MAX_STRING_CHARS = 16 * 1024 * 1024
 MAX_DEPTH = 64
-CSV_FIELD_LIMIT = 16 * 1024 * 1024
 SNIFF_BYTES = 64 * 1024
 HTML_SNIFF_BYTES = 1024 * 1024
 HEAD_KEEP = 2 * 1024 * 1024  # characters of the page before the array searched for its title
@@ -123,27 +132,10 @@ _IMG_ID = re.compile(r"\bid=\"(?P<id>[^\"]*)\"")
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 
-# charset-normalizer often takes short GB18030 text for Korean (cp949) or a Latin code page;
-# WeChat exports are Chinese, so valid GB18030 wins over such a guess (see decide_encoding).
-_CHINESE = frozenset({"gb18030", "gbk", "gb2312", "hz", "big5", "big5hkscs", "cp950", "cp936"})
 
-
-def decide_encoding(head: bytes) -> str:
-    """``base.detect_encoding`` with a GB18030 tie-break for Chinese-application exports."""
-    enc = detect_encoding(head)
-    try:
-        norm = codecs.lookup(enc).name
-    except LookupError:
-        return enc
-    if norm.startswith("utf") or norm in _CHINESE:
-        return enc
-    for cut in range(4):  # the head may end inside a character
-        try:
-            head[: len(head) - cut].decode("gb18030")
-        except UnicodeDecodeError:
-            continue
-        return "gb18030"
-    return enc
+def _encoding(head: bytes) -> str:
+    """WeChat exports are Chinese: valid GB18030 beats charset-normalizer's other guesses."""
+    return detect_encoding(head, CHINESE_ENCODINGS)
 
 
 def _raw_lines(entry: Entry, encoding: str) -> Iterator[str]:
@@ -152,11 +144,6 @@ def _raw_lines(entry: Entry, encoding: str) -> Iterator[str]:
     with io.TextIOWrapper(fh, encoding=encoding, errors="replace", newline="") as text:
         for n, raw in enumerate(text):
             yield raw.lstrip("\ufeff") if n == 0 else raw
-
-
-def _lines(entry: Entry, encoding: str) -> Iterator[str]:
-    # With newline="" a line ends in exactly one of \n, \r\n, \r: stripping both is exact.
-    return (raw.rstrip("\r\n") for raw in _raw_lines(entry, encoding))
 
 
 def _epoch(value: Any) -> datetime | None:
@@ -169,7 +156,7 @@ def _epoch(value: Any) -> datetime | None:
         value = float(value)
     if not isinstance(value, int | float) or value != value or value <= 0:
         return None
-    if value >= 100_000_000_000:  # milliseconds
+    if value >= EPOCH_MS_FROM:  # milliseconds
         value /= 1000
     try:
         return datetime.fromtimestamp(value, UTC)
@@ -196,14 +183,8 @@ def _int(value: Any) -> int | None:
     return None
 
 
-def _file_label(entry: Entry) -> str:
-    """The file's name as inside the export (for ids and locations without the input path)."""
-    parts = [p for p in re.split(r"[/\\!]", entry.location) if p]
-    return parts[-1] if parts else ""
-
-
 def _chat_name(entry: Entry) -> str:
-    stem = PurePosixPath(_file_label(entry)).stem
+    stem = PurePosixPath(location_name(entry.location)).stem
     return stem.removesuffix("_utf8") or stem
 
 
@@ -222,14 +203,7 @@ class _Authors:
             self.ids.add(uid or name)
 
     def conversation(self, cid: str, name: str) -> Conversation:
-        group = self.group or len(self.ids) > 2
-        return Conversation(
-            id=cid or name,
-            name=name or cid,
-            kind=ConversationKind.GROUP if group else ConversationKind.DM,
-            member_count=None if group else 2,
-            members=tuple(sorted(self.names)),
-        )
+        return dm_or_group(cid or name, name or cid, self.group or len(self.ids) > 2, self.names)
 
 
 def _deleted(system: bool, text: str) -> bool:
@@ -252,24 +226,12 @@ def _csv_header(line: str) -> list[str] | None:
 
 def _csv_rows(entry: Entry, encoding: str) -> Iterator[tuple[int, dict[str, str]] | Skipped]:
     """(start line, row by column) for each data row; a malformed row is a Skipped."""
-    if csv.field_size_limit() < CSV_FIELD_LIMIT:
-        csv.field_size_limit(CSV_FIELD_LIMIT)
-    rows = csv.reader(_raw_lines(entry, encoding))
     header: list[str] | None = None
-    end = 0
-    while True:
-        start = end + 1
-        try:
-            row = next(rows)
-        except StopIteration:
-            return
-        except csv.Error:
-            end = rows.line_num
-            yield Skipped(f"{entry.location}:{start}", "malformed CSV row")
+    for item in csv_rows(entry, _raw_lines(entry, encoding)):
+        if isinstance(item, Skipped):
+            yield item
             continue
-        end = rows.line_num
-        if not row or (len(row) == 1 and not row[0].strip()):
-            continue
+        start, row = item
         if header is None:
             header = [c.strip().lstrip("\ufeff") for c in row]
             if not (all(c in header for c in CSV_COLUMNS) or all(c in header for c in MEMOTRACE_CSV_COLUMNS)):
@@ -317,7 +279,7 @@ def _read_csv(source: Source, entry: Entry, encoding: str) -> Iterator[Message |
     authors.group |= talker.endswith("@chatroom")
     name = _chat_name(entry)
     conversation = authors.conversation(talker, name)
-    label = _file_label(entry)
+    label = location_name(entry.location)
     index = 0
     for item in _csv_rows(entry, encoding):
         if isinstance(item, Skipped):
@@ -409,7 +371,7 @@ def _txt_survey(entry: Entry, encoding: str) -> tuple[bool, _Authors, int]:
     tracks = (_TxtTrack(strict=True), _TxtTrack(strict=False))
     headers = counted = after_blank = 0
     prev_blank = True
-    for line in _lines(entry, encoding):
+    for line in text_lines(entry, encoding):
         h = _txt_header(line)
         if h is not None:
             # The first header follows the start of the file whatever the layout: only the
@@ -488,7 +450,7 @@ def _read_txt(source: Source, entry: Entry, encoding: str) -> Iterator[Message |
     current: _TxtPending | None = None
     stray = 0
     prev_blank = True
-    for n, line in enumerate(_lines(entry, encoding), start=1):
+    for n, line in enumerate(text_lines(entry, encoding), start=1):
         h = _txt_header(line)
         if h is not None and (prev_blank or not strict):
             if current is not None:
@@ -946,7 +908,7 @@ def _html_message(
         location=f"{entry.location}#/chatMessages/{index}",
         conversation=conversation,
         message_id=_first(rec, "server_id", "MsgSvrID", "msgSvrId", "localId", "local_id")
-        or f"{_file_label(entry)}#{index}",
+        or f"{location_name(entry.location)}#{index}",
         author=Author("", "") if system else Author(name, name),
         timestamp=_epoch(rec.get("timestamp")),
         text=text,
@@ -972,7 +934,7 @@ def _read_html(source: Source, entry: Entry, encoding: str) -> Iterator[Message 
     authors.group |= head.chatroom
     name = head.title or _chat_name(entry)
     conversation = authors.conversation(name, name)
-    folder = f"{PurePosixPath(entry.name).parent}/" if "/" in entry.name else ""
+    folder = entry_folder(entry)
     for item in _html_records(entry, encoding, head):
         if isinstance(item, _Broken):
             yield Skipped(f"{entry.location}#/chatMessages/{item.index}", item.reason)
@@ -989,7 +951,7 @@ def _read_html(source: Source, entry: Entry, encoding: str) -> Iterator[Message 
 
 def _head_text(entry: Entry, n: int = SNIFF_BYTES) -> tuple[str, str]:
     head = entry.head(n)
-    enc = decide_encoding(head[:SNIFF_BYTES])
+    enc = _encoding(head[:SNIFF_BYTES])
     return head.decode(enc, errors="replace").lstrip("\ufeff"), enc
 
 
@@ -1058,12 +1020,9 @@ _READERS: dict[str, Callable[[Source, Entry, str], Iterator[Message | Skipped]]]
 
 
 def _read_entry(source: Source, entry: Entry, fmt: str) -> Iterator[Message | Skipped]:
-    encoding = decide_encoding(entry.head())
+    encoding = _encoding(entry.head())
     source.encodings.add(encoding)
-    try:
-        yield from _READERS[fmt](source, entry, encoding)
-    except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
-        raise ReaderError(entry.location, f"read failed: {type(exc).__name__}") from None
+    yield from guarded(entry.location, _READERS[fmt](source, entry, encoding))
 
 
 def _forced_format(entry: Entry) -> str:
@@ -1084,15 +1043,11 @@ class _Layout:
     extras: list[Entry] = field(default_factory=list)
 
 
-def _is_media(name: str) -> bool:
-    return any(part in MEDIA_DIRS for part in name.split("/")[:-1])
-
-
 def _layout(source: Source, limit: int | None = None) -> _Layout:
     layout = _Layout()
     checked = 0
     for entry in source.entries():
-        if _is_media(entry.name):
+        if in_folder(entry.name, MEDIA_DIRS):
             continue
         if limit is not None and checked >= limit:
             break

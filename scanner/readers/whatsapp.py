@@ -16,9 +16,6 @@ from __future__ import annotations
 
 import logging
 import re
-import zipfile
-import zlib
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,16 +23,22 @@ from pathlib import PurePosixPath
 from typing import ClassVar
 
 from scanner.errors import ReaderError
-from scanner.model import (
-    Attachment,
-    Author,
-    Conversation,
-    ConversationKind,
-    Message,
-    MessageKind,
-    Skipped,
+from scanner.model import Attachment, Author, Message, MessageKind, Skipped
+from scanner.readers.base import (
+    Entry,
+    Source,
+    TextBlock,
+    attachment_at,
+    dm_or_group,
+    dominant_headers,
+    entry_folder,
+    guarded,
+    head_text,
+    header_blocks,
+    iter_lines,
+    location_parts,
+    split_author,
 )
-from scanner.readers.base import Entry, Source, head_text, iter_lines
 
 log = logging.getLogger(__name__)
 
@@ -234,32 +237,10 @@ def _is_signal(h: _Header) -> bool:
     return bracketed and dsep == "-" and where == "first" and not seconds
 
 
-def _strip_eol(line: str) -> str:
-    if line.endswith("\r\n"):
-        return line[:-2]
-    if line.endswith(("\n", "\r")):
-        return line[:-1]
-    return line
-
-
-def _split_author(rest: str) -> tuple[str | None, str]:
-    """``Name: text`` → (name, text); a notice without ``Name: `` → (None, rest).
-
-    The name ends at the first ": " (a body may hold more colons). ``Name:`` at the end of the
-    line is a message whose body starts on the next line. ``John Doe:.`` has no ": " and is
-    therefore a notice, as in whatsapp-chat-parser and chat-miner.
-    """
-    i = rest.find(": ")
-    if i > 0:
-        return rest[:i], rest[i + 2 :]
-    if len(rest) > 1 and rest.endswith(":") and rest.find(":") == len(rest) - 1:
-        return rest[:-1], ""
-    return None, rest
-
-
 def _classify(rest: str) -> tuple[str | None, str]:
-    """(author or None for a system line, body)."""
-    author, body = _split_author(rest)
+    """(author or None for a system line, body). ``John Doe:.`` has no ": " and is therefore
+    a notice, as in whatsapp-chat-parser and chat-miner."""
+    author, body = split_author(rest)
     if author is not None and body.startswith("\u200e") and _NOTICE.search(body):
         return None, rest
     return author, body
@@ -326,36 +307,11 @@ class _Survey:
 def _survey(entry: Entry) -> _Survey:
     survey = _Survey()
     lines, survey.encoding = iter_lines(entry)
-    pending: list[_Header] = []
-    for raw in lines:
-        h = _parse_header(_strip_eol(raw))
-        if h is None:
-            continue
-        if survey.shape is None:
-            pending.append(h)
-            if len(pending) < DOMINANT_WINDOW:
-                continue
-            survey.shape = _dominant(pending)
-            for p in pending:
-                if p.shape == survey.shape:
-                    survey.add(p)
-            pending.clear()
-        elif h.shape == survey.shape:
-            survey.add(h)
-    if survey.shape is None and pending:
-        survey.shape = _dominant(pending)
-        for p in pending:
-            if p.shape == survey.shape:
-                survey.add(p)
+    for h in dominant_headers(lines, _parse_header, DOMINANT_WINDOW):
+        survey.shape = h.shape
+        survey.add(h)
     survey.decide_order()
     return survey
-
-
-def _dominant(headers: list[_Header]) -> _Shape:
-    """The most common shape; ties go to the one seen first (Counter keeps insertion order)."""
-    counts = Counter(h.shape for h in headers)
-    best = max(counts.values())
-    return next(shape for shape, n in counts.items() if n == best)
 
 
 # --- message building -------------------------------------------------------------------
@@ -392,12 +348,7 @@ def _attachments(text: str, source: Source, folder: str) -> tuple[Attachment, ..
 def _attachment(name: str, source: Source, folder: str) -> Attachment:
     if not name:
         return Attachment(name="")
-    mime = _MIME.get(PurePosixPath(name).suffix.lower())
-    member = f"{folder}{name}"
-    found = source.get(member) if source.kind != "file" else None
-    if found is None:
-        return Attachment(name=name, mime=mime)
-    return Attachment(name=name, size=found.size, mime=mime, path=member)
+    return attachment_at(source, f"{folder}{name}", name, _MIME.get(PurePosixPath(name).suffix.lower()))
 
 
 def _conversation_name(entry: Entry) -> str:
@@ -406,7 +357,7 @@ def _conversation_name(entry: Entry) -> str:
     The entry's location is used, not its name in the source, so a ``_chat.txt`` split out of
     ``WhatsApp Chat - Jane Doe.zip`` by format detection still knows its archive.
     """
-    parts = [p for p in re.split(r"[/\\!]", entry.location) if p]
+    parts = location_parts(entry.location)
     if not parts:
         return ""
     stem = PurePosixPath(parts[-1]).stem
@@ -428,15 +379,6 @@ def _name_from(stem: str) -> str:
     if m is not None:
         return m["name"].strip()
     return stem
-
-
-@dataclass(slots=True)
-class _Pending:
-    header: _Header
-    line: int
-    author: str | None
-    parts: list[str]
-    size: int
 
 
 class WhatsAppReader:
@@ -482,10 +424,7 @@ class WhatsAppReader:
                 yield Skipped(exc.location, exc.reason)
 
     def _read_entry(self, source: Source, entry: Entry) -> Iterator[Message | Skipped]:
-        try:
-            yield from self._messages(source, entry)
-        except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:  # zip CRC errors mid-stream
-            raise ReaderError(entry.location, f"read failed: {type(exc).__name__}") from None
+        yield from guarded(entry.location, self._messages(source, entry))
 
     def _messages(self, source: Source, entry: Entry) -> Iterator[Message | Skipped]:
         survey = _survey(entry)
@@ -496,27 +435,22 @@ class WhatsAppReader:
             return
         conv_name = _conversation_name(entry)
         group = survey.group_notice or len(survey.authors) > 2
-        conversation = Conversation(
-            id=conv_name,
-            name=conv_name,
-            kind=ConversationKind.GROUP if group else ConversationKind.DM,
-            member_count=len(survey.authors) if group else 2,
-            members=tuple(sorted(survey.authors)),
-        )
-        folder = f"{PurePosixPath(entry.name).parent}/" if "/" in entry.name else ""
+        conversation = dm_or_group(conv_name, conv_name, group, survey.authors, len(survey.authors))
+        folder = entry_folder(entry)
         log.debug("whatsapp %s: shape %s, day_first=%s", entry.location, survey.shape, survey.day_first)
 
-        def build(p: _Pending) -> Message:
+        def build(p: TextBlock[_Header]) -> Message:
+            author, _ = _classify(p.header.rest)
             text = "\n".join(p.parts)
             first = _INVISIBLE_RE.sub("", text.split("\n", 1)[0]).strip()
-            user = p.author is not None
+            user = author is not None
             return Message(
                 platform=self.platform,
                 source=source.display,
                 location=f"{entry.location}:{p.line}",
                 conversation=conversation,
                 message_id=f"L{p.line}",
-                author=Author(p.author, p.author) if p.author is not None else Author("", ""),
+                author=Author(author, author) if author is not None else Author("", ""),
                 timestamp=_timestamp(p.header, survey.day_first),
                 text=text,
                 attachments=_attachments(text, source, folder) if user else (),
@@ -525,31 +459,13 @@ class WhatsAppReader:
                 kind=MessageKind.USER if user else MessageKind.SYSTEM,
             )
 
-        lines, _ = iter_lines(entry)
-        current: _Pending | None = None
-        preamble = 0
-        for n, raw in enumerate(lines, start=1):
-            line = _strip_eol(raw)
+        def start(line: str) -> _Header | None:
             h = _parse_header(line)
-            if h is not None and h.shape == survey.shape:
-                if current is not None:
-                    yield build(current)
-                elif preamble:
-                    yield Skipped(
-                        f"{entry.location}:1", f"{preamble} non-empty line(s) before the first header"
-                    )
-                author, body = _classify(h.rest)
-                current = _Pending(h, n, author, [body], len(body))
-            elif current is None:
-                preamble += bool(line.strip())
-            elif current.size + len(line) > MAX_MESSAGE_CHARS:
-                yield build(current)
-                current = _Pending(current.header, n, current.author, [line], len(line))
-            else:
-                current.parts.append(line)
-                current.size += len(line) + 1
-        if current is not None:
-            yield build(current)
+            return h if h is not None and h.shape == survey.shape else None
+
+        lines, _ = iter_lines(entry)
+        for block in header_blocks(entry, lines, start, lambda h: _classify(h.rest)[1], MAX_MESSAGE_CHARS):
+            yield block if isinstance(block, Skipped) else build(block)
 
 
 def _candidates(source: Source) -> list[Entry]:

@@ -38,8 +38,6 @@ Decisions worth knowing:
 from __future__ import annotations
 
 import re
-import zipfile
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -52,7 +50,7 @@ import ijson
 
 from scanner.errors import ReaderError
 from scanner.model import Attachment, Author, Conversation, ConversationKind, Message, MessageKind, Skipped
-from scanner.readers.base import Entry, Source, detect_encoding, open_utf8
+from scanner.readers.base import IJSON_ERRORS, Entry, Source, guarded, head_text, json_str, open_json
 
 PLATFORM = "zulip"
 
@@ -77,9 +75,6 @@ REALM_TABLES = frozenset((*USER_TABLES, "zerver_recipient", "zerver_stream", "ze
 MAX_MEMBER_NAMES = 4096
 SNIFF_BYTES = 4096
 
-# yajl2_c reports an integer too long for int() as SystemError (wrapping the ValueError).
-_IJSON_ERRORS = (ijson.JSONError, ValueError, SystemError)
-
 
 def _int(value: Any) -> int | None:
     if isinstance(value, bool):
@@ -89,10 +84,6 @@ def _int(value: Any) -> int | None:
     if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
         return int(value)
     return None
-
-
-def _str(value: Any) -> str:
-    return value if isinstance(value, str) else ""
 
 
 def _epoch(value: Any) -> datetime | None:
@@ -171,14 +162,14 @@ class _Realm:
                 guest = role == ROLE_GUEST
             elif isinstance(rec.get("is_guest"), bool):
                 guest = rec["is_guest"]
-            email = _str(rec.get("delivery_email")) or _str(rec.get("email"))
-            self.users[rid] = _User(_str(rec.get("full_name")), email, guest)
+            email = json_str(rec.get("delivery_email")) or json_str(rec.get("email"))
+            self.users[rid] = _User(json_str(rec.get("full_name")), email, guest)
         elif table == "zerver_recipient" and rid is not None:
             kind, type_id = _int(rec.get("type")), _int(rec.get("type_id"))
             if kind is not None and type_id is not None:
                 self.recipients[rid] = (kind, type_id)
         elif table == "zerver_stream" and rid is not None:
-            self.streams[rid] = _str(rec.get("name")) or str(rid)
+            self.streams[rid] = json_str(rec.get("name")) or str(rid)
         elif table == "zerver_subscription":
             self.subscriptions_known = True
             user, recipient = _int(rec.get("user_profile")), _int(rec.get("recipient"))
@@ -230,19 +221,16 @@ class _Realm:
 
 def _load_realm(source: Source, entry: Entry, realm: _Realm) -> Iterator[Skipped]:
     """Stream the tables this reader needs out of realm.json (it can be large)."""
-    try:
-        stream, enc = open_utf8(entry)
-    except ReaderError as exc:
-        yield Skipped(exc.location, exc.reason)
+    stream = yield from open_json(source, entry)
+    if stream is None:
         return
-    source.encodings.add(enc)
     count = 0
     with stream:
         try:
             for table, rec in _table_items(ijson.parse(stream)):
                 count += 1
                 realm.add(table, rec)
-        except _IJSON_ERRORS:
+        except IJSON_ERRORS:
             yield Skipped(entry.location, f"invalid or truncated JSON after {count} records")
 
 
@@ -269,12 +257,9 @@ def _table_items(events: Iterator[tuple[str, str, Any]]) -> Iterator[tuple[str, 
 
 
 def _load_attachments(source: Source, entry: Entry, root: str, realm: _Realm) -> Iterator[Skipped]:
-    try:
-        stream, enc = open_utf8(entry)
-    except ReaderError as exc:
-        yield Skipped(exc.location, exc.reason)
+    stream = yield from open_json(source, entry)
+    if stream is None:
         return
-    source.encodings.add(enc)
     count = 0
     with stream:
         try:
@@ -288,15 +273,15 @@ def _load_attachments(source: Source, entry: Entry, root: str, realm: _Realm) ->
                     m = _int(mid)
                     if m is not None:
                         realm.attachments.setdefault(m, []).append(attachment)
-        except _IJSON_ERRORS:
+        except IJSON_ERRORS:
             yield Skipped(entry.location, f"invalid or truncated JSON after {count} records")
 
 
 def _attachment(rec: dict[str, Any], source: Source, root: str) -> Attachment:
-    path_id = _str(rec.get("path_id"))
-    name = _str(rec.get("file_name")) or PurePosixPath(path_id).name
+    path_id = json_str(rec.get("path_id"))
+    name = json_str(rec.get("file_name")) or PurePosixPath(path_id).name
     size = _int(rec.get("size"))
-    mime = _str(rec.get("content_type")) or None
+    mime = json_str(rec.get("content_type")) or None
     member = f"{root}{UPLOADS}{path_id}" if path_id and ".." not in path_id.split("/") else ""
     found = source.get(member) if member else None
     return Attachment(name=name, size=size, mime=mime, path=member if found is not None else None)
@@ -306,12 +291,9 @@ def _attachment(rec: dict[str, Any], source: Source, root: str) -> Attachment:
 
 
 def _read_messages(source: Source, entry: Entry, realm: _Realm) -> Iterator[Message | Skipped]:
-    try:
-        stream, enc = open_utf8(entry)
-    except ReaderError as exc:
-        yield Skipped(exc.location, exc.reason)
+    stream = yield from open_json(source, entry)
+    if stream is None:
         return
-    source.encodings.add(enc)
     index = 0
     with stream:
         try:
@@ -326,7 +308,7 @@ def _read_messages(source: Source, entry: Entry, realm: _Realm) -> Iterator[Mess
                     yield Skipped(location, "message has no id")
                     continue
                 yield _message(source, location, mid, rec, realm)
-        except _IJSON_ERRORS:
+        except IJSON_ERRORS:
             # ijson's messages quote the input, so the reason is built from structure only.
             yield Skipped(entry.location, f"invalid or truncated JSON after {index} messages")
 
@@ -342,7 +324,7 @@ def _message(source: Source, location: str, mid: int, rec: dict[str, Any], realm
         text = html_to_text(rec["rendered_content"])
     else:
         text = ""
-    topic = _str(rec.get("subject")) or _str(rec.get("topic"))
+    topic = json_str(rec.get("subject")) or json_str(rec.get("topic"))
     user = realm.users.get(sender) if sender is not None else None
     system = _int(rec.get("type")) == RESOLVE_TOPIC_NOTIFICATION or (
         user is not None and user.email.startswith(NOTIFICATION_BOT_PREFIX)
@@ -378,8 +360,7 @@ def _message_files(source: Source, root: str) -> list[Entry]:
 
 
 def _head(entry: Entry) -> str:
-    head = entry.head(SNIFF_BYTES)
-    return head.decode(detect_encoding(head), errors="replace").lstrip("\ufeff \t\r\n")
+    return head_text(entry, SNIFF_BYTES).lstrip("\ufeff \t\r\n")
 
 
 def _looks_like_message_file(entry: Entry) -> bool:
@@ -414,10 +395,7 @@ class ZulipReader:
         return bool(files) and _looks_like_message_file(files[0])
 
     def read(self, source: Source) -> Iterator[Message | Skipped]:
-        try:
-            yield from self._read(source)
-        except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
-            raise ReaderError(source.display, f"read failed: {type(exc).__name__}") from None
+        yield from guarded(source.display, self._read(source))
 
     def _read(self, source: Source) -> Iterator[Message | Skipped]:
         realm = _Realm()
