@@ -21,10 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from presidio_analyzer.predefined_recognizers import PhoneRecognizer
-
 from scanner import offline as _offline  # noqa: F401 - before presidio
-from scanner.errors import ModelNotFoundError
+from scanner.errors import ModelNotFoundError, UsageError
 
 log = logging.getLogger(__name__)
 
@@ -36,12 +34,9 @@ LANGUAGES = ("en", "zh")
 NER_MAPPING = {"PERSON": "PERSON", "PER": "PERSON", "GPE": "LOCATION", "LOC": "LOCATION", "FAC": "LOCATION"}
 # spaCy gives no per-entity confidence; an NER name alone is "possible", not "likely".
 NER_SCORE = 0.6
-# Regions for phonenumbers-based detection of international numbers (issue: sensible defaults).
-PHONE_REGIONS = ("CN", "HK", "TW", "US", "GB", "DE", "FR", "IN", "JP")
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002a6df]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
-_DIGITS = re.compile(r"\d")
 # A name never contains these; spaCy tags numbers and code as PERSON (presidio #786, #1352).
 _NOT_A_NAME = re.compile(r"[\d@/=:_<>{}\[\]#\\|]")
 
@@ -65,6 +60,8 @@ class AnalyzerConfig:
     languages: tuple[str, ...] = LANGUAGES
     entities: tuple[str, ...] | None = None
     batch_size: int = 128
+    custom_terms: tuple[str, ...] = ()
+    custom_patterns: tuple[str, ...] = ()
 
 
 def route_languages(text: str, allowed: Sequence[str] = LANGUAGES) -> tuple[str, ...]:
@@ -142,34 +139,30 @@ class ChatAnalyzer:
             import jieba
 
             jieba.setLogLevel(logging.WARNING)
-            pipelines["zh"] = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+            pipelines["zh"] = spacy.blank("zh")
+            pipelines["zh"].tokenizer = ChunkedJiebaTokenizer(pipelines["zh"].vocab)
             jieba_version = getattr(jieba, "__version__", "?")
             self.models["zh"] = f"jieba {jieba_version} segmentation + chatsweep rules"
         return pipelines
 
     def _recognizers(self, lang: str) -> list[Any]:
-        from presidio_analyzer.predefined_recognizers import (
-            IbanRecognizer,
-            IpRecognizer,
-            NhsRecognizer,
-            SpacyRecognizer,
-            UkNinoRecognizer,
-            UsPassportRecognizer,
-            UsSsnRecognizer,
-        )
+        from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
         from recognizers.families import build_recognizers
 
+        # Phone numbers, IBAN, IP addresses, US SSN/passport/driver licence and UK NHS/NINO come
+        # from our families (contact, intl_ids): Presidio's recognizers for them use \b, which
+        # misses values glued to Chinese text, and report bare 9-digit numbers as passports.
         recs: list[Any] = list(build_recognizers(lang))
-        recs.append(_QuickPhoneRecognizer(supported_language=lang, supported_regions=PHONE_REGIONS))
-        recs.append(IbanRecognizer(supported_language=lang))
-        recs.append(IpRecognizer(supported_language=lang))
-        if lang == "en":
-            recs.extend([UsSsnRecognizer(), UsPassportRecognizer(), NhsRecognizer(), UkNinoRecognizer()])
-            if self.config.ner:
-                recs.append(
-                    SpacyRecognizer(supported_language="en", supported_entities=["PERSON", "LOCATION"])
-                )
+        if self.config.custom_terms or self.config.custom_patterns:
+            from recognizers.custom import ChatCustomRecognizer, CustomTermsError
+
+            try:
+                recs.append(ChatCustomRecognizer(self.config.custom_terms, self.config.custom_patterns, lang))
+            except CustomTermsError as exc:
+                raise UsageError(str(exc)) from None
+        if lang == "en" and self.config.ner:
+            recs.append(SpacyRecognizer(supported_language="en", supported_entities=["PERSON", "LOCATION"]))
         return recs
 
     # --- analysis ---------------------------------------------------------------------
@@ -216,7 +209,7 @@ class ChatAnalyzer:
             recognizer = expl.recognizer if expl is not None else "unknown"
             if recognizer == "SpacyRecognizer":
                 span = text[r.start : r.end]
-                if _NOT_A_NAME.search(span) or len(span.strip()) < 2:
+                if _NOT_A_NAME.search(span) or len(span.strip()) < 2 or not _plausible_ner_span(text, r):
                     continue
                 score = min(r.score, NER_SCORE)
                 why = f"spaCy NER ({self.models.get(lang, '')}) labelled it {r.entity_type}"
@@ -225,6 +218,62 @@ class ChatAnalyzer:
                 why = _explain(expl)
             out.append(Detection(r.entity_type, r.start, r.end, round(float(score), 4), why, recognizer))
         return out
+
+
+def _plausible_ner_span(text: str, r: Any) -> bool:
+    """spaCy's small model tags lower-case chat words ("zoom meeting") and @handles as names."""
+    span = text[r.start : r.end]
+    if r.entity_type == "PERSON" and span == span.lower():
+        return False
+    return not (r.start > 0 and text[r.start - 1] == "@")
+
+
+# jieba's HMM step for unknown words is quadratic in the length of a run of Chinese text; a
+# pasted 40k-character document would stall a scan. Cut at punctuation and line breaks first.
+_ZH_CHUNK = 200
+_ZH_BREAKS = re.compile(r"[\n。！？；!?;，,、\s]")
+
+
+class ChunkedJiebaTokenizer:
+    """spaCy tokenizer: jieba word segmentation over bounded chunks of the text.
+
+    Tokens with their whitespace reproduce the text exactly, so offsets hold (as with
+    spaCy's own jieba segmenter, which runs jieba over the whole text at once).
+    """
+
+    def __init__(self, vocab: Any) -> None:
+        import jieba
+
+        self.vocab = vocab
+        self._cut = jieba.cut
+
+    def __call__(self, text: str) -> Any:
+        from spacy.tokens import Doc
+        from spacy.util import get_words_and_spaces
+
+        words: list[str] = []
+        for chunk in _chunks(text, _ZH_CHUNK):
+            words.extend(w for w in self._cut(chunk, cut_all=False) if w)
+        words, spaces = get_words_and_spaces([w for w in words if not w.isspace()], text)
+        return Doc(self.vocab, words=words, spaces=spaces)
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterable[Any]:
+        for text in texts:
+            yield self(text)
+
+
+def _chunks(text: str, size: int) -> Iterable[str]:
+    """Consecutive pieces of ``text`` of about ``size`` characters, cut after a break character."""
+    start = 0
+    n = len(text)
+    while start < n:
+        end = min(start + size, n)
+        if end < n:
+            breaks = [m.end() for m in _ZH_BREAKS.finditer(text, start + size // 2, end)]
+            if breaks:
+                end = breaks[-1]
+        yield text[start:end]
+        start = end
 
 
 def _explain(expl: Any) -> str:
@@ -313,15 +362,3 @@ def _offline_nlp_engine(pipelines: dict[str, Any]) -> Any:
     )
     engine.nlp = pipelines  # type: ignore[assignment]
     return engine
-
-
-class _QuickPhoneRecognizer(PhoneRecognizer):
-    """Presidio's phonenumbers-based recognizer, skipped for texts with too few digits.
-
-    phonenumbers scans once per region; most chat messages hold no 7 digits at all.
-    """
-
-    def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[Any]:
-        if len(_DIGITS.findall(text)) < 7:
-            return []
-        return list(super().analyze(text, entities, nlp_artifacts))

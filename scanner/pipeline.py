@@ -75,6 +75,8 @@ class Scanner:
                 model=settings.model,
                 languages=settings.languages,
                 entities=settings.entities,
+                custom_terms=settings.custom_terms,
+                custom_patterns=settings.custom_patterns,
             )
         )
 

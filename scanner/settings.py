@@ -38,6 +38,8 @@ class Settings:
     cluster: str | None = None
     baseline: str | None = None
     fingerprint_key: bytes = DEFAULT_KEY
+    custom_terms: tuple[str, ...] = ()
+    custom_patterns: tuple[str, ...] = ()
     debug: bool = False
     verbose: bool = False
 
@@ -58,6 +60,9 @@ class Settings:
             "entities": list(self.entities) if self.entities else None,
             "min_confidence": self.min_confidence,
             "fingerprint_key": "custom" if self.fingerprint_key != DEFAULT_KEY else "default",
+            # counts only: the terms themselves are confidential (project names, customers)
+            "custom_terms": len(self.custom_terms),
+            "custom_patterns": len(self.custom_patterns),
         }
 
 
@@ -67,6 +72,9 @@ _KEYS = {f.name for f in fields(Settings)} - {"debug", "verbose"}
 def _coerce(key: str, value: Any) -> Any:
     """Turn a TOML/env/flag value into the field's type, or raise UsageError naming the key."""
     try:
+        if key in ("custom_terms", "custom_patterns"):
+            items = value.split(",") if isinstance(value, str) else list(value)
+            return tuple(str(i).strip() for i in items if str(i).strip())
         if key in ("formats", "entities"):
             items = value.split(",") if isinstance(value, str) else list(value)
             out = tuple(str(i).strip() for i in items if str(i).strip())

@@ -30,3 +30,14 @@ def test_reader_names_are_unique_and_described() -> None:
 
 def test_generic_contract_readers_sniff_last() -> None:
     assert [r.name for r in READERS][-2:] == ["jsonl", "csv"]
+
+
+def test_our_recognizer_classes_do_not_shadow_presidio_ones() -> None:
+    """Presidio finds predefined recognizers by class name among all loaded subclasses."""
+    import presidio_analyzer.predefined_recognizers as predefined
+
+    from recognizers.families import build_recognizers
+
+    presidio_names = {n for n in dir(predefined) if n.endswith("Recognizer")}
+    ours = {type(r).__name__ for lang in ("en", "zh") for r in build_recognizers(lang)}
+    assert not ours & presidio_names
