@@ -111,6 +111,31 @@ CATALOGUE: tuple[EntityInfo, ...] = (
         "GDPR Art. 9 / PIPL Art. 28 special category data",
         "trade union member",
     ),
+    # personal types added with issue 5, part A (identifiers)
+    _E(
+        "CN_TRAVEL_PERMIT",
+        "CS123",
+        "personal",
+        "high",
+        "Hong Kong/Macau/Taiwan travel permit (港澳通行证, 台湾通行证, 回乡证, 台胞证; with context)",
+        "港澳通行证 C12345678",
+    ),
+    _E(
+        "MO_ID",
+        "CS124",
+        "personal",
+        "high",
+        "Macau resident identity card number (with context)",
+        "澳门身份证 1234567(8)",
+    ),
+    _E(
+        "HEALTH_PLAN_ID",
+        "CS125",
+        "personal",
+        "high",
+        "Health plan / insurance member number (HIPAA; 医保/社保卡号; with context)",
+        "member ID XYZ123456789",
+    ),
     # secret -----------------------------------------------------------------------
     _E(
         "PASSWORD",
@@ -187,6 +212,32 @@ CATALOGUE: tuple[EntityInfo, ...] = (
         "验证码 482913",
     ),
     _E("GENERIC_SECRET", "CS219", "secret", "high", "High-entropy secret next to a keyword", "api_key=…"),
+    # secret types added with issue 4 (CS220+)
+    _E("ANTHROPIC_API_KEY", "CS220", "secret", "critical", "Anthropic API key", "sk-ant-api03-…"),
+    _E("TWILIO_KEY", "CS221", "secret", "critical", "Twilio API key (SK…) or auth token", "SK…"),
+    _E("SENDGRID_KEY", "CS222", "secret", "critical", "SendGrid API key", "SG.….…"),
+    _E("NPM_TOKEN", "CS223", "secret", "critical", "npm access token (CRC32 checksum)", "npm_…"),
+    _E("PYPI_TOKEN", "CS224", "secret", "critical", "PyPI API token (macaroon)", "pypi-AgEIcHlwaS5vcmc…"),
+    _E("DISCORD_TOKEN", "CS225", "secret", "critical", "Discord bot token", "MTIz….G….…"),
+    _E("TELEGRAM_BOT_TOKEN", "CS226", "secret", "critical", "Telegram bot token", "123456789:AA…"),
+    _E(
+        "WECHAT_APP_SECRET",
+        "CS227",
+        "secret",
+        "critical",
+        "WeChat AppSecret (near an AppID or keyword)",
+        "AppSecret: 3f…",
+    ),
+    _E("HUAWEI_SECRET", "CS228", "secret", "critical", "Huawei Cloud AK/SK (by context)", "华为云 SK：…"),
+    _E("BAIDU_SECRET", "CS229", "secret", "critical", "Baidu Cloud AK/SK or API key", "bce-v3/ALTAK-…"),
+    _E(
+        "CHAT_APP_SECRET",
+        "CS230",
+        "secret",
+        "critical",
+        "Chat platform app secret (DingTalk, Feishu/Lark, WeCom)",
+        "AppSecret: …",
+    ),
     # business ---------------------------------------------------------------------
     _E(
         "CN_USCC",

@@ -305,3 +305,443 @@ def is_sequential(value: str) -> bool:
 def is_common_word(value: str) -> bool:
     """A word of prose that follows "password is" without being a password (``required``, ``the``)."""
     return value.lower() in _stopwords()
+
+
+# --- identifiers of issue 5, part A (personal identifiers) ------------------------------------
+# Imports are local to this section so that it can be appended without touching the header.
+
+import ipaddress as _ipaddress  # noqa: E402 - appended section
+import unicodedata as _unicodedata  # noqa: E402
+from functools import lru_cache as _lru_cache  # noqa: E402
+
+from stdnum import iban as _iban  # noqa: E402
+from stdnum.gb import nhs as _nhs  # noqa: E402
+from stdnum.us import ssn as _ssn  # noqa: E402
+
+__all__ += [
+    "cn_resident_id_shaped",
+    "cn_uscc_ok",
+    "hk_id_ok",
+    "iban_ok",
+    "ip_kind",
+    "macau_id_shape_ok",
+    "phone_kind",
+    "tw_id_kind",
+    "uk_nhs_ok",
+    "uk_nino_ok",
+    "us_ssn_ok",
+    "uscc_org_code_ok",
+]
+
+
+def _ascii_upper(value: str) -> str:
+    return "".join(c for c in value if c.isascii() and c.isalnum()).upper()
+
+
+def hk_id_ok(value: str) -> bool:
+    """A Hong Kong identity card number whose check character holds (``A123456(3)``, ``AB987654(2)``).
+
+    One or two letters, six digits, then the check character 0–9 or A, written with or without
+    brackets and spaces. Letters count A=10 … Z=35 and a single-letter number is left-padded
+    with a space worth 36; weights 9 down to 2 over the eight body characters; the check is
+    (11 − Σ mod 11) mod 11, where 10 is written "A" (Immigration Department practice, as in
+    the npm stdnum ``hk/hkid`` port and Purview's HKID definition).
+    """
+    number = _ascii_upper(value)
+    letters = len(number) - 7
+    if letters not in (1, 2) or not number[:letters].isalpha() or not number[letters:-1].isdigit():
+        return False
+    body = (" " if letters == 1 else "") + number[:-1]
+    total = sum(
+        (36 if c == " " else ord(c) - 55 if c.isalpha() else int(c)) * w
+        for c, w in zip(body, range(9, 1, -1), strict=True)
+    )
+    check = (11 - total % 11) % 11
+    return number[-1] == ("A" if check == 10 else str(check))
+
+
+# Taiwan's letter codes: A=10 … H=17, then J=18 … (I=34, O=35, W=32, Z=33 out of order,
+# because they were added later). Ministry of the Interior rule, as in Purview's Taiwan ID
+# definition and guanting112/taiwan-id-validator.
+_TW_LETTERS = "ABCDEFGHJKLMNPQRSTUVXYWZIO"
+
+
+def _tw_code(letter: str) -> int:
+    return _TW_LETTERS.index(letter) + 10
+
+
+def tw_id_kind(value: str) -> str | None:
+    """What a 10-character Taiwan number is, if its check digit holds; else None.
+
+    - ``"national"``: letter + 1/2 (sex) + 8 digits, the national ID (國民身分證統一編號);
+    - ``"resident"``: letter + 8/9 + 8 digits, the 2021 resident certificate (新式統一證號);
+    - ``"resident_old"``: two letters (the second A–D) + 8 digits, the pre-2021 ARC number.
+    The first letter's code n gives digits n//10 (weight 1) and n%10 (weight 9); digits then
+    weigh 8…1 and the check digit 1; valid when Σ mod 10 = 0. In the old ARC form the second
+    letter counts as its code mod 10 with weight 8.
+    """
+    number = value.strip().upper()
+    if len(number) != 10 or not number.isascii() or number[0] not in _TW_LETTERS or not number[2:].isdigit():
+        return None
+    area = _tw_code(number[0])
+    total = area // 10 + (area % 10) * 9 + int(number[9])
+    if number[1] in "1289":
+        total += sum(int(c) * w for c, w in zip(number[1:9], range(8, 0, -1), strict=True))
+        kind = "national" if number[1] in "12" else "resident"
+    elif number[1] in "ABCD":
+        total += (_tw_code(number[1]) % 10) * 8
+        total += sum(int(c) * w for c, w in zip(number[2:9], range(7, 0, -1), strict=True))
+        kind = "resident_old"
+    else:
+        return None
+    return kind if total % 10 == 0 else None
+
+
+def macau_id_shape_ok(value: str) -> bool:
+    """A Macau resident identity card number by shape: 1, 5 or 7, six digits, a check digit.
+
+    No public check-digit algorithm was found, so this checks only the layout
+    (``1234567(8)`` or ``1/234567/8``); callers require a keyword.
+    """
+    digits = "".join(c for c in value if c.isascii() and c.isdigit())
+    return len(digits) == 8 and digits[0] in "157"
+
+
+# GB 32100-2015: the code's alphabet (no I, O, S, V, Z) and the weights 3^i mod 31.
+_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+# First character: the registering authority (1 机构编制, 2 外交, 3 司法行政, 4 文化, 5 民政,
+# 6 旅游, 7 宗教, 8 工会, 9 市场监管/工商, A 中央军委改革和编制办公室, N 农业, Y 其他).
+_USCC_AUTHORITIES = frozenset("123456789ANY")
+
+
+def cn_uscc_ok(value: str) -> bool:
+    """A unified social credit code (统一社会信用代码) whose GB 32100 check character holds.
+
+    18 characters: registering authority, entity category, the 6-digit GB/T 2260 region code,
+    the 9-character organisation code, and a check character: alphabet index
+    (31 − Σ(value × weight) mod 31) mod 31. python-stdnum's ``cn.uscc`` refuses the
+    authorities A, N and Y (it wants 8 leading digits), so the check is computed here.
+    """
+    code = value.strip().upper()
+    if len(code) != 18 or any(c not in _USCC_ALPHABET for c in code):
+        return False
+    if code[0] not in _USCC_AUTHORITIES or not code[2:8].isdigit() or code[1] == "0":
+        return False
+    total = sum(_USCC_ALPHABET.index(c) * w for c, w in zip(code[:17], _USCC_WEIGHTS, strict=True))
+    return code[17] == _USCC_ALPHABET[(31 - total % 31) % 31]
+
+
+def uscc_org_code_ok(value: str) -> bool:
+    """The organisation code inside a USCC (characters 9–17) passes its own GB 11714 check.
+
+    Weights 3, 7, 9, 10, 5, 8, 4, 2 over the 8 body characters (digits, or letters A=10 …);
+    check = 11 − Σ mod 11, where 10 is "X" and 11 is "0". Codes issued to sole traders (92…)
+    do not always carry a valid organisation code, so this is extra evidence, not a condition.
+    """
+    code = value.strip().upper()
+    org = code[8:17]
+    if len(code) != 18 or not org[:8].isalnum():
+        return False
+    weights = (3, 7, 9, 10, 5, 8, 4, 2)
+    total = sum((int(c) if c.isdigit() else ord(c) - 55) * w for c, w in zip(org[:8], weights, strict=True))
+    check = 11 - total % 11
+    return org[8] == ("X" if check == 10 else "0" if check == 11 else str(check))
+
+
+def iban_ok(value: str) -> bool:
+    """An IBAN whose ISO 13616 mod-97 check and per-country length and layout hold (python-stdnum).
+
+    Spaces are allowed (printed groups of four); anything else non-alphanumeric fails.
+    """
+    if any(not (c.isascii() and (c.isalnum() or c == " ")) for c in value):
+        return False
+    return bool(_iban.is_valid(value))
+
+
+def uk_nhs_ok(value: str) -> bool:
+    """A 10-digit UK NHS number with a valid mod-11 check digit (python-stdnum ``gb.nhs``).
+
+    Spaces and hyphens are ignored; numbers of one repeated digit are refused (filler).
+    """
+    digits = "".join(c for c in value if c not in " -")
+    if len(digits) != 10 or not (digits.isascii() and digits.isdigit()) or len(set(digits)) == 1:
+        return False
+    return bool(_nhs.is_valid(digits))
+
+
+# HMRC NIM39110: the first letter is never D, F, I, Q, U or V; the second never D, F, I, O, Q,
+# U or V; the prefixes BG, GB, KN, NK, NT, TN and ZZ are not allocated (QQ is HMRC's own
+# example prefix and fails the first rule); the suffix is A–D.
+_NINO_FIRST = frozenset("ABCEGHJKLMNOPRSTWXYZ")
+_NINO_SECOND = frozenset("ABCEGHJKLMNPRSTWXYZ")
+_NINO_UNALLOCATED = frozenset({"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
+
+
+def uk_nino_ok(value: str) -> bool:
+    """A UK National Insurance number whose prefix and suffix are allocatable (no checksum exists)."""
+    number = _ascii_upper(value)
+    if len(number) != 9 or not number[2:8].isdigit() or number[8] not in "ABCD":
+        return False
+    prefix = number[:2]
+    return prefix[0] in _NINO_FIRST and prefix[1] in _NINO_SECOND and prefix not in _NINO_UNALLOCATED
+
+
+# Published sample numbers (Presidio's ChatUsSsnRecognizer list) beside python-stdnum's blacklist
+# (078-05-1120 from the Woolworth wallet insert, 219-09-9999, 457-55-5462 from advertising).
+_SSN_SAMPLES = frozenset({"123456789", "987654320", "078051120"})
+
+
+def us_ssn_ok(value: str) -> bool:
+    """A US Social Security number that the SSA could have issued.
+
+    python-stdnum's rules (area not 000, 666 or 9xx, group not 00, serial not 0000, not on the
+    advertising blacklist) plus Presidio's: mixed separators, one repeated digit and the
+    published sample numbers are refused.
+    """
+    separators = {c for c in value if not c.isdigit()}
+    if len(separators) > 1 or separators - {"-", " ", "."}:
+        return False
+    digits = "".join(c for c in value if c.isdigit())
+    if len(digits) != 9 or not digits.isascii() or len(set(digits)) == 1 or digits in _SSN_SAMPLES:
+        return False
+    return bool(_ssn.is_valid(digits))
+
+
+# Number types that reach a service, not a person: freephone (800, 400 in China), premium
+# rate and shared cost. A company hotline is not personal data. Universal access and voicemail
+# numbers (UK 03…) count as services only when no default region reads the digits otherwise:
+# (303) 772-7403 is a Denver number even though the same digits are a UK 03 number.
+_SERVICE_TYPES = frozenset(
+    {
+        phonenumbers.PhoneNumberType.TOLL_FREE,
+        phonenumbers.PhoneNumberType.PREMIUM_RATE,
+        phonenumbers.PhoneNumberType.SHARED_COST,
+    }
+)
+_WEAK_SERVICE_TYPES = frozenset({phonenumbers.PhoneNumberType.UAN, phonenumbers.PhoneNumberType.VOICEMAIL})
+
+
+def phone_kind(value: str, regions: tuple[str, ...]) -> tuple[str, str] | None:
+    """``(regions, kind)`` for a number that reaches a person or household, else ``None``.
+
+    ``regions`` names every default region whose numbering plan accepts the national-format
+    ``value`` (``"US"``, ``"CN/US/IN"`` …), ``kind`` the type in the first of them (``"mobile"``,
+    ``"fixed line"`` …). A value with ``+`` or ``00`` names its own country. ``None`` when no
+    region accepts it as a personal number, or when any region reads it as a service number
+    (freephone, premium rate, shared cost, 400/800 hotlines): "1-800-555-0199" is a US
+    freephone number even though the same digits would fit a Chinese mobile segment.
+
+    phonenumbers (Google's libphonenumber metadata) decides validity: the digits must fit a
+    numbering plan's lengths and prefixes, not just look like a phone number. Separators do not
+    change the answer, so results are cached by the digits (numbers repeat across a chat).
+    """
+    text = _unicodedata.normalize("NFKC", value).strip()
+    compact = "".join(c for c in text if c.isascii() and c.isdigit())
+    if text.lstrip("( ").startswith("+"):
+        compact = "+" + compact
+    elif compact.startswith("00"):
+        compact = "+" + compact[2:]
+    return _phone_kind(compact, regions)
+
+
+@_lru_cache(maxsize=8192)  # bounded: memory must not grow with the input
+def _phone_kind(compact: str, regions: tuple[str, ...]) -> tuple[str, str] | None:
+    found: list[str] = []
+    first_kind = ""
+    for region in (None,) if compact.startswith("+") else regions:
+        try:
+            number = phonenumbers.parse(compact, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if not phonenumbers.is_valid_number(number):
+            continue
+        kind = phonenumbers.number_type(number)
+        if kind in _SERVICE_TYPES:
+            return None
+        if kind in _WEAK_SERVICE_TYPES:
+            continue
+        found.append(phonenumbers.region_code_for_number(number) or region or "?")
+        first_kind = first_kind or phonenumbers.PhoneNumberType.to_string(kind).lower().replace("_", " ")
+    if not found:
+        return None
+    return "/".join(dict.fromkeys(found)), first_kind
+
+
+def ip_kind(value: str) -> str | None:
+    """``"public"``, ``"private"`` (RFC 1918, unique local, link-local, loopback, shared CGN) or
+    ``None`` for what is not a host address (invalid, unspecified, multicast, broadcast, a
+    netmask such as 255.255.255.0). Uses the standard ``ipaddress`` module.
+    """
+    try:
+        address = _ipaddress.ip_address(value.strip())
+    except ValueError:
+        return None
+    if isinstance(address, _ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped  # ::ffff:192.0.2.1 is that IPv4 host
+    if address.is_unspecified or address.is_multicast:
+        return None
+    if address.version == 4:
+        packed = int(address)
+        inverted = ~packed & 0xFFFFFFFF
+        if packed and inverted & (inverted + 1) == 0:  # 255.255.255.0, 255.255.0.0 …: a mask
+            return None
+    if any(address in net for net in _DOC_NETWORKS):
+        # RFC 5737 / RFC 3849 documentation ranges stand in for public addresses in synthetic
+        # exports and examples; like example.com addresses they are reported, as public.
+        return "public"
+    if address.is_private or address.is_loopback or address.is_link_local or address.is_reserved:
+        return "private"
+    return "public"
+
+
+_DOC_NETWORKS = tuple(
+    _ipaddress.ip_network(n) for n in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32")
+)
+
+
+# --- secrets: token structures (issue 4) --------------------------------------------------------
+# Imports are local to this section so that it can be appended without touching the header.
+
+import base64 as _base64  # noqa: E402 - appended section
+import binascii as _binascii  # noqa: E402
+import json as _json  # noqa: E402
+
+__all__ += [
+    "base62_crc32_ok",
+    "basic_auth_ok",
+    "discord_token_ok",
+    "is_hex_digest",
+    "is_uuid",
+    "jwt_claims",
+    "jwt_header_alg",
+    "npm_token_ok",
+    "pypi_token_ok",
+]
+
+
+def base62_crc32_ok(token: str, prefix: str) -> bool:
+    """``prefix`` + 30 base62 characters + their CRC32 in base62, left-padded to 6.
+
+    The 2021 token format of GitHub (``ghp_`` …) and npm (``npm_``): "Behind GitHub's new
+    authentication token formats" and "Announcing npm's new access token format" (GitHub blog).
+    """
+    if len(token) != len(prefix) + 36 or not token.startswith(prefix):
+        return False
+    body, check = token[len(prefix) : len(prefix) + 30], token[len(prefix) + 30 :]
+    if not all(c in _BASE62 for c in body + check):
+        return False
+    number = 0
+    for c in check:
+        number = number * 62 + _BASE62.index(c)
+    return number == zlib.crc32(body.encode("ascii"))
+
+
+def npm_token_ok(token: str) -> bool:
+    """An npm access token (``npm_`` + 36 base62) whose CRC32 checksum holds."""
+    return base62_crc32_ok(token, "npm_")
+
+
+def _b64_decode(part: str, urlsafe: bool = True) -> bytes | None:
+    """Base64 (URL-safe alphabet by default), padding optional; None when it is not base64."""
+    try:
+        padded = part + "=" * (-len(part) % 4)
+        if urlsafe:
+            return _base64.urlsafe_b64decode(padded.encode("ascii"))
+        return _base64.b64decode(padded.encode("ascii"), validate=True)
+    except (_binascii.Error, ValueError, UnicodeEncodeError):
+        return None
+
+
+def _json_object(raw: bytes | None) -> dict[str, object] | None:
+    if raw is None:
+        return None
+    try:
+        decoded = _json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    return decoded if isinstance(decoded, dict) else None
+
+
+def jwt_header_alg(token: str) -> str | None:
+    """The ``alg`` of a JWS compact token whose header and payload decode to JSON objects.
+
+    RFC 7515 §7.1: BASE64URL(header) "." BASE64URL(payload) "." BASE64URL(signature); the
+    header must name its algorithm (RFC 7515 §4.1.1). None for anything else (a dotted
+    identifier, a truncated token, a JWE with five parts).
+    """
+    parts = token.split(".")
+    if len(parts) != 3:
+        return None
+    header = _json_object(_b64_decode(parts[0]))
+    if header is None or _json_object(_b64_decode(parts[1])) is None:
+        return None
+    alg = header.get("alg")
+    return alg if isinstance(alg, str) and alg else None
+
+
+def jwt_claims(token: str) -> dict[str, object] | None:
+    """The payload of a compact JWS as a JSON object (for example filters), else None."""
+    parts = token.split(".")
+    return _json_object(_b64_decode(parts[1])) if len(parts) == 3 else None
+
+
+# PyPI API tokens are macaroons: "pypi-" + base64url of a binary macaroon whose first bytes
+# are version 2, field "location" (1), length, then the issuing host (warehouse's
+# macaroons/services.py: location="pypi.org" or "test.pypi.org").
+_PYPI_LOCATIONS = (b"\x02\x01\x08pypi.org", b"\x02\x01\x0dtest.pypi.org")
+
+
+def pypi_token_ok(token: str) -> bool:
+    """A PyPI upload token: ``pypi-`` + a macaroon issued by pypi.org or test.pypi.org."""
+    if not token.startswith("pypi-") or len(token) < 60:
+        return False
+    body = token[5:]
+    raw = _b64_decode(body[: len(body) - len(body) % 4] or body)
+    return raw is not None and raw.startswith(_PYPI_LOCATIONS)
+
+
+def discord_token_ok(token: str) -> bool:
+    """A Discord bot token: its first part is the bot's snowflake id, base64-encoded digits."""
+    first = token.split(".", 1)[0]
+    raw = _b64_decode(first)
+    return raw is not None and raw.isascii() and raw.isdigit() and 17 <= len(raw) <= 20
+
+
+def basic_auth_ok(value: str) -> bool:
+    """An HTTP Basic credential (RFC 7617): base64 of printable "user-id:password", password set."""
+    raw = _b64_decode(value, urlsafe=False)
+    if raw is None:
+        return False
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    _user, sep, password = text.partition(":")
+    return bool(sep) and bool(password) and text.isprintable() and not is_placeholder(password)
+
+
+_UUID_SHAPE = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_HEX_DIGEST = re.compile(r"(?:[0-9a-f]+|[0-9A-F]+)")
+
+
+def is_uuid(value: str) -> bool:
+    """An RFC 9562 UUID in its 8-4-4-4-12 hex form (an identifier, not a secret, on its own)."""
+    return _UUID_SHAPE.fullmatch(value) is not None
+
+
+def is_hex_digest(value: str) -> bool:
+    """A hex digest length (MD5 32, SHA-1 40, SHA-224 56, SHA-256 64, SHA-384 96, SHA-512 128), one case."""
+    return len(value) in (32, 40, 56, 64, 96, 128) and _HEX_DIGEST.fullmatch(value) is not None
+
+
+def cn_resident_id_shaped(value: str) -> bool:
+    """18 characters laid out like a resident ID (province code, real birth date), checksum aside.
+
+    A number with this layout and a wrong check character is a mistyped ID far more often than
+    a card or a credit code that happens to pass its own check.
+    """
+    number = value.replace(" ", "").upper()
+    if len(number) != 18 or not number[:17].isdigit() or int(number[:2]) not in _PROVINCES:
+        return False
+    return _birth_date_ok(int(number[6:10]), int(number[10:12]), int(number[12:14]))

@@ -202,26 +202,12 @@ def test_case_sensitive_tokens_survive_presidio_flags() -> None:
     assert [r for rec in recognizers for r in rec.analyze(text, entities=None)] == []
 
 
-def test_ten_thousand_messages_are_fast() -> None:
-    """All families over 10k short chat messages (mixed hits and misses) within a few seconds."""
-    messages = [s.text for s in SAMPLES if len(s.text) < 200] + [
-        "好的，明天上午十点开会，记得带电脑",
-        "ok see you at 10, bring the slides",
-        "订单号 20240611123456789 已发货",
-        "lol that's hilarious 😂",
-    ]
-    corpus = (messages * (10_000 // len(messages) + 1))[:10_000]
-    recognizers = build_recognizers("zh")
-    began = time.perf_counter()
-    for text in corpus:
-        for recognizer in recognizers:
-            recognizer.analyze(text, entities=None)
-    elapsed = time.perf_counter() - began
-    assert elapsed < 10, f"{elapsed:.1f}s for 10k messages"
-
-
 def test_long_adversarial_input_is_linear() -> None:
-    """Inputs built to make regexes backtrack (long runs without a terminator) stay fast."""
+    """Inputs built to make regexes backtrack (long runs without a terminator) finish.
+
+    Speed itself is measured by benchmarks/throughput.py; this bound is only far enough
+    above normal (well under a second) to catch catastrophic backtracking, which takes hours.
+    """
     nasty = [
         "a" * 50_000 + "@",
         "1" * 50_000,
@@ -237,4 +223,4 @@ def test_long_adversarial_input_is_linear() -> None:
     for text in nasty:
         for recognizer in recognizers:
             recognizer.analyze(text, entities=None)
-    assert time.perf_counter() - began < 5
+    assert time.perf_counter() - began < 60

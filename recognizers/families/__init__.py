@@ -13,7 +13,26 @@ from typing import Protocol
 
 from presidio_analyzer import EntityRecognizer
 
-from recognizers.families import cloud_keys, cn_ids, code_tokens, contact, passwords, payment, private_keys
+from recognizers.families import (
+    addresses,
+    cloud_keys,
+    cn_docs,
+    cn_ids,
+    code_tokens,
+    contact,
+    generic_secrets,
+    intl_ids,
+    medical_ids,
+    otp,
+    passwords,
+    payment,
+    private_keys,
+    saas_keys,
+    special_categories,
+    structured,
+    webhooks,
+    zh_names,
+)
 
 LANGUAGES = ("en", "zh")
 
@@ -27,7 +46,29 @@ class Family(Protocol):
     def recognizers(self, language: str) -> list[EntityRecognizer]: ...
 
 
-FAMILIES: tuple[Family, ...] = (cn_ids, contact, payment, cloud_keys, code_tokens, private_keys, passwords)
+FAMILIES: tuple[Family, ...] = (
+    cn_ids,
+    contact,
+    payment,
+    cloud_keys,
+    code_tokens,
+    private_keys,
+    passwords,
+    # secrets (issue 4)
+    saas_keys,
+    webhooks,
+    structured,
+    otp,
+    generic_secrets,
+    # names, addresses, special categories (issue 5, part B)
+    zh_names,
+    addresses,
+    special_categories,
+    # identifiers (issue 5, part A)
+    cn_docs,
+    intl_ids,
+    medical_ids,
+)
 
 #: Every entity type these families can report, in family order.
 ALL_ENTITIES: tuple[str, ...] = tuple(dict.fromkeys(e for family in FAMILIES for e in family.ENTITIES))

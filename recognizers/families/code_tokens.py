@@ -1,8 +1,9 @@
-"""Developer-platform tokens: GITHUB_TOKEN, SLACK_TOKEN and Slack incoming webhooks (CHAT_WEBHOOK).
+"""Developer-platform tokens: GITHUB_TOKEN, GITLAB_TOKEN, NPM_TOKEN, PYPI_TOKEN and SLACK_TOKEN.
 
 These tokens announce themselves with a prefix, so the patterns need no keyword. GitHub's
-classic tokens also carry a CRC32 checksum, which separates a live-format token from an
-invented one. Later issues add GitLab, npm, and DingTalk/Feishu/WeCom/Teams webhooks.
+classic tokens and npm's tokens carry a CRC32 checksum, which separates a live-format token
+from an invented one; PyPI tokens are macaroons whose first bytes name the issuing index.
+Chat webhooks (Slack, Teams, DingTalk …) live in ``webhooks``.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ import re
 from presidio_analyzer import EntityRecognizer
 
 from recognizers import validators
-from recognizers.families._base import FamilyRecognizer, Rule, Verdict, context, rule
+from recognizers.families._base import FamilyRecognizer, Rule, Verdict, context, keywords, rule
+from recognizers.families._secrets import LEFT, RIGHT, Token, TokenRecognizer
 
-ENTITIES: tuple[str, ...] = ("GITHUB_TOKEN", "SLACK_TOKEN", "CHAT_WEBHOOK")
+ENTITIES: tuple[str, ...] = ("GITHUB_TOKEN", "GITLAB_TOKEN", "NPM_TOKEN", "PYPI_TOKEN", "SLACK_TOKEN")
 
 # --- GitHub ----------------------------------------------------------------------------
 
@@ -24,7 +26,7 @@ ENTITIES: tuple[str, ...] = ("GITHUB_TOKEN", "SLACK_TOKEN", "CHAT_WEBHOOK")
 _GITHUB_CLASSIC = rule(
     "github_token",
     r"""
-    (?<![A-Za-z0-9_])
+    (?:(?<![A-Za-z0-9_])|(?<=[Kk][Ee][Yy])|(?<=[Tt][Oo][Kk][Ee][Nn])|(?<=TOKEN))
     (?P<value>gh[pousr]_[A-Za-z0-9]{36})
     (?![A-Za-z0-9_])
     """,
@@ -72,7 +74,7 @@ class GitHubTokenRecognizer(FamilyRecognizer):
 _SLACK_ANY = rule(
     "slack_token",
     r"""
-    (?<![A-Za-z0-9_\-.])
+    (?:(?<![A-Za-z0-9_\-.])|(?<=[Kk][Ee][Yy])|(?<=[Tt][Oo][Kk][Ee][Nn])|(?<=TOKEN))
     (?P<value>(?:xox[abeoprs](?:\.xox[bp])?|xapp)-[A-Za-z0-9\-]{20,250})
     (?![A-Za-z0-9_\-])
     """,
@@ -121,52 +123,119 @@ class SlackTokenRecognizer(FamilyRecognizer):
         return None
 
 
-# --- chat webhooks (Slack for now) ---------------------------------------------------------
+# --- GitLab --------------------------------------------------------------------------------
 
-# Classic incoming webhooks: hooks.slack.com/services/T<team>/B<hook>/<24-char secret>;
-# workflow and trigger URLs: hooks.slack.com/workflows|triggers/<…>. The scheme is optional
-# (people paste bare hosts); the host is case-insensitive, the path is not.
-_SLACK_WEBHOOK = rule(
-    "slack_incoming_webhook",
-    r"""
-    (?<![A-Za-z0-9_\-./])
-    (?P<value>
-        (?i:https?://)? (?i:hooks\.slack\.com)
-        /services/T[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/(?P<secret>[A-Za-z0-9]{24})
-    )
-    (?![A-Za-z0-9_\-])
-    """,
-    0.9,
+# Personal, project and group access tokens: glpat- + 20 base64url (GitLab 14–16), or the
+# routable format of GitLab 17+: glpat- + 27–300 base64url, ".", a 2-character version and a
+# 7-character base36 CRC. Other documented prefixes: deploy (gldt-), runner authentication
+# (glrt-), CI job (glcbt-), feed (glft-), incoming mail (glimt-), OAuth secrets (gloas-),
+# SCIM (glsoat-), feature flags (glffct-), cluster agent (glagent-), pipeline triggers (glptt-
+# + 40 hex), runner registration (GR1348941 + 20).
+_GITLAB_PREFIXES = "glpat|gldt|glrt|glcbt|glft|glimt|gloas|glsoat|glffct"
+_GITLAB_TOKENS = (
+    Token(
+        "gitlab_routable_token",
+        "GITLAB_TOKEN",
+        rf"{LEFT}(?P<value>(?:{_GITLAB_PREFIXES})-(?P<secret>[A-Za-z0-9_-]{{27,300}})\.[0-9a-z]{{2}}[0-9a-z]{{7}}){RIGHT}",
+        0.95,
+        "GitLab token, routable format (prefix, payload, version and CRC)",
+        min_entropy=3.5,
+    ),
+    Token(
+        "gitlab_token",
+        "GITLAB_TOKEN",
+        rf"{LEFT}(?P<value>(?:{_GITLAB_PREFIXES})-(?P<secret>[A-Za-z0-9_-]{{20,64}})){RIGHT}",
+        0.9,
+        "GitLab token prefix (glpat-, gldt-, glrt- …) and length",
+        min_entropy=3.3,
+    ),
+    Token(
+        "gitlab_agent_token",
+        "GITLAB_TOKEN",
+        rf"{LEFT}(?P<value>glagent-(?P<secret>[A-Za-z0-9_-]{{50,64}})){RIGHT}",
+        0.9,
+        "GitLab cluster agent token prefix",
+        min_entropy=3.5,
+    ),
+    Token(
+        "gitlab_pipeline_trigger",
+        "GITLAB_TOKEN",
+        rf"{LEFT}(?P<value>glptt-(?P<secret>[0-9a-f]{{40}})){RIGHT}",
+        0.9,
+        "GitLab pipeline trigger token (glptt- + 40 hex)",
+    ),
+    Token(
+        "gitlab_runner_registration",
+        "GITLAB_TOKEN",
+        rf"{LEFT}(?P<value>GR1348941(?P<secret>[A-Za-z0-9_-]{{20}})){RIGHT}",
+        0.9,
+        "GitLab runner registration token (GR1348941 prefix)",
+    ),
 )
-_SLACK_WORKFLOW = rule(
-    "slack_workflow_webhook",
-    r"""
-    (?<![A-Za-z0-9_\-./])
-    (?P<value>
-        (?i:https?://)? (?i:hooks\.slack\.com)
-        /(?:workflows|triggers)/T[A-Z0-9]{8,12}/A[A-Z0-9]{8,12}/[0-9]{10,20}/(?P<secret>[A-Za-z0-9]{24,32})
+
+
+class GitLabTokenRecognizer(TokenRecognizer):
+    """GITLAB_TOKEN: every documented GitLab token prefix."""
+
+    ENTITIES = ("GITLAB_TOKEN",)
+    TOKENS = _GITLAB_TOKENS
+    CONTEXT = context(en=("gitlab", "token", "pat"), zh=("gitlab", "令牌", "token"))
+    PREFILTER = re.compile(r"gl[a-z]{1,6}-|GR1348941")
+
+
+# --- npm and PyPI --------------------------------------------------------------------------
+
+# npm legacy tokens are UUIDs; they count only as the value of _authToken in an .npmrc line.
+_NPMRC = keywords("_authToken", "NPM_TOKEN", "npm token", "npm_token", "NODE_AUTH_TOKEN")
+
+
+class PackageRegistryTokenRecognizer(TokenRecognizer):
+    """NPM_TOKEN (npm_ + CRC32, or an .npmrc _authToken) and PYPI_TOKEN (pypi- macaroons)."""
+
+    ENTITIES = ("NPM_TOKEN", "PYPI_TOKEN")
+    TOKENS = (
+        # Checksummed like GitHub's tokens; a token whose checksum fails still has the
+        # documented shape, so it is kept at a lower score rather than dropped.
+        Token(
+            "npm_access_token",
+            "NPM_TOKEN",
+            rf"{LEFT}(?P<value>npm_(?P<secret>[A-Za-z0-9]{{36}})){RIGHT}",
+            0.8,
+            "npm access token prefix and length (npm_ + 36 base62)",
+            min_entropy=3.5,
+            validate=validators.npm_token_ok,
+            invalid_score=0.8,
+        ),
+        Token(
+            "npm_legacy_auth_token",
+            "NPM_TOKEN",
+            r"""(?i:_authToken)[ \t]*=[ \t]*["']?
+            (?P<value>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9\-])""",
+            0.85,
+            "npm legacy auth token (UUID as the _authToken of an .npmrc line)",
+        ),
+        # "pypi-" + base64url of a macaroon; the decoded prefix names pypi.org or test.pypi.org.
+        Token(
+            "pypi_upload_token",
+            "PYPI_TOKEN",
+            rf"{LEFT}(?P<value>pypi-(?P<secret>AgE[A-Za-z0-9_-]{{50,500}})){RIGHT}",
+            0.85,
+            "PyPI API token prefix (pypi-AgE…)",
+            min_entropy=3.5,
+            validate=validators.pypi_token_ok,
+            validated_score=1.0,
+            invalid_score=0.8,
+        ),
     )
-    (?![A-Za-z0-9_\-])
-    """,
-    0.85,
-)
-
-
-class ChatWebhookRecognizer(FamilyRecognizer):
-    """CHAT_WEBHOOK: Slack incoming and workflow webhook URLs (anyone holding one can post)."""
-
-    ENTITIES = ("CHAT_WEBHOOK",)
-    RULES = (_SLACK_WEBHOOK, _SLACK_WORKFLOW)
-    CONTEXT = context(en=("webhook", "hook", "slack"), zh=("webhook", "机器人", "钩子", "slack"))
-    PREFILTER = re.compile("hooks.slack.com", re.IGNORECASE)
-
-    def check(self, rule: Rule, match: re.Match[str], text: str) -> Verdict | None:
-        secret = match.group("secret")
-        if validators.is_placeholder(secret) or validators.is_sequential(secret):
-            return None  # Slack's documentation uses T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX
-        return Verdict(rule.score, f"Slack webhook URL ({rule.name.replace('_', ' ')}) with a secret path")
+    CONTEXT = context(en=("npm", "pypi", "token", "registry"), zh=("npm", "pypi", "令牌"))
+    PREFILTER = re.compile(r"npm_|(?i:_authtoken)|pypi-AgE")
 
 
 def recognizers(language: str) -> list[EntityRecognizer]:
-    """GitHub, Slack token and chat-webhook recognizers for ``language``."""
-    return [GitHubTokenRecognizer(language), SlackTokenRecognizer(language), ChatWebhookRecognizer(language)]
+    """GitHub, GitLab, npm, PyPI and Slack token recognizers for ``language``."""
+    return [
+        GitHubTokenRecognizer(language),
+        GitLabTokenRecognizer(language),
+        PackageRegistryTokenRecognizer(language),
+        SlackTokenRecognizer(language),
+    ]

@@ -1,17 +1,25 @@
-"""Contact details: EMAIL_ADDRESS and Chinese mobile numbers (PHONE_NUMBER).
+"""Contact details: EMAIL_ADDRESS and PHONE_NUMBER (Chinese mobiles, landlines, international).
 
-International numbers are left to Presidio's PhoneRecognizer (added by the analyzer set-up);
-this family covers the mainland mobile formats that it misses when they are glued to Chinese
-text (电话13812345678) or written without a country code.
+Phone numbers come from two recognizers:
+- ``CnMobileRecognizer``: mainland mobiles in every way people write them (电话13812345678,
+  +86 139 1234 5678, 138-1234-5678), checked against assigned segments;
+- ``ChatPhoneRecognizer``: everything else that phonenumbers (libphonenumber's numbering plans)
+  accepts in one of the default regions (CN landlines 010-12345678, HK, TW, US, GB, DE, FR,
+  IN, JP) or with a country code. It replaces Presidio's ChatPhoneRecognizer: it finds numbers
+  glued to Chinese text, drops service numbers (400/800 hotlines, freephone, premium rate),
+  and excludes what only looks like a phone number (dates, times, IP addresses, versions,
+  prices, order and tracking numbers, card and ID numbers).
 """
 
 from __future__ import annotations
 
 import re
 
-from presidio_analyzer import EntityRecognizer
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from recognizers import validators
+from recognizers import exclusions, validators
+from recognizers.families import _words
 from recognizers.families._base import FamilyRecognizer, Rule, Verdict, context, keywords, nearby, rule
 
 ENTITIES: tuple[str, ...] = ("EMAIL_ADDRESS", "PHONE_NUMBER")
@@ -46,7 +54,11 @@ _NOT_A_HOST = re.compile(
 )
 
 
-class EmailRecognizer(FamilyRecognizer):
+# scp-style "user@host:path" right after the address: a colon followed by a path character.
+_SCP_PATH = re.compile(r":[A-Za-z0-9_~/.]")
+
+
+class ChatEmailRecognizer(FamilyRecognizer):
     """EMAIL_ADDRESS, CJK-safe, without tldextract (no network, no public-suffix list)."""
 
     ENTITIES = ("EMAIL_ADDRESS",)
@@ -61,6 +73,8 @@ class EmailRecognizer(FamilyRecognizer):
         local, host = match.group("local"), match.group("host")
         if ".." in local or _NOT_A_HOST.search(host):
             return None
+        if _SCP_PATH.match(text, match.end("value")):
+            return None  # git@github.com:org/repo.git: an SSH remote (user@host:path)
         return Verdict(rule.score, "e-mail address shape (local part, host, alphabetic top-level domain)")
 
 
@@ -89,6 +103,25 @@ _PHONE_KEYWORDS = keywords(
     "wechat",
     "text me",
     "contact",
+    "座机",
+    "座機",
+    "固话",
+    "固話",
+    "传真",
+    "傳真",
+    "办公电话",
+    "手机号码",
+    "联系",
+    "fax",
+    "landline",
+    "office",
+    "telephone",
+    "ring me",
+    "reach me",
+    "sms",
+    "line",
+    "telegram",
+    "signal",
 )
 
 # Words that make an 11-digit 3-4-4 number something else: Zoom and Tencent Meeting ids are
@@ -139,6 +172,8 @@ class CnMobileRecognizer(FamilyRecognizer):
         word = nearby(text, start, end, _PHONE_KEYWORDS, before=20)
         if word is None and nearby(text, start, end, _NOT_A_PHONE, before=25):
             return None
+        if exclusions.price_nearby(text, start, end):
+            return None  # ¥13812345678, 13800000000元: an amount
         if match.group("cc"):
             return Verdict(
                 0.8,
@@ -154,6 +189,200 @@ class CnMobileRecognizer(FamilyRecognizer):
         )
 
 
+# --- landlines and international numbers ---------------------------------------------------
+
+#: Default regions for national-format numbers (the issue's list); a number written with
+#: + or 00 names its own country and is accepted from anywhere.
+PHONE_REGIONS = ("CN", "HK", "TW", "US", "GB", "DE", "FR", "IN", "JP")
+
+# A run of digit groups as phone numbers are written: an optional country code (+44, 0044,
+# (+44)), then groups of digits, the first possibly in brackets ((021)12345678, (202) 555-0143),
+# joined by one space, hyphen or dot (optionally spaced: 555 - 0143). The separators are not
+# optional between two digit groups, so a long digit run is one group and the match stays
+# linear. Not part of a token, a URL path or query, a decimal or a longer dotted number.
+_PHONE_RUN = rule(
+    "phone_number",
+    r"""
+    (?<![0-9A-Za-z_+/=\#&@.,\-])
+    (?P<value>
+        (?: \(?\+[ ]?[1-9][0-9]{0,3}\)? | \(?[0-9]{1,15}\)? )
+        (?: (?: [ ]?[\-.][ ]? | [ ] | (?<=\)) ) \(?[0-9]{1,8}\)? ){0,7}
+    )
+    (?![0-9A-Za-z]|[.,:\-][0-9])
+    """,
+    0.5,
+)
+_CHUNK = re.compile(r"[^ ]+(?:[ ]?[\-.][ ]?[^ ]+)*")
+_SSN_SHAPE = re.compile(r"[0-9]{3}-[0-9]{2}-[0-9]{4}")
+_CN_MOBILE_SHAPE = re.compile(
+    r"(?:(?:\+|00)86[ \-]?|\(\+?86\)[ ]?)?1[0-9]{2}(?P<sep>[ \-]?)[0-9]{4}(?P=sep)[0-9]{4}"
+)
+# A letter-and-digit token around the run, to see whether the run is part of an ID or a card
+# (110105 19491231 002X).
+_AROUND = re.compile(r"[0-9A-Za-z ]{0,24}$")
+_AROUND_AFTER = re.compile(r"[0-9A-Za-z ]{0,24}")
+
+
+def _digits(value: str) -> str:
+    return "".join(c for c in value if c.isdigit())
+
+
+def _part_of_other_id(text: str, start: int, end: int) -> bool:
+    """The run with its letter-and-digit neighbours is a resident ID or a Luhn-valid card number
+    (110105 19491231 002X, 4000 0000 0000 1232): those recognizers report it, not this one."""
+    before = _AROUND.search(text, max(0, start - 24), start)
+    after = _AROUND_AFTER.match(text, end)
+    left = before.group(0) if before else ""
+    right = after.group(0) if after else ""
+    run = text[start:end]
+    for joined in (left + run + right, run + right, left + run, run):
+        compact = joined.replace(" ", "")
+        if validators.cn_resident_id_ok(compact[-18:]) or validators.cn_resident_id_ok(compact[:18]):
+            return True
+        if compact.isdigit() and 13 <= len(compact) <= 19 and validators.luhn_ok(compact):
+            return True
+    return False
+
+
+def _shape_excluded(value: str) -> bool:
+    """Shapes that phonenumbers may accept but that are something else in chat."""
+    return (
+        exclusions.is_date_shaped(value)
+        or exclusions.is_time_shaped(value)
+        or exclusions.is_year_range(value)
+        or exclusions.is_ip_shaped(value)
+        or bool(_SSN_SHAPE.fullmatch(value))
+    )
+
+
+class ChatPhoneRecognizer(FamilyRecognizer):
+    """PHONE_NUMBER: landlines and international numbers valid in a default region (phonenumbers).
+
+    Scores: with + or 00 (the number names its country) 0.7; national layout with separators
+    or brackets 0.5; digits in one run only next to a phone keyword. A phone keyword nearby
+    adds 0.3. Mainland mobiles are left to ``CnMobileRecognizer``.
+    """
+
+    ENTITIES = ("PHONE_NUMBER",)
+    RULES = (_PHONE_RUN,)
+    CONTEXT = context(
+        en=("phone", "tel", "telephone", "call", "mobile", "cell", "fax", "contact", "number", "whatsapp"),
+        zh=("电话", "座机", "固话", "传真", "联系电话", "联系方式", "手机", "号码"),
+    )
+    PREFILTER = re.compile(r"[0-9](?:[ \-.()]{0,3}[0-9]){6}")
+    CONTEXT_BOOST = 0.3
+    OWN_CONTEXT = True  # keywords are weighed in _judge(); Presidio's enhancer must not add more
+
+    def analyze(
+        self, text: str, entities: list[str] | None, nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        """Find digit runs, then the longest space-separated stretch of each that is a valid number."""
+        if entities and "PHONE_NUMBER" not in entities:
+            return []
+        if self.PREFILTER is not None and not self.PREFILTER.search(text):
+            return []
+        results: list[RecognizerResult] = []
+        for match in _PHONE_RUN.regex.finditer(text):
+            start, end = match.span("value")
+            run = text[start:end]
+            total = len(_digits(run))
+            if total < 7 or _shape_excluded(run) or (total >= 12 and _part_of_other_id(text, start, end)):
+                continue
+            if (
+                exclusions.price_nearby(text, start, end)
+                or exclusions.version_before(text, start)
+                or exclusions.is_isbn(text, start, end)
+            ):
+                continue  # the context speaks for the whole run, not just its first number
+            # A run may join a number to its neighbours ("room 5 202-555-0143", "2024-06-11
+            # 13812345678"): try stretches of whole space-separated chunks, longest first.
+            chunks = [(start + m.start(), start + m.end()) for m in _CHUNK.finditer(run)]
+            sizes = [len(_digits(text[a:b])) for a, b in chunks]
+            if max(sizes) < 2:
+                continue  # 1 2 3 4 5 6 7: a list
+            usable = [
+                b - a == n or not _shape_excluded(text[a:b]) for (a, b), n in zip(chunks, sizes, strict=True)
+            ]
+            # A run that starts with a country code names its country: no national number
+            # may be cut out of its middle ("+44 7700 900123" is invalid, "7700 900123" no answer).
+            last_start = (
+                1 if text[chunks[0][0] : chunks[0][1]].lstrip("(").startswith(("+", "00")) else len(chunks)
+            )
+            i = 0
+            while i < last_start:
+                for j in range(min(len(chunks), i + 6), i, -1):
+                    if not 7 <= sum(sizes[i:j]) <= 15 or not all(usable[i:j]):
+                        continue
+                    if not _plausible_grouping(text, chunks, sizes, i, j):
+                        continue
+                    a, b = chunks[i][0], chunks[j - 1][1]
+                    verdict = self._judge(text, a, b)
+                    if verdict is not None:
+                        results.append(self._result("PHONE_NUMBER", a, b, _PHONE_RUN, verdict))
+                        i = j - 1
+                        break
+                i += 1
+        return list(EntityRecognizer.remove_duplicates(results))
+
+    def _judge(self, text: str, start: int, end: int) -> Verdict | None:
+        value = text[start:end]
+        digits = _digits(value)
+        if not 7 <= len(digits) <= 15 or _shape_excluded(value) or exclusions.is_repetitive(digits):
+            return None
+        if _CN_MOBILE_SHAPE.fullmatch(value):
+            # 11 digits starting with 1 are a mainland mobile or nothing: CnMobileRecognizer
+            # decides (segments, meeting ids); 15412345678 is not a US +1 541 number in chat.
+            return None
+        international = value.lstrip("(").startswith(("+", "00"))
+        grouped = digits != value.lstrip("+")
+        word = nearby(text, start, end, _PHONE_KEYWORDS, before=20)
+        if word is None:
+            if not (international or grouped) or (not international and len(digits) < 8):
+                return None  # 2025550143 or 555 0143 alone: as likely an id, a count or a time
+            if exclusions.order_word(text, start) or nearby(text, start, end, _NOT_A_PHONE, before=25):
+                return None
+        elif _words.order_is_closer(text, start, _PHONE_KEYWORDS):
+            return None  # "phone? — order 2025550143 shipped": the nearer keyword wins
+        if (
+            exclusions.price_nearby(text, start, end)
+            or exclusions.version_before(text, start)
+            or exclusions.is_isbn(text, start, end)
+            or (not grouped and exclusions.is_timestamp(digits))
+        ):
+            return None
+        found = validators.phone_kind(value, PHONE_REGIONS)
+        if found is None:
+            return None  # in no default region's plan, or a service number (400/800, freephone)
+        regions, kind = found
+        if international:
+            why = f"{regions} {kind} number with country code, valid in its numbering plan"
+            return Verdict(0.7, why, validated=True, context_word=word)
+        if regions.startswith("CN") and kind == "fixed line" and digits.startswith("0"):
+            why = "mainland landline with area code (区号), valid in the numbering plan"
+        else:
+            why = f"{kind} number in national format, valid in the numbering plan of {regions}"
+        return Verdict(0.5 if grouped else 0.45, why, validated=True, context_word=word)
+
+
+def _plausible_grouping(text: str, chunks: list[tuple[int, int]], sizes: list[int], i: int, j: int) -> bool:
+    """How a number may be grouped when it is written in space-separated chunks i…j-1.
+
+    "5 202-555-0143" and "12 13812345678" are a count or a room number before a phone number,
+    and "1 2 3 4 5 6 7" is a list. A first chunk of 1–2 digits is a trunk or area prefix only
+    as "1" before a 3-digit chunk (US: 1 202 555 0143) or as 0x (FR 06 12 34 56 78); a country
+    code (+33) or a bracketed chunk may always lead; from the third chunk on, every chunk has
+    at least 2 digits (+33 6 12 34 56 78).
+    """
+    if j - i == 1:
+        return True
+    if any(size < 2 for size in sizes[i + 2 : j]):
+        return False
+    first = text[chunks[i][0] : chunks[i][1]]
+    if first.startswith(("+", "(")) or sizes[i] >= 3:
+        return True
+    return (first == "1" and sizes[i + 1] == 3) or (len(first) == 2 and first.startswith("0"))
+
+
 def recognizers(language: str) -> list[EntityRecognizer]:
-    """The e-mail and Chinese-mobile recognizers for ``language``."""
-    return [EmailRecognizer(language), CnMobileRecognizer(language)]
+    """The e-mail and phone-number recognizers for ``language``."""
+    return [ChatEmailRecognizer(language), CnMobileRecognizer(language), ChatPhoneRecognizer(language)]

@@ -12,7 +12,7 @@ import re
 
 from presidio_analyzer import EntityRecognizer
 
-from recognizers import validators
+from recognizers import exclusions, validators
 from recognizers.families._base import FamilyRecognizer, Rule, Verdict, context, keywords, nearby, rule
 
 ENTITIES: tuple[str, ...] = ("CREDIT_CARD", "CN_BANK_CARD")
@@ -74,7 +74,7 @@ _CONTIGUOUS = rule(
     (?P<value>[1-9][0-9]{12,18})
     (?![0-9A-Za-z_]|[.,][0-9])
     """,
-    0.65,
+    0.75,
 )
 
 # Digits written as cards print them, with one kind of separator (space or hyphen):
@@ -116,6 +116,10 @@ class PaymentCardRecognizer(FamilyRecognizer):
         word = nearby(text, start, end, _CARD_KEYWORDS, before=30)
         if rule is _CONTIGUOUS and word is None and nearby(text, start, end, _NOT_A_CARD, before=20):
             return None  # "Order #4000000000001232": an order number that happens to pass Luhn
+        if word is None and validators.cn_resident_id_shaped(digits):
+            return None  # a mistyped resident ID (province, birth date) that passes Luhn by chance
+        if word is None and (exclusions.is_timestamp(digits[:14]) and digits[:2] in ("19", "20")):
+            return None  # 20240611123045…: a compact date-time followed by a counter
         layout = "card-style groups" if rule is _GROUPED else "one run of digits"
         luhn = validators.luhn_ok(digits)
         if digits.startswith("62") and 16 <= len(digits) <= 19:
@@ -131,7 +135,7 @@ class PaymentCardRecognizer(FamilyRecognizer):
                 # Not every Chinese bank card number passes Luhn (UnionPay Q/CUP 002 requires
                 # it, older issuers did not): a card keyword makes it worth a low-confidence look.
                 return Verdict(
-                    0.3,
+                    0.25,  # with the keyword's boost 0.35: "unlikely", shown but not claimed
                     f"UnionPay IIN 62, {len(digits)} digits, Luhn failed, card keyword nearby",
                     validated=False,
                     entity="CN_BANK_CARD",

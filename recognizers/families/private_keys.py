@@ -36,7 +36,7 @@ _BEGIN = rule(
 # they are armour headers, blank, or base64 only (64-column PEM, 70-column OpenSSH; at least 16
 # characters so that prose does not count). Lines may be separated by literal "\n" escapes
 # (keys pasted from JSON).
-_LINE_BREAK = re.compile(r"\r?\n|\\n")
+_LINE_BREAK = re.compile(r"\r?\n|\\n|<br\s*/?>")  # HTML exports (Teams, e-mail) break lines with <br>
 _BASE64_LINE = re.compile(r"[ \t]*[A-Za-z0-9+/=]{16,}[ \t]*")
 _MAX_LINES = 400
 _HEADER_LINE = re.compile(r"^[ \t]*[A-Za-z][A-Za-z0-9-]{1,40}:[^\n]*$", re.MULTILINE)  # Proc-Type:, Version:
@@ -49,7 +49,7 @@ _MIN_BODY = 64  # base64 characters: below that it is an example or a fragment
 
 def _material(body: str) -> str | None:
     """The base64 of a PEM body without headers and whitespace, or None when it is not base64."""
-    body = body.replace("\\n", "\n").replace("\\r", "")
+    body = re.sub(r"<br\s*/?>", "\n", body.replace("\\n", "\n").replace("\\r", ""))
     body = _PGP_CHECKSUM.sub("", _HEADER_LINE.sub("", body))
     compact = "".join(body.split())
     if _NOT_BASE64.search(compact):
@@ -90,15 +90,39 @@ def _truncated_body_end(text: str, pos: int) -> int:
     return end
 
 
+# PuTTY's .ppk format (versions 2 and 3): a header line, public lines, then "Private-Lines: n",
+# n base64 lines and a "Private-MAC:" hex line. The finding covers header to MAC.
+_PUTTY = rule(
+    "putty_private_key",
+    r"""
+    (?P<value>
+        PuTTY-User-Key-File-[23]:[ \t]*[a-z0-9\-@.]{3,40}\r?\n
+        (?:[^\n]{0,200}\n){0,6}?
+        Private-Lines:[ \t]*(?P<lines>[0-9]{1,3})\r?\n
+        (?P<body>(?:[A-Za-z0-9+/=]{4,80}\r?\n){1,60})
+        Private-MAC:[ \t]*[0-9a-fA-F]{40,64}
+    )
+    """,
+    1.0,
+)
+
+
 class PrivateKeyRecognizer(FamilyRecognizer):
     """PRIVATE_KEY: BEGIN … END blocks with a key-like body; a lone BEGIN line at low confidence."""
 
     ENTITIES = ENTITIES
-    RULES = (_BEGIN,)
+    RULES = (_BEGIN, _PUTTY)
     CONTEXT = context(en=("key", "private", "ssh", "pem", "rsa"), zh=("私钥", "密钥", "秘钥", "证书"))
-    PREFILTER = re.compile("PRIVATE KEY")
+    PREFILTER = re.compile("PRIVATE KEY|PuTTY-User-Key-File")
 
     def check(self, rule: Rule, match: re.Match[str], text: str) -> Verdict | None:
+        if rule is _PUTTY:
+            body = "".join(match.group("body").split())
+            if validators.is_placeholder(body) or validators.shannon_entropy(body) < 4.0:
+                return None
+            encrypted = "Encryption: none" not in match.group("value")
+            note = " (passphrase-encrypted)" if encrypted else ""
+            return Verdict(rule.score, f"PuTTY private key file, header to Private-MAC{note}", None)
         begin, after = match.span()
         end_line = f"-----END {match.group('kind') or ''}PRIVATE KEY{match.group('block') or ''}-----"
         end = text.find(end_line, after, after + _MAX_BLOCK)

@@ -1,0 +1,528 @@
+"""Person names without an NER model: Chinese names (jieba, surnames, context) and English names after cues.
+
+Chinese (``ChineseNameRecognizer``): a name is a surname from ``lexicons/zh_surnames.txt``
+followed by one or two given-name characters. Evidence, strongest first:
+
+- a context word right before it (我叫, 姓名, 联系人, 收件人, 负责人 …; "name:" in English) or a
+  title right after it (先生, 女士, 小姐, 经理, 老师, 医生, 主任 …): likely;
+- jieba takes it for a name: its dictionary tags the word ``nr``, or its HMM makes a new word of
+  it (an unknown word that starts with a surname is nearly always a name), *and* every given-name
+  character is a common one (``lexicons/zh_given_chars.txt``): possible, never likely;
+- 老/小 before a surname (老王, 小李) when jieba keeps them as one word: possible.
+
+Words that start with a surname and are ordinary words (高峰, 文明, 王者, 荣耀 …,
+``lexicons/zh_name_stopwords.txt``) are never reported without a context word. Spans are the
+name only (never the title or the context word). Surname-only references (王总, 李老师) are not
+reported: they do not identify a person on their own.
+
+jieba is loaded lazily, once per process. In the Chinese analyzer the tokens of Presidio's NLP
+artifacts (spaCy's jieba segmenter, the same ``jieba.cut``) are reused; elsewhere (the English
+analyzer on mixed text, tests without an NLP engine) the text is cut here.
+
+English (``EnglishNameCueRecognizer``): capitalised names after "my name is", "Name:", "Dear",
+Mr/Ms/Dr, and a sign-off ("Regards,"), so that ``--no-ner`` still finds some names. Scores stay at or
+below spaCy's NER score except for the strongest cues, so that NER's (longer) span wins when both run.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from recognizers import validators
+from recognizers.families._base import FamilyRecognizer, Rule, Verdict, context, keywords, rule
+
+ENTITIES: tuple[str, ...] = ("PERSON",)
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAN_CHAR = re.compile(f"[{_HAN}]")
+
+# Scores (see the module docstring for the evidence behind each).
+LIKELY = 0.85  # surname + given name next to a context word or a title
+POSSIBLE_FULL = 0.45  # jieba's name, three characters (or a compound surname), common given-name characters
+POSSIBLE_SHORT = 0.4  # the same for two-character names (more of them are also ordinary words)
+NICKNAME = 0.4  # 老王, 小李
+# A pasted roster is reported up to this many candidates a message (bounded work per message).
+MAX_RESULTS = 2000
+
+# jieba's part-of-speech tags for person names: nr (Chinese), nrfg (famous names), nrt (transliterated).
+_NAME_TAGS = frozenset({"nr", "nrfg", "nrt"})
+
+
+@cache
+def _surnames() -> tuple[frozenset[str], frozenset[str]]:
+    words = validators.lexicon("zh_surnames.txt")
+    return frozenset(w for w in words if len(w) == 1), frozenset(w for w in words if len(w) == 2)
+
+
+@cache
+def _surname_chars() -> re.Pattern[str]:
+    """Any character that can start a name (a surname's first character, 老, 小)."""
+    single, compound = _surnames()
+    chars = sorted(single | {w[0] for w in compound} | {"老", "小"})
+    return re.compile("[" + "".join(re.escape(c) for c in chars) + "]")
+
+
+@cache
+def _given_chars() -> frozenset[str]:
+    return frozenset(ch for line in validators.lexicon("zh_given_chars.txt") for ch in line)
+
+
+@cache
+def _stopwords() -> frozenset[str]:
+    return frozenset(validators.lexicon("zh_name_stopwords.txt"))
+
+
+@cache
+def _jieba() -> tuple[Any, Mapping[str, str]]:
+    """``jieba.cut`` and jieba's word → part-of-speech table, loaded once (about a second)."""
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba.cut, jieba.posseg.dt.word_tag_tab
+
+
+# --- context ----------------------------------------------------------------------------
+
+# Words written right before a name (the name may follow after 是/为, a colon or a space).
+# Strong cues introduce a name; weak ones (我是, 这位是) introduce anything, so the name must
+# also look like one (common given-name characters).
+_STRONG_CUES = (
+    "我叫",
+    "我叫做",
+    "名叫",
+    "叫做",
+    "姓名",
+    "名字",
+    "本人",
+    "联系人",
+    "聯繫人",
+    "聯絡人",
+    "联络人",
+    "紧急联系人",
+    "收件人",
+    "收货人",
+    "收貨人",
+    "寄件人",
+    "负责人",
+    "負責人",
+    "经办人",
+    "經辦人",
+    "申请人",
+    "申請人",
+    "对接人",
+    "對接人",
+    "法定代表人",
+    "法人代表",
+    "户主",
+    "戶主",
+    "持卡人",
+    "开户名",
+    "開戶名",
+    "户名",
+    "戶名",
+    "患者",
+    "病人",
+    "署名",
+    "签名",
+    "簽名",
+    "name",
+    "full name",
+    "my name is",
+    "contact",
+    "contact person",
+    "dear",
+)
+_WEAK_CUES = (
+    "我是",
+    "这位是",
+    "這位是",
+    "他叫",
+    "她叫",
+    "同事",
+    "新同事",
+    "客户",
+    "客戶",
+    "员工",
+    "員工",
+    "发给",
+    "發給",
+    "转给",
+    "轉給",
+    "交给",
+    "交給",
+    "抄送",
+    "告诉",
+    "告訴",
+    "通知",
+    "感谢",
+    "感謝",
+    "欢迎",
+    "歡迎",
+)
+_STRONG = keywords(*_STRONG_CUES)
+_WEAK = keywords(*_WEAK_CUES)
+# Between the cue and the name: 是/为 and a colon or spaces.
+_CUE_GAP = re.compile(r"(?:是|为|為)?[:： ]{0,2}\Z")
+
+# Titles written right after a name. 总 (boss) only before punctuation or a greeting: 总结,
+# 总共 and 总是 are words.
+_TITLES = re.compile(
+    r"""
+    (?:先生|女士|小姐|太太|夫人|经理|經理|总经理|總經理|总监|總監|老师|老師|医生|醫生|大夫|护士|護士
+      |主任|教授|博士|律师|律師|同学|同學|师傅|師傅|阿姨|叔叔|部长|部長|处长|處長|科长|科長|局长|局長
+      |书记|書記|董事长|董事長|主管|警官|老板|老闆
+      |[总總](?=[，,。.！!？?、 :：]|好|您|你|\Z))
+    """,
+    re.VERBOSE,
+)
+
+# Characters that never end or fill a given name here: particles, pronouns, verbs that follow a
+# name in a sentence ("王芳说", "张伟的"), and the first characters of contact words (电话, 手机).
+_NOT_GIVEN = frozenset(
+    "的了是在和与跟说讲把被对从给就都也还又很太更最不没有这那哪谁啥么吗呢吧啊呀哦嗯们个你我他她它您"
+    "电手微邮地号姓名叫请让先女经医总主今昨前后上下里来去到过着要想会能已将让等及或"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    text: str
+    start: int
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+
+def _segment(text: str, nlp_artifacts: NlpArtifacts | None, language: str) -> list[_Token]:
+    """jieba words of ``text`` with their offsets (Presidio's tokens when they are jieba's)."""
+    doc = getattr(nlp_artifacts, "tokens", None) if nlp_artifacts is not None else None
+    if language == "zh" and doc is not None and len(doc) > 0:
+        return [_Token(t.text, t.idx) for t in doc if t.text.strip()]
+    cut, _ = _jieba()
+    tokens: list[_Token] = []
+    for offset, chunk in _chunks(text):
+        pos = offset
+        for word in cut(chunk):
+            if word.strip():
+                tokens.append(_Token(word, pos))
+            pos += len(word)
+    return tokens
+
+
+# jieba's HMM (finalseg) copies its path at every character: a long run of Han characters that
+# are not dictionary words costs quadratic time. Chat sentences are short; a pasted wall of text
+# is cut into pieces of at most CHUNK characters, at punctuation or spaces where there are any.
+CHUNK = 80
+_BREAK = re.compile(r"[\s，。！？；、,.!?;:：]")
+
+
+def _chunks(text: str) -> Iterable[tuple[int, str]]:
+    start = 0
+    while len(text) - start > CHUNK:
+        cut_at = start + CHUNK
+        for m in _BREAK.finditer(text, start + CHUNK // 2, start + CHUNK):
+            cut_at = m.end()
+        yield start, text[start:cut_at]
+        start = cut_at
+    yield start, text[start:]
+
+
+def _split_surname(word: str) -> tuple[str, str] | None:
+    """(surname, rest) when ``word`` starts with a known surname (compound ones first)."""
+    single, compound = _surnames()
+    if word[:2] in compound:
+        return word[:2], word[2:]
+    if word[:1] in single:
+        return word[:1], word[1:]
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    start: int
+    end: int
+    surname: str
+    given: str
+    words: tuple[str, ...]  # the jieba words the name was built from
+    title: str | None  # a title right after the name
+
+
+class ChineseNameRecognizer(FamilyRecognizer):
+    """PERSON: Chinese names from jieba's tags, the surname lexicon and context words."""
+
+    ENTITIES = ENTITIES
+    RULES = ()
+    CONTEXT = context(en=("name", "contact"), zh=("姓名", "名字", "联系人", "收件人", "负责人"))
+    PREFILTER = _HAN_CHAR
+    CONTEXT_BOOST = 0.0  # the verdict's score already weighs the context word
+
+    def analyze(
+        self, text: str, entities: list[str] | None, nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        if entities and "PERSON" not in entities:
+            return []
+        if not _surname_chars().search(text):
+            return []  # no surname anywhere: no name to find, and no need to segment
+        tokens = _segment(text, nlp_artifacts, self.supported_language)
+        results = []
+        taken: list[tuple[int, int]] = []
+        # Names next to a context word or title first (jieba may cut them wrongly: 联系/人马/春燕),
+        # then jieba's words elsewhere.
+        candidates = itertools.chain(_context_candidates(text), _candidates(tokens, text))
+        for cand in itertools.islice(candidates, MAX_RESULTS):
+            if any(cand.start < b and a < cand.end for a, b in taken):
+                continue
+            verdict = self._judge(cand, text)
+            if verdict is not None:
+                taken.append((cand.start, cand.end))
+                results.append(self._result("PERSON", cand.start, cand.end, _NAME_RULE, verdict))
+        return results
+
+    def _judge(self, cand: _Candidate, text: str) -> Verdict | None:
+        name = cand.surname + cand.given
+        if not cand.given:  # 老王 / 小李: the nickname is the whole span
+            return Verdict(NICKNAME, "老/小 before a Chinese surname (a nickname)", final=True)
+        if any(c in _NOT_GIVEN for c in cand.given):
+            return None
+        _, tags = _jieba()
+        plausible = all(c in _given_chars() for c in cand.given)
+        stop = name in _stopwords() or any(w in _stopwords() for w in cand.words)
+        if len(cand.words) == 2:  # surname word + given-name word: jieba must not know the latter as a word
+            named = tags.get(cand.given) in _NAME_TAGS or cand.given not in tags
+        else:
+            named = tags.get(cand.words[0]) in _NAME_TAGS or cand.words[0] not in tags
+        strong = _cue(text, cand.start, _STRONG)
+        weak = None if strong else _cue(text, cand.start, _WEAK)
+        if strong or cand.title:
+            if stop and not plausible:
+                return None
+            word = strong or "a title after it"
+            return Verdict(
+                LIKELY,
+                f"Chinese surname and given name next to a context word ({word})"
+                if strong
+                else "Chinese surname and given name followed by a title (先生, 经理, 老师 …)",
+                context_word=strong,
+                final=True,
+            )
+        if weak and plausible and not stop:
+            return Verdict(
+                LIKELY - 0.1,
+                f"Chinese surname and common given-name characters after '{weak}'",
+                context_word=weak,
+                final=True,
+            )
+        if stop or not (named and plausible):
+            return None
+        full = len(cand.given) == 2 or len(cand.surname) == 2
+        return Verdict(
+            POSSIBLE_FULL if full else POSSIBLE_SHORT,
+            "jieba takes it for a person name (surname and common given-name characters), "
+            "without a context word",
+        )
+
+
+# A placeholder rule so results carry a pattern name (the recognizer works on jieba's words).
+_NAME_RULE = Rule("zh_name", re.compile(""), LIKELY)
+
+
+def _cue(text: str, start: int, cues: re.Pattern[str]) -> str | None:
+    """The cue word that ends right before ``start`` (allowing 是/为, a colon, spaces)."""
+    window = text[max(0, start - 14) : start]
+    for m in cues.finditer(window):
+        if _CUE_GAP.match(window, m.end()):
+            return m.group(0)
+    return None
+
+
+def _title_at(text: str, pos: int) -> str | None:
+    m = _TITLES.match(text, pos)
+    return m.group(0) if m else None
+
+
+def _candidates(tokens: list[_Token], text: str) -> Iterable[_Candidate]:
+    """Name-shaped spans built from jieba's words; each start position once."""
+    single, _ = _surnames()
+    seen: set[int] = set()
+    for i, tok in enumerate(tokens):
+        if tok.start in seen or not _HAN_CHAR.match(tok.text):
+            continue
+        if tok.start > 0 and text[tok.start - 1] in "@＠":
+            continue  # an @mention addresses a participant: not a leak
+        word = tok.text
+        # 老王, 小李: one word of jieba's, 老/小 and a single surname.
+        if len(word) == 2 and word[0] in "老小" and word[1] in single and word not in _stopwords():
+            _, tags = _jieba()
+            if tags.get(word) in _NAME_TAGS or word not in tags:
+                seen.add(tok.start)
+                yield _Candidate(tok.start, tok.end, word, "", (word,), None)
+            continue
+        split = _split_surname(word)
+        if split is None:
+            continue
+        surname, rest = split
+        words: tuple[str, ...] = (word,)
+        end = tok.end
+        title = None
+        # A title glued into the word by jieba (王老师, 陈医生, 王总好): the name is before it.
+        for given_len in range(min(2, len(rest) - 1) + 1):
+            found = _title_at(text, tok.start + len(surname) + given_len)
+            if found:
+                title, rest = found, rest[:given_len]
+                end = tok.start + len(surname) + given_len
+                break
+        if not rest and title is None and i + 1 < len(tokens):
+            # The surname alone (陳/大文, 黃/志明, 欧阳/娜娜): the next word may be the given name.
+            nxt = tokens[i + 1]
+            if nxt.start == tok.end and 1 <= len(nxt.text) <= 2 and _all_han(nxt.text):
+                # 向/李娜: the next word is a name of its own, and the first a preposition.
+                _, tags = _jieba()
+                own_name = _split_surname(nxt.text) is not None and (
+                    tags.get(nxt.text) in _NAME_TAGS or nxt.text not in tags
+                )
+                if _title_at(text, nxt.start) is None and not (len(nxt.text) == 2 and own_name):
+                    rest, end, words = nxt.text, nxt.end, (word, nxt.text)
+        if not 1 <= len(rest) <= 2 or not _all_han(rest):
+            continue
+        if title is None:
+            title = _title_at(text, end)
+        seen.add(tok.start)
+        yield _Candidate(tok.start, end, surname, rest, words, title)
+
+
+_ANY_CUE = keywords(*_STRONG_CUES, *_WEAK_CUES)
+
+
+def _context_candidates(text: str) -> Iterable[_Candidate]:
+    """Names right after a cue word or right before a title, found in the text itself.
+
+    The given name is one or two Han characters: two when both are common given-name
+    characters (or a title follows them), else one.
+    """
+    given_chars = _given_chars()
+    for m in _ANY_CUE.finditer(text):
+        gap = _CUE_GAP_AHEAD.match(text, m.end())
+        start = gap.end() if gap else m.end()
+        split = _split_surname(text[start : start + 2])
+        if split is None:
+            continue
+        surname = split[0]
+        pos = start + len(surname)
+        given = ""
+        for ch in text[pos : pos + 2]:
+            if not _HAN_CHAR.match(ch) or ch in _NOT_GIVEN or _title_at(text, pos + len(given)):
+                break
+            given += ch
+        if len(given) == 2 and not all(c in given_chars for c in given) and not _title_at(text, pos + 2):
+            given = given[:1]
+        if given:
+            end = pos + len(given)
+            yield _Candidate(start, end, surname, given, (text[start:end],), _title_at(text, end))
+    for m in _TITLES.finditer(text):
+        for size in (2, 1):  # two-character given names first: 唐诗涵老师
+            for surname_len in (2, 1):
+                start = m.start() - size - surname_len
+                if start < 0:
+                    continue
+                split = _split_surname(text[start : start + surname_len])
+                given = text[start + surname_len : m.start()]
+                if split is None or split[0] != text[start : start + surname_len] or not _all_han(given):
+                    continue
+                if any(c in _NOT_GIVEN for c in given) or (
+                    size == 2 and not all(c in given_chars for c in given)
+                ):
+                    continue
+                if start > 0 and text[start - 1] in "@＠":
+                    continue
+                yield _Candidate(start, m.start(), split[0], given, (text[start : m.start()],), m.group(0))
+                break
+            else:
+                continue
+            break
+
+
+_CUE_GAP_AHEAD = re.compile(r"(?:是|为|為)?[:： ]{0,2}")
+
+
+def _all_han(s: str) -> bool:
+    return all(_HAN_CHAR.match(c) for c in s)
+
+
+# --- English names after cues -----------------------------------------------------------
+
+# A capitalised name word: Jane, O'Neil, Smith-Jones, McDonald; up to three of them.
+_NAME_WORD = r"[A-Z][a-z]{1,20}(?:[-'][A-Z]?[a-z]{1,20})?|Mc[A-Z][a-z]{1,20}"
+_EN_NAME = rf"(?P<value>(?:{_NAME_WORD})(?:[ ](?:{_NAME_WORD})){{0,2}})(?![A-Za-z0-9])"
+
+_EN_STRONG = rule(
+    "name_after_cue",
+    rf"""
+    (?:(?<![A-Za-z])(?i:my[ ]name[ ]is|my[ ]name's|full[ ]name[ ]?[:：]|name[ ]?[:：]|call[ ]me
+        |account[ ](?:name|holder)[ ]?[:：]?|beneficiary[ ]?[:：]?|payee[ ]?[:：]?|card[ ]?holder[ ]?[:：]?
+        |emergency[ ]contact[ ]?[:：]?|contact[ ]person[ ]?[:：]?|next[ ]of[ ]kin[ ]?[:：]?)
+      |我叫|名叫|姓名[:：]?|名字[:：]?|联系人[:：]?|聯繫人[:：]?|收件人[:：]?|负责人[:：]?)
+    [ ]{{0,2}}
+    {_EN_NAME}
+    """,
+    0.7,
+)
+_EN_SOFT = rule(
+    "name_after_greeting_or_title",
+    rf"""
+    (?:(?<![A-Za-z])(?:Dear|dear|DEAR)[ ]+(?:(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?[ ])?
+      |(?<![A-Za-z])(?:Mr|Mrs|Ms|Dr|Prof)\.?[ ]
+      |(?<![A-Za-z])(?i:regards|best[ ]regards|kind[ ]regards|sincerely|cheers|thanks),?[ ]?(?:\n|\r\n)[ ]*)
+    {_EN_NAME}
+    """,
+    0.55,
+)
+
+
+@cache
+def _en_stopwords() -> frozenset[str]:
+    return frozenset(w.lower() for w in validators.lexicon("en_name_stopwords.txt"))
+
+
+class EnglishNameCueRecognizer(FamilyRecognizer):
+    """PERSON: capitalised names after "my name is", "Name:", "Dear", Mr/Ms/Dr or a sign-off."""
+
+    ENTITIES = ENTITIES
+    RULES = (_EN_STRONG, _EN_SOFT)
+    CONTEXT = context(en=("name",), zh=("姓名",))
+    CONTEXT_BOOST = 0.0
+    PREFILTER = re.compile(
+        r"(?i:name|dear|mr|ms|dr|prof|regards|sincerely|cheers|thanks|call me|holder|beneficiary|payee"
+        r"|contact|kin)|我叫|名|联系|聯繫|收件|负责"
+    )
+
+    def check(self, rule: Rule, match: re.Match[str], text: str) -> Verdict | None:
+        words = match.group("value").split(" ")
+        # Trim trailing common words ("Dear Jane Thanks"), refuse a first word that is one.
+        while words and words[-1].lower() in _en_stopwords():
+            words.pop()
+        if not words or words[0].lower() in _en_stopwords():
+            return None
+        start = match.start("value")
+        end = start + len(" ".join(words))
+        reason = (
+            "capitalised name after 'my name is' / 'Name:' (no NER model needed)"
+            if rule is _EN_STRONG
+            else "capitalised name after a greeting, title or sign-off (no NER model needed)"
+        )
+        return Verdict(rule.score, reason, span=(start, end), final=True)
+
+
+def recognizers(language: str) -> list[EntityRecognizer]:
+    """The Chinese-name and English name-cue recognizers for ``language``."""
+    return [ChineseNameRecognizer(language), EnglishNameCueRecognizer(language)]

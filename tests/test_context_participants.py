@@ -1,0 +1,134 @@
+"""Participants' names from the export, found when others mention them (scanner.context.participants)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from scanner.context import ChatContext, default_rules
+from scanner.context.participants import EXPLANATION, ParticipantNames, variants
+from scanner.model import Author, Conversation, Message
+from scanner.pipeline import Scanner
+from scanner.readers.base import Source
+from scanner.readers.slack import SlackReader
+from scanner.settings import Settings
+from tests.helpers import write_jsonl
+
+SLACK_EXPORT = Path(__file__).resolve().parent / "fixtures" / "slack" / "export"
+
+CONV = Conversation(id="C1", name="ops", members=("Jane Placeholder", "Rob Example", "李小明", "May Chen"))
+
+
+def msg(author: str, text: str, author_id: str | None = None, conv: Conversation = CONV) -> Message:
+    return Message(
+        platform="test",
+        source="mem",
+        location="mem#1",
+        conversation=conv,
+        message_id="1",
+        author=Author(author_id or author.lower(), author),
+        timestamp=datetime(2024, 3, 5, tzinfo=UTC),
+        text=text,
+    )
+
+
+def found(ctx: ChatContext, message: Message) -> list[str]:
+    return [message.text[d.start : d.end] for d in ctx.process(message, [])]
+
+
+@pytest.fixture
+def ctx() -> ChatContext:
+    return ChatContext((ParticipantNames(),))
+
+
+def test_registered_in_default_rules() -> None:
+    assert any(isinstance(rule, ParticipantNames) for rule in default_rules())
+
+
+def test_full_names_mentioned_by_others(ctx: ChatContext) -> None:
+    message = msg("Rob Example", "please call Jane Placeholder tomorrow, and tell 李小明 too")
+    dets = ctx.process(message, [])
+    assert [message.text[d.start : d.end] for d in dets] == ["Jane Placeholder", "李小明"]
+    assert all(d.entity == "PERSON" and d.score == 0.7 and d.explanation == EXPLANATION for d in dets)
+    assert all("Jane" not in d.explanation for d in dets)
+
+
+def test_lower_case_full_name_and_glued_to_chinese(ctx: ChatContext) -> None:
+    assert found(ctx, msg("Rob Example", "ask jane placeholder")) == ["jane placeholder"]
+    assert found(ctx, msg("Rob Example", "请联系李小明，电话稍后发")) == ["李小明"]
+
+
+def test_distinctive_single_part_is_found_at_a_lower_score(ctx: ChatContext) -> None:
+    message = msg("Rob Example", "Placeholder said the build is green")
+    (det,) = ctx.process(message, [])
+    assert message.text[det.start : det.end] == "Placeholder" and det.score < 0.7
+
+
+def test_parts_that_are_common_words_or_lower_case_are_skipped(ctx: ChatContext) -> None:
+    # "May" of "May Chen" is a common word; "jane" in lower case alone may be anything.
+    assert found(ctx, msg("Rob Example", "May I ask if jane is around?")) == []
+    assert found(ctx, msg("Rob Example", "Chen is on leave")) == ["Chen"]
+
+
+def test_mentions_are_not_leaks(ctx: ChatContext) -> None:
+    for text in (
+        "@Jane Placeholder can you look?",
+        "<@U01JANE0P> ping",
+        "<at>Jane Placeholder</at> hi",
+        "@李小明 看一下",
+    ):
+        assert found(ctx, msg("Rob Example", text)) == [], text
+
+
+def test_own_name_is_not_reported(ctx: ChatContext) -> None:
+    assert found(ctx, msg("Jane Placeholder", "this is Jane Placeholder, on call today")) == []
+    assert found(ctx, msg("Rob Example", "Jane Placeholder is on call")) == ["Jane Placeholder"]
+
+
+def test_authors_seen_become_participants() -> None:
+    ctx = ChatContext((ParticipantNames(),))
+    plain = Conversation(id="C2", name="dm")
+    ctx.process(msg("Kim Doe", "hi all", conv=plain), [])
+    assert found(ctx, msg("Max Roe", "Kim Doe sent the report", conv=plain)) == ["Kim Doe"]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Al", "王", "jane_doe42", "U01JANE0P", "Support", "Will", "高峰", "Bot"],
+)
+def test_short_common_or_handle_names_are_skipped(name: str) -> None:
+    assert variants(name) == ()
+
+
+def test_word_boundaries() -> None:
+    ctx = ChatContext((ParticipantNames(),))
+    conv = Conversation(id="C3", name="x", members=("Anna Lee",))
+    assert found(ctx, msg("Bob", "Annabelle and Leeds met Anna Lee", conv=conv)) == ["Anna Lee"]
+
+
+def test_slack_members_are_display_names() -> None:
+    convs = {
+        m.conversation.id: m.conversation
+        for m in SlackReader().read(Source.open(SLACK_EXPORT))
+        if isinstance(m, Message)
+    }
+    assert convs["C02OPS0000"].members == ("Jane", "Rob Example")
+    assert convs["C02OPS0000"].member_count == 2
+    assert "小明" in convs["C01GENERAL"].members
+
+
+def test_through_the_pipeline(tmp_path: Path) -> None:
+    rows = [
+        {"id": "1", "conversation": "ops", "author": "Jane Placeholder", "timestamp": 1709600000,
+         "text": "hi"},
+        {"id": "2", "conversation": "ops", "author": "Rob Example", "timestamp": 1709600060,
+         "text": "Jane Placeholder, your ticket is done"},
+    ]  # fmt: skip
+    path = write_jsonl(tmp_path / "chat.jsonl", rows)
+    result = Scanner(Settings(ner=False)).scan([path])
+    people = [f for f in result.findings if f.entity_type == "PERSON"]
+    assert [f.explanation for f in people] == [EXPLANATION]
+    (occurrence,) = people[0].occurrences
+    assert (occurrence.message_id, occurrence.start, occurrence.end) == ("2", 0, 16)
