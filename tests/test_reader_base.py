@@ -3,6 +3,7 @@ JSON Lines, CSV, line-oriented text exports, times and ids."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -248,3 +249,39 @@ def test_split_author() -> None:
     assert split_author("Ann:") == ("Ann", "")
     assert split_author("Ann added Bob") == (None, "Ann added Bob")
     assert split_author("a:b:") == (None, "a:b:")
+
+
+def test_every_reader_survives_numbers_too_long_for_int(tmp_path: Path) -> None:
+    """ijson's C backend segfaults on over-long integers; the input stream refuses them first."""
+    from scanner.errors import ReaderError
+    from scanner.readers import READERS
+    from scanner.readers.base import MAX_DIGIT_RUN
+
+    digits = "7" * (MAX_DIGIT_RUN + 5)
+    bodies = {
+        "result.json": '{"name": "x", "type": "personal_chat", "id": 1, "messages": [{"id": '
+        + digits
+        + "}]}",
+        "export.json": '{"guild": {"id": "1"}, "channel": {"id": "2"}, "messages": [{"id": ' + digits + "}]}",
+        "2024-01-01.json": '[{"type": "message", "ts": "1.2", "user": "U1", "n": ' + digits + "}]",
+        "chat.jsonl": '{"id": ' + digits + ', "text": "x", "author": "a"}\n',
+    }
+    for name, body in bodies.items():
+        path = tmp_path / name
+        path.write_text(body, encoding="utf-8")
+        source = Source.open(path)
+        for reader in READERS:
+            with contextlib.suppress(ReaderError):
+                list(reader.read(source))
+
+
+def test_digit_runs_are_counted_across_chunks() -> None:
+    import io
+
+    from scanner.readers.base import MAX_DIGIT_RUN, DigitRunTooLong, Utf8Stream
+
+    ok = io.BufferedReader(Utf8Stream(io.BytesIO(b"[" + b"1" * MAX_DIGIT_RUN + b"]"), "utf-8"))
+    assert len(ok.read()) == MAX_DIGIT_RUN + 2
+    bad = io.BufferedReader(Utf8Stream(io.BytesIO(b"[" + b"1" * (MAX_DIGIT_RUN + 1) + b"]"), "utf-8"))
+    with pytest.raises(DigitRunTooLong):
+        bad.read()

@@ -259,3 +259,20 @@ def test_message_like_records_give_messages_or_reader_error(tmp_path: Path, rows
     response = tmp_path / "page.json"
     response.write_text(json.dumps({"code": 200, "data": {"messages": rows}}), encoding="utf-8")
     _read_any(response)
+
+
+def test_hostile_api_response_nesting_and_huge_integers_are_skipped(tmp_path: Path) -> None:
+    """Deep nesting inside a message and an over-long integer give a Skipped, never a crash."""
+    from scanner.readers.lanying import LanyingReader
+
+    deep = tmp_path / "deep.json"
+    deep.write_text(
+        '{"code": 200, "data": {"messages": [' + "[" * 5000 + "]" * 5000 + "]}}", encoding="utf-8"
+    )
+    huge = tmp_path / "huge.json"
+    huge.write_text(
+        '{"code": 200, "data": {"messages": [{"msg_id": ' + "9" * 200_001 + "}]}}", encoding="utf-8"
+    )
+    for path in (deep, huge):
+        items = list(LanyingReader().read(Source.open(path)))
+        assert items and all(isinstance(i, Skipped) for i in items), path.name

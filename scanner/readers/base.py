@@ -15,6 +15,7 @@ import json
 import os
 import re
 import stat
+import sys
 import zipfile
 import zlib
 from collections import Counter
@@ -416,10 +417,25 @@ def load_json(entry: Entry) -> Any:
         raise ReaderError(entry.location, f"invalid JSON at line {exc.lineno} column {exc.colno}") from None
 
 
+# ijson's C backend (yajl2_c) crashes the interpreter (SIGSEGV) when int() refuses a number
+# longer than Python's int-string limit (4,300 digits by default). So the limit is raised to a
+# size that still converts in milliseconds, and every stream fed to ijson refuses a longer run
+# of digits before the parser sees it (a message holding 100,000 digits in a row is no chat).
+MAX_DIGIT_RUN = 100_000
+if 0 < sys.get_int_max_str_digits() < MAX_DIGIT_RUN + 1:
+    sys.set_int_max_str_digits(MAX_DIGIT_RUN + 1)
+_DIGIT_RUN = re.compile(r"[0-9]+")
+
+
+class DigitRunTooLong(ValueError):
+    """A run of digits longer than MAX_DIGIT_RUN: refused before ijson parses it."""
+
+
 class Utf8Stream(io.RawIOBase):
     """Bytes of ``fh`` decoded from ``encoding`` and re-encoded as UTF-8, for ijson.
 
-    Undecodable bytes become U+FFFD, as in ``read_text``; a BOM is dropped.
+    Undecodable bytes become U+FFFD, as in ``read_text``; a BOM is dropped. A run of more
+    than MAX_DIGIT_RUN digits raises DigitRunTooLong (a ValueError, so IJSON_ERRORS covers it).
     """
 
     def __init__(self, fh: IO[bytes], encoding: str, limit: int | None = None) -> None:
@@ -427,6 +443,7 @@ class Utf8Stream(io.RawIOBase):
         self._pending = b""
         self._first = True
         self._left = limit  # characters still to read, for sniffing
+        self._run = 0  # digits at the end of what was read so far
 
     def readable(self) -> bool:
         return True
@@ -445,10 +462,23 @@ class Utf8Stream(io.RawIOBase):
                 break
             if self._first:
                 chunk, self._first = chunk.removeprefix("\ufeff"), False
+            self._check_digits(chunk)
             self._pending += chunk.encode("utf-8", errors="replace")
         out, self._pending = self._pending[:want], self._pending[want:]
         buffer[: len(out)] = out
         return len(out)
+
+    def _check_digits(self, chunk: str) -> None:
+        for m in _DIGIT_RUN.finditer(chunk):
+            run = m.end() - m.start() + (self._run if m.start() == 0 else 0)
+            if run > MAX_DIGIT_RUN:
+                raise DigitRunTooLong(f"a number longer than {MAX_DIGIT_RUN} digits")
+        last = chunk[-1:] if chunk else ""
+        if not last.isdigit() or not last.isascii():
+            self._run = 0
+        else:
+            tail = len(chunk) - len(chunk.rstrip("0123456789"))
+            self._run = tail + (self._run if tail == len(chunk) else 0)
 
     def close(self) -> None:
         if not self.closed:

@@ -63,7 +63,10 @@ from scanner.model import (
     Skipped,
 )
 from scanner.readers.base import (
+    IJSON_ERRORS,
+    MAX_JSON_DEPTH,
     Entry,
+    JsonTooDeep,
     Source,
     epoch_seconds_or_ms,
     guarded,
@@ -355,9 +358,14 @@ def _read_response(source: Source, entry: Entry, directory: _Directory) -> Itera
                     yield Skipped(where.location, f"API response code {code}; messages not read")
                     return
                 yield from _messages(source, value, where, directory)
-        except (ijson.JSONError, ijson.IncompleteJSONError, UnicodeDecodeError, RecursionError):
+        except (*IJSON_ERRORS, UnicodeDecodeError, RecursionError):
             yield Skipped(
                 f"{entry.location}#/data/messages/{index}", "invalid or truncated JSON; rest of file not read"
+            )
+        except JsonTooDeep:
+            yield Skipped(
+                f"{entry.location}#/data/messages/{index}",
+                f"JSON nested deeper than {MAX_JSON_DEPTH} levels; rest of file not read",
             )
 
 
@@ -370,6 +378,8 @@ def _items(stream: Any) -> Iterator[tuple[str, str, Any]]:
             builder.event(event, value)
             if event in ("start_map", "start_array"):
                 depth += 1
+                if depth > MAX_JSON_DEPTH:
+                    raise JsonTooDeep
             elif event in ("end_map", "end_array"):
                 depth -= 1
             if depth == 0:
@@ -399,7 +409,7 @@ def _is_response(entry: Entry) -> bool:
                     return True
                 if (prefix == "data.messages.item" and event == "end_map") or n > SNIFF_EVENTS:
                     return False
-    except (ijson.JSONError, ijson.IncompleteJSONError, UnicodeDecodeError, RecursionError, ReaderError):
+    except (*IJSON_ERRORS, UnicodeDecodeError, RecursionError, ReaderError):
         return False
     return False
 

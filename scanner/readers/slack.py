@@ -47,7 +47,7 @@ import ijson
 
 from scanner.errors import ReaderError
 from scanner.model import Attachment, Author, Conversation, ConversationKind, Message, MessageKind, Skipped
-from scanner.readers.base import HEAD_BYTES, Entry, Source, detect_encoding, open_utf8, read_text
+from scanner.readers.base import HEAD_BYTES, Entry, Source, Utf8Stream, detect_encoding, open_utf8, read_text
 
 PLATFORM = "slack"
 
@@ -514,7 +514,8 @@ def _sniff_value(entry: Entry, limit: int = SNIFF_BYTES) -> Any:
         return None
     records: list[Any] = []
     try:
-        for item in ijson.items(io.BytesIO(text.encode("utf-8", errors="replace")), "item"):
+        stream = Utf8Stream(io.BytesIO(text.encode("utf-8", errors="replace")), "utf-8")
+        for item in ijson.items(io.BufferedReader(stream), "item"):
             records.append(item)
             if len(records) >= SNIFF_RECORDS:
                 break
