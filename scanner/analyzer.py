@@ -211,6 +211,8 @@ class ChatAnalyzer:
                 span = text[r.start : r.end]
                 if _NOT_A_NAME.search(span) or len(span.strip()) < 2 or not _plausible_ner_span(text, r):
                     continue
+                if r.entity_type == "PERSON" and span.endswith(("'s", "’s")):
+                    r.end -= 2  # "Maria Garcia's passport": the name, not the possessive
                 score = min(r.score, NER_SCORE)
                 why = f"spaCy NER ({self.models.get(lang, '')}) labelled it {r.entity_type}"
             else:

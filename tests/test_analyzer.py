@@ -116,3 +116,11 @@ def test_entity_filter_served_by_one_language_only() -> None:
     """Asking only for types one language serves must not fail on the other language's text."""
     analyzer = ChatAnalyzer(AnalyzerConfig(ner=False, entities=("US_SSN",)))
     assert analyzer.analyze_batch([("我的电话", None), ("ssn 536-90-4418", None)])[0] == []
+
+
+@pytest.mark.ner
+def test_ner_person_span_drops_the_possessive() -> None:
+    analyzer = ChatAnalyzer(AnalyzerConfig(ner=True))
+    text = "Maria Garcia's passport number is X12345678"
+    names = [text[d.start : d.end] for d in analyzer.analyze(text) if d.entity == "PERSON"]
+    assert names == ["Maria Garcia"]

@@ -300,6 +300,8 @@ class ChatPhoneRecognizer(FamilyRecognizer):
             sizes = [len(_digits(text[a:b])) for a, b in chunks]
             if max(sizes) < 2:
                 continue  # 1 2 3 4 5 6 7: a list
+            if total >= 13 and len(sizes) >= 3 and all(n == 4 for n in sizes[:-1]) and sizes[-1] <= 4:
+                continue  # 6217 0000 1000 0000 027: card-style groups (valid or not), no phone inside
             usable = [
                 b - a == n or not _shape_excluded(text[a:b]) for (a, b), n in zip(chunks, sizes, strict=True)
             ]

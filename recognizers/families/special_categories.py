@@ -358,6 +358,8 @@ def _zh_references(clause: str) -> Iterator[int]:
     single, compound = _zh_surnames()
     given = _zh_given()
     for p, ch in enumerate(clause):
+        if ch in "小老" and clause[p + 1 : p + 2] in single:
+            yield p + 2  # 小张, 老王: how colleagues name each other
         size = 2 if clause[p : p + 2] in compound else 1 if ch in single else 0
         if not size:
             continue
