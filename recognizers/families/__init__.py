@@ -15,11 +15,13 @@ from presidio_analyzer import EntityRecognizer
 
 from recognizers.families import (
     addresses,
+    business,
     cloud_keys,
     cn_docs,
     cn_ids,
     code_tokens,
     contact,
+    fraud,
     generic_secrets,
     intl_ids,
     medical_ids,
@@ -68,6 +70,9 @@ FAMILIES: tuple[Family, ...] = (
     cn_docs,
     intl_ids,
     medical_ids,
+    # business markers, internal URLs and fraud (CS302, CS303, CS401)
+    business,
+    fraud,
 )
 
 #: Every entity type these families can report, in family order.
