@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from scanner.model import ConversationKind, Message, MessageKind, Skipped
 from scanner.readers.base import Source
 from scanner.readers.zulip import ZulipReader, html_to_text
 from tests.golden import assert_golden, serialise
+from tests.reader_contract import ARBITRARY_BYTES, assert_refuses, read_any, zip_tree
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 EXPORT = FIXTURES / "zulip" / "zulip-export-test"
@@ -41,10 +41,7 @@ def by_id(items: list[Message | Skipped]) -> dict[str, Message]:
 def export_zip(tmp_path: Path) -> Path:
     """The export re-packed as a zip, inside its top folder as Zulip's tarball has it."""
     path = tmp_path / "zulip-export-test.zip"
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        for file in sorted(EXPORT.rglob("*")):
-            if file.is_file():
-                zf.write(file, "zulip-export-test/" + file.relative_to(EXPORT).as_posix())
+    zip_tree(EXPORT, path, "zulip-export-test/")
     return path
 
 
@@ -225,7 +222,7 @@ OTHERS = [
 
 @pytest.mark.parametrize("path", OTHERS, ids=lambda p: p.name)
 def test_sniff_refuses_other_formats(path: Path) -> None:
-    assert not READER.sniff(Source.open(path))
+    assert_refuses(READER, path)
 
 
 def test_sniff_needs_message_files(tmp_path: Path) -> None:
@@ -238,16 +235,8 @@ def test_sniff_needs_message_files(tmp_path: Path) -> None:
 # --- robustness ---------------------------------------------------------------------------
 
 
-def _read_any(path: Path) -> None:
-    try:
-        items = list(READER.read(Source.open(path)))
-    except ReaderError:
-        return
-    assert all(isinstance(i, Message | Skipped) for i in items)
-
-
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.binary(max_size=2048), name=st.sampled_from(["realm.json", "messages-000001.json"]))
+@given(data=ARBITRARY_BYTES, name=st.sampled_from(["realm.json", "messages-000001.json"]))
 def test_any_bytes_give_messages_or_reader_error(tmp_path: Path, data: bytes, name: str) -> None:
     export = tmp_path / "export"
     if not export.exists():
@@ -255,8 +244,8 @@ def test_any_bytes_give_messages_or_reader_error(tmp_path: Path, data: bytes, na
     original = (EXPORT / name).read_bytes()
     (export / name).write_bytes(data)
     try:
-        _read_any(export)
-        _read_any(export / name)
+        read_any(READER, export)
+        read_any(READER, export / name)
     finally:
         (export / name).write_bytes(original)
 
@@ -290,4 +279,18 @@ def test_zulip_shaped_json_gives_messages_or_reader_error(
     path = tmp_path / "messages-000001.json"
     data = json.dumps({"zerver_message": batch}).encode()
     path.write_bytes(data[: cut % (len(data) + 1)] if cut % 3 == 0 else data)
-    _read_any(path)
+    read_any(READER, path)
+
+
+def test_hostile_nesting_is_skipped_not_built(tmp_path: Path) -> None:
+    """A message nested thousands deep is refused by the depth cap, not built in memory."""
+    from scanner.model import Skipped
+    from scanner.readers.zulip import ZulipReader
+
+    export = tmp_path / "export"
+    export.mkdir()
+    (export / "realm.json").write_text('{"zerver_userprofile": [], "zerver_recipient": []}', encoding="utf-8")
+    deep = "[" * 20_000 + "]" * 20_000
+    (export / "messages-000001.json").write_text('{"zerver_message": [' + deep + "]}", encoding="utf-8")
+    items = list(ZulipReader().read(Source.open(export)))
+    assert any(isinstance(i, Skipped) and "too deep" in i.reason for i in items)

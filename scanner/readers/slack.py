@@ -47,7 +47,18 @@ import ijson
 
 from scanner.errors import ReaderError
 from scanner.model import Attachment, Author, Conversation, ConversationKind, Message, MessageKind, Skipped
-from scanner.readers.base import HEAD_BYTES, Entry, Source, Utf8Stream, detect_encoding, open_utf8, read_text
+from scanner.readers.base import (
+    HEAD_BYTES,
+    IJSON_ERRORS,
+    Entry,
+    JsonTooDeep,
+    Source,
+    Utf8Stream,
+    detect_encoding,
+    open_utf8,
+    read_text,
+    stream_values,
+)
 
 PLATFORM = "slack"
 
@@ -352,17 +363,21 @@ def _stream_records(source: Source, entry: Entry) -> Iterator[dict[str, Any] | S
     source.encodings.add(enc)
     with stream:
         try:
-            for item in ijson.items(stream, "item"):
+            for _, _, item in stream_values(stream, _TOP_ITEMS):
                 count += 1
                 if isinstance(item, dict):
                     yield item
         except _IJSON_ERRORS:
             # ijson's messages quote the input, so the reason is built from structure only.
             yield Skipped(entry.location, f"invalid JSON after {count} records")
+        except JsonTooDeep:
+            yield Skipped(entry.location, f"JSON nested too deep after {count} records; rest not read")
 
 
-# yajl2_c reports an integer too long for int() as SystemError (wrapping the ValueError).
-_IJSON_ERRORS = (ijson.JSONError, ValueError, SystemError)
+_TOP_ITEMS = frozenset({"item"})
+
+
+_IJSON_ERRORS = IJSON_ERRORS
 
 
 # --- one message ----------------------------------------------------------------------

@@ -50,7 +50,18 @@ import ijson
 
 from scanner.errors import ReaderError
 from scanner.model import Attachment, Author, Conversation, ConversationKind, Message, MessageKind, Skipped
-from scanner.readers.base import IJSON_ERRORS, Entry, Source, guarded, head_text, json_str, open_json
+from scanner.readers.base import (
+    IJSON_ERRORS,
+    MAX_JSON_DEPTH,
+    Entry,
+    JsonTooDeep,
+    Source,
+    guarded,
+    head_text,
+    json_str,
+    open_json,
+    stream_values,
+)
 
 PLATFORM = "zulip"
 
@@ -232,6 +243,8 @@ def _load_realm(source: Source, entry: Entry, realm: _Realm) -> Iterator[Skipped
                 realm.add(table, rec)
         except IJSON_ERRORS:
             yield Skipped(entry.location, f"invalid or truncated JSON after {count} records")
+        except JsonTooDeep:
+            yield Skipped(entry.location, f"JSON nested too deep after {count} records; rest not read")
 
 
 def _table_items(events: Iterator[tuple[str, str, Any]]) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -248,6 +261,8 @@ def _table_items(events: Iterator[tuple[str, str, Any]]) -> Iterator[tuple[str, 
         builder.event(event, value)
         if event in ("start_map", "start_array"):
             depth += 1
+            if depth > MAX_JSON_DEPTH:
+                raise JsonTooDeep
         elif event in ("end_map", "end_array"):
             depth -= 1
             if depth == 0:
@@ -263,7 +278,7 @@ def _load_attachments(source: Source, entry: Entry, root: str, realm: _Realm) ->
     count = 0
     with stream:
         try:
-            for rec in ijson.items(stream, "zerver_attachment.item"):
+            for _, _, rec in stream_values(stream, _ATTACHMENTS):
                 count += 1
                 if not isinstance(rec, dict):
                     continue
@@ -275,6 +290,8 @@ def _load_attachments(source: Source, entry: Entry, root: str, realm: _Realm) ->
                         realm.attachments.setdefault(m, []).append(attachment)
         except IJSON_ERRORS:
             yield Skipped(entry.location, f"invalid or truncated JSON after {count} records")
+        except JsonTooDeep:
+            yield Skipped(entry.location, f"JSON nested too deep after {count} records; rest not read")
 
 
 def _attachment(rec: dict[str, Any], source: Source, root: str) -> Attachment:
@@ -287,6 +304,10 @@ def _attachment(rec: dict[str, Any], source: Source, root: str) -> Attachment:
     return Attachment(name=name, size=size, mime=mime, path=member if found is not None else None)
 
 
+_MESSAGES = frozenset({"zerver_message.item"})
+_ATTACHMENTS = frozenset({"zerver_attachment.item"})
+
+
 # --- messages -----------------------------------------------------------------------------------
 
 
@@ -297,7 +318,7 @@ def _read_messages(source: Source, entry: Entry, realm: _Realm) -> Iterator[Mess
     index = 0
     with stream:
         try:
-            for rec in ijson.items(stream, "zerver_message.item"):
+            for _, _, rec in stream_values(stream, _MESSAGES):
                 location = f"{entry.location}#/zerver_message/{index}"
                 index += 1
                 if not isinstance(rec, dict):
@@ -311,6 +332,8 @@ def _read_messages(source: Source, entry: Entry, realm: _Realm) -> Iterator[Mess
         except IJSON_ERRORS:
             # ijson's messages quote the input, so the reason is built from structure only.
             yield Skipped(entry.location, f"invalid or truncated JSON after {index} messages")
+        except JsonTooDeep:
+            yield Skipped(entry.location, f"JSON nested too deep after {index} messages; rest not read")
 
 
 def _message(source: Source, location: str, mid: int, rec: dict[str, Any], realm: _Realm) -> Message:
