@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import tempfile
-import zipfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -21,6 +19,17 @@ from scanner.readers.generic import CsvReader, JsonlReader
 from scanner.readers.slack import SlackReader
 from scanner.readers.telegram import TelegramReader
 from tests.golden import assert_golden, serialise
+from tests.reader_contract import (
+    ARBITRARY_BYTES,
+    assert_none_claim,
+    assert_refuses,
+    assert_refuses_written,
+    fixture_id,
+    json_like,
+    other_fixture_paths,
+    sniff_and_read_any,
+    zip_tree,
+)
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 DISCORD = FIXTURES / "discord"
@@ -59,10 +68,7 @@ def test_truncated_golden(update_goldens: bool) -> None:
 
 def test_zip_reads_like_the_folder(tmp_path: Path) -> None:
     archive = tmp_path / "discord.zip"
-    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
-        for path in sorted(EXPORT.rglob("*")):
-            if path.is_file():
-                zf.write(path, f"dce/{path.relative_to(EXPORT).as_posix()}")
+    zip_tree(EXPORT, archive, "dce/")
     source = Source.open(archive)
     assert READER.sniff(source)
     from_zip = serialise(READER.read(source), root=f"{archive}!dce/")
@@ -281,17 +287,9 @@ def test_sniff_claims_discord(path: Path) -> None:
     assert READER.sniff(Source.open(path))
 
 
-def _other_formats() -> list[Path]:
-    paths: list[Path] = []
-    for folder in sorted(p for p in FIXTURES.iterdir() if p.is_dir() and p.name != "discord"):
-        paths.append(folder)
-        paths.extend(sorted(p for p in folder.rglob("*") if not p.name.startswith(".")))
-    return paths
-
-
-@pytest.mark.parametrize("path", _other_formats(), ids=lambda p: str(p.relative_to(FIXTURES)))
+@pytest.mark.parametrize("path", other_fixture_paths("discord"), ids=fixture_id)
 def test_sniff_refuses_other_formats_fixtures(path: Path) -> None:
-    assert not READER.sniff(Source.open(path))
+    assert_refuses(READER, path)
 
 
 NOT_DISCORD = {
@@ -326,9 +324,7 @@ NOT_DISCORD = {
 
 @pytest.mark.parametrize("name", sorted(NOT_DISCORD))
 def test_sniff_refuses_lookalikes(tmp_path: Path, name: str) -> None:
-    path = tmp_path / name
-    path.write_text(NOT_DISCORD[name], encoding="utf-8")
-    assert not READER.sniff(Source.open(path))
+    assert_refuses_written(tmp_path / name, NOT_DISCORD[name], READER)
 
 
 def test_folder_with_other_things_is_left_to_the_caller(tmp_path: Path) -> None:
@@ -339,49 +335,24 @@ def test_folder_with_other_things_is_left_to_the_caller(tmp_path: Path) -> None:
 
 def test_other_readers_refuse_discord_files() -> None:
     paths = [EXPORT, *sorted(DISCORD.rglob("*.json")), *sorted(DISCORD.rglob("*.csv")), DISCORD / "csv"]
-    for reader in (SlackReader(), TelegramReader(), JsonlReader(), CsvReader()):
-        assert [p for p in paths if reader.sniff(Source.open(p))] == [], reader.name
+    assert_none_claim((SlackReader(), TelegramReader(), JsonlReader(), CsvReader()), paths)
 
 
 # --- fuzzing --------------------------------------------------------------------------
 
 
-def _check(items: object) -> None:
-    for item in items:  # type: ignore[attr-defined]
-        assert isinstance(item, Message | Skipped)
-
-
 @pytest.mark.parametrize("suffix", [".json", ".csv"])
 @settings(max_examples=150, deadline=None)
-@given(data=st.binary(max_size=2048))
+@given(data=ARBITRARY_BYTES)
 def test_any_bytes_give_messages_skips_or_reader_error(suffix: str, data: bytes) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"x [1]{suffix}"
-        path.write_bytes(data)
-        try:
-            source = Source.open(path)
-            READER.sniff(source)
-            _check(READER.read(source))
-        except ReaderError:
-            pass
+    sniff_and_read_any(READER, f"x [1]{suffix}", data)
 
 
-DISCORDISH = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
-    lambda children: (
-        st.lists(children, max_size=3)
-        | st.dictionaries(
-            st.sampled_from(
-                [
-                    *("id", "type", "timestamp", "timestampEdited", "content", "author", "name", "nickname"),
-                    *("attachments", "url", "fileName", "fileSizeBytes", "reference", "messageId"),
-                ]
-            ),
-            children,
-            max_size=6,
-        )
-    ),
-    max_leaves=14,
+DISCORDISH = json_like(
+    [
+        *("id", "type", "timestamp", "timestampEdited", "content", "author", "name", "nickname"),
+        *("attachments", "url", "fileName", "fileSizeBytes", "reference", "messageId"),
+    ],
 )
 
 
@@ -396,27 +367,13 @@ def test_any_dce_shaped_json_gives_messages_skips_or_reader_error(
     messages: list[object], channel: object, guild: object, cut: int
 ) -> None:
     text = json.dumps({"guild": guild, "channel": channel, "messages": messages, "messageCount": 1})
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "x [1].json"
-        path.write_text(text[: cut % (len(text) + 1)], encoding="utf-8")
-        try:
-            source = Source.open(path)
-            READER.sniff(source)
-            _check(READER.read(source))
-        except ReaderError:
-            pass
+    sniff_and_read_any(READER, "x [1].json", text[: cut % (len(text) + 1)])
 
 
 @settings(max_examples=200, deadline=None)
 @given(rows=st.lists(st.lists(st.text(max_size=12), max_size=7), max_size=6))
 def test_any_dce_shaped_csv_gives_messages_skips_or_reader_error(rows: list[list[str]]) -> None:
     body = "".join(",".join('"' + c.replace('"', '""') + '"' for c in row) + "\n" for row in rows)
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "x [1].csv"
-        path.write_text("AuthorID,Author,Date,Content,Attachments,Reactions\n" + body, encoding="utf-8")
-        try:
-            source = Source.open(path)
-            assert READER.sniff(source)
-            _check(READER.read(source))
-        except ReaderError:
-            pass
+    sniff_and_read_any(
+        READER, "x [1].csv", "AuthorID,Author,Date,Content,Attachments,Reactions\n" + body, must_claim=True
+    )

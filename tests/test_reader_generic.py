@@ -17,6 +17,7 @@ from scanner.model import ConversationKind, Message, MessageKind, Skipped
 from scanner.readers.base import Source
 from scanner.readers.generic import CsvReader, JsonlReader, parse_timestamp
 from tests.golden import assert_golden
+from tests.reader_contract import ARBITRARY_BYTES
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 GEN = FIXTURES / "generic"
@@ -287,7 +288,7 @@ def _read_any(reader: JsonlReader | CsvReader, path: Path) -> None:
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.binary(max_size=2048))
+@given(data=ARBITRARY_BYTES)
 def test_any_bytes_as_jsonl(tmp_path: Path, data: bytes) -> None:
     path = tmp_path / "x.jsonl"
     path.write_bytes(data)
@@ -295,7 +296,7 @@ def test_any_bytes_as_jsonl(tmp_path: Path, data: bytes) -> None:
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.binary(max_size=2048))
+@given(data=ARBITRARY_BYTES)
 def test_any_bytes_as_csv(tmp_path: Path, data: bytes) -> None:
     path = tmp_path / "x.csv"
     path.write_bytes(data)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-import zipfile
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -19,6 +18,16 @@ from scanner.model import ConversationKind, Message, MessageKind, Skipped
 from scanner.readers.base import Source
 from scanner.readers.googlechat import GoogleChatReader, parse_google_date
 from tests.golden import assert_golden, serialise
+from tests.reader_contract import (
+    ARBITRARY_BYTES,
+    assert_refuses,
+    assert_refuses_written,
+    fixture_id,
+    other_fixture_paths,
+    sniff_and_read,
+    sniff_and_read_any,
+    zip_tree,
+)
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 GC = FIXTURES / "googlechat"
@@ -56,10 +65,7 @@ def test_goldens(name: str, path: Path, update_goldens: bool) -> None:
 
 def test_zip_reads_like_the_folder(tmp_path: Path) -> None:
     archive = tmp_path / "takeout-20240306T000000Z-001.zip"
-    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
-        for file in sorted(TAKEOUT.rglob("*")):
-            if file.is_file():
-                zf.write(file, f"Takeout/{file.relative_to(TAKEOUT).as_posix()}")
+    zip_tree(TAKEOUT, archive, "Takeout/")
     source = Source.open(archive)
     assert READER.sniff(source)
     from_zip = serialise(READER.read(source), root=f"{archive}!Takeout/")
@@ -295,7 +301,7 @@ def test_folder_without_chat_files_is_an_error(tmp_path: Path) -> None:
         GC / "truncated",
         GC,
     ],
-    ids=lambda p: str(p.relative_to(FIXTURES)),
+    ids=fixture_id,
 )
 def test_sniff_claims_google_chat(path: Path) -> None:
     assert READER.sniff(Source.open(path))
@@ -307,17 +313,9 @@ def test_sniff_leaves_metadata_files_alone(name: str) -> None:
     assert not READER.sniff(Source.open(path))
 
 
-def _other_formats() -> list[Path]:
-    paths: list[Path] = []
-    for folder in sorted(p for p in FIXTURES.iterdir() if p.is_dir() and p.name != "googlechat"):
-        paths.append(folder)
-        paths.extend(sorted(p for p in folder.rglob("*") if not p.name.startswith(".")))
-    return paths
-
-
-@pytest.mark.parametrize("path", _other_formats(), ids=lambda p: str(p.relative_to(FIXTURES)))
+@pytest.mark.parametrize("path", other_fixture_paths("googlechat"), ids=fixture_id)
 def test_sniff_refuses_other_formats_fixtures(path: Path) -> None:
-    assert not READER.sniff(Source.open(path))
+    assert_refuses(READER, path)
 
 
 NOT_GOOGLE = {
@@ -334,9 +332,7 @@ NOT_GOOGLE = {
 
 @pytest.mark.parametrize("name", sorted(NOT_GOOGLE))
 def test_sniff_refuses_lookalikes(tmp_path: Path, name: str) -> None:
-    path = tmp_path / name
-    path.write_text(NOT_GOOGLE[name], encoding="utf-8")
-    assert not READER.sniff(Source.open(path))
+    assert_refuses_written(tmp_path / name, NOT_GOOGLE[name], READER)
 
 
 def test_sniff_refuses_a_takeout_with_other_products(tmp_path: Path) -> None:
@@ -350,23 +346,10 @@ def test_sniff_refuses_a_takeout_with_other_products(tmp_path: Path) -> None:
 # --- fuzzing ------------------------------------------------------------------------------------
 
 
-def _check(items: object) -> None:
-    for item in items:  # type: ignore[attr-defined]
-        assert isinstance(item, Message | Skipped)
-
-
 @settings(max_examples=200, deadline=None)
-@given(data=st.binary(max_size=2048))
+@given(data=ARBITRARY_BYTES)
 def test_any_bytes_give_messages_skips_or_reader_error(data: bytes) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "messages.json"
-        path.write_bytes(data)
-        try:
-            source = Source.open(path)
-            READER.sniff(source)
-            _check(READER.read(source))
-        except ReaderError:
-            pass
+    sniff_and_read_any(READER, "messages.json", data)
 
 
 GOOGLEISH = st.recursive(
@@ -408,9 +391,4 @@ def test_any_google_shaped_json_gives_messages_skips_or_reader_error(
             text = json.dumps(doc)
             path = Path(tmp) / name
             path.write_text(text[: cut % (len(text) + 1)], encoding="utf-8")
-            try:
-                source = Source.open(path)
-                READER.sniff(source)
-                _check(READER.read(source))
-            except ReaderError:
-                pass
+            sniff_and_read(READER, path)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zipfile
 from datetime import datetime
 from pathlib import Path
 
@@ -10,7 +9,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scanner.errors import ReaderError
 from scanner.model import ConversationKind, Message, MessageKind, Skipped
 from scanner.readers.base import Source
 from scanner.readers.imessage import IMessageReader
@@ -18,6 +16,14 @@ from scanner.readers.lanying import LanyingReader
 from scanner.readers.signal import SignalReader
 from scanner.readers.whatsapp import WhatsAppReader
 from tests.golden import assert_golden
+from tests.reader_contract import (
+    ARBITRARY_BYTES,
+    assert_refuses,
+    fixture_id,
+    other_fixture_paths,
+    read_any,
+    zip_tree,
+)
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 IM = FIXTURES / "imessage"
@@ -53,10 +59,7 @@ def test_golden_export_folder(update_goldens: bool) -> None:
 
 def test_golden_zip(tmp_path: Path, update_goldens: bool) -> None:
     path = tmp_path / "imessage-export.zip"
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for file in sorted(EXPORT.rglob("*")):
-            if file.is_file():
-                zf.write(file, file.relative_to(EXPORT).as_posix())
+    zip_tree(EXPORT, path)
     source = Source.open(path)
     assert READER.sniff(source)
     items = list(READER.read(source))
@@ -163,19 +166,9 @@ def test_sniff_claims(path: Path) -> None:
     assert READER.sniff(Source.open(path))
 
 
-def _other_fixtures() -> list[Path]:
-    found: list[Path] = []
-    for folder in sorted(p for p in FIXTURES.iterdir() if p.is_dir() and p.name != "imessage"):
-        for child in sorted(folder.iterdir()):
-            found.append(child)
-            if child.is_dir():
-                found.extend(sorted(child.iterdir()))
-    return found
-
-
-@pytest.mark.parametrize("path", _other_fixtures(), ids=lambda p: p.relative_to(FIXTURES).as_posix())
+@pytest.mark.parametrize("path", other_fixture_paths("imessage", deep=False), ids=fixture_id)
 def test_sniff_refuses_other_formats(path: Path) -> None:
-    assert not READER.sniff(Source.open(path))
+    assert_refuses(READER, path)
 
 
 @pytest.mark.parametrize("path", [DM, GROUP, UNNAMED, EXPORT, IM], ids=lambda p: p.name)
@@ -220,20 +213,12 @@ def test_stray_lines_are_reported_without_content(tmp_path: Path) -> None:
     assert [m.text for m in messages(items)] == ["hello"]
 
 
-def _read_any(path: Path) -> None:
-    try:
-        items = list(READER.read(Source.open(path)))
-    except ReaderError:
-        return
-    assert all(isinstance(i, Message | Skipped) for i in items)
-
-
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.binary(max_size=2048))
+@given(data=ARBITRARY_BYTES)
 def test_any_bytes_give_messages_or_reader_error(tmp_path: Path, data: bytes) -> None:
     path = tmp_path / "chat.txt"
     path.write_bytes(data)
-    _read_any(path)
+    read_any(READER, path)
 
 
 _LINES = st.sampled_from(
@@ -261,4 +246,4 @@ _LINES = st.sampled_from(
 def test_block_like_text_gives_messages_or_reader_error(tmp_path: Path, lines: list[str]) -> None:
     path = tmp_path / "Ann.txt"
     path.write_text("\n".join(lines), encoding="utf-8")
-    _read_any(path)
+    read_any(READER, path)

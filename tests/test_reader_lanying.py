@@ -12,7 +12,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scanner.errors import ReaderError
 from scanner.model import ConversationKind, Message, MessageKind, Skipped
 from scanner.readers.base import Source
 from scanner.readers.imessage import IMessageReader
@@ -20,6 +19,7 @@ from scanner.readers.lanying import LanyingReader
 from scanner.readers.signal import SignalReader
 from scanner.readers.whatsapp import WhatsAppReader
 from tests.golden import assert_golden
+from tests.reader_contract import ARBITRARY_BYTES, assert_refuses, fixture_id, other_fixture_paths, read_any
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 LY = FIXTURES / "lanying"
@@ -151,19 +151,9 @@ def test_sniff_claims(path: Path) -> None:
     assert READER.sniff(Source.open(path))
 
 
-def _other_fixtures() -> list[Path]:
-    found: list[Path] = []
-    for folder in sorted(p for p in FIXTURES.iterdir() if p.is_dir() and p.name != "lanying"):
-        for child in sorted(folder.iterdir()):
-            found.append(child)
-            if child.is_dir():
-                found.extend(sorted(child.iterdir()))
-    return found
-
-
-@pytest.mark.parametrize("path", _other_fixtures(), ids=lambda p: p.relative_to(FIXTURES).as_posix())
+@pytest.mark.parametrize("path", other_fixture_paths("lanying", deep=False), ids=fixture_id)
 def test_sniff_refuses_other_formats(path: Path) -> None:
-    assert not READER.sniff(Source.open(path))
+    assert_refuses(READER, path)
 
 
 @pytest.mark.parametrize("path", [SAVED, RESPONSE, LY, SAVED / "users.json"], ids=lambda p: p.name)
@@ -213,20 +203,12 @@ def test_broken_lines_and_users_file(tmp_path: Path) -> None:
     assert by_id(items)[str(BIG + 1)].author.name == "1001"  # no names without users.json
 
 
-def _read_any(path: Path) -> None:
-    try:
-        items = list(READER.read(Source.open(path)))
-    except ReaderError:
-        return
-    assert all(isinstance(i, Message | Skipped) for i in items)
-
-
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.binary(max_size=2048), suffix=st.sampled_from([".json", ".jsonl"]))
+@given(data=ARBITRARY_BYTES, suffix=st.sampled_from([".json", ".jsonl"]))
 def test_any_bytes_give_messages_or_reader_error(tmp_path: Path, data: bytes, suffix: str) -> None:
     path = tmp_path / f"user-1-2{suffix}"
     path.write_bytes(data)
-    _read_any(path)
+    read_any(READER, path)
 
 
 _JSON = st.recursive(
@@ -255,10 +237,10 @@ _MESSAGE = st.fixed_dictionaries(
 def test_message_like_records_give_messages_or_reader_error(tmp_path: Path, rows: list[object]) -> None:
     jsonl = tmp_path / "group-1.jsonl"
     jsonl.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    _read_any(jsonl)
+    read_any(READER, jsonl)
     response = tmp_path / "page.json"
     response.write_text(json.dumps({"code": 200, "data": {"messages": rows}}), encoding="utf-8")
-    _read_any(response)
+    read_any(READER, response)
 
 
 def test_hostile_api_response_nesting_and_huge_integers_are_skipped(tmp_path: Path) -> None:

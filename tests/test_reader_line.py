@@ -10,11 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scanner.errors import ReaderError
 from scanner.model import ConversationKind, Message, MessageKind, Skipped
 from scanner.readers.base import Source
 from scanner.readers.line import LineReader
 from tests.golden import assert_golden
+from tests.reader_contract import ARBITRARY_BYTES, assert_refuses, read_any
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 LINE = FIXTURES / "line"
@@ -212,7 +212,7 @@ OTHERS = [
 
 @pytest.mark.parametrize("path", OTHERS, ids=lambda p: p.name)
 def test_sniff_refuses_other_formats(path: Path) -> None:
-    assert not READER.sniff(Source.open(path))
+    assert_refuses(READER, path)
 
 
 def test_sniff_refuses_tabbed_text_without_date_line(tmp_path: Path) -> None:
@@ -222,20 +222,12 @@ def test_sniff_refuses_tabbed_text_without_date_line(tmp_path: Path) -> None:
 # --- robustness ---------------------------------------------------------------------------
 
 
-def _read_any(path: Path) -> None:
-    try:
-        items = list(READER.read(Source.open(path)))
-    except ReaderError:
-        return
-    assert all(isinstance(i, Message | Skipped) for i in items)
-
-
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.binary(max_size=2048))
+@given(data=ARBITRARY_BYTES)
 def test_any_bytes_give_messages_or_reader_error(tmp_path: Path, data: bytes) -> None:
     path = tmp_path / "chat.txt"
     path.write_bytes(data)
-    _read_any(path)
+    read_any(READER, path)
 
 
 _LINES = st.sampled_from(
@@ -262,4 +254,4 @@ _LINES = st.sampled_from(
 @given(lines=st.lists(_LINES, max_size=20))
 def test_export_shaped_text_gives_messages_or_reader_error(tmp_path: Path, lines: list[str]) -> None:
     path = write(tmp_path, "\n".join(lines))
-    _read_any(path)
+    read_any(READER, path)

@@ -4,8 +4,6 @@ event semantics, sniffing, fuzzing."""
 from __future__ import annotations
 
 import json
-import tempfile
-import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,6 +16,16 @@ from scanner.model import Message, MessageKind, Skipped
 from scanner.readers.base import Source
 from scanner.readers.matrix import MatrixReader
 from tests.golden import assert_golden, serialise
+from tests.reader_contract import (
+    ARBITRARY_BYTES,
+    assert_refuses,
+    assert_refuses_written,
+    fixture_id,
+    json_like,
+    other_fixture_paths,
+    sniff_and_read_any,
+    zip_tree,
+)
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MX = FIXTURES / "matrix"
@@ -53,10 +61,7 @@ def test_goldens(name: str, path: Path, update_goldens: bool) -> None:
 
 def test_zip_reads_like_the_folder(tmp_path: Path) -> None:
     archive = tmp_path / "matrix-export-05-03-2024.zip"
-    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
-        for file in sorted(ZIP_LAYOUT.rglob("*")):
-            if file.is_file():
-                zf.write(file, file.relative_to(ZIP_LAYOUT).as_posix())
+    zip_tree(ZIP_LAYOUT, archive)
     source = Source.open(archive)
     assert READER.sniff(source)
     from_zip = serialise(READER.read(source), root=f"{archive}!")
@@ -174,7 +179,7 @@ def test_folder_without_export_is_an_error(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "path",
     [EXPORT, ZIP_LAYOUT, ZIP_LAYOUT / "export.json", MX / "messages_page.json", MX / "truncated", MX],
-    ids=lambda p: str(p.relative_to(FIXTURES)),
+    ids=fixture_id,
 )
 def test_sniff_claims_matrix(path: Path) -> None:
     assert READER.sniff(Source.open(path))
@@ -197,17 +202,9 @@ def test_sniff_claims_a_header_only_export_and_a_bare_event_list(tmp_path: Path)
     assert [m.message_id for m in read(bare)] == ["$ev00-falcon", "$ev01-falcon", "$ev02-falcon"]
 
 
-def _other_formats() -> list[Path]:
-    paths: list[Path] = []
-    for folder in sorted(p for p in FIXTURES.iterdir() if p.is_dir() and p.name != "matrix"):
-        paths.append(folder)
-        paths.extend(sorted(p for p in folder.rglob("*") if not p.name.startswith(".")))
-    return paths
-
-
-@pytest.mark.parametrize("path", _other_formats(), ids=lambda p: str(p.relative_to(FIXTURES)))
+@pytest.mark.parametrize("path", other_fixture_paths("matrix"), ids=fixture_id)
 def test_sniff_refuses_other_formats_fixtures(path: Path) -> None:
-    assert not READER.sniff(Source.open(path))
+    assert_refuses(READER, path)
 
 
 NOT_MATRIX = {
@@ -228,9 +225,7 @@ NOT_MATRIX = {
 
 @pytest.mark.parametrize("name", sorted(NOT_MATRIX))
 def test_sniff_refuses_lookalikes(tmp_path: Path, name: str) -> None:
-    path = tmp_path / name
-    path.write_text(NOT_MATRIX[name], encoding="utf-8")
-    assert not READER.sniff(Source.open(path))
+    assert_refuses_written(tmp_path / name, NOT_MATRIX[name], READER)
 
 
 def test_sniff_refuses_a_folder_with_other_things(tmp_path: Path) -> None:
@@ -242,41 +237,19 @@ def test_sniff_refuses_a_folder_with_other_things(tmp_path: Path) -> None:
 # --- fuzzing -----------------------------------------------------------------------------
 
 
-def _check(items: object) -> None:
-    for item in items:  # type: ignore[attr-defined]
-        assert isinstance(item, Message | Skipped)
-
-
 @settings(max_examples=200, deadline=None)
-@given(data=st.binary(max_size=2048))
+@given(data=ARBITRARY_BYTES)
 def test_any_bytes_give_messages_skips_or_reader_error(data: bytes) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "export.json"
-        path.write_bytes(data)
-        try:
-            source = Source.open(path)
-            READER.sniff(source)
-            _check(READER.read(source))
-        except ReaderError:
-            pass
+    sniff_and_read_any(READER, "export.json", data)
 
 
-EVENTISH = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
-    lambda children: (
-        st.lists(children, max_size=4)
-        | st.dictionaries(
-            st.sampled_from(
-                [
-                    *("type", "sender", "origin_server_ts", "event_id", "content", "unsigned", "body"),
-                    *("msgtype", "m.relates_to", "m.new_content", "rel_type", "m.in_reply_to", "info"),
-                    *("redacted_because", "m.relations", "state_key", "displayname", "decrypted", "size"),
-                ]
-            ),
-            children,
-            max_size=6,
-        )
-    ),
+EVENTISH = json_like(
+    [
+        *("type", "sender", "origin_server_ts", "event_id", "content", "unsigned", "body"),
+        *("msgtype", "m.relates_to", "m.new_content", "rel_type", "m.in_reply_to", "info"),
+        *("redacted_because", "m.relations", "state_key", "displayname", "decrypted", "size"),
+    ],
+    list_size=4,
     max_leaves=16,
 )
 
@@ -287,12 +260,4 @@ def test_any_matrix_shaped_json_gives_messages_skips_or_reader_error(
     events: list[object], name: object, cut: int
 ) -> None:
     text = json.dumps({"room_name": name, "exported_by": "x", "messages": events})
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "export.json"
-        path.write_text(text[: cut % (len(text) + 1)], encoding="utf-8")
-        try:
-            source = Source.open(path)
-            READER.sniff(source)
-            _check(READER.read(source))
-        except ReaderError:
-            pass
+    sniff_and_read_any(READER, "export.json", text[: cut % (len(text) + 1)])

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import tempfile
-import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,6 +17,16 @@ from scanner.readers.base import Source
 from scanner.readers.generic import JsonlReader
 from scanner.readers.mattermost import MattermostReader
 from tests.golden import assert_golden, serialise
+from tests.reader_contract import (
+    ARBITRARY_BYTES,
+    assert_refuses,
+    assert_refuses_written,
+    fixture_id,
+    json_like,
+    other_fixture_paths,
+    sniff_and_read_any,
+    zip_tree,
+)
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MATTERMOST = FIXTURES / "mattermost"
@@ -53,10 +61,7 @@ def test_truncated_golden(update_goldens: bool) -> None:
 
 def test_zip_reads_like_the_folder(tmp_path: Path) -> None:
     archive = tmp_path / "mattermost_export.zip"
-    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
-        for path in sorted(EXPORT.rglob("*")):
-            if path.is_file():
-                zf.write(path, f"export_2024/{path.relative_to(EXPORT).as_posix()}")
+    zip_tree(EXPORT, archive, "export_2024/")
     source = Source.open(archive)
     assert READER.sniff(source)
     from_zip = serialise(READER.read(source), root=f"{archive}!export_2024/")
@@ -210,17 +215,9 @@ def test_sniff_claims_mattermost(path: Path) -> None:
     assert READER.sniff(Source.open(path))
 
 
-def _other_formats() -> list[Path]:
-    paths: list[Path] = []
-    for folder in sorted(p for p in FIXTURES.iterdir() if p.is_dir() and p.name != "mattermost"):
-        paths.append(folder)
-        paths.extend(sorted(p for p in folder.rglob("*") if not p.name.startswith(".")))
-    return paths
-
-
-@pytest.mark.parametrize("path", _other_formats(), ids=lambda p: str(p.relative_to(FIXTURES)))
+@pytest.mark.parametrize("path", other_fixture_paths("mattermost"), ids=fixture_id)
 def test_sniff_refuses_other_formats_fixtures(path: Path) -> None:
-    assert not READER.sniff(Source.open(path))
+    assert_refuses(READER, path)
 
 
 NOT_MATTERMOST = {
@@ -236,9 +233,7 @@ NOT_MATTERMOST = {
 
 @pytest.mark.parametrize("name", sorted(NOT_MATTERMOST))
 def test_sniff_refuses_lookalikes(tmp_path: Path, name: str) -> None:
-    path = tmp_path / name
-    path.write_text(NOT_MATTERMOST[name], encoding="utf-8")
-    assert not READER.sniff(Source.open(path))
+    assert_refuses_written(tmp_path / name, NOT_MATTERMOST[name], READER)
 
 
 def test_folder_with_other_things_is_left_to_the_caller(tmp_path: Path) -> None:
@@ -260,49 +255,26 @@ def test_generic_jsonl_refuses_mattermost_files() -> None:
 # --- fuzzing --------------------------------------------------------------------------
 
 
-def _check(items: object) -> None:
-    for item in items:  # type: ignore[attr-defined]
-        assert isinstance(item, Message | Skipped)
-
-
 @settings(max_examples=200, deadline=None)
-@given(data=st.binary(max_size=2048))
+@given(data=ARBITRARY_BYTES)
 def test_any_bytes_give_messages_skips_or_reader_error(data: bytes) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "import.jsonl"
-        path.write_bytes(data)
-        try:
-            source = Source.open(path)
-            READER.sniff(source)
-            _check(READER.read(source))
-        except ReaderError:
-            pass
+    sniff_and_read_any(READER, "import.jsonl", data)
 
 
-VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
-    lambda children: (
-        st.lists(children, max_size=3)
-        | st.dictionaries(
-            st.sampled_from(
-                [
-                    *("user", "message", "create_at", "edit_at", "type", "team", "channel", "replies"),
-                    *(
-                        "attachments",
-                        "path",
-                        "channel_members",
-                        "members",
-                        "username",
-                        "teams",
-                        "roles",
-                        "name",
-                    ),
-                ]
-            ),
-            children,
-            max_size=6,
-        )
-    ),
+VALUES = json_like(
+    [
+        *("user", "message", "create_at", "edit_at", "type", "team", "channel", "replies"),
+        *(
+            "attachments",
+            "path",
+            "channel_members",
+            "members",
+            "username",
+            "teams",
+            "roles",
+            "name",
+        ),
+    ],
     max_leaves=12,
 )
 
@@ -321,12 +293,4 @@ def test_any_mattermost_shaped_lines_give_messages_skips_or_reader_error(
     records: list[tuple[str, object]], cut: int
 ) -> None:
     text = "".join(json.dumps({"type": kind, kind: body}) + "\n" for kind, body in records)
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "import.jsonl"
-        path.write_text(text[: cut % (len(text) + 1)], encoding="utf-8")
-        try:
-            source = Source.open(path)
-            READER.sniff(source)
-            _check(READER.read(source))
-        except ReaderError:
-            pass
+    sniff_and_read_any(READER, "import.jsonl", text[: cut % (len(text) + 1)])

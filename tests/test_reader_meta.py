@@ -19,6 +19,15 @@ from scanner.model import ConversationKind, Message, MessageKind, Skipped
 from scanner.readers.base import Source
 from scanner.readers.meta import InstagramReader, MessengerReader, repair
 from tests.golden import assert_golden, serialise
+from tests.reader_contract import (
+    ARBITRARY_BYTES,
+    assert_refuses_written,
+    fixture_id,
+    json_like,
+    other_fixture_paths,
+    sniff_and_read,
+    zip_tree,
+)
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 META = FIXTURES / "meta"
@@ -68,10 +77,7 @@ def test_goldens(
 def test_zip_reads_like_the_folder(tmp_path: Path) -> None:
     # Meta's own zips hold the package folders at the top, no wrapping folder
     archive = tmp_path / "download.zip"
-    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
-        for file in sorted(FB.rglob("*")):
-            if file.is_file():
-                zf.write(file, file.relative_to(FB).as_posix())
+    zip_tree(FB, archive)
     source = Source.open(archive)
     assert MESSENGER.sniff(source) and not INSTAGRAM.sniff(source)
     from_zip = serialise(MESSENGER.read(source), root=f"{archive}!")
@@ -299,7 +305,7 @@ def test_deep_nesting_is_refused_not_recursed(tmp_path: Path) -> None:
         (LEGACY, "messenger"),  # thread_type is Messenger's
         (META / "truncated", "messenger"),
     ],
-    ids=lambda p: str(p.relative_to(FIXTURES)) if isinstance(p, Path) else p,
+    ids=lambda p: fixture_id(p) if isinstance(p, Path) else p,
 )
 def test_exactly_one_reader_claims(path: Path, platform: str) -> None:
     source = Source.open(path)
@@ -333,15 +339,7 @@ def test_a_folder_holding_both_packages_is_left_to_split() -> None:
 # --- sniffing ----------------------------------------------------------------------------
 
 
-def _other_formats() -> list[Path]:
-    paths: list[Path] = []
-    for folder in sorted(p for p in FIXTURES.iterdir() if p.is_dir() and p.name != "meta"):
-        paths.append(folder)
-        paths.extend(sorted(p for p in folder.rglob("*") if not p.name.startswith(".")))
-    return paths
-
-
-@pytest.mark.parametrize("path", _other_formats(), ids=lambda p: str(p.relative_to(FIXTURES)))
+@pytest.mark.parametrize("path", other_fixture_paths("meta"), ids=fixture_id)
 def test_sniff_refuses_other_formats_fixtures(path: Path) -> None:
     source = Source.open(path)
     assert not MESSENGER.sniff(source)
@@ -363,10 +361,7 @@ NOT_META = {
 
 @pytest.mark.parametrize("name", sorted(NOT_META))
 def test_sniff_refuses_lookalikes(tmp_path: Path, name: str) -> None:
-    path = tmp_path / name
-    path.write_text(NOT_META[name], encoding="utf-8")
-    assert not MESSENGER.sniff(Source.open(path))
-    assert not INSTAGRAM.sniff(Source.open(path))
+    assert_refuses_written(tmp_path / name, NOT_META[name], MESSENGER, INSTAGRAM)
 
 
 def test_sniff_claims_an_empty_thread(tmp_path: Path) -> None:
@@ -396,42 +391,22 @@ def test_sniff_refuses_a_folder_with_other_json(tmp_path: Path) -> None:
 # --- fuzzing -----------------------------------------------------------------------------
 
 
-def _check(items: object) -> None:
-    for item in items:  # type: ignore[attr-defined]
-        assert isinstance(item, Message | Skipped)
-
-
 @settings(max_examples=200, deadline=None)
-@given(data=st.binary(max_size=2048))
+@given(data=ARBITRARY_BYTES)
 def test_any_bytes_give_messages_skips_or_reader_error(data: bytes) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "message_1.json"
         path.write_bytes(data)
         for reader in (MESSENGER, INSTAGRAM):
-            try:
-                source = Source.open(path)
-                reader.sniff(source)
-                _check(reader.read(source))
-            except ReaderError:
-                pass
+            sniff_and_read(reader, path)
 
 
-METAISH = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
-    lambda children: (
-        st.lists(children, max_size=4)
-        | st.dictionaries(
-            st.sampled_from(
-                [
-                    *("sender_name", "timestamp_ms", "content", "photos", "uri", "files", "sticker"),
-                    *("is_unsent", "type", "share", "senderName", "timestamp", "text", "media", "name"),
-                ]
-            ),
-            children,
-            max_size=6,
-        )
-    ),
-    max_leaves=14,
+METAISH = json_like(
+    [
+        *("sender_name", "timestamp_ms", "content", "photos", "uri", "files", "sticker"),
+        *("is_unsent", "type", "share", "senderName", "timestamp", "text", "media", "name"),
+    ],
+    list_size=4,
 )
 
 
@@ -452,9 +427,4 @@ def test_any_meta_shaped_json_gives_messages_skips_or_reader_error(
         path = Path(tmp) / "message_1.json"
         path.write_text(text[: cut % (len(text) + 1)], encoding="utf-8")
         for reader in (MESSENGER, INSTAGRAM):
-            try:
-                source = Source.open(path)
-                reader.sniff(source)
-                _check(reader.read(source))
-            except ReaderError:
-                pass
+            sniff_and_read(reader, path)

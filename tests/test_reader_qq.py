@@ -10,12 +10,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scanner.errors import ReaderError
 from scanner.model import ConversationKind, Message, MessageKind, Skipped
 from scanner.readers import qq
 from scanner.readers.base import Source
 from scanner.readers.qq import QQReader
 from tests.golden import assert_golden
+from tests.reader_contract import ARBITRARY_BYTES, assert_refuses, read_any
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 QQ = FIXTURES / "qq"
@@ -226,7 +226,7 @@ OTHERS = [
 
 @pytest.mark.parametrize("path", OTHERS, ids=lambda p: p.name)
 def test_sniff_refuses_other_formats(path: Path) -> None:
-    assert not READER.sniff(Source.open(path))
+    assert_refuses(READER, path)
 
 
 def test_sniff_refuses_a_header_in_a_non_txt(tmp_path: Path) -> None:
@@ -244,20 +244,12 @@ def test_sniff_refuses_mixed_folders(tmp_path: Path) -> None:
 # --- robustness ---------------------------------------------------------------------------
 
 
-def _read_any(path: Path) -> None:
-    try:
-        items = list(READER.read(Source.open(path)))
-    except ReaderError:
-        return
-    assert all(isinstance(i, Message | Skipped) for i in items)
-
-
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.binary(max_size=2048))
+@given(data=ARBITRARY_BYTES)
 def test_any_bytes_give_messages_or_reader_error(tmp_path: Path, data: bytes) -> None:
     path = tmp_path / "chat.txt"
     path.write_bytes(data)
-    _read_any(path)
+    read_any(READER, path)
 
 
 _LINES = st.sampled_from(
@@ -286,4 +278,4 @@ def test_export_shaped_text_gives_messages_or_reader_error(
 ) -> None:
     path = tmp_path / "chat.txt"
     path.write_bytes("\n".join(lines).encode(encoding))
-    _read_any(path)
+    read_any(READER, path)

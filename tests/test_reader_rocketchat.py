@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,6 +18,16 @@ from scanner.model import ConversationKind, Message, MessageKind, Skipped
 from scanner.readers.base import Source
 from scanner.readers.rocketchat import RocketChatReader
 from tests.golden import assert_golden, serialise
+from tests.reader_contract import (
+    ARBITRARY_BYTES,
+    assert_refuses,
+    assert_refuses_written,
+    fixture_id,
+    other_fixture_paths,
+    sniff_and_read,
+    sniff_and_read_any,
+    zip_tree,
+)
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 RC = FIXTURES / "rocketchat"
@@ -58,10 +67,7 @@ def test_goldens(name: str, path: Path, update_goldens: bool) -> None:
 
 def test_zip_reads_like_the_folder(tmp_path: Path) -> None:
     archive = tmp_path / "exportFile-abc-export.zip"
-    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
-        for file in sorted(DOWNLOAD.rglob("*")):
-            if file.is_file():
-                zf.write(file, file.relative_to(DOWNLOAD).as_posix())
+    zip_tree(DOWNLOAD, archive)
     source = Source.open(archive)
     assert READER.sniff(source)
     from_zip = serialise(READER.read(source), root=f"{archive}!")
@@ -262,7 +268,7 @@ def test_folder_without_message_files_is_an_error(tmp_path: Path) -> None:
         RC / "messages_array.json",
         RC / "truncated",
     ],
-    ids=lambda p: str(p.relative_to(FIXTURES)),
+    ids=fixture_id,
 )
 def test_sniff_claims_rocketchat(path: Path) -> None:
     assert READER.sniff(Source.open(path))
@@ -277,23 +283,15 @@ def test_sniff_claims_rocketchat(path: Path) -> None:
         DUMP / "rocketchat_room.json",
         DUMP / "users.json",
     ],
-    ids=lambda p: str(p.relative_to(FIXTURES)),
+    ids=fixture_id,
 )
 def test_sniff_leaves_metadata_files_alone(path: Path) -> None:
     assert not READER.sniff(Source.open(path))
 
 
-def _other_formats() -> list[Path]:
-    paths: list[Path] = []
-    for folder in sorted(p for p in FIXTURES.iterdir() if p.is_dir() and p.name != "rocketchat"):
-        paths.append(folder)
-        paths.extend(sorted(p for p in folder.rglob("*") if not p.name.startswith(".")))
-    return paths
-
-
-@pytest.mark.parametrize("path", _other_formats(), ids=lambda p: str(p.relative_to(FIXTURES)))
+@pytest.mark.parametrize("path", other_fixture_paths("rocketchat"), ids=fixture_id)
 def test_sniff_refuses_other_formats_fixtures(path: Path) -> None:
-    assert not READER.sniff(Source.open(path))
+    assert_refuses(READER, path)
 
 
 NOT_ROCKETCHAT = {
@@ -313,9 +311,7 @@ NOT_ROCKETCHAT = {
 
 @pytest.mark.parametrize("name", sorted(NOT_ROCKETCHAT))
 def test_sniff_refuses_lookalikes(tmp_path: Path, name: str) -> None:
-    path = tmp_path / name
-    path.write_text(NOT_ROCKETCHAT[name], encoding="utf-8")
-    assert not READER.sniff(Source.open(path))
+    assert_refuses_written(tmp_path / name, NOT_ROCKETCHAT[name], READER)
 
 
 def test_sniff_refuses_a_folder_with_other_things(tmp_path: Path) -> None:
@@ -328,23 +324,10 @@ def test_sniff_refuses_a_folder_with_other_things(tmp_path: Path) -> None:
 # --- fuzzing ------------------------------------------------------------------------------------
 
 
-def _check(items: object) -> None:
-    for item in items:  # type: ignore[attr-defined]
-        assert isinstance(item, Message | Skipped)
-
-
 @settings(max_examples=200, deadline=None)
-@given(data=st.binary(max_size=2048))
+@given(data=ARBITRARY_BYTES)
 def test_any_bytes_give_messages_skips_or_reader_error(data: bytes) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "general.json"
-        path.write_bytes(data)
-        try:
-            source = Source.open(path)
-            READER.sniff(source)
-            _check(READER.read(source))
-        except ReaderError:
-            pass
+    sniff_and_read_any(READER, "general.json", data)
 
 
 RCISH = st.recursive(
@@ -380,9 +363,4 @@ def test_any_rocketchat_shaped_json_gives_messages_skips_or_reader_error(
         ):
             path = Path(tmp) / name
             path.write_text(text[: cut % (len(text) + 1)], encoding="utf-8")
-            try:
-                source = Source.open(path)
-                READER.sniff(source)
-                _check(READER.read(source))
-            except ReaderError:
-                pass
+            sniff_and_read(READER, path)

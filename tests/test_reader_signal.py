@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import zipfile
 from datetime import datetime
 from pathlib import Path
 
@@ -11,7 +10,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scanner.errors import ReaderError
 from scanner.model import ConversationKind, Message, MessageKind, Skipped
 from scanner.readers import signal
 from scanner.readers.base import Source
@@ -20,6 +18,14 @@ from scanner.readers.lanying import LanyingReader
 from scanner.readers.signal import SignalReader
 from scanner.readers.whatsapp import WhatsAppReader
 from tests.golden import assert_golden
+from tests.reader_contract import (
+    ARBITRARY_BYTES,
+    assert_refuses,
+    fixture_id,
+    other_fixture_paths,
+    read_any,
+    zip_tree,
+)
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SIG = FIXTURES / "signal"
@@ -70,10 +76,7 @@ def test_golden(name: str, path: Path, update_goldens: bool) -> None:
 def export_zip(tmp_path: Path) -> Path:
     """The export folder zipped as one would hand it over: under a wrapping folder."""
     path = tmp_path / "signal-export.zip"
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for file in sorted(EXPORT.rglob("*")):
-            if file.is_file():
-                zf.write(file, f"signal-export/{file.relative_to(EXPORT).as_posix()}")
+    zip_tree(EXPORT, path, "signal-export/")
     return path
 
 
@@ -184,7 +187,7 @@ def test_oversized_message_is_cut(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         SIG / "data_only" / "Carol Zoe" / "data.json",
         *SIGNAL_LIKE,
     ],
-    ids=lambda p: p.relative_to(FIXTURES).as_posix(),
+    ids=fixture_id,
 )
 def test_sniff_claims(path: Path) -> None:
     assert READER.sniff(Source.open(path))
@@ -192,24 +195,18 @@ def test_sniff_claims(path: Path) -> None:
 
 def _other_fixtures() -> list[Path]:
     """Every file and first-level folder of the other formats' fixtures."""
-    found: list[Path] = []
-    for folder in sorted(p for p in FIXTURES.iterdir() if p.is_dir() and p.name != "signal"):
-        for child in sorted(folder.iterdir()):
-            found.append(child)
-            if child.is_dir():
-                found.extend(sorted(c for c in child.iterdir() if c not in SIGNAL_LIKE))
-    return [p for p in found if p not in SIGNAL_LIKE]
+    return [p for p in other_fixture_paths("signal", deep=False) if p not in SIGNAL_LIKE]
 
 
-@pytest.mark.parametrize("path", _other_fixtures(), ids=lambda p: p.relative_to(FIXTURES).as_posix())
+@pytest.mark.parametrize("path", _other_fixtures(), ids=fixture_id)
 def test_sniff_refuses_other_formats(path: Path) -> None:
-    assert not READER.sniff(Source.open(path))
+    assert_refuses(READER, path)
 
 
 @pytest.mark.parametrize(
     "path",
     [TRANSCRIPT, EXPORT, EXPORT / "Alice Moe", SIG / "old", SIG / "data_only", SIG],
-    ids=lambda p: p.relative_to(FIXTURES).as_posix(),
+    ids=fixture_id,
 )
 def test_other_readers_refuse_signal(path: Path) -> None:
     source = Source.open(path)
@@ -265,20 +262,12 @@ def test_forced_read_of_a_non_export(tmp_path: Path) -> None:
     assert len(items) == 1 and isinstance(items[0], Skipped) and "nothing" not in items[0].reason
 
 
-def _read_any(path: Path) -> None:
-    try:
-        items = list(READER.read(Source.open(path)))
-    except ReaderError:
-        return
-    assert all(isinstance(i, Message | Skipped) for i in items)
-
-
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.binary(max_size=2048), suffix=st.sampled_from([".txt", ".md", ".json"]))
+@given(data=ARBITRARY_BYTES, suffix=st.sampled_from([".txt", ".md", ".json"]))
 def test_any_bytes_give_messages_or_reader_error(tmp_path: Path, data: bytes, suffix: str) -> None:
     path = tmp_path / f"chat{suffix}"
     path.write_bytes(data)
-    _read_any(path)
+    read_any(READER, path)
 
 
 _HEADERISH = st.sampled_from(
@@ -297,4 +286,4 @@ def test_header_like_text_gives_messages_or_reader_error(
 ) -> None:
     path = tmp_path / "chat.md"
     path.write_text("\n".join(h + b for h, b in lines), encoding="utf-8")
-    _read_any(path)
+    read_any(READER, path)

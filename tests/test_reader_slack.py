@@ -5,19 +5,18 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from scanner.errors import ReaderError
 from scanner.model import ConversationKind, Message, MessageKind, Skipped
 from scanner.readers.base import Source
 from scanner.readers.slack import SlackReader, ts_to_datetime
 from tests.golden import assert_golden, serialise
+from tests.reader_contract import ARBITRARY_BYTES, json_like, sniff_and_read, sniff_and_read_any, zip_tree
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SLACK = FIXTURES / "slack"
@@ -35,14 +34,6 @@ def messages(items: list[Message | Skipped]) -> list[Message]:
 
 def by_id(items: list[Message | Skipped]) -> dict[str, Message]:
     return {m.message_id: m for m in messages(items)}
-
-
-def zip_tree(folder: Path, archive: Path, top: str = "") -> Path:
-    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                zf.write(path, top + path.relative_to(folder).as_posix())
-    return archive
 
 
 # --- goldens --------------------------------------------------------------------------
@@ -64,7 +55,7 @@ def test_message_list_file_golden(update_goldens: bool) -> None:
 
 def test_zip_wrapped_in_a_top_folder_reads_like_the_folder(tmp_path: Path) -> None:
     top = "Example Slack export Mar 4 2024 - Mar 6 2024/"
-    archive = zip_tree(EXPORT, tmp_path / "export.zip", top=top)
+    archive = zip_tree(EXPORT, tmp_path / "export.zip", top)
     source = Source.open(archive)
     assert SlackReader().sniff(source)
     from_zip = serialise(SlackReader().read(source), root=f"{archive}!{top}")
@@ -286,43 +277,23 @@ def test_sniff_refuses_day_files_that_are_not_slack(tmp_path: Path) -> None:
 # --- fuzzing --------------------------------------------------------------------------
 
 
-def _check(items: object) -> None:
-    for item in items:  # type: ignore[attr-defined]
-        assert isinstance(item, Message | Skipped)
-
-
 @settings(max_examples=150, deadline=None)
-@given(data=st.binary(max_size=2048))
+@given(data=ARBITRARY_BYTES)
 def test_any_bytes_as_a_file_give_messages_skips_or_reader_error(data: bytes) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "2024-03-05.json"
-        path.write_bytes(data)
-        try:
-            source = Source.open(path)
-            SlackReader().sniff(source)
-            _check(SlackReader().read(source))
-        except ReaderError:
-            pass
+    sniff_and_read_any(SlackReader(), "2024-03-05.json", data)
 
 
-SLACKISH = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
-    lambda children: (
-        st.lists(children, max_size=4)
-        | st.dictionaries(
-            st.sampled_from(
-                ["ts", "text", "user", "subtype", "thread_ts", "files", "file", "edited", "name"]
-            ),
-            children,
-            max_size=5,
-        )
-    ),
+SLACKISH = json_like(
+    ["ts", "text", "user", "subtype", "thread_ts", "files", "file", "edited", "name"],
+    floats=False,
+    list_size=4,
+    dict_size=5,
     max_leaves=12,
 )
 
 
 @settings(max_examples=150, deadline=None)
-@given(data=st.binary(max_size=2048), users=SLACKISH, record=SLACKISH)
+@given(data=ARBITRARY_BYTES, users=SLACKISH, record=SLACKISH)
 def test_any_day_file_in_a_slack_folder_gives_messages_skips_or_reader_error(
     data: bytes, users: object, record: object
 ) -> None:
@@ -333,12 +304,7 @@ def test_any_day_file_in_a_slack_folder_gives_messages_skips_or_reader_error(
         (root / "general").mkdir()
         (root / "general" / "2024-03-05.json").write_bytes(data)
         (root / "general" / "2024-03-06.json").write_text(json.dumps([record]), encoding="utf-8")
-        try:
-            source = Source.open(root)
-            SlackReader().sniff(source)
-            _check(SlackReader().read(source))
-        except ReaderError:
-            pass
+        sniff_and_read(SlackReader(), root)
 
 
 # --- the quick-start example ------------------------------------------------------------

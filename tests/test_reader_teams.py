@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import tempfile
-import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,6 +19,17 @@ from scanner.readers.slack import SlackReader
 from scanner.readers.teams import TeamsReader, html_to_text
 from scanner.readers.telegram import TelegramReader
 from tests.golden import assert_golden, serialise
+from tests.reader_contract import (
+    ARBITRARY_BYTES,
+    assert_none_claim,
+    assert_refuses,
+    assert_refuses_written,
+    fixture_id,
+    json_like,
+    other_fixture_paths,
+    sniff_and_read_any,
+    zip_tree,
+)
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TEAMS = FIXTURES / "teams"
@@ -63,10 +72,7 @@ def test_truncated_golden(update_goldens: bool) -> None:
 
 def test_zip_reads_like_the_folder(tmp_path: Path) -> None:
     archive = tmp_path / "TeamsData_Example.zip"
-    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
-        for path in sorted(EXPORT.rglob("*")):
-            if path.is_file():
-                zf.write(path, f"TeamsData_Example/{path.relative_to(EXPORT).as_posix()}")
+    zip_tree(EXPORT, archive, "TeamsData_Example/")
     source = Source.open(archive)
     assert READER.sniff(source)
     from_zip = serialise(READER.read(source), root=f"{archive}!TeamsData_Example/")
@@ -342,17 +348,9 @@ def test_sniff_refuses_metadata_files_alone(path: Path) -> None:
     assert not READER.sniff(Source.open(path))
 
 
-def _other_formats() -> list[Path]:
-    paths: list[Path] = []
-    for folder in sorted(p for p in FIXTURES.iterdir() if p.is_dir() and p.name != "teams"):
-        paths.append(folder)
-        paths.extend(sorted(p for p in folder.rglob("*") if not p.name.startswith(".")))
-    return paths
-
-
-@pytest.mark.parametrize("path", _other_formats(), ids=lambda p: str(p.relative_to(FIXTURES)))
+@pytest.mark.parametrize("path", other_fixture_paths("teams"), ids=fixture_id)
 def test_sniff_refuses_other_formats_fixtures(path: Path) -> None:
-    assert not READER.sniff(Source.open(path))
+    assert_refuses(READER, path)
 
 
 NOT_TEAMS = {
@@ -368,9 +366,7 @@ NOT_TEAMS = {
 
 @pytest.mark.parametrize("name", sorted(NOT_TEAMS))
 def test_sniff_refuses_lookalikes(tmp_path: Path, name: str) -> None:
-    path = tmp_path / name
-    path.write_text(NOT_TEAMS[name], encoding="utf-8")
-    assert not READER.sniff(Source.open(path))
+    assert_refuses_written(tmp_path / name, NOT_TEAMS[name], READER)
 
 
 def test_folder_with_other_things_is_left_to_the_caller(tmp_path: Path) -> None:
@@ -381,49 +377,24 @@ def test_folder_with_other_things_is_left_to_the_caller(tmp_path: Path) -> None:
 
 def test_other_readers_refuse_teams_files() -> None:
     paths = [EXPORT, GRAPH, *sorted(TEAMS.rglob("*.json")), *sorted(TEAMS.rglob("*.jsonl"))]
-    for reader in (SlackReader(), TelegramReader(), JsonlReader()):
-        assert [p for p in paths if reader.sniff(Source.open(p))] == [], reader.name
+    assert_none_claim((SlackReader(), TelegramReader(), JsonlReader()), paths)
 
 
 # --- fuzzing --------------------------------------------------------------------------
 
 
-def _check(items: object) -> None:
-    for item in items:  # type: ignore[attr-defined]
-        assert isinstance(item, Message | Skipped)
-
-
 @settings(max_examples=200, deadline=None)
-@given(data=st.binary(max_size=2048))
+@given(data=ARBITRARY_BYTES)
 def test_any_bytes_give_messages_skips_or_reader_error(data: bytes) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "messages.json"
-        path.write_bytes(data)
-        try:
-            source = Source.open(path)
-            READER.sniff(source)
-            _check(READER.read(source))
-        except ReaderError:
-            pass
+    sniff_and_read_any(READER, "messages.json", data)
 
 
-TEAMSISH = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
-    lambda children: (
-        st.lists(children, max_size=3)
-        | st.dictionaries(
-            st.sampled_from(
-                [
-                    *("id", "Id", "messageType", "createdDateTime", "body", "content", "contentType", "from"),
-                    *("user", "application", "displayName", "chatId", "channelIdentity", "channelId"),
-                    *("replyToId", "attachments", "eventDetail", "initiator", "lastEditedDateTime", "value"),
-                ]
-            ),
-            children,
-            max_size=6,
-        )
-    ),
-    max_leaves=14,
+TEAMSISH = json_like(
+    [
+        *("id", "Id", "messageType", "createdDateTime", "body", "content", "contentType", "from"),
+        *("user", "application", "displayName", "chatId", "channelIdentity", "channelId"),
+        *("replyToId", "attachments", "eventDetail", "initiator", "lastEditedDateTime", "value"),
+    ],
 )
 
 
@@ -433,12 +404,4 @@ def test_any_teams_shaped_json_gives_messages_skips_or_reader_error(
     messages: list[object], paged: bool, cut: int
 ) -> None:
     text = json.dumps({"@odata.context": "x", "value": messages} if paged else messages)
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "messages.json"
-        path.write_text(text[: cut % (len(text) + 1)], encoding="utf-8")
-        try:
-            source = Source.open(path)
-            READER.sniff(source)
-            _check(READER.read(source))
-        except ReaderError:
-            pass
+    sniff_and_read_any(READER, "messages.json", text[: cut % (len(text) + 1)])

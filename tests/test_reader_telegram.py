@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import tempfile
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +17,7 @@ from scanner.model import ConversationKind, Message, MessageKind, Skipped
 from scanner.readers.base import Source
 from scanner.readers.telegram import TelegramReader
 from tests.golden import assert_golden, serialise
+from tests.reader_contract import ARBITRARY_BYTES, json_like, sniff_and_read_any
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TELEGRAM = FIXTURES / "telegram"
@@ -249,38 +249,15 @@ def test_sniff_refuses_slack_exports(tmp_path: Path) -> None:
 # --- fuzzing --------------------------------------------------------------------------
 
 
-def _check(items: object) -> None:
-    for item in items:  # type: ignore[attr-defined]
-        assert isinstance(item, Message | Skipped)
-
-
 @settings(max_examples=200, deadline=None)
-@given(data=st.binary(max_size=2048))
+@given(data=ARBITRARY_BYTES)
 def test_any_bytes_give_messages_skips_or_reader_error(data: bytes) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "result.json"
-        path.write_bytes(data)
-        try:
-            source = Source.open(path)
-            TelegramReader().sniff(source)
-            _check(TelegramReader().read(source))
-        except ReaderError:
-            pass
+    sniff_and_read_any(TelegramReader(), "result.json", data)
 
 
-TELEGRAMISH = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
-    lambda children: (
-        st.lists(children, max_size=4)
-        | st.dictionaries(
-            st.sampled_from(
-                ["id", "type", "date", "date_unixtime", "from", "from_id", "text", "photo", "file", "edited"]
-            ),
-            children,
-            max_size=6,
-        )
-    ),
-    max_leaves=14,
+TELEGRAMISH = json_like(
+    ["id", "type", "date", "date_unixtime", "from", "from_id", "text", "photo", "file", "edited"],
+    list_size=4,
 )
 
 
@@ -291,12 +268,4 @@ def test_any_telegram_shaped_json_gives_messages_skips_or_reader_error(
 ) -> None:
     doc = {"chats": {"list": [{"name": "x", "type": chat, "messages": messages}]}, "messages": messages}
     text = json.dumps(doc)
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "result.json"
-        path.write_text(text[: cut % (len(text) + 1)], encoding="utf-8")
-        try:
-            source = Source.open(path)
-            TelegramReader().sniff(source)
-            _check(TelegramReader().read(source))
-        except ReaderError:
-            pass
+    sniff_and_read_any(TelegramReader(), "result.json", text[: cut % (len(text) + 1)])

@@ -4,7 +4,6 @@ handling, encodings, sniffing and robustness."""
 from __future__ import annotations
 
 import shutil
-import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from scanner.model import ConversationKind, Message, MessageKind, Skipped
 from scanner.readers.base import Source
 from scanner.readers.wechat import WeChatReader, chat_format
 from tests.golden import assert_golden, serialise
+from tests.reader_contract import ARBITRARY_BYTES, assert_refuses, read_any, zip_tree
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 WECHAT = FIXTURES / "wechat"
@@ -77,10 +77,7 @@ def test_golden_chat_folder(update_goldens: bool) -> None:
 
 def test_zip_reads_like_the_folder(tmp_path: Path) -> None:
     archive = tmp_path / "wechat.zip"
-    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
-        for path in sorted((WECHAT / "聊天记录").rglob("*")):
-            if path.is_file():
-                zf.write(path, "data/" + path.relative_to(WECHAT).as_posix())
+    zip_tree(WECHAT / "聊天记录", archive, "data/聊天记录/")
     source = Source.open(archive)
     assert READER.sniff(source)
     from_zip = serialise(READER.read(source), root=f"{archive}!data/")
@@ -292,7 +289,7 @@ OTHERS = [
 
 @pytest.mark.parametrize("path", OTHERS, ids=lambda p: p.name)
 def test_sniff_refuses_other_formats(path: Path) -> None:
-    assert not READER.sniff(Source.open(path))
+    assert_refuses(READER, path)
 
 
 def test_sniff_refuses_a_page_with_another_chatmessages_array(tmp_path: Path) -> None:
@@ -332,20 +329,12 @@ def test_sniff_leaves_folders_with_other_files_to_be_split(tmp_path: Path) -> No
 # --- robustness ---------------------------------------------------------------------------
 
 
-def _read_any(path: Path) -> None:
-    try:
-        items = list(READER.read(Source.open(path)))
-    except ReaderError:
-        return
-    assert all(isinstance(i, Message | Skipped) for i in items)
-
-
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.binary(max_size=2048), suffix=st.sampled_from([".txt", ".csv", ".html"]))
+@given(data=ARBITRARY_BYTES, suffix=st.sampled_from([".txt", ".csv", ".html"]))
 def test_any_bytes_give_messages_or_reader_error(tmp_path: Path, data: bytes, suffix: str) -> None:
     path = tmp_path / f"chat{suffix}"
     path.write_bytes(data)
-    _read_any(path)
+    read_any(READER, path)
 
 
 _JS = st.sampled_from(
@@ -372,4 +361,4 @@ _JS = st.sampled_from(
 @given(parts=st.lists(_JS, max_size=12))
 def test_array_shaped_html_gives_messages_or_reader_error(tmp_path: Path, parts: list[str]) -> None:
     path = write(tmp_path, "<title>t</title><script>const chatMessages = [" + "".join(parts), "chat.html")
-    _read_any(path)
+    read_any(READER, path)

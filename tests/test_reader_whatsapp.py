@@ -10,12 +10,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scanner.errors import ReaderError
 from scanner.model import ConversationKind, Message, MessageKind, Skipped
 from scanner.readers import whatsapp
 from scanner.readers.base import Source
 from scanner.readers.whatsapp import WhatsAppReader
 from tests.golden import assert_golden
+from tests.reader_contract import ARBITRARY_BYTES, read_any
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 WA = FIXTURES / "whatsapp"
@@ -335,20 +335,12 @@ def test_sniff_refuses_a_header_in_a_non_txt(tmp_path: Path) -> None:
 # --- robustness -------------------------------------------------------------------------
 
 
-def _read_any(path: Path) -> None:
-    try:
-        items = list(READER.read(Source.open(path)))
-    except ReaderError:
-        return
-    assert all(isinstance(i, Message | Skipped) for i in items)
-
-
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.binary(max_size=2048))
+@given(data=ARBITRARY_BYTES)
 def test_any_bytes_give_messages_or_reader_error(tmp_path: Path, data: bytes) -> None:
     path = tmp_path / "chat.txt"
     path.write_bytes(data)
-    _read_any(path)
+    read_any(READER, path)
 
 
 _HEADERISH = st.sampled_from(
@@ -377,4 +369,4 @@ def test_header_like_text_gives_messages_or_reader_error(
 ) -> None:
     path = tmp_path / "WhatsApp Chat with X.txt"
     path.write_text("\n".join(h + b for h, b in lines), encoding="utf-8")
-    _read_any(path)
+    read_any(READER, path)
