@@ -152,7 +152,7 @@ def scan(
     workers: Annotated[
         int | None,
         typer.Option(
-            "--workers", help="Analyse in N local processes. [default: 1, or all cores for inputs over 16 MB]"
+            "--workers", help="Analyse in N local processes. [default: 1, or all cores for inputs over 1 MB]"
         ),
     ] = None,
     cluster: Annotated[

@@ -81,3 +81,19 @@ def test_unreachable_cluster_is_a_usage_error(
     run = run_cli(capsys, "scan", str(EXAMPLES), "--no-ner", "--cluster", "tcp://10.0.0.1:8786")
     assert run.code == 2, run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_large_inputs_use_all_cores_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    from scanner import execution
+    from scanner.analyzer import AnalyzerConfig, ChatAnalyzer
+
+    analyzer = ChatAnalyzer(AnalyzerConfig(ner=False))
+    monkeypatch.setattr(execution.os, "cpu_count", lambda: 2)
+    small = execution.choose(analyzer, None, None, execution.POOL_THRESHOLD_BYTES - 1)
+    large = execution.choose(analyzer, None, None, execution.POOL_THRESHOLD_BYTES)
+    try:
+        assert (small.name, large.name, large.workers) == ("in-process", "process-pool", 2)
+        assert execution.choose(analyzer, 1, None, 10**9).name == "in-process"
+    finally:
+        small.close()
+        large.close()
