@@ -84,6 +84,20 @@ _SSN_DIGITS = rule(
 )
 
 
+def _bare_number_excluded(text: str, start: int, end: int) -> bool:
+    """A keyword-less grouped number that chat context shows to be something else.
+
+    An order or price word before it, a calling code, or a phone word nearby: then it is an
+    order id, an amount or a phone number, not an SSN or NHS number.
+    """
+    return bool(
+        exclusions.order_word(text, start)
+        or exclusions.price_nearby(text, start, end)
+        or _calling_code_before(text, start)
+        or nearby(text, start, end, _PHONE_WORDS, before=20) is not None
+    )
+
+
 class ChatUsSsnRecognizer(FamilyRecognizer):
     """US_SSN: numbers the SSA could have issued; 9-digit runs only next to a keyword."""
 
@@ -105,13 +119,7 @@ class ChatUsSsnRecognizer(FamilyRecognizer):
                 "US Social Security number: issuable area, group and serial, SSN keyword",
                 context_word=word,
             )
-        if (
-            rule is _SSN_DIGITS
-            or exclusions.order_word(text, start)
-            or exclusions.price_nearby(text, start, end)
-        ):
-            return None
-        if _calling_code_before(text, start) or nearby(text, start, end, _PHONE_WORDS, before=20):
+        if rule is _SSN_DIGITS or _bare_number_excluded(text, start, end):
             return None
         score = 0.5 if match.group("sep") == "-" else 0.4
         return Verdict(score, "US Social Security number layout 3-2-4 with issuable area, group and serial")
@@ -252,13 +260,7 @@ class UkNhsRecognizer(FamilyRecognizer):
             )
         # Without a keyword a 10-digit number that passes mod 11 (1 in 11 do) is as likely a
         # phone number, an order id or a Unix time: only the NHS's own 3-3-4 layout counts.
-        if (
-            rule is _NHS_DIGITS
-            or exclusions.order_word(text, start)
-            or exclusions.price_nearby(text, start, end)
-        ):
-            return None
-        if _calling_code_before(text, start) or nearby(text, start, end, _PHONE_WORDS, before=20):
+        if rule is _NHS_DIGITS or _bare_number_excluded(text, start, end):
             return None
         # 0.55: above a national phone number in the same layout (0.5), which phonenumbers
         # accepts far more loosely than 1 in 11.

@@ -1022,3 +1022,17 @@ class Reader(Protocol):
     def sniff(self, source: Source) -> bool: ...
 
     def read(self, source: Source) -> Iterator[Message | Skipped]: ...
+
+
+TEXT_SNIFF_ENTRIES = 20
+
+
+def sniff_text_export(source: Source, looks_like: Callable[[Entry], bool]) -> bool:
+    """Sniff for one-file-per-chat text formats: the file itself, or a folder/zip of nothing
+    but ``.txt`` files whose first ``TEXT_SNIFF_ENTRIES`` all look like that format."""
+    entries = source.entries()
+    if source.kind == "file":
+        return len(entries) == 1 and looks_like(entries[0])
+    if not entries or any(e.suffix != ".txt" for e in entries):
+        return False
+    return all(looks_like(e) for e in entries[:TEXT_SNIFF_ENTRIES])

@@ -49,6 +49,7 @@ from scanner.readers.base import (
     guarded,
     head_text,
     location_name,
+    sniff_text_export,
     text_lines,
 )
 
@@ -96,7 +97,6 @@ MAX_MESSAGE_CHARS = 1_000_000
 MAX_AUTHORS = 4096
 SNIFF_BYTES = 64 * 1024
 SNIFF_LINES = 40
-SNIFF_ENTRIES = 20
 
 
 # --- line shapes ------------------------------------------------------------------------------
@@ -389,12 +389,7 @@ class LineReader:
     )
 
     def sniff(self, source: Source) -> bool:
-        entries = source.entries()
-        if source.kind == "file":
-            return len(entries) == 1 and looks_like_line(entries[0])
-        if not entries or any(e.suffix != ".txt" for e in entries):
-            return False
-        return all(looks_like_line(e) for e in entries[:SNIFF_ENTRIES])
+        return sniff_text_export(source, looks_like_line)
 
     def read(self, source: Source) -> Iterator[Message | Skipped]:
         if source.kind == "file":
