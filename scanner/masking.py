@@ -40,6 +40,14 @@ def canonical(entity: str, value: str) -> str:
     return value
 
 
+def key_id(key: bytes) -> str:
+    """A short public name for a fingerprint key: reports made under one key share it.
+
+    A keyed hash of a fixed label, so it names the key without helping anyone guess it.
+    """
+    return hmac.new(key, b"chatsweep key id", hashlib.sha256).hexdigest()[:16]
+
+
 def fingerprint(entity: str, value: str, key: bytes = DEFAULT_KEY) -> str:
     digest = hmac.new(key, f"{entity}\x00{canonical(entity, value)}".encode(), hashlib.sha256)
     return digest.hexdigest()[:32]

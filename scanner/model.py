@@ -163,6 +163,12 @@ class Finding:
     explanation: str
     occurrences: tuple[Occurrence, ...]
     value: str | None = None  # only with --show-values
+    # Occurrences past the per-finding cap: counted, not stored (memory stays bounded).
+    omitted_occurrences: int = 0
+
+    @property
+    def occurrence_count(self) -> int:
+        return len(self.occurrences) + self.omitted_occurrences
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +204,14 @@ class ScanResult:
     findings: tuple[Finding, ...]
     show_values: bool = False
     notices: tuple[str, ...] = field(default=())
+    # Names the fingerprint key (a hash of it), never the key: reports are comparable
+    # (baselines, triage) only under the same key.
+    key_id: str = ""
+
+    @property
+    def unread(self) -> int:
+        """Files, folders, archive members and records that could not be read."""
+        return sum(len(i.skipped) for i in self.inputs)
 
     @property
     def summary(self) -> Summary:
@@ -210,7 +224,7 @@ class ScanResult:
             by_ent[f.entity_type] = by_ent.get(f.entity_type, 0) + 1
         return Summary(
             findings=len(self.findings),
-            occurrences=sum(len(f.occurrences) for f in self.findings),
+            occurrences=sum(f.occurrence_count for f in self.findings),
             by_severity=by_sev,
             by_category=by_cat,
             by_entity=dict(sorted(by_ent.items())),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,7 +22,7 @@ from scanner.analyzer import AnalyzerConfig, ChatAnalyzer, Detection, merge_dete
 from scanner.context import ChatContext, default_rules
 from scanner.errors import ChatsweepError, NothingReadError, ReaderError
 from scanner.execution import Backend, Pending, choose
-from scanner.masking import fingerprint, mask
+from scanner.masking import fingerprint, key_id, mask
 from scanner.model import (
     Category,
     Finding,
@@ -82,7 +82,10 @@ class Scanner:
 
     _backend: Backend
 
-    def scan(self, paths: Iterable[Path], progress: ProgressHook | None = None) -> ScanResult:
+    def scan(
+        self, paths: Iterable[Path], progress: ProgressHook | None = None, exclude: Collection[Path] = ()
+    ) -> ScanResult:
+        """Scan ``paths``; files and folders in ``exclude`` (our own outputs) are never read."""
         started = datetime.now(UTC)
         t0 = time.perf_counter()
         state = _ScanState(self.settings)
@@ -90,7 +93,7 @@ class Scanner:
         plan: list[tuple[Source, Reader]] = []
         for path in paths:
             try:
-                detected, unreadable = detect(path, self.settings.input_format)
+                detected, unreadable = detect(path, self.settings.input_format, exclude)
             except ReaderError as exc:
                 log.warning("input %s not read: %s", path, exc.reason)
                 inputs.append(InputSummary(str(path), "unknown", 0, (Skipped(exc.location, exc.reason),)))
@@ -133,6 +136,7 @@ class Scanner:
             findings=findings,
             show_values=self.settings.show_values,
             notices=tuple(notices),
+            key_id=key_id(self.settings.fingerprint_key),
         )
 
     def _scan_input(

@@ -6,6 +6,7 @@ formats last, so a Slack day file is never taken for generic JSON.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 from scanner.errors import ReaderError, UsageError
@@ -74,14 +75,17 @@ def _sniff(source: Source) -> Reader | None:
     return None
 
 
-def detect(path: Path, forced: str | None = None) -> tuple[list[tuple[Source, Reader]], list[Skipped]]:
+def detect(
+    path: Path, forced: str | None = None, exclude: Collection[Path] = ()
+) -> tuple[list[tuple[Source, Reader]], list[Skipped]]:
     """The inputs found at ``path``, each with its reader, and the files nobody could read.
 
     A folder or zip that no reader claims as a whole is split into its top-level children,
     each detected on its own (so ``examples/`` holding a Slack folder and a WhatsApp file
-    works). Raises ReaderError when ``path`` itself cannot be read or recognised.
+    works). Files and folders in ``exclude`` (chatsweep's own outputs) are left out.
+    Raises ReaderError when ``path`` itself cannot be read or recognised.
     """
-    source = Source.open(path)
+    source = Source.open(path, exclude)
     if forced is not None:
         return [(source, get_reader(forced))], []
     found: list[tuple[Source, Reader]] = []

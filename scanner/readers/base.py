@@ -149,8 +149,11 @@ class Source:
         return ""
 
     @classmethod
-    def open(cls, path: Path) -> Source:
-        """Build a source for ``path``; raises ReaderError if it cannot be listed."""
+    def open(cls, path: Path, exclude: Collection[Path] = ()) -> Source:
+        """Build a source for ``path``; raises ReaderError if it cannot be listed.
+
+        Files and folders in ``exclude`` (absolute paths) are not listed.
+        """
         display = str(path)
         try:
             st = path.lstat()
@@ -159,7 +162,7 @@ class Source:
         if stat.S_ISLNK(st.st_mode):
             raise ReaderError(display, "is a symbolic link; not followed")
         if stat.S_ISDIR(st.st_mode):
-            return cls(path, list(_walk_dir(path)), "dir")
+            return cls(path, list(_walk_dir(path, exclude)), "dir")
         if not stat.S_ISREG(st.st_mode):
             raise ReaderError(display, "not a regular file")
         if zipfile.is_zipfile(path):
@@ -212,12 +215,14 @@ def _file_entry(path: Path, name: str, location: str) -> Entry:
     return Entry(name, location, path.stat().st_size, opener)
 
 
-def _walk_dir(root: Path) -> Iterator[Entry]:
+def _walk_dir(root: Path, exclude: Collection[Path] = ()) -> Iterator[Entry]:
     """Regular files below ``root``, sorted, symlinks neither followed nor listed."""
+    skip = {Path(os.path.abspath(p)) for p in exclude}
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        here = Path(os.path.abspath(dirpath))
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and here / d not in skip)
         for fname in sorted(filenames):
-            if fname.startswith("."):
+            if fname.startswith(".") or here / fname in skip:
                 continue
             full = Path(dirpath) / fname
             try:
