@@ -131,6 +131,8 @@ def report_dict(result: ScanResult) -> dict[str, Any]:
             "options": plain(result.options),
             "show_values": result.show_values,
             "notices": list(result.notices),
+            # Names the fingerprint key (a keyed hash of a fixed label), never the key itself.
+            "key_id": result.key_id,
         },
         "summary": {
             "findings": summary.findings,

@@ -22,6 +22,7 @@ from scanner.analyzer import AnalyzerConfig, ChatAnalyzer, Detection, merge_dete
 from scanner.context import ChatContext, default_rules
 from scanner.errors import ChatsweepError, NothingReadError, ReaderError
 from scanner.execution import Backend, Pending, choose
+from scanner.keys import resolve_key
 from scanner.masking import fingerprint, key_id, mask
 from scanner.model import (
     Category,
@@ -136,7 +137,7 @@ class Scanner:
             findings=findings,
             show_values=self.settings.show_values,
             notices=tuple(notices),
-            key_id=key_id(self.settings.fingerprint_key),
+            key_id=key_id(resolve_key(self.settings)),
         )
 
     def _scan_input(
@@ -227,7 +228,7 @@ class _ScanState:
                 continue
             entry = info(d.entity)
             value = message.text[d.start : d.end]
-            fp = fingerprint(d.entity, value, self.settings.fingerprint_key)
+            fp = fingerprint(d.entity, value, resolve_key(self.settings))
             acc = self._acc.get(fp)
             if acc is None:
                 self._order += 1

@@ -6,6 +6,7 @@ file or a bad value anywhere is a ``UsageError`` naming the key (exit 2).
 
 from __future__ import annotations
 
+import difflib
 import os
 import tomllib
 from collections.abc import Mapping
@@ -15,7 +16,6 @@ from typing import Any
 
 from scanner.analyzer import DEFAULT_MODEL
 from scanner.errors import UsageError
-from scanner.masking import DEFAULT_KEY
 
 FORMATS = ("html", "json", "csv", "sarif", "md")
 FAIL_ON = ("critical", "high", "medium", "low", "never")
@@ -37,7 +37,10 @@ class Settings:
     workers: int | None = None
     cluster: str | None = None
     baseline: str | None = None
-    fingerprint_key: bytes = DEFAULT_KEY
+    # None: the key comes from key_file, CHATSWEEP_FINGERPRINT_KEY or the user's own key file
+    # (scanner.keys.resolve_key, when a scan starts); there is no built-in key.
+    fingerprint_key: bytes | None = None
+    key_file: str | None = None
     custom_terms: tuple[str, ...] = ()
     custom_patterns: tuple[str, ...] = ()
     debug: bool = False
@@ -48,7 +51,8 @@ class Settings:
         return ("en", "zh") if self.lang == "auto" else (self.lang,)
 
     def public_options(self) -> dict[str, Any]:
-        """The options as recorded in the report (never the fingerprint key)."""
+        """The options as recorded in the report (never the fingerprint key nor where it lives:
+        the report names the key by ``scan.key_id``)."""
         return {
             "formats": list(self.formats),
             "lang": self.lang,
@@ -59,7 +63,6 @@ class Settings:
             "input_format": self.input_format,
             "entities": list(self.entities) if self.entities else None,
             "min_confidence": self.min_confidence,
-            "fingerprint_key": "custom" if self.fingerprint_key != DEFAULT_KEY else "default",
             # counts only: the terms themselves are confidential (project names, customers)
             "custom_terms": len(self.custom_terms),
             "custom_patterns": len(self.custom_patterns),
@@ -105,6 +108,8 @@ def _coerce(key: str, value: Any) -> Any:
             n = int(value)
             if n < 1:
                 raise ValueError("must be at least 1")
+            if n > max_workers():
+                raise ValueError(f"at most {max_workers()} on this machine")
             return n
         if key == "fail_on":
             v = str(value).lower()
@@ -117,10 +122,25 @@ def _coerce(key: str, value: Any) -> Any:
                 raise ValueError(f"choose from {', '.join(LANGS)}")
             return v
         if key == "fingerprint_key":
-            return value if isinstance(value, bytes) else str(value).encode()
+            from scanner.keys import MIN_KEY_CHARS
+
+            key_bytes = value if isinstance(value, bytes) else str(value).strip().encode("utf-8")
+            if len(key_bytes) < MIN_KEY_CHARS:
+                raise ValueError(f"must be at least {MIN_KEY_CHARS} characters")
+            return key_bytes
+        if key == "key_file":
+            text = str(value).strip()
+            if not text:
+                raise ValueError("must be a path")
+            return text
         return None if value is None else str(value)
     except (TypeError, ValueError) as exc:
         raise UsageError(f"invalid value for '{key.replace('_', '-')}': {exc}") from None
+
+
+def max_workers() -> int:
+    """The most local workers a scan may ask for: more only thrashes (and a huge number hangs)."""
+    return max(64, 4 * (os.cpu_count() or 1))
 
 
 def _apply(base: Settings, values: Mapping[str, Any], origin: str) -> Settings:
@@ -130,8 +150,22 @@ def _apply(base: Settings, values: Mapping[str, Any], origin: str) -> Settings:
         if key == "format":
             key = "formats"
         if key not in _KEYS:
-            raise UsageError(f"unknown setting '{raw_key}' in {origin}")
+            close = difflib.get_close_matches(key, sorted(_KEYS | {"format"}), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise UsageError(f"unknown setting '{raw_key}' in {origin}{hint}")
+        if key == "fingerprint_key" and origin == "the environment":
+            from scanner.keys import ENV_VAR, check_key
+
+            changes[key] = value if isinstance(value, bytes) else check_key(str(value), ENV_VAR)
+            continue
         changes[key] = _coerce(key, value)
+    # One source of the key per layer; the later (stronger) layer replaces the other source.
+    if "fingerprint_key" in changes and "key_file" in changes:
+        raise UsageError(f"both a fingerprint key and a key file are set in {origin}; keep one")
+    if "fingerprint_key" in changes:
+        changes["key_file"] = None
+    elif "key_file" in changes:
+        changes["fingerprint_key"] = None
     return replace(base, **changes)
 
 
@@ -158,7 +192,17 @@ def resolve(
     """Defaults < file < environment < flags (flags given as None are 'not set')."""
     settings = Settings()
     if config_file is not None:
-        settings = _apply(settings, load_file(config_file), str(config_file))
+        table = load_file(config_file)
+        if {"fingerprint_key", "fingerprint-key"} & set(table):
+            # Config files get committed and shared; the key goes in its own private file.
+            raise UsageError(
+                f"a fingerprint key does not belong in the config file {config_file}; "
+                "put it in a private file and set key_file to its path"
+            )
+        if isinstance(table.get("key_file"), str) and table["key_file"].strip():
+            # Relative to the config file, so a project's config works from any folder.
+            table["key_file"] = str(config_file.parent / table["key_file"].strip())
+        settings = _apply(settings, table, str(config_file))
     env = os.environ if environ is None else environ
     env_values = {
         k[len("CHATSWEEP_") :].lower(): v
