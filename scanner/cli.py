@@ -272,24 +272,17 @@ def _check_entities(entities: tuple[str, ...]) -> None:
         raise UsageError(f"unknown entity type {', '.join(unknown)} (see 'chatsweep rules')")
 
 
-def _baseline_fingerprints(path: Path) -> set[str]:
-    import json
+def _baseline_fingerprints(path: Path) -> frozenset[str]:
+    from scanner import baseline
 
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return {str(f["fingerprint"]) for f in data["findings"]}
-    except OSError as exc:
-        raise UsageError(f"cannot read baseline {path}: {exc.strerror}") from None
-    except (ValueError, KeyError, TypeError):
-        raise UsageError(f"baseline {path} is not a chatsweep JSON report") from None
+    # The key check waits for the scan's key id (in _apply_baseline).
+    return baseline.load(path)
 
 
-def _apply_baseline(result: ScanResult, known: set[str]) -> ScanResult:
-    from dataclasses import replace
+def _apply_baseline(result: ScanResult, known: frozenset[str]) -> ScanResult:
+    from scanner import baseline
 
-    kept = tuple(f for f in result.findings if f.fingerprint not in known)
-    note = f"{len(result.findings) - len(kept)} finding(s) already in the baseline were not reported."
-    return replace(result, findings=kept, notices=(*result.notices, note))
+    return baseline.apply(result, known)
 
 
 def _run_with_progress(scanner: Any, paths: list[Path]) -> ScanResult:
