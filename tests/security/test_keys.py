@@ -111,9 +111,7 @@ def test_racing_first_runs_in_processes_end_with_one_key(install: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     start = str(time.time() + 1.5)  # all four try at the same moment, after their imports
     procs = [
-        subprocess.Popen(
-            [sys.executable, "-c", code, start], stdout=subprocess.PIPE, text=True, env=env
-        )
+        subprocess.Popen([sys.executable, "-c", code, start], stdout=subprocess.PIPE, text=True, env=env)
         for _ in range(4)
     ]
     ids = {p.communicate(timeout=60)[0].strip() for p in procs}
