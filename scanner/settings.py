@@ -201,7 +201,7 @@ def resolve(
             )
         if isinstance(table.get("key_file"), str) and table["key_file"].strip():
             # Relative to the config file, so a project's config works from any folder.
-            table["key_file"] = str(config_file.parent / table["key_file"].strip())
+            table["key_file"] = str(config_file.parent / Path(table["key_file"].strip()).expanduser())
         settings = _apply(settings, table, str(config_file))
     env = os.environ if environ is None else environ
     env_values = {
