@@ -69,6 +69,7 @@ _CARDS = frozenset({"CREDIT_CARD", "CN_BANK_CARD"})
 _LENGTH_ONLY = frozenset({"PASSWORD", "VERIFICATION_CODE"})
 # Art. 9 / PIPL Art. 28 terms: the term itself is the sensitive fact about a person.
 _TERMS = frozenset({"HEALTH_INFO", "SPECIAL_CATEGORY"})
+_ARMOUR = re.compile(r"^-----BEGIN [A-Z0-9 ]{1,40}-----")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _STARS = 12  # at most this many stars: the star count must not stand in for the length
 
@@ -128,11 +129,12 @@ def mask(entity: str, value: str, category: str = "personal") -> str:
     n = len(value)
     if n == 0:
         return ""
-    compact = canonical(entity, value) if entity in _DIGIT_LIKE else value
+    # Identifiers without their separators: "078-05-1120" shows as "*******20".
+    compact = _SEPARATORS.sub("", unicodedata.normalize("NFKC", value)).upper()
     if entity == "PRIVATE_KEY":
-        first = value.splitlines()[0][:40]
-        armour = first.startswith("-----") and first.endswith("-----") and "PRIVATE KEY" in first
-        return f"{first} … [{n} chars]" if armour else f"[private key, {n} chars]"
+        # The armour line says which kind of key it is; nothing after it is shown.
+        armour = _ARMOUR.match(value)
+        return f"{armour.group(0)} … [{n} chars]" if armour else f"[private key, {n} chars]"
     if entity in _LENGTH_ONLY:
         return f"{_stars(n)} [{n} chars]"
     if entity == "CUSTOM":

@@ -84,3 +84,10 @@ def test_fingerprint_is_keyed_and_stable() -> None:
     assert a != fingerprint("PHONE_NUMBER", "13812345678", b"another test key, not a secret")
     assert a != fingerprint("EMAIL_ADDRESS", "13812345678", KEY)
     assert len(a) == 32 and "13812345678" not in a
+
+
+def test_private_key_on_one_line_shows_only_the_armour() -> None:
+    pem = "-----BEGIN RSA PRIVATE KEY-----MIIEowIBAAKCAQEAfakefakefake-----END RSA PRIVATE KEY-----"
+    out = mask("PRIVATE_KEY", pem, "secret")
+    assert out == f"-----BEGIN RSA PRIVATE KEY----- … [{len(pem)} chars]"
+    assert "MIIE" not in out
