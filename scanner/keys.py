@@ -39,12 +39,21 @@ MIN_KEY_CHARS = 16
 _MAX_KEY_FILE_BYTES = 4096
 
 _cache: dict[tuple[object, ...], bytes] = {}
+# What platformdirs reads to find the user config folder, on Linux, macOS and Windows.
+_PATH_ENV = ("XDG_CONFIG_HOME", "HOME", "LOCALAPPDATA", "APPDATA", "USERPROFILE")
+_paths: dict[tuple[str | None, ...], Path] = {}
 _lock = threading.Lock()
 
 
 def user_key_path() -> Path:
     """Where this user's own key lives (made on first use)."""
-    return Path(platformdirs.user_config_dir("chatsweep", appauthor=False)) / KEY_FILE_NAME
+    # Called for every detection: remember the answer for the environment it came from.
+    env = tuple(os.environ.get(name) for name in _PATH_ENV)
+    path = _paths.get(env)
+    if path is None:
+        path = Path(platformdirs.user_config_dir("chatsweep", appauthor=False)) / KEY_FILE_NAME
+        _paths[env] = path
+    return path
 
 
 def check_key(text: str, where: str) -> bytes:
@@ -62,23 +71,28 @@ def resolve_key(settings: Settings) -> bytes:
     ``settings.key_file`` when set; else ``CHATSWEEP_FINGERPRINT_KEY`` for settings built
     directly; else the user's own key, created on first use.
     """
+    if settings.fingerprint_key is not None:
+        if len(settings.fingerprint_key) < MIN_KEY_CHARS:
+            raise UsageError(f"the fingerprint key must be at least {MIN_KEY_CHARS} characters")
+        return settings.fingerprint_key
     env = os.environ.get(ENV_VAR)
-    cache_key = (settings.fingerprint_key, settings.key_file, env, str(user_key_path()))
-    cached = _cache.get(cache_key)
+    if settings.key_file is not None:
+        source: tuple[str, str] = ("file", settings.key_file)
+    elif env is not None:
+        source = ("env", env)
+    else:
+        source = ("user", str(user_key_path()))
+    cached = _cache.get(source)
     if cached is not None:
         return cached
     with _lock:
-        if settings.fingerprint_key is not None:
-            key = settings.fingerprint_key
-            if len(key) < MIN_KEY_CHARS:
-                raise UsageError(f"the fingerprint key must be at least {MIN_KEY_CHARS} characters")
-        elif settings.key_file is not None:
+        if settings.key_file is not None:
             key = read_key_file(Path(settings.key_file).expanduser())
         elif env is not None:
             key = check_key(env, ENV_VAR)
         else:
             key = load_or_create_user_key(user_key_path())
-        _cache[cache_key] = key
+        _cache[source] = key
     return key
 
 
@@ -86,6 +100,7 @@ def clear_cache() -> None:
     """Forget resolved keys (tests switch between installs in one process)."""
     with _lock:
         _cache.clear()
+        _paths.clear()
 
 
 def read_key_file(path: Path) -> bytes:
