@@ -479,3 +479,16 @@ def test_apply_checks_the_key(tmp_path: Path) -> None:
     out = baseline.apply(_result(_finding("f1", ("a", "b")), kid="bbbb"), frozenset({"f1"}))
     assert out.findings == ()
     assert replace(out, notices=()).findings == ()
+
+
+def test_cli_reports_a_known_value_reposted_in_a_new_conversation(
+    install: Path, capsys: pytest.CaptureFixture[str], chat: Path, tmp_path: Path
+) -> None:
+    base = _make_baseline(capsys, chat, tmp_path / "base.json")
+    write_jsonl(chat, [_row("m1", "ops", LEAK), _row("m2", "all-hands", LEAK)])
+    code, stdout, _ = _scan_json(capsys, str(chat), "--baseline", str(base))
+    report = json.loads(stdout)
+    assert code == 1
+    assert [f["entity_type"] for f in report["findings"]] == ["PASSWORD"]
+    assert {o["conversation"] for o in report["findings"][0]["occurrences"]} == {"ops", "all-hands"}
+    assert any("1 finding(s) in the baseline were kept" in n for n in report["scan"]["notices"])
