@@ -364,6 +364,14 @@ def test_identifiers_in_names_are_findings_with_their_part(
     assert _comparable(_scan(path, real_analyzer)) == _comparable(result)
 
 
+def test_names_give_the_same_result_in_every_backend(tmp_path: Path, real_analyzer: ChatAnalyzer) -> None:
+    path = _named_input(tmp_path)
+    pooled = _scan(path, real_analyzer, workers=2)
+    assert pooled.options["backend"] == "process-pool"
+    assert _comparable(pooled) == _comparable(_scan(path, real_analyzer))
+    assert pooled.inputs == _scan(path, real_analyzer).inputs
+
+
 def test_names_stay_clear_with_show_values(tmp_path: Path, real_analyzer: ChatAnalyzer) -> None:
     path = _named_input(tmp_path)
     result = _scan(path, real_analyzer, show_values=True)
