@@ -415,9 +415,14 @@ class _ScanState:
             masked.append((value, preview))
         return _Name(shown, hits, tuple(masked))
 
-    @staticmethod
-    def _hide(text: str, name: _Name) -> str:
-        """``text`` (an id beside the name) with the name's identifiers masked in it too."""
+    def _hide_id(self, text: str, name: _Name) -> str:
+        """An author or conversation id with the identifiers of its name masked in it too.
+
+        Ids are not analysed for findings (numeric chat ids would pass for phone numbers),
+        except that one holding an "@" has its e-mail addresses masked (Teams, Google Chat).
+        """
+        if "@" in text or "＠" in text:
+            text = self.name(text).shown
         for value, preview in name.masked:
             text = text.replace(value, preview)
         return text
@@ -443,9 +448,9 @@ class _ScanState:
             input=self.name(message.source).shown,
             location=file.shown + position,
             conversation=conversation.shown,
-            conversation_id=self._hide(message.conversation.id, conversation),
+            conversation_id=self._hide_id(message.conversation.id, conversation),
             author=author.shown,
-            author_id=self._hide(message.author.id, author),
+            author_id=self._hide_id(message.author.id, author),
         )
         where = (message.source, message.conversation.id)
         for part, name, text, scope in (

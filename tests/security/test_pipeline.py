@@ -364,6 +364,15 @@ def test_identifiers_in_names_are_findings_with_their_part(
     assert _comparable(_scan(path, real_analyzer)) == _comparable(result)
 
 
+def test_e_mail_addresses_in_ids_are_masked(tmp_path: Path, real_analyzer: ChatAnalyzer) -> None:
+    row = {**_row(1, f"call {PHONE}"), "author": {"id": EMAIL, "name": "Jane"}}
+    path = write_jsonl(tmp_path / "chat.jsonl", [row])
+    result = _scan(path, real_analyzer)
+    (occurrence,) = result.findings[0].occurrences
+    assert occurrence.author == "Jane"
+    assert EMAIL not in occurrence.author_id and occurrence.author_id.endswith("@example.com")
+
+
 def test_names_give_the_same_result_in_every_backend(tmp_path: Path, real_analyzer: ChatAnalyzer) -> None:
     path = _named_input(tmp_path)
     pooled = _scan(path, real_analyzer, workers=2)
