@@ -1,9 +1,14 @@
 """The scan pipeline: inputs → messages → detections → findings → ScanResult.
 
 Knows nothing of the command line. Streams messages in batches; what it keeps grows with
-the number of distinct findings, not with the size of the export. Message text is never
-logged, and raw values are dropped once masked and fingerprinted (unless the caller asked
-for values to be shown).
+the number of distinct findings (each keeps at most ``MAX_OCCURRENCES`` places and counts
+the rest), not with the size of the export. Message text is never logged, and raw values
+are dropped once masked and fingerprinted (unless the caller asked for values to be shown).
+
+One record never ends a scan: strings are scrubbed of lone surrogates, a message whose
+analysis raises is retried alone and else listed as skipped, and a failing context rule
+loses only its own detections. Identifiers in author, conversation and file names are
+findings too, and are masked wherever those names appear in the result.
 """
 
 from __future__ import annotations
