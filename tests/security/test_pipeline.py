@@ -411,6 +411,24 @@ def test_names_are_masked_in_all_five_formats(tmp_path: Path, capsys: pytest.Cap
         assert clear not in run.stderr
 
 
+def test_whatsapp_export_named_after_a_phone_number(tmp_path: Path, real_analyzer: ChatAnalyzer) -> None:
+    # An unsaved contact: WhatsApp names the file and the author by the number.
+    path = tmp_path / f"WhatsApp Chat with {PHONE}.txt"
+    path.write_text(
+        f"27/11/2023, 09:13 - {PHONE}: Morning, can you help me with the form today?\n"
+        "27/11/2023, 09:14 - Zhang Min: sure, send it over\n"
+        f"27/11/2023, 09:15 - {PHONE}: thanks\n",
+        encoding="utf-8",
+    )
+    result = _scan(path, real_analyzer)
+    assert result.inputs[0].format == "whatsapp"
+    (phone,) = result.findings
+    # the reader names the conversation after the file, so it holds the number as well
+    assert sorted(o.part for o in phone.occurrences) == ["author", "conversation", "file name"]
+    assert PHONE not in repr(result)
+    assert phone.preview in result.inputs[0].path
+
+
 def test_names_are_analysed_once_and_only_when_they_may_hold_an_identifier(tmp_path: Path) -> None:
     analyzer = FakeAnalyzer()
     rows = [_row(i, "hello", author=f"user {i % 3}", conversation="ops") for i in range(30)]
