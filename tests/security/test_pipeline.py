@@ -156,6 +156,23 @@ def test_lone_surrogate_record_is_scanned_and_reported(
         file.read_bytes().decode("utf-8")  # every format was written and is valid UTF-8
 
 
+def test_undecodable_file_name_does_not_end_the_scan(tmp_path: Path) -> None:
+    from reports import get_renderer
+
+    folder = tmp_path / "export"
+    folder.mkdir()
+    # A Latin-1 file name on a UTF-8 system: Python names it with a lone surrogate (\udce9).
+    raw = os.fsencode(folder) + b"/caf\xe9.jsonl"
+    with open(raw, "w", encoding="utf-8") as f:
+        f.write(json.dumps(_row(1, f"call {PHONE}")) + "\n")
+    result = _scan(folder)
+    assert result.messages_scanned == 1
+    (occurrence,) = result.findings[0].occurrences
+    assert occurrence.location.endswith("caf\ufffd.jsonl:1")
+    for name in ("json", "csv", "md", "sarif", "html"):
+        get_renderer(name).render(result).encode("utf-8")
+
+
 def _failing_input(tmp_path: Path, marker: str, n: int = 600, at: int = 300) -> Path:
     rows = [_row(i, f"line {i}: call {PHONE}" if i % 7 == 0 else f"line {i}") for i in range(n)]
     rows[at] = _row(at, f"{marker} and {EMAIL}")
