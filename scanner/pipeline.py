@@ -340,13 +340,14 @@ class Scanner:
             )
             results = [self._analyse_one(item) for item in items]
         for message, detections in zip(batch, results, strict=True):
-            where = state.mask_location(message.location)
             if isinstance(detections, Exception):
+                where = state.mask_location(message.location)
                 failed.append(Skipped(where, f"analysis failed ({type(detections).__name__})"))
                 continue
             try:
                 extra = state.context.process(message, detections)
                 for rule, error in state.context.failures:
+                    where = state.mask_location(message.location)
                     failed.append(Skipped(where, f"context rule {rule} failed ({error}); scanned without it"))
                 shown = state.names(message)
                 state.add(message, merge_detections(detections + extra) if extra else detections, shown)
@@ -354,6 +355,7 @@ class Scanner:
                 if self.settings.debug:
                     raise
                 log.warning("analysis failed on a message: %s", type(exc).__name__)
+                where = state.mask_location(message.location)
                 failed.append(Skipped(where, f"analysis failed ({type(exc).__name__})"))
                 continue
             state.messages += 1
