@@ -27,7 +27,7 @@ from scanner import __version__
 from scanner.analyzer import AnalyzerConfig, ChatAnalyzer, Detection, merge_detections, route_languages
 from scanner.context import ChatContext, default_rules
 from scanner.errors import ChatsweepError, NothingReadError, ReaderError
-from scanner.execution import Backend, Batch, Pending, choose
+from scanner.execution import Backend, Pending, choose
 from scanner.masking import fingerprint, key_id, mask
 from scanner.model import (
     Category,
@@ -126,6 +126,8 @@ def scrub_message(m: Message) -> Message:
 
 # (messages done, current input, bytes read so far, total bytes of all inputs)
 ProgressHook = Callable[[int, str, int, int], None]
+# What goes to a backend for one message: its text and the analyzers' languages.
+_Item = tuple[str, tuple[str, ...] | None]
 
 
 @dataclass(slots=True)
@@ -269,7 +271,7 @@ class Scanner:
         users = systems = 0
         batch: list[Message] = []
         # Batches in flight, consumed in order; bounded so memory stays flat.
-        inflight: deque[tuple[list[Message], Batch, Pending]] = deque()
+        inflight: deque[tuple[list[Message], list[_Item], Pending]] = deque()
         limit = 2 * self._backend.workers
         for item in self._guarded(reader, source, skipped):
             if isinstance(item, Skipped):
@@ -315,8 +317,8 @@ class Scanner:
                 Skipped(source.display, f"reader error ({type(exc).__name__}); rest of input not read")
             )
 
-    def _submit(self, batch: list[Message], state: _ScanState) -> tuple[list[Message], Batch, Pending]:
-        items = []
+    def _submit(self, batch: list[Message], state: _ScanState) -> tuple[list[Message], list[_Item], Pending]:
+        items: list[_Item] = []
         for m in batch:
             langs = route_languages(m.text, self.analyzer.config.languages) if m.text.strip() else ()
             for lang in langs:
@@ -325,7 +327,12 @@ class Scanner:
         return batch, items, self._backend.submit(items)
 
     def _collect(
-        self, batch: list[Message], items: Batch, pending: Pending, state: _ScanState, failed: list[Skipped]
+        self,
+        batch: list[Message],
+        items: list[_Item],
+        pending: Pending,
+        state: _ScanState,
+        failed: list[Skipped],
     ) -> None:
         """Findings of a batch, in message order. One message that cannot be analysed is
         recorded as skipped (its location, the exception type) and the scan goes on."""
@@ -360,7 +367,7 @@ class Scanner:
                 continue
             state.messages += 1
 
-    def _analyse_one(self, item: tuple[str, tuple[str, ...] | None]) -> list[Detection] | Exception:
+    def _analyse_one(self, item: _Item) -> list[Detection] | Exception:
         """One message's detections, or the exception its analysis raised."""
         try:
             return self._backend.submit([item]).result()[0]
