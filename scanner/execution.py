@@ -14,6 +14,7 @@ import multiprocessing
 import os
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol
 
 from scanner.analyzer import AnalyzerConfig, ChatAnalyzer, Detection
@@ -43,12 +44,18 @@ class Backend(Protocol):
 
 
 class _Done:
-    __slots__ = ("_value",)
+    """An in-process result, or the exception analysis raised: raised where a pool's would be."""
 
-    def __init__(self, value: BatchResult) -> None:
+    __slots__ = ("_error", "_value")
+
+    def __init__(self, value: BatchResult | None = None, error: Exception | None = None) -> None:
         self._value = value
+        self._error = error
 
     def result(self) -> BatchResult:
+        if self._error is not None:
+            raise self._error
+        assert self._value is not None
         return self._value
 
 
@@ -60,7 +67,12 @@ class InProcess:
         self.analyzer = analyzer
 
     def submit(self, batch: Batch) -> Pending:
-        return _Done(self.analyzer.analyze_batch(batch))
+        # Every backend reports a failed batch when its result is collected, so the pipeline
+        # handles it in one place (and can retry the batch message by message).
+        try:
+            return _Done(self.analyzer.analyze_batch(batch))
+        except Exception as exc:
+            return _Done(error=exc)
 
     def close(self) -> None:
         return None
@@ -95,13 +107,25 @@ class ProcessPool:
         fork = "fork" in methods and os.name == "posix"
         if fork:
             _WORKER_ANALYZER = analyzer  # copied into each child at fork, pages shared
-        ctx = multiprocessing.get_context("fork" if fork else "spawn")
-        self._pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=ctx, initializer=_pool_init, initargs=(analyzer.config, fork)
+        self._ctx = multiprocessing.get_context("fork" if fork else "spawn")
+        self._initargs = (analyzer.config, fork)
+        self._pool = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=self.workers, mp_context=self._ctx, initializer=_pool_init, initargs=self._initargs
         )
 
     def submit(self, batch: Batch) -> Pending:
-        fut: Future[BatchResult] = self._pool.submit(_pool_analyze, list(batch))
+        try:
+            fut: Future[BatchResult] = self._pool.submit(_pool_analyze, list(batch))
+        except BrokenProcessPool:
+            # A worker died (a message that crashes the interpreter, the OOM killer): the
+            # batches in flight fail and are retried; start fresh workers for what follows.
+            log.warning("a worker process died; starting new workers")
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = self._start()
+            fut = self._pool.submit(_pool_analyze, list(batch))
         return fut
 
     def close(self) -> None:

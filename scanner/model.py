@@ -145,6 +145,9 @@ class Occurrence:
     location: str
     conversation_kind: str = "group"
     audience: int | None = None  # members who could read it, when the export says
+    # Where the value was: "text" (the message), or the "author", "conversation" or
+    # "file name" it was posted under; ``start``/``end`` are offsets into that part.
+    part: str = "text"
 
 
 @dataclass(frozen=True, slots=True)

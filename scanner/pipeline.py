@@ -1,18 +1,24 @@
 """The scan pipeline: inputs → messages → detections → findings → ScanResult.
 
 Knows nothing of the command line. Streams messages in batches; what it keeps grows with
-the number of distinct findings, not with the size of the export. Message text is never
-logged, and raw values are dropped once masked and fingerprinted (unless the caller asked
-for values to be shown).
+the number of distinct findings (each keeps at most ``MAX_OCCURRENCES`` places and counts
+the rest), not with the size of the export. Message text is never logged, and raw values
+are dropped once masked and fingerprinted (unless the caller asked for values to be shown).
+
+One record never ends a scan: strings are scrubbed of lone surrogates, a message whose
+analysis raises is retried alone and else listed as skipped, and a failing context rule
+loses only its own detections. Identifiers in author, conversation and file names are
+findings too, and are masked wherever those names appear in the result.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections import deque
-from collections.abc import Callable, Collection, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -44,8 +50,85 @@ log = logging.getLogger(__name__)
 
 BATCH = 256
 
+# Occurrences kept per finding; the rest are counted (``Finding.omitted_occurrences``). A value
+# pasted into every message of a bot channel would otherwise grow memory and the report with
+# the export (40,000 repeats: hundreds of MB). A thousand places is more than anyone reviews
+# by hand and enough for a DPO to see the pattern; the count stays exact.
+MAX_OCCURRENCES = 1_000
+# Past the cap, the first occurrence in each conversation not yet shown is still kept (up to
+# this many more), so the per-conversation view of the report does not lose conversations.
+MAX_EXTRA_CONVERSATIONS = 1_000
+
+# Identifiers looked for in author, conversation and file names (WhatsApp names an unsaved
+# contact by their phone number; Teams authors are e-mail addresses). Not names, places,
+# health terms or context-dependent shapes (driver licences, plates, passwords): a display
+# name is short and has no context, so those would mostly be noise.
+NAME_ENTITIES = frozenset(
+    {
+        "EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "US_SSN", "US_PASSPORT",
+        "UK_NHS", "UK_NINO", "CN_RESIDENT_ID", "CN_BANK_CARD", "CN_PASSPORT", "HK_ID", "TW_ID",
+        "MO_ID", "CN_TRAVEL_PERMIT", "MEDICAL_RECORD_NUMBER", "HEALTH_PLAN_ID", "CN_USCC",
+    }
+)  # fmt: skip
+# Distinct names remembered with their analysis; past this the oldest are forgotten (and
+# analysed again if they come back: the same answer, so results do not depend on it).
+NAME_CACHE = 20_000
+# Every identifier entity above has a digit or an "@": names without either skip analysis.
+_MAYBE_IDENTIFIER = re.compile(r"[@＠\d]")
+# The position at the end of a location (line, JSON pointer) is not part of the file name.
+_POSITION = re.compile(r"(?:#[^#]*|(?::L?\d+)+)\Z", re.DOTALL)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+PART_TEXT = "text"
+PART_AUTHOR = "author"
+PART_CONVERSATION = "conversation"
+PART_FILE = "file name"
+
+
+def scrub(text: str) -> str:
+    """``text`` with each lone surrogate replaced by U+FFFD, same length (offsets hold).
+
+    JSON escapes such as ``"\\ud800"`` decode to code points that cannot be encoded as UTF-8:
+    one of them would fail the fingerprint or the report of a whole scan.
+    """
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
+def _dirty(*values: str | None) -> bool:
+    return any(v is not None and _SURROGATE.search(v) is not None for v in values)
+
+
+def scrub_message(m: Message) -> Message:
+    """``m`` with every string scrubbed (see ``scrub``); ``m`` itself when nothing needs it."""
+    changes: dict[str, object] = {}
+    for name in ("platform", "source", "location", "message_id", "text", "thread_id", "reply_to"):
+        value = getattr(m, name)
+        if value is not None and _SURROGATE.search(value):
+            changes[name] = scrub(value)
+    c = m.conversation
+    if _dirty(c.id, c.name, *c.members):
+        changes["conversation"] = replace(
+            c, id=scrub(c.id), name=scrub(c.name), members=tuple(scrub(x) for x in c.members)
+        )
+    if _dirty(m.author.id, m.author.name):
+        changes["author"] = replace(m.author, id=scrub(m.author.id), name=scrub(m.author.name))
+    if any(_dirty(a.name, a.mime, a.path) for a in m.attachments):
+        changes["attachments"] = tuple(
+            replace(
+                a,
+                name=scrub(a.name),
+                mime=scrub(a.mime) if a.mime is not None else None,
+                path=scrub(a.path) if a.path is not None else None,
+            )
+            for a in m.attachments
+        )
+    return replace(m, **changes) if changes else m  # type: ignore[arg-type]
+
+
 # (messages done, current input, bytes read so far, total bytes of all inputs)
 ProgressHook = Callable[[int, str, int, int], None]
+# What goes to a backend for one message: its text and the analyzers' languages.
+_Item = tuple[str, tuple[str, ...] | None]
 
 
 @dataclass(slots=True)
@@ -60,6 +143,30 @@ class _Acc:
     explanation: str
     occurrences: list[Occurrence] = field(default_factory=list)
     first_seen: int = 0
+    omitted: int = 0  # occurrences past the cap: counted, not kept
+    # (input, conversation id) of the kept occurrences, to keep one per conversation past the cap
+    where: set[tuple[str, str]] = field(default_factory=set)
+
+
+@dataclass(frozen=True, slots=True)
+class _Name:
+    """An author, conversation or file name as reports show it, and the identifiers in it."""
+
+    shown: str  # identifiers masked (clear with --show-values)
+    hits: tuple[Detection, ...]  # offsets into the name
+    masked: tuple[tuple[str, str], ...] = ()  # (value, masked preview), to hide them in ids too
+
+
+@dataclass(frozen=True, slots=True)
+class _Shown:
+    """The names of one message as an occurrence carries them."""
+
+    input: str
+    location: str
+    conversation: str
+    conversation_id: str
+    author: str
+    author_id: str
 
 
 class Scanner:
@@ -89,18 +196,30 @@ class Scanner:
         """Scan ``paths``; files and folders in ``exclude`` (our own outputs) are never read."""
         started = datetime.now(UTC)
         t0 = time.perf_counter()
-        state = _ScanState(self.settings)
+        state = _ScanState(self.settings, self.analyzer)
         inputs: list[InputSummary] = []
         plan: list[tuple[Source, Reader]] = []
         for path in paths:
             try:
                 detected, unreadable = detect(path, self.settings.input_format, exclude)
             except ReaderError as exc:
-                log.warning("input %s not read: %s", path, exc.reason)
-                inputs.append(InputSummary(str(path), "unknown", 0, (Skipped(exc.location, exc.reason),)))
+                # The report lists it and the CLI says it once; a warning here would repeat it.
+                log.info("input not read: %s", exc.reason)
+                shown = state.mask_path(scrub(str(path)))
+                inputs.append(
+                    InputSummary(shown, "unknown", 0, (state.mask_skipped(exc.location, exc.reason),))
+                )
                 continue
             if unreadable:
-                inputs.append(InputSummary(str(path), "unrecognised", 0, tuple(unreadable)))
+                shown = state.mask_path(scrub(str(path)))
+                inputs.append(
+                    InputSummary(
+                        shown,
+                        "unrecognised",
+                        0,
+                        tuple(state.mask_skipped(u.location, u.reason) for u in unreadable),
+                    )
+                )
             plan.extend(detected)
         state.bytes_total = sum(source.total_bytes for source, _ in plan)
         self._backend = choose(self.analyzer, self.settings.workers, self._cluster, state.bytes_total)
@@ -143,39 +262,45 @@ class Scanner:
     def _scan_input(
         self, source: Source, reader: Reader, state: _ScanState, progress: ProgressHook | None
     ) -> InputSummary:
-        log.info("reading %s as %s", source.display, reader.name)
+        display = state.mask_path(scrub(source.display))
+        log.info("reading %s as %s", display, reader.name)
         source.meter.n = 0  # sniffing read some heads; count the real read only
         skipped: list[Skipped] = []
+        # Messages whose analysis failed, in message order; kept apart from the reader's skips
+        # because when a batch is collected depends on the backend, and the report must not.
+        failed: list[Skipped] = []
         users = systems = 0
         batch: list[Message] = []
         # Batches in flight, consumed in order; bounded so memory stays flat.
-        inflight: deque[tuple[list[Message], Pending]] = deque()
+        inflight: deque[tuple[list[Message], list[_Item], Pending]] = deque()
         limit = 2 * self._backend.workers
         for item in self._guarded(reader, source, skipped):
             if isinstance(item, Skipped):
                 skipped.append(item)
                 continue
+            item = scrub_message(item)
             if item.kind is MessageKind.SYSTEM:
                 systems += 1
             else:
                 users += 1
             batch.append(item)
             if len(batch) >= BATCH:
-                inflight.append((batch, self._submit(batch, state)))
+                inflight.append(self._submit(batch, state))
                 batch = []
                 while len(inflight) >= limit:
-                    self._collect(*inflight.popleft(), state)
+                    self._collect(*inflight.popleft(), state, failed)
                 if progress:
                     done = state.bytes_done + min(source.meter.n, source.total_bytes)
-                    progress(state.messages, source.display, done, state.bytes_total)
+                    progress(state.messages, display, done, state.bytes_total)
         if batch:
-            inflight.append((batch, self._submit(batch, state)))
+            inflight.append(self._submit(batch, state))
         while inflight:
-            self._collect(*inflight.popleft(), state)
+            self._collect(*inflight.popleft(), state, failed)
         if progress:
-            progress(state.messages, source.display, state.bytes_done + source.total_bytes, state.bytes_total)
+            progress(state.messages, display, state.bytes_done + source.total_bytes, state.bytes_total)
         encoding = ", ".join(sorted(source.encodings)) or None
-        return InputSummary(source.display, reader.name, users, tuple(skipped), systems, encoding)
+        unread = tuple(state.mask_skipped(s.location, s.reason) for s in skipped) + tuple(failed)
+        return InputSummary(display, reader.name, users, unread, systems, encoding)
 
     def _guarded(self, reader: Reader, source: Source, skipped: list[Skipped]) -> Iterator[Message | Skipped]:
         """The reader's stream; a reader that fails mid-way loses only the rest of that input."""
@@ -188,40 +313,177 @@ class Scanner:
         except Exception as exc:  # a reader bug must not lose the other inputs
             if self.settings.debug:
                 raise
-            log.error("reader %s failed on %s: %s", reader.name, source.display, type(exc).__name__)
+            log.error("reader %s failed: %s", reader.name, type(exc).__name__)
             skipped.append(
                 Skipped(source.display, f"reader error ({type(exc).__name__}); rest of input not read")
             )
 
-    def _submit(self, batch: list[Message], state: _ScanState) -> Pending:
-        items = []
+    def _submit(self, batch: list[Message], state: _ScanState) -> tuple[list[Message], list[_Item], Pending]:
+        items: list[_Item] = []
         for m in batch:
             langs = route_languages(m.text, self.analyzer.config.languages) if m.text.strip() else ()
             for lang in langs:
                 state.languages[lang] = state.languages.get(lang, 0) + 1
             items.append((m.text, langs or None))
-        return self._backend.submit(items)
+        return batch, items, self._backend.submit(items)
 
-    def _collect(self, batch: list[Message], pending: Pending, state: _ScanState) -> None:
-        results = pending.result()
+    def _collect(
+        self,
+        batch: list[Message],
+        items: list[_Item],
+        pending: Pending,
+        state: _ScanState,
+        failed: list[Skipped],
+    ) -> None:
+        """Findings of a batch, in message order. One message that cannot be analysed is
+        recorded as skipped (its location, the exception type) and the scan goes on."""
+        results: Sequence[list[Detection] | Exception]
+        try:
+            results = list(pending.result())
+        except Exception as exc:
+            if self.settings.debug:
+                raise
+            log.warning(
+                "analysis of a batch failed (%s); retrying its messages one by one", type(exc).__name__
+            )
+            results = [self._analyse_one(item) for item in items]
         for message, detections in zip(batch, results, strict=True):
-            extra = state.context.process(message, detections)
-            state.add(message, merge_detections(detections + extra) if extra else detections)
-        state.messages += len(batch)
+            if isinstance(detections, Exception):
+                where = state.mask_location(message.location)
+                failed.append(Skipped(where, f"analysis failed ({type(detections).__name__})"))
+                continue
+            try:
+                extra = state.context.process(message, detections)
+                for rule, error in state.context.failures:
+                    where = state.mask_location(message.location)
+                    failed.append(Skipped(where, f"context rule {rule} failed ({error}); scanned without it"))
+                shown = state.names(message)
+                state.add(message, merge_detections(detections + extra) if extra else detections, shown)
+            except Exception as exc:
+                if self.settings.debug:
+                    raise
+                log.warning("analysis failed on a message: %s", type(exc).__name__)
+                where = state.mask_location(message.location)
+                failed.append(Skipped(where, f"analysis failed ({type(exc).__name__})"))
+                continue
+            state.messages += 1
+
+    def _analyse_one(self, item: _Item) -> list[Detection] | Exception:
+        """One message's detections, or the exception its analysis raised."""
+        try:
+            return self._backend.submit([item]).result()[0]
+        except Exception as exc:
+            if self.settings.debug:
+                raise
+            log.warning("analysis failed on a message: %s", type(exc).__name__)
+            return exc
 
 
 class _ScanState:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, analyzer: ChatAnalyzer) -> None:
         self.settings = settings
+        self.analyzer = analyzer
         self.messages = 0
         self.bytes_done = 0
         self.bytes_total = 0
-        self.context = ChatContext(default_rules())
+        self.context = ChatContext(default_rules(), debug=settings.debug)
         self.languages: dict[str, int] = {}
         self._acc: dict[str, _Acc] = {}
         self._order = 0
+        self._names: dict[str, _Name] = {}
+        # (part, name, input, conversation id) whose identifiers are already findings: a name
+        # is one occurrence per conversation (or file), not one per message posted under it.
+        self._named: set[tuple[str, ...]] = set()
 
-    def add(self, message: Message, detections: list[Detection]) -> None:
+    # --- names: authors, conversations, files ---------------------------------------------
+
+    def name(self, text: str) -> _Name:
+        """``text`` analysed for identifiers (cached per distinct string)."""
+        found = self._names.get(text)
+        if found is None:
+            found = self._analyse_name(text)
+            if len(self._names) >= NAME_CACHE:
+                del self._names[next(iter(self._names))]
+            self._names[text] = found
+        return found
+
+    def _analyse_name(self, text: str) -> _Name:
+        if not _MAYBE_IDENTIFIER.search(text):
+            return _Name(text, ())
+        try:
+            found = self.analyzer.analyze_batch([(text, None)])[0]
+        except Exception as exc:
+            if self.settings.debug:
+                raise
+            log.warning("analysis of a name failed: %s", type(exc).__name__)
+            return _Name(text, ())
+        wanted = self.settings.entities
+        hits = tuple(d for d in found if d.entity in NAME_ENTITIES and (not wanted or d.entity in wanted))
+        if not hits or self.settings.show_values:
+            return _Name(text, hits)
+        shown = text
+        masked = []
+        for d in sorted(hits, key=lambda d: d.start, reverse=True):
+            value = text[d.start : d.end]
+            preview = mask(d.entity, value, info(d.entity).category)
+            shown = shown[: d.start] + preview + shown[d.end :]
+            masked.append((value, preview))
+        return _Name(shown, hits, tuple(masked))
+
+    def _hide_id(self, text: str, name: _Name) -> str:
+        """An author or conversation id with the identifiers of its name masked in it too.
+
+        Ids are not analysed for findings (numeric chat ids would pass for phone numbers),
+        except that one holding an "@" has its e-mail addresses masked (Teams, Google Chat).
+        """
+        if "@" in text or "＠" in text:
+            text = self.name(text).shown
+        for value, preview in name.masked:
+            text = text.replace(value, preview)
+        return text
+
+    def mask_path(self, path: str) -> str:
+        return self.name(path).shown
+
+    def mask_location(self, location: str) -> str:
+        """A location with identifiers in its file part masked (the line or pointer kept)."""
+        path, position = _split_location(location)
+        return self.name(path).shown + position
+
+    def mask_skipped(self, location: str, reason: str) -> Skipped:
+        return Skipped(self.mask_location(scrub(location)), scrub(reason))
+
+    def names(self, message: Message) -> _Shown:
+        """The message's names as reports show them; identifiers in them become findings."""
+        path, position = _split_location(message.location)
+        file = self.name(path)
+        author = self.name(message.author.name)
+        conversation = self.name(message.conversation.name)
+        shown = _Shown(
+            input=self.name(message.source).shown,
+            location=file.shown + position,
+            conversation=conversation.shown,
+            conversation_id=self._hide_id(message.conversation.id, conversation),
+            author=author.shown,
+            author_id=self._hide_id(message.author.id, author),
+        )
+        where = (message.source, message.conversation.id)
+        for part, name, text, scope in (
+            (PART_AUTHOR, author, message.author.name, where),
+            (PART_CONVERSATION, conversation, message.conversation.name, where),
+            (PART_FILE, file, path, ()),
+        ):
+            if name.hits and (key := (part, text, *scope)) not in self._named:
+                self._named.add(key)
+                self.add(replace(message, text=text), list(name.hits), shown, part)
+        return shown
+
+    # --- findings -------------------------------------------------------------------------
+
+    def add(
+        self, message: Message, detections: list[Detection], shown: _Shown, part: str = PART_TEXT
+    ) -> None:
+        """Occurrences of ``detections``, whose offsets are into ``message.text`` (the part)."""
         wanted = self.settings.entities
         for d in detections:
             if wanted and d.entity not in wanted:
@@ -244,20 +506,28 @@ class _ScanState:
                 self._acc[fp] = acc
             elif d.score > acc.score:
                 acc.score, acc.explanation = d.score, d.explanation
+            where = (message.source, message.conversation.id)
+            if len(acc.occurrences) >= MAX_OCCURRENCES and (
+                where in acc.where or len(acc.occurrences) >= MAX_OCCURRENCES + MAX_EXTRA_CONVERSATIONS
+            ):
+                acc.omitted += 1
+                continue
+            acc.where.add(where)
             acc.occurrences.append(
                 Occurrence(
-                    input=message.source,
-                    conversation=message.conversation.name,
-                    conversation_id=message.conversation.id,
+                    input=shown.input,
+                    conversation=shown.conversation,
+                    conversation_id=shown.conversation_id,
                     message_id=message.message_id,
-                    author=message.author.name,
-                    author_id=message.author.id,
+                    author=shown.author,
+                    author_id=shown.author_id,
                     timestamp=message.timestamp.isoformat() if message.timestamp else None,
                     start=d.start,
                     end=d.end,
-                    location=message.location,
+                    location=shown.location,
                     conversation_kind=message.conversation.kind.value,
                     audience=message.conversation.member_count,
+                    part=part,
                 )
             )
 
@@ -281,7 +551,14 @@ class _ScanState:
                 explanation=acc.explanation,
                 occurrences=tuple(acc.occurrences),
                 value=acc.value,
+                omitted_occurrences=acc.omitted,
             )
             out.append(((severity.rank, acc.entity, acc.first_seen), finding))
         out.sort(key=lambda pair: pair[0])
         return tuple(f for _, f in out)
+
+
+def _split_location(location: str) -> tuple[str, str]:
+    """(file part, position): ``a/chat.txt:12`` → (``a/chat.txt``, ``:12``)."""
+    m = _POSITION.search(location)
+    return (location[: m.start()], location[m.start() :]) if m else (location, "")

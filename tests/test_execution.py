@@ -97,3 +97,21 @@ def test_large_inputs_use_all_cores_by_default(monkeypatch: pytest.MonkeyPatch) 
     finally:
         small.close()
         large.close()
+
+
+class _Failing:
+    """An analyzer that fails every batch (stands in for a backend error)."""
+
+    config = None
+
+    def analyze_batch(self, items: object) -> object:
+        raise ValueError("synthetic")
+
+
+def test_in_process_errors_surface_when_the_result_is_collected() -> None:
+    # Every backend raises at result(), so the pipeline retries failed batches in one place.
+    from scanner.execution import InProcess
+
+    pending = InProcess(_Failing()).submit([("text", None)])  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="synthetic"):
+        pending.result()

@@ -9,12 +9,15 @@ last ``RECENT`` messages of a conversation, and at most ``MAX_CONVERSATIONS`` co
 
 from __future__ import annotations
 
+import logging
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from scanner.analyzer import Detection
 from scanner.model import Message
+
+log = logging.getLogger(__name__)
 
 RECENT = 4
 MAX_CONVERSATIONS = 20_000
@@ -47,10 +50,17 @@ class ContextRule(Protocol):
 
 
 class ChatContext:
-    """Runs the context rules in conversation order and keeps their bounded state."""
+    """Runs the context rules in conversation order and keeps their bounded state.
 
-    def __init__(self, rules: tuple[ContextRule, ...]) -> None:
+    A rule that raises loses only its own detections for that message: the other rules
+    still run, and the failure is left in ``failures`` (rule name, exception type) for the
+    caller to record. With ``debug`` the exception propagates.
+    """
+
+    def __init__(self, rules: tuple[ContextRule, ...], debug: bool = False) -> None:
         self.rules = rules
+        self.debug = debug
+        self.failures: list[tuple[str, str]] = []  # of the last ``process`` call
         self._states: OrderedDict[str, ConversationState] = OrderedDict()
 
     def state(self, message: Message) -> ConversationState:
@@ -72,8 +82,15 @@ class ChatContext:
         """Detections of the context rules for ``message``; then remember the message."""
         st = self.state(message)
         extra: list[Detection] = []
+        self.failures = []
         for rule in self.rules:
-            extra.extend(rule.detect(message, st, found))
+            try:
+                extra.extend(rule.detect(message, st, found))
+            except Exception as exc:
+                if self.debug:
+                    raise
+                log.warning("context rule %s failed: %s", rule.name, type(exc).__name__)
+                self.failures.append((rule.name, type(exc).__name__))
         if message.author.name:
             st.participants.setdefault(message.author.id or message.author.name, message.author.name)
         st.recent.append(Recent(message, tuple(found) + tuple(extra)))
