@@ -61,9 +61,7 @@ READERS: tuple[Reader, ...] = (
 UNRECOGNISED = "not a recognised chat export format"
 HINT = "choose one with --input-format (see 'chatsweep formats')"
 EMPTY = "empty file"
-TELEGRAM_HTML = (
-    "a Telegram HTML export: re-export it as JSON (Settings › Export chat history › Format: JSON)"
-)
+TELEGRAM_HTML = "a Telegram HTML export: re-export it as JSON (Settings › Export chat history › Format: JSON)"
 # Telegram Desktop names its HTML pages messages.html, messages2.html, …
 _TELEGRAM_PAGE = re.compile(r"messages\d*\.html?")
 _TELEGRAM_MARKERS = (b'class="page_wrap"', b"<title>Exported Data</title>", b'class="message default')

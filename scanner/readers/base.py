@@ -400,7 +400,7 @@ class _Archive:
         self._finalizer: weakref.finalize[Any, Any] | None = None
         self._lock = threading.Lock()
 
-    def zipfile(self) -> zipfile.ZipFile:
+    def handle(self) -> zipfile.ZipFile:
         with self._lock:
             if self._zf is None:
                 zf = zipfile.ZipFile(self._open())
@@ -409,7 +409,7 @@ class _Archive:
             return self._zf
 
     def open_member(self, info: zipfile.ZipInfo) -> IO[bytes]:
-        return self.zipfile().open(info)
+        return self.handle().open(info)
 
     def close(self) -> None:
         with self._lock:
@@ -421,7 +421,7 @@ class _Archive:
 def _list_zip(archive: _Archive, display: str) -> tuple[list[Entry], list[Skipped]]:
     """The members of a zip, bomb-checked, and the members not read (unsafe names, links)."""
     try:
-        infos = archive.zipfile().infolist()
+        infos = archive.handle().infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise ReaderError(display, f"broken zip archive: {type(exc).__name__}") from None
     if len(infos) > MAX_ZIP_MEMBERS:
@@ -1007,8 +1007,10 @@ def json_lines(entry: Entry, lines: Iterable[str]) -> Iterator[tuple[int, str, A
         yield n, location, value
 
 
-# A CSV field may hold a long message; the csv module's default limit is 128 KiB.
-CSV_FIELD_LIMIT = 16 * 1024 * 1024
+# A CSV field may hold a long message (a pasted log), and a long message is text to scan,
+# not hostile structure: the csv module's default limit (128 KiB) would refuse it as a
+# malformed row. The largest value a C long holds on every platform: in effect no limit.
+CSV_FIELD_LIMIT = 2**31 - 1
 
 
 def allow_long_csv_fields() -> None:
@@ -1180,3 +1182,63 @@ def sniff_text_export(source: Source, looks_like: Callable[[Entry], bool]) -> bo
     if not entries or any(e.suffix != ".txt" for e in entries):
         return False
     return all(looks_like(e) for e in entries[:TEXT_SNIFF_ENTRIES])
+
+
+# --- the first record of a JSON Lines file ----------------------------------------------
+
+
+class _FirstLine(io.RawIOBase):
+    """A UTF-8 stream cut after the end of its first non-blank line."""
+
+    def __init__(self, fh: IO[bytes]) -> None:
+        self._fh = fh
+        self._content = False  # a non-blank byte was seen
+        self._done = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._done:
+            return 0
+        data = self._fh.read(len(buffer))
+        if not data:
+            return 0
+        start = 0
+        if not self._content:
+            start = len(data) - len(data.lstrip(b" \t\r\n"))
+            self._content = start < len(data)
+        if self._content:
+            end = data.find(b"\n", start)
+            if end >= 0:
+                data, self._done = data[: end + 1], True
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def first_line_object(entry: Entry) -> dict[str, Any] | None:
+    """The first non-blank line of a JSON Lines entry, parsed, if it is one JSON object.
+
+    Streamed, so a first record longer than any sniff window (a 10 MB pasted log in
+    ``text``) is judged whole: memory holds that one record, never more than its line.
+    None when the line is not a single object, nests deeper than MAX_JSON_DEPTH, or the
+    entry cannot be read. Numbers with a fraction are floats, as ``json.loads`` gives.
+    """
+    try:
+        stream, _ = open_utf8(entry)
+    except ReaderError:
+        return None
+    with stream:
+        try:
+            events = ijson.basic_parse(io.BufferedReader(_FirstLine(stream)), use_float=True)
+            event, value = next(events)
+            if event != "start_map":
+                return None
+            obj = build_value(event, value, events, MAX_JSON_DEPTH)
+            if obj is TOO_DEEP:
+                return None
+            for _ in events:
+                return None  # more than one value on the line
+        except (*IJSON_ERRORS, StopIteration, *READ_ERRORS):
+            return None
+    return cast(dict[str, Any], obj)
