@@ -126,8 +126,10 @@ def unrecognised_reason(entry: Entry) -> str:
         return TELEGRAM_HTML
     text = _is_text(head)
     for magic, reason in _MAGIC:
-        # Two- and three-byte magics ("MZ", "BM", "ID3") also start ordinary words.
-        if head.startswith(magic) and (len(magic) >= 4 or not text):
+        # Short printable magics ("MZ", "BM", "BZh", "ID3") also start ordinary words.
+        if head.startswith(magic) and (
+            len(magic) >= 4 or not text or not magic.isascii() or not magic.isalnum()
+        ):
             return reason
     if head[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1", b"ftypavif"):
         return "an image (HEIC/AVIF), not a chat export"
@@ -154,8 +156,15 @@ def _is_telegram_html(name: str, head: bytes) -> bool:
 
 
 def _is_text(head: bytes) -> bool:
-    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return head.count(b"\x00") > len(head) // 4  # UTF-16 without a BOM
+    """Whether ``head`` looks like text in some encoding (few control bytes; UTF-16 allowed)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
+        return True
+    if b"\x00" in head:
+        # UTF-16 without a BOM: the NULs of ASCII-range text all on one side of each pair.
+        even, odd = head[0::2], head[1::2]
+        return any(
+            a.count(0) > len(a) * 9 // 10 and b.count(0) < len(b) // 10 for a, b in ((even, odd), (odd, even))
+        )
     controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
     return controls <= len(head) // 100
 
@@ -167,13 +176,14 @@ def _is_office_zip(source: Source) -> bool:
 
 
 def _telegram_html_folder(source: Source) -> bool:
-    """A Telegram Desktop HTML export: messages.html (and css/, js/, images/) at its top."""
+    """A Telegram Desktop HTML export: nothing but HTML pages at its top (messages.html,
+    messages2.html, …) beside its css/, js/ and media folders."""
     root = source.strip_root()
-    for name in ("messages.html",):
-        entry = source.get(root + name)
-        if entry is not None and _is_telegram_html(name, entry.head(SNIFF_MAGIC_BYTES)):
-            return True
-    return False
+    top = [e for e in source.entries() if e.name.startswith(root) and "/" not in e.name[len(root) :]]
+    if not top or any(e.suffix not in (".html", ".htm") for e in top):
+        return False
+    entry = source.get(root + "messages.html")
+    return entry is not None and _is_telegram_html("messages.html", entry.head(SNIFF_MAGIC_BYTES))
 
 
 def get_reader(name: str) -> Reader:
