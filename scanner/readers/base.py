@@ -568,7 +568,10 @@ def load_json(entry: Entry) -> Any:
 MAX_DIGIT_RUN = 100_000
 if 0 < sys.get_int_max_str_digits() < MAX_DIGIT_RUN + 1:
     sys.set_int_max_str_digits(MAX_DIGIT_RUN + 1)
-_DIGIT_RUN = re.compile(r"[0-9]+")
+_ASCII_DIGITS = "0123456789"
+# A run longer than the limit, tried only where a run starts (the look-behind), so a run
+# just under the limit is scanned once, not once per digit.
+_LONG_DIGIT_RUN = re.compile(rf"(?<![0-9])[0-9]{{{MAX_DIGIT_RUN + 1}}}")
 
 
 class DigitRunTooLong(ValueError):
@@ -613,16 +616,13 @@ class Utf8Stream(io.RawIOBase):
         return len(out)
 
     def _check_digits(self, chunk: str) -> None:
-        for m in _DIGIT_RUN.finditer(chunk):
-            run = m.end() - m.start() + (self._run if m.start() == 0 else 0)
-            if run > MAX_DIGIT_RUN:
-                raise DigitRunTooLong(f"a number longer than {MAX_DIGIT_RUN} digits")
-        last = chunk[-1:] if chunk else ""
-        if not last.isdigit() or not last.isascii():
-            self._run = 0
-        else:
-            tail = len(chunk) - len(chunk.rstrip("0123456789"))
-            self._run = tail + (self._run if tail == len(chunk) else 0)
+        # Runs are found by the regex engine, not one match object per run in Python: chat
+        # text is full of short numbers, and that loop was most of the time spent reading.
+        lead = len(chunk) - len(chunk.lstrip(_ASCII_DIGITS))
+        if self._run + lead > MAX_DIGIT_RUN or _LONG_DIGIT_RUN.search(chunk):
+            raise DigitRunTooLong(f"a number longer than {MAX_DIGIT_RUN} digits")
+        tail = len(chunk) - len(chunk.rstrip(_ASCII_DIGITS))
+        self._run = tail + (self._run if tail == len(chunk) else 0)
 
     def close(self) -> None:
         if not self.closed:
@@ -1187,58 +1187,30 @@ def sniff_text_export(source: Source, looks_like: Callable[[Entry], bool]) -> bo
 # --- the first record of a JSON Lines file ----------------------------------------------
 
 
-class _FirstLine(io.RawIOBase):
-    """A UTF-8 stream cut after the end of its first non-blank line."""
-
-    def __init__(self, fh: IO[bytes]) -> None:
-        self._fh = fh
-        self._content = False  # a non-blank byte was seen
-        self._done = False
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        if self._done:
-            return 0
-        data = self._fh.read(len(buffer))
-        if not data:
-            return 0
-        start = 0
-        if not self._content:
-            start = len(data) - len(data.lstrip(b" \t\r\n"))
-            self._content = start < len(data)
-        if self._content:
-            end = data.find(b"\n", start)
-            if end >= 0:
-                data, self._done = data[: end + 1], True
-        buffer[: len(data)] = data
-        return len(data)
-
-
 def first_line_object(entry: Entry) -> dict[str, Any] | None:
     """The first non-blank line of a JSON Lines entry, parsed, if it is one JSON object.
 
-    Streamed, so a first record longer than any sniff window (a 10 MB pasted log in
-    ``text``) is judged whole: memory holds that one record, never more than its line.
-    None when the line is not a single object, nests deeper than MAX_JSON_DEPTH, or the
-    entry cannot be read. Numbers with a fraction are floats, as ``json.loads`` gives.
+    The whole line is read however long it is, so a first record longer than any sniff
+    window (a 10 MB pasted log in ``text``) is judged whole; memory holds that line only.
+    (Not ijson: its C lexer rescans a token that spans its read buffer, so one long string
+    costs time quadratic in its length.) Blank lines before it count only within the first
+    HEAD_BYTES characters. None when the line is not a JSON object or cannot be read.
     """
+    encoding = detect_encoding(entry.head())
     try:
-        stream, _ = open_utf8(entry)
+        fh = entry.open()
     except ReaderError:
         return None
-    with stream:
-        try:
-            events = ijson.basic_parse(io.BufferedReader(_FirstLine(stream)), use_float=True)
-            event, value = next(events)
-            if event != "start_map":
-                return None
-            obj = build_value(event, value, events, MAX_JSON_DEPTH)
-            if obj is TOO_DEEP:
-                return None
-            for _ in events:
-                return None  # more than one value on the line
-        except (*IJSON_ERRORS, StopIteration, *READ_ERRORS):
-            return None
-    return cast(dict[str, Any], obj)
+    seen = 0
+    try:
+        with io.TextIOWrapper(fh, encoding=encoding, errors="replace", newline="") as text:
+            for raw in text:
+                line = raw.strip().lstrip("\ufeff")
+                if line:
+                    return json_object(line)
+                seen += len(raw)
+                if seen > HEAD_BYTES:
+                    return None
+    except READ_ERRORS:
+        return None
+    return None

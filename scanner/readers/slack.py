@@ -209,6 +209,10 @@ class SlackReader:
 # one record at a time (a 200 MB day file no longer takes 700 MB): a break there loses
 # only the records after it, and the reason says how many were read.
 WHOLE_FILE_BYTES = 4 * 1024 * 1024
+# ijson's C lexer rescans a token that spans its read buffer, so a long string costs time
+# quadratic in (length / buffer): a 1 MB buffer keeps a message of tens of MB linear enough
+# (Slack itself caps a message at 40,000 characters).
+STREAM_BUFFER = 1024 * 1024
 
 
 def _parsed_records(source: Source, entry: Entry, single: bool) -> Iterator[tuple[str, Any] | Skipped]:
@@ -246,7 +250,7 @@ def _streamed_records(source: Source, entry: Entry, single: bool) -> Iterator[tu
     count = 0
     with stream:
         try:
-            events = ijson.basic_parse(stream, use_float=True)
+            events = ijson.basic_parse(stream, buf_size=STREAM_BUFFER, use_float=True)
             event, value = next(events, ("", None))
             if event == "start_map" and single:
                 record = build_value(event, value, events, MAX_JSON_DEPTH)

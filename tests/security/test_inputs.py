@@ -23,7 +23,15 @@ from scanner.errors import ReaderError
 from scanner.model import Message, ScanResult, Skipped
 from scanner.readers import OFFICE, SQLITE, TELEGRAM_HTML, UNRECOGNISED, detect
 from scanner.readers import slack as slack_reader
-from scanner.readers.base import OWN_REPORT, SYMLINK, Source, member_name
+from scanner.readers.base import (
+    MAX_DIGIT_RUN,
+    OWN_REPORT,
+    SYMLINK,
+    DigitRunTooLong,
+    Source,
+    Utf8Stream,
+    member_name,
+)
 from scanner.readers.generic import CsvReader, JsonlReader
 from scanner.readers.slack import SlackReader
 from tests.helpers import run_cli
@@ -138,7 +146,7 @@ def test_large_slack_day_file_is_read_in_bounded_memory(tmp_path: Path) -> None:
     export = tmp_path / "slack"
     (export / "general").mkdir(parents=True)
     (export / "users.json").write_text('[{"id": "U0FAKE001", "name": "fake.user"}]', encoding="utf-8")
-    _slack_day(export / "general" / "2024-03-04.json", 1_000, 32_000)  # about 32 MB
+    _slack_day(export / "general" / "2024-03-04.json", 400, 80_000)  # about 32 MB
     assert (export / "general" / "2024-03-04.json").stat().st_size > 30 * 1024 * 1024
     source = Source.open(export)
     assert SlackReader().sniff(source)
@@ -151,7 +159,7 @@ def test_large_slack_day_file_is_read_in_bounded_memory(tmp_path: Path) -> None:
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert count == 1_000
+    assert count == 400
     assert peak < 50 * 1024 * 1024  # parsing it whole took 3.5x the file
 
 
@@ -564,3 +572,15 @@ def test_reports_in_the_tree_do_not_make_the_scan_exit_3(
 
 def _iter_none() -> Iterator[None]:
     yield None
+
+
+def test_digit_run_check_is_linear_and_exact() -> None:
+    # Runs just under the limit, many of them, then one over it split across reads.
+    near = ("7" * MAX_DIGIT_RUN + " ") * 20
+    stream = Utf8Stream(io.BytesIO(near.encode()), "utf-8")
+    t0 = time.perf_counter()
+    assert len(stream.read()) == len(near)
+    assert time.perf_counter() - t0 < 2.0  # once per digit per run start was 10^10 steps
+    over = io.BytesIO(("x" + "7" * (MAX_DIGIT_RUN + 1) + "x").encode())
+    with pytest.raises(DigitRunTooLong):
+        io.BufferedReader(Utf8Stream(over, "utf-8"), buffer_size=4096).read()
