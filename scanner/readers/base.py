@@ -1187,30 +1187,54 @@ def sniff_text_export(source: Source, looks_like: Callable[[Entry], bool]) -> bo
 # --- the first record of a JSON Lines file ----------------------------------------------
 
 
+# A JSON string (possessive: an unterminated one fails at once), a bracket, or a lone quote:
+# the start of a string that runs past the end of the text.
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*+"|[\[\]{}]|"')
+
+
+def cut_inside_string(text: str, max_depth: int) -> bool:
+    """Whether JSON ``text`` (a head cut from a longer document) ends inside a string nested
+    at most ``max_depth`` levels deep: a long field of a record, like a pasted log, rather
+    than a large structure. Sniffers read on past their window only then."""
+    depth = 0
+    for m in _JSON_TOKEN.finditer(text):
+        tok = m.group()
+        if tok == '"':
+            return 0 < depth <= max_depth
+        if tok in "{[":
+            depth += 1
+        elif tok in "}]":
+            depth -= 1
+    return False
+
+
 def first_line_object(entry: Entry) -> dict[str, Any] | None:
     """The first non-blank line of a JSON Lines entry, parsed, if it is one JSON object.
 
-    The whole line is read however long it is, so a first record longer than any sniff
-    window (a 10 MB pasted log in ``text``) is judged whole; memory holds that line only.
-    (Not ijson: its C lexer rescans a token that spans its read buffer, so one long string
-    costs time quadratic in its length.) Blank lines before it count only within the first
-    HEAD_BYTES characters. None when the line is not a JSON object or cannot be read.
+    A first line longer than HEAD_BYTES is read whole when the head ends inside a string
+    field of the object (a 10 MB pasted log in ``text``): memory holds that line only. A
+    head that ends inside nested structure is a large JSON document, not JSON Lines, and is
+    never read whole to find out. (Not ijson: its C lexer rescans a token that spans its
+    read buffer, so one long string costs time quadratic in its length.) None when the
+    line is not a JSON object or cannot be read.
     """
-    encoding = detect_encoding(entry.head())
+    head = entry.head()
+    encoding = detect_encoding(head)
+    start = head.decode(encoding, errors="replace").lstrip("\ufeff \t\r\n")
+    if not start.startswith("{"):
+        return None
+    if "\n" not in start and len(head) >= HEAD_BYTES and not cut_inside_string(start, 2):
+        return None
     try:
         fh = entry.open()
     except ReaderError:
         return None
-    seen = 0
     try:
         with io.TextIOWrapper(fh, encoding=encoding, errors="replace", newline="") as text:
             for raw in text:
                 line = raw.strip().lstrip("\ufeff")
                 if line:
                     return json_object(line)
-                seen += len(raw)
-                if seen > HEAD_BYTES:
-                    return None
     except READ_ERRORS:
         return None
     return None

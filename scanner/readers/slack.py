@@ -34,6 +34,7 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Iterator
@@ -55,7 +56,9 @@ from scanner.readers.base import (
     Entry,
     JsonTooDeep,
     Source,
+    Utf8Stream,
     build_value,
+    cut_inside_string,
     detect_encoding,
     open_json,
     open_utf8,
@@ -596,12 +599,24 @@ def _sniff_value(entry: Entry, limit: int = SNIFF_BYTES) -> Any:
             return None
     if not text.startswith("["):
         return None
-    return _first_records(entry)
+    records: list[Any] = []
+    try:
+        stream = Utf8Stream(io.BytesIO(text.encode("utf-8", errors="replace")), "utf-8")
+        for item in ijson.items(io.BufferedReader(stream), "item"):
+            records.append(item)
+            if len(records) >= SNIFF_RECORDS:
+                break
+    except _IJSON_ERRORS:
+        pass  # the head cuts the list; judge on what was read
+    if records or not cut_inside_string(text, 2):
+        return records
+    # The first record is longer than the window because of one long field (a pasted
+    # log): read on to its end. A head cut inside nested structure is judged as it is.
+    return _first_records(entry, 1)
 
 
-def _first_records(entry: Entry) -> list[Any]:
-    """The first SNIFF_RECORDS records of a top-level list, streamed from the entry itself:
-    a first message longer than the sniff window (a pasted log) is still judged whole."""
+def _first_records(entry: Entry, count: int) -> list[Any]:
+    """The first ``count`` records of a top-level list, streamed from the entry itself."""
     records: list[Any] = []
     try:
         stream, _ = open_utf8(entry)
@@ -609,7 +624,7 @@ def _first_records(entry: Entry) -> list[Any]:
         return records
     with stream:
         try:
-            events = ijson.basic_parse(stream, use_float=True)
+            events = ijson.basic_parse(stream, buf_size=STREAM_BUFFER, use_float=True)
             if next(events, ("", None))[0] != "start_array":
                 return records
             for event, value in events:
@@ -619,7 +634,7 @@ def _first_records(entry: Entry) -> list[Any]:
                 if record is TOO_DEEP:
                     break
                 records.append(record)
-                if len(records) >= SNIFF_RECORDS:
+                if len(records) >= count:
                     break
         except (*IJSON_ERRORS, *READ_ERRORS):
             pass  # judge on what was read

@@ -30,6 +30,7 @@ from scanner.readers.base import (
     DigitRunTooLong,
     Source,
     Utf8Stream,
+    cut_inside_string,
     member_name,
 )
 from scanner.readers.generic import CsvReader, JsonlReader
@@ -584,3 +585,33 @@ def test_digit_run_check_is_linear_and_exact() -> None:
     over = io.BytesIO(("x" + "7" * (MAX_DIGIT_RUN + 1) + "x").encode())
     with pytest.raises(DigitRunTooLong):
         io.BufferedReader(Utf8Stream(over, "utf-8"), buffer_size=4096).read()
+
+
+def test_minified_json_on_one_line_is_not_read_whole_to_sniff_it(tmp_path: Path) -> None:
+    records = [{"id": str(i), "tags": ["fake"] * 50, "text": "fake words " * 20} for i in range(16_000)]
+    path = tmp_path / "dump.json"
+    path.write_text(json.dumps({"id": "dump", "records": records}), encoding="utf-8")
+    assert path.stat().st_size > 10 * 1024 * 1024 and b"\n" not in path.read_bytes()
+    source = Source.open(path)
+    assert not JsonlReader().sniff(source)
+    assert source.meter.n < 2 * 1024 * 1024  # heads only, not the 10 MB line
+    listing = tmp_path / "list.json"
+    listing.write_text(json.dumps([{"ts": "1.2", "blob": records}]), encoding="utf-8")
+    source = Source.open(listing)
+    assert not SlackReader().sniff(source)
+    assert source.meter.n < 4 * 1024 * 1024
+
+
+@pytest.mark.parametrize(
+    ("text", "inside"),
+    [
+        ('{"id": "1", "text": "a long pasted', True),
+        ('{"id": "1", "text": "escaped \\" quote and more', True),
+        ('[{"ts": "1.2", "text": "long', True),
+        ('{"id": "1", "records": [{"text": "long', False),
+        ('{"id": "1", "records": [1, 2', False),
+        ('{"id": "1", "text": "done"', False),
+    ],
+)
+def test_cut_inside_string(text: str, inside: bool) -> None:
+    assert cut_inside_string(text, 2) is inside
