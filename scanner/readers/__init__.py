@@ -65,11 +65,14 @@ TELEGRAM_HTML = "a Telegram HTML export: re-export it as JSON (Settings › Expo
 # Telegram Desktop names its HTML pages messages.html, messages2.html, …
 _TELEGRAM_PAGE = re.compile(r"messages\d*\.html?")
 _TELEGRAM_MARKERS = (b'class="page_wrap"', b"<title>Exported Data</title>", b'class="message default')
-SQLITE = (
-    "an SQLite database, not a chat export: export the chats with a tool first (WeChat: "
-    "WeChatMsg/MemoTrace to HTML or CSV; iMessage: imessage-exporter --format txt; Signal "
-    "Desktop: signal-export (sigexport) to Markdown or JSON)"
+# The exporters whose output the WeChat, iMessage and Signal readers read.
+SQLITE_TOOLS = (
+    "export the chats with a tool first (WeChat: WeChatMsg/MemoTrace to HTML or CSV; "
+    "iMessage: imessage-exporter --format txt; Signal Desktop: signal-export (sigexport) "
+    "to Markdown or JSON)"
 )
+SQLITE = f"an SQLite database, not a chat export: {SQLITE_TOOLS}"
+DATABASE_SUFFIXES = frozenset({".db", ".sqlite", ".sqlite3", ".db3"})
 OFFICE = "an Office document, not a chat export: save the chat as text, CSV or JSON first"
 # Office Open XML and OpenDocument are zips; read as zips they would spill their XML parts.
 OFFICE_SUFFIXES = frozenset(
@@ -147,6 +150,9 @@ def unrecognised_reason(entry: Entry) -> str:
         return "a zip archive no chat export reader recognises"
     if text:
         return UNRECOGNISED
+    if entry.suffix in DATABASE_SUFFIXES:
+        # WeChat's MSG*.db and EnMicroMsg.db are SQLCipher: no SQLite header, random bytes.
+        return f"an encrypted or unknown database, not a chat export: {SQLITE_TOOLS}"
     return f"{UNRECOGNISED} (binary data of an unknown kind)"
 
 

@@ -21,7 +21,7 @@ import pytest
 from reports import RENDERERS
 from scanner.errors import ReaderError
 from scanner.model import Message, ScanResult, Skipped
-from scanner.readers import OFFICE, SQLITE, TELEGRAM_HTML, UNRECOGNISED, detect
+from scanner.readers import OFFICE, SQLITE, SQLITE_TOOLS, TELEGRAM_HTML, UNRECOGNISED, detect
 from scanner.readers import slack as slack_reader
 from scanner.readers.base import (
     MAX_DIGIT_RUN,
@@ -429,6 +429,11 @@ TELEGRAM_PAGE = (
             "an image (JPEG), not a chat export",
         ),
         ("MSG0.db", _sqlite, SQLITE),
+        (
+            "EnMicroMsg.db",
+            lambda p: p.write_bytes(bytes(range(256)) * 16),
+            "an encrypted or unknown database, not a chat export: " + SQLITE_TOOLS,
+        ),
         ("old.doc", lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(32)), OFFICE),
         (
             "tool",
