@@ -620,3 +620,45 @@ def test_minified_json_on_one_line_is_not_read_whole_to_sniff_it(tmp_path: Path)
 )
 def test_cut_inside_string(text: str, inside: bool) -> None:
     assert cut_inside_string(text, 2) is inside
+
+
+@pytest.mark.parametrize(
+    ("name", "first", "second", "reader"),
+    [
+        (
+            "messages.jsonl",
+            {
+                "_id": "m1",
+                "rid": "GENERAL",
+                "msg": "{long}",
+                "ts": "2024-01-01T00:00:00.000Z",
+                "u": {"_id": "u1", "username": "fake.user"},
+            },
+            {
+                "_id": "m2",
+                "rid": "GENERAL",
+                "msg": "short",
+                "ts": "2024-01-01T00:01:00.000Z",
+                "u": {"_id": "u1", "username": "fake.user"},
+            },
+            "rocketchat",
+        ),
+        (
+            "chat.jsonl",
+            {"msg_id": "1", "from_xid": 10, "to_xid": 20, "content": "{long}", "timestamp": 1700000000000},
+            {"msg_id": "2", "from_xid": 20, "to_xid": 10, "content": "short", "timestamp": 1700000001000},
+            "lanying",
+        ),
+    ],
+)
+def test_other_jsonl_formats_detect_a_long_first_record(
+    tmp_path: Path, name: str, first: dict[str, Any], second: dict[str, Any], reader: str
+) -> None:
+    long_text = "fake pasted log line\n" * (2 * 1024 * 1024 // 21)
+    path = tmp_path / name
+    lines = [json.dumps(first).replace('"{long}"', json.dumps(long_text)), json.dumps(second)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found, skipped = detect(path)
+    assert [r.name for _, r in found] == [reader] and skipped == []
+    messages = [m for m in found[0][1].read(found[0][0]) if isinstance(m, Message)]
+    assert len(messages) == 2 and messages[0].text == long_text
