@@ -145,7 +145,8 @@ _REPORT_MARKERS = (
     re.compile(rb'\A\s*\{.*?"tool"\s*:\s*\{\s*"name"\s*:\s*"chatsweep"', re.S),  # JSON report
     re.compile(rb'\A\s*\{.*?"driver"\s*:\s*\{\s*"name"\s*:\s*"chatsweep"', re.S),  # SARIF
     re.compile(rb'<meta\s+name="generator"\s+content="chatsweep[\s"]', re.I),  # HTML
-    re.compile(rb"\A(?:\xef\xbb\xbf)?finding_id,rule,entity_type,category,severity,"),  # CSV
+    re.compile(rb"<title>chatsweep leak report", re.I),  # HTML, should the generator go
+    re.compile(rb"\A(?:\xef\xbb\xbf)?finding_id,rule,entity_type,"),  # CSV header
     re.compile(rb"\A(?:\xef\xbb\xbf)?\s*# chatsweep leak report"),  # Markdown
 )
 
