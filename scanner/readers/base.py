@@ -122,13 +122,20 @@ class Entry:
 
 
 def os_reason(exc: OSError) -> str:
-    """Why a file or folder could not be read, in words a person can act on (never content)."""
+    """Why a file could not be read, in words a person can act on (never content)."""
+    if isinstance(exc, FileNotFoundError):
+        return "no such file or folder"
+    return f"cannot read: {os_detail(exc)}"
+
+
+def os_detail(exc: OSError) -> str:
+    """The operating system's reason, lower case: "permission denied", "no such file or folder" …"""
     if isinstance(exc, FileNotFoundError):
         return "no such file or folder"
     if isinstance(exc, PermissionError):
-        return "cannot read: permission denied"
+        return "permission denied"
     text = exc.strerror or type(exc).__name__
-    return f"cannot read: {text[:1].lower()}{text[1:]}"
+    return f"{text[:1].lower()}{text[1:]}"
 
 
 # The reason our own reports carry when they turn up inside an input tree. They are not
@@ -333,7 +340,9 @@ def _walk_dir(root: Path, exclude: Collection[Path], skipped: list[Skipped]) -> 
         where = Path(os.path.abspath(exc.filename)) if exc.filename else top
         if where == top:
             raise ReaderError(str(root), os_reason(exc))
-        skipped.append(Skipped(str(exc.filename), f"folder {os_reason(exc)}; its files not read"))
+        skipped.append(
+            Skipped(str(exc.filename), f"cannot list folder: {os_detail(exc)}; its files not read")
+        )
 
     for dirpath, dirnames, filenames in os.walk(root, onerror=onerror, followlinks=False):
         here = Path(os.path.abspath(dirpath))

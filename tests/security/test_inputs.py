@@ -248,7 +248,7 @@ def test_unreadable_subfolder_is_listed(tmp_path: Path, monkeypatch: pytest.Monk
     messages, skipped = _read(tmp_path)
     assert len(messages) == 2
     assert skipped == [
-        Skipped(str(tmp_path / "locked"), "folder cannot read: permission denied; its files not read")
+        Skipped(str(tmp_path / "locked"), "cannot list folder: permission denied; its files not read")
     ]
 
 
