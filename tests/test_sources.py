@@ -53,11 +53,14 @@ def test_nesting_deeper_than_the_limit_is_refused(tmp_path: Path) -> None:
     assert any("nested more than" in s.reason for s in skipped)
 
 
-def test_path_traversal_member_refuses_the_archive(tmp_path: Path) -> None:
+def test_path_traversal_member_is_skipped_alone(tmp_path: Path) -> None:
     path = tmp_path / "evil.zip"
-    path.write_bytes(_zip_bytes({"../../etc/passwd.jsonl": CHAT}))
-    with pytest.raises(ReaderError, match="unsafe member name"):
-        Source.open(path)
+    path.write_bytes(_zip_bytes({"../../etc/passwd.jsonl": CHAT, "chat.jsonl": CHAT}))
+    source = Source.open(path)
+    assert source.names() == ["chat.jsonl"]
+    assert [s.reason for s in source.skipped] == [
+        "unsafe member name (absolute, drive letter or '..'); not read"
+    ]
 
 
 def test_zip_bomb_ratio_is_refused(tmp_path: Path) -> None:

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
 import json
 import os
 import re
 import stat
 import sys
+import threading
+import weakref
 import zipfile
 import zlib
 from collections import Counter
@@ -86,8 +89,15 @@ class Entry:
     def open(self) -> IO[bytes]:
         try:
             fh = self.opener()
-        except (OSError, zipfile.BadZipFile, RuntimeError) as exc:
-            raise ReaderError(self.location, f"cannot open: {type(exc).__name__}") from None
+        except OSError as exc:
+            raise ReaderError(self.location, os_reason(exc)) from None
+        except zipfile.BadZipFile:
+            raise ReaderError(self.location, "cannot read: damaged zip member") from None
+        except RuntimeError:
+            # zipfile's only RuntimeError on opening a member: it is encrypted.
+            raise ReaderError(self.location, "cannot read: encrypted zip member (password needed)") from None
+        except NotImplementedError:
+            raise ReaderError(self.location, "cannot read: zip compression method not supported") from None
         if self.meter is None:
             return fh
         return cast(IO[bytes], io.BufferedReader(_Counted(fh, self.meter)))
@@ -99,6 +109,8 @@ class Entry:
                 return fh.read(n)
         except ReaderError:
             return b""
+        except READ_ERRORS:
+            return b""
 
     @property
     def basename(self) -> str:
@@ -109,19 +121,96 @@ class Entry:
         return PurePosixPath(self.name or self.location).suffix.lower()
 
 
-class Source:
-    """An input path as a list of entries (file, folder or zip)."""
+def os_reason(exc: OSError) -> str:
+    """Why a file could not be read, in words a person can act on (never content)."""
+    if isinstance(exc, FileNotFoundError):
+        return "no such file or folder"
+    return f"cannot read: {os_detail(exc)}"
 
-    def __init__(self, path: Path, entries: list[Entry], kind: str) -> None:
+
+def os_detail(exc: OSError) -> str:
+    """The operating system's reason, lower case: "permission denied", "no such file or folder" …"""
+    if isinstance(exc, FileNotFoundError):
+        return "no such file or folder"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    text = exc.strerror or type(exc).__name__
+    return f"{text[:1].lower()}{text[1:]}"
+
+
+# The reason our own reports carry when they turn up inside an input tree. They are not
+# input, so they are not "unread" either: ``Source.reports`` lists them, ``Source.skipped``
+# does not, and a scan that only met them still passes its gate.
+OWN_REPORT = "a chatsweep report; not read as input"
+# Report formats we write, by suffix; the content decides, the suffix only saves reading
+# the head of every file.
+REPORT_SUFFIXES = frozenset({".json", ".html", ".htm", ".csv", ".sarif", ".md", ".markdown", ".txt"})
+REPORT_HEAD = 4096
+# Markers in the first REPORT_HEAD bytes of each report format we render. JSON markers
+# need the quotes unescaped, which no JSON string value (a chat message) can hold.
+_REPORT_MARKERS = (
+    re.compile(rb'\A\s*\{.*?"tool"\s*:\s*\{\s*"name"\s*:\s*"chatsweep"', re.S),  # JSON report
+    re.compile(rb'\A\s*\{.*?"driver"\s*:\s*\{\s*"name"\s*:\s*"chatsweep"', re.S),  # SARIF
+    re.compile(rb'<meta\s+name="generator"\s+content="chatsweep[\s"]', re.I),  # HTML
+    re.compile(rb"<title>chatsweep leak report", re.I),  # HTML, should the generator go
+    re.compile(rb"\A(?:\xef\xbb\xbf)?finding_id,rule,entity_type,"),  # CSV header
+    re.compile(rb"\A(?:\xef\xbb\xbf)?\s*# chatsweep leak report"),  # Markdown
+)
+
+
+def is_own_report(entry: Entry) -> bool:
+    """Whether ``entry`` is a report chatsweep wrote (JSON, SARIF, HTML, CSV or Markdown)."""
+    if entry.suffix not in REPORT_SUFFIXES or entry.size == 0:
+        return False
+    head = entry.head(REPORT_HEAD)
+    return any(marker.search(head) for marker in _REPORT_MARKERS)
+
+
+class Source:
+    """An input path as a list of entries (file, folder or zip).
+
+    ``skipped`` lists what was found while listing but cannot be read (symbolic links,
+    FIFOs and devices, unreadable folders, unsafe zip members): unread data, reported.
+    ``reports`` lists chatsweep's own reports met in the tree: not input, not unread.
+    An archive is opened once for the source's life; ``close()`` releases it early (a
+    later read reopens it), and a finalizer closes it when the source is collected.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        entries: list[Entry],
+        kind: str,
+        *,
+        skipped: Iterable[Skipped] = (),
+        archive: _Archive | None = None,
+        screen: bool = True,
+    ) -> None:
         self.path = path
         self.kind = kind  # "file" | "dir" | "zip"
         self.meter = ByteMeter()
+        self.skipped: list[Skipped] = list(skipped)
+        self.reports: list[Skipped] = []
+        if screen and kind != "file":
+            kept = []
+            for e in entries:
+                if is_own_report(e):
+                    self.reports.append(Skipped(e.location, OWN_REPORT))
+                else:
+                    kept.append(e)
+            entries = kept
         entries = [replace(e, meter=self.meter) for e in entries]
         self._entries = entries
         self._by_name = {e.name: e for e in entries}
+        self._archive = archive
         # Readers note here the text encodings they assumed; the report lists them.
         self.encodings: set[str] = set()
         self.depth = 1 if kind == "zip" else 0  # how many zips enclose the entries
+
+    def close(self) -> None:
+        """Release the open archive now (entries still work: a later read reopens it)."""
+        if self._archive is not None:
+            self._archive.close()
 
     @property
     def display(self) -> str:
@@ -158,18 +247,25 @@ class Source:
         try:
             st = path.lstat()
         except OSError as exc:
-            raise ReaderError(display, f"cannot read: {exc.strerror or type(exc).__name__}") from None
+            raise ReaderError(display, os_reason(exc)) from None
         if stat.S_ISLNK(st.st_mode):
-            raise ReaderError(display, "is a symbolic link; not followed")
+            raise ReaderError(display, SYMLINK)
         if stat.S_ISDIR(st.st_mode):
-            return cls(path, list(_walk_dir(path, exclude)), "dir")
+            skipped: list[Skipped] = []
+            entries = list(_walk_dir(path, exclude, skipped))
+            return cls(path, entries, "dir", skipped=skipped)
         if not stat.S_ISREG(st.st_mode):
-            raise ReaderError(display, "not a regular file")
+            raise ReaderError(display, special_file_reason(st.st_mode))
+        entry = _file_entry(path, "", display, st.st_size)
+        if is_own_report(entry):
+            raise ReaderError(display, OWN_REPORT)
         if zipfile.is_zipfile(path):
-            return cls(path, _list_zip(str(path), display), "zip")
+            archive = _Archive(str(path))
+            entries, skipped = _list_zip(archive, display)
+            return cls(path, entries, "zip", skipped=skipped, archive=archive)
         if path.suffix.lower() == ".zip":
             raise ReaderError(display, "broken zip archive (no central directory; truncated?)")
-        return cls(path, [_file_entry(path, "", display)], "file")
+        return cls(path, [entry], "file")
 
     @classmethod
     def nested(cls, entry: Entry, path: Path, parent_depth: int) -> Source:
@@ -183,7 +279,9 @@ class Source:
             data = fh.read(MAX_NESTED_ZIP_BYTES + 1)
         if len(data) > MAX_NESTED_ZIP_BYTES:
             raise ReaderError(entry.location, "nested zip too large to read in memory; unpack it first")
-        source = cls(path, _list_zip(lambda: io.BytesIO(data), entry.location), "zip")
+        archive = _Archive(lambda: io.BytesIO(data))
+        entries, skipped = _list_zip(archive, entry.location)
+        source = cls(path, entries, "zip", skipped=skipped, archive=archive)
         source.depth = depth
         return source
 
@@ -193,7 +291,7 @@ class Source:
     @classmethod
     def single(cls, entry: Entry, path: Path) -> Source:
         """A source holding one entry of another source (used when a folder is split up)."""
-        return cls(path, [Entry("", entry.location, entry.size, entry.opener)], "file")
+        return cls(path, [Entry("", entry.location, entry.size, entry.opener)], "file", screen=False)
 
     @classmethod
     def subtree(cls, parent: Source, prefix: str, path: Path) -> Source:
@@ -203,112 +301,163 @@ class Source:
             for e in parent.entries()
             if e.name.startswith(prefix)
         ]
-        source = cls(path, entries, parent.kind)
+        source = cls(path, entries, parent.kind, archive=parent._archive, screen=False)
         source.depth = parent.depth
         return source
 
 
-def _file_entry(path: Path, name: str, location: str) -> Entry:
+SYMLINK = "symbolic link; not followed"
+
+
+def special_file_reason(mode: int) -> str:
+    """Why a file system object that is not a regular file is not read."""
+    if stat.S_ISLNK(mode):
+        return SYMLINK
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe), not a regular file; not read"
+    if stat.S_ISSOCK(mode):
+        return "a socket, not a regular file; not read"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device, not a regular file; not read"
+    return "not a regular file; not read"
+
+
+def _file_entry(path: Path, name: str, location: str, size: int) -> Entry:
     def opener() -> IO[bytes]:
         return open(path, "rb")
 
-    return Entry(name, location, path.stat().st_size, opener)
+    return Entry(name, location, size, opener)
 
 
-def _walk_dir(root: Path, exclude: Collection[Path] = ()) -> Iterator[Entry]:
-    """Regular files below ``root``, sorted, symlinks neither followed nor listed."""
+def _walk_dir(root: Path, exclude: Collection[Path], skipped: list[Skipped]) -> Iterator[Entry]:
+    """Regular files below ``root``, sorted. Symbolic links are not followed, and they,
+    special files and folders that cannot be listed go to ``skipped`` with the reason.
+    Hidden names (``.git``, ``.DS_Store``) are left out: tool metadata, not chat."""
     skip = {Path(os.path.abspath(p)) for p in exclude}
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+    top = Path(os.path.abspath(root))
+
+    def onerror(exc: OSError) -> None:
+        where = Path(os.path.abspath(exc.filename)) if exc.filename else top
+        if where == top:
+            raise ReaderError(str(root), os_reason(exc))
+        skipped.append(
+            Skipped(str(exc.filename), f"cannot list folder: {os_detail(exc)}; its files not read")
+        )
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=onerror, followlinks=False):
         here = Path(os.path.abspath(dirpath))
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and here / d not in skip)
+        keep = []
+        for d in sorted(dirnames):
+            if d.startswith(".") or here / d in skip:
+                continue
+            full = Path(dirpath) / d
+            if full.is_symlink():
+                skipped.append(Skipped(str(full), SYMLINK))
+                continue
+            keep.append(d)
+        dirnames[:] = keep
         for fname in sorted(filenames):
             if fname.startswith(".") or here / fname in skip:
                 continue
             full = Path(dirpath) / fname
             try:
                 st = full.lstat()
-            except OSError:
+            except OSError as exc:
+                skipped.append(Skipped(str(full), os_reason(exc)))
                 continue
             if not stat.S_ISREG(st.st_mode):
+                skipped.append(Skipped(str(full), special_file_reason(st.st_mode)))
                 continue
             rel = full.relative_to(root).as_posix()
-            yield _file_entry(full, rel, str(full))
+            yield _file_entry(full, rel, str(full), st.st_size)
 
 
-def _safe_member_name(name: str) -> bool:
-    if not name or name.startswith(("/", "\\")) or "\\" in name or ":" in name.split("/", 1)[0]:
-        return False
-    return all(part not in ("..", "") for part in name.rstrip("/").split("/"))
+_DRIVE = re.compile(r"[A-Za-z]:")
+
+
+def member_name(raw: str) -> str | None:
+    """A zip member's name as a relative POSIX path, or None when it is unsafe.
+
+    The zip spec (APPNOTE 4.4.17) says '/', but Windows tools (.NET's ZipFile before 4.6.1,
+    older PowerShell Compress-Archive) write '\\' between folders, and a backslash in a real
+    chat file name is rare: so '\\' separates folders too. That also makes ``..\\..\\x`` the
+    traversal it is on Windows. Unsafe: '..' as a part, an absolute name, a drive letter.
+    A colon elsewhere (``meeting 12:30.jsonl``) is harmless: nothing is written to disk.
+    """
+    name = raw.replace("\\", "/")
+    if not name or name.startswith("/") or _DRIVE.match(name):
+        return None
+    parts = [p for p in name.split("/") if p not in ("", ".")]
+    if not parts or ".." in parts:
+        return None
+    return "/".join(parts)
 
 
 ArchiveOpener = Callable[[], "str | IO[bytes]"]
 
 
-def _list_zip(archive: str | ArchiveOpener, display: str) -> list[Entry]:
-    """The members of a zip (a path, or an opener of an in-memory archive), bomb-checked."""
-    open_archive: ArchiveOpener = (lambda: archive) if isinstance(archive, str) else archive
+class _Archive:
+    """One zip archive, its central directory parsed once and kept open for the source's life.
+
+    Reopening the archive for each member parsed the whole central directory every time:
+    quadratic in the number of members (hours for a 50,000-member export). zipfile lets
+    several members be open at once on one ``ZipFile`` (it seeks under a lock per read).
+    """
+
+    def __init__(self, archive: str | ArchiveOpener) -> None:
+        self._open: ArchiveOpener = (lambda: archive) if isinstance(archive, str) else archive
+        self._zf: zipfile.ZipFile | None = None
+        self._finalizer: weakref.finalize[Any, Any] | None = None
+        self._lock = threading.Lock()
+
+    def handle(self) -> zipfile.ZipFile:
+        with self._lock:
+            if self._zf is None:
+                zf = zipfile.ZipFile(self._open())
+                self._zf = zf
+                self._finalizer = weakref.finalize(self, zf.close)
+            return self._zf
+
+    def open_member(self, info: zipfile.ZipInfo) -> IO[bytes]:
+        return self.handle().open(info)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._finalizer is not None:
+                self._finalizer()  # closes the ZipFile once; open member streams keep working
+            self._zf = self._finalizer = None
+
+
+def _list_zip(archive: _Archive, display: str) -> tuple[list[Entry], list[Skipped]]:
+    """The members of a zip, bomb-checked, and the members not read (unsafe names, links)."""
     try:
-        zf = zipfile.ZipFile(open_archive())
-        infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        infos = archive.handle().infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise ReaderError(display, f"broken zip archive: {type(exc).__name__}") from None
     if len(infos) > MAX_ZIP_MEMBERS:
         raise ReaderError(display, f"zip has more than {MAX_ZIP_MEMBERS} members; refused")
     total = 0
     entries: list[Entry] = []
+    skipped: list[Skipped] = []
     for info in sorted(infos, key=lambda i: i.filename):
         if info.is_dir():
             continue
-        name = info.filename
-        location = f"{display}!{name}"
-        if not _safe_member_name(name):
-            raise ReaderError(location, "unsafe member name (absolute or '..'); archive refused")
+        location = f"{display}!{info.filename}"
+        name = member_name(info.filename)
+        if name is None:
+            skipped.append(Skipped(location, "unsafe member name (absolute, drive letter or '..'); not read"))
+            continue
         if stat.S_ISLNK(info.external_attr >> 16):
-            continue  # symlink members are never followed
+            skipped.append(Skipped(location, SYMLINK))
+            continue
         total += info.file_size
         if total > MAX_ZIP_TOTAL:
             raise ReaderError(display, "zip expands beyond the size limit; refused as a zip bomb")
         if info.file_size > 1024 * 1024 and info.file_size > MAX_ZIP_RATIO * max(info.compress_size, 1):
             raise ReaderError(location, "compression ratio beyond the limit; refused as a zip bomb")
-        entries.append(Entry(name, location, info.file_size, _zip_opener(open_archive, name)))
-    zf.close()
-    return entries
-
-
-def _zip_opener(open_archive: ArchiveOpener, member: str) -> Callable[[], IO[bytes]]:
-    def opener() -> IO[bytes]:
-        zf = zipfile.ZipFile(open_archive())
-        try:
-            return cast(IO[bytes], io.BufferedReader(_ZipMemberStream(zf, zf.open(member))))
-        except BaseException:
-            zf.close()
-            raise
-
-    return opener
-
-
-class _ZipMemberStream(io.RawIOBase):
-    """A member stream that also closes its archive."""
-
-    def __init__(self, zf: zipfile.ZipFile, fh: IO[bytes]) -> None:
-        self._zf, self._fh = zf, fh
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, b: Any) -> int:
-        data = self._fh.read(len(b))
-        b[: len(data)] = data
-        return len(data)
-
-    def read(self, size: int | None = -1) -> bytes:
-        return self._fh.read(-1 if size is None else size)
-
-    def close(self) -> None:
-        if not self.closed:
-            self._fh.close()
-            self._zf.close()
-        super().close()
+        entries.append(Entry(name, location, info.file_size, functools.partial(archive.open_member, info)))
+    entries.sort(key=lambda e: e.name)
+    return entries, skipped
 
 
 # --- decoding -------------------------------------------------------------------------
@@ -429,7 +578,10 @@ def load_json(entry: Entry) -> Any:
 MAX_DIGIT_RUN = 100_000
 if 0 < sys.get_int_max_str_digits() < MAX_DIGIT_RUN + 1:
     sys.set_int_max_str_digits(MAX_DIGIT_RUN + 1)
-_DIGIT_RUN = re.compile(r"[0-9]+")
+_ASCII_DIGITS = "0123456789"
+# A run longer than the limit, tried only where a run starts (the look-behind), so a run
+# just under the limit is scanned once, not once per digit.
+_LONG_DIGIT_RUN = re.compile(rf"(?<![0-9])[0-9]{{{MAX_DIGIT_RUN + 1}}}")
 
 
 class DigitRunTooLong(ValueError):
@@ -474,16 +626,13 @@ class Utf8Stream(io.RawIOBase):
         return len(out)
 
     def _check_digits(self, chunk: str) -> None:
-        for m in _DIGIT_RUN.finditer(chunk):
-            run = m.end() - m.start() + (self._run if m.start() == 0 else 0)
-            if run > MAX_DIGIT_RUN:
-                raise DigitRunTooLong(f"a number longer than {MAX_DIGIT_RUN} digits")
-        last = chunk[-1:] if chunk else ""
-        if not last.isdigit() or not last.isascii():
-            self._run = 0
-        else:
-            tail = len(chunk) - len(chunk.rstrip("0123456789"))
-            self._run = tail + (self._run if tail == len(chunk) else 0)
+        # Runs are found by the regex engine, not one match object per run in Python: chat
+        # text is full of short numbers, and that loop was most of the time spent reading.
+        lead = len(chunk) - len(chunk.lstrip(_ASCII_DIGITS))
+        if self._run + lead > MAX_DIGIT_RUN or _LONG_DIGIT_RUN.search(chunk):
+            raise DigitRunTooLong(f"a number longer than {MAX_DIGIT_RUN} digits")
+        tail = len(chunk) - len(chunk.rstrip(_ASCII_DIGITS))
+        self._run = tail + (self._run if tail == len(chunk) else 0)
 
     def close(self) -> None:
         if not self.closed:
@@ -868,8 +1017,10 @@ def json_lines(entry: Entry, lines: Iterable[str]) -> Iterator[tuple[int, str, A
         yield n, location, value
 
 
-# A CSV field may hold a long message; the csv module's default limit is 128 KiB.
-CSV_FIELD_LIMIT = 16 * 1024 * 1024
+# A CSV field may hold a long message (a pasted log), and a long message is text to scan,
+# not hostile structure: the csv module's default limit (128 KiB) would refuse it as a
+# malformed row. The largest value a C long holds on every platform: in effect no limit.
+CSV_FIELD_LIMIT = 2**31 - 1
 
 
 def allow_long_csv_fields() -> None:
@@ -1041,3 +1192,59 @@ def sniff_text_export(source: Source, looks_like: Callable[[Entry], bool]) -> bo
     if not entries or any(e.suffix != ".txt" for e in entries):
         return False
     return all(looks_like(e) for e in entries[:TEXT_SNIFF_ENTRIES])
+
+
+# --- the first record of a JSON Lines file ----------------------------------------------
+
+
+# A JSON string (possessive: an unterminated one fails at once), a bracket, or a lone quote:
+# the start of a string that runs past the end of the text.
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*+"|[\[\]{}]|"')
+
+
+def cut_inside_string(text: str, max_depth: int) -> bool:
+    """Whether JSON ``text`` (a head cut from a longer document) ends inside a string nested
+    at most ``max_depth`` levels deep: a long field of a record, like a pasted log, rather
+    than a large structure. Sniffers read on past their window only then."""
+    depth = 0
+    for m in _JSON_TOKEN.finditer(text):
+        tok = m.group()
+        if tok == '"':
+            return 0 < depth <= max_depth
+        if tok in "{[":
+            depth += 1
+        elif tok in "}]":
+            depth -= 1
+    return False
+
+
+def first_line_object(entry: Entry) -> dict[str, Any] | None:
+    """The first non-blank line of a JSON Lines entry, parsed, if it is one JSON object.
+
+    A first line longer than HEAD_BYTES is read whole when the head ends inside a string
+    field of the object (a 10 MB pasted log in ``text``): memory holds that line only. A
+    head that ends inside nested structure is a large JSON document, not JSON Lines, and is
+    never read whole to find out. (Not ijson: its C lexer rescans a token that spans its
+    read buffer, so one long string costs time quadratic in its length.) None when the
+    line is not a JSON object or cannot be read.
+    """
+    head = entry.head()
+    encoding = detect_encoding(head)
+    start = head.decode(encoding, errors="replace").lstrip("\ufeff \t\r\n")
+    if not start.startswith("{"):
+        return None
+    if "\n" not in start and len(head) >= HEAD_BYTES and not cut_inside_string(start, 2):
+        return None
+    try:
+        fh = entry.open()
+    except ReaderError:
+        return None
+    try:
+        with io.TextIOWrapper(fh, encoding=encoding, errors="replace", newline="") as text:
+            for raw in text:
+                line = raw.strip().lstrip("\ufeff")
+                if line:
+                    return json_object(line)
+    except READ_ERRORS:
+        return None
+    return None

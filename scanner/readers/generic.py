@@ -35,11 +35,11 @@ from scanner.readers.base import (
     Entry,
     Source,
     csv_rows,
+    first_line_object,
     guarded,
     head_text,
     iter_lines,
     json_lines,
-    json_object,
     location_name,
 )
 
@@ -302,7 +302,8 @@ def _first_line(entry: Entry) -> str | None:
 def _jsonl_claims(entry: Entry) -> bool:
     if entry.suffix not in JSONL_SUFFIXES:
         return False
-    obj = json_object(_first_line(entry))
+    # The whole first line, however long: a first message may be far longer than a sniff window.
+    obj = first_line_object(entry)
     if obj is None or "text" not in obj:
         return False
     if isinstance(obj.get("type"), str) and obj["type"] in MATTERMOST_TYPES:

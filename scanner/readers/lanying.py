@@ -69,11 +69,11 @@ from scanner.readers.base import (
     JsonTooDeep,
     Source,
     epoch_seconds_or_ms,
+    first_line_object,
     guarded,
     head_text,
     iter_lines,
     json_lines,
-    json_object,
     load_json,
     location_name,
     open_utf8,
@@ -417,13 +417,9 @@ def _is_response(entry: Entry) -> bool:
 def _is_message_jsonl(entry: Entry) -> bool:
     if entry.suffix != ".jsonl":
         return False
-    for raw in head_text(entry).split("\n"):
-        line = raw.strip().lstrip("\ufeff")
-        if not line:
-            continue
-        obj = json_object(line)
-        return obj is not None and "msg_id" in obj and ("from_xid" in obj or "to_xid" in obj)
-    return False
+    # The whole first line, however long the first message is.
+    obj = first_line_object(entry)
+    return obj is not None and "msg_id" in obj and ("from_xid" in obj or "to_xid" in obj)
 
 
 @dataclass(slots=True)

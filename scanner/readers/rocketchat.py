@@ -65,6 +65,7 @@ from scanner.readers.base import (
     entry_label,
     epoch_seconds_or_ms,
     first_char,
+    first_line_object,
     first_str,
     head_text,
     iter_lines,
@@ -192,6 +193,8 @@ def _mode(entry: Entry) -> str | None:
         return None
     # None for a pretty-printed object, or a line longer than the head.
     first = json_object(head.split("\n", 1)[0].strip())
+    if first is None and "\n" not in head:
+        first = first_line_object(entry)  # one line longer than the head: a long message?
     if first is not None:
         if _is_record(first):
             return _LINES

@@ -64,12 +64,12 @@ from scanner.readers.base import (
     dm_or_group,
     dominant_headers,
     entry_folder,
+    first_line_object,
     guarded,
     head_text,
     header_blocks,
     iter_lines,
     json_lines,
-    json_object,
     location_name,
     location_parts,
     split_author,
@@ -182,7 +182,7 @@ def _is_data_json(entry: Entry) -> bool:
     """sigexport's ``data.json``: one object a line with date, sender and body."""
     if entry.suffix not in JSON_SUFFIXES:
         return False
-    obj = json_object(_first_line(entry))
+    obj = first_line_object(entry)  # the whole first line, however long its body
     return obj is not None and {"date", "sender", "body"} <= obj.keys()
 
 

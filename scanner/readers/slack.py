@@ -50,11 +50,17 @@ from scanner.model import Attachment, Author, Conversation, ConversationKind, Me
 from scanner.readers.base import (
     HEAD_BYTES,
     IJSON_ERRORS,
+    MAX_JSON_DEPTH,
+    READ_ERRORS,
+    TOO_DEEP,
     Entry,
     JsonTooDeep,
     Source,
     Utf8Stream,
+    build_value,
+    cut_inside_string,
     detect_encoding,
+    open_json,
     open_utf8,
     read_text,
     stream_values,
@@ -179,34 +185,15 @@ class SlackReader:
         single: bool,
         root: str = "",
     ) -> Iterator[Message | Skipped]:
-        try:
-            text, enc = read_text(entry)
-        except ReaderError as exc:
-            yield Skipped(exc.location, exc.reason)
-            return
-        source.encodings.add(enc)
-        try:
-            value = json.loads(text)
-        except json.JSONDecodeError as exc:
-            yield Skipped(entry.location, f"invalid JSON at line {exc.lineno} column {exc.colno}")
-            return
-        except (ValueError, RecursionError):
-            yield Skipped(entry.location, "invalid JSON (number too long or nesting too deep)")
-            return
-        del text
-        if single and isinstance(value, dict):
-            if "ts" not in value:
-                yield Skipped(entry.location, "not a Slack message (object without ts)")
-                return
-            records: list[Any] = [value]
-            pointer = False
-        elif isinstance(value, list):
-            records, pointer = value, True
+        if entry.size <= WHOLE_FILE_BYTES:
+            records: Iterator[tuple[str, Any] | Skipped] = _parsed_records(source, entry, single)
         else:
-            yield Skipped(entry.location, "not a Slack message list (top level is not an array)")
-            return
-        for index, record in enumerate(records):
-            location = f"{entry.location}#/{index}" if pointer else entry.location
+            records = _streamed_records(source, entry, single)
+        for item in records:
+            if isinstance(item, Skipped):
+                yield item
+                continue
+            location, record = item
             if not isinstance(record, dict):
                 yield Skipped(location, "record is not an object")
                 continue
@@ -218,6 +205,91 @@ class SlackReader:
                 yield Skipped(location, "ts is not a string")
                 continue
             yield _message(source, location, record, ts, conversation, ctx, conv_dir, root)
+
+
+# Day files up to this size are parsed whole, as they always were: the error of a broken
+# one says its line and column, and none of its records is read. Larger ones are streamed
+# one record at a time (a 200 MB day file no longer takes 700 MB): a break there loses
+# only the records after it, and the reason says how many were read.
+WHOLE_FILE_BYTES = 4 * 1024 * 1024
+# ijson's C lexer rescans a token that spans its read buffer, so a long string costs time
+# quadratic in (length / buffer): a 1 MB buffer keeps a message of tens of MB linear enough
+# (Slack itself caps a message at 40,000 characters).
+STREAM_BUFFER = 1024 * 1024
+
+
+def _parsed_records(source: Source, entry: Entry, single: bool) -> Iterator[tuple[str, Any] | Skipped]:
+    """``(location, record)`` for each record of a (small) file parsed whole."""
+    try:
+        text, enc = read_text(entry)
+    except ReaderError as exc:
+        yield Skipped(exc.location, exc.reason)
+        return
+    source.encodings.add(enc)
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        yield Skipped(entry.location, f"invalid JSON at line {exc.lineno} column {exc.colno}")
+        return
+    except (ValueError, RecursionError):
+        yield Skipped(entry.location, "invalid JSON (number too long or nesting too deep)")
+        return
+    del text
+    if single and isinstance(value, dict):
+        yield from _single_record(entry, value)
+    elif isinstance(value, list):
+        for index, record in enumerate(value):
+            yield f"{entry.location}#/{index}", record
+    else:
+        yield Skipped(entry.location, NOT_A_LIST)
+
+
+def _streamed_records(source: Source, entry: Entry, single: bool) -> Iterator[tuple[str, Any] | Skipped]:
+    """``(location, record)`` for each record of a file streamed with ijson: memory holds one
+    record at a time. Nesting beyond MAX_JSON_DEPTH or a break ends the file with a Skipped."""
+    stream = yield from open_json(source, entry)
+    if stream is None:
+        return
+    count = 0
+    with stream:
+        try:
+            events = ijson.basic_parse(stream, buf_size=STREAM_BUFFER, use_float=True)
+            event, value = next(events, ("", None))
+            if event == "start_map" and single:
+                record = build_value(event, value, events, MAX_JSON_DEPTH)
+                if record is TOO_DEEP:
+                    yield Skipped(entry.location, "JSON nested too deep; not read")
+                    return
+                yield from _single_record(entry, record)
+            elif event == "start_array":
+                for event, value in events:
+                    if event == "end_array":
+                        break
+                    record = build_value(event, value, events, MAX_JSON_DEPTH)
+                    if record is TOO_DEEP:
+                        yield Skipped(
+                            entry.location, f"JSON nested too deep after {count} records; rest not read"
+                        )
+                        return
+                    yield f"{entry.location}#/{count}", record
+                    count += 1
+            else:
+                yield Skipped(entry.location, NOT_A_LIST)
+                return
+            for _ in events:
+                pass  # anything after the value is an error, as json.loads would say
+        except (*IJSON_ERRORS, *READ_ERRORS):
+            yield Skipped(entry.location, f"invalid JSON after {count} records; rest of file not read")
+
+
+def _single_record(entry: Entry, value: dict[str, Any]) -> Iterator[tuple[str, Any] | Skipped]:
+    if "ts" not in value:
+        yield Skipped(entry.location, "not a Slack message (object without ts)")
+    else:
+        yield entry.location, value
+
+
+NOT_A_LIST = "not a Slack message list (top level is not an array)"
 
 
 # --- layout ---------------------------------------------------------------------------
@@ -536,6 +608,36 @@ def _sniff_value(entry: Entry, limit: int = SNIFF_BYTES) -> Any:
                 break
     except _IJSON_ERRORS:
         pass  # the head cuts the list; judge on what was read
+    if records or not cut_inside_string(text, 2):
+        return records
+    # The first record is longer than the window because of one long field (a pasted
+    # log): read on to its end. A head cut inside nested structure is judged as it is.
+    return _first_records(entry, 1)
+
+
+def _first_records(entry: Entry, count: int) -> list[Any]:
+    """The first ``count`` records of a top-level list, streamed from the entry itself."""
+    records: list[Any] = []
+    try:
+        stream, _ = open_utf8(entry)
+    except ReaderError:
+        return records
+    with stream:
+        try:
+            events = ijson.basic_parse(stream, buf_size=STREAM_BUFFER, use_float=True)
+            if next(events, ("", None))[0] != "start_array":
+                return records
+            for event, value in events:
+                if event == "end_array":
+                    break
+                record = build_value(event, value, events, MAX_JSON_DEPTH)
+                if record is TOO_DEEP:
+                    break
+                records.append(record)
+                if len(records) >= count:
+                    break
+        except (*IJSON_ERRORS, *READ_ERRORS):
+            pass  # judge on what was read
     return records
 
 
