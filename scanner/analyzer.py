@@ -153,11 +153,13 @@ def _break_before(text: str, lo: int, hi: int) -> int:
     return at + 1 if at >= 0 else hi
 
 
-def _windows(text: str, size: int = WINDOW, overlap: int = WINDOW_OVERLAP) -> list[_Window]:
+def _windows(text: str, size: int | None = None, overlap: int | None = None) -> list[_Window]:
     """Overlapping windows of at most ``size`` characters covering ``text``, cut at whitespace.
 
     The keep ranges partition the text: each boundary lies in the middle of an overlap.
     """
+    size = WINDOW if size is None else size
+    overlap = WINDOW_OVERLAP if overlap is None else overlap
     n = len(text)
     if n <= size:
         return [_Window(0, n, 0, n)]
@@ -166,7 +168,8 @@ def _windows(text: str, size: int = WINDOW, overlap: int = WINDOW_OVERLAP) -> li
     while start + size < n:
         end = _break_before(text, start + size - size // 4, start + size)
         spans.append((start, end))
-        start = _break_before(text, end - overlap, end - overlap + overlap // 4)
+        nxt = _break_before(text, end - overlap, end - overlap + overlap // 4)
+        start = nxt if start < nxt < end else end  # never stuck, whatever size and overlap
     spans.append((start, n))
     middles = [(nxt_start + prev_end) // 2 for (_, prev_end), (nxt_start, _) in itertools.pairwise(spans)]
     keeps = [0, *middles, n]
@@ -308,7 +311,7 @@ class ChatAnalyzer:
             for lang in langs or route_languages(text, self.config.languages):
                 ner = lang == "en" and self.config.ner
                 pieces.setdefault(lang, []).extend(
-                    _Piece(i, w, ner and w.start < NER_BUDGET) for w in windows
+                    _Piece(i, w, ner and (w.start == 0 or w.end <= NER_BUDGET)) for w in windows
                 )
             if len(windows) > 1:
                 log.debug("long text of %d characters analysed in %d windows", len(text), len(windows))
@@ -500,6 +503,7 @@ def _greedy(dets: list[Detection], cluster: list[int]) -> list[int]:
     """Keep, in priority order, each detection of ``cluster`` that overlaps none kept so far."""
     if len(cluster) == 1:
         return cluster
+
     def priority(i: int) -> tuple[float, int, int, str, int]:
         d = dets[i]
         return (-d.score, d.start - d.end, d.start, d.entity, i)
