@@ -553,8 +553,11 @@ class _ContextIndex:
 
     def __init__(self, nlp_artifacts: Any) -> None:
         self.starts: list[int] = list(nlp_artifacts.tokens_indices)
-        tokens = nlp_artifacts.tokens
-        self.ends: list[int] = [s + len(t.text) for s, t in zip(self.starts, tokens, strict=True)]
+        ends = getattr(nlp_artifacts, "_chatsweep_token_ends", None)
+        if ends is None:
+            tokens = nlp_artifacts.tokens
+            ends = [s + len(t.text) for s, t in zip(self.starts, tokens, strict=True)]
+        self.ends: list[int] = ends
         keywords = set(nlp_artifacts.keywords)
         self.lemmas: list[str] = [lemma.lower() for lemma in nlp_artifacts.lemmas]
         self.keyword_at: list[int] = [i for i, lemma in enumerate(self.lemmas) if lemma in keywords]
@@ -610,8 +613,25 @@ def load_english_model(name: str) -> Any:
         ) from None
 
 
+def _keywords(engine: Any, lemmas: list[str], language: str) -> list[str]:
+    """Presidio's ``NlpArtifacts.set_keywords``, with one vocabulary lookup per distinct lemma."""
+    memo: dict[str, list[str]] = {}
+    out: list[str] = []
+    for lemma in lemmas:
+        parts = memo.get(lemma)
+        if parts is None:
+            keep = (
+                not engine.is_stopword(lemma, language)
+                and not engine.is_punct(lemma, language)
+                and lemma not in ("-PRON-", "be")
+            )
+            parts = memo[lemma] = lemma.lower().split(":") if keep else []
+        out.extend(parts)
+    return out
+
+
 def _offline_nlp_engine(pipelines: dict[str, Any]) -> Any:
-    from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
+    from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
 
     class OfflineSpacyNlpEngine(SpacyNlpEngine):
         """SpacyNlpEngine over pipelines we loaded ourselves; refuses to download anything."""
@@ -624,11 +644,32 @@ def _offline_nlp_engine(pipelines: dict[str, Any]) -> Any:
             return None
 
         def _doc_to_nlp_artifact(self, doc: Any, language: str) -> Any:
-            art = super()._doc_to_nlp_artifact(doc, language)
-            # Blank and Chinese pipelines have no lemmatizer: empty lemmas would silently
-            # turn context enhancement off.
-            art.lemmas = [lemma or tok.lower_ for lemma, tok in zip(art.lemmas, doc, strict=True)]
-            art.keywords = art.set_keywords(self, art.lemmas, language)  # derived from lemmas
+            """Presidio's artifacts in one pass over the tokens (spaCy makes a Python object
+            for each token on access), keywords computed once per distinct lemma."""
+            lemmas: list[str] = []
+            starts: list[int] = []
+            ends: list[int] = []
+            for tok in doc:
+                # Blank and Chinese pipelines have no lemmatizer: empty lemmas would silently
+                # turn context enhancement off.
+                lemmas.append(tok.lemma_ or tok.lower_)
+                starts.append(tok.idx)
+                ends.append(tok.idx + len(tok.text))
+            entities, scores = self._get_updated_entities(
+                self._get_entities(doc), self._get_scores_for_entities(doc)
+            )
+            art = NlpArtifacts(
+                entities=entities,
+                tokens=doc,
+                tokens_indices=starts,
+                lemmas=lemmas,
+                nlp_engine=None,  # keywords are set below, not by Presidio's per-token lookups
+                language=language,
+                scores=scores,
+            )
+            art.nlp_engine = self
+            art.keywords = _keywords(self, lemmas, language)
+            art.__dict__["_chatsweep_token_ends"] = ends  # read by _ContextIndex
             return art
 
     conf = NerModelConfiguration(
