@@ -361,3 +361,29 @@ def test_jieba_never_reads_or_writes_a_cache_in_the_shared_temp_folder(tmp_path:
     assert out.stdout.strip() == "我|的|电话号码"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["jieba.cache"]
     assert planted.stat().st_mtime_ns == before
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=" \n\t\r\u3000ab1.,!中文电话张三", max_size=120))
+def test_linear_words_and_spaces_matches_spacy(text: str) -> None:
+    from spacy.util import get_words_and_spaces
+
+    from recognizers.families.zh_names import load_jieba
+
+    pieces = [w for w in load_jieba().cut(text, cut_all=False) if w]
+    assert "".join(pieces) == text
+    expected = get_words_and_spaces([w for w in pieces if not w.isspace()], text)
+    assert analyzer_mod.words_and_spaces(pieces, text) == expected
+
+
+def test_chinese_tokenizer_is_linear(fast: ChatAnalyzer) -> None:
+    """spaCy's alignment of jieba's words searched a fresh copy of the rest of the text per word."""
+    tokenizer = fast._nlp_engine.nlp["zh"].tokenizer
+    unit = "处理完成 第12批 ok，"
+    small, large = unit * 2_000, unit * 8_000
+    tokenizer(small)
+    t_small = best_time(lambda: tokenizer(small))
+    t_large = best_time(lambda: tokenizer(large), repeat=1)
+    assert t_large < 6 * t_small + 0.1, (t_small, t_large)
+    doc = tokenizer(large)
+    assert doc.text == large
