@@ -49,7 +49,8 @@ NER_MAPPING = {"PERSON": "PERSON", "PER": "PERSON", "GPE": "LOCATION", "LOC": "L
 # spaCy gives no per-entity confidence; an NER name alone is "possible", not "likely".
 NER_SCORE = 0.6
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002a6df]")
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002a6df"
+_CJK = re.compile(f"[{_HAN}]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 # A name never contains these; spaCy tags numbers and code as PERSON (presidio #786, #1352).
 _NOT_A_NAME = re.compile(r"[\d@/=:_<>{}\[\]#\\|]")
@@ -181,10 +182,11 @@ def _windows(text: str, size: int | None = None, overlap: int | None = None) -> 
 # (5,000 of them: 5 s), and URL-like tokens cost more than linear too. Such runs carry no names
 # and no context words, so the copy of the text that spaCy and jieba see has them as spaces.
 _AFFIX_RUN = re.compile(r"(?:[^\w\s]|_){12,}")
-# English tokens are cut short after this many characters in that copy (the tail becomes
-# spaces); Chinese is written without spaces, so Chinese text keeps its long runs.
+# In the English copy, runs of non-space characters other than Han (URLs, base64, hex dumps)
+# are cut short after this many characters (the tail becomes spaces). Chinese is written
+# without spaces: its long runs cost spaCy linear time and stay as they are.
 MAX_TOKEN = 400
-_LONG_TOKEN = re.compile(rf"\S{{{MAX_TOKEN + 1},}}")
+_LONG_TOKEN = re.compile(rf"[^\s{_HAN}]{{{MAX_TOKEN + 1},}}")
 
 
 def _blank_run(m: re.Match[str]) -> str:
@@ -197,8 +199,8 @@ def _cut_token(m: re.Match[str]) -> str:
 
 def nlp_view(text: str, lang: str) -> str:
     """The copy of ``text`` the NLP pipeline reads: same length, same characters but for
-    runs of 12+ punctuation marks (blanked) and, in English, the tails of tokens longer than
-    MAX_TOKEN characters. Ordinary chat text comes back unchanged."""
+    runs of 12+ punctuation marks (blanked) and, in English, the tails of non-Han runs longer
+    than MAX_TOKEN characters. Ordinary chat text comes back unchanged."""
     view = _AFFIX_RUN.sub(_blank_run, text)
     if lang == "en":
         view = _LONG_TOKEN.sub(_cut_token, view)

@@ -209,6 +209,8 @@ def test_nlp_view_keeps_length_and_leaves_chat_text_alone() -> None:
     chat = "Hi Maria! Call 13812345678, ok?? 电话：１３８ see https://example.com/a?b=c#d :-) ..."
     assert nlp_view(chat, "en") == chat
     assert nlp_view(chat, "zh") == chat
+    paragraph = "我们今天开会讨论了项目进度，张伟负责联系客户，电话13812345678。" * 30  # no spaces
+    assert nlp_view(paragraph, "en") == paragraph
     hostile = "x" + "!?." * 100 + "y " + "a/b.c-d_e" * 100 + " 中文" * 300
     for lang in ("en", "zh"):
         view = nlp_view(hostile, lang)
