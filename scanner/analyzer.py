@@ -10,13 +10,27 @@ One place decides which NLP pipelines and recognizers run:
 Each language gets its own ``AnalyzerEngine`` so each can use its own context matching:
 whole words for English (substring mode lets ``lic`` hit "public"), substrings for
 Chinese (jieba may glue a context word to its neighbour: 身份证号).
+
+Cost is linear in the length of a message, whatever it holds (a pasted 10 MB log, a wall of
+punctuation, one 25k-character URL, a customer list with thousands of values):
+- lone surrogates become U+FFFD, one for one, before anything encodes the text;
+- long texts are analysed in overlapping windows cut at line breaks (spaCy's ``max_length``
+  is never reached), detections mapped back and each kept by exactly one window;
+- spaCy and jieba see a copy of each window in which runs of punctuation become spaces and
+  over-long tokens are cut short, one character for one (pattern recognizers see the text);
+- the English NER model reads the first window of each text only (NER_BUDGET); the rest of a
+  long text is scanned like ``--no-ner``, patterns and dictionaries;
+- context words are looked up by bisection over token offsets, and overlaps are resolved
+  with a sort and a sweep, instead of Presidio's and our own scans per result.
 """
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,7 +49,8 @@ NER_MAPPING = {"PERSON": "PERSON", "PER": "PERSON", "GPE": "LOCATION", "LOC": "L
 # spaCy gives no per-entity confidence; an NER name alone is "possible", not "likely".
 NER_SCORE = 0.6
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002a6df]")
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002a6df"
+_CJK = re.compile(f"[{_HAN}]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 # A name never contains these; spaCy tags numbers and code as PERSON (presidio #786, #1352).
 _NOT_A_NAME = re.compile(r"[\d@/=:_<>{}\[\]#\\|]")
@@ -91,6 +106,114 @@ def normalise(text: str) -> str:
     return text.translate(_FULLWIDTH)
 
 
+# JSON's "\ud800" escapes decode to lone surrogates, which Python keeps in a str but nothing can
+# encode: spaCy's tokenizer hashes tokens as UTF-8 and fails, and so would any file writer.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def scrub_surrogates(text: str) -> str:
+    """``text`` with each surrogate code point replaced by U+FFFD, one for one.
+
+    Length-preserving, so offsets into the result are offsets into ``text``; text without
+    surrogates is returned as it is (the same object).
+    """
+    if _SURROGATE.search(text) is None:
+        return text
+    return _SURROGATE.sub("\ufffd", text)
+
+
+# --- bounded cost -------------------------------------------------------------------------
+
+# The longest text spaCy or jieba is given in one call. Per-call overhead (every recognizer runs
+# once per window) is negligible at this size, and the NER model's memory stays small.
+WINDOW = 100_000
+# Consecutive windows share this much text; each detection is kept by the window in whose
+# middle part it starts, so it has at least ~6,000 characters of its window on either side:
+# values longer than that (an 8k-bit RSA key in PEM) are the only ones a window edge can cut.
+WINDOW_OVERLAP = 16_000
+# The English NER model costs ~30 ms per 1,000 characters on one core (a 10 MB paste would take
+# minutes): it reads each text's first window; the rest is scanned by patterns and dictionaries.
+NER_BUDGET = WINDOW
+# Texts handed to the NLP pipeline in one batch hold at most this many characters in all.
+_BATCH_CHARS = 400_000
+
+
+@dataclass(frozen=True, slots=True)
+class _Window:
+    start: int
+    end: int
+    keep_from: int  # detections starting in [keep_from, keep_to) belong to this window
+    keep_to: int
+
+
+def _break_before(text: str, lo: int, hi: int) -> int:
+    """A cut point in (lo, hi]: after the last line break there, else after the last space, else hi."""
+    at = text.rfind("\n", lo, hi)
+    if at < 0:
+        at = max(text.rfind(" ", lo, hi), text.rfind("\t", lo, hi))
+    return at + 1 if at >= 0 else hi
+
+
+def _windows(text: str, size: int | None = None, overlap: int | None = None) -> list[_Window]:
+    """Overlapping windows of at most ``size`` characters covering ``text``, cut at whitespace.
+
+    The keep ranges partition the text: each boundary lies in the middle of an overlap.
+    """
+    size = WINDOW if size is None else size
+    overlap = WINDOW_OVERLAP if overlap is None else overlap
+    n = len(text)
+    if n <= size:
+        return [_Window(0, n, 0, n)]
+    spans: list[tuple[int, int]] = []
+    start = 0
+    while start + size < n:
+        end = _break_before(text, start + size - size // 4, start + size)
+        spans.append((start, end))
+        nxt = _break_before(text, end - overlap, end - overlap + overlap // 4)
+        start = nxt if start < nxt < end else end  # never stuck, whatever size and overlap
+    spans.append((start, n))
+    middles = [(nxt_start + prev_end) // 2 for (_, prev_end), (nxt_start, _) in itertools.pairwise(spans)]
+    keeps = [0, *middles, n]
+    return [_Window(s, e, keeps[k], keeps[k + 1]) for k, (s, e) in enumerate(spans)]
+
+
+# spaCy's rule tokenizer strips prefixes and suffixes one character at a time and searches the
+# whole rest of the token each time: a run of n punctuation marks, emoji or underscores costs n²
+# (5,000 of them: 5 s), and URL-like tokens cost more than linear too. Such runs carry no names
+# and no context words, so the copy of the text that spaCy and jieba see has them as spaces.
+_AFFIX_RUN = re.compile(r"(?:[^\w\s]|_){12,}")
+# In the English copy, runs of non-space characters other than Han (URLs, base64, hex dumps)
+# are cut short after this many characters (the tail becomes spaces). Chinese is written
+# without spaces: its long runs cost spaCy linear time and stay as they are.
+MAX_TOKEN = 400
+_LONG_TOKEN = re.compile(rf"[^\s{_HAN}]{{{MAX_TOKEN + 1},}}")
+
+
+def _blank_run(m: re.Match[str]) -> str:
+    return " " * (m.end() - m.start())
+
+
+def _cut_token(m: re.Match[str]) -> str:
+    return m.group()[:MAX_TOKEN] + " " * (m.end() - m.start() - MAX_TOKEN)
+
+
+def nlp_view(text: str, lang: str) -> str:
+    """The copy of ``text`` the NLP pipeline reads: same length, same characters but for
+    runs of 12+ punctuation marks (blanked) and, in English, the tails of non-Han runs longer
+    than MAX_TOKEN characters. Ordinary chat text comes back unchanged."""
+    view = _AFFIX_RUN.sub(_blank_run, text)
+    if lang == "en":
+        view = _LONG_TOKEN.sub(_cut_token, view)
+    return view
+
+
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    item: int  # index of the text in the batch
+    window: _Window
+    ner: bool  # read by the NER model
+
+
 class ChatAnalyzer:
     """Presidio analyzers for English and Chinese, built once, used for many messages."""
 
@@ -105,7 +228,6 @@ class ChatAnalyzer:
 
     def _build(self) -> None:
         from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
-        from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 
         engine = _offline_nlp_engine(self._load_pipelines())
         for lang in self.config.languages:
@@ -117,7 +239,7 @@ class ChatAnalyzer:
                 nlp_engine=engine,
                 registry=registry,
                 supported_languages=[lang],
-                context_aware_enhancer=LemmaContextAwareEnhancer(context_matching_mode=mode),
+                context_aware_enhancer=indexed_context_enhancer(mode),
                 log_decision_process=False,
             )
         self._nlp_engine = engine
@@ -136,13 +258,15 @@ class ChatAnalyzer:
                 pipelines["en"] = spacy.blank("en")
                 self.models["en"] = "spaCy blank English tokenizer (no NER: --no-ner)"
         if "zh" in self.config.languages:
-            import jieba
+            from recognizers.families.zh_names import load_jieba
 
-            jieba.setLogLevel(logging.WARNING)
+            jieba = load_jieba()
             pipelines["zh"] = spacy.blank("zh")
             pipelines["zh"].tokenizer = ChunkedJiebaTokenizer(pipelines["zh"].vocab)
             jieba_version = getattr(jieba, "__version__", "?")
             self.models["zh"] = f"jieba {jieba_version} segmentation + chatsweep rules"
+        for nlp in pipelines.values():
+            nlp.max_length = WINDOW  # analyze_batch never gives a pipeline more than a window
         return pipelines
 
     def _recognizers(self, lang: str) -> list[Any]:
@@ -171,36 +295,85 @@ class ChatAnalyzer:
         return self.analyze_batch([(text, tuple(languages) if languages else None)])[0]
 
     def analyze_batch(self, items: Sequence[tuple[str, tuple[str, ...] | None]]) -> list[list[Detection]]:
-        """Detections for each text; ``None`` languages means route by script."""
+        """Detections for each text; ``None`` languages means route by script.
+
+        Offsets refer to the texts as given. Cost is linear in their length (see the module
+        docstring), and no text makes this raise: lone surrogates are scrubbed, long texts
+        are windowed.
+        """
         results: list[list[Detection]] = [[] for _ in items]
-        by_lang: dict[str, list[int]] = {}
-        normalised = [normalise(text) for text, _ in items]
-        for i, (text, langs) in enumerate(items):
+        texts: list[str] = []
+        pieces: dict[str, list[_Piece]] = {}
+        for i, (raw, langs) in enumerate(items):
+            text = normalise(scrub_surrogates(raw))
+            texts.append(text)
             if not text.strip():
                 continue
+            windows = _windows(text)
             for lang in langs or route_languages(text, self.config.languages):
-                by_lang.setdefault(lang, []).append(i)
-        for lang, idxs in by_lang.items():
+                ner = lang == "en" and self.config.ner
+                pieces.setdefault(lang, []).extend(
+                    _Piece(i, w, ner and (w.start == 0 or w.end <= NER_BUDGET)) for w in windows
+                )
+            if len(windows) > 1:
+                log.debug("long text of %d characters analysed in %d windows", len(text), len(windows))
+        for lang, lang_pieces in pieces.items():
             engine = self._engines[lang]
             entities = None
             if self.config.entities:
                 entities = [e for e in self.config.entities if e in self._supported[lang]]
                 if not entities:
                     continue  # e.g. PERSON only: no Chinese recognizer serves it yet
-            texts = [normalised[i] for i in idxs]
-            artifacts = self._nlp_engine.process_batch(texts, lang, batch_size=self.config.batch_size)
-            for i, (_, nlp_artifacts) in zip(idxs, artifacts, strict=True):
+            for piece, nlp_artifacts in self._artifacts(lang, lang_pieces, texts):
+                w = piece.window
+                window_text = texts[piece.item][w.start : w.end]
                 found = engine.analyze(
-                    normalised[i],
+                    window_text,
                     lang,
                     entities=entities,
                     nlp_artifacts=nlp_artifacts,
                     return_decision_process=True,
                 )
-                results[i].extend(self._to_detections(found, normalised[i], lang))
+                results[piece.item].extend(
+                    d
+                    for d in self._to_detections(found, window_text, lang, w.start)
+                    if w.keep_from <= d.start < w.keep_to
+                )
         return [merge_detections(r) for r in results]
 
-    def _to_detections(self, found: Iterable[Any], text: str, lang: str) -> list[Detection]:
+    def _artifacts(self, lang: str, pieces: list[_Piece], texts: list[str]) -> Iterator[tuple[_Piece, Any]]:
+        """Presidio's NLP artifacts for each piece, in order, from batches of bounded size.
+
+        Pieces past the NER budget are only tokenized (lemmas fall back to lower case, as
+        with ``--no-ner``).
+        """
+        nlp = self._nlp_engine.nlp[lang]
+        batch: list[_Piece] = []
+        chars = 0
+
+        def run(batch: list[_Piece]) -> Iterator[tuple[_Piece, Any]]:
+            views = [nlp_view(texts[p.item][p.window.start : p.window.end], lang) for p in batch]
+            if batch[0].ner:
+                done = self._nlp_engine.process_batch(views, lang, batch_size=self.config.batch_size)
+                for piece, (_, art) in zip(batch, done, strict=True):
+                    yield piece, art
+            else:
+                for piece, view in zip(batch, views, strict=True):
+                    yield piece, self._nlp_engine._doc_to_nlp_artifact(nlp.make_doc(view), lang)
+
+        for piece in pieces:
+            size = piece.window.end - piece.window.start
+            full = chars + size > _BATCH_CHARS or len(batch) >= self.config.batch_size
+            if batch and (full or piece.ner != batch[0].ner):
+                yield from run(batch)
+                batch, chars = [], 0
+            batch.append(piece)
+            chars += size
+        if batch:
+            yield from run(batch)
+
+    def _to_detections(self, found: Iterable[Any], text: str, lang: str, offset: int = 0) -> list[Detection]:
+        """Our detections from Presidio's results on ``text``, shifted by ``offset``."""
         out: list[Detection] = []
         for r in found:
             if r.score <= 0:
@@ -218,7 +391,8 @@ class ChatAnalyzer:
             else:
                 score = r.score
                 why = _explain(expl)
-            out.append(Detection(r.entity_type, r.start, r.end, round(float(score), 4), why, recognizer))
+            start, end = r.start + offset, r.end + offset
+            out.append(Detection(r.entity_type, start, end, round(float(score), 4), why, recognizer))
         return out
 
 
@@ -253,15 +427,50 @@ class ChunkedJiebaTokenizer:
         from spacy.tokens import Doc
         from spacy.util import get_words_and_spaces
 
-        words: list[str] = []
+        pieces: list[str] = []
         for chunk in _chunks(text, _ZH_CHUNK):
-            words.extend(w for w in self._cut(chunk, cut_all=False) if w)
-        words, spaces = get_words_and_spaces([w for w in words if not w.isspace()], text)
+            pieces.extend(w for w in self._cut(chunk, cut_all=False) if w)
+        if "".join(pieces) == text:
+            words, spaces = words_and_spaces(pieces, text)
+        else:  # never seen: jieba returns every character; spaCy's own alignment then
+            words, spaces = get_words_and_spaces([w for w in pieces if not w.isspace()], text)
         return Doc(self.vocab, words=words, spaces=spaces)
 
     def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterable[Any]:
         for text in texts:
             yield self(text)
+
+
+def words_and_spaces(pieces: Sequence[str], text: str) -> tuple[list[str], list[bool]]:
+    """spaCy's ``get_words_and_spaces`` for pieces that concatenate to ``text``, in linear time.
+
+    spaCy's version searches a fresh copy of the rest of the text for every word (quadratic:
+    a second for 100k characters of Chinese). Same result: whitespace pieces are dropped, one
+    space after a word becomes its trailing space, other whitespace runs become tokens.
+    """
+    words: list[str] = []
+    spaces: list[bool] = []
+    n = len(text)
+    pos = 0  # where the current piece starts
+    done = 0  # text before this is in words
+    for piece in pieces:
+        if piece.isspace():
+            pos += len(piece)
+            continue
+        if pos > done:
+            words.append(text[done:pos])
+            spaces.append(False)
+        pos += len(piece)
+        done = pos
+        words.append(piece)
+        spaces.append(False)
+        if done < n and text[done] == " ":
+            spaces[-1] = True
+            done += 1
+    if done < n:
+        words.append(text[done:])
+        spaces.append(False)
+    return words, spaces
 
 
 def _chunks(text: str, size: int) -> Iterable[str]:
@@ -300,15 +509,125 @@ def merge_detections(dets: list[Detection]) -> list[Detection]:
 
     A message analysed as both en and zh gives the same pattern hits twice; an NER name
     inside an e-mail address is dropped for the address.
+
+    Greedy in that order (ties keep the input order): a detection is kept unless it overlaps
+    one kept before it. Detections are first swept in start order into clusters that cannot
+    overlap one another, so the greedy pass runs per cluster, and it finds overlaps by
+    bisection over the kept spans (which never overlap): O(n log n), not a scan of every
+    kept span per detection. The result is sorted by (start, end, entity).
     """
-    dets.sort(key=lambda d: (-d.score, -(d.end - d.start), d.start, d.entity))
-    kept: list[Detection] = []
-    for d in dets:
-        if any(d.start < k.end and k.start < d.end for k in kept):
+    order = sorted(range(len(dets)), key=lambda i: (dets[i].start, dets[i].end))
+    kept: list[int] = []
+    cluster: list[int] = []
+    reach = 0
+    for i in order:
+        d = dets[i]
+        if cluster and d.start >= reach:
+            kept.extend(_greedy(dets, cluster))
+            cluster = []
+        if not cluster:
+            reach = d.end
+        cluster.append(i)
+        reach = max(reach, d.end)
+    if cluster:
+        kept.extend(_greedy(dets, cluster))
+    # Ties (equal empty spans) in the order they were kept, as a greedy pass over all would.
+    kept.sort(key=lambda i: (dets[i].start, dets[i].end, dets[i].entity, -dets[i].score, i))
+    return [dets[i] for i in kept]
+
+
+def _greedy(dets: list[Detection], cluster: list[int]) -> list[int]:
+    """Keep, in priority order, each detection of ``cluster`` that overlaps none kept so far."""
+    if len(cluster) == 1:
+        return cluster
+
+    def priority(i: int) -> tuple[float, int, int, str, int]:
+        d = dets[i]
+        return (-d.score, d.start - d.end, d.start, d.entity, i)
+
+    cluster.sort(key=priority)
+    # Kept spans never overlap, so sorted by start their ends do not decrease either: the only
+    # one that can overlap [s, e) is the last one starting before e.
+    spans: list[tuple[int, int]] = []
+    out: list[int] = []
+    for i in cluster:
+        d = dets[i]
+        at = bisect.bisect_left(spans, (d.end, -1))
+        if at and spans[at - 1][1] > d.start:
             continue
-        kept.append(d)
-    kept.sort(key=lambda d: (d.start, d.end, d.entity))
-    return kept
+        bisect.insort(spans, (d.start, d.end))
+        out.append(i)
+    return out
+
+
+def indexed_context_enhancer(mode: str) -> Any:
+    """Presidio's ``LemmaContextAwareEnhancer`` with the same scores, without its per-result scans.
+
+    Presidio finds the token under each result by walking the tokens from the start (creating a
+    spaCy Token object for each) and tests each context lemma against the list of keywords: a
+    pasted list with thousands of values cost seconds. Here the token is found by bisection
+    over token offsets and the keyword positions are indexed once per text.
+    """
+    from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
+
+    class IndexedLemmaContextAwareEnhancer(LemmaContextAwareEnhancer):
+        def _extract_surrounding_words(self, nlp_artifacts: Any, word: str, start: int) -> list[str]:
+            if not nlp_artifacts.tokens:
+                return [""]
+            index = _ContextIndex.of(nlp_artifacts)
+            at = index.token_at(start)
+            words = index.keywords_before(at, self.context_prefix_count + 1)
+            words += index.keywords_after(at, self.context_suffix_count + 1)
+            return list(set(words))
+
+    return IndexedLemmaContextAwareEnhancer(context_matching_mode=mode)
+
+
+class _ContextIndex:
+    """Token offsets and keyword positions of one text's NLP artifacts, for bisection."""
+
+    __slots__ = ("ends", "keyword_at", "lemmas", "starts")
+
+    def __init__(self, nlp_artifacts: Any) -> None:
+        self.starts: list[int] = list(nlp_artifacts.tokens_indices)
+        ends = getattr(nlp_artifacts, "_chatsweep_token_ends", None)
+        if ends is None:
+            tokens = nlp_artifacts.tokens
+            ends = [s + len(t.text) for s, t in zip(self.starts, tokens, strict=True)]
+        self.ends: list[int] = ends
+        keywords = set(nlp_artifacts.keywords)
+        self.lemmas: list[str] = [lemma.lower() for lemma in nlp_artifacts.lemmas]
+        self.keyword_at: list[int] = [i for i, lemma in enumerate(self.lemmas) if lemma in keywords]
+
+    @classmethod
+    def of(cls, nlp_artifacts: Any) -> _ContextIndex:
+        index = getattr(nlp_artifacts, "_chatsweep_context_index", None)
+        if index is None:
+            index = cls(nlp_artifacts)
+            nlp_artifacts._chatsweep_context_index = index
+        return index
+
+    def token_at(self, start: int) -> int:
+        """The first token that starts at ``start`` or ends after it (Presidio's rule).
+
+        Past the last token (never for a result of a recognizer), the last token: Presidio
+        raised an error there, with the matched text in its message.
+        """
+        found = bisect.bisect_right(self.ends, start)
+        exact = bisect.bisect_left(self.starts, start)
+        if exact < len(self.starts) and self.starts[exact] == start:
+            found = min(found, exact)
+        return min(found, len(self.starts) - 1)
+
+    def keywords_before(self, at: int, count: int) -> list[str]:
+        """Up to ``count`` keyword lemmas at or before token ``at``, nearest first."""
+        hi = bisect.bisect_right(self.keyword_at, at)
+        return [self.lemmas[i] for i in reversed(self.keyword_at[max(0, hi - count) : hi])]
+
+    def keywords_after(self, at: int, count: int) -> list[str]:
+        """Up to ``count`` keyword lemmas at or after token ``at``, nearest first."""
+        lo = bisect.bisect_left(self.keyword_at, at)
+        return [self.lemmas[i] for i in self.keyword_at[lo : lo + count]]
 
 
 def load_english_model(name: str) -> Any:
@@ -331,8 +650,25 @@ def load_english_model(name: str) -> Any:
         ) from None
 
 
+def _keywords(engine: Any, lemmas: list[str], language: str) -> list[str]:
+    """Presidio's ``NlpArtifacts.set_keywords``, with one vocabulary lookup per distinct lemma."""
+    memo: dict[str, list[str]] = {}
+    out: list[str] = []
+    for lemma in lemmas:
+        parts = memo.get(lemma)
+        if parts is None:
+            keep = (
+                not engine.is_stopword(lemma, language)
+                and not engine.is_punct(lemma, language)
+                and lemma not in ("-PRON-", "be")
+            )
+            parts = memo[lemma] = lemma.lower().split(":") if keep else []
+        out.extend(parts)
+    return out
+
+
 def _offline_nlp_engine(pipelines: dict[str, Any]) -> Any:
-    from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
+    from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
 
     class OfflineSpacyNlpEngine(SpacyNlpEngine):
         """SpacyNlpEngine over pipelines we loaded ourselves; refuses to download anything."""
@@ -345,11 +681,32 @@ def _offline_nlp_engine(pipelines: dict[str, Any]) -> Any:
             return None
 
         def _doc_to_nlp_artifact(self, doc: Any, language: str) -> Any:
-            art = super()._doc_to_nlp_artifact(doc, language)
-            # Blank and Chinese pipelines have no lemmatizer: empty lemmas would silently
-            # turn context enhancement off.
-            art.lemmas = [lemma or tok.lower_ for lemma, tok in zip(art.lemmas, doc, strict=True)]
-            art.keywords = art.set_keywords(self, art.lemmas, language)  # derived from lemmas
+            """Presidio's artifacts in one pass over the tokens (spaCy makes a Python object
+            for each token on access), keywords computed once per distinct lemma."""
+            lemmas: list[str] = []
+            starts: list[int] = []
+            ends: list[int] = []
+            for tok in doc:
+                # Blank and Chinese pipelines have no lemmatizer: empty lemmas would silently
+                # turn context enhancement off.
+                lemmas.append(tok.lemma_ or tok.lower_)
+                starts.append(tok.idx)
+                ends.append(tok.idx + len(tok.text))
+            entities, scores = self._get_updated_entities(
+                self._get_entities(doc), self._get_scores_for_entities(doc)
+            )
+            art = NlpArtifacts(
+                entities=entities,
+                tokens=doc,
+                tokens_indices=starts,
+                lemmas=lemmas,
+                nlp_engine=None,  # keywords are set below, not by Presidio's per-token lookups
+                language=language,
+                scores=scores,
+            )
+            art.nlp_engine = self
+            art.keywords = _keywords(self, lemmas, language)
+            art.__dict__["_chatsweep_token_ends"] = ends  # read by _ContextIndex
             return art
 
     conf = NerModelConfiguration(

@@ -84,11 +84,31 @@ def _stopwords() -> frozenset[str]:
 @cache
 def _jieba() -> tuple[Any, Mapping[str, str]]:
     """``jieba.cut`` and jieba's word → part-of-speech table, loaded once (about a second)."""
+    load_jieba()
     import jieba
     import jieba.posseg
 
-    jieba.setLogLevel(logging.WARNING)
     return jieba.cut, jieba.posseg.dt.word_tag_tab
+
+
+def load_jieba() -> Any:
+    """The ``jieba`` module with its default dictionary loaded in memory, never from a cache file.
+
+    jieba's own start-up reads and writes ``jieba.cache`` in the shared temp folder
+    (``/tmp``): whoever created that file decides the segmentation of every user's scan, and
+    ``marshal`` is not safe against a crafted file. Building the prefix dictionary from the
+    packaged ``dict.txt`` costs about as much as reading the cache (0.4 s either way), so no
+    cache file is read or written at all. Idempotent and thread-safe (jieba's own lock).
+    """
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    dt = jieba.dt
+    with dt.lock:
+        if not dt.initialized:
+            dt.FREQ, dt.total = dt.gen_pfdict(dt.get_dict_file())
+            dt.initialized = True
+    return jieba
 
 
 # --- context ----------------------------------------------------------------------------
