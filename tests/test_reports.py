@@ -467,7 +467,8 @@ def test_sarif_structure() -> None:
 
     first = results[0]["locations"][0]
     # the file inside the export (a zip member), with the line of the location
-    assert first["physicalLocation"]["artifactLocation"]["uri"] == "exports/slack.zip!/general/2024-03-01.json"
+    uri = first["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri == "exports/slack.zip!/general/2024-03-01.json"
     assert first["physicalLocation"]["region"] == {"startLine": 1}
     names = [loc["name"] for loc in first["logicalLocations"]]
     assert names == ["#deploy", "1700000000.000000"]
