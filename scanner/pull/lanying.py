@@ -222,7 +222,11 @@ class _DeadlineRequest(urllib.request.Request):
 
 
 def _with_deadline(http_class: Any, deadline: float) -> Callable[..., http.client.HTTPConnection]:
-    """A connection maker for ``do_open`` whose socket reads all end by ``deadline``."""
+    """A connection maker for ``do_open`` whose socket reads all end by ``deadline``.
+
+    Connecting (and a TLS handshake, which CPython bounds as a whole by the socket's
+    timeout) gets the time left as its timeout from the request; after that every read does.
+    """
 
     def make(*args: Any, **kwargs: Any) -> http.client.HTTPConnection:
         conn: http.client.HTTPConnection = http_class(*args, **kwargs)

@@ -360,3 +360,42 @@ def test_unreachable_loopback_port_still_fails_cleanly(tmp_path: Path) -> None:
         pull_lanying(
             f"http://{LOOPBACK}:{port}", APP_ID, TOKEN, tmp_path / "o", sleep=Sleeps(), max_retries=0
         )
+
+
+def test_a_tls_handshake_that_drips_meets_the_request_deadline(tmp_path: Path) -> None:
+    """A never-ending TLS record, a byte every 0.2 s: each read is quick, the handshake never ends."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind((LOOPBACK, 0))
+    listener.listen(4)
+    listener.settimeout(10)
+    accepted: list[int] = []
+
+    def drip() -> None:
+        with contextlib.suppress(OSError):
+            while len(accepted) < 2:
+                conn, _ = listener.accept()
+                accepted.append(1)
+                with conn, contextlib.suppress(OSError):
+                    conn.sendall(b"\x16\x03\x03\x40\x00")  # a handshake record of 16 KiB follows…
+                    for _ in range(100):
+                        conn.sendall(b"\x00")
+                        time.sleep(0.2)
+
+    thread = threading.Thread(target=drip, daemon=True)
+    thread.start()
+    began = time.monotonic()
+    try:
+        with pytest.raises(LanyingUnreachableError) as info:
+            pull_lanying(
+                f"https://{LOOPBACK}:{listener.getsockname()[1]}/api",
+                APP_ID,
+                TOKEN,
+                tmp_path / "out",
+                sleep=Sleeps(),
+                max_retries=1,
+                request_deadline=0.6,
+            )
+    finally:
+        listener.close()
+    assert time.monotonic() - began < 6
+    assert "no complete answer within 0.6s" in str(info.value)
