@@ -3,7 +3,10 @@
 Everything is inline (CSS from ``templates/report.css``); the page loads nothing, runs
 no script and links nowhere outside itself, and its Content-Security-Policy forbids all
 of that, so a value that slipped past escaping still could not fetch or run anything.
-Every string from the export goes through Jinja2 autoescaping.
+Every string from the export goes through the ``chat`` filter: HTML-escaped, wrapped in
+``<bdi>`` so a right-to-left override in an author name cannot reorder the text around it,
+and with each control, bidi or zero-width character replaced by a highlighted visible
+escape (``\\u202e``), so no name reads as something it is not.
 
 Severity filtering is CSS only (checkboxes and ``:has()``); a browser without ``:has()``
 simply shows everything. Long occurrence lists fold into ``<details>``.
@@ -17,9 +20,10 @@ from datetime import datetime
 from importlib import resources
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from reports.json_report import iso_utc, languages, plain
+from reports.textsafe import control_segments
 from scanner.model import Finding, Occurrence, ScanResult, Severity
 
 TEMPLATE = "report.html.j2"
@@ -27,6 +31,9 @@ STYLESHEET = "report.css"
 
 # Occurrence lists longer than this fold into a <details> element.
 FOLD_AFTER = 5
+# At most this many occurrences per finding are rendered (then "and N more"): one value
+# pasted 40,000 times must not make a page no browser opens. JSON and CSV carry them all.
+MAX_SHOWN_OCCURRENCES = 20
 
 _SEVERITY_LABELS = {
     Severity.CRITICAL: "Critical",
@@ -56,7 +63,25 @@ def _environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["when"] = display_time
+    env.filters["chat"] = chat_text
     return env
+
+
+_CONTROL_MARK = Markup('<span class="ctl" title="invisible control or direction character">{}</span>')
+
+
+def chat_text(value: object, keep_newlines: bool = False) -> Markup:
+    """A string from the export as safe HTML: escaped, isolated in ``<bdi>``, controls shown.
+
+    ``<bdi>`` keeps any direction change inside the element; the visible escapes remove
+    the change itself and mark where it was.
+    """
+    text = "" if value is None else str(value)
+    parts = [
+        _CONTROL_MARK.format(piece) if is_escape else escape(piece)
+        for piece, is_escape in control_segments(text, keep_newlines)
+    ]
+    return Markup("<bdi>") + Markup("").join(parts) + Markup("</bdi>")
 
 
 @functools.cache
@@ -117,6 +142,8 @@ class FindingView:
     conversations: int
     authors: int
     fold: bool
+    shown_occurrences: tuple[Occurrence, ...]
+    more: int  # occurrences not rendered: past MAX_SHOWN_OCCURRENCES, plus those never stored
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +155,7 @@ class SeveritySection:
 
 
 def _distinct(occurrences: tuple[Occurrence, ...], key: str) -> int:
+    """Distinct values among the stored occurrences (those past the pipeline's cap are unknown)."""
     return len({getattr(o, key) for o in occurrences})
 
 
@@ -146,7 +174,9 @@ def _sections(result: ScanResult) -> tuple[SeveritySection, ...]:
                     value_shown=value_shown,
                     conversations=_distinct(f.occurrences, "conversation_id"),
                     authors=_distinct(f.occurrences, "author_id"),
-                    fold=len(f.occurrences) > FOLD_AFTER,
+                    fold=min(len(f.occurrences), MAX_SHOWN_OCCURRENCES) > FOLD_AFTER,
+                    shown_occurrences=f.occurrences[:MAX_SHOWN_OCCURRENCES],
+                    more=f.occurrence_count - min(len(f.occurrences), MAX_SHOWN_OCCURRENCES),
                 )
             )
         if views:

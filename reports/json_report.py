@@ -19,6 +19,7 @@ from enum import Enum
 from pathlib import PurePath
 from typing import Any
 
+from reports.textsafe import json_escape_invisible
 from scanner.model import Finding, InputSummary, Occurrence, ScanResult
 
 SCHEMA_VERSION = 1
@@ -112,6 +113,8 @@ def _finding(f: Finding, show_values: bool) -> dict[str, Any]:
     out["fingerprint"] = f.fingerprint
     out["explanation"] = f.explanation
     out["occurrences"] = [_occurrence(o) for o in f.occurrences]
+    # Occurrences past the scan's per-finding cap: counted, not stored, so not listed.
+    out["omitted_occurrences"] = f.omitted_occurrences
     return out
 
 
@@ -146,10 +149,14 @@ def report_dict(result: ScanResult) -> dict[str, Any]:
 
 
 class JsonRenderer:
-    """Pretty-printed UTF-8 JSON (``ensure_ascii=False``: Chinese stays readable), one trailing newline."""
+    """Pretty-printed UTF-8 JSON (``ensure_ascii=False``: Chinese stays readable), one trailing newline.
+
+    Control, bidi and zero-width characters are written as ``\\uXXXX`` escapes: the data is
+    the same, but a person paging the file sees them instead of text they reorder.
+    """
 
     name = "json"
     extension = "json"
 
     def render(self, result: ScanResult) -> str:
-        return json.dumps(report_dict(result), ensure_ascii=False, indent=2) + "\n"
+        return json_escape_invisible(json.dumps(report_dict(result), ensure_ascii=False, indent=2)) + "\n"

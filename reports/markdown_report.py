@@ -3,6 +3,11 @@
 GitHub-flavoured tables. Every cell that comes from a chat export is escaped: ``|``
 would split the table, backticks open code spans, and ``[``, ``<``, ``*`` … let an author
 name turn into a link, raw HTML or emphasis in the tracker that renders the ticket.
+Control, bidi and zero-width characters are shown as code-span escapes (`` `\\u202e` ``),
+so a right-to-left override cannot make a name read as another one.
+
+At most ``MAX_SHOWN_OCCURRENCES`` occurrences of a finding are listed, then "and N more":
+the other reports (JSON, CSV) carry every stored one.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from reports.json_report import iso_utc, languages
+from reports.textsafe import control_segments
 from scanner.model import Finding, ScanResult, Severity
 
 # CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones that
@@ -19,12 +25,15 @@ _SPECIAL = re.compile(r"([\\`|*_\[\]<>~!])")
 _LINEBREAK = re.compile(r"\s*[\r\n]+\s*")
 
 # Long tables stop being readable in a ticket; the full list is in the other reports.
-MAX_OCCURRENCE_ROWS = 50
+MAX_SHOWN_OCCURRENCES = 20
 
 
 def md_escape(text: str) -> str:
-    """``text`` made safe for one Markdown table cell."""
-    return _SPECIAL.sub(r"\\\1", _LINEBREAK.sub(" ", text))
+    """``text`` made safe for one Markdown table cell; controls become `` `\\x1b` `` code spans."""
+    return "".join(
+        f"`{piece}`" if is_escape else _SPECIAL.sub(r"\\\1", piece)
+        for piece, is_escape in control_segments(_LINEBREAK.sub(" ", text))
+    )
 
 
 def _table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
@@ -47,6 +56,7 @@ def render_markdown(result: ScanResult) -> str:
         f"scan {iso_utc(result.started_at)} → {iso_utc(result.finished_at)} · "
         f"{result.messages_scanned} messages in {len(result.inputs)} input(s) · "
         + ("**values shown**" if result.show_values else "values masked")
+        + (f" · fingerprint key id `{md_escape(result.key_id)}`" if result.key_id else "")
     )
     out.append("")
     langs = ", ".join(f"{md_escape(k)} {v}" for k, v in languages(result).items())
@@ -85,7 +95,7 @@ def render_markdown(result: ScanResult) -> str:
                     md_escape(f.rule),
                     f"{f.likelihood.value} ({f.confidence:.2f})",
                     _shown(f, result.show_values),
-                    str(len(f.occurrences)),
+                    str(f.occurrence_count),
                     md_escape(f"{first.conversation} / {first.author}") if first else "",
                     md_escape(f.explanation),
                 ]
@@ -116,20 +126,23 @@ def render_markdown(result: ScanResult) -> str:
                 md_escape(o.location),
             ]
             for f in result.findings
-            for o in f.occurrences
+            for o in f.occurrences[:MAX_SHOWN_OCCURRENCES]
+        ]
+        more = [
+            (f, f.occurrence_count - min(len(f.occurrences), MAX_SHOWN_OCCURRENCES))
+            for f in result.findings
+            if f.occurrence_count > MAX_SHOWN_OCCURRENCES or f.omitted_occurrences
         ]
         out.append("### Occurrences")
         out.append("")
-        out += _table(
-            ["Finding", "Conversation", "Author", "Time", "Message", "Location"],
-            occurrence_rows[:MAX_OCCURRENCE_ROWS],
-        )
-        if len(occurrence_rows) > MAX_OCCURRENCE_ROWS:
+        out += _table(["Finding", "Conversation", "Author", "Time", "Message", "Location"], occurrence_rows)
+        if more:
             out.append("")
-            out.append(
-                f"_{len(occurrence_rows) - MAX_OCCURRENCE_ROWS} more occurrences are in the HTML, "
-                "JSON and CSV reports._"
-            )
+            for f, n in more:
+                out.append(
+                    f"- {md_escape(f.id)}: and {n} more occurrence{'' if n == 1 else 's'} "
+                    "(every stored one is in the JSON and CSV reports)"
+                )
         out.append("")
     else:
         out.append("No findings.")

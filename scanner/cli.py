@@ -369,6 +369,40 @@ def pull_lanying_cmd(
     endpoint: Annotated[str, typer.Option("--endpoint", help="The app's API endpoint (https://…).")],
     app_id: Annotated[str, typer.Option("--app-id", help="The Lanying IM app id.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write the saved history into.")],
+    max_pages_per_conversation: Annotated[
+        int,
+        typer.Option(
+            "--max-pages-per-conversation",
+            min=1,
+            help="Pages read from one conversation; past it the conversation is kept as read so far.",
+        ),
+    ] = 10_000,
+    max_pages: Annotated[
+        int,
+        typer.Option(
+            "--max-pages", min=1, help="Pages read in this run; past it the pull stops (resumable)."
+        ),
+    ] = 100_000,
+    max_response_mb: Annotated[
+        float,
+        typer.Option(
+            "--max-response-mb", min=0.001, help="Largest response read, in MiB; past it the pull stops."
+        ),
+    ] = 16.0,
+    deadline: Annotated[
+        float,
+        typer.Option(
+            "--deadline", min=0.001, help="Minutes for the whole run; then the pull stops (resumable)."
+        ),
+    ] = 480.0,
+    request_deadline: Annotated[
+        float,
+        typer.Option(
+            "--request-deadline",
+            min=0.001,
+            help="Seconds for one request, to the last byte; then it is retried.",
+        ),
+    ] = 120.0,
     verbose: Annotated[bool, typer.Option("-v", "--verbose", help="Log progress details.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
 ) -> int:
@@ -377,9 +411,12 @@ def pull_lanying_cmd(
     The token is read from the environment only (never from the command line, where other
     users and shell history would see it) and is never logged. An interrupted pull resumes
     when the same command runs again. Then scan the folder with 'chatsweep scan DIR'.
+    A pull stopped by a limit, or one that cut a conversation or skipped a record, says so
+    and exits 3 (not everything was pulled); the details are in DIR/.pull-report.json.
     """
     import os
 
+    from reports.textsafe import one_line
     from scanner.pull import pull_lanying
 
     _setup_logging(verbose, debug)
@@ -392,13 +429,56 @@ def pull_lanying_cmd(
         if verbose:
             log.info("pulled %d conversation(s), %d message(s)", conversations, messages)
 
-    summary = pull_lanying(endpoint, app_id, token, output, progress=progress)
+    summary = pull_lanying(
+        endpoint,
+        app_id,
+        token,
+        output,
+        progress=progress,
+        max_pages_per_conversation=max_pages_per_conversation,
+        max_pages=max_pages,
+        max_response_bytes=max(1, int(max_response_mb * 1024 * 1024)),
+        deadline=deadline * 60.0,
+        request_deadline=request_deadline,
+    )
+    where = one_line(str(summary.out_dir))
     err.print(
         f"pulled {summary.messages:,} messages in {summary.conversations} conversation(s) of "
         f"{summary.users} user(s) in {time.perf_counter() - started:.1f}s "
-        f"({summary.retries} retries{', resumed' if summary.resumed else ''}) into {summary.out_dir}"
+        f"({summary.retries} retries{', resumed' if summary.resumed else ''}) into {where}",
+        markup=False,
+        soft_wrap=True,
     )
-    err.print(f"next: chatsweep scan {summary.out_dir}")
+    option = {
+        "max_pages": "--max-pages",
+        "max_response_bytes": "--max-response-mb",
+        "deadline": "--deadline",
+    }
+    if summary.stopped_by:
+        err.print(
+            f"stopped early: the {option.get(summary.stopped_by, summary.stopped_by)} limit was reached; "
+            "run the same command again to resume (raise the limit to go further)",
+            markup=False,
+            soft_wrap=True,
+        )
+    if summary.truncated:
+        err.print(
+            f"{len(summary.truncated)} conversation(s) cut at --max-pages-per-conversation "
+            f"{max_pages_per_conversation:,} pages",
+            markup=False,
+            soft_wrap=True,
+        )
+    if summary.skipped:
+        err.print(
+            f"{len(summary.skipped)} record(s) skipped (ids that are not Lanying ids)",
+            markup=False,
+            soft_wrap=True,
+        )
+    if not summary.complete or summary.truncated or summary.skipped:
+        err.print(f"details: {where}/.pull-report.json", markup=False, soft_wrap=True)
+        err.print(f"next: chatsweep scan {where} (scans what was pulled)", markup=False, soft_wrap=True)
+        return EXIT_NOTHING_READ
+    err.print(f"next: chatsweep scan {where}", markup=False, soft_wrap=True)
     return EXIT_OK
 
 

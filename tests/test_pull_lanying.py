@@ -125,7 +125,7 @@ def _dataset() -> tuple[
         {"user_id": 1006, "username": "fay.doe", "status": 0},
         {"user_id": BIG_USER, "username": "big.id", "status": 0},
     ]
-    groups = {
+    groups: dict[int, dict[str, Any]] = {
         5001: {"name": "Ops 运维", "members": [1001, 1002, 1003]},
         BIG_GROUP: {"name": "Big group", "members": [1004, BIG_USER]},
     }

@@ -54,7 +54,7 @@ def occurrence(
         "timestamp": f"2024-03-01T09:{n % 60:02d}:00+08:00",
         "start": 4,
         "end": 24,
-        "location": f"exports/slack.zip:general/2024-03-01.json:{n + 1}",
+        "location": f"exports/slack.zip!general/2024-03-01.json:{n + 1}",
     }
     fields.update(kw)
     return Occurrence(**fields)
@@ -450,28 +450,38 @@ def test_sarif_structure() -> None:
     assert rules["CS-S101"]["shortDescription"]["text"]
 
     results = run["results"]
-    assert len(results) == len(result.findings)
-    assert [r["level"] for r in results] == ["error", "error", "warning", "note"]
-    for sarif_result, finding in zip(results, result.findings, strict=True):
+    # one result per occurrence, in finding order
+    assert len(results) == sum(len(f.occurrences) for f in result.findings)
+    expected = [(f, o) for f in result.findings for o in f.occurrences]
+    assert run["properties"]["results_omitted"] == 0
+    for sarif_result, (finding, occ) in zip(results, expected, strict=True):
         assert sarif_result["ruleId"] == finding.rule
         assert driver["rules"][sarif_result["ruleIndex"]]["id"] == finding.rule
-        assert sarif_result["partialFingerprints"] == {"chatsweep/v1": finding.fingerprint}
-        assert len(sarif_result["locations"]) == len(finding.occurrences)
+        assert sarif_result["partialFingerprints"]["chatsweep/v1"] == finding.fingerprint
+        assert len(sarif_result["locations"]) == 1
         assert finding.preview in sarif_result["message"]["text"]
         assert finding.entity_type in sarif_result["message"]["text"]
+        assert sarif_result["properties"]["location"] == occ.location
+    assert len({r["partialFingerprints"]["chatsweep/occurrence/v1"] for r in results}) == len(results)
+    assert results[0]["level"] == "error" and results[-1]["level"] == "note"
 
     first = results[0]["locations"][0]
-    assert first["physicalLocation"]["artifactLocation"]["uri"] == "exports/slack.zip"
+    # the file inside the export (a zip member), with the line of the location
+    uri = first["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri == "exports/slack.zip!/general/2024-03-01.json"
     assert first["physicalLocation"]["region"] == {"startLine": 1}
     names = [loc["name"] for loc in first["logicalLocations"]]
     assert names == ["#deploy", "1700000000.000000"]
-    # a JSON pointer location has no line
-    pointer = results[2]["locations"][1]["physicalLocation"]
-    assert "region" not in pointer
+    # a JSON pointer location has no region (offsets are in the message, not the file)
+    email = [r for r in results if r["ruleId"] == "CS-P002"]
+    pointer = email[1]["locations"][0]["physicalLocation"]
+    assert pointer["artifactLocation"]["uri"] == "chat.jsonl" and "region" not in pointer
     # an absolute path with a space and Chinese becomes a file URI
-    low = results[3]["locations"][0]["physicalLocation"]
-    assert low["artifactLocation"]["uri"].startswith("file:///data/wechat%20export/")
+    low = results[-1]["locations"][0]["physicalLocation"]
+    assert low["artifactLocation"]["uri"] == "%E8%81%8A%E5%A4%A9%E8%AE%B0%E5%BD%95.txt"
     assert low["region"] == {"startLine": 42}
+    inputs = [a["location"]["uri"] for a in run["artifacts"]]
+    assert inputs[1].startswith("file:///data/wechat%20export/")
     notes = run["invocations"][0]["toolExecutionNotifications"]
     assert any("invalid JSON" in n["message"]["text"] for n in notes)
 

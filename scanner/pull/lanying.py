@@ -22,19 +22,42 @@ with the same ``out_dir`` skips what is finished and continues the current conve
 from its last saved page. ``state.json`` is removed when the pull completes (a later run
 starts afresh and picks up new messages).
 
-HTTP 429, 5xx and connection failures are retried with exponential back-off (``Retry-After``
-honoured) up to ``max_retries`` times. Redirects are refused, so the token is never sent to
-another host. The token is never logged, written or put in an exception: messages the
-server returns are redacted before they are shown.
+HTTP 429, 5xx, connection failures and requests that miss their deadline are retried with
+exponential back-off (``Retry-After`` honoured) up to ``max_retries`` times. Redirects are
+refused, so the token is never sent to another host; the endpoint must be ``https://``
+(plain ``http://`` only to a loopback host, for a local test server). The token is never
+logged, written or put in an exception: messages the server returns are redacted before
+they are shown, and their control characters escaped (:func:`reports.textsafe.one_line`).
+
+A server that never says ``is_last``, answers huge pages or drips bytes cannot keep a pull
+going for ever. Every limit is a parameter (and an option of ``chatsweep pull lanying``):
+
+* ``max_pages_per_conversation``: that conversation is saved as far as it was read and
+  the pull goes on with the next one;
+* ``max_pages`` (pages of one run), ``max_response_bytes`` (a response is streamed and
+  dropped once it passes the cap) and ``deadline`` (seconds for the whole run): the pull
+  stops cleanly where it is, its state saved, so the same command resumes it;
+* ``request_deadline``: seconds for one request from connecting to the last byte (a
+  per-read timeout alone lets a server that sends a byte a second hold a request for ever);
+  a request that misses it is retried like a connection failure.
+
+A limit that was hit is named in :class:`PullSummary` (``stopped_by``, ``truncated``) and
+written to ``.pull-report.json`` in the output folder, with records skipped for ids that
+are not Lanying ids (ASCII digits, an int64). A hidden file, so the folder still reads as
+a Lanying history; a later run that hits no limit removes it.
 """
 
 from __future__ import annotations
 
 import email.utils
 import http.client
+import io
+import ipaddress
 import json
 import logging
 import os
+import re
+import socket
 import time
 import urllib.error
 import urllib.parse
@@ -45,6 +68,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from reports.textsafe import one_line
 from scanner import __version__
 from scanner.errors import ChatsweepError
 
@@ -53,15 +77,25 @@ log = logging.getLogger(__name__)
 USERS_FILE = "users.json"
 GROUPS_FILE = "groups.json"
 STATE_FILE = "state.json"
+REPORT_FILE = ".pull-report.json"
 CONVERSATIONS = "conversations"
 STATE_VERSION = 1
 # Back-off: base * 2**attempt seconds, capped; a server's Retry-After is honoured up to its cap.
 BACKOFF_BASE = 1.0
 BACKOFF_CAP = 60.0
 RETRY_AFTER_CAP = 300.0
-TIMEOUT = 30.0
-# Guards against a server that never says is_last or repeats pages.
-MAX_PAGES_PER_CONVERSATION = 10_000_000
+TIMEOUT = 30.0  # seconds for one socket operation (connect, one read)
+# Limits (see the module doc). A page of 100 messages is tens of kilobytes: 16 MiB leaves
+# room for long texts and attachments' metadata while a runaway answer is cut early.
+MAX_PAGES_PER_CONVERSATION = 10_000
+MAX_PAGES = 100_000
+MAX_RESPONSE_BYTES = 16 * 1024 * 1024
+DEADLINE = 8 * 3600.0
+REQUEST_DEADLINE = 120.0
+READ_CHUNK = 64 * 1024
+# Lanying ids are int64 numbers; as text, ASCII digits only ("²" passes str.isdigit()).
+_ASCII_ID = re.compile(r"[0-9]{1,19}")
+INT64_MAX = 2**63 - 1
 API_OK = 200
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDACTED = "[redacted]"
@@ -98,7 +132,13 @@ class LanyingResponseError(LanyingPullError):
 
 @dataclass(frozen=True, slots=True)
 class PullSummary:
-    """What a pull did. ``messages`` counts the messages written by this run."""
+    """What a pull did. ``messages`` counts the messages written by this run.
+
+    ``stopped_by`` names the limit that ended the run early (then ``complete`` is false and
+    running the same pull again resumes it); ``truncated`` lists the conversations cut at
+    ``max_pages_per_conversation``; ``skipped`` says which records were left out and why
+    (positions and reasons, never a value).
+    """
 
     out_dir: Path
     users: int
@@ -109,6 +149,23 @@ class PullSummary:
     requests: int
     retries: int
     resumed: bool
+    stopped_by: str | None = None
+    truncated: tuple[str, ...] = ()
+    skipped: tuple[str, ...] = ()
+    pages: int = 0
+
+    @property
+    def complete(self) -> bool:
+        return self.stopped_by is None
+
+
+class _LimitReached(Exception):
+    """A configured limit ended the run: caught by :func:`pull_lanying`, never shown raw."""
+
+    def __init__(self, limit: str, detail: str) -> None:
+        super().__init__(limit)
+        self.limit = limit
+        self.detail = detail
 
 
 # --- HTTP --------------------------------------------------------------------------------
@@ -127,6 +184,93 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         newurl: str,
     ) -> urllib.request.Request | None:
         return None
+
+
+class _DeadlineSocket:
+    """A connected socket whose every read must end by ``deadline`` (``time.monotonic``).
+
+    http.client reads through ``makefile``; each ``recv_into`` gets the time left as its
+    timeout, so a server that drips bytes is cut off when the request's time is up.
+    """
+
+    def __init__(self, sock: socket.socket, deadline: float, timeout: float) -> None:
+        self._sock = sock
+        self._deadline = deadline
+        self._timeout = timeout
+
+    def recv_into(self, buffer: Any, *args: Any) -> int:
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("request deadline passed")
+        self._sock.settimeout(min(left, self._timeout))
+        return self._sock.recv_into(buffer, *args)  # an SSL socket reads nothing for nbytes=0
+
+    def makefile(self, mode: str = "rb", buffering: int | None = None, **_: Any) -> IO[bytes]:
+        self._sock._io_refs += 1  # type: ignore[attr-defined]  # as socket.makefile does
+        raw = socket.SocketIO(self, "rb")  # type: ignore[arg-type]
+        return io.BufferedReader(raw, buffering or io.DEFAULT_BUFFER_SIZE)
+
+    def _decref_socketios(self) -> None:
+        self._sock._decref_socketios()  # type: ignore[attr-defined]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._sock, name)
+
+
+class _DeadlineRequest(urllib.request.Request):
+    deadline: float = 0.0
+
+
+def _with_deadline(http_class: Any, deadline: float) -> Callable[..., http.client.HTTPConnection]:
+    """A connection maker for ``do_open`` whose socket reads all end by ``deadline``.
+
+    Connecting (and a TLS handshake, which CPython bounds as a whole by the socket's
+    timeout) gets the time left as its timeout from the request; after that every read does.
+    """
+
+    def make(*args: Any, **kwargs: Any) -> http.client.HTTPConnection:
+        conn: http.client.HTTPConnection = http_class(*args, **kwargs)
+        connect = conn.connect
+
+        def connect_with_deadline() -> None:
+            connect()
+            conn.sock = _DeadlineSocket(conn.sock, deadline, conn.timeout or TIMEOUT)
+
+        conn.connect = connect_with_deadline  # type: ignore[method-assign]
+        return conn
+
+    return make
+
+
+class _DeadlineHandlerMixin:
+    def do_open(self, http_class: Any, req: urllib.request.Request, **kwargs: Any) -> Any:
+        deadline = getattr(req, "deadline", 0.0) or time.monotonic() + REQUEST_DEADLINE
+        return super().do_open(_with_deadline(http_class, deadline), req, **kwargs)  # type: ignore[misc]
+
+
+class _DeadlineHTTPHandler(_DeadlineHandlerMixin, urllib.request.HTTPHandler):
+    pass
+
+
+class _DeadlineHTTPSHandler(_DeadlineHandlerMixin, urllib.request.HTTPSHandler):
+    pass
+
+
+def _read_capped(response: Any, cap: int) -> bytes:
+    """The body, read in chunks; ``_LimitReached`` as soon as it passes ``cap`` bytes."""
+    length = response.headers.get("Content-Length") if response.headers is not None else None
+    if length and _ASCII_ID.fullmatch(length.strip()) and int(length) > cap:
+        raise _LimitReached("max_response_bytes", f"a response announced {int(length):,} bytes")
+    chunks: list[bytes] = []
+    total = 0
+    while True:
+        chunk = response.read1(READ_CHUNK) if hasattr(response, "read1") else response.read(READ_CHUNK)
+        if not chunk:
+            return b"".join(chunks)
+        total += len(chunk)
+        if total > cap:
+            raise _LimitReached("max_response_bytes", f"a response passed {cap:,} bytes")
+        chunks.append(chunk)
 
 
 class _Secret:
@@ -154,15 +298,29 @@ class _Client:
     max_retries: int
     sleep: Sleep
     timeout: float = TIMEOUT
+    max_response_bytes: int = MAX_RESPONSE_BYTES
+    request_deadline: float = REQUEST_DEADLINE
+    deadline_at: float = float("inf")  # time.monotonic() by which the whole run ends
     requests: int = 0
     retries: int = 0
     opener: urllib.request.OpenerDirector = field(
-        default_factory=lambda: urllib.request.build_opener(_NoRedirect())
+        default_factory=lambda: urllib.request.build_opener(
+            _NoRedirect(), _DeadlineHTTPHandler(), _DeadlineHTTPSHandler()
+        )
     )
 
     def redact(self, text: str) -> str:
+        """``text`` without the token (as sent, or %-encoded as a server may echo a URL)."""
         secret = self.token.reveal()
-        return text.replace(secret, REDACTED) if secret else text
+        if not secret:
+            return text
+        for form in {secret, urllib.parse.quote(secret, safe=""), urllib.parse.quote_plus(secret)}:
+            text = text.replace(form, REDACTED)
+        return text
+
+    def server_text(self, text: str, limit: int = 200) -> str:
+        """Text a server sent, fit to show: token redacted, controls escaped, one line."""
+        return one_line(self.redact(text), limit)
 
     def get(
         self,
@@ -192,6 +350,8 @@ class _Client:
                     "retries; run the same command again later to resume"
                 )
             wait = outcome.after if outcome.after is not None else min(BACKOFF_CAP, BACKOFF_BASE * 2**attempt)
+            if time.monotonic() + wait >= self.deadline_at:
+                raise _LimitReached("deadline", f"{outcome.reason}; the next retry would pass the deadline")
             attempt += 1
             self.retries += 1
             log.info("lanying %s: %s; retry %d in %.1fs", path, outcome.reason, attempt, wait)
@@ -203,17 +363,26 @@ class _Client:
     def _attempt(
         self, path: str, url: str, headers: dict[str, str], accept_api_error: bool
     ) -> _Data | _Retry:
+        now = time.monotonic()
+        if now >= self.deadline_at:
+            raise _LimitReached("deadline", "the time for the whole pull ran out")
+        deadline = min(now + self.request_deadline, self.deadline_at)
         self.requests += 1
-        request = urllib.request.Request(url, headers=headers, method="GET")  # noqa: S310 - scheme checked
+        request = _DeadlineRequest(url, headers=headers, method="GET")
+        request.deadline = deadline
         request.add_header("access-token", self.token.reveal())
         try:
-            with self.opener.open(request, timeout=self.timeout) as response:
-                body = response.read()
+            with self.opener.open(request, timeout=min(self.timeout, max(deadline - now, 0.001))) as response:
+                body = _read_capped(response, self.max_response_bytes)
         except urllib.error.HTTPError as exc:
             status, retry_after = exc.code, _retry_after(exc.headers)
             exc.close()
             return self._http_error(path, status, retry_after, accept_api_error)
         except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
+            if time.monotonic() >= deadline:
+                if deadline >= self.deadline_at:
+                    raise _LimitReached("deadline", "the time for the whole pull ran out") from None
+                return _Retry(f"no complete answer within {self.request_deadline:g}s", None)
             reason = getattr(exc, "reason", None) or exc
             return _Retry(f"connection failed ({type(reason).__name__})", None)
         return self._parse(path, body, accept_api_error)
@@ -253,7 +422,7 @@ class _Client:
         if code == API_OK:
             return _Data(payload.get("data"))
         message = payload.get("message")
-        detail = f": {self.redact(message)[:200]}" if isinstance(message, str) and message else ""
+        detail = f": {self.server_text(message)}" if isinstance(message, str) and message else ""
         if code in (401, 403):
             raise LanyingUsageError(
                 f"Lanying API {self._where(path)} refused the credentials (code {code}{detail}); "
@@ -303,11 +472,31 @@ def _display(endpoint: str) -> str:
     return urllib.parse.urlunsplit((parts.scheme, host, parts.path, "", ""))
 
 
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def _check_endpoint(endpoint: str) -> str:
-    parts = urllib.parse.urlsplit(endpoint.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urllib.parse.urlsplit(endpoint.strip())
+        host = parts.hostname
+    except ValueError:  # a malformed port or IPv6 literal
+        host = None
+        parts = urllib.parse.urlsplit("")
+    if parts.scheme not in ("http", "https") or not host:
         raise LanyingUsageError(
-            "--endpoint must be an http:// or https:// URL (the app's api_endpoint from the Lanying console)"
+            "--endpoint must be an https:// URL (the app's api_endpoint from the Lanying console)"
+        )
+    if parts.scheme == "http" and not _is_loopback(host):
+        # The admin token travels in a header: over plain HTTP anyone on the path reads it.
+        raise LanyingUsageError(
+            "--endpoint must use https:// (plain http:// sends the admin token in clear text; "
+            "it is accepted only for a loopback host such as 127.0.0.1)"
         )
     if parts.query or parts.fragment:
         raise LanyingUsageError("--endpoint must be a base URL without a query or fragment")
@@ -341,14 +530,21 @@ def _line(message: Any) -> bytes:
 
 
 def _uid(value: Any) -> str | None:
+    """A Lanying id (``uid`` of an xid object, or the id itself) as ASCII digits, else None.
+
+    Ids are int64 numbers; a string of other digits ("²", "١٢") passes ``str.isdigit()`` but
+    is no id, and a negative or larger number is none either.
+    """
     if isinstance(value, dict):
         value = value.get("uid")
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return str(value)
-    if isinstance(value, str) and value.strip().isdigit():
-        return value.strip()
+        return str(value) if 0 <= value <= INT64_MAX else None
+    if isinstance(value, str):
+        text = value.strip()
+        if _ASCII_ID.fullmatch(text) and int(text) <= INT64_MAX:
+            return text
     return None
 
 
@@ -384,6 +580,7 @@ class _State:
     users_done: bool = False
     finished: list[str] = field(default_factory=list)
     current: _Current | None = None
+    truncated: list[str] = field(default_factory=list)  # cut at max_pages_per_conversation
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -392,6 +589,7 @@ class _State:
             "app_id": self.app_id,
             "users_done": self.users_done,
             "finished": self.finished,
+            "truncated": self.truncated,
             "current": None
             if self.current is None
             else {
@@ -418,6 +616,7 @@ def _load_state(path: Path, endpoint: str, app_id: str) -> _State | None:
             app_id=str(raw["app_id"]),
             users_done=bool(raw.get("users_done")),
             finished=[str(k) for k in raw.get("finished") or []],
+            truncated=[str(k) for k in raw.get("truncated") or []],
         )
         cur = raw.get("current")
         if isinstance(cur, dict):
@@ -457,6 +656,10 @@ class _Pull:
     limit: int
     progress: Progress | None
     state: _State
+    max_pages_per_conversation: int = MAX_PAGES_PER_CONVERSATION
+    max_pages: int = MAX_PAGES
+    pages: int = 0  # pages fetched by this run (user list and conversations)
+    skipped: list[str] = field(default_factory=list)
     users: list[dict[str, Any]] = field(default_factory=list)
     user_ids: set[str] = field(default_factory=set)
     groups: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -474,6 +677,12 @@ class _Pull:
         if self.progress is not None:
             self.progress(len(self.state.finished), self.messages)
 
+    def take_page(self) -> None:
+        """Count one page against ``max_pages``; stop the run (resumably) past it."""
+        if self.pages >= self.max_pages:
+            raise _LimitReached("max_pages", f"{self.max_pages:,} pages fetched in this run")
+        self.pages += 1
+
     # users ------------------------------------------------------------------------------------
 
     def list_users(self) -> None:
@@ -490,12 +699,16 @@ class _Pull:
         seen: set[str] = set()
         page = 1
         while True:
+            self.take_page()
             data = self.client.get("/user/list", {"page_num": page, "page_size": self.page_size})
             batch = _items(data, "list", "users", "items", "content", "data")
             fresh = 0
-            for item in batch:
+            for index, item in enumerate(batch):
                 uid = _uid(item.get("user_id")) if isinstance(item, dict) else None
-                if uid is None or uid in seen:
+                if uid is None:
+                    self.skip(f"user list page {page} item {index}: user_id is not a Lanying id")
+                    continue
+                if uid in seen:
                     continue
                 seen.add(uid)
                 fresh += 1
@@ -511,6 +724,10 @@ class _Pull:
         self.state.users_done = True
         self.save_state()
         log.info("lanying pull: %d users listed", len(users))
+
+    def skip(self, reason: str) -> None:
+        self.skipped.append(reason)
+        log.info("lanying pull: skipped a record (%s)", reason)
 
     def _set_users(self, users: list[Any]) -> None:
         self.users = [u for u in users if isinstance(u, dict) and _uid(u.get("user_id")) is not None]
@@ -561,9 +778,12 @@ class _Pull:
         for user in self.users:
             uid = str(_uid(user["user_id"]))
             data = self.client.get("/message/unread", headers={"user_id": uid})
-            for item in _items(data, "list", "conversations"):
+            for index, item in enumerate(_items(data, "list", "conversations")):
                 other = _uid(item.get("conversation_id")) if isinstance(item, dict) else None
                 if other is None:
+                    self.skip(
+                        f"conversation list of user {uid} item {index}: conversation id is not a Lanying id"
+                    )
                     continue
                 if other in self.user_ids:
                     key = "user-" + "-".join(sorted((uid, other), key=int))
@@ -599,7 +819,14 @@ class _Pull:
                 current.cursor, current.part_size, current.last_ids, current.pages = 0, 0, [], 0
             fh.truncate(current.part_size)  # drop a page written after the last saved state
             fh.seek(current.part_size)
-            while current.pages < MAX_PAGES_PER_CONVERSATION:
+            while True:
+                if current.pages >= self.max_pages_per_conversation:
+                    # A server that never says is_last: keep what was read, go on with the rest.
+                    log.info("lanying pull: a conversation was cut at %d pages", current.pages)
+                    if current.key not in self.state.truncated:
+                        self.state.truncated.append(current.key)
+                    break
+                self.take_page()
                 data = self.client.get(
                     "/message/conversation",
                     {"opposite_id": current.opposite_id, "msg_id_start": current.cursor, "limit": self.limit},
@@ -654,6 +881,11 @@ def pull_lanying(
     sleep: Sleep = time.sleep,
     progress: Progress | None = None,
     timeout: float = TIMEOUT,
+    max_pages_per_conversation: int = MAX_PAGES_PER_CONVERSATION,
+    max_pages: int = MAX_PAGES,
+    max_response_bytes: int = MAX_RESPONSE_BYTES,
+    deadline: float = DEADLINE,
+    request_deadline: float = REQUEST_DEADLINE,
 ) -> PullSummary:
     """Pull every reachable conversation of a Lanying app into ``out_dir`` (see the module doc).
 
@@ -662,6 +894,10 @@ def pull_lanying(
     a bad endpoint, app id or token, ``LanyingUnreachableError`` (exit 3) when the server
     cannot be reached after ``max_retries`` retries, ``LanyingResponseError`` (exit 3) for
     answers it cannot use; after any of them, running it again resumes.
+
+    The limits (module doc) end a run cleanly instead: the summary's ``stopped_by`` names
+    the one hit, ``.pull-report.json`` in ``out_dir`` records it, and running again resumes.
+    ``deadline`` and ``request_deadline`` are seconds; ``timeout`` bounds one socket operation.
     """
     base = _check_endpoint(endpoint)
     if not app_id.strip():
@@ -670,7 +906,22 @@ def pull_lanying(
         raise LanyingUsageError("the Lanying admin token is empty (set CHATSWEEP_LANYING_TOKEN)")
     if page_size < 1 or limit_per_page < 1 or max_retries < 0:
         raise LanyingUsageError("page_size and limit_per_page must be positive, max_retries not negative")
-    client = _Client(base, app_id, _Secret(token), max_retries, sleep, timeout)
+    if min(max_pages_per_conversation, max_pages, max_response_bytes) < 1:
+        raise LanyingUsageError("the page and response size limits must be at least 1")
+    if not (deadline > 0 and request_deadline > 0 and timeout > 0):
+        raise LanyingUsageError("the deadlines and the timeout must be positive numbers of seconds")
+    started = time.monotonic()
+    client = _Client(
+        base,
+        app_id,
+        _Secret(token),
+        max_retries,
+        sleep,
+        timeout,
+        max_response_bytes=max_response_bytes,
+        request_deadline=request_deadline,
+        deadline_at=started + deadline,
+    )
     del token  # from here on only the client holds it, behind a redacting repr
     out_dir = Path(out_dir)
     try:
@@ -686,14 +937,34 @@ def pull_lanying(
         limit_per_page,
         progress,
         state or _State(endpoint=_display(base), app_id=app_id),
+        max_pages_per_conversation=max_pages_per_conversation,
+        max_pages=max_pages,
     )
     already = len(pull.state.finished)
     if resumed:
         log.info("lanying pull: resuming; %d conversations already saved", already)
-    pull.list_users()  # saves the state once the credentials have worked
-    pull.load_groups()
-    pull.walk()
-    (out_dir / STATE_FILE).unlink(missing_ok=True)
+    stopped: _LimitReached | None = None
+    try:
+        pull.list_users()  # saves the state once the credentials have worked
+        pull.load_groups()
+        pull.walk()
+    except _LimitReached as limit:  # the state of the last finished page is saved: resumable
+        stopped = limit
+        log.info("lanying pull: stopped by the %s limit; run again to resume", limit.limit)
+    else:
+        (out_dir / STATE_FILE).unlink(missing_ok=True)
+    _write_report(
+        out_dir,
+        stopped,
+        pull,
+        {
+            "max_pages_per_conversation": max_pages_per_conversation,
+            "max_pages": max_pages,
+            "max_response_bytes": max_response_bytes,
+            "deadline_seconds": deadline,
+            "request_deadline_seconds": request_deadline,
+        },
+    )
     log.info(
         "lanying pull: %d conversations, %d messages written, %d requests, %d retries",
         len(pull.state.finished),
@@ -711,4 +982,26 @@ def pull_lanying(
         requests=client.requests,
         retries=client.retries,
         resumed=resumed,
+        stopped_by=stopped.limit if stopped else None,
+        truncated=tuple(pull.state.truncated),
+        skipped=tuple(pull.skipped),
+        pages=pull.pages,
     )
+
+
+def _write_report(out_dir: Path, stopped: _LimitReached | None, pull: _Pull, limits: dict[str, Any]) -> None:
+    """``.pull-report.json``: what kept the pull from being whole; removed when nothing did."""
+    path = out_dir / REPORT_FILE
+    if stopped is None and not pull.state.truncated and not pull.skipped:
+        path.unlink(missing_ok=True)
+        return
+    report = {
+        "complete": stopped is None,
+        "stopped_by": stopped.limit if stopped else None,
+        "detail": stopped.detail if stopped else None,
+        "resume": "run the same pull again (with a higher limit) to continue" if stopped else None,
+        "truncated_conversations": pull.state.truncated,
+        "skipped": pull.skipped,
+        "limits": limits,
+    }
+    _write_atomic(path, _json_bytes(report))
