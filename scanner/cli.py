@@ -730,8 +730,6 @@ def _dispatch(args: list[str]) -> int:
     try:
         rv = app(args=args, prog_name="chatsweep", standalone_mode=False)
     except typer.Exit as exc:
-        if isinstance(exc.__cause__, KeyboardInterrupt):  # typer turns Ctrl-C into a bare Exit(130)
-            return _stopped(signal.SIGINT)
         return int(exc.exit_code)
     except typer.Abort:
         _say("chatsweep: aborted")
@@ -756,6 +754,10 @@ def _dispatch(args: list[str]) -> int:
             traceback.print_exc()
         _say(f"chatsweep: internal error ({type(exc).__name__}); run again with --debug for a traceback")
         return EXIT_INTERNAL
+    if rv == EXIT_INTERRUPTED:
+        # Typer turns a KeyboardInterrupt into a silent return of 130 (no command of ours
+        # returns it): one raised where our SIGINT handler is not installed, or by hand.
+        return _stopped(signal.SIGINT)
     return int(rv) if isinstance(rv, int) else EXIT_OK
 
 
