@@ -82,7 +82,7 @@ def _say(line: str) -> None:
 
 
 def _error(message: str) -> None:
-    _say(f"chatsweep: error: {one_line(message)}")
+    _say(f"chatsweep: error: {one_line(message, 1000)}")
 
 
 class _OneLineFormatter(logging.Formatter):
@@ -408,7 +408,7 @@ def _refuse_input_overlap(
                 raise UsageError(
                     f"the report {target} would overwrite the input {src}; choose another path with -o"
                 )
-            if not is_dir and real_src in real_target.parents:
+            if src.exists() and not is_dir and real_src in real_target.parents:
                 raise UsageError(
                     f"the report {target} would lie inside the input file {src}; choose another -o"
                 )
@@ -439,10 +439,11 @@ def _prepare_folder(folder: Path, targets: Sequence[Path]) -> None:
         return
     try:
         fd, probe = tempfile.mkstemp(prefix=".chatsweep-probe.", suffix=".tmp", dir=folder)
-        os.close(fd)
-        os.unlink(probe)
     except OSError as exc:
         raise UsageError(f"cannot write to output folder {folder}: {_reason(exc)}") from None
+    os.close(fd)
+    with contextlib.suppress(OSError):
+        os.unlink(probe)
 
 
 def _write_reports(result: ScanResult, targets: Sequence[tuple[str, Path | None]]) -> list[Path]:

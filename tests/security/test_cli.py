@@ -388,8 +388,17 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs /proc to see the worker processes")
-def test_sigterm_during_a_real_scan_exits_143_and_leaves_nothing(tmp_path: Path) -> None:
-    """A real child process scanning a 2 MB export on a process pool, terminated mid-scan."""
+@pytest.mark.parametrize(
+    ("to_group", "signum", "expected_code", "word"),
+    [
+        (False, signal.SIGTERM, 143, "terminated"),  # `kill PID`, a scheduler's timeout
+        (True, signal.SIGINT, 130, "interrupted"),  # Ctrl-C: the terminal signals every process
+    ],
+)
+def test_signal_during_a_real_scan_exits_cleanly_and_leaves_nothing(
+    tmp_path: Path, to_group: bool, signum: int, expected_code: int, word: str
+) -> None:
+    """A real child process scanning a 2 MB export on a process pool, stopped mid-scan."""
     big = tmp_path / "big.jsonl"
     text = "standup notes: nothing to report today, see the wiki page for details " * 3
     with big.open("w", encoding="utf-8") as f:
@@ -402,6 +411,7 @@ def test_sigterm_during_a_real_scan_exits_143_and_leaves_nothing(tmp_path: Path)
         [sys.executable, "-m", "scanner.cli", "scan", str(big), "--no-ner", "--workers", "2", "-v",
          "--show-values", "--format", "json", "-o", str(out) + "/"],
         stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env, cwd=tmp_path,
+        start_new_session=True,
     )  # fmt: skip
     assert proc.stderr is not None
     seen: list[str] = []
@@ -421,7 +431,10 @@ def test_sigterm_during_a_real_scan_exits_143_and_leaves_nothing(tmp_path: Path)
             time.sleep(0.1)
             workers = _children(proc.pid)
         assert workers and proc.poll() is None, "".join(seen)  # terminated mid-scan, with a live pool
-        proc.send_signal(signal.SIGTERM)
+        if to_group:
+            os.killpg(proc.pid, signum)
+        else:
+            proc.send_signal(signum)
         rest = proc.stderr.read()
         code = proc.wait(timeout=60)
     finally:
@@ -429,8 +442,8 @@ def test_sigterm_during_a_real_scan_exits_143_and_leaves_nothing(tmp_path: Path)
             proc.kill()
             proc.wait()
     stderr = "".join(seen) + rest
-    assert code == 143, stderr
-    assert stderr.rstrip().endswith("chatsweep: terminated") and "Traceback" not in stderr
+    assert code == expected_code, stderr
+    assert stderr.rstrip().endswith(f"chatsweep: {word}") and "Traceback" not in stderr
     assert not list(out.glob("*")) and not list(out.glob(".*"))  # no report, no temporary
     deadline = time.monotonic() + 10
     while any(_alive(w) for w in workers) and time.monotonic() < deadline:
