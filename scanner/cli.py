@@ -224,8 +224,7 @@ def scan(
         bool, typer.Option("--debug", help="Log debug details and show tracebacks on errors.")
     ] = False,
 ) -> int:
-    """Scan chat exports and write a leak report (exit 1 when findings reach --fail-on, 3 when
-    something could not be read)."""
+    """Scan chat exports and write a leak report (exit 1: findings reach --fail-on; 3: something unread)."""
     from scanner.settings import resolve
 
     _setup_logging(verbose, debug)
@@ -476,8 +475,10 @@ def _write_stdout(text: str) -> None:
         # The reader went away (`| head`): point stdout at /dev/null so the interpreter's
         # final flush does not fail a second time.
         with contextlib.suppress(OSError, ValueError, AttributeError):
+            fileno = sys.stdout.fileno()
             devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
+            os.dup2(devnull, fileno)
+            os.close(devnull)
         raise OutputError("standard output was closed before the whole report was written") from None
     except OSError as exc:
         raise OutputError(f"cannot write the report to standard output: {_reason(exc)}") from None

@@ -580,3 +580,22 @@ def test_key_file_changes_the_key_id(capsys: pytest.CaptureFixture[str], clean: 
     assert with_key.code == 0, with_key.stderr
     without = run_cli(capsys, *base)
     assert json.loads(with_key.stdout)["scan"]["key_id"] != json.loads(without.stdout)["scan"]["key_id"]
+
+
+def test_closed_stdout_is_one_line_not_a_traceback(
+    capsys: pytest.CaptureFixture[str], fake: FakeScanner, clean: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class ClosedPipe:
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+
+        def flush(self) -> None:
+            raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+
+    monkeypatch.setattr(sys, "stdout", ClosedPipe())
+    code = cli.main(["scan", str(clean), "--format", "json", "-o", "-"])
+    stderr = capsys.readouterr().err
+    assert code == 2
+    assert _lines(stderr) == [
+        "chatsweep: error: standard output was closed before the whole report was written"
+    ]
