@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import stat
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -73,7 +73,8 @@ def write_report(text: str, path: Path) -> None:
     flushed, then renamed over ``path``, so a reader never sees half a report and an
     existing file with looser permissions is replaced by a private one. A path that
     exists but is not a regular file (``/dev/stdout``, a FIFO) is written in place and
-    its mode is left alone.
+    its mode is left alone. Whatever stops the write (an OSError such as a full disk,
+    Ctrl-C, SIGTERM raised as an exception) leaves no temporary file behind and is re-raised.
     """
 
     data = text.encode("utf-8")
@@ -88,19 +89,31 @@ def write_report(text: str, path: Path) -> None:
         return
 
     directory = path.parent if str(path.parent) else Path(".")
-    # mkstemp opens with O_CREAT | O_EXCL and mode 0o600; the chmod makes the mode exact
-    # whatever the umask (a umask can only take bits away, never add them).
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    # The temporary name is chosen before the file exists, so an interruption at any point
+    # after it is created (Ctrl-C, SIGTERM, a full disk) still finds and removes it: under
+    # --show-values it holds the values. 96 random bits: nobody else holds the name.
+    tmp = directory / f".{path.name}.{secrets.token_hex(12)}.tmp"
+    try:
+        fd = os.open(
+            tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), REPORT_FILE_MODE
+        )
+    except FileExistsError:
+        raise  # not ours: never removed
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)  # created just before the interruption, or absent
+        raise
     try:
         with os.fdopen(fd, "wb") as out:
-            os.chmod(tmp_name, REPORT_FILE_MODE)
+            # The umask can only take bits away; this makes the mode exactly owner-only.
+            os.fchmod(out.fileno(), REPORT_FILE_MODE)
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        os.replace(tmp_name, path)
+        os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
+            os.unlink(tmp)
         raise
     # Already 0o600 from the temporary file; repeated in case a filesystem did not keep it.
     os.chmod(path, REPORT_FILE_MODE)

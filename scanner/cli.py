@@ -1,29 +1,47 @@
 """The command line: parse options, call the library, render, set the exit code.
 
-Exit codes (DESIGN.md): 0 nothing at or above --fail-on; 1 findings at or above it;
-2 usage or configuration error; 3 nothing could be read; 70 internal error. Errors are
-one line on stderr, naming what and where, never a value; a traceback only with --debug.
+Exit codes (DESIGN.md): 0 nothing at or above --fail-on and everything was read; 1 findings
+at or above it; 2 usage or configuration error, or a report that cannot be written; 3 no
+finding reaches --fail-on but something could not be read (also with --fail-on never: a
+gate never passes over unscanned data); 70 internal error; 130 interrupted (Ctrl-C);
+143 terminated (SIGTERM). Errors are one line on stderr, naming what and where, never a
+value; a traceback only with --debug. Everything printed that came from an export (paths,
+archive member names, reasons) is shown with its control characters escaped.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import signal
 import sys
+import tempfile
+import threading
 import time
 import traceback
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from difflib import get_close_matches
 from pathlib import Path
+from types import FrameType
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from reports.textsafe import one_line
 from scanner import __version__
 from scanner.errors import ChatsweepError, UsageError
 from scanner.model import ScanResult, Severity
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_NOTHING_READ, EXIT_INTERNAL = 0, 1, 2, 3, 70
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREAD, EXIT_INTERNAL = 0, 1, 2, 3, 70
+EXIT_NOTHING_READ = EXIT_UNREAD  # the earlier name of exit 3
+EXIT_INTERRUPTED, EXIT_TERMINATED = 128 + signal.SIGINT, 128 + signal.SIGTERM
 DEFAULT_OUTPUT_DIR = "chatsweep-report"
+# Unread files and records listed on the terminal; the report lists them all.
+UNREAD_SHOWN = 10
 
 app = typer.Typer(
     name="chatsweep",
@@ -47,10 +65,42 @@ err = Console(stderr=True, highlight=False)
 log = logging.getLogger("scanner")
 
 
+class OutputError(ChatsweepError):
+    """A report cannot be written where it was asked for (exit 2, like any bad option)."""
+
+    exit_code = EXIT_USAGE
+
+
+def _say(line: str) -> None:
+    """One line on stderr exactly as given: no markup, no highlighting, never wrapped.
+
+    Rich would otherwise wrap at the terminal width (80 columns in a pipe) and split a path
+    over two lines, and read ``[...]`` in a file name as markup. Text from an export must
+    already have gone through :func:`one_line`.
+    """
+    err.print(line, markup=False, highlight=False, emoji=False, soft_wrap=True)
+
+
+def _error(message: str) -> None:
+    _say(f"chatsweep: error: {one_line(message, 1000)}")
+
+
+class _OneLineFormatter(logging.Formatter):
+    """Every log line stays one line, with control characters shown as escapes.
+
+    Log arguments include paths and archive member names chosen by whoever made the
+    export; an ESC sequence in one must not clear the screen or fake a line of output.
+    Tracebacks (``--debug`` only) are appended after the escaped line as they are.
+    """
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return one_line(super().formatMessage(record), limit=2000)
+
+
 def _setup_logging(verbose: bool, debug: bool) -> None:
     level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("chatsweep: %(levelname)s: %(name)s: %(message)s"))
+    handler.setFormatter(_OneLineFormatter("chatsweep: %(levelname)s: %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
@@ -85,7 +135,8 @@ def scan(
         typer.Option(
             "-o",
             "--output",
-            help=f"Report file or folder; '-' writes one format to stdout. [default: {DEFAULT_OUTPUT_DIR}/]",
+            help="Report file or folder (created when missing); '-' writes one format to stdout. "
+            f"[default: {DEFAULT_OUTPUT_DIR}/]",
         ),
     ] = None,
     fmt: Annotated[
@@ -127,6 +178,13 @@ def scan(
             "--baseline", help="A previous JSON report: findings already in it are not reported again."
         ),
     ] = None,
+    key_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--key-file",
+            help="File holding the fingerprint key (reports are comparable only under the same key).",
+        ),
+    ] = None,
     show_values: Annotated[
         bool | None,
         typer.Option(
@@ -166,10 +224,12 @@ def scan(
         bool, typer.Option("--debug", help="Log debug details and show tracebacks on errors.")
     ] = False,
 ) -> int:
-    """Scan chat exports and write a leak report (exit 1 when findings reach --fail-on)."""
+    """Scan chat exports and write a leak report (exit 1: findings reach --fail-on; 3: something unread)."""
     from scanner.settings import resolve
 
     _setup_logging(verbose, debug)
+    if fmt is not None:
+        _check_formats(fmt)
     flags: dict[str, Any] = {
         "output": output,
         "formats": fmt,
@@ -178,6 +238,7 @@ def scan(
         "model": model,
         "fail_on": fail_on,
         "baseline": str(baseline) if baseline else None,
+        "key_file": str(key_file) if key_file else None,
         "show_values": show_values,
         "input_format": input_format,
         "entities": entities,
@@ -188,59 +249,109 @@ def scan(
         "debug": debug,
     }
     settings = resolve(flags, config)
+    # Everything that can be wrong with the options is found here, before the models load
+    # and the scan runs (minutes on a large export).
     if settings.input_format is not None:
-        from scanner.readers import get_reader
-
-        get_reader(settings.input_format)  # unknown name: exit 2 before loading models
-    targets = _targets(settings.output, settings.formats)
-    known = _baseline_fingerprints(Path(settings.baseline)) if settings.baseline else None
+        _check_input_format(settings.input_format)
     if settings.entities:
         _check_entities(settings.entities)
+    known = _baseline_fingerprints(Path(settings.baseline)) if settings.baseline else None
+    outputs = plan_outputs(settings.output, settings.formats, paths)
 
     from scanner.pipeline import Scanner
 
     t0 = time.perf_counter()
-    with err.status("Loading analyzers…", spinner="dots") if err.is_terminal else _nullcontext():
+    with err.status("Loading analyzers…", spinner="dots") if err.is_terminal else contextlib.nullcontext():
         scanner = Scanner(settings)
     log.info("analyzers ready in %.1fs", time.perf_counter() - t0)
-    result = _run_with_progress(scanner, paths)
+    result = _run_with_progress(scanner, paths, outputs.exclude)
     if known:
         result = _apply_baseline(result, known)
 
-    from reports import get_renderer, write_report
-
-    written: list[str] = []
-    for name, target in targets:
-        text = get_renderer(name).render(result)
-        if target == "-":
-            sys.stdout.write(text)
-            sys.stdout.flush()
-        else:
-            write_report(text, target)
-            written.append(str(target))
-    _print_summary(result, written, settings.fail_on, time.perf_counter() - t0)
-    threshold = settings.fail_on
-    if threshold == "never":
-        return EXIT_OK
-    worst = result.worst_severity
-    return EXIT_FINDINGS if worst is not None and worst.at_least(Severity(threshold)) else EXIT_OK
+    written = _write_reports(result, outputs.targets)
+    code = exit_code(result, settings.fail_on)
+    _print_summary(result, written, code, time.perf_counter() - t0)
+    return code
 
 
-class _nullcontext:
-    def __enter__(self) -> None:
-        return None
+def exit_code(result: ScanResult, fail_on: str) -> int:
+    """1 when a finding reaches ``fail_on``; else 3 when anything was left unread; else 0.
 
-    def __exit__(self, *exc: object) -> None:
-        return None
+    ``--fail-on never`` switches off the findings gate only: unread input still gives 3,
+    because a gate that passes must mean everything was looked at.
+    """
+    if fail_on != "never":
+        worst = result.worst_severity
+        if worst is not None and worst.at_least(Severity(fail_on)):
+            return EXIT_FINDINGS
+    return EXIT_UNREAD if result.unread > 0 else EXIT_OK
 
 
-def _targets(output: str | None, formats: tuple[str, ...]) -> list[tuple[str, Any]]:
-    """Where each format goes: stdout, a folder of chatsweep-report.<ext>, or FILE (+ siblings)."""
+# --- option values: unknown names get a "did you mean", as click gives for option names
+
+
+def _suggest(value: str, known: Sequence[str]) -> str:
+    close = get_close_matches(value, known, n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _unknown_names(kind: str, values: Iterable[str], known: Sequence[str], see: str) -> None:
+    bad = [v for v in values if v not in known]
+    if not bad:
+        return
+    names = ", ".join(f"'{one_line(v, 80)}'" for v in bad)
+    plural = "s" if len(bad) > 1 else ""
+    raise UsageError(f"unknown {kind}{plural} {names}{_suggest(bad[0], known)} ({see})")
+
+
+def _check_formats(raw: str) -> None:
+    from scanner.settings import FORMATS
+
+    values = [v.strip().lower() for v in raw.split(",") if v.strip()]
+    _unknown_names("report format", values, FORMATS, f"choose from {', '.join(FORMATS)}")
+
+
+def _check_input_format(name: str) -> None:
+    from scanner.readers import READERS, get_reader
+
+    _unknown_names("input format", [name], [r.name for r in READERS], "see 'chatsweep formats'")
+    get_reader(name)
+
+
+def _check_entities(entities: tuple[str, ...]) -> None:
+    from recognizers.catalogue import BY_ENTITY
+
+    _unknown_names("entity type", entities, list(BY_ENTITY), "see 'chatsweep rules'")
+
+
+# --- outputs: checked before the scan, never over an input, never read as an input
+
+
+@dataclass(frozen=True, slots=True)
+class Outputs:
+    """Where each format goes (``None``: stdout) and the paths the scan must not read."""
+
+    targets: tuple[tuple[str, Path | None], ...]
+    exclude: tuple[Path, ...]
+
+
+def plan_outputs(output: str | None, formats: tuple[str, ...], inputs: Sequence[Path]) -> Outputs:
+    """Work out the report paths and make sure they can be written, before anything is scanned.
+
+    ``-o DIR`` (or the default ``./chatsweep-report/``) gets ``chatsweep-report.<ext>`` per
+    format; ``-o FILE`` gets FILE and siblings with the other extensions; a missing folder is
+    created. Refused with exit 2: a report that would replace an input file or lie inside
+    one, the default folder inside an input folder (the input tree is written only when
+    asked, with ``-o``), a folder that cannot be created or written. Every report path and
+    its folder are returned for the scan to leave out, so a report is never read back as
+    chat history.
+    """
     from reports import get_renderer
 
+    extensions: dict[str, str] = {}
     for name in formats:
         try:
-            get_renderer(name)
+            extensions[name] = get_renderer(name).extension
         except ValueError as exc:
             raise UsageError(str(exc)) from None
     if output == "-":
@@ -248,28 +359,129 @@ def _targets(output: str | None, formats: tuple[str, ...]) -> list[tuple[str, An
             raise UsageError(
                 "'-o -' writes one format to stdout; choose it with --format (e.g. --format json)"
             )
-        return [(formats[0], "-")]
+        return Outputs(((formats[0], None),), ())
+    default = output is None
     out = Path(output) if output else Path(DEFAULT_OUTPUT_DIR)
-    if output is None or out.is_dir() or str(output).endswith(("/", "\\")):
+    targets: list[tuple[str, Path]]
+    if default or out.is_dir() or str(output).endswith(("/", "\\", os.sep)):
+        folder = out
+        targets = [(name, out / f"chatsweep-report.{extensions[name]}") for name in formats]
+    else:
+        folder = out.parent
+        if len(formats) == 1:
+            targets = [(formats[0], out)]
+        else:
+            stem = out.with_suffix("") if out.suffix else out
+            targets = [(name, stem.with_name(f"{stem.name}.{extensions[name]}")) for name in formats]
+    _refuse_input_overlap(inputs, folder, [t for _, t in targets], default)
+    _prepare_folder(folder, [t for _, t in targets])
+    exclude: list[Path] = []
+    for path in (folder, *(t for _, t in targets)):
+        for form in (Path(os.path.abspath(path)), Path(os.path.realpath(path))):
+            if form not in exclude:
+                exclude.append(form)
+    return Outputs(tuple((name, path) for name, path in targets), tuple(exclude))
+
+
+def _real(path: Path) -> Path:
+    return Path(os.path.realpath(path))
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _refuse_input_overlap(
+    inputs: Sequence[Path], folder: Path, targets: Sequence[Path], default: bool
+) -> None:
+    real_folder = _real(folder)
+    for src in inputs:
+        real_src = _real(src)
+        is_dir = src.is_dir()
+        for target in targets:
+            real_target = _real(target)
+            if real_target == real_src or _same_file(target, src):
+                raise UsageError(
+                    f"the report {target} would overwrite the input {src}; choose another path with -o"
+                )
+            if src.exists() and not is_dir and real_src in real_target.parents:
+                raise UsageError(
+                    f"the report {target} would lie inside the input file {src}; choose another -o"
+                )
+        if default and is_dir and (real_folder == real_src or real_src in real_folder.parents):
+            raise UsageError(
+                f"the default report folder {folder}{os.sep} is inside the input folder {src}; "
+                "say where the report goes with -o DIR"
+            )
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or type(exc).__name__
+
+
+def _prepare_folder(folder: Path, targets: Sequence[Path]) -> None:
+    """Create ``folder`` if missing and prove it writable by creating and removing a file."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except (FileExistsError, NotADirectoryError):
+        raise UsageError(f"cannot create output folder {folder}: a file is in the way") from None
+    except OSError as exc:
+        raise UsageError(f"cannot create output folder {folder}: {_reason(exc)}") from None
+    for target in targets:
+        if target.is_dir():
+            raise UsageError(f"cannot write the report {target}: it is a folder")
+    # Devices and pipes (/dev/stdout) are written in place; no file is created beside them.
+    if all(t.exists() and not t.is_file() for t in targets):
+        return
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".chatsweep-probe.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise UsageError(f"cannot write to output folder {folder}: {_reason(exc)}") from None
+    os.close(fd)
+    with contextlib.suppress(OSError):
+        os.unlink(probe)
+
+
+def _write_reports(result: ScanResult, targets: Sequence[tuple[str, Path | None]]) -> list[Path]:
+    """Render and write each report; a failed write is one line and exit 2, no temp file left."""
+    from reports import get_renderer, write_report
+
+    written: list[Path] = []
+    for name, target in targets:
+        text = get_renderer(name).render(result)
+        if target is None:
+            _write_stdout(text)
+            continue
         try:
-            out.mkdir(parents=True, exist_ok=True, mode=0o700)
+            write_report(text, target)
         except OSError as exc:
-            raise UsageError(f"cannot create output folder {out}: {exc.strerror}") from None
-        return [(name, out / f"chatsweep-report.{get_renderer(name).extension}") for name in formats]
-    if not out.parent.exists():
-        raise UsageError(f"output folder {out.parent} does not exist")
-    if len(formats) == 1:
-        return [(formats[0], out)]
-    stem = out.with_suffix("") if out.suffix else out
-    return [(name, stem.with_name(f"{stem.name}.{get_renderer(name).extension}")) for name in formats]
+            done = f" ({len(written)} other report(s) written)" if written else ""
+            raise OutputError(
+                f"cannot write the report {target}: {_reason(exc)}{done}; "
+                "free space or choose another -o, then run the scan again"
+            ) from None
+        written.append(target)
+    return written
 
 
-def _check_entities(entities: tuple[str, ...]) -> None:
-    from recognizers.catalogue import BY_ENTITY
-
-    unknown = [e for e in entities if e not in BY_ENTITY]
-    if unknown:
-        raise UsageError(f"unknown entity type {', '.join(unknown)} (see 'chatsweep rules')")
+def _write_stdout(text: str) -> None:
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (`| head`): point stdout at /dev/null so the interpreter's
+        # final flush does not fail a second time.
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            fileno = sys.stdout.fileno()
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, fileno)
+            os.close(devnull)
+        raise OutputError("standard output was closed before the whole report was written") from None
+    except OSError as exc:
+        raise OutputError(f"cannot write the report to standard output: {_reason(exc)}") from None
 
 
 def _baseline_fingerprints(path: Path) -> frozenset[str]:
@@ -285,9 +497,9 @@ def _apply_baseline(result: ScanResult, known: frozenset[str]) -> ScanResult:
     return baseline.apply(result, known)
 
 
-def _run_with_progress(scanner: Any, paths: list[Path]) -> ScanResult:
+def _run_with_progress(scanner: Any, paths: list[Path], exclude: Sequence[Path] = ()) -> ScanResult:
     if not err.is_terminal:
-        result: ScanResult = scanner.scan(paths)
+        result: ScanResult = scanner.scan(paths, exclude=exclude)
         return result
     from rich.progress import (
         BarColumn,
@@ -316,7 +528,8 @@ def _run_with_progress(scanner: Any, paths: list[Path]) -> ScanResult:
 
         def hook(done: int, current: str, bytes_done: int, bytes_total: int) -> None:
             elapsed = max(time.perf_counter() - started, 1e-6)
-            name = Path(current).name or current
+            # A file or member name from the export: escaped, and never read as Rich markup.
+            name = one_line(Path(current).name or current, 80).replace("[", "\\[")
             progress.update(
                 task,
                 total=bytes_total or None,
@@ -326,14 +539,14 @@ def _run_with_progress(scanner: Any, paths: list[Path]) -> ScanResult:
                 rate=f"{done / elapsed:,.0f}",
             )
 
-        result = scanner.scan(paths, progress=hook)
+        result = scanner.scan(paths, progress=hook, exclude=exclude)
     return result
 
 
 _SEV_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan"}
 
 
-def _print_summary(result: ScanResult, written: list[str], fail_on: str, seconds: float) -> None:
+def _print_summary(result: ScanResult, written: list[Path], code: int, seconds: float) -> None:
     summary = result.summary
     table = Table(title="chatsweep summary", show_header=True, header_style="bold", title_justify="left")
     table.add_column("severity")
@@ -343,17 +556,23 @@ def _print_summary(result: ScanResult, written: list[str], fail_on: str, seconds
     table.add_row("[bold]total[/]", f"[bold]{summary.findings}[/] ({summary.occurrences} occurrences)")
     err.print(table)
     if summary.by_entity:
-        err.print("by type: " + ", ".join(f"{k} {v}" for k, v in summary.by_entity.items()))
-    skipped = sum(len(i.skipped) for i in result.inputs)
+        _say("by type: " + ", ".join(f"{one_line(k, 80)} {v}" for k, v in summary.by_entity.items()))
     rate = result.messages_scanned / seconds if seconds > 0 else 0.0
-    err.print(
+    _say(
         f"{result.messages_scanned:,} messages from {len(result.inputs)} input(s) in {seconds:.1f}s "
-        f"({rate:,.0f} msg/s); {skipped} record(s) skipped"
+        f"({rate:,.0f} msg/s); {result.unread} file(s) or record(s) not read"
     )
+    unread = [s for i in result.inputs for s in i.skipped]
+    for item in unread[:UNREAD_SHOWN]:
+        _say(f"not read: {one_line(item.location, 300)}: {one_line(item.reason, 200)}")
+    if len(unread) > UNREAD_SHOWN:
+        _say(f"not read: {len(unread) - UNREAD_SHOWN} more, listed in the report")
     for note in result.notices:
-        err.print(f"[yellow]note:[/] {note}")
+        _say(f"note: {one_line(note)}")
     for path in written:
-        err.print(f"report: {path}")
+        _say(f"report: {one_line(str(path))}")
+    if code == EXIT_UNREAD:
+        _say("exit 3: no finding reaches --fail-on, but not everything could be read (listed above)")
 
 
 pull_app = typer.Typer(
@@ -525,36 +744,95 @@ def _stdout_console() -> Console:
     return console if console.is_terminal else Console(width=200)
 
 
+class Stopped(BaseException):
+    """SIGINT or SIGTERM arrived. A BaseException, so ``except Exception`` in libraries does
+    not swallow it and every ``finally`` runs on the way out: temporary report files are
+    removed (they hold values under --show-values) and process pools are shut down."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def _stop_on_signals() -> Iterator[None]:
+    """While the command runs, SIGTERM behaves as Ctrl-C does: the run unwinds and cleans up."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set from the main thread
+        return
+    owner = os.getpid()
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        if os.getpid() != owner:
+            # A forked worker inherited this handler: it dies as it would have without
+            # it, quietly; the parent process does the cleaning up.
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        raise Stopped(signum)
+
+    signums = (signal.SIGINT, signal.SIGTERM)
+    previous = {s: signal.getsignal(s) for s in signums}
+    for s in signums:
+        signal.signal(s, handler)
+    try:
+        yield
+    finally:
+        for s, h in previous.items():
+            signal.signal(s, h if h is not None else signal.SIG_DFL)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point: run the app and map every outcome to an exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        with _stop_on_signals():
+            return _dispatch(args)
+    except Stopped as stop:
+        return _stopped(stop.signum)
+
+
+def _stopped(signum: int) -> int:
+    if signum == signal.SIGTERM:
+        _say("chatsweep: terminated")
+        return EXIT_TERMINATED
+    _say("chatsweep: interrupted")
+    return EXIT_INTERRUPTED
+
+
+def _dispatch(args: list[str]) -> int:
     debug = "--debug" in args
     try:
         rv = app(args=args, prog_name="chatsweep", standalone_mode=False)
     except typer.Exit as exc:
         return int(exc.exit_code)
     except typer.Abort:
-        err.print("chatsweep: aborted")
-        return 130
+        _say("chatsweep: aborted")
+        return EXIT_INTERRUPTED
+    except _click_exceptions.NoArgsIsHelpError as exc:
+        exc.show()  # the help text itself, as asked for by giving no arguments
+        return EXIT_USAGE
     except _click_exceptions.ClickException as exc:
-        exc.show()
+        ctx = getattr(exc, "ctx", None)
+        hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+        _error(exc.format_message() + hint)
         return EXIT_USAGE
     except ChatsweepError as exc:
         if debug:
             traceback.print_exc()
-        err.print(f"chatsweep: error: {exc}", markup=False, highlight=False)
+        _error(str(exc))
         return exc.exit_code
     except KeyboardInterrupt:
-        err.print("chatsweep: interrupted")
-        return 130
+        return _stopped(signal.SIGINT)
     except Exception as exc:
         if debug:
             traceback.print_exc()
-        err.print(
-            f"chatsweep: internal error ({type(exc).__name__}); run again with --debug for a traceback",
-            markup=False,
-        )
+        _say(f"chatsweep: internal error ({type(exc).__name__}); run again with --debug for a traceback")
         return EXIT_INTERNAL
+    if rv == EXIT_INTERRUPTED:
+        # Typer turns a KeyboardInterrupt into a silent return of 130 (no command of ours
+        # returns it): one raised where our SIGINT handler is not installed, or by hand.
+        return _stopped(signal.SIGINT)
     return int(rv) if isinstance(rv, int) else EXIT_OK
 
 

@@ -127,7 +127,7 @@ def test_baseline_suppresses_known_findings(
         ("--input-format", "myspace"),
         ("--entities", "NOT_A_TYPE"),
         ("--min-confidence", "2"),
-        ("-o", "/nonexistent-dir/x/report.json"),
+        ("-o", "{input}/x/report.json"),  # a folder that cannot be created: a file is in the way
         ("--model", "/nonexistent/model-dir"),
         ("--no-such-flag",),
     ],
@@ -135,9 +135,10 @@ def test_baseline_suppresses_known_findings(
 def test_usage_errors_exit_2_without_traceback(
     capsys: pytest.CaptureFixture[str], mild: Path, args: tuple[str, ...]
 ) -> None:
-    run = run_cli(capsys, "scan", str(mild), *args)
+    run = run_cli(capsys, "scan", str(mild), *(a.replace("{input}", str(mild)) for a in args))
     assert run.code == 2, run.stderr
     assert "Traceback" not in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1, run.stderr
 
 
 def test_missing_model_suggests_no_ner(capsys: pytest.CaptureFixture[str], mild: Path) -> None:
@@ -185,7 +186,7 @@ def test_broken_record_is_skipped_and_listed(capsys: pytest.CaptureFixture[str],
     )
     run = run_cli(capsys, "scan", str(path), "--no-ner", "--format", "json", "-o", "-")
     report = json.loads(run.stdout)
-    assert run.code == 0
+    assert run.code == 3  # nothing reaches --fail-on, but a record was not read
     assert report["scan"]["inputs"][0]["messages"] == 1
     skipped = report["scan"]["inputs"][0]["skipped"]
     assert len(skipped) == 1 and skipped[0]["location"].endswith(":2")
