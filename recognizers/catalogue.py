@@ -111,7 +111,7 @@ CATALOGUE: tuple[EntityInfo, ...] = (
         "GDPR Art. 9 / PIPL Art. 28 special category data",
         "trade union member",
     ),
-    # personal types added with issue 5, part A (identifiers)
+    # personal identifiers beyond the core set
     _E(
         "CN_TRAVEL_PERMIT",
         "CS123",
@@ -212,7 +212,7 @@ CATALOGUE: tuple[EntityInfo, ...] = (
         "验证码 482913",
     ),
     _E("GENERIC_SECRET", "CS219", "secret", "high", "High-entropy secret next to a keyword", "api_key=…"),
-    # secret types added with issue 4 (CS220+)
+    # secret types from CS220 on
     _E("ANTHROPIC_API_KEY", "CS220", "secret", "critical", "Anthropic API key", "sk-ant-api03-…"),
     _E("TWILIO_KEY", "CS221", "secret", "critical", "Twilio API key (SK…) or auth token", "SK…"),
     _E("SENDGRID_KEY", "CS222", "secret", "critical", "SendGrid API key", "SG.….…"),
