@@ -307,7 +307,7 @@ def is_common_word(value: str) -> bool:
     return value.lower() in _stopwords()
 
 
-# --- identifiers of issue 5, part A (personal identifiers) ------------------------------------
+# --- personal identifiers -------------------------------------------------------------
 # Imports are local to this section so that it can be appended without touching the header.
 
 import ipaddress as _ipaddress  # noqa: E402 - appended section
@@ -600,7 +600,7 @@ _DOC_NETWORKS = tuple(
 )
 
 
-# --- secrets: token structures (issue 4) --------------------------------------------------------
+# --- secrets: token structures ------------------------------------------------------------------
 # Imports are local to this section so that it can be appended without touching the header.
 
 import base64 as _base64  # noqa: E402 - appended section

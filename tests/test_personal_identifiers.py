@@ -1,4 +1,4 @@
-"""Personal identifiers end to end (issue 5, part A): bilingual messages through the real analyzer.
+"""Personal identifiers end to end: bilingual messages through the real analyzer.
 
 - several identifiers in one English/Chinese message, with exact spans;
 - exclusions: order, tracking and invoice numbers, timestamps, versions, prices, dates, ISBNs,
@@ -30,7 +30,7 @@ from scanner.context import ChatContext, default_rules
 from scanner.context.identifier_answers import AnswerToIdentifierQuestion
 from scanner.model import Author, Conversation, ConversationKind, Message
 
-#: The entity types this part of issue 5 owns; other types (names, places …) are ignored here.
+#: The entity types these tests own; other types (names, places …) are ignored here.
 MINE = frozenset(
     {
         "CN_RESIDENT_ID",

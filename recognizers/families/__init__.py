@@ -56,17 +56,17 @@ FAMILIES: tuple[Family, ...] = (
     code_tokens,
     private_keys,
     passwords,
-    # secrets (issue 4)
+    # secrets
     saas_keys,
     webhooks,
     structured,
     otp,
     generic_secrets,
-    # names, addresses, special categories (issue 5, part B)
+    # names, addresses, special categories
     zh_names,
     addresses,
     special_categories,
-    # identifiers (issue 5, part A)
+    # identifiers
     cn_docs,
     intl_ids,
     medical_ids,
