@@ -1,0 +1,95 @@
+"""Public labelled datasets for the accuracy benchmark, converted into one cached form.
+
+Third-party data is never committed: each dataset module fetches its files from the
+publisher's public repository (or from a local git mirror of it), converts them, and writes
+them into a cache outside the repository:
+
+    $CHATSWEEP_BENCH_CACHE (default ~/.cache/chatsweep-bench)/<dataset>/<split>.jsonl
+
+One JSON object per line:
+    {"id": "...", "text": "...", "lang": "en" | "zh",
+     "spans": [{"start": 0, "end": 5, "label": "PERSON"}, ...]}
+
+Spans are character offsets into ``text`` (end exclusive) and labels are chatsweep's entity
+names (PERSON, LOCATION, PHONE_NUMBER, SECRET ...). A dataset module defines ``NAME``,
+``SPLITS`` (the splits it may write; test splits are never used for tuning), ``LICENCE`` and
+``fetch(mirror: Path | None) -> None``, which writes the cache or raises ``Unavailable``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class Unavailable(Exception):
+    """The dataset cannot be fetched here (offline, or the mirror lacks its files)."""
+
+
+@dataclass
+class Span:
+    start: int
+    end: int
+    label: str
+
+
+@dataclass
+class Example:
+    id: str
+    text: str
+    lang: str
+    spans: list[Span] = field(default_factory=list)
+
+
+def cache_dir() -> Path:
+    root = os.environ.get("CHATSWEEP_BENCH_CACHE") or "~/.cache/chatsweep-bench"
+    return Path(root).expanduser()
+
+
+def split_path(dataset: str, split: str) -> Path:
+    return cache_dir() / dataset / f"{split}.jsonl"
+
+
+def write_split(dataset: str, split: str, examples: Iterable[Example]) -> int:
+    path = split_path(dataset, split)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    count = 0
+    tmp = path.with_suffix(".jsonl.part")
+    with tmp.open("w", encoding="utf-8") as out:
+        for ex in examples:
+            for s in ex.spans:
+                if not (0 <= s.start < s.end <= len(ex.text)):
+                    raise ValueError(f"{dataset}/{split} {ex.id}: span {s.start}-{s.end} outside text")
+            record = {
+                "id": ex.id,
+                "text": ex.text,
+                "lang": ex.lang,
+                "spans": [{"start": s.start, "end": s.end, "label": s.label} for s in ex.spans],
+            }
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            count += 1
+    tmp.replace(path)
+    return count
+
+
+def read_split(dataset: str, split: str) -> Iterator[Example] | None:
+    """The cached split, or None when it has not been fetched."""
+    path = split_path(dataset, split)
+    if not path.is_file():
+        return None
+
+    def _iter() -> Iterator[Example]:
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                rec = json.loads(line)
+                yield Example(
+                    rec["id"],
+                    rec["text"],
+                    rec["lang"],
+                    [Span(s["start"], s["end"], s["label"]) for s in rec["spans"]],
+                )
+
+    return _iter()
