@@ -337,14 +337,20 @@ class Chatsweep:
         self.omitted = 0
 
     def run(self, examples: Sequence[Example], secret_as_one: bool) -> list[Pred]:
+        from scanner.errors import NothingReadError
+
         secrets = secret_category()
         out: list[Pred] = []
         with tempfile.TemporaryDirectory(prefix="chatsweep-accuracy-") as tmp:
             for n, indices in enumerate(chunks(examples)):
                 path = Path(tmp) / f"part{n}.jsonl"
                 write_jsonl(examples, indices, path)
-                result = self.scanner.scan([path])
-                path.unlink()
+                try:
+                    result = self.scanner.scan([path])
+                except NothingReadError:  # only empty texts in this run: nothing to find
+                    continue
+                finally:
+                    path.unlink()
                 for finding in result.findings:
                     self.omitted += finding.omitted_occurrences
                     entity = finding.entity_type
@@ -416,6 +422,7 @@ def ensure_plain_presidio_is_plain() -> None:
     from presidio_analyzer import EntityRecognizer
 
     def subclasses(cls: type) -> Iterable[type]:
+        sub: type
         for sub in cls.__subclasses__():
             yield sub
             yield from subclasses(sub)
@@ -466,15 +473,19 @@ def print_spans(
                 cells.append(f"{_num(c.precision)} {_num(c.recall)} {_num(c.f1)} {_num(x.f1)}")
         print(f"{label:<22} {gold:>5} | " + " | ".join(cells))
 
+    def one_type(t: str) -> Callable[[str, bool], Counts | None]:
+        def counts(tool: str, exact: bool) -> Counts | None:
+            if t not in support[tool]:
+                return None
+            return (scores[tool].exact if exact else scores[tool].overlap)[t]
+
+        return counts
+
     first = next(iter(scores.values()))
     for t in types:
-        row(
-            t,
-            lambda tool, exact, t=t: (
-                (scores[tool].exact if exact else scores[tool].overlap)[t] if t in support[tool] else None
-            ),
-            first.overlap[t].gold,
-        )
+        row(t, one_type(t), first.overlap[t].gold)
+    if len(types) == 1:
+        return
     print("-" * len(head))
     row(
         "micro (its types)",
@@ -681,7 +692,7 @@ def main(argv: Sequence[str] | None = None, modules: Sequence[ModuleType] | None
 
                 can = set(PRESIDIO_MAP.values()) & set(types)
             else:
-                can = (peer_supported(tool) & set(types)) if secret else set()
+                can = set(peer_supported(tool) & set(types)) if secret else set()
             if can:
                 runs[job.module.NAME].append(tool)
                 support[(job.module.NAME, tool)] = can
