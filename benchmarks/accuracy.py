@@ -44,7 +44,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -280,11 +280,39 @@ def default_split(module: ModuleType) -> str | None:
     return usable[0] if usable else None
 
 
-def is_secret_dataset(types: Iterable[str]) -> bool:
+def secret_category() -> frozenset[str]:
+    """chatsweep's secret entity types (the catalogue's "secret" category)."""
     from recognizers.catalogue import CATALOGUE
 
-    secret = {e.entity for e in CATALOGUE if e.category == "secret"} | {SECRET}
-    return any(t in secret for t in types)
+    return frozenset(e.entity for e in CATALOGUE if e.category == "secret")
+
+
+def is_secret_dataset(types: Iterable[str]) -> bool:
+    return any(t == SECRET or t in secret_category() for t in types)
+
+
+def as_secret(preds: Iterable[Pred], secret_types: Collection[str] | None) -> list[Pred]:
+    """Predictions of secret types (all of them when ``secret_types`` is None) as SECRET.
+
+    Where a tool reports one secret twice under different types (a connection string and the
+    password inside it), the overlapping spans become one: their union.
+    """
+    out: list[Pred] = []
+    spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for i, start, end, entity in preds:
+        if secret_types is None or entity in secret_types:
+            spans[i].append((start, end))
+        else:
+            out.append((i, start, end, entity))
+    for i, found in spans.items():
+        merged: list[list[int]] = []
+        for start, end in sorted(found):
+            if merged and start < merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        out.extend((i, a, b, SECRET) for a, b in merged)
+    return out
 
 
 # --- the tools -------------------------------------------------------------------------------------------
@@ -318,12 +346,6 @@ def chunks(examples: Sequence[Example], size: int = CHUNK) -> list[list[int]]:
     return [c for c in out if c]
 
 
-def secret_category() -> frozenset[str]:
-    from recognizers.catalogue import CATALOGUE
-
-    return frozenset(e.entity for e in CATALOGUE if e.category == "secret")
-
-
 class Chatsweep:
     """chatsweep's real pipeline, built once (loading the models is the slow part)."""
 
@@ -336,10 +358,9 @@ class Chatsweep:
         self.scanner = Scanner(settings)
         self.omitted = 0
 
-    def run(self, examples: Sequence[Example], secret_as_one: bool) -> list[Pred]:
+    def run(self, examples: Sequence[Example]) -> list[Pred]:
         from scanner.errors import NothingReadError
 
-        secrets = secret_category()
         out: list[Pred] = []
         with tempfile.TemporaryDirectory(prefix="chatsweep-accuracy-") as tmp:
             for n, indices in enumerate(chunks(examples)):
@@ -353,29 +374,29 @@ class Chatsweep:
                     path.unlink()
                 for finding in result.findings:
                     self.omitted += finding.omitted_occurrences
-                    entity = finding.entity_type
-                    if secret_as_one and entity in secrets:
-                        entity = SECRET
                     out.extend(
-                        (int(o.message_id), o.start, o.end, entity)
+                        (int(o.message_id), o.start, o.end, finding.entity_type)
                         for o in finding.occurrences
                         if o.part == "text"
                     )
         return out
 
 
+def presidio_map() -> dict[str, str]:
+    """Presidio's entity types where they mean the same thing as ours (as ``pii_benchmark.py``)."""
+    from benchmarks.pii_benchmark import PRESIDIO_MAP
+
+    return dict(PRESIDIO_MAP)
+
+
 class PlainPresidio:
     """Presidio as shipped (see ``benchmarks/pii_benchmark.py``), its types mapped to ours."""
 
     def __init__(self) -> None:
-        from benchmarks.pii_benchmark import PRESIDIO_MAP, plain_presidio
+        from benchmarks.pii_benchmark import plain_presidio
 
-        self.mapping = dict(PRESIDIO_MAP)
+        self.mapping = presidio_map()
         self.analyze = plain_presidio()
-
-    @property
-    def supported(self) -> frozenset[str]:
-        return frozenset(self.mapping.values())
 
     def run(self, examples: Sequence[Example]) -> list[Pred]:
         out: list[Pred] = []
@@ -396,16 +417,12 @@ def _peer_corpus(examples: Sequence[Example]) -> list[Any]:
     ]
 
 
-def run_secret_peer(name: str, examples: Sequence[Example], secret_as_one: bool) -> list[Pred]:
+def run_secret_peer(name: str, examples: Sequence[Example]) -> list[Pred]:
     from benchmarks import secrets_benchmark as sb
 
     runner = sb.run_detect_secrets if name == "detect-secrets" else sb.run_credsweeper
     hits = runner(_peer_corpus(examples))
-    return [
-        (int(mid), start, end, SECRET if secret_as_one else family)
-        for mid, found in hits.items()
-        for start, end, family in found
-    ]
+    return [(int(mid), start, end, family) for mid, found in hits.items() for start, end, family in found]
 
 
 def peer_supported(name: str) -> frozenset[str]:
@@ -688,9 +705,7 @@ def main(argv: Sequence[str] | None = None, modules: Sequence[ModuleType] | None
             if tool.startswith("chatsweep"):
                 can = set(types)
             elif tool == "presidio":
-                from benchmarks.pii_benchmark import PRESIDIO_MAP
-
-                can = set(PRESIDIO_MAP.values()) & set(types)
+                can = set(presidio_map().values()) & set(types)
             else:
                 can = set(peer_supported(tool) & set(types)) if secret else set()
             if can:
@@ -726,16 +741,21 @@ def main(argv: Sequence[str] | None = None, modules: Sequence[ModuleType] | None
                 if tool.startswith("chatsweep"):
                     if tool not in engines:
                         engines[tool] = Chatsweep(ner=tool == "chatsweep", workers=args.workers)
-                    preds[tool] = engines[tool].run(job.examples, secret_as_one)
+                    preds[tool] = engines[tool].run(job.examples)
                 elif tool == "presidio":
                     assert presidio is not None
                     preds[tool] = presidio.run(job.examples)
                 else:
-                    preds[tool] = run_secret_peer(tool, job.examples, secret_as_one)
+                    preds[tool] = run_secret_peer(tool, job.examples)
             except ImportError as exc:
                 print(f"# {name}: {tool} not available ({exc}); skipped", file=sys.stderr)
                 continue
             seconds[tool] = time.perf_counter() - began
+            if secret_as_one:
+                # chatsweep's secret types are SECRET; every hit of a secret scanner is one.
+                preds[tool] = as_secret(
+                    preds[tool], secret_category() if tool.startswith("chatsweep") else None
+                )
         if not preds:
             continue
         langs_seen = Counter(ex.lang for ex in job.examples)

@@ -76,6 +76,25 @@ def test_example_types_limit_what_it_is_scored_on() -> None:
     assert s.overlap["PERSON"].gold == 1
 
 
+def test_secret_types_become_one_secret_and_nested_reports_merge() -> None:
+    preds = [
+        (0, 10, 60, "CONNECTION_STRING"),
+        (0, 30, 46, "PASSWORD"),  # inside the connection string: the same secret
+        (0, 70, 80, "PASSWORD"),
+        (0, 0, 5, "PERSON"),  # not a secret type: kept as it is
+        (1, 3, 9, "GITHUB_TOKEN"),
+    ]
+    merged = acc.as_secret(preds, {"CONNECTION_STRING", "PASSWORD", "GITHUB_TOKEN"})
+    assert sorted(merged) == [
+        (0, 0, 5, "PERSON"),
+        (0, 10, 60, "SECRET"),
+        (0, 70, 80, "SECRET"),
+        (1, 3, 9, "SECRET"),
+    ]
+    # A peer's hits are all secrets, whatever their family.
+    assert acc.as_secret([(0, 1, 4, "Whatever")], None) == [(0, 1, 4, "SECRET")]
+
+
 # --- cases ---------------------------------------------------------------------------------------------
 
 
@@ -305,4 +324,4 @@ def test_end_to_end_with_ner_beside_plain_presidio(cache: Path, capsys: pytest.C
 
 def test_a_run_of_only_empty_texts_finds_nothing() -> None:
     engine = acc.Chatsweep(ner=False, workers=1)
-    assert engine.run([Example("e/0", "", "en"), Example("e/1", "", "en")], secret_as_one=False) == []
+    assert engine.run([Example("e/0", "", "en"), Example("e/1", "", "en")]) == []
