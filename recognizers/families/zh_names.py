@@ -320,6 +320,11 @@ class ChineseNameRecognizer(FamilyRecognizer):
         stop = name in _stopwords() or any(w in _stopwords() for w in cand.words)
         if len(cand.words) == 2:  # surname word + given-name word: jieba must not know the latter as a word
             named = tags.get(cand.given) in _NAME_TAGS or cand.given not in tags
+            # ... unless jieba cut off a surname that it tags as a name on its own (陈/艳萍, 杨/建新):
+            # a two-character word of given-name characters after it completes the name.
+            named = named or (
+                len(cand.given) == 2 and tags.get(cand.words[0]) in _NAME_TAGS and tags.get(cand.given) != "ns"
+            )
         else:
             named = tags.get(cand.words[0]) in _NAME_TAGS or cand.words[0] not in tags
         strong = _cue(text, cand.start, _STRONG)
