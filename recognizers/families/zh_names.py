@@ -292,13 +292,17 @@ class ChineseNameRecognizer(FamilyRecognizer):
     ) -> list[RecognizerResult]:
         if entities and "PERSON" not in entities:
             return []
-        if not _surname_chars().search(text):
-            return []  # no surname anywhere: no name to find, and no need to segment
+        if not _surname_chars().search(text) and not _DOTS.search(text):
+            return []  # no surname or dot anywhere: no name to find, and no need to segment
         tokens = _segment(text, nlp_artifacts, self.supported_language)
         results = []
         taken: list[tuple[int, int]] = []
         # Names next to a context word or title first (jieba may cut them wrongly: 联系/人马/春燕),
         # then jieba's words elsewhere.
+        if _DOTS.search(text):
+            for start, end in itertools.islice(_dotted_names(tokens, text), MAX_RESULTS):
+                taken.append((start, end))
+                results.append(self._result("PERSON", start, end, _NAME_RULE, _DOTTED_VERDICT))
         candidates = itertools.chain(_context_candidates(text), _candidates(tokens, text))
         for cand in itertools.islice(candidates, MAX_RESULTS):
             if any(cand.start < b and a < cand.end for a, b in taken):
@@ -356,6 +360,46 @@ class ChineseNameRecognizer(FamilyRecognizer):
             "jieba takes it for a person name (surname and common given-name characters), "
             "without a context word",
         )
+
+
+# Foreign and minority names written in Chinese join their parts with a middle dot (丹尼斯·霍珀,
+# 阿依古丽·买买提): jieba's words of Han characters on both sides of each dot. Titles of works use
+# the dot too (《哈利·波特》), so a dotted name right after a book-title mark is not reported.
+_DOTS = re.compile("[·•・]")
+_DOTTED_VERDICT = Verdict(
+    POSSIBLE_FULL + 0.1,
+    "transliterated name: words of Han characters joined by a middle dot (·)",
+    final=True,
+)
+
+
+def _dotted_names(tokens: list[_Token], text: str) -> Iterable[tuple[int, int]]:
+    """Spans of words joined by middle dots: each part one jieba word of one to five Han characters."""
+
+    def part(k: int) -> bool:
+        word = tokens[k].text
+        return 1 <= len(word) <= 5 and _all_han(word) and word[0] not in _NOT_GIVEN
+
+    k = 1
+    while k < len(tokens) - 1:
+        if not (_DOTS.fullmatch(tokens[k].text) and part(k - 1) and part(k + 1)):
+            k += 1
+            continue
+        first, last = k - 1, k + 1
+        if tokens[first].end != tokens[k].start or tokens[k].end != tokens[last].start:
+            k += 1
+            continue
+        while (
+            last + 2 < len(tokens)
+            and _DOTS.fullmatch(tokens[last + 1].text)
+            and part(last + 2)
+            and tokens[last].end == tokens[last + 1].start == tokens[last + 2].start - 1
+        ):
+            last += 2
+        start, end = tokens[first].start, tokens[last].end
+        if not (start > 0 and text[start - 1] in "《〈<"):
+            yield start, end
+        k = last + 2
 
 
 # A placeholder rule so results carry a pattern name (the recognizer works on jieba's words).
@@ -418,12 +462,32 @@ def _candidates(tokens: list[_Token], text: str) -> Iterable[_Candidate]:
                 )
                 if _title_at(text, nxt.start) is None and not (len(nxt.text) == 2 and own_name):
                     rest, end, words = nxt.text, nxt.end, (word, nxt.text)
+        if len(rest) == 1 and title is None and len(words) == 1 and i + 1 < len(tokens):
+            # jieba cut a three-character name after its second character (刘强/东, 张歆/艺): a
+            # lone next character that can end a given name completes it.
+            nxt = tokens[i + 1]
+            if nxt.start == end and _completes_name(nxt.text) and _title_at(text, nxt.start) is None:
+                rest, end, words = rest + nxt.text, nxt.end, (word + nxt.text,)
         if not 1 <= len(rest) <= 2 or not _all_han(rest):
             continue
         if title is None:
             title = _title_at(text, end)
         seen.add(tok.start)
         yield _Candidate(tok.start, end, surname, rest, words, title)
+
+
+# jieba's tags of single characters that do not end a name: verbs, prepositions, adverbs,
+# conjunctions, particles, pronouns, numerals, measure words, locatives, time words, interjections.
+_NOT_NAME_END_TAGS = tuple("vpdcurmqfyetos")
+
+
+def _completes_name(word: str) -> bool:
+    """Whether the one-character ``word`` can be the last character of a given name (东, 艺, 飘)."""
+    if len(word) != 1 or not _HAN_CHAR.match(word) or word in _NOT_GIVEN:
+        return False
+    _, tags = _jieba()
+    tag = tags.get(word)
+    return tag is None or not tag.startswith(_NOT_NAME_END_TAGS) or word in _given_chars()
 
 
 _ANY_CUE = keywords(*_STRONG_CUES, *_WEAK_CUES)
