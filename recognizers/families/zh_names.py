@@ -327,7 +327,9 @@ class ChineseNameRecognizer(FamilyRecognizer):
             # ... unless jieba cut off a surname that it tags as a name on its own (陈/艳萍, 杨/建新):
             # a two-character word of given-name characters after it completes the name.
             named = named or (
-                len(cand.given) == 2 and tags.get(cand.words[0]) in _NAME_TAGS and tags.get(cand.given) != "ns"
+                len(cand.given) == 2
+                and tags.get(cand.words[0]) in _NAME_TAGS
+                and tags.get(cand.given) != "ns"
             )
         else:
             named = tags.get(cand.words[0]) in _NAME_TAGS or cand.words[0] not in tags

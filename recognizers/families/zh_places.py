@@ -34,6 +34,12 @@ from recognizers.families.zh_names import _HAN_CHAR, _jieba, _segment, _Token
 
 ENTITIES: tuple[str, ...] = ("LOCATION",)
 
+
+def _words(*lines: str) -> frozenset[str]:
+    """Space-separated words of ``lines``."""
+    return frozenset(word for line in lines for word in line.split())
+
+
 BARE = 0.3  # a place name alone
 LEVEL = 0.4  # with its administrative level (市, 区, 县 …) or a landmark kind
 CHAIN_STEP = 0.1  # each further level in a chain (省 → 市 → 区 → 镇)
@@ -42,7 +48,22 @@ CUE_BOOST = 0.1
 # A pasted list of places is reported up to this many a message (bounded work).
 MAX_RESULTS = 2000
 
-_LEVELS = ("特别行政区", "自治区", "自治州", "自治县", "省", "市", "区", "县", "州", "盟", "旗", "镇", "乡", "村")
+_LEVELS = (
+    "特别行政区",
+    "自治区",
+    "自治州",
+    "自治县",
+    "省",
+    "市",
+    "区",
+    "县",
+    "州",
+    "盟",
+    "旗",
+    "镇",
+    "乡",
+    "村",
+)
 _LEVELS_TW = ("區", "縣", "鎮", "鄉")
 # Levels that may follow a gazetteer word as a word of their own (jieba: 信阳/市).
 _LEVEL_WORD = frozenset({"省", "市", "区", "县", "區", "縣"})
@@ -51,10 +72,12 @@ _LANDMARKS = re.compile(
     r"|机场|機場|火车站|高铁站|车站|大桥|水库|森林公园|湿地)\Z"
 )
 # jieba tags some ordinary words ns; a landmark-shaped word must not be one of these.
-_NOT_PLACES = frozenset(
-    "东西 太阳 青春 美丽 城市 都市 山区 高原 平原 海外 内地 大陆 江湖 江山 河山 山河 人海 火海 上海滩 长江后浪"
-    " 中原 关山 海关 天下 天国 南国 北国 江南 远方 海岛 小岛 大海 大山 深山 高山 冰山 雪山 火山 名山 泰山压顶"
-    " 山寨 港湾 海湾 海峡 北极 南极 月宫 天宫 龙宫 皇宫 冷宫 后宫 迷宫 子宫 宫 寺 庙 塔 寺庙 金字塔 灯塔".split()
+_NOT_PLACES = _words(
+    "东西 太阳 青春 美丽 城市 都市 山区 高原 平原 海外 内地 大陆 江湖",
+    "江山 河山 山河 人海 火海 上海滩 长江后浪 中原 关山 海关 天下 天国",
+    "南国 北国 江南 远方 海岛 小岛 大海 大山 深山 高山 冰山 雪山 火山",
+    "名山 泰山压顶 山寨 港湾 海湾 海峡 北极 南极 月宫 天宫 龙宫 皇宫 冷宫",
+    "后宫 迷宫 子宫 宫 寺 庙 塔 寺庙 金字塔 灯塔",
 )
 # Roads end in these; without a number they are the addresses family's negatives (长安街).
 _ROADS = ("路", "街", "道", "巷", "胡同", "大道", "大街")
@@ -101,13 +124,21 @@ _CUES = keywords(
 # Words that make a place right before them part of a name or an attribute, not where someone is
 # (香港身份证, 美国同事, 中国移动, 北京时间, 日本料理). jieba keeps many such compounds whole;
 # these are the second words it leaves apart.
-_NOT_AFTER = frozenset(
-    "身份证 身份證 护照 護照 驾照 駕照 居民 户口 同事 同学 朋友 客户 客戶 公司 集团 集團 银行 銀行 大学 大學"
-    " 学院 學院 中学 小学 医院 醫院 政府 队 隊 国家队 男篮 女篮 男足 女足 足球队 时间 時間 标准 標準 卫视 衛視"
-    " 电视台 電視台 日报 日報 晚报 晚報 商报 晨报 电信 電信 移动 移動 联通 聯通 航空 证券 證券 交易所 股市 股票 卡 号码"
-    " 号 話 话 口音 菜 料理 美食 小吃 品牌 制造 製造 产 製 版 站 台 分公司 总部 總部 办事处 辦事處 代表处 区域 区号 警方"
-    " 大使馆 大使館 领事馆 總領事館 总领事馆 签证 簽證 绿卡 綠卡 国籍 國籍 文化 历史 歷史 人口 经济 經濟 市场 市場".split()
+_NOT_AFTER = _words(
+    "身份证 身份證 护照 護照 驾照 駕照 居民 户口 同事 同学 朋友 客户 客戶",
+    "公司 集团 集團 银行 銀行 大学 大學 学院 學院 中学 小学 医院 醫院",
+    "政府 队 隊 国家队 男篮 女篮 男足 女足 足球队 时间 時間 标准 標準",
+    "卫视 衛視 电视台 電視台 日报 日報 晚报 晚報 商报 晨报 电信 電信 移动",
+    "移動 联通 聯通 航空 证券 證券 交易所 股市 股票 卡 号码 号 話 话",
+    "口音 菜 料理 美食 小吃 品牌 制造 製造 产 製 版 站 台 分公司 总部",
+    "總部 办事处 辦事處 代表处 区域 区号 警方 大使馆 大使館 领事馆 總領事館",
+    "总领事馆 签证 簽證 绿卡 綠卡 国籍 國籍 文化 历史 歷史 人口 经济 經濟",
+    "市场 市場",
 )
+
+# After a bare place with no cue before it, these make the place a party ("the UK side"):
+# 英国那边要的, 北京方面表示. After a cue (我在英国那边) the place is where someone is.
+_PARTY_WORDS = frozenset({"那边", "這邊", "那邊", "这边", "方面", "一方", "方"})
 
 
 @cache
@@ -164,7 +195,7 @@ class ChinesePlaceRecognizer(FamilyRecognizer):
             return []
         if not _HAN_CHAR.search(text):
             return []
-        tokens = _segment(text, nlp_artifacts, self.supported_language)
+        tokens = _join_single_characters(_segment(text, nlp_artifacts, self.supported_language))
         results: list[RecognizerResult] = []
         i = 0
         n = len(tokens)
@@ -198,19 +229,53 @@ class ChinesePlaceRecognizer(FamilyRecognizer):
         return list(EntityRecognizer.remove_duplicates(results))
 
     def _judge(self, text: str, tokens: list[_Token], i: int, j: int, kinds: list[str]) -> Verdict | None:
+        cue = _cue_before(text, tokens[i].start)
         if len(kinds) == 1 and kinds[0] == "name" and j < len(tokens):
             after = tokens[j]
-            if after.start == tokens[j - 1].end and after.text in _NOT_AFTER:
-                return None  # 香港身份证, 美国同事: an attribute, not where someone is
+            if after.start == tokens[j - 1].end:
+                if after.text in _NOT_AFTER:
+                    return None  # 香港身份证, 美国同事: an attribute, not where someone is
+                if cue is None and after.text in _PARTY_WORDS:
+                    return None  # 英国那边要的: a party (the UK side), not where someone is
         score = BARE if kinds == ["name"] else LEVEL
         score += CHAIN_STEP * (len(kinds) - 1)
-        cue = _cue_before(text, tokens[i].start)
         levels = ", ".join(dict.fromkeys(kinds))
         reason = (
             f"Chinese place name ({levels}; {len(kinds)} level{'s' if len(kinds) > 1 else ''}) "
             "from the gazetteer or jieba's place words"
         )
         return Verdict(round(min(score, MAX_SCORE), 2), reason, context_word=cue, final=True)
+
+
+def _join_single_characters(tokens: list[_Token]) -> list[_Token]:
+    """Tokens with runs of one-character words that spell a gazetteer name joined (臺/北 → 臺北).
+
+    jieba's dictionary is in simplified script: traditional names it does not know come out one
+    character a word.
+    """
+    gazetteer = _gazetteer()
+    out: list[_Token] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if len(tok.text) == 1:
+            for size in (4, 3, 2):
+                run = tokens[i : i + size]
+                if len(run) == size and all(
+                    len(t.text) == 1 and (k == 0 or t.start == run[k - 1].end) for k, t in enumerate(run)
+                ):
+                    word = "".join(t.text for t in run)
+                    if word in gazetteer:
+                        out.append(_Token(word, tok.start))
+                        i += size
+                        break
+            else:
+                out.append(tok)
+                i += 1
+            continue
+        out.append(tok)
+        i += 1
+    return out
 
 
 def _cue_before(text: str, start: int) -> str | None:
