@@ -224,11 +224,30 @@ class _Token:
         return self.start + len(self.text)
 
 
+# The last text segmented, by language: the name and place recognizers both need its words, and
+# run one after the other on the same text. Replaced whole (one assignment), so threads that
+# share it see either the old or the new entry.
+_last_segmented: tuple[str, str, list[_Token]] | None = None
+
+
 def _segment(text: str, nlp_artifacts: NlpArtifacts | None, language: str) -> list[_Token]:
-    """jieba words of ``text`` with their offsets (Presidio's tokens when they are jieba's)."""
+    """jieba words of ``text`` with their offsets (Presidio's tokens when they are jieba's).
+
+    The list is shared between callers for the same text: treat it as read-only.
+    """
+    global _last_segmented
+    last = _last_segmented
+    if last is not None and last[1] == language and last[0] == text:
+        return last[2]
+    tokens = _segment_anew(text, nlp_artifacts, language)
+    _last_segmented = (text, language, tokens)
+    return tokens
+
+
+def _segment_anew(text: str, nlp_artifacts: NlpArtifacts | None, language: str) -> list[_Token]:
     doc = getattr(nlp_artifacts, "tokens", None) if nlp_artifacts is not None else None
     if language == "zh" and doc is not None and len(doc) > 0:
-        return [_Token(t.text, t.idx) for t in doc if t.text.strip()]
+        return [_Token(t.text, t.idx) for t in doc if not t.is_space]
     cut, _ = _jieba()
     tokens: list[_Token] = []
     for offset, chunk in _chunks(text):

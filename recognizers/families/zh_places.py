@@ -146,6 +146,11 @@ def _gazetteer() -> frozenset[str]:
     return frozenset(validators.lexicon("zh_places.txt"))
 
 
+@cache
+def _first_chars() -> frozenset[str]:
+    return frozenset(w[0] for w in _gazetteer())
+
+
 def _strip_level(word: str) -> tuple[str, str]:
     """(name, level) when ``word`` ends in an administrative level, else (word, "")."""
     for level in (*_LEVELS, *_LEVELS_TW):
@@ -154,12 +159,20 @@ def _strip_level(word: str) -> tuple[str, str]:
     return word, ""
 
 
+# The last characters of levels and landmark kinds: any other word is a place only when it is
+# in the gazetteer (a set lookup per word on the common path).
+_LAST_CHARS = frozenset(
+    [w[-1] for w in (*_LEVELS, *_LEVELS_TW)]
+    + [c for c in "山岭峰湖江河海岛島湾灣港峡峽谷关關寺庙塔宫园園场場镇景庄场站桥橋库地"]
+)
+
+
 def _kind(word: str) -> str | None:
     """How ``word`` (one jieba word) names a place: "name", "level", "landmark", or None."""
     gazetteer = _gazetteer()
     if word in gazetteer:
         return "name"
-    if len(word) < 2 or not all(_HAN_CHAR.match(c) for c in word):
+    if len(word) < 2 or word[-1] not in _LAST_CHARS or not all(_HAN_CHAR.match(c) for c in word):
         return None
     name, level = _strip_level(word)
     if level and name in gazetteer:
@@ -254,11 +267,12 @@ def _join_single_characters(tokens: list[_Token]) -> list[_Token]:
     character a word.
     """
     gazetteer = _gazetteer()
+    firsts = _first_chars()
     out: list[_Token] = []
     i = 0
     while i < len(tokens):
         tok = tokens[i]
-        if len(tok.text) == 1:
+        if len(tok.text) == 1 and tok.text in firsts:
             for size in (4, 3, 2):
                 run = tokens[i : i + size]
                 if len(run) == size and all(
