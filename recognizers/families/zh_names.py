@@ -206,10 +206,14 @@ _TITLES = re.compile(
     re.VERBOSE,
 )
 
+# Surnames that are far more often a verb or preposition at the start of a phrase (祝你, 向他,
+# 于是, 和她): a new word of jieba's that starts with one needs common given-name characters only.
+_VERB_SURNAMES = frozenset("祝向于和将与从对为给跟让被比")
+
 # Characters that never end or fill a given name here: particles, pronouns, verbs that follow a
 # name in a sentence ("王芳说", "张伟的"), and the first characters of contact words (电话, 手机).
 _NOT_GIVEN = frozenset(
-    "的了是在和与跟说讲把被对从给就都也还又很太更最不没有这那哪谁啥么吗呢吧啊呀哦嗯们个你我他她它您"
+    "丶的了是在和与跟说讲把被对从给就都也还又很太更最不没有这那哪谁啥么吗呢吧啊呀哦嗯们个你我他她它您"
     "电手微邮地号姓名叫请让先女经医总主今昨前后上下里来去到过着要想会能已将让等及或"
 )
 
@@ -373,6 +377,20 @@ class ChineseNameRecognizer(FamilyRecognizer):
                 context_word=weak,
                 final=True,
             )
+        if (
+            not plausible
+            and len(name) == 3
+            and len(cand.given) == 2
+            and cand.words == (name,)
+            and name not in tags
+            and name[:2] not in tags
+            and name[1:] not in tags
+            and cand.surname not in _VERB_SURNAMES
+        ):
+            # jieba's HMM made one new word of a surname and two characters that hold no word of
+            # its dictionary (邢凯舟, 张赫宣; not 冷笑+话, 简洁+版, 祝+小编): one common given-name
+            # character is enough.
+            plausible = any(c in _given_chars() for c in cand.given)
         if stop or not (named and plausible):
             return None
         full = len(cand.given) == 2 or len(cand.surname) == 2
