@@ -328,7 +328,7 @@ class ChineseNameRecognizer(FamilyRecognizer):
                 results.append(self._result("PERSON", start, end, _NAME_RULE, _DOTTED_VERDICT))
         candidates = itertools.chain(_context_candidates(text), _candidates(tokens, text))
         for cand in itertools.islice(candidates, MAX_RESULTS):
-            if any(cand.start < b and a < cand.end for a, b in taken):
+            if any(cand.start < b and a < cand.end for a, b in taken) or in_mention(text, cand.start):
                 continue
             verdict = self._judge(cand, text)
             if verdict is not None:
@@ -342,6 +342,7 @@ class ChineseNameRecognizer(FamilyRecognizer):
             return Verdict(NICKNAME, "老/小 before a Chinese surname (a nickname)", final=True)
         if any(c in _NOT_GIVEN for c in cand.given):
             return None
+        reduplicated = set(cand.given) == {cand.surname[-1]}  # 周周, 唐唐唐: a pet name or a word
         _, tags = _jieba()
         plausible = all(c in _given_chars() for c in cand.given)
         stop = name in _stopwords() or any(w in _stopwords() for w in cand.words)
@@ -391,7 +392,7 @@ class ChineseNameRecognizer(FamilyRecognizer):
             # its dictionary (邢凯舟, 张赫宣; not 冷笑+话, 简洁+版, 祝+小编): one common given-name
             # character is enough.
             plausible = any(c in _given_chars() for c in cand.given)
-        if stop or not (named and plausible):
+        if stop or reduplicated or not (named and plausible):
             return None
         full = len(cand.given) == 2 or len(cand.surname) == 2
         return Verdict(
@@ -466,7 +467,7 @@ def _candidates(tokens: list[_Token], text: str) -> Iterable[_Candidate]:
     for i, tok in enumerate(tokens):
         if tok.start in seen or not _HAN_CHAR.match(tok.text):
             continue
-        if tok.start > 0 and text[tok.start - 1] in "@＠":
+        if in_mention(text, tok.start):
             continue  # an @mention addresses a participant: not a leak
         word = tok.text
         # 老王, 小李: one word of jieba's, 老/小 and a single surname.
@@ -571,7 +572,7 @@ def _context_candidates(text: str) -> Iterable[_Candidate]:
                     size == 2 and not all(c in given_chars for c in given)
                 ):
                     continue
-                if start > 0 and text[start - 1] in "@＠":
+                if in_mention(text, start):
                     continue
                 yield _Candidate(start, m.start(), split[0], given, (text[start : m.start()],), m.group(0))
                 break
@@ -585,6 +586,26 @@ _CUE_GAP_AHEAD = re.compile(r"(?:是|为|為)?[:： ]{0,2}")
 
 def _all_han(s: str) -> bool:
     return all(_HAN_CHAR.match(c) for c in s)
+
+
+# An @mention runs from the @ to the next space or punctuation (handles may hold Han characters,
+# letters, digits, "_" and "-"): 发给@王小明 看看, //@晏小花:.
+_HANDLE_CHAR = re.compile(f"[{_HAN}A-Za-z0-9_\\-]")
+_HANDLE_MAX = 16
+
+
+def in_mention(text: str, start: int) -> bool:
+    """Whether ``start`` lies inside an @mention (an @handle addresses a participant: not a leak)."""
+    pos = start - 1
+    low = max(0, start - _HANDLE_MAX)
+    while pos >= low:
+        ch = text[pos]
+        if ch in "@＠":
+            return True
+        if not _HANDLE_CHAR.match(ch):
+            return False
+        pos -= 1
+    return False
 
 
 # --- English names after cues -----------------------------------------------------------

@@ -30,7 +30,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from recognizers import validators
 from recognizers.families._base import FamilyRecognizer, Rule, Verdict, context, keywords
-from recognizers.families.zh_names import _HAN_CHAR, _jieba, _segment, _Token
+from recognizers.families.zh_names import _HAN_CHAR, _jieba, _segment, _Token, in_mention
 
 ENTITIES: tuple[str, ...] = ("LOCATION",)
 
@@ -218,7 +218,7 @@ class ChinesePlaceRecognizer(FamilyRecognizer):
                 i += 1
                 continue
             start = tokens[i].start
-            if start > 0 and text[start - 1] in "@＠#＃":
+            if in_mention(text, start):
                 i += 1
                 continue
             kinds = [kind]
