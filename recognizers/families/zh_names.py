@@ -77,6 +77,12 @@ def _given_chars() -> frozenset[str]:
 
 
 @cache
+def _places() -> frozenset[str]:
+    """Place names (莫斯科, 夏威夷) that jieba's dictionary also tags as person names."""
+    return frozenset(validators.lexicon("zh_places.txt"))
+
+
+@cache
 def _stopwords() -> frozenset[str]:
     return frozenset(validators.lexicon("zh_name_stopwords.txt"))
 
@@ -205,6 +211,10 @@ _TITLES = re.compile(
     """,
     re.VERBOSE,
 )
+
+# Last characters of buildings and sights (卢浮宫, 白马寺): a three-character word ending in one is
+# no name without a cue.
+_LANDMARK_ENDS = frozenset("宫馆园寺庙塔楼阁殿港湾岛洲州")
 
 # Surnames that are far more often a verb or preposition at the start of a phrase (祝你, 向他,
 # 于是, 和她): a new word of jieba's that starts with one needs common given-name characters only.
@@ -383,16 +393,17 @@ class ChineseNameRecognizer(FamilyRecognizer):
             and len(name) == 3
             and len(cand.given) == 2
             and cand.words == (name,)
-            and name not in tags
+            and (name not in tags or tags[name] == "nr")
             and name[:2] not in tags
             and name[1:] not in tags
             and cand.surname not in _VERB_SURNAMES
+            and name[-1] not in _LANDMARK_ENDS
         ):
             # jieba's HMM made one new word of a surname and two characters that hold no word of
             # its dictionary (邢凯舟, 张赫宣; not 冷笑+话, 简洁+版, 祝+小编): one common given-name
             # character is enough.
             plausible = any(c in _given_chars() for c in cand.given)
-        if stop or reduplicated or not (named and plausible):
+        if stop or reduplicated or name in _places() or not (named and plausible):
             return None
         full = len(cand.given) == 2 or len(cand.surname) == 2
         return Verdict(
