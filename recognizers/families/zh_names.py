@@ -344,6 +344,7 @@ class ChineseNameRecognizer(FamilyRecognizer):
             if verdict is not None:
                 taken.append((cand.start, cand.end))
                 results.append(self._result("PERSON", cand.start, cand.end, _NAME_RULE, verdict))
+        _raise_listed(results, text)
         return results
 
     def _judge(self, cand: _Candidate, text: str) -> Verdict | None:
@@ -381,6 +382,8 @@ class ChineseNameRecognizer(FamilyRecognizer):
                 context_word=strong,
                 final=True,
             )
+        if weak is None and _SIGNATURE.search(text, 0, cand.start) and _SIGNATURE_END.match(text, cand.end):
+            weak = "——"  # a sign-off: ——张小娴
         if weak and plausible and not stop:
             return Verdict(
                 LIKELY - 0.1,
@@ -455,6 +458,27 @@ def _dotted_names(tokens: list[_Token], text: str) -> Iterable[tuple[int, int]]:
 
 # A placeholder rule so results carry a pattern name (the recognizer works on jieba's words).
 _NAME_RULE = Rule("zh_name", re.compile(""), LIKELY)
+
+
+# A sign-off: the name after a dash at the end of a message or line (——张小娴, -- 王芳).
+_SIGNATURE = re.compile(r"(?:——|—|--|－－)[ ]?\Z")
+_SIGNATURE_END = re.compile(r"[ 。.!！]*(?:\n|\Z)")
+LISTED = 0.6  # names written one after another with the enumeration comma (王芳、李娜、张伟)
+
+
+def _raise_listed(results: list[RecognizerResult], text: str) -> None:
+    """Names in a list (、 between them) support each other: each is raised to LISTED."""
+    ordered = sorted(results, key=lambda r: r.start)
+    for left, right in itertools.pairwise(ordered):
+        if text[left.end : right.start] == "、":
+            for r in (left, right):
+                if r.score < LISTED:
+                    r.score = LISTED
+                    if r.analysis_explanation is not None:
+                        r.analysis_explanation.set_improved_score(LISTED)
+                        r.analysis_explanation.textual_explanation = (
+                            f"{r.analysis_explanation.textual_explanation}; in a list of names (、)"
+                        )
 
 
 def _cue(text: str, start: int, cues: re.Pattern[str]) -> str | None:
