@@ -73,6 +73,13 @@ _PROVINCES = (
     "|广西|廣西|西藏|宁夏|寧夏|新疆|香港|澳门|澳門"
 )
 
+# An estate or building complex: a name (Han characters, optionally after a Latin brand such as
+# SOHO) and its kind.
+_ESTATE = (
+    f"(?:[A-Za-z]{{1,10}})?{_N}{{1,8}}"
+    "(?:小区|小區|花园|花園|家园|家園|新村|公寓|大厦|大廈|广场|廣場|苑|中心|大楼|大樓|写字楼|寫字樓|公馆|公館|城)"
+)
+
 _CN_ADDRESS = rule(
     "cn_street_address",
     rf"""
@@ -87,10 +94,10 @@ _CN_ADDRESS = rule(
         (?P<sec>{_NUM}段)?
         (?P<lane>{_NUM}(?:弄|巷))?
         (?P<num>{_NUM}(?:-{_NUM})?(?:号|號))?
-        (?P<estate>{_N}{{2,8}}(?:小区|小區|花园|花園|家园|家園|新村|公寓|大厦|大廈|广场|廣場|苑))?
+        (?P<estate>{_ESTATE})?
         (?P<bldg>(?:{_NUM}|[A-Z])(?:号楼|號樓|栋|棟|幢|座))?
        |
-        (?P<estate2>{_N}{{2,8}}(?:小区|小區|花园|花園|家园|家園|新村|公寓|大厦|大廈|广场|廣場|苑))
+        (?P<estate2>{_ESTATE})
         (?P<bldg2>(?:{_NUM}|[A-Z])(?:号楼|號樓|栋|棟|幢|座))
       )
       (?P<unit>{_NUM}单元|{_NUM}單元)?
