@@ -5,15 +5,23 @@ followed by one or two given-name characters. Evidence, strongest first:
 
 - a context word right before it (我叫, 姓名, 联系人, 收件人, 负责人 …; "name:" in English) or a
   title right after it (先生, 女士, 小姐, 经理, 老师, 医生, 主任 …): likely;
+- a sign-off after a dash (——张小娴) or a weaker cue (我是, 发给, 感谢 …) with common given-name
+  characters: likely, a little lower;
+- names listed one after another with the enumeration comma (王芳、李娜、张伟) support each other;
 - jieba takes it for a name: its dictionary tags the word ``nr``, or its HMM makes a new word of
   it (an unknown word that starts with a surname is nearly always a name), *and* every given-name
-  character is a common one (``lexicons/zh_given_chars.txt``): possible, never likely;
+  character is a common one (``lexicons/zh_given_chars.txt``): possible, never likely. A
+  three-character word of this kind that holds no dictionary word (邢凯舟) needs one common
+  given-name character; jieba's cuts are mended where they split a name (陈/艳萍, 刘强/东);
+- transliterated names joined by a middle dot (丹尼斯·霍珀, 阿依古丽·买买提): possible;
 - 老/小 before a surname (老王, 小李) when jieba keeps them as one word: possible.
 
 Words that start with a surname and are ordinary words (高峰, 文明, 王者, 荣耀 …,
-``lexicons/zh_name_stopwords.txt``) are never reported without a context word. Spans are the
-name only (never the title or the context word). Surname-only references (王总, 李老师) are not
-reported: they do not identify a person on their own.
+``lexicons/zh_name_stopwords.txt``), place names (``lexicons/zh_places.txt``) and reduplicated
+words (周周) are never reported without a context word. Spans are the name only (never the title
+or the context word). Surname-only references (王总, 李老师) are not reported: they do not
+identify a person on their own and are everyday chat. Nothing inside an @mention is reported: it
+addresses a participant.
 
 jieba is loaded lazily, once per process. In the Chinese analyzer the tokens of Presidio's NLP
 artifacts (spaCy's jieba segmenter, the same ``jieba.cut``) are reused; elsewhere (the English
