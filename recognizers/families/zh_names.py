@@ -549,7 +549,14 @@ def _candidates(tokens: list[_Token], text: str) -> Iterable[_Candidate]:
             # jieba cut a three-character name after its second character (刘强/东, 张歆/艺): a
             # lone next character that can end a given name completes it.
             nxt = tokens[i + 1]
-            if nxt.start == end and _completes_name(nxt.text) and _title_at(text, nxt.start) is None:
+            _, tags = _jieba()
+            name_like = tags.get(word) in _NAME_TAGS or word not in tags  # not 高兴/才
+            if (
+                name_like
+                and nxt.start == end
+                and _completes_name(nxt.text)
+                and _title_at(text, nxt.start) is None
+            ):
                 rest, end, words = rest + nxt.text, nxt.end, (word + nxt.text,)
         if not 1 <= len(rest) <= 2 or not _all_han(rest):
             continue
