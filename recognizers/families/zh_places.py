@@ -239,7 +239,7 @@ class ChinesePlaceRecognizer(FamilyRecognizer):
             if verdict is not None:
                 results.append(self._result("LOCATION", start, end, _PLACE_RULE, verdict))
             i = j
-        return list(EntityRecognizer.remove_duplicates(results))
+        return results  # spans follow one another and never overlap: nothing to deduplicate
 
     def _judge(self, text: str, tokens: list[_Token], i: int, j: int, kinds: list[str]) -> Verdict | None:
         cue = _cue_before(text, tokens[i].start)
