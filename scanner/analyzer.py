@@ -397,9 +397,15 @@ class ChatAnalyzer:
 
 
 def _plausible_ner_span(text: str, r: Any) -> bool:
-    """spaCy's small model tags lower-case chat words ("zoom meeting") and @handles as names."""
+    """spaCy's small model tags lower-case chat words ("zoom meeting") and @handles as names.
+
+    The English model cannot read Chinese: spans with Han characters are runs of Chinese text it
+    guessed at (Chinese names and places are the Chinese recognizers').
+    """
     span = text[r.start : r.end]
     if r.entity_type == "PERSON" and span == span.lower():
+        return False
+    if _CJK.search(span):
         return False
     return not (r.start > 0 and text[r.start - 1] == "@")
 
