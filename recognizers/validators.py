@@ -107,7 +107,23 @@ _BRANDS: tuple[tuple[int, int, frozenset[int], str], ...] = (
     (36, 36, frozenset(range(14, 20)), "Diners Club"),
     (38, 39, frozenset(range(14, 20)), "Diners Club"),
     (2200, 2204, frozenset(range(16, 20)), "Mir"),
+    # Legacy JCB 15-digit ranges, Maestro (12–19 digits), Dankort, and UATP (airline cards,
+    # 1 + 14 digits), whose one-digit IIN is weak evidence on its own (see card_brand_weak).
+    (2131, 2131, frozenset({15}), "JCB"),
+    (1800, 1800, frozenset({15}), "JCB"),
+    (5018, 5018, frozenset(range(12, 20)), "Maestro"),
+    (5020, 5020, frozenset(range(12, 20)), "Maestro"),
+    (5038, 5038, frozenset(range(12, 20)), "Maestro"),
+    (5893, 5893, frozenset(range(12, 20)), "Maestro"),
+    (6304, 6304, frozenset(range(12, 20)), "Maestro"),
+    (6759, 6759, frozenset(range(12, 20)), "Maestro"),
+    (6761, 6763, frozenset(range(12, 20)), "Maestro"),
+    (5019, 5019, frozenset({16}), "Dankort"),
+    (1, 1, frozenset({15}), "UATP"),
 )
+#: Brands whose IIN and length alone say little (one digit, or 12 digits): a card keyword must
+#: be near before such a number is called a card.
+WEAK_BRANDS = frozenset({"UATP"})
 
 
 def card_brand(digits: str) -> str | None:
@@ -326,6 +342,8 @@ __all__ += [
     "ip_kind",
     "macau_id_shape_ok",
     "phone_kind",
+    "phone_possible",
+    "phone_region_names",
     "tw_id_kind",
     "uk_nhs_ok",
     "uk_nino_ok",
@@ -452,11 +470,14 @@ def uscc_org_code_ok(value: str) -> bool:
 def iban_ok(value: str) -> bool:
     """An IBAN whose ISO 13616 mod-97 check and per-country length and layout hold (python-stdnum).
 
-    Spaces are allowed (printed groups of four); anything else non-alphanumeric fails.
+    Spaces and hyphens are allowed (printed groups of four), and lower case; anything else
+    non-alphanumeric fails. National check digits inside the account number (Belgium's mod 97,
+    Spain's DC …) are not required: the IBAN's own mod-97 check already covers every character,
+    and published or mistyped national digits still make a real account reference.
     """
-    if any(not (c.isascii() and (c.isalnum() or c == " ")) for c in value):
+    if any(not (c.isascii() and (c.isalnum() or c in " -")) for c in value):
         return False
-    return bool(_iban.is_valid(value))
+    return bool(_iban.is_valid(value.replace("-", " ").upper(), check_country=False))
 
 
 def uk_nhs_ok(value: str) -> bool:
@@ -522,31 +543,78 @@ _SERVICE_TYPES = frozenset(
 _WEAK_SERVICE_TYPES = frozenset({phonenumbers.PhoneNumberType.UAN, phonenumbers.PhoneNumberType.VOICEMAIL})
 
 
-def phone_kind(value: str, regions: tuple[str, ...]) -> tuple[str, str] | None:
+def phone_kind(
+    value: str, regions: tuple[str, ...], preferred: tuple[str, ...] = ()
+) -> tuple[str, str] | None:
     """``(regions, kind)`` for a number that reaches a person or household, else ``None``.
 
-    ``regions`` names every default region whose numbering plan accepts the national-format
-    ``value`` (``"US"``, ``"CN/US/IN"`` …), ``kind`` the type in the first of them (``"mobile"``,
-    ``"fixed line"`` …). A value with ``+`` or ``00`` names its own country. ``None`` when no
-    region accepts it as a personal number, or when any region reads it as a service number
-    (freephone, premium rate, shared cost, 400/800 hotlines): "1-800-555-0199" is a US
-    freephone number even though the same digits would fit a Chinese mobile segment.
+    ``regions`` names every region whose numbering plan accepts the national-format ``value``
+    (``"US"``, ``"CN/US/IN"`` …), ``kind`` the type in the first of them (``"mobile"``,
+    ``"fixed line"`` …). A value with ``+`` or ``00`` names its own country. A national-format
+    number is tried in ``preferred`` regions first (those the message names: "my Japanese
+    number"), then in ``regions`` and every region that shares a calling code with one of them
+    (the US with Canada and the rest of the North American plan). ``None`` when no region
+    accepts it as a personal number, or, unless a preferred region accepts it, when any region
+    reads it as a service number (freephone, premium rate, shared cost, 400/800 hotlines):
+    "1-800-555-0199" is a US freephone number even though the same digits would fit a Chinese
+    mobile segment, and 090-1234-5678 is a UK premium-rate number unless the text says Japan.
 
     phonenumbers (Google's libphonenumber metadata) decides validity: the digits must fit a
     numbering plan's lengths and prefixes, not just look like a phone number. Separators do not
     change the answer, so results are cached by the digits (numbers repeat across a chat).
     """
+    compact = _phone_compact(value)
+    if compact.startswith("+"):
+        return _phone_kind(compact, ())
+    if preferred:
+        found = _phone_kind(compact, _with_shared_codes(preferred), strict=True)
+        if found is not None:
+            return found
+    return _phone_kind(compact, _with_shared_codes(regions))
+
+
+def phone_possible(value: str) -> str | None:
+    """The region of a number written with its country code whose length fits that country's plan
+    although no assigned range holds it (+44 7700 900123, reserved for drama), else ``None``."""
+    compact = _phone_compact(value)
+    if not compact.startswith("+"):
+        return None
+    try:
+        number = phonenumbers.parse(compact, None)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(number):
+        return None
+    region = phonenumbers.region_code_for_country_code(number.country_code)
+    return None if region == phonenumbers.UNKNOWN_REGION else region
+
+
+def _phone_compact(value: str) -> str:
     text = _unicodedata.normalize("NFKC", value).strip()
     compact = "".join(c for c in text if c.isascii() and c.isdigit())
     if text.lstrip("( ").startswith("+"):
         compact = "+" + compact
     elif compact.startswith("00"):
         compact = "+" + compact[2:]
-    return _phone_kind(compact, regions)
+    return compact
+
+
+@_lru_cache(maxsize=64)
+def _with_shared_codes(regions: tuple[str, ...]) -> tuple[str, ...]:
+    """``regions`` followed by every other region that shares one of their calling codes."""
+    out = list(regions)
+    for region in regions:
+        code = phonenumbers.country_code_for_region(region)
+        out.extend(phonenumbers.region_codes_for_country_code(code) if code else ())
+    return tuple(dict.fromkeys(r for r in out if r != phonenumbers.UNKNOWN_REGION))
 
 
 @_lru_cache(maxsize=8192)  # bounded: memory must not grow with the input
-def _phone_kind(compact: str, regions: tuple[str, ...]) -> tuple[str, str] | None:
+def _phone_kind(compact: str, regions: tuple[str, ...], strict: bool = False) -> tuple[str, str] | None:
+    """Parse ``compact`` in each region (once, with its own country code, when it has one).
+
+    ``strict``: only a personal number counts and nothing vetoes it (the preferred regions).
+    """
     found: list[str] = []
     first_kind = ""
     for region in (None,) if compact.startswith("+") else regions:
@@ -558,6 +626,8 @@ def _phone_kind(compact: str, regions: tuple[str, ...]) -> tuple[str, str] | Non
             continue
         kind = phonenumbers.number_type(number)
         if kind in _SERVICE_TYPES:
+            if strict or not _dialled_nationally(compact, region):
+                continue
             return None
         if kind in _WEAK_SERVICE_TYPES:
             continue
@@ -566,6 +636,49 @@ def _phone_kind(compact: str, regions: tuple[str, ...]) -> tuple[str, str] | Non
     if not found:
         return None
     return "/".join(dict.fromkeys(found)), first_kind
+
+
+def _dialled_nationally(compact: str, region: str | None) -> bool:
+    """The number is written as dialled inside ``region``: with its trunk prefix, if it has one.
+
+    A service reading counts only then: 9056743793 is a Canadian number, not the UK premium-rate
+    number 0905 674 3793, whose trunk 0 it lacks.
+    """
+    if region is None:
+        return True
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    prefix = metadata.national_prefix if metadata is not None else None
+    return not prefix or compact.startswith(prefix)
+
+
+@_lru_cache(maxsize=1)
+def phone_region_names() -> dict[str, str]:
+    """Lower-case country names (English and Chinese, from phonenumbers' geocoding data) and
+    demonyms (``lexicons/phone_region_words.txt``), each mapped to its region code."""
+    from phonenumbers.geodata.locale import LOCALE_DATA
+
+    def resolve(names: dict[str, str], lang: str) -> str:
+        name = names.get(lang, "")
+        for _ in range(3):  # "*aa": the same name as in language "aa"
+            if not name.startswith("*"):
+                break
+            name = names.get(name[1:], "")
+        return name
+
+    out: dict[str, str] = {}
+    for region, names in LOCALE_DATA.items():
+        if len(region) != 2 or region not in phonenumbers.SUPPORTED_REGIONS:
+            continue
+        for lang in ("en", "zh"):
+            name = resolve(names, lang)
+            if name and "," not in name and "(" not in name:
+                out.setdefault(name.lower(), region)
+    for line in lexicon("phone_region_words.txt"):
+        region, _, words = line.partition(" ")
+        for word in words.split(","):
+            if word.strip():
+                out[word.strip().lower()] = region
+    return out
 
 
 def ip_kind(value: str) -> str | None:

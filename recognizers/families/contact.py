@@ -4,11 +4,14 @@ Phone numbers come from two recognizers:
 - ``CnMobileRecognizer``: mainland mobiles in every way people write them (电话13812345678,
   +86 139 1234 5678, 138-1234-5678), checked against assigned segments;
 - ``ChatPhoneRecognizer``: everything else that phonenumbers (libphonenumber's numbering plans)
-  accepts in one of the default regions (CN landlines 010-12345678, HK, TW, US, GB, DE, FR,
-  IN, JP) or with a country code. It replaces Presidio's ChatPhoneRecognizer: it finds numbers
+  accepts with its country code (+4915207318846, +44 20 7946 0958), in a region the message
+  names ("my Japanese number is 090-1234-5678", "Manila office"), or in one of the default
+  regions and those sharing their calling codes (CN landlines 010-12345678, HK, TW, the North
+  American plan, GB, DE, FR, IN, JP). It replaces Presidio's PhoneRecognizer: it finds numbers
   glued to Chinese text, drops service numbers (400/800 hotlines, freephone, premium rate),
   and excludes what only looks like a phone number (dates, times, IP addresses, versions,
-  prices, order and tracking numbers, card and ID numbers).
+  prices, order and tracking numbers, card numbers, and identifiers whose own checks pass in
+  their own layout: SSNs written 3-2-4, NHS numbers written 3-3-4).
 """
 
 from __future__ import annotations
@@ -191,29 +194,38 @@ class CnMobileRecognizer(FamilyRecognizer):
 
 # --- landlines and international numbers ---------------------------------------------------
 
-#: Default regions for national-format numbers (the issue's list); a number written with
-#: + or 00 names its own country and is accepted from anywhere.
+#: Default regions for national-format numbers (with every region sharing their calling codes);
+#: a number written with + or 00 names its own country and is accepted from anywhere.
 PHONE_REGIONS = ("CN", "HK", "TW", "US", "GB", "DE", "FR", "IN", "JP")
 
 # A run of digit groups as phone numbers are written: an optional country code (+44, 0044,
 # (+44)), then groups of digits, the first possibly in brackets ((021)12345678, (202) 555-0143),
 # joined by one space, hyphen or dot (optionally spaced: 555 - 0143). The separators are not
 # optional between two digit groups, so a long digit run is one group and the match stays
-# linear. Not part of a token, a URL path or query, a decimal or a longer dotted number.
+# linear; after a + the whole number may be one run (+905321234567). An extension may follow
+# (x4587, ext. 12). Not part of a token, a URL path or query, a decimal or a longer dotted
+# number.
 _PHONE_RUN = rule(
     "phone_number",
     r"""
     (?<![0-9A-Za-z_+/=\#&@.,\-])
     (?P<value>
-        (?: \(?\+[ ]?[1-9][0-9]{0,3}\)? | \(?[0-9]{1,15}\)? )
-        (?: (?: [ ]?[\-.][ ]? | [ ] | (?<=\)) ) \(?[0-9]{1,8}\)? ){0,7}
+        (?: \(?\+[ ]?[1-9][0-9]{0,14}\)? | \(?[0-9]{1,15}\)? )
+        (?: (?: [ ]?[\-.][ ]? | [ ] | (?<=\)) ) \(?[0-9]{1,12}\)? ){0,7}
     )
+    (?P<ext>[ ]?(?:x|ext\.?|extension)[ ]?[0-9]{1,6})?
     (?![0-9A-Za-z]|[.,:\-][0-9])
     """,
     0.5,
 )
 _CHUNK = re.compile(r"[^ ]+(?:[ ]?[\-.][ ]?[^ ]+)*")
 _SSN_SHAPE = re.compile(r"[0-9]{3}-[0-9]{2}-[0-9]{4}")
+# The layouts of identifiers with their own checks: an SSN 3-2-4, an NHS number 3-3-4.
+_SSN_LAYOUT = re.compile(r"[0-9]{3}(?P<sep>[ .\-])[0-9]{2}(?P=sep)[0-9]{4}")
+_NHS_LAYOUT = re.compile(r"[0-9]{3}(?P<sep>[ \-])[0-9]{3}(?P=sep)[0-9]{4}")
+# Four or more dot-separated groups of 1–3 digits without a leading zero (192.168.1.1.1, an OID,
+# a version): an address or a version, while dotted phone numbers lead with 0 (06.12.34.56.78).
+_DOTTED_NUMBER = re.compile(r"(?:(?:0|[1-9][0-9]{0,2})\.){3,}(?:0|[1-9][0-9]{0,2})")
 _CN_MOBILE_SHAPE = re.compile(
     r"(?:(?:\+|00)86[ \-]?|\(\+?86\)[ ]?)?1[0-9]{2}(?P<sep>[ \-]?)[0-9]{4}(?P=sep)[0-9]{4}"
 )
@@ -252,7 +264,50 @@ def _shape_excluded(value: str) -> bool:
         or exclusions.is_year_range(value)
         or exclusions.is_ip_shaped(value)
         or bool(_SSN_SHAPE.fullmatch(value))
+        or bool(_DOTTED_NUMBER.fullmatch(value))
     )
+
+
+def _checked_identifier(value: str) -> str | None:
+    """The identifier that ``value`` is in its own layout with its own check passing, if any.
+
+    A phone number is weaker evidence: nearly any 7–15 digits are valid in some region's plan,
+    while an SSN's allocation rules or an NHS number's mod-11 digit pass by chance for few
+    numbers. An NHS-layout number that is also a valid North American number stays a phone
+    number (3-3-4 is that plan's own layout, and 1 in 11 of them pass mod 11).
+    """
+    if _SSN_LAYOUT.fullmatch(value) and validators.us_ssn_ok(value):
+        return "US Social Security number"
+    if (
+        _NHS_LAYOUT.fullmatch(value)
+        and validators.uk_nhs_ok(value)
+        and validators.phone_kind(value, ("US",)) is None
+    ):
+        return "NHS number"
+    return None
+
+
+_NAME_BOUNDARY = re.compile(r"[A-Za-z0-9]")
+
+
+def context_regions(text: str, start: int, end: int, before: int = 60, after: int = 30) -> tuple[str, ...]:
+    """Regions that the words around a number name: "my Japanese number", "Manila, Philippines",
+    "日本的号码" (country names from phonenumbers' data, demonyms from a lexicon)."""
+    lo, hi = max(0, start - before), min(len(text), end + after)
+    window = text[lo:hi].lower()
+    names = validators.phone_region_names()
+    found: list[str] = []
+    for name, region in names.items():
+        at = window.find(name)
+        while at >= 0:
+            left_ok = at == 0 or not (name[0].isascii() and _NAME_BOUNDARY.match(window, at - 1))
+            right = at + len(name)
+            right_ok = right >= len(window) or not (name[-1].isascii() and _NAME_BOUNDARY.match(window, right))
+            if left_ok and right_ok:
+                found.append(region)
+                break
+            at = window.find(name, at + 1)
+    return tuple(dict.fromkeys(found))
 
 
 class ChatPhoneRecognizer(FamilyRecognizer):
@@ -286,7 +341,10 @@ class ChatPhoneRecognizer(FamilyRecognizer):
             start, end = match.span("value")
             run = text[start:end]
             total = len(_digits(run))
-            if total < 7 or _shape_excluded(run) or (total >= 12 and _part_of_other_id(text, start, end)):
+            international = run.lstrip("(").startswith("+")
+            if total < 7 or _shape_excluded(run):
+                continue
+            if total >= 12 and not international and _part_of_other_id(text, start, end):
                 continue
             if (
                 exclusions.price_nearby(text, start, end)
@@ -320,6 +378,8 @@ class ChatPhoneRecognizer(FamilyRecognizer):
                     a, b = chunks[i][0], chunks[j - 1][1]
                     verdict = self._judge(text, a, b)
                     if verdict is not None:
+                        if b == end and match.group("ext"):
+                            b = match.end("ext")  # the extension belongs to the number
                         results.append(self._result("PHONE_NUMBER", a, b, _PHONE_RUN, verdict))
                         i = j - 1
                         break
@@ -338,6 +398,8 @@ class ChatPhoneRecognizer(FamilyRecognizer):
         international = value.lstrip("(").startswith(("+", "00"))
         grouped = digits != value.lstrip("+")
         word = nearby(text, start, end, _PHONE_KEYWORDS, before=20)
+        if word is None and not international and _checked_identifier(value):
+            return None  # 078 05 1123, 401-023-2137: an SSN, an NHS number (reported as such)
         if word is None:
             if not (international or grouped) or (not international and len(digits) < 8):
                 return None  # 2025550143 or 555 0143 alone: as likely an id, a count or a time
@@ -352,9 +414,15 @@ class ChatPhoneRecognizer(FamilyRecognizer):
             or (not grouped and exclusions.is_timestamp(digits))
         ):
             return None
-        found = validators.phone_kind(value, PHONE_REGIONS)
+        preferred = () if international else context_regions(text, start, end)
+        found = validators.phone_kind(value, PHONE_REGIONS, preferred)
         if found is None:
-            return None  # in no default region's plan, or a service number (400/800, freephone)
+            region = validators.phone_possible(value) if word is not None else None
+            if region is None:
+                return None  # in no region's plan, or a service number (400/800, freephone)
+            # "mobile: +44 7700 900123": the country's length, an unassigned (or reserved) range.
+            why = f"{region} number with country code and a phone keyword; length fits, range not assigned"
+            return Verdict(0.35, why, validated=False, context_word=word)
         regions, kind = found
         if international:
             why = f"{regions} {kind} number with country code, valid in its numbering plan"
@@ -377,10 +445,12 @@ def _plausible_grouping(text: str, chunks: list[tuple[int, int]], sizes: list[in
     """
     if j - i == 1:
         return True
+    first = text[chunks[i][0] : chunks[i][1]]
+    if first.startswith("+"):
+        return True  # the country's plan decides (+30 21 0 1234567)
     if any(size < 2 for size in sizes[i + 2 : j]):
         return False
-    first = text[chunks[i][0] : chunks[i][1]]
-    if first.startswith(("+", "(")) or sizes[i] >= 3:
+    if first.startswith("(") or sizes[i] >= 3:
         return True
     return (first == "1" and sizes[i + 1] == 3) or (len(first) == 2 and first.startswith("0"))
 

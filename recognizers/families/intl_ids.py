@@ -312,10 +312,18 @@ class ChatUkNinoRecognizer(FamilyRecognizer):
             return Verdict(
                 0.8, "UK National Insurance number: allocatable prefix and suffix, keyword", context_word=word
             )
-        if not value.isupper():
-            return None
+        if value.isupper():
+            return Verdict(
+                rule.score, "UK National Insurance number layout with an allocatable prefix and suffix"
+            )
+        if not value.islower():
+            return None  # "Ab123456c": mixed case is a token, not a typed NI number
+        # Typed in lower case (forms and chat lower-case it): the printed groups (hh 01 02 03 d)
+        # still carry the layout; one run (tw987654a) could be a user or device id as well.
+        spaced = " " in value
         return Verdict(
-            rule.score, "UK National Insurance number layout with an allocatable prefix and suffix"
+            0.45 if spaced else 0.35,
+            "UK National Insurance number layout in lower case with an allocatable prefix and suffix",
         )
 
 
@@ -339,15 +347,16 @@ _IBAN_WORDS = keywords(
     "汇款",
 )
 
-# Country code, two check digits, 11–30 letters and digits, written in one run or in the
-# printed groups of four. Upper case only: a lower-case run is a word, not an account.
-# The match may run into a following upper-case word ("… 7654 32 BANK"); ``check`` then drops
-# trailing groups until the mod-97 check holds.
+# Country code, two check digits, 11–30 letters and digits, written in one run or in groups
+# of four separated by spaces or hyphens. Lower case counts only next to a keyword ("my iban is
+# gb42nawi…"): the mod-97 check is case-blind and a lower-case run is most often a word.
+# The match may run into a following word ("… 7654 32 BANK"); ``check`` then drops trailing
+# groups until the mod-97 check holds.
 _IBAN = rule(
     "iban",
     r"""
-    (?<![A-Za-z0-9])
-    (?P<value>[A-Z]{2}[0-9]{2}(?:[ ]?[A-Z0-9]){11,30})
+    (?<![A-Za-z0-9\-])
+    (?P<value>[A-Za-z]{2}[0-9]{2}(?:[ \-]?[A-Za-z0-9]){11,30})
     (?![A-Za-z0-9])
     """,
     0.85,
@@ -360,19 +369,23 @@ class ChatIbanRecognizer(FamilyRecognizer):
     ENTITIES = ("IBAN_CODE",)
     RULES = (_IBAN,)
     CONTEXT = context(en=("iban", "account", "bank"), zh=("账号", "账户", "银行账户"))
-    PREFILTER = re.compile(r"[A-Z]{2}[0-9]{2}")
+    PREFILTER = re.compile(r"[A-Za-z]{2}[0-9]{2}")
     OWN_CONTEXT = True  # keywords are weighed in check(); Presidio's enhancer must not add more
 
     def check(self, rule: Rule, match: re.Match[str], text: str) -> Verdict | None:
         start, end = match.span("value")
         value = match.group("value")
+        if "-" in value and " " in value:
+            return None  # one kind of separator, as IBANs are printed
         while not validators.iban_ok(value):
-            cut = value.rfind(" ")
+            cut = max(value.rfind(" "), value.rfind("-"))
             if cut < 15:
                 return None
             value = value[:cut]
         end = start + len(value)
         word = nearby(text, start, end, _IBAN_WORDS, before=30, after=6)
+        if not value[:2].isupper() and word is None:
+            return None
         return Verdict(
             rule.score,
             "IBAN: ISO 13616 mod-97 check digits and the country's length valid",
