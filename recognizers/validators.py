@@ -626,7 +626,7 @@ def _phone_kind(compact: str, regions: tuple[str, ...], strict: bool = False) ->
             continue
         kind = phonenumbers.number_type(number)
         if kind in _SERVICE_TYPES:
-            if strict or not _dialled_nationally(compact, region):
+            if strict or not _dialled_nationally(compact, region, number):
                 continue
             return None
         if kind in _WEAK_SERVICE_TYPES:
@@ -638,17 +638,19 @@ def _phone_kind(compact: str, regions: tuple[str, ...], strict: bool = False) ->
     return "/".join(dict.fromkeys(found)), first_kind
 
 
-def _dialled_nationally(compact: str, region: str | None) -> bool:
-    """The number is written as dialled inside ``region``: with its trunk prefix, if it has one.
+def _dialled_nationally(compact: str, region: str | None, number: phonenumbers.PhoneNumber) -> bool:
+    """The number is written as it is dialled inside ``region`` (with its trunk prefix where the
+    national format has one, or that region's optional one: 1-800 in the US).
 
     A service reading counts only then: 9056743793 is a Canadian number, not the UK premium-rate
-    number 0905 674 3793, whose trunk 0 it lacks.
+    number 0905 674 3793, whose trunk 0 it lacks; 400-810-8888 is dialled so in China.
     """
     if region is None:
         return True
+    national = "".join(c for c in phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL) if c.isdigit())
     metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
-    prefix = metadata.national_prefix if metadata is not None else None
-    return not prefix or compact.startswith(prefix)
+    prefix = (metadata.national_prefix if metadata is not None else None) or ""
+    return compact in (national, prefix + national)
 
 
 @_lru_cache(maxsize=1)

@@ -12,7 +12,8 @@ Ids carry two marks that the scorer counts apart:
   keyword;
 - ``#leniency``: phone cases written for a non-default phonenumbers leniency are skipped.
 
-Cases are split by their position in each file, alternately into ``dev`` and ``test``.
+Expected spans are trimmed of surrounding whitespace. Cases are split by their position in
+each file, alternately into ``dev`` and ``test``.
 """
 
 from __future__ import annotations
@@ -98,6 +99,15 @@ def _parametrize_lists(source: str) -> Iterator[tuple[list[str], list[Any]]]:
             yield names, rows
 
 
+def _trimmed(text: str, start: int, end: int, label: str) -> Span:
+    """The span without surrounding whitespace (a pattern's leading ``\\s`` is not the value)."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start, end, label)
+
+
 def cases(stem: str, source: str) -> Iterator[tuple[str, Example]]:
     """(split, example) for each literal case of one test file."""
     label = FILES[stem]
@@ -120,7 +130,7 @@ def cases(stem: str, source: str) -> Iterator[tuple[str, Example]]:
             ranges = case.get("expected_score_ranges") or ()
             if ranges and all(hi <= _WEAK for _, hi in ranges):
                 marks += "#weak"
-            spans = [Span(int(a), int(b), label) for a, b in positions]
+            spans = [_trimmed(text, int(a), int(b), label) for a, b in positions]
             split = SPLITS[n % 2]
             yield split, Example(f"{stem}/{n}{marks}", text, "en", spans)
             n += 1

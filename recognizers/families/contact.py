@@ -376,7 +376,7 @@ class ChatPhoneRecognizer(FamilyRecognizer):
                     if not _plausible_grouping(text, chunks, sizes, i, j):
                         continue
                     a, b = chunks[i][0], chunks[j - 1][1]
-                    verdict = self._judge(text, a, b)
+                    verdict = self._judge(text, a, b, whole=j == len(chunks))
                     if verdict is not None:
                         if b == end and match.group("ext"):
                             b = match.end("ext")  # the extension belongs to the number
@@ -386,7 +386,8 @@ class ChatPhoneRecognizer(FamilyRecognizer):
                 i += 1
         return list(EntityRecognizer.remove_duplicates(results))
 
-    def _judge(self, text: str, start: int, end: int) -> Verdict | None:
+    def _judge(self, text: str, start: int, end: int, whole: bool = True) -> Verdict | None:
+        """A verdict on ``text[start:end]``, a stretch of a digit run (``whole``: all of it)."""
         value = text[start:end]
         digits = _digits(value)
         if not 7 <= len(digits) <= 15 or _shape_excluded(value) or exclusions.is_repetitive(digits):
@@ -417,7 +418,7 @@ class ChatPhoneRecognizer(FamilyRecognizer):
         preferred = () if international else context_regions(text, start, end)
         found = validators.phone_kind(value, PHONE_REGIONS, preferred)
         if found is None:
-            region = validators.phone_possible(value) if word is not None else None
+            region = validators.phone_possible(value) if word is not None and whole else None
             if region is None:
                 return None  # in no region's plan, or a service number (400/800, freephone)
             # "mobile: +44 7700 900123": the country's length, an unassigned (or reserved) range.

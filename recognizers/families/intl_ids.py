@@ -316,14 +316,12 @@ class ChatUkNinoRecognizer(FamilyRecognizer):
             return Verdict(
                 rule.score, "UK National Insurance number layout with an allocatable prefix and suffix"
             )
-        if not value.islower():
-            return None  # "Ab123456c": mixed case is a token, not a typed NI number
-        # Typed in lower case (forms and chat lower-case it): the printed groups (hh 01 02 03 d)
-        # still carry the layout; one run (tw987654a) could be a user or device id as well.
-        spaced = " " in value
+        if not value.islower() or " " not in value:
+            return None  # "Ab123456c" is a token; "ab123456c" in one run could be any id
+        # Typed in lower case (forms and chat lower-case it), the printed groups (hh 01 02 03 d)
+        # still carry the layout.
         return Verdict(
-            0.45 if spaced else 0.35,
-            "UK National Insurance number layout in lower case with an allocatable prefix and suffix",
+            0.45, "UK National Insurance number in its printed groups, lower case, allocatable prefix and suffix"
         )
 
 
@@ -356,7 +354,7 @@ _IBAN = rule(
     "iban",
     r"""
     (?<![A-Za-z0-9\-])
-    (?P<value>[A-Za-z]{2}[0-9]{2}(?:[ \-]?[A-Za-z0-9]){11,30})
+    (?P<value>[A-Z]{2}[0-9]{2}(?:[ \-]?[A-Z0-9]){11,30}|[a-z]{2}[0-9]{2}(?:[ \-]?[a-z0-9]){11,30})
     (?![A-Za-z0-9])
     """,
     0.85,
@@ -384,8 +382,9 @@ class ChatIbanRecognizer(FamilyRecognizer):
             value = value[:cut]
         end = start + len(value)
         word = nearby(text, start, end, _IBAN_WORDS, before=30, after=6)
-        if not value[:2].isupper() and word is None:
-            return None
+        letters = "".join(c for c in value if c.isalpha())
+        if not letters.isupper() and (not letters.islower() or word is None):
+            return None  # "LV80 bANK …": mixed case; lower case only next to a keyword
         return Verdict(
             rule.score,
             "IBAN: ISO 13616 mod-97 check digits and the country's length valid",
@@ -418,18 +417,21 @@ _IP_WORDS = keywords(
 
 _OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
 # Four octets, not part of a longer dotted number (an OID, a five-part version), an IPv6
-# address or a token; glued to "IP" is fine (登录IP192.168.1.1).
+# address or a token; glued to "IP" is fine (登录IP192.168.1.1). A CIDR prefix length
+# (192.168.1.0/24) belongs to the finding.
 _IPV4 = rule(
     "ipv4",
     rf"""
     (?<![0-9.:])(?:(?<![A-Za-z])|(?<=IP)|(?<=ip))
     (?P<value>{_OCTET}(?:\.{_OCTET}){{3}})
+    (?P<prefix>/(?:3[0-2]|[12]?[0-9]))?
     (?![0-9A-Za-z]|\.[0-9])
     """,
     0.6,
 )
 # Colon-hex groups with at least two colons among the first two groups (so the lookahead stays
 # bounded), an optional embedded IPv4 tail (::ffff:192.0.2.1); ``ipaddress`` has the last word.
+# A zone id (fe80::1%eth0) and a CIDR prefix length (fe80::/10) belong to the finding.
 _IPV6 = rule(
     "ipv6",
     rf"""
@@ -439,6 +441,8 @@ _IPV6 = rule(
         [0-9A-Fa-f:]{{2,39}}
         (?:(?<=:){_OCTET}(?:\.{_OCTET}){{3}})?
     )
+    (?P<zone>%[0-9A-Za-z_.\-]{{1,15}})?
+    (?P<prefix>/(?:12[0-8]|1[01][0-9]|[1-9]?[0-9]))?
     (?![0-9A-Za-z:]|\.[0-9])
     """,
     0.6,
@@ -457,13 +461,17 @@ class IpAddressRecognizer(FamilyRecognizer):
     def check(self, rule: Rule, match: re.Match[str], text: str) -> Verdict | None:
         value = match.group("value")
         start, end = match.span("value")
+        suffix = match.group("prefix") or ""
         if rule is _IPV6:
+            suffix = (match.group("zone") or "") + suffix
             hexdigits = sum(c in "0123456789abcdefABCDEF" for c in value)
-            if not any(c.isdigit() for c in value) or (hexdigits < 5 and value != "::1"):
+            needed = 3 if suffix else 5  # "fe80::/10", "fe80::1%eth0" are written so on purpose
+            if not any(c.isdigit() for c in value) or (hexdigits < needed and value != "::1"):
                 return None  # "a::b", "10::20", "1::2": slices and scopes, not addresses
         kind = validators.ip_kind(value)
         if kind is None:
             return None
+        end += len(suffix)
         if exclusions.version_before(text, start) or exclusions.section_before(text, start):
             return None
         word = nearby(text, start, end, _IP_WORDS, before=25, after=6)
@@ -474,7 +482,7 @@ class IpAddressRecognizer(FamilyRecognizer):
         else:
             score = 0.75 if word else rule.score
             why = f"public {version} address"
-        return Verdict(score, why, validated=True, context_word=word)
+        return Verdict(score, why, validated=True, span=(start, end), context_word=word)
 
 
 # --- date of birth -------------------------------------------------------------------------------------
