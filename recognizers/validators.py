@@ -647,7 +647,9 @@ def _dialled_nationally(compact: str, region: str | None, number: phonenumbers.P
     """
     if region is None:
         return True
-    national = "".join(c for c in phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL) if c.isdigit())
+    national = "".join(
+        c for c in phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL) if c.isdigit()
+    )
     metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
     prefix = (metadata.national_prefix if metadata is not None else None) or ""
     return compact in (national, prefix + national)

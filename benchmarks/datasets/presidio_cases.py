@@ -19,7 +19,7 @@ each file, alternately into ``dev`` and ``test``.
 from __future__ import annotations
 
 import ast
-import subprocess  # noqa: S404 - reads a local git mirror, fixed arguments
+import subprocess
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -50,7 +50,9 @@ FILES: dict[str, str] = {
 }
 TYPES = tuple(dict.fromkeys(FILES.values()))
 
-_RAW = "https://raw.githubusercontent.com/microsoft/presidio/main/presidio-analyzer/tests/test_{}_recognizer.py"
+_RAW = (
+    "https://raw.githubusercontent.com/microsoft/presidio/main/presidio-analyzer/tests/test_{}_recognizer.py"
+)
 _PATH = "presidio-analyzer/tests/test_{}_recognizer.py"
 _TEXT_FIELDS = ("text", "iban")
 _POSITION_FIELDS = ("expected_positions", "expected_res")
@@ -61,8 +63,8 @@ _DEFAULT_LENIENCY = 1  # phonenumbers' Leniency.VALID, PhoneRecognizer's default
 def _source(stem: str, mirror: Path | None) -> str:
     if mirror is not None:
         try:
-            return subprocess.run(  # noqa: S603 - fixed arguments, local mirror
-                ["git", f"--git-dir={mirror}", "show", f"HEAD:{_PATH.format(stem)}"],  # noqa: S607
+            return subprocess.run(
+                ["git", f"--git-dir={mirror}", "show", f"HEAD:{_PATH.format(stem)}"],
                 check=True,
                 capture_output=True,
                 text=True,
@@ -70,7 +72,7 @@ def _source(stem: str, mirror: Path | None) -> str:
         except (OSError, subprocess.CalledProcessError) as exc:
             raise Unavailable(f"{stem}: not in the mirror {mirror}") from exc
     try:
-        with urllib.request.urlopen(_RAW.format(stem), timeout=30) as resp:  # noqa: S310 - fixed https URL
+        with urllib.request.urlopen(_RAW.format(stem), timeout=30) as resp:
             return str(resp.read().decode("utf-8"))
     except (OSError, urllib.error.URLError) as exc:
         raise Unavailable(f"{stem}: {exc}") from exc

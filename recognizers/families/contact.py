@@ -302,7 +302,9 @@ def context_regions(text: str, start: int, end: int, before: int = 60, after: in
         while at >= 0:
             left_ok = at == 0 or not (name[0].isascii() and _NAME_BOUNDARY.match(window, at - 1))
             right = at + len(name)
-            right_ok = right >= len(window) or not (name[-1].isascii() and _NAME_BOUNDARY.match(window, right))
+            right_ok = right >= len(window) or not (
+                name[-1].isascii() and _NAME_BOUNDARY.match(window, right)
+            )
             if left_ok and right_ok:
                 found.append(region)
                 break

@@ -321,7 +321,8 @@ class ChatUkNinoRecognizer(FamilyRecognizer):
         # Typed in lower case (forms and chat lower-case it), the printed groups (hh 01 02 03 d)
         # still carry the layout.
         return Verdict(
-            0.45, "UK National Insurance number in its printed groups, lower case, allocatable prefix and suffix"
+            0.45,
+            "UK National Insurance number in its printed groups, lower case, allocatable prefix and suffix",
         )
 
 
