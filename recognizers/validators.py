@@ -585,7 +585,7 @@ def phone_possible(value: str) -> str | None:
         return None
     if not phonenumbers.is_possible_number(number):
         return None
-    region = phonenumbers.region_code_for_country_code(number.country_code)
+    region = phonenumbers.region_code_for_country_code(number.country_code or 0)
     return None if region == phonenumbers.UNKNOWN_REGION else region
 
 
