@@ -134,6 +134,25 @@ def price_nearby(text: str, start: int, end: int) -> bool:
     )
 
 
+# --- street addresses ---------------------------------------------------------------------------
+
+# A house number, then up to three words of a street name and its type: "17031 2202 Rissik St",
+# "3747 3911 fourth avenue", "94941 2505 Heatherleigh Suite 620". Street types of the US Postal
+# Service's abbreviation list (Publication 28) that are not also everyday words, and the unit
+# designators Suite and Apt.
+_STREET_AFTER = re.compile(
+    r"[ ]+(?:[A-Za-z][A-Za-z'.\-]{0,24}[ ]+){0,3}"
+    r"(?:st|street|ave|avenue|rd|road|blvd|boulevard|ln|lane|dr|drive|ct|court|pl|place|pkwy|parkway"
+    r"|hwy|highway|terrace|crescent|suite|apt|apartment|strasse|straße|str)\.?(?![A-Za-z])",
+    re.IGNORECASE,
+)
+
+
+def street_after(text: str, end: int) -> bool:
+    """Words of a street name and a street type follow the number: it is a house number."""
+    return bool(_STREET_AFTER.match(text, end, min(len(text), end + 90)))
+
+
 # --- versions ----------------------------------------------------------------------------------
 
 _VERSION_BEFORE = re.compile(

@@ -341,8 +341,10 @@ __all__ += [
     "iban_ok",
     "ip_kind",
     "macau_id_shape_ok",
+    "phone_dialled_in",
     "phone_kind",
     "phone_possible",
+    "phone_region",
     "phone_region_names",
     "tw_id_kind",
     "uk_nhs_ok",
@@ -587,6 +589,38 @@ def phone_possible(value: str) -> str | None:
         return None
     region = phonenumbers.region_code_for_country_code(number.country_code or 0)
     return None if region == phonenumbers.UNKNOWN_REGION else region
+
+
+def phone_region(value: str) -> str | None:
+    """The region of a valid number written with its country code (``+905321234567``: TR)."""
+    compact = _phone_compact(value)
+    if not compact.startswith("+"):
+        return None
+    try:
+        number = phonenumbers.parse(compact, None)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.region_code_for_number(number) or None
+
+
+def phone_dialled_in(value: str, region: str) -> bool:
+    """A national-format number that is a personal number in ``region``, written with that
+    region's trunk prefix where its national format has one (05359876543 in Turkey)."""
+    compact = _phone_compact(value)
+    if compact.startswith("+"):
+        return False
+    try:
+        number = phonenumbers.parse(compact, region)
+    except phonenumbers.NumberParseException:
+        return False
+    if not phonenumbers.is_valid_number_for_region(number, region):
+        return False
+    if phonenumbers.number_type(number) in _SERVICE_TYPES | _WEAK_SERVICE_TYPES:
+        return False
+    digits = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return compact == "".join(c for c in digits if c.isdigit())
 
 
 def _phone_compact(value: str) -> str:

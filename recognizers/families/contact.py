@@ -339,7 +339,19 @@ class ChatPhoneRecognizer(FamilyRecognizer):
         if self.PREFILTER is not None and not self.PREFILTER.search(text):
             return []
         results: list[RecognizerResult] = []
-        for match in _PHONE_RUN.regex.finditer(text):
+        matches = list(_PHONE_RUN.regex.finditer(text))
+        # Numbers written with their country code name a region for the national-format numbers
+        # beside them ("+905321234567, or at work 05359876543").
+        message_regions = tuple(
+            dict.fromkeys(
+                region
+                for m in matches
+                if m.group("value").lstrip("(").startswith("+")
+                for region in (validators.phone_region(m.group("value")),)
+                if region is not None
+            )
+        )
+        for match in matches:
             start, end = match.span("value")
             run = text[start:end]
             total = len(_digits(run))
@@ -378,7 +390,7 @@ class ChatPhoneRecognizer(FamilyRecognizer):
                     if not _plausible_grouping(text, chunks, sizes, i, j):
                         continue
                     a, b = chunks[i][0], chunks[j - 1][1]
-                    verdict = self._judge(text, a, b, whole=j == len(chunks))
+                    verdict = self._judge(text, a, b, whole=j == len(chunks), regions=message_regions)
                     if verdict is not None:
                         if b == end and match.group("ext"):
                             b = match.end("ext")  # the extension belongs to the number
@@ -388,8 +400,11 @@ class ChatPhoneRecognizer(FamilyRecognizer):
                 i += 1
         return list(EntityRecognizer.remove_duplicates(results))
 
-    def _judge(self, text: str, start: int, end: int, whole: bool = True) -> Verdict | None:
-        """A verdict on ``text[start:end]``, a stretch of a digit run (``whole``: all of it)."""
+    def _judge(
+        self, text: str, start: int, end: int, whole: bool = True, regions: tuple[str, ...] = ()
+    ) -> Verdict | None:
+        """A verdict on ``text[start:end]``, a stretch of a digit run (``whole``: all of it);
+        ``regions`` are those of the numbers with a country code in the same text."""
         value = text[start:end]
         digits = _digits(value)
         if not 7 <= len(digits) <= 15 or _shape_excluded(value) or exclusions.is_repetitive(digits):
@@ -403,9 +418,17 @@ class ChatPhoneRecognizer(FamilyRecognizer):
         word = nearby(text, start, end, _PHONE_KEYWORDS, before=20)
         if word is None and not international and _checked_identifier(value):
             return None  # 078 05 1123, 401-023-2137: an SSN, an NHS number (reported as such)
+        preferred: tuple[str, ...] = ()
+        if not international:
+            preferred = tuple(dict.fromkeys(context_regions(text, start, end) + regions))
+        bare = False  # one run of digits, no keyword: only as dialled in a region the text names
         if word is None:
-            if not (international or grouped) or (not international and len(digits) < 8):
-                return None  # 2025550143 or 555 0143 alone: as likely an id, a count or a time
+            if not international and len(digits) < 8:
+                return None  # 555 0143 alone: as likely a count or a time
+            if not (international or grouped):
+                if not preferred:
+                    return None  # 2025550143 alone: as likely an id, a count or a time
+                bare = True
             if exclusions.order_word(text, start) or nearby(text, start, end, _NOT_A_PHONE, before=25):
                 return None
         elif _words.order_is_closer(text, start, _PHONE_KEYWORDS):
@@ -415,9 +438,15 @@ class ChatPhoneRecognizer(FamilyRecognizer):
             or exclusions.version_before(text, start)
             or exclusions.is_isbn(text, start, end)
             or (not grouped and exclusions.is_timestamp(digits))
+            or (not international and exclusions.street_after(text, end))  # "17031 2202 Rissik St"
         ):
             return None
-        preferred = () if international else context_regions(text, start, end)
+        if bare:
+            region = next((r for r in preferred if validators.phone_dialled_in(value, r)), None)
+            if region is None:
+                return None
+            why = f"number as dialled in {region}, a region the message names or shows"
+            return Verdict(0.45, why, validated=True)
         found = validators.phone_kind(value, PHONE_REGIONS, preferred)
         if found is None:
             region = validators.phone_possible(value) if word is not None and whole else None

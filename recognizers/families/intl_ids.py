@@ -418,12 +418,13 @@ _IP_WORDS = keywords(
 
 _OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
 # Four octets, not part of a longer dotted number (an OID, a five-part version), an IPv6
-# address or a token; glued to "IP" is fine (登录IP192.168.1.1). A CIDR prefix length
+# address or a token; glued to "IP" is fine (登录IP192.168.1.1), and so is a colon after a
+# label (ip:10.0.0.1, text::ffff:192.0.2.1), but not after a digit (a time, a port). A CIDR prefix length
 # (192.168.1.0/24) belongs to the finding.
 _IPV4 = rule(
     "ipv4",
     rf"""
-    (?<![0-9.:])(?:(?<![A-Za-z])|(?<=IP)|(?<=ip))
+    (?<![0-9.])(?<![0-9]:)(?:(?<![A-Za-z])|(?<=IP)|(?<=ip))
     (?P<value>{_OCTET}(?:\.{_OCTET}){{3}})
     (?P<prefix>/(?:3[0-2]|[12]?[0-9]))?
     (?![0-9A-Za-z]|\.[0-9])

@@ -43,6 +43,7 @@ _CARD_KEYWORDS = keywords(
     "unionpay",
     "bank account",
     "cc#",
+    "cc",
 )
 
 # Words that say a bare run of digits is something else (an order, a parcel, a transaction).
