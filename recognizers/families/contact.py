@@ -455,14 +455,14 @@ class ChatPhoneRecognizer(FamilyRecognizer):
             # "mobile: +44 7700 900123": the country's length, an unassigned (or reserved) range.
             why = f"{region} number with country code and a phone keyword; length fits, range not assigned"
             return Verdict(0.35, why, validated=False, context_word=word)
-        regions, kind = found
+        plans, kind = found
         if international:
-            why = f"{regions} {kind} number with country code, valid in its numbering plan"
+            why = f"{plans} {kind} number with country code, valid in its numbering plan"
             return Verdict(0.7, why, validated=True, context_word=word)
-        if regions.startswith("CN") and kind == "fixed line" and digits.startswith("0"):
+        if plans.startswith("CN") and kind == "fixed line" and digits.startswith("0"):
             why = "mainland landline with area code (区号), valid in the numbering plan"
         else:
-            why = f"{kind} number in national format, valid in the numbering plan of {regions}"
+            why = f"{kind} number in national format, valid in the numbering plan of {plans}"
         return Verdict(0.5 if grouped else 0.45, why, validated=True, context_word=word)
 
 
