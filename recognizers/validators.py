@@ -342,7 +342,9 @@ __all__ += [
     "ip_kind",
     "macau_id_shape_ok",
     "phone_dialled_in",
+    "phone_is_service",
     "phone_kind",
+    "phone_kind_anywhere",
     "phone_possible",
     "phone_region",
     "phone_region_names",
@@ -621,6 +623,47 @@ def phone_dialled_in(value: str, region: str) -> bool:
         return False
     digits = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
     return compact == "".join(c for c in digits if c.isdigit())
+
+
+@_lru_cache(maxsize=1024)  # each miss parses the number in every region (~80 ms): keyword-gated
+def phone_kind_anywhere(value: str, regions: tuple[str, ...]) -> tuple[str, str] | None:
+    """``(regions, kind)`` for a national-format number that some region's plan accepts as a
+    personal number exactly as written (trunk prefix included): "mobile: 0917 123 4567" is a
+    Philippine number though no default region has it. Weak evidence alone (most 8–11 digit
+    runs fit some plan), so callers require a phone keyword. ``None`` as well when one of the
+    default ``regions`` (and those sharing their codes) reads it as a service number."""
+    compact = _phone_compact(value)
+    if compact.startswith("+") or _service_in(compact, _with_shared_codes(regions)):
+        return None
+    found = [r for r in sorted(phonenumbers.SUPPORTED_REGIONS) if phone_dialled_in(compact, r)]
+    if not found:
+        return None
+    number = phonenumbers.parse(compact, found[0])
+    kind = phonenumbers.PhoneNumberType.to_string(phonenumbers.number_type(number)).lower().replace("_", " ")
+    return "/".join(found[:4]), kind
+
+
+def phone_is_service(value: str, regions: tuple[str, ...]) -> bool:
+    """One of ``regions`` (or a region sharing their codes) reads the national-format ``value``,
+    as dialled there, as a freephone, premium-rate or shared-cost number."""
+    compact = _phone_compact(value)
+    return not compact.startswith("+") and _service_in(compact, _with_shared_codes(regions))
+
+
+def _service_in(compact: str, regions: tuple[str, ...]) -> bool:
+    """One of ``regions`` reads the number, as dialled there, as freephone, premium rate or shared cost."""
+    for region in regions:
+        try:
+            number = phonenumbers.parse(compact, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if (
+            phonenumbers.is_valid_number(number)
+            and phonenumbers.number_type(number) in _SERVICE_TYPES
+            and _dialled_nationally(compact, region, number)
+        ):
+            return True
+    return False
 
 
 def _phone_compact(value: str) -> str:

@@ -361,6 +361,13 @@ class ChatPhoneRecognizer(FamilyRecognizer):
             if total >= 12 and not international and _part_of_other_id(text, start, end):
                 continue
             if (
+                not international
+                and validators.phone_is_service(run, PHONE_REGIONS)
+                and validators.phone_kind(run, (), context_regions(text, start, end) + message_regions)
+                is None
+            ):
+                continue  # 0900 123 4567: a premium-rate number, and no shorter number inside it
+            if (
                 exclusions.price_nearby(text, start, end)
                 or exclusions.version_before(text, start)
                 or exclusions.is_isbn(text, start, end)
@@ -448,6 +455,9 @@ class ChatPhoneRecognizer(FamilyRecognizer):
             why = f"number as dialled in {region}, a region the message names or shows"
             return Verdict(0.45, why, validated=True)
         found = validators.phone_kind(value, PHONE_REGIONS, preferred)
+        if found is None and word is not None and not international and whole:
+            # "mobile: 0917 123 4567": the keyword says phone; some region's plan must agree.
+            found = validators.phone_kind_anywhere(value, PHONE_REGIONS)
         if found is None:
             region = validators.phone_possible(value) if word is not None and whole else None
             if region is None:
