@@ -625,22 +625,49 @@ def phone_dialled_in(value: str, region: str) -> bool:
     return compact == "".join(c for c in digits if c.isdigit())
 
 
-@_lru_cache(maxsize=1024)  # each miss parses the number in every region (~80 ms): keyword-gated
+@_lru_cache(maxsize=4096)  # bounded: memory must not grow with the input
 def phone_kind_anywhere(value: str, regions: tuple[str, ...]) -> tuple[str, str] | None:
-    """``(regions, kind)`` for a national-format number that some region's plan accepts as a
-    personal number exactly as written (trunk prefix included): "mobile: 0917 123 4567" is a
-    Philippine number though no default region has it. Weak evidence alone (most 8–11 digit
-    runs fit some plan), so callers require a phone keyword. ``None`` as well when one of the
-    default ``regions`` (and those sharing their codes) reads it as a service number."""
+    """``(regions, kind)`` for a national-format number, written with the trunk prefix 0, that
+    some region's plan accepts as a personal number exactly as written: "mobile: 0917 123 4567"
+    is a Philippine number though no default region has it. Weak evidence alone (most 9–11
+    digit runs fit some plan), so callers require a phone keyword. ``None`` as well when one of
+    the default ``regions`` (and those sharing their codes) reads it as a service number.
+
+    Each region's plan is checked without parsing the number again (a few milliseconds for all).
+    """
     compact = _phone_compact(value)
-    if compact.startswith("+") or _service_in(compact, _with_shared_codes(regions)):
+    if not compact.startswith("0") or compact.startswith("00") or len(compact) < 8:
         return None
-    found = [r for r in sorted(phonenumbers.SUPPORTED_REGIONS) if phone_dialled_in(compact, r)]
+    if _service_in(compact, _with_shared_codes(regions)):
+        return None
+    national = int(compact[1:])
+    found: list[str] = []
+    kind = ""
+    for region, code in _trunk_zero_regions():
+        number = phonenumbers.PhoneNumber(country_code=code, national_number=national)
+        if not phonenumbers.is_valid_number_for_region(number, region):
+            continue
+        number_type = phonenumbers.number_type(number)
+        if number_type in _SERVICE_TYPES or number_type in _WEAK_SERVICE_TYPES:
+            continue
+        if not phone_dialled_in(compact, region):
+            continue  # the plan writes it otherwise (another trunk or an italian leading zero)
+        found.append(region)
+        kind = kind or phonenumbers.PhoneNumberType.to_string(number_type).lower().replace("_", " ")
     if not found:
         return None
-    number = phonenumbers.parse(compact, found[0])
-    kind = phonenumbers.PhoneNumberType.to_string(phonenumbers.number_type(number)).lower().replace("_", " ")
     return "/".join(found[:4]), kind
+
+
+@_lru_cache(maxsize=1)
+def _trunk_zero_regions() -> tuple[tuple[str, int], ...]:
+    """(region, calling code) of every region whose national trunk prefix is 0."""
+    out: list[tuple[str, int]] = []
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+        if metadata is not None and metadata.national_prefix == "0" and metadata.country_code:
+            out.append((region, metadata.country_code))
+    return tuple(out)
 
 
 def phone_is_service(value: str, regions: tuple[str, ...]) -> bool:
