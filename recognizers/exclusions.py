@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime
 import re
 
-from stdnum import isbn
+from stdnum import isbn, luhn
 
 __all__ = [
     "is_date_shaped",
@@ -132,6 +132,24 @@ def price_nearby(text: str, start: int, end: int) -> bool:
     return bool(_CURRENCY_BEFORE.search(text[max(0, start - 5) : start])) or bool(
         _CURRENCY_AFTER.match(text[end : end + 8])
     )
+
+
+# --- payment cards ---------------------------------------------------------------------------------
+
+# Card numbers as printed (4-4-4-4 with one separator, Amex 4-6-5, Diners 4-6-4) or in one run of
+# 13–19 digits; with the Luhn check they are cards (or published test cards), never phone
+# numbers, nor is any part of them.
+_CARD_SHAPE = re.compile(
+    r"(?<![0-9])(?:[0-9]{4}(?P<s>[ \-])[0-9]{4}(?P=s)[0-9]{4}(?P=s)[0-9]{4}(?:(?P=s)[0-9]{1,3})?"
+    r"|[0-9]{4}(?P<t>[ \-])[0-9]{6}(?P=t)[0-9]{4,5}|[0-9]{13,19})(?![0-9])"
+)
+
+
+def card_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of Luhn-valid card-shaped numbers in ``text``."""
+    return [
+        m.span() for m in _CARD_SHAPE.finditer(text) if luhn.is_valid("".join(filter(str.isdigit, m.group())))
+    ]
 
 
 # --- street addresses ---------------------------------------------------------------------------

@@ -351,6 +351,9 @@ class ChatPhoneRecognizer(FamilyRecognizer):
                 if region is not None
             )
         )
+        cards = (
+            exclusions.card_spans(text) if any(len(_digits(m.group("value"))) >= 13 for m in matches) else []
+        )
         for match in matches:
             start, end = match.span("value")
             run = text[start:end]
@@ -397,6 +400,8 @@ class ChatPhoneRecognizer(FamilyRecognizer):
                     if not _plausible_grouping(text, chunks, sizes, i, j):
                         continue
                     a, b = chunks[i][0], chunks[j - 1][1]
+                    if any(c_start < b and a < c_end for c_start, c_end in cards):
+                        continue  # a card number or a part of one
                     verdict = self._judge(text, a, b, whole=j == len(chunks), regions=message_regions)
                     if verdict is not None:
                         if b == end and match.group("ext"):
