@@ -138,9 +138,9 @@ def price_nearby(text: str, start: int, end: int) -> bool:
 
 # Card numbers as printed (4-4-4-4 with one separator, Amex 4-6-5, Diners 4-6-4) or in one run of
 # 13–19 digits; with the Luhn check they are cards (or published test cards), never phone
-# numbers, nor is any part of them.
+# numbers, nor is any part of them. After a + the digits are a phone number.
 _CARD_SHAPE = re.compile(
-    r"(?<![0-9])(?:[0-9]{4}(?P<s>[ \-])[0-9]{4}(?P=s)[0-9]{4}(?P=s)[0-9]{4}(?:(?P=s)[0-9]{1,3})?"
+    r"(?<![0-9+])(?:[0-9]{4}(?P<s>[ \-])[0-9]{4}(?P=s)[0-9]{4}(?P=s)[0-9]{4}(?:(?P=s)[0-9]{1,3})?"
     r"|[0-9]{4}(?P<t>[ \-])[0-9]{6}(?P=t)[0-9]{4,5}|[0-9]{13,19})(?![0-9])"
 )
 
