@@ -627,23 +627,26 @@ def phone_dialled_in(value: str, region: str) -> bool:
 
 @_lru_cache(maxsize=4096)  # bounded: memory must not grow with the input
 def phone_kind_anywhere(value: str, regions: tuple[str, ...]) -> tuple[str, str] | None:
-    """``(regions, kind)`` for a national-format number, written with the trunk prefix 0, that
-    some region's plan accepts as a personal number exactly as written: "mobile: 0917 123 4567"
-    is a Philippine number though no default region has it. Weak evidence alone (most 9–11
+    """``(regions, kind)`` for a national-format number that some region's plan accepts as a
+    personal number exactly as written (with the trunk prefix 0, or in a plan without one):
+    "mobile: 0917 123 4567" is a Philippine number and "Phone: 72 128 827" a Danish one,
+    though no default region has them. Weak evidence alone (most 9–11
     digit runs fit some plan), so callers require a phone keyword. ``None`` as well when one of
     the default ``regions`` (and those sharing their codes) reads it as a service number.
 
     Each region's plan is checked without parsing the number again (a few milliseconds for all).
     """
     compact = _phone_compact(value)
-    if not compact.startswith("0") or compact.startswith("00") or len(compact) < 8:
+    if compact.startswith(("+", "00")) or len(compact) < 8:
         return None
     if _service_in(compact, _with_shared_codes(regions)):
         return None
-    national = int(compact[1:])
+    # Written with a trunk 0: the plans whose trunk prefix is 0; else the plans without one.
+    trunk = compact.startswith("0")
+    national = int(compact[1:] if trunk else compact)
     found: list[str] = []
     kind = ""
-    for region, code in _trunk_zero_regions():
+    for region, code in _trunk_regions(trunk):
         number = phonenumbers.PhoneNumber(country_code=code, national_number=national)
         if not phonenumbers.is_valid_number_for_region(number, region):
             continue
@@ -659,13 +662,16 @@ def phone_kind_anywhere(value: str, regions: tuple[str, ...]) -> tuple[str, str]
     return "/".join(found[:4]), kind
 
 
-@_lru_cache(maxsize=1)
-def _trunk_zero_regions() -> tuple[tuple[str, int], ...]:
-    """(region, calling code) of every region whose national trunk prefix is 0."""
+@_lru_cache(maxsize=2)
+def _trunk_regions(zero: bool) -> tuple[tuple[str, int], ...]:
+    """(region, calling code) of every region whose national trunk prefix is 0 (``zero``), or
+    of every region that has none (Denmark, Norway, Spain …)."""
     out: list[tuple[str, int]] = []
     for region in sorted(phonenumbers.SUPPORTED_REGIONS):
         metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
-        if metadata is not None and metadata.national_prefix == "0" and metadata.country_code:
+        if metadata is None or not metadata.country_code:
+            continue
+        if (metadata.national_prefix == "0") if zero else not metadata.national_prefix:
             out.append((region, metadata.country_code))
     return tuple(out)
 

@@ -288,6 +288,12 @@ def _checked_identifier(value: str) -> str | None:
 
 
 _NAME_BOUNDARY = re.compile(r"[A-Za-z0-9]")
+# A phone label right before the number, as in a signature or a form ("Phone: ", "mobile - ",
+# "电话：").
+_LABEL_BEFORE = re.compile(
+    r"(?:phone|tel|mobile|cell|fax|电话|電話|手机|手機)[ ]?(?:no\.?|number|#)?[ ]?[:：\-]?[ ]?$",
+    re.IGNORECASE,
+)
 
 
 def context_regions(text: str, start: int, end: int, before: int = 60, after: int = 30) -> tuple[str, ...]:
@@ -393,11 +399,14 @@ class ChatPhoneRecognizer(FamilyRecognizer):
                 1 if text[chunks[0][0] : chunks[0][1]].lstrip("(").startswith(("+", "00")) else len(chunks)
             )
             i = 0
+            # "Phone: 72 128 827": right after a keyword, the whole run is the number, however grouped.
+            labelled = _LABEL_BEFORE.search(text, max(0, start - 12), start) is not None
             while i < last_start:
                 for j in range(min(len(chunks), i + 6), i, -1):
                     if not 7 <= sum(sizes[i:j]) <= 15 or not all(usable[i:j]):
                         continue
-                    if not _plausible_grouping(text, chunks, sizes, i, j):
+                    whole_run = labelled and i == 0 and j == len(chunks) and min(sizes) >= 2
+                    if not whole_run and not _plausible_grouping(text, chunks, sizes, i, j):
                         continue
                     a, b = chunks[i][0], chunks[j - 1][1]
                     if any(c_start < b and a < c_end for c_start, c_end in cards):
