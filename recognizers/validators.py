@@ -574,7 +574,7 @@ def phone_kind(
         found = _phone_kind(compact, _with_shared_codes(preferred), strict=True)
         if found is not None:
             return found
-    return _phone_kind(compact, _with_shared_codes(regions))
+    return _phone_kind(compact, _with_shared_codes(regions), groups=_groups(value))
 
 
 def phone_possible(value: str) -> str | None:
@@ -639,7 +639,7 @@ def phone_kind_anywhere(value: str, regions: tuple[str, ...]) -> tuple[str, str]
     compact = _phone_compact(value)
     if compact.startswith(("+", "00")) or len(compact) < 8:
         return None
-    if _service_in(compact, _with_shared_codes(regions)):
+    if _service_in(compact, _with_shared_codes(regions), _groups(value)):
         return None
     # Written with a trunk 0: the plans whose trunk prefix is 0; else the plans without one.
     trunk = compact.startswith("0")
@@ -680,10 +680,10 @@ def phone_is_service(value: str, regions: tuple[str, ...]) -> bool:
     """One of ``regions`` (or a region sharing their codes) reads the national-format ``value``,
     as dialled there, as a freephone, premium-rate or shared-cost number."""
     compact = _phone_compact(value)
-    return not compact.startswith("+") and _service_in(compact, _with_shared_codes(regions))
+    return not compact.startswith("+") and _service_in(compact, _with_shared_codes(regions), _groups(value))
 
 
-def _service_in(compact: str, regions: tuple[str, ...]) -> bool:
+def _service_in(compact: str, regions: tuple[str, ...], groups: tuple[int, ...] = ()) -> bool:
     """One of ``regions`` reads the number, as dialled there, as freephone, premium rate or shared cost."""
     for region in regions:
         try:
@@ -693,10 +693,15 @@ def _service_in(compact: str, regions: tuple[str, ...]) -> bool:
         if (
             phonenumbers.is_valid_number(number)
             and phonenumbers.number_type(number) in _SERVICE_TYPES
-            and _dialled_nationally(compact, region, number)
+            and _dialled_nationally(compact, region, number, groups)
         ):
             return True
     return False
+
+
+def _groups(value: str) -> tuple[int, ...]:
+    """Lengths of the digit groups of a number as written ("(08) 8747 6301": 2, 4, 4)."""
+    return tuple(len(g) for g in re.findall(r"[0-9]+", _unicodedata.normalize("NFKC", value)))
 
 
 def _phone_compact(value: str) -> str:
@@ -720,7 +725,9 @@ def _with_shared_codes(regions: tuple[str, ...]) -> tuple[str, ...]:
 
 
 @_lru_cache(maxsize=8192)  # bounded: memory must not grow with the input
-def _phone_kind(compact: str, regions: tuple[str, ...], strict: bool = False) -> tuple[str, str] | None:
+def _phone_kind(
+    compact: str, regions: tuple[str, ...], strict: bool = False, groups: tuple[int, ...] = ()
+) -> tuple[str, str] | None:
     """Parse ``compact`` in each region (once, with its own country code, when it has one).
 
     ``strict``: only a personal number counts and nothing vetoes it (the preferred regions).
@@ -736,7 +743,7 @@ def _phone_kind(compact: str, regions: tuple[str, ...], strict: bool = False) ->
             continue
         kind = phonenumbers.number_type(number)
         if kind in _SERVICE_TYPES:
-            if strict or not _dialled_nationally(compact, region, number):
+            if strict or not _dialled_nationally(compact, region, number, groups):
                 continue
             return None
         if kind in _WEAK_SERVICE_TYPES:
@@ -748,21 +755,31 @@ def _phone_kind(compact: str, regions: tuple[str, ...], strict: bool = False) ->
     return "/".join(dict.fromkeys(found)), first_kind
 
 
-def _dialled_nationally(compact: str, region: str | None, number: phonenumbers.PhoneNumber) -> bool:
+def _dialled_nationally(
+    compact: str, region: str | None, number: phonenumbers.PhoneNumber, groups: tuple[int, ...] = ()
+) -> bool:
     """The number is written as it is dialled inside ``region`` (with its trunk prefix where the
-    national format has one, or that region's optional one: 1-800 in the US).
+    national format has one, or that region's optional one: 1-800 in the US) and, when it is
+    written in groups, grouped as that region prints it.
 
     A service reading counts only then: 9056743793 is a Canadian number, not the UK premium-rate
-    number 0905 674 3793, whose trunk 0 it lacks; 400-810-8888 is dialled so in China.
+    number 0905 674 3793, whose trunk 0 it lacks; 083 564 9312 is not the French 08 35 64 93 12;
+    400-810-8888 is dialled and grouped so in China.
     """
     if region is None:
         return True
-    national = "".join(
-        c for c in phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL) if c.isdigit()
-    )
+    printed = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    national = "".join(c for c in printed if c.isdigit())
     metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
     prefix = (metadata.national_prefix if metadata is not None else None) or ""
-    return compact in (national, prefix + national)
+    if compact not in (national, prefix + national):
+        return False
+    if len(groups) < 2:
+        return True
+    own = _groups(printed)
+    if compact != national and prefix and groups[0] == len(prefix):
+        groups = groups[1:]  # 1-800-555-0199: the optional trunk written as its own group
+    return groups == own
 
 
 @_lru_cache(maxsize=1)
