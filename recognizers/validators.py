@@ -556,25 +556,26 @@ def phone_kind(
     (``"US"``, ``"CN/US/IN"`` …), ``kind`` the type in the first of them (``"mobile"``,
     ``"fixed line"`` …). A value with ``+`` or ``00`` names its own country. A national-format
     number is tried in ``preferred`` regions first (those the message names: "my Japanese
-    number"), then in ``regions`` and every region that shares a calling code with one of them
-    (the US with Canada and the rest of the North American plan). ``None`` when no region
-    accepts it as a personal number, or, unless a preferred region accepts it, when any region
-    reads it as a service number (freephone, premium rate, shared cost, 400/800 hotlines):
-    "1-800-555-0199" is a US freephone number even though the same digits would fit a Chinese
-    mobile segment, and 090-1234-5678 is a UK premium-rate number unless the text says Japan.
+    number"), then in ``regions``; a region stands for every region of its calling code (the US
+    for Canada and the rest of the North American plan: phonenumbers finds the one that fits).
+    ``None`` when no region accepts it as a personal number, or, unless a preferred region
+    accepts it, when any region reads it, as written and grouped there, as a service number
+    (freephone, premium rate, shared cost, 400/800 hotlines): "1-800-555-0199" is a US freephone
+    number even though the same digits would fit a Chinese mobile segment, and 0901 234 5678 a
+    UK premium-rate number, while 090-1234-5678 is grouped as Japan prints its mobiles.
 
     phonenumbers (Google's libphonenumber metadata) decides validity: the digits must fit a
-    numbering plan's lengths and prefixes, not just look like a phone number. Separators do not
-    change the answer, so results are cached by the digits (numbers repeat across a chat).
+    numbering plan's lengths and prefixes, not just look like a phone number. Results are cached
+    by the digits and their grouping (numbers repeat across a chat).
     """
     compact = _phone_compact(value)
     if compact.startswith("+"):
         return _phone_kind(compact, ())
     if preferred:
-        found = _phone_kind(compact, _with_shared_codes(preferred), strict=True)
+        found = _phone_kind(compact, preferred, strict=True)
         if found is not None:
             return found
-    return _phone_kind(compact, _with_shared_codes(regions), groups=_groups(value))
+    return _phone_kind(compact, regions, groups=_groups(value))
 
 
 def phone_possible(value: str) -> str | None:
@@ -639,7 +640,7 @@ def phone_kind_anywhere(value: str, regions: tuple[str, ...]) -> tuple[str, str]
     compact = _phone_compact(value)
     if compact.startswith(("+", "00")) or len(compact) < 8:
         return None
-    if _service_in(compact, _with_shared_codes(regions), _groups(value)):
+    if _service_in(compact, regions, _groups(value)):
         return None
     # Written with a trunk 0: the plans whose trunk prefix is 0; else the plans without one.
     trunk = compact.startswith("0")
@@ -680,9 +681,10 @@ def phone_is_service(value: str, regions: tuple[str, ...]) -> bool:
     """One of ``regions`` (or a region sharing their codes) reads the national-format ``value``,
     as dialled there, as a freephone, premium-rate or shared-cost number."""
     compact = _phone_compact(value)
-    return not compact.startswith("+") and _service_in(compact, _with_shared_codes(regions), _groups(value))
+    return not compact.startswith("+") and _service_in(compact, regions, _groups(value))
 
 
+@_lru_cache(maxsize=8192)  # bounded: memory must not grow with the input
 def _service_in(compact: str, regions: tuple[str, ...], groups: tuple[int, ...] = ()) -> bool:
     """One of ``regions`` reads the number, as dialled there, as freephone, premium rate or shared cost."""
     for region in regions:
@@ -712,16 +714,6 @@ def _phone_compact(value: str) -> str:
     elif compact.startswith("00"):
         compact = "+" + compact[2:]
     return compact
-
-
-@_lru_cache(maxsize=64)
-def _with_shared_codes(regions: tuple[str, ...]) -> tuple[str, ...]:
-    """``regions`` followed by every other region that shares one of their calling codes."""
-    out = list(regions)
-    for region in regions:
-        code = phonenumbers.country_code_for_region(region)
-        out.extend(phonenumbers.region_codes_for_country_code(code) if code else ())
-    return tuple(dict.fromkeys(r for r in out if r != phonenumbers.UNKNOWN_REGION))
 
 
 @_lru_cache(maxsize=8192)  # bounded: memory must not grow with the input
@@ -784,31 +776,15 @@ def _dialled_nationally(
 
 @_lru_cache(maxsize=1)
 def phone_region_names() -> dict[str, str]:
-    """Lower-case country names (English and Chinese, from phonenumbers' geocoding data) and
+    """Lower-case country names (English and Chinese, ``lexicons/country_names.txt``) and
     demonyms (``lexicons/phone_region_words.txt``), each mapped to its region code."""
-    from phonenumbers.geodata.locale import LOCALE_DATA
-
-    def resolve(names: dict[str, str], lang: str) -> str:
-        name = names.get(lang, "")
-        for _ in range(3):  # "*aa": the same name as in language "aa"
-            if not name.startswith("*"):
-                break
-            name = names.get(name[1:], "")
-        return name
-
     out: dict[str, str] = {}
-    for region, names in LOCALE_DATA.items():
-        if len(region) != 2 or region not in phonenumbers.SUPPORTED_REGIONS:
-            continue
-        for lang in ("en", "zh"):
-            name = resolve(names, lang)
-            if name and "," not in name and "(" not in name:
-                out.setdefault(name.lower(), region)
-    for line in lexicon("phone_region_words.txt"):
-        region, _, words = line.partition(" ")
-        for word in words.split(","):
-            if word.strip():
-                out[word.strip().lower()] = region
+    for name in ("country_names.txt", "phone_region_words.txt"):
+        for line in lexicon(name):
+            region, _, words = line.partition(" ")
+            for word in words.split(","):
+                if word.strip():
+                    out[word.strip().lower()] = region
     return out
 
 

@@ -16,6 +16,7 @@ Phone numbers come from two recognizers:
 
 from __future__ import annotations
 
+import functools
 import re
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
@@ -194,7 +195,8 @@ class CnMobileRecognizer(FamilyRecognizer):
 
 # --- landlines and international numbers ---------------------------------------------------
 
-#: Default regions for national-format numbers (with every region sharing their calling codes);
+#: Default regions for national-format numbers (each stands for its calling code: US for the
+#: whole North American plan);
 #: a number written with + or 00 names its own country and is accepted from anywhere.
 PHONE_REGIONS = ("CN", "HK", "TW", "US", "GB", "DE", "FR", "IN", "JP")
 
@@ -287,7 +289,6 @@ def _checked_identifier(value: str) -> str | None:
     return None
 
 
-_NAME_BOUNDARY = re.compile(r"[A-Za-z0-9]")
 # A phone label right before the number, as in a signature or a form ("Phone: ", "mobile - ",
 # "电话：").
 _LABEL_BEFORE = re.compile(
@@ -296,25 +297,33 @@ _LABEL_BEFORE = re.compile(
 )
 
 
+_WORD = re.compile(r"[a-z][a-z.'\-]*")
+
+
+@functools.cache
+def _region_names() -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
+    """Names and demonyms in Latin script (looked up as words and word pairs and triples), and
+    those in Chinese (looked up as substrings), each with its region."""
+    names = validators.phone_region_names()
+    latin = {n.rstrip(".'-"): r for n, r in names.items() if n.isascii()}
+    chinese = tuple((n, r) for n, r in names.items() if not n.isascii())
+    return latin, chinese
+
+
 def context_regions(text: str, start: int, end: int, before: int = 60, after: int = 30) -> tuple[str, ...]:
     """Regions that the words around a number name: "my Japanese number", "Manila, Philippines",
     "日本的号码" (country names from phonenumbers' data, demonyms from a lexicon)."""
-    lo, hi = max(0, start - before), min(len(text), end + after)
-    window = text[lo:hi].lower()
-    names = validators.phone_region_names()
+    latin, chinese = _region_names()
+    window = text[max(0, start - before) : min(len(text), end + after)].lower()
+    words = [w.rstrip(".'-") or w for w in _WORD.findall(window)]
     found: list[str] = []
-    for name, region in names.items():
-        at = window.find(name)
-        while at >= 0:
-            left_ok = at == 0 or not (name[0].isascii() and _NAME_BOUNDARY.match(window, at - 1))
-            right = at + len(name)
-            right_ok = right >= len(window) or not (
-                name[-1].isascii() and _NAME_BOUNDARY.match(window, right)
-            )
-            if left_ok and right_ok:
+    for n in (1, 2, 3):
+        for k in range(len(words) - n + 1):
+            region = latin.get(" ".join(words[k : k + n]))
+            if region is not None:
                 found.append(region)
-                break
-            at = window.find(name, at + 1)
+    if not window.isascii():
+        found.extend(region for name, region in chinese if name in window)
     return tuple(dict.fromkeys(found))
 
 
@@ -370,13 +379,6 @@ class ChatPhoneRecognizer(FamilyRecognizer):
             if total >= 12 and not international and _part_of_other_id(text, start, end):
                 continue
             if (
-                not international
-                and validators.phone_is_service(run, PHONE_REGIONS)
-                and validators.phone_kind(run, (), context_regions(text, start, end) + message_regions)
-                is None
-            ):
-                continue  # 0900 123 4567: a premium-rate number, and no shorter number inside it
-            if (
                 exclusions.price_nearby(text, start, end)
                 or exclusions.version_before(text, start)
                 or exclusions.is_isbn(text, start, end)
@@ -412,6 +414,15 @@ class ChatPhoneRecognizer(FamilyRecognizer):
                     if any(c_start < b and a < c_end for c_start, c_end in cards):
                         continue  # a card number or a part of one
                     verdict = self._judge(text, a, b, whole=j == len(chunks), regions=message_regions)
+                    if (
+                        verdict is None
+                        and i == 0
+                        and j == len(chunks)
+                        and _service_run(text, a, b, message_regions)
+                    ):
+                        # 0900 123 4567: a premium-rate number, and no shorter number inside it
+                        i = last_start
+                        break
                     if verdict is not None:
                         if b == end and match.group("ext"):
                             b = match.end("ext")  # the extension belongs to the number
@@ -488,6 +499,14 @@ class ChatPhoneRecognizer(FamilyRecognizer):
         else:
             why = f"{kind} number in national format, valid in the numbering plan of {plans}"
         return Verdict(0.5 if grouped else 0.45, why, validated=True, context_word=word)
+
+
+def _service_run(text: str, start: int, end: int, regions: tuple[str, ...]) -> bool:
+    """The whole run is a service number as written, in no region the text names or shows."""
+    value = text[start:end]
+    if value.lstrip("(").startswith("+") or not validators.phone_is_service(value, PHONE_REGIONS):
+        return False
+    return validators.phone_kind(value, (), context_regions(text, start, end) + regions) is None
 
 
 def _plausible_grouping(text: str, chunks: list[tuple[int, int]], sizes: list[int], i: int, j: int) -> bool:
