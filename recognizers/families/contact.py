@@ -128,6 +128,27 @@ _PHONE_KEYWORDS = keywords(
     "signal",
 )
 
+# Words that name a telephone itself (not "call", "contact" or "line", which go with meetings,
+# lines of code and other numbers): enough for a number that only some region's plan accepts.
+_PHONE_NOUNS = keywords(
+    "phone",
+    "telephone",
+    "tel",
+    "mobile",
+    "cell",
+    "cellphone",
+    "fax",
+    "whatsapp",
+    "电话",
+    "電話",
+    "手机",
+    "手機",
+    "座机",
+    "座機",
+    "传真",
+    "傳真",
+)
+
 # Words that make an 11-digit 3-4-4 number something else: Zoom and Tencent Meeting ids are
 # written exactly like mobile numbers.
 _NOT_A_PHONE = keywords(
@@ -480,8 +501,13 @@ class ChatPhoneRecognizer(FamilyRecognizer):
             why = f"number as dialled in {region}, a region the message names or shows"
             return Verdict(0.45, why, validated=True)
         found = validators.phone_kind(value, PHONE_REGIONS, preferred)
-        if found is None and word is not None and not international and whole:
-            # "mobile: 0917 123 4567": the keyword says phone; some region's plan must agree.
+        if (
+            found is None
+            and not international
+            and whole
+            and nearby(text, start, end, _PHONE_NOUNS, before=20)
+        ):
+            # "mobile: 0917 123 4567": the word says phone; some region's plan must agree.
             found = validators.phone_kind_anywhere(value, PHONE_REGIONS)
         if found is None:
             region = validators.phone_possible(value) if word is not None and whole else None

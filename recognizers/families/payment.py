@@ -46,6 +46,25 @@ _CARD_KEYWORDS = keywords(
     "cc",
 )
 
+# Words that name a payment card itself (not an account, which may be any account): enough for a
+# Luhn-valid number whose IIN is not in the scheme table.
+_CARD_NOUNS = keywords(
+    "卡号",
+    "卡號",
+    "银行卡",
+    "銀行卡",
+    "信用卡",
+    "借记卡",
+    "储蓄卡",
+    "card",
+    "credit card",
+    "debit card",
+    "card number",
+    "card no",
+    "cc",
+    "cc#",
+)
+
 # Words that say a bare run of digits is something else (an order, a parcel, a transaction).
 _NOT_A_CARD = keywords(
     "order",
@@ -147,10 +166,12 @@ class PaymentCardRecognizer(FamilyRecognizer):
         if not luhn:
             return None
         brand = validators.card_brand(digits)
-        if word is None and (brand is None or brand in validators.WEAK_BRANDS or len(digits) < 13):
-            return None
+        if (brand is None or brand in validators.WEAK_BRANDS or len(digits) < 13) and nearby(
+            text, start, end, _CARD_NOUNS, before=30
+        ) is None:
+            return None  # "账号 …": an account of any kind; the number alone says too little
         if brand is None:
-            # Schemes and private-label ranges outside the table, next to a card keyword.
+            # Schemes and private-label ranges outside the table, next to a card word.
             return Verdict(
                 0.5,
                 f"Luhn-valid {len(digits)}-digit number next to a card keyword, {layout}",
