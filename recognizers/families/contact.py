@@ -479,9 +479,9 @@ class ChatPhoneRecognizer(FamilyRecognizer):
             if not international and len(digits) < 8:
                 return None  # 555 0143 alone: as likely a count or a time
             if not (international or grouped):
-                if not preferred:
+                if not preferred or not digits.startswith("0"):
                     return None  # 2025550143 alone: as likely an id, a count or a time
-                bare = True
+                bare = True  # 05359876543 next to "+90 …" or "Turkish": the trunk 0 is written
             if exclusions.order_word(text, start) or nearby(text, start, end, _NOT_A_PHONE, before=25):
                 return None
         elif _words.order_is_closer(text, start, _PHONE_KEYWORDS):
