@@ -102,6 +102,13 @@ _ORDER_WORDS = _words(
     "PO #",
     "SKU",
     "build",
+    "batch",
+    "lot",
+    "serial",
+    "serial no",
+    "批号",
+    "批次",
+    "序列号",
 )
 
 
