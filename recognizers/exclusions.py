@@ -103,7 +103,6 @@ _ORDER_WORDS = _words(
     "SKU",
     "build",
     "batch",
-    "lot",
     "serial",
     "serial no",
     "批号",
