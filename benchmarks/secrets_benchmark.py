@@ -1909,6 +1909,47 @@ def evaluate(
     return scores, timings, all_hits
 
 
+def dataset_corpus(name: str, split: str) -> list[Msg]:
+    """A cached dataset split as chat messages: ids ``conversation/<n><author>`` share a conversation."""
+    from benchmarks.datasets import read_split
+
+    examples = read_split(name, split)
+    if examples is None:
+        raise SystemExit(f"{name}/{split} is not in the cache: run benchmarks.datasets.{name}.fetch() first")
+    out: list[Msg] = []
+    clock = 1_709_600_000
+    for ex in examples:
+        conversation, _, tail = ex.id.rpartition("/")
+        author = "Bob Example" if tail.endswith("b") else "Alice Example"
+        clock += 60
+        labels = tuple(Label(s.start, s.end, s.label) for s in ex.spans)
+        kind = "secret" if labels else "negative"
+        out.append(Msg(f"m{len(out):05d}", conversation, author, clock, ex.text, labels, kind))
+    return out
+
+
+def run_dataset(spec: str, tools: Sequence[str], show: int) -> int:
+    name, _, split = spec.partition(":")
+    corpus = dataset_corpus(name, split or "dev")
+    scores: dict[str, Score] = {}
+    timings: dict[str, float] = {}
+    all_hits: dict[str, dict[str, list[Hit]]] = {}
+    for tool in tools:
+        began = time.perf_counter()
+        try:
+            hits = TOOLS[tool](corpus)
+        except ImportError as exc:
+            print(f"# {tool}: not available ({exc}); skipped", file=sys.stderr)
+            continue
+        timings[tool] = time.perf_counter() - began
+        all_hits[tool] = hits
+        scores[tool] = score(corpus, hits, strict=False)
+    print_table(f"{name}/{split or 'dev'} (any secret type counts)", corpus, scores, timings)
+    if show and "chatsweep" in scores:
+        show_errors(corpus, all_hits["chatsweep"], scores["chatsweep"], show)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -1921,12 +1962,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--show-errors", type=int, default=0, help="print up to N chatsweep errors per kind and family"
     )
     parser.add_argument("--no-holdout", action="store_true")
+    parser.add_argument(
+        "--dataset",
+        help="score a cached public dataset instead (NAME:SPLIT, e.g. peer_secrets:dev); "
+        "any secret type counts for a SECRET label",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     tools = [t.strip() for t in args.tools.split(",") if t.strip()]
     unknown = [t for t in tools if t not in TOOLS]
     if unknown:
         parser.error(f"unknown tool(s): {', '.join(unknown)}")
+    if args.dataset:
+        return run_dataset(args.dataset, tools, args.show_errors)
     runs = [(f"development corpus (dev templates, seed {args.seed})", args.seed, False)]
     if not args.no_holdout:
         runs.append(

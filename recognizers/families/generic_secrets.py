@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import re
 
-from presidio_analyzer import EntityRecognizer
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from recognizers import validators
 from recognizers.families._base import CJK, FamilyRecognizer, Rule, Verdict, context, keywords, rule
@@ -160,6 +161,128 @@ class GenericSecretRecognizer(FamilyRecognizer):
         return Verdict(score, "random-looking value handed over after a secret keyword", span=(start, end))
 
 
+# --- a random value with a secret keyword somewhere around it -------------------------------------
+
+# A candidate: a run of token characters, 16–300 long, not glued to a longer run.
+_TOKEN_CHARS = r"A-Za-z0-9_\-+/=.~"
+_CANDIDATE = rule(
+    "secret_near_keyword",
+    rf"""
+    (?<![{_TOKEN_CHARS}])(?<![A-Za-z0-9]:)
+    (?P<value>[A-Za-z0-9][{_TOKEN_CHARS}]{{15,299}})
+    (?![{_TOKEN_CHARS}]*[A-Za-z0-9_\-+/=~])(?![@:])
+    """,
+    0.6,
+)
+# Keywords that name a credential, in English and Chinese; "key" alone counts here because the
+# value must also look generated. The vendor's name is not required: there are too many vendors.
+_SECRET_WORD = re.compile(
+    rf"""
+    (?<![A-Za-z])(?i:
+        (?:api|access|auth|app|bot|bearer|client|deploy|personal|private|secret|service|session|signing|admin)
+            [ _\-]?(?:key|token|secret)s?
+      | api[ _\-]?keys? | apikeys? | secret[ _\-]?keys? | secrets? | tokens? | keys? | creds | credentials?
+      | pat | pats
+    )(?![A-Za-z])
+    | {_ZH}
+    """,
+    re.VERBOSE,
+)
+# Words that make a random value a digest, an id, a link or an image (not a credential).
+_NOT_SECRET_AROUND = keywords(
+    "md5",
+    "sha1",
+    "sha-1",
+    "sha256",
+    "sha-256",
+    "sha512",
+    "sha",
+    "hash",
+    "checksum",
+    "digest",
+    "commit",
+    "merged",
+    "fingerprint",
+    "etag",
+    "request id",
+    "request_id",
+    "trace id",
+    "trace_id",
+    "span_id",
+    "session id",
+    "public key",
+    "public_key",
+    "publishable",
+    "order",
+    "tracking",
+    "base64",
+    "哈希",
+    "校验和",
+    "校验码",
+    "摘要",
+    "提交",
+    "公钥",
+    "订单",
+    "单号",
+)
+_RUN_16 = re.compile(rf"[{_TOKEN_CHARS}]{{16}}")
+NEAR_BEFORE = 160
+NEAR_AFTER = 80
+
+
+def _generated(value: str) -> bool:
+    """The shape of a generated credential: long, varied, letters and digits, high entropy."""
+    if not looks_random(value, min_len=16, min_entropy=3.3, min_classes=2):
+        return False
+    letters = any(c.isalpha() for c in value)
+    digits = any(c.isdigit() for c in value)
+    mixed_case = any(c.islower() for c in value) and any(c.isupper() for c in value)
+    return letters and (digits or (mixed_case and len(value) >= 20))
+
+
+class SecretNearKeywordRecognizer(FamilyRecognizer):
+    """GENERIC_SECRET: a generated-looking value with a secret keyword in the same message.
+
+    In chat the keyword and the value are often apart: "here's the staging token, pls don't
+    share it: V", "can you try with V? it's the api key", "密钥发你了，记得别外传：V", the
+    keyword on the line above. The value must look generated (``_generated``) and not be an id
+    or a digest (``not_a_secret``, hash and id words nearby); the keyword may be up to
+    ``NEAR_BEFORE`` characters before it or ``NEAR_AFTER`` after it. Less sure than a value
+    handed over right after its keyword, which the recognizer above reports with a higher score.
+    """
+
+    ENTITIES = ENTITIES
+    RULES = (_CANDIDATE,)
+    CONTEXT = GenericSecretRecognizer.CONTEXT
+    PREFILTER = GenericSecretRecognizer.PREFILTER
+    OWN_CONTEXT = True
+
+    def analyze(
+        self, text: str, entities: list[str] | None, nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        """Skip messages without a 16-character token run before the prefilter runs."""
+        if _RUN_16.search(text) is None:
+            return []
+        return super().analyze(text, entities, nlp_artifacts)
+
+    def check(self, rule: Rule, match: re.Match[str], text: str) -> Verdict | None:
+        value, start, end = strip_wrappers(match.group("value"), match.start("value"))
+        if not 16 <= len(value) <= 256 or not_a_secret(value) is not None or not _generated(value):
+            return None
+        lo, hi = max(0, start - NEAR_BEFORE), min(len(text), end + NEAR_AFTER)
+        word = _SECRET_WORD.search(text, lo, start) or _SECRET_WORD.search(text, end, hi)
+        if word is None:
+            return None
+        if _NOT_SECRET_AROUND.search(text, max(0, start - 60), min(len(text), end + 20)):
+            return None
+        return Verdict(
+            0.6,
+            "generated-looking value with a secret keyword in the same message",
+            span=(start, end),
+            context_word=word.group(0),
+        )
+
+
 def recognizers(language: str) -> list[EntityRecognizer]:
-    """The generic-secret recognizer for ``language``."""
-    return [GenericSecretRecognizer(language)]
+    """The generic-secret recognizers for ``language``."""
+    return [GenericSecretRecognizer(language), SecretNearKeywordRecognizer(language)]
