@@ -85,10 +85,22 @@ _PUBLIC_ID = re.compile(
 )
 
 
+# Keys that vendors print in their own documentation: public, so not a leak.
+DOCUMENTED = frozenset(
+    {
+        "sk_test_4eC39HqLyjWDarjtT1zdp7dc",  # Stripe's documentation test key
+        "AKIAIOSFODNN7EXAMPLE",  # AWS documentation
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",  # AWS documentation
+    }
+)
+
+
 def not_a_secret(value: str) -> str | None:
     """Why ``value`` cannot be a keyword-found secret (for debugging), or None when it can be."""
     if validators.is_placeholder(value):
         return "placeholder"
+    if value in DOCUMENTED:
+        return "a key published in its vendor's documentation"
     if _PUBLIC_ID.fullmatch(value):
         return "a public app or account id"
     if _UUID.fullmatch(value):
@@ -188,9 +200,20 @@ class Token:
     context_score: float | None = None
     requires_context: bool = False  # without the context keyword the shape is another vendor's
     excluded: Callable[[str, re.Match[str]], bool] | None = None  # documented examples etc.
+    #: The token's literal start as a regex (``sk_live_``, ``dp\\.pt\\.``): the recognizer's
+    #: prefilter is made of these, so a token cannot be added without one and never run.
+    prefix: str | None = None
 
     def compile(self) -> Rule:
         return rule(self.name, self.pattern, self.score)
+
+
+def prefilter(tokens: tuple[Token, ...], owner: str) -> re.Pattern[str]:
+    """One alternation of the tokens' prefixes; every token must declare its prefix."""
+    missing = [t.name for t in tokens if not t.prefix]
+    if missing:
+        raise TypeError(f"{owner}: tokens without a prefix cannot be prefiltered: {', '.join(missing)}")
+    return re.compile("|".join(f"(?:{t.prefix})" for t in tokens))
 
 
 class TokenRecognizer(FamilyRecognizer):
@@ -215,6 +238,8 @@ class TokenRecognizer(FamilyRecognizer):
         if cls.TOKENS:
             cls.RULES = tuple(t.compile() for t in cls.TOKENS)
             cls._BY_NAME = {t.name: t for t in cls.TOKENS}
+            if "PREFILTER" not in cls.__dict__:
+                cls.PREFILTER = prefilter(cls.TOKENS, cls.__name__)
 
     def check(self, rule: Rule, match: re.Match[str], text: str) -> Verdict | None:
         token = self._BY_NAME[rule.name]

@@ -163,20 +163,21 @@ class GenericSecretRecognizer(FamilyRecognizer):
 
 # --- a random value with a secret keyword somewhere around it -------------------------------------
 
-# A candidate: a run of token characters, 16–300 long, not glued to a longer run.
-_TOKEN_CHARS = r"A-Za-z0-9_\-+/=.~"
+# A candidate: a run of token characters, 16–300 long, not glued to a longer run. "=" only
+# ends a value (base64 padding): "APP_ID=wx…" is a name and a value, not one token.
+_TOKEN_CHARS = r"A-Za-z0-9_\-+/.~"
 _CANDIDATE = rule(
     "secret_near_keyword",
     rf"""
     (?<![{_TOKEN_CHARS}])(?<![A-Za-z0-9]:)
-    (?P<value>[A-Za-z0-9][{_TOKEN_CHARS}]{{15,299}})
-    (?![{_TOKEN_CHARS}]*[A-Za-z0-9_\-+/=~])(?![@:])
+    (?P<value>[A-Za-z0-9][{_TOKEN_CHARS}]{{15,299}}={{0,3}})
+    (?![{_TOKEN_CHARS}]*[A-Za-z0-9_\-+/~])(?![@:=])
     """,
     0.6,
 )
 # Keywords that name a credential, in English and Chinese; "key" alone counts here because the
 # value must also look generated. The vendor's name is not required: there are too many vendors.
-_SECRET_WORD = re.compile(
+SECRET_WORD = re.compile(
     rf"""
     (?<![A-Za-z])(?i:
         (?:api|access|auth|app|bot|bearer|client|deploy|personal|private|secret|service|session|signing|admin)
@@ -189,7 +190,7 @@ _SECRET_WORD = re.compile(
     re.VERBOSE,
 )
 # Words that make a random value a digest, an id, a link or an image (not a credential).
-_NOT_SECRET_AROUND = keywords(
+NOT_SECRET_AROUND = keywords(
     "md5",
     "sha1",
     "sha-1",
@@ -230,7 +231,7 @@ NEAR_BEFORE = 160
 NEAR_AFTER = 80
 
 
-def _generated(value: str) -> bool:
+def generated(value: str) -> bool:
     """The shape of a generated credential: long, varied, letters and digits, high entropy."""
     if not looks_random(value, min_len=16, min_entropy=3.3, min_classes=2):
         return False
@@ -245,7 +246,7 @@ class SecretNearKeywordRecognizer(FamilyRecognizer):
 
     In chat the keyword and the value are often apart: "here's the staging token, pls don't
     share it: V", "can you try with V? it's the api key", "密钥发你了，记得别外传：V", the
-    keyword on the line above. The value must look generated (``_generated``) and not be an id
+    keyword on the line above. The value must look generated (``generated``) and not be an id
     or a digest (``not_a_secret``, hash and id words nearby); the keyword may be up to
     ``NEAR_BEFORE`` characters before it or ``NEAR_AFTER`` after it. Less sure than a value
     handed over right after its keyword, which the recognizer above reports with a higher score.
@@ -267,13 +268,13 @@ class SecretNearKeywordRecognizer(FamilyRecognizer):
 
     def check(self, rule: Rule, match: re.Match[str], text: str) -> Verdict | None:
         value, start, end = strip_wrappers(match.group("value"), match.start("value"))
-        if not 16 <= len(value) <= 256 or not_a_secret(value) is not None or not _generated(value):
+        if not 16 <= len(value) <= 256 or not_a_secret(value) is not None or not generated(value):
             return None
         lo, hi = max(0, start - NEAR_BEFORE), min(len(text), end + NEAR_AFTER)
-        word = _SECRET_WORD.search(text, lo, start) or _SECRET_WORD.search(text, end, hi)
+        word = SECRET_WORD.search(text, lo, start) or SECRET_WORD.search(text, end, hi)
         if word is None:
             return None
-        if _NOT_SECRET_AROUND.search(text, max(0, start - 60), min(len(text), end + 20)):
+        if NOT_SECRET_AROUND.search(text, max(0, start - 60), min(len(text), end + 20)):
             return None
         return Verdict(
             0.6,

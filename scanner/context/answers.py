@@ -30,6 +30,8 @@ from typing import TYPE_CHECKING
 
 from recognizers import validators
 from recognizers.catalogue import info
+from recognizers.families._secrets import not_a_secret
+from recognizers.families.generic_secrets import NOT_SECRET_AROUND, SECRET_WORD, generated
 from scanner.analyzer import Detection
 from scanner.model import Message, MessageKind
 
@@ -362,3 +364,73 @@ class AnswerToPasswordQuestion:
                 "AnswerToPasswordQuestion",
             )
         ]
+
+
+# --- a key pasted right after the message that announced it ------------------------------------
+
+#: A message that is only the key (in backticks or with a word or two around it).
+MAX_KEY_MESSAGE_TOKENS = 4
+SECRET_SCORE = 0.6
+
+
+def _lone_value(text: str) -> tuple[int, int] | None:
+    """The span of the one generated-looking token of a short message, or None."""
+    tokens = list(_TOKEN.finditer(text))
+    if not tokens or len(tokens) > MAX_KEY_MESSAGE_TOKENS or len(text) > 400:
+        return None
+    found: list[tuple[int, int]] = []
+    for match in tokens:
+        token, start, end = _strip(match.group(), match.start())
+        if len(token) >= 16 and not_a_secret(token) is None and generated(token):
+            found.append((start, end))
+    return found[0] if len(found) == 1 else None
+
+
+class SecretAfterAnnouncement:
+    """GENERIC_SECRET: a lone generated-looking value right after a message about a key or token.
+
+    "I'll send you the staging token" — "V"; "anyone have the api key?" — "V"; "token发我一下" —
+    "V". The value must look generated (the generic-secret family's shape test), the earlier
+    message (one of the two before, same thread, within a day, by anyone) must name a credential
+    and not a digest or an id, and nothing in this message may already be a secret finding.
+    """
+
+    name = "secret_after_announcement"
+
+    def detect(self, message: Message, state: ConversationState, found: list[Detection]) -> list[Detection]:
+        if message.kind is MessageKind.SYSTEM or not message.text.strip():
+            return []
+        if any(info(d.entity).category == "secret" for d in found):
+            return []
+        span = _lone_value(message.text)
+        if span is None:
+            return []
+        for distance, recent in enumerate(reversed(state.recent), start=1):
+            if distance > WINDOW:
+                break
+            earlier = recent.message
+            if earlier.kind is MessageKind.SYSTEM or earlier.deleted or len(earlier.text) > 300:
+                continue
+            if message.thread_id and earlier.thread_id and message.thread_id != earlier.thread_id:
+                continue
+            if (
+                message.timestamp is not None
+                and earlier.timestamp is not None
+                and (message.timestamp.tzinfo is None) == (earlier.timestamp.tzinfo is None)
+                and message.timestamp - earlier.timestamp > MAX_DELAY
+            ):
+                continue
+            if NOT_SECRET_AROUND.search(earlier.text) or SECRET_WORD.search(earlier.text) is None:
+                continue
+            where = "the previous message" if distance == 1 else f"the message {distance} before this one"
+            return [
+                Detection(
+                    "GENERIC_SECRET",
+                    span[0],
+                    span[1],
+                    SECRET_SCORE,
+                    f"generated-looking value alone in a message; {where} named a key or token",
+                    type(self).__name__,
+                )
+            ]
+        return []
