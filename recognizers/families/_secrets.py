@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cache
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -85,21 +86,30 @@ _PUBLIC_ID = re.compile(
 )
 
 
-# Keys that vendors print in their own documentation: public, so not a leak.
-DOCUMENTED = frozenset(
-    {
-        "sk_test_4eC39HqLyjWDarjtT1zdp7dc",  # Stripe's documentation test key
-        "AKIAIOSFODNN7EXAMPLE",  # AWS documentation
-        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",  # AWS documentation
-    }
-)
+@cache
+def documented() -> frozenset[str]:
+    """Keys that vendors publish in their documentation and SDK samples: public, so not a leak."""
+    return frozenset(validators.lexicon("documented_keys.txt"))
+
+
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz"
+_ALPHABET_RUN = re.compile(r"[A-Za-z]{10,}")
+
+
+def has_alphabet_run(value: str, length: int = 10) -> bool:
+    """Ten or more letters in alphabet order ("klmnopqrstuvwx"): typed by hand, not generated."""
+    for run in _ALPHABET_RUN.findall(value):
+        lower = run.lower()
+        if any(lower[i : i + length] in _ALPHABET for i in range(len(lower) - length + 1)):
+            return True
+    return False
 
 
 def not_a_secret(value: str) -> str | None:
     """Why ``value`` cannot be a keyword-found secret (for debugging), or None when it can be."""
     if validators.is_placeholder(value):
         return "placeholder"
-    if value in DOCUMENTED:
+    if value in documented():
         return "a key published in its vendor's documentation"
     if _PUBLIC_ID.fullmatch(value):
         return "a public app or account id"
@@ -248,6 +258,8 @@ class TokenRecognizer(FamilyRecognizer):
         if (
             validators.is_placeholder(secret)
             or validators.is_sequential(secret)
+            or has_alphabet_run(secret)
+            or value in documented()
             or not random_enough(secret, token.min_entropy)
             or (token.excluded is not None and token.excluded(value, match))
         ):

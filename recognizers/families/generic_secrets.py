@@ -23,7 +23,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from recognizers import validators
 from recognizers.families._base import CJK, FamilyRecognizer, Rule, Verdict, context, keywords, rule
-from recognizers.families._secrets import looks_random, not_a_secret, strip_wrappers
+from recognizers.families._secrets import has_alphabet_run, looks_random, not_a_secret, strip_wrappers
 
 ENTITIES: tuple[str, ...] = ("GENERIC_SECRET",)
 
@@ -121,8 +121,8 @@ class GenericSecretRecognizer(FamilyRecognizer):
 
     def check(self, rule: Rule, match: re.Match[str], text: str) -> Verdict | None:
         value, start, end = strip_wrappers(match.group("value"), match.start("value"))
-        if len(value) < 8 or len(value) > 256:
-            return None
+        if len(value) < 8 or len(value) > 256 or text.startswith(("...", "…"), end):
+            return None  # "…" right after: elided, an illustration rather than a usable key
         # A value pasted with its own keyword ("token=abc&user=x"): stop at URL separators.
         cut = re.search(r"[&#]|\\n|</", value)
         if cut is not None and cut.start() >= 8:
@@ -217,6 +217,12 @@ NOT_SECRET_AROUND = keywords(
     "order",
     "tracking",
     "base64",
+    "md5sum",
+    "sha1sum",
+    "sha256sum",
+    "ssh-rsa",
+    "ssh-ed25519",
+    "data:image",
     "哈希",
     "校验和",
     "校验码",
@@ -226,6 +232,14 @@ NOT_SECRET_AROUND = keywords(
     "订单",
     "单号",
 )
+_UUID_KEY = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+# Words that make a UUID an identifier of a record, a request or a person.
+ID_WORD = re.compile(
+    r"(?<![A-Za-z0-9_\-+/])(?i:id|ids|uuid|guid|request|trace|user|order|ticket|issue|job|run|build|tenant"
+    r"|account|device|session|record|object|row|file|folder|doc|document)(?![A-Za-z0-9_\-+/])"
+    r"|编号|单号|问题单|工单|订单|用户|设备|租户|会话"
+)
+_REPEATED_CHUNK = re.compile(r"([A-Za-z0-9]{3,})[-_.:]?\1[-_.:]?\1")
 _RUN_16 = re.compile(rf"[{_TOKEN_CHARS}]{{16}}")
 NEAR_BEFORE = 160
 NEAR_AFTER = 80
@@ -233,8 +247,10 @@ NEAR_AFTER = 80
 
 def generated(value: str) -> bool:
     """The shape of a generated credential: long, varied, letters and digits, high entropy."""
-    if not looks_random(value, min_len=16, min_entropy=3.3, min_classes=2):
+    if not looks_random(value, min_len=16, min_entropy=3.3, min_classes=2) or has_alphabet_run(value):
         return False
+    if _REPEATED_CHUNK.search(value):
+        return False  # "1234-1234-1234-…": a template filled by hand
     letters = any(c.isalpha() for c in value)
     digits = any(c.isdigit() for c in value)
     mixed_case = any(c.islower() for c in value) and any(c.isupper() for c in value)
@@ -268,14 +284,35 @@ class SecretNearKeywordRecognizer(FamilyRecognizer):
 
     def check(self, rule: Rule, match: re.Match[str], text: str) -> Verdict | None:
         value, start, end = strip_wrappers(match.group("value"), match.start("value"))
-        if not 16 <= len(value) <= 256 or not_a_secret(value) is not None or not generated(value):
+        if not 16 <= len(value) <= 256:
             return None
+        uuid = _UUID_KEY.fullmatch(value) is not None
+        if not uuid and (not_a_secret(value) is not None or not generated(value)):
+            return None
+        if text.startswith(("...", "…"), end):
+            return None  # elided ("eyJzaWdu..."): an illustration, not a usable key
         lo, hi = max(0, start - NEAR_BEFORE), min(len(text), end + NEAR_AFTER)
         word = SECRET_WORD.search(text, lo, start) or SECRET_WORD.search(text, end, hi)
         if word is None:
             return None
         if NOT_SECRET_AROUND.search(text, max(0, start - 60), min(len(text), end + 20)):
             return None
+        if uuid:
+            # Several vendors issue API keys as UUIDs (Heroku, Snyk, HubSpot, Squarespace …), but
+            # most UUIDs in chat are ids: only with a credential word close by and no id word.
+            near = SECRET_WORD.search(text, max(0, start - 50), start) or SECRET_WORD.search(
+                text, end, min(len(text), end + 30)
+            )
+            if near is None or ID_WORD.search(text, max(0, start - 60), min(len(text), end + 30)):
+                return None
+            if validators.is_placeholder(value) or validators.is_sequential(value.replace("-", "")):
+                return None
+            return Verdict(
+                0.5,
+                "UUID-shaped key (a format several vendors use) with a credential word close by",
+                span=(start, end),
+                context_word=near.group(0),
+            )
         return Verdict(
             0.6,
             "generated-looking value with a secret keyword in the same message",

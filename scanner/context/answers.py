@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 from recognizers import validators
 from recognizers.catalogue import info
 from recognizers.families._secrets import not_a_secret
-from recognizers.families.generic_secrets import NOT_SECRET_AROUND, SECRET_WORD, generated
+from recognizers.families.generic_secrets import ID_WORD, NOT_SECRET_AROUND, SECRET_WORD, generated
 from scanner.analyzer import Detection
 from scanner.model import Message, MessageKind
 
@@ -371,18 +371,29 @@ class AnswerToPasswordQuestion:
 #: A message that is only the key (in backticks or with a word or two around it).
 MAX_KEY_MESSAGE_TOKENS = 4
 SECRET_SCORE = 0.6
+_KEY_CHARS = re.compile(r"[A-Za-z0-9_\-+/.~:]+={0,3}")
 
 
-def _lone_value(text: str) -> tuple[int, int] | None:
-    """The span of the one generated-looking token of a short message, or None."""
+def _lone_value(text: str) -> tuple[int, int, bool] | None:
+    """The span of the one generated-looking token (or UUID) of a short message, and whether it is a UUID."""
     tokens = list(_TOKEN.finditer(text))
     if not tokens or len(tokens) > MAX_KEY_MESSAGE_TOKENS or len(text) > 400:
         return None
-    found: list[tuple[int, int]] = []
+    if NOT_SECRET_AROUND.search(text) or ID_WORD.search(text):
+        return None  # "md5sum …", "job id …", "data:image/png;base64,…": not a key
+    found: list[tuple[int, int, bool]] = []
     for match in tokens:
         token, start, end = _strip(match.group(), match.start())
-        if len(token) >= 16 and not_a_secret(token) is None and generated(token):
-            found.append((start, end))
+        if validators.is_uuid(token) and not validators.is_placeholder(token):
+            found.append((start, end, True))
+        elif (
+            len(token) >= 16
+            and _KEY_CHARS.fullmatch(token)
+            and not token.startswith("AAAA")  # an SSH public key's base64 body
+            and not_a_secret(token) is None
+            and generated(token)
+        ):
+            found.append((start, end, False))
     return found[0] if len(found) == 1 else None
 
 
@@ -402,9 +413,10 @@ class SecretAfterAnnouncement:
             return []
         if any(info(d.entity).category == "secret" for d in found):
             return []
-        span = _lone_value(message.text)
-        if span is None:
+        lone = _lone_value(message.text)
+        if lone is None:
             return []
+        start, end, uuid = lone
         for distance, recent in enumerate(reversed(state.recent), start=1):
             if distance > WINDOW:
                 break
@@ -422,14 +434,17 @@ class SecretAfterAnnouncement:
                 continue
             if NOT_SECRET_AROUND.search(earlier.text) or SECRET_WORD.search(earlier.text) is None:
                 continue
+            if uuid and ID_WORD.search(earlier.text):
+                continue  # "which request id failed?" — a UUID: an id, not a key
             where = "the previous message" if distance == 1 else f"the message {distance} before this one"
             return [
                 Detection(
                     "GENERIC_SECRET",
-                    span[0],
-                    span[1],
-                    SECRET_SCORE,
-                    f"generated-looking value alone in a message; {where} named a key or token",
+                    start,
+                    end,
+                    SECRET_SCORE - (0.1 if uuid else 0.0),
+                    f"{'UUID-shaped' if uuid else 'generated-looking'} value alone in a message; "
+                    f"{where} named a key or token",
                     type(self).__name__,
                 )
             ]
