@@ -23,7 +23,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from recognizers import validators
 from recognizers.families._base import CJK, FamilyRecognizer, Rule, Verdict, context, keywords, rule
-from recognizers.families._secrets import has_alphabet_run, looks_random, not_a_secret, strip_wrappers
+from recognizers.families._secrets import has_alphabet_run, looks_random, random_enough, not_a_secret, strip_wrappers
 
 ENTITIES: tuple[str, ...] = ("GENERIC_SECRET",)
 
@@ -163,14 +163,14 @@ class GenericSecretRecognizer(FamilyRecognizer):
 
 # --- a random value with a secret keyword somewhere around it -------------------------------------
 
-# A candidate: a run of token characters, 16–300 long, not glued to a longer run. "=" only
+# A candidate: a run of token characters, 12–1000 long, not glued to a longer run. "=" only
 # ends a value (base64 padding): "APP_ID=wx…" is a name and a value, not one token.
 _TOKEN_CHARS = r"A-Za-z0-9_\-+/.~"
 _CANDIDATE = rule(
     "secret_near_keyword",
     rf"""
     (?<![{_TOKEN_CHARS}])(?<![A-Za-z0-9]:)
-    (?P<value>[A-Za-z0-9][{_TOKEN_CHARS}]{{15,299}}={{0,3}})
+    (?P<value>[A-Za-z0-9_][{_TOKEN_CHARS}]{{11,999}}={{0,3}})
     (?![{_TOKEN_CHARS}]*[A-Za-z0-9_\-+/~])(?![@:=])
     """,
     0.6,
@@ -235,12 +235,12 @@ NOT_SECRET_AROUND = keywords(
 _UUID_KEY = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 # Words that make a UUID an identifier of a record, a request or a person.
 ID_WORD = re.compile(
-    r"(?<![A-Za-z0-9_\-+/])(?i:id|ids|uuid|guid|request|trace|user|order|ticket|issue|job|run|build|tenant"
-    r"|account|device|session|record|object|row|file|folder|doc|document)(?![A-Za-z0-9_\-+/])"
+    r"(?<![A-Za-z0-9])(?i:id|ids|uuid|guid|request|trace|user|order|ticket|issue|job|run|build|tenant"
+    r"|account|device|session|record|object|row|file|folder|doc|document)(?![A-Za-z0-9])"
     r"|编号|单号|问题单|工单|订单|用户|设备|租户|会话"
 )
 _REPEATED_CHUNK = re.compile(r"([A-Za-z0-9]{3,})[-_.:]?\1[-_.:]?\1")
-_RUN_16 = re.compile(rf"[{_TOKEN_CHARS}]{{16}}")
+_RUN_12 = re.compile(rf"[{_TOKEN_CHARS}]{{12}}")
 NEAR_BEFORE = 160
 NEAR_AFTER = 80
 
@@ -255,6 +255,27 @@ def generated(value: str) -> bool:
     digits = any(c.isdigit() for c in value)
     mixed_case = any(c.islower() for c in value) and any(c.isupper() for c in value)
     return letters and (digits or (mixed_case and len(value) >= 20))
+
+
+_SHORT_KEYWORD_BEFORE = 30
+_SHORT_KEYWORD_AFTER = 20
+
+
+def _short_key(value: str, text: str, start: int, end: int) -> bool:
+    """A 12–15 character key: letters and digits, random, with its keyword right next to it."""
+    digits = sum(c.isdigit() for c in value)
+    if (
+        not_a_secret(value) is not None
+        or not value.isalnum()
+        or not (2 <= digits <= len(value) * 0.7)
+        or sum(c.isalpha() for c in value) < 3
+        or not random_enough(value, 3.2)
+        or validators.is_sequential(value)
+    ):
+        return False
+    before = SECRET_WORD.search(text, max(0, start - _SHORT_KEYWORD_BEFORE), start)
+    after = SECRET_WORD.search(text, end, min(len(text), end + _SHORT_KEYWORD_AFTER))
+    return before is not None or after is not None
 
 
 class SecretNearKeywordRecognizer(FamilyRecognizer):
@@ -277,17 +298,20 @@ class SecretNearKeywordRecognizer(FamilyRecognizer):
     def analyze(
         self, text: str, entities: list[str] | None, nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
-        """Skip messages without a 16-character token run before the prefilter runs."""
-        if _RUN_16.search(text) is None:
+        """Skip messages without a 12-character token run before the prefilter runs."""
+        if _RUN_12.search(text) is None:
             return []
         return super().analyze(text, entities, nlp_artifacts)
 
     def check(self, rule: Rule, match: re.Match[str], text: str) -> Verdict | None:
         value, start, end = strip_wrappers(match.group("value"), match.start("value"))
-        if not 16 <= len(value) <= 256:
+        if not 12 <= len(value) <= 1000:
             return None
         uuid = _UUID_KEY.fullmatch(value) is not None
-        if not uuid and (not_a_secret(value) is not None or not generated(value)):
+        short = len(value) < 16
+        if short and not _short_key(value, text, start, end):
+            return None
+        if not uuid and not short and (not_a_secret(value) is not None or not generated(value)):
             return None
         if text.startswith(("...", "…"), end):
             return None  # elided ("eyJzaWdu..."): an illustration, not a usable key

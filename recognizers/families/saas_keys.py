@@ -432,6 +432,7 @@ class VendorTokenRecognizer(TokenRecognizer):
         _vendor("gocardless_token", "GoCardless access token", "(?:live|sandbox)_", "[A-Za-z0-9_=-]{40}", score=0.6),
         _vendor("facebook_access_token", "Facebook access token", "EAA[MC]", f"{_B62}{{100,400}}", score=0.8),
         # Developer platforms and infrastructure.
+        _vendor("bitbucket_app_password", "Bitbucket app password", "ATBB", "[A-Za-z0-9_=.-]{24,40}"),
         _vendor("supabase_token", "Supabase access token", "sbp_", f"{_HEX}{{40}}"),
         _vendor("supabase_secret_key", "Supabase secret key", "sb_secret_", "[A-Za-z0-9_-]{31,40}"),
         _vendor("sourcegraph_token", "Sourcegraph access token", "sgp_", f"(?:[a-fA-F0-9]{{16}}_|local_)?[a-fA-F0-9]{{40}}"),

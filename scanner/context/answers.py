@@ -379,8 +379,8 @@ def _lone_value(text: str) -> tuple[int, int, bool] | None:
     tokens = list(_TOKEN.finditer(text))
     if not tokens or len(tokens) > MAX_KEY_MESSAGE_TOKENS or len(text) > 400:
         return None
-    if NOT_SECRET_AROUND.search(text) or ID_WORD.search(text):
-        return None  # "md5sum …", "job id …", "data:image/png;base64,…": not a key
+    if NOT_SECRET_AROUND.search(text):
+        return None  # "md5sum …", "data:image/png;base64,…": not a key
     found: list[tuple[int, int, bool]] = []
     for match in tokens:
         token, start, end = _strip(match.group(), match.start())
@@ -394,7 +394,12 @@ def _lone_value(text: str) -> tuple[int, int, bool] | None:
             and generated(token)
         ):
             found.append((start, end, False))
-    return found[0] if len(found) == 1 else None
+    if len(found) != 1:
+        return None
+    start, end, _ = found[0]
+    if ID_WORD.search(text[:start] + " " + text[end:]):
+        return None  # "job id …", "correlation-id: …": an identifier, not a key
+    return found[0]
 
 
 class SecretAfterAnnouncement:
