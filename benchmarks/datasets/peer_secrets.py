@@ -19,8 +19,10 @@ What is built:
   it, on the previous line, in the previous message (same or other author), inside code
   fences and backticks, or nothing around it at all. The key's span is labelled SECRET;
 - negatives: ordinary English and Chinese chat, hashes and ids with their cues (commit SHAs,
-  sha256 checksums, request ids, UUIDs, base64 images, links), and gitleaks' own
-  false-positive samples pasted into a message (``fp`` in the id): none may be reported.
+  sha256 checksums, request ids, UUIDs, base64 images, links);
+- ``fp``: gitleaks' own false-positive samples, each pasted into a message. They are a
+  specification (none may be reported) rather than a measurement, so they are a split of
+  their own, read in full.
 
 A message is one Example; the messages of one conversation are consecutive and share the id
 up to its last ``/`` (``dev/shippo/3/0``, ``dev/shippo/3/1``). Authors are in the id's
@@ -45,7 +47,7 @@ from pathlib import Path
 from benchmarks.datasets import Example, Span, Unavailable, write_split
 
 NAME = "peer_secrets"
-SPLITS = ("dev", "heldout")
+SPLITS = ("dev", "heldout", "fp")
 LICENCE = (
     "keys from gitleaks (MIT) and TruffleHog (AGPL-3.0) test cases: cached locally, never committed"
 )
@@ -532,7 +534,7 @@ def build(providers: dict[str, Provider], fps: list[str]) -> dict[str, list[Exam
             splits[split].append(Example(f"{split}/{name}/neg-{n}/0a", text, lang))
     rng = random.Random("fp")  # noqa: S311
     for n, sample in enumerate(sorted(set(fps))):
-        split = split_of(f"fp{n}")
+        split = "fp"
         wrapper = rng.choice(("{s}", "is this line ok?\n{s}", "```\n{s}\n```", "这行配置有问题吗 {s}"))
         text = wrapper.replace("{s}", sample)
         splits[split].append(Example(f"{split}/fp/{n}/0a", text, "en"))

@@ -75,6 +75,7 @@ _PATHLIKE = re.compile(
     r"|[^\s]*\.(?:json|ya?ml|txt|env|pem|key|p12|pfx|cfg|ini|conf|gz|zip|tar|tgz|log|csv|png|jpe?g|pdf|md|py|js|sh)$"
     r"|[^\s/]+/[^\s]*\.[a-z0-9]{1,5}$"  # logs/2024/x.gz
 )
+_BRACED = re.compile(r"[{<\[][A-Za-z_][A-Za-z0-9_.\- ]*[}>\]]?")
 _NUMBERISH = re.compile(r"[0-9][0-9.,:\-/ ]*")
 
 
@@ -111,6 +112,8 @@ def not_a_secret(value: str) -> str | None:
         return "placeholder"
     if value in documented():
         return "a key published in its vendor's documentation"
+    if _BRACED.fullmatch(value):
+        return "a template ({Name}, <name>, [name])"
     if _PUBLIC_ID.fullmatch(value):
         return "a public app or account id"
     if _UUID.fullmatch(value):

@@ -121,7 +121,7 @@ class GenericSecretRecognizer(FamilyRecognizer):
 
     def check(self, rule: Rule, match: re.Match[str], text: str) -> Verdict | None:
         value, start, end = strip_wrappers(match.group("value"), match.start("value"))
-        if len(value) < 8 or len(value) > 256 or text.startswith(("...", "…"), end):
+        if len(value) < 8 or len(value) > 256 or text.startswith(_CUT_SHORT, end):
             return None  # "…" right after: elided, an illustration rather than a usable key
         # A value pasted with its own keyword ("token=abc&user=x"): stop at URL separators.
         cut = re.search(r"[&#]|\\n|</", value)
@@ -179,12 +179,12 @@ _CANDIDATE = rule(
 # value must also look generated. The vendor's name is not required: there are too many vendors.
 SECRET_WORD = re.compile(
     rf"""
-    (?<![A-Za-z])(?i:
+    (?<![A-Za-z0-9])(?i:
         (?:api|access|auth|app|bot|bearer|client|deploy|personal|private|secret|service|session|signing|admin)
             [ _\-]?(?:key|token|secret)s?
       | api[ _\-]?keys? | apikeys? | secret[ _\-]?keys? | secrets? | tokens? | keys? | creds | credentials?
       | pat | pats
-    )(?![A-Za-z])
+    )(?![A-Za-z0-9])
     | {_ZH}
     """,
     re.VERBOSE,
@@ -217,6 +217,10 @@ NOT_SECRET_AROUND = keywords(
     "order",
     "tracking",
     "base64",
+    "authenticity_token",
+    "csrf",
+    "csrf_token",
+    "xsrf",
     "md5sum",
     "sha1sum",
     "sha256sum",
@@ -245,14 +249,28 @@ NEAR_BEFORE = 160
 NEAR_AFTER = 80
 
 
+# What follows a value that was cut short or masked by hand.
+_CUT_SHORT = ("..", "…", "##", "***", "[Redacted]", "[REDACTED]", "<redacted>")
+_CASE_PARTS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+_DIGIT_RUN = re.compile(r"0123456|1234567|2345678|3456789|9876543|8765432|7654321")
+
+
+def _wordy(value: str) -> bool:
+    """Letters in CamelCase words of four or more letters on average, as identifiers are."""
+    parts = _CASE_PARTS.findall(value)
+    return bool(parts) and sum(len(p) for p in parts) / len(parts) >= 4
+
+
 def generated(value: str) -> bool:
     """The shape of a generated credential: long, varied, letters and digits, high entropy."""
     if not looks_random(value, min_len=16, min_entropy=3.3, min_classes=2) or has_alphabet_run(value):
         return False
-    if _REPEATED_CHUNK.search(value):
-        return False  # "1234-1234-1234-…": a template filled by hand
+    if _REPEATED_CHUNK.search(value) or _DIGIT_RUN.search(value):
+        return False  # "1234-1234-1234-…", "…12345678…": typed by hand, not generated
     letters = any(c.isalpha() for c in value)
     digits = any(c.isdigit() for c in value)
+    if not digits and _wordy(value):
+        return False  # "AmazonBedrockAPIKeyShortLived": an identifier made of words
     mixed_case = any(c.islower() for c in value) and any(c.isupper() for c in value)
     return letters and (digits or (mixed_case and len(value) >= 20))
 
@@ -313,22 +331,23 @@ class SecretNearKeywordRecognizer(FamilyRecognizer):
             return None
         if not uuid and not short and (not_a_secret(value) is not None or not generated(value)):
             return None
-        if text.startswith(("...", "…"), end):
-            return None  # elided ("eyJzaWdu..."): an illustration, not a usable key
+        if text.startswith(_CUT_SHORT, end):
+            return None  # elided or masked ("eyJzaWdu...", "…-####"): not a usable key
         lo, hi = max(0, start - NEAR_BEFORE), min(len(text), end + NEAR_AFTER)
         word = SECRET_WORD.search(text, lo, start) or SECRET_WORD.search(text, end, hi)
         if word is None:
             return None
         if NOT_SECRET_AROUND.search(text, max(0, start - 60), min(len(text), end + 20)):
             return None
-        if uuid:
+        if ID_WORD.search(text, max(0, start - 20), start):
+            return None  # "build log id V": named an identifier
             # Several vendors issue API keys as UUIDs (Heroku, Snyk, HubSpot, Squarespace …), but
             # most UUIDs in chat are ids: only with a credential word close by and no id word.
             near = SECRET_WORD.search(text, max(0, start - 50), start) or SECRET_WORD.search(
                 text, end, min(len(text), end + 30)
             )
             if near is None or ID_WORD.search(text, max(0, start - 60), min(len(text), end + 30)):
-                return None
+                return None  # "the api key request <uuid> failed": an id
             if validators.is_placeholder(value) or validators.is_sequential(value.replace("-", "")):
                 return None
             return Verdict(

@@ -369,10 +369,11 @@ def _vendor(
     name: str, vendor: str, prefix: str, body: str, score: float = 0.9, entropy: float = 3.3
 ) -> Token:
     """A vendor token: ``prefix`` (a regex of the literal start) then ``body`` (the random part)."""
+    # Not inside a path or a file name ("…/video_box.ico-7a38….png").
     return Token(
         name,
         "GENERIC_SECRET",
-        rf"{LEFT}(?P<value>{prefix}(?P<secret>{body})){RIGHT}",
+        rf"{LEFT}(?<![./])(?P<value>{prefix}(?P<secret>{body})){RIGHT}(?!\.[a-z]{{2,4}}(?![A-Za-z0-9]))",
         score,
         f"{vendor} credential prefix and length",
         min_entropy=entropy,
