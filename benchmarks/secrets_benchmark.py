@@ -1945,7 +1945,10 @@ def run_dataset(spec: str, tools: Sequence[str], show: int) -> int:
         all_hits[tool] = hits
         scores[tool] = score(corpus, hits, strict=False)
     print_table(f"{name}/{split or 'dev'} (any secret type counts)", corpus, scores, timings)
-    print("hits on no label (false positives): " + ", ".join(f"{t} {s.overall.fp_hits}" for t, s in scores.items()))
+    print(
+        "hits on no label (false positives): "
+        + ", ".join(f"{t} {s.overall.fp_hits}" for t, s in scores.items())
+    )
     if show and "chatsweep" in scores:
         show_errors(corpus, all_hits["chatsweep"], scores["chatsweep"], show)
     return 0

@@ -216,7 +216,11 @@ def _announced(*turns: tuple[Author, str]) -> list[list[tuple[str, str]]]:
         ("I'll send you the staging token in a sec", "Qx7mPz2kLn9Rt4Vb8Wc1Yd3F", "Qx7mPz2kLn9Rt4Vb8Wc1Yd3F"),
         ("anyone have the acme api key?", "`Chatsweep0Synthetic0Key0Q7x9Z`", "Chatsweep0Synthetic0Key0Q7x9Z"),
         ("acme的token发我一下", "Qx7mPz2kLn9Rt4Vb8Wc1Yd3F", "Qx7mPz2kLn9Rt4Vb8Wc1Yd3F"),
-        ("here's the acme key, don't lose it", "c4a75eeb-9e2d-4c5a-8b1e-5ca1ab1ec0de", "c4a75eeb-9e2d-4c5a-8b1e-5ca1ab1ec0de"),
+        (
+            "here's the acme key, don't lose it",
+            "c4a75eeb-9e2d-4c5a-8b1e-5ca1ab1ec0de",
+            "c4a75eeb-9e2d-4c5a-8b1e-5ca1ab1ec0de",
+        ),
     ],
 )
 def test_a_key_after_its_announcement_is_a_generic_secret(first: str, second: str, value: str) -> None:
@@ -227,7 +231,10 @@ def test_a_key_after_its_announcement_is_a_generic_secret(first: str, second: st
 @pytest.mark.parametrize(
     ("first", "second"),
     [
-        ("the token expired, I'll ask ops", "fixed in commit c0ffee5eedcafef00d0123456789abcdef012345"),  # a hash word
+        (
+            "the token expired, I'll ask ops",
+            "fixed in commit c0ffee5eedcafef00d0123456789abcdef012345",
+        ),  # a hash word
         ("which request id failed?", "c4a75eeb-9e2d-4c5a-8b1e-5ca1ab1ec0de"),  # no credential word
         ("what key did you sign it with?", "job id Qx7mPz2kLn9Rt4Vb8Wc1Yd3F"),  # an id
         ("new api key is ready", "md5sum f5ea05d1cc530c6eb3929e96d7172c51  app.tar.gz"),  # a digest
@@ -242,7 +249,12 @@ def test_not_a_key_after_its_announcement(first: str, second: str) -> None:
 
 
 def test_an_announcement_is_forgotten_after_two_messages() -> None:
-    turns = ((ALICE, "I'll send the staging token"), (BOB, "ok"), (ALICE, "lunch?"), (ALICE, "Qx7mPz2kLn9Rt4Vb8Wc1Yd3F"))
+    turns = (
+        (ALICE, "I'll send the staging token"),
+        (BOB, "ok"),
+        (ALICE, "lunch?"),
+        (ALICE, "Qx7mPz2kLn9Rt4Vb8Wc1Yd3F"),
+    )
     assert _announced(*turns)[-1] == []
 
 

@@ -25,7 +25,7 @@ def _example(token: Token, seed: int) -> str:
         depth += {"(": 1, ")": -1}.get(token.pattern[end], 0)
         end += 1
     body = token.pattern[start : end - 1]
-    rng = random.Random(f"{token.name}:{seed}")  # noqa: S311 - test data
+    rng = random.Random(f"{token.name}:{seed}")
     return generate(token.prefix + body, rng)
 
 

@@ -32,10 +32,11 @@ conversation templates (``author`` is not part of the cache form): the runner al
 from __future__ import annotations
 
 import hashlib
+import importlib
 import io
 import random
 import re
-import subprocess  # noqa: S404 - reads a local git mirror with fixed arguments
+import subprocess
 import tarfile
 import urllib.error
 import urllib.request
@@ -43,14 +44,13 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from benchmarks.datasets import Example, Span, Unavailable, write_split
 
 NAME = "peer_secrets"
 SPLITS = ("dev", "heldout", "fp")
-LICENCE = (
-    "keys from gitleaks (MIT) and TruffleHog (AGPL-3.0) test cases: cached locally, never committed"
-)
+LICENCE = "keys from gitleaks (MIT) and TruffleHog (AGPL-3.0) test cases: cached locally, never committed"
 SCORING = "spans"
 TYPES = ("SECRET",)
 
@@ -67,8 +67,8 @@ TEMPLATES_PER_KEY = 4
 
 
 def _git(mirror: Path, *args: str) -> str:
-    out = subprocess.run(  # noqa: S603 - fixed command, no shell
-        ["git", "--git-dir", str(mirror), *args],  # noqa: S607
+    out = subprocess.run(
+        ["git", "--git-dir", str(mirror), *args],
         check=True,
         capture_output=True,
     )
@@ -80,7 +80,9 @@ def _mirror_dir(mirror: Path, repo: str) -> Path | None:
     slug = repo.replace("/", "+")
     for candidate in (mirror / slug / "repo", mirror / slug, mirror):
         try:
-            remote = _git(candidate, "ls-tree", "--name-only", "HEAD", _RULES if "gitleaks" in repo else _DETECTORS)
+            remote = _git(
+                candidate, "ls-tree", "--name-only", "HEAD", _RULES if "gitleaks" in repo else _DETECTORS
+            )
         except (OSError, subprocess.CalledProcessError):
             continue
         if remote.strip():
@@ -98,7 +100,7 @@ def _files(repo: str, prefix: str, suffix: str, mirror: Path | None) -> dict[str
         return {n: _git(git_dir, "show", f"HEAD:{n}") for n in names if n.endswith(suffix)}
     url = ARCHIVE.format(repo=repo)
     try:
-        with urllib.request.urlopen(url, timeout=120) as resp:  # noqa: S310 - fixed https URL
+        with urllib.request.urlopen(url, timeout=120) as resp:
             data: bytes = resp.read()
     except (OSError, urllib.error.URLError) as exc:
         raise Unavailable(f"cannot download {url}: {exc}") from exc
@@ -129,7 +131,7 @@ def _balanced(text: str, start: int, opening: str = "(", closing: str = ")") -> 
     """Index just past the bracket that closes the one at ``start`` (skipping string literals)."""
     depth, i = 0, start
     while i < len(text):
-        if text[i] in "\"`":
+        if text[i] in '"`':
             m = _GO_STRING.match(text, i)
             if m is not None:
                 i = m.end()
@@ -162,7 +164,7 @@ def _split_args(text: str) -> list[str]:
     args, depth, last, i = [], 0, 0, 0
     while i < len(text):
         c = text[i]
-        if c in "\"`":
+        if c in '"`':
             m = _GO_STRING.match(text, i)
             if m is not None:
                 i = m.end()
@@ -212,23 +214,12 @@ def _eval(expr: str, rng: random.Random) -> str:
 
 def generate(pattern: str, rng: random.Random) -> str:
     """A random string matching a simple regular expression (classes, repeats, groups, alternatives)."""
-    import re._parser as sre_parse  # noqa: PLC0415 - only needed here
-
-    from re._constants import (  # noqa: PLC0415
-        ANY,
-        AT,
-        BRANCH,
-        CATEGORY,
-        IN,
-        LITERAL,
-        MAX_REPEAT,
-        MAXREPEAT,
-        MIN_REPEAT,
-        NEGATE,
-        NOT_LITERAL,
-        RANGE,
-        SUBPATTERN,
-    )
+    # The standard library's own regex parser (private, hence untyped): it gives the tree to walk.
+    sre_parse: Any = importlib.import_module("re._parser")
+    c: Any = importlib.import_module("re._constants")
+    ANY, AT, BRANCH, CATEGORY, IN, LITERAL = c.ANY, c.AT, c.BRANCH, c.CATEGORY, c.IN, c.LITERAL
+    MAX_REPEAT, MAXREPEAT, MIN_REPEAT, NEGATE = c.MAX_REPEAT, c.MAXREPEAT, c.MIN_REPEAT, c.NEGATE
+    NOT_LITERAL, RANGE, SUBPATTERN = c.NOT_LITERAL, c.RANGE, c.SUBPATTERN
 
     categories = {
         "CATEGORY_DIGIT": "0123456789",
@@ -237,16 +228,16 @@ def generate(pattern: str, rng: random.Random) -> str:
     }
     printable = [chr(c) for c in range(33, 127)]
 
-    def chars_of(items: list[tuple[object, object]]) -> list[str]:
+    def chars_of(items: list[tuple[Any, Any]]) -> list[str]:
         out: list[str] = []
         negate = False
         for op, av in items:
             if op is NEGATE:
                 negate = True
             elif op is LITERAL:
-                out.append(chr(av))  # type: ignore[arg-type]
+                out.append(chr(av))
             elif op is RANGE:
-                lo, hi = av  # type: ignore[misc]
+                lo, hi = av
                 out.extend(chr(c) for c in range(lo, hi + 1))
             elif op is CATEGORY:
                 out.extend(categories.get(str(av), ""))
@@ -254,9 +245,9 @@ def generate(pattern: str, rng: random.Random) -> str:
             return [c for c in printable if c not in out and c.isalnum()]
         return out
 
-    def emit(tree: object) -> str:
+    def emit(tree: Any) -> str:
         s: list[str] = []
-        for op, av in tree:  # type: ignore[attr-defined]
+        for op, av in tree:
             if op is LITERAL:
                 s.append(chr(av))
             elif op is NOT_LITERAL:
@@ -311,7 +302,7 @@ def _gitleaks(files: dict[str, str], providers: dict[str, Provider]) -> list[str
         stem = path.rsplit("/", 1)[-1].removesuffix(".go")
         if stem in ("generic", "stopwords", "curl", "privatekey", "jwt", "kubernetes", "config"):
             continue
-        rng = random.Random(f"gitleaks:{stem}")  # noqa: S311 - sample data, not security
+        rng = random.Random(f"gitleaks:{stem}")
         for call in re.finditer(r"GenerateSampleSecrets?\(", src):
             end = _balanced(src, call.end() - 1)
             args = _split_args(src[call.end() : end - 1])
@@ -340,7 +331,9 @@ def _gitleaks(files: dict[str, str], providers: dict[str, Provider]) -> list[str
 
 _VAR = re.compile(r"(?m)^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?::=|=)\s*(\"(?:[^\"\\\n]|\\.)*\"|`[^`]*`)\s*$")
 _WANT = re.compile(r"want\s*:\s*\[\]string\{")
-_KEYWORDS = re.compile(r"func \([a-z]+ \*?Scanner\) Keywords\(\) \[\]string \{\s*return \[\]string\{([^}]*)\}")
+_KEYWORDS = re.compile(
+    r"func \([a-z]+ \*?Scanner\) Keywords\(\) \[\]string \{\s*return \[\]string\{([^}]*)\}"
+)
 
 
 def _trufflehog(files: dict[str, str], providers: dict[str, Provider]) -> None:
@@ -418,7 +411,7 @@ _TEMPLATES: dict[str, tuple[str, ...]] = {
     "fence": (
         "```\n{K}_API_KEY={v}\n```",
         "try `{v}` ({k} key)",
-        "in .env:\n```\nexport {K}_TOKEN=\"{v}\"\n```",
+        'in .env:\n```\nexport {K}_TOKEN="{v}"\n```',
     ),
     "prev_line": (
         "{k} key for prod\n{v}",
@@ -515,7 +508,7 @@ def build(providers: dict[str, Provider], fps: list[str]) -> dict[str, list[Exam
         if not prov.keys:
             continue
         split = split_of(name)
-        rng = random.Random(f"chat:{name}")  # noqa: S311 - sample data, not security
+        rng = random.Random(f"chat:{name}")
         groups = list(_TEMPLATES)
         for k, key in enumerate(prov.keys[:KEYS_PER_PROVIDER]):
             chosen = rng.sample(groups, TEMPLATES_PER_KEY)
@@ -529,10 +522,12 @@ def build(providers: dict[str, Provider], fps: list[str]) -> dict[str, list[Exam
                     author = "a" if same else "b"
                     splits[split].append(Example(f"{conv}/{m}{author}", text, lang, spans))
         # Ordinary chat and hard negatives in the same proportion in both halves.
-        for n, text in enumerate(rng.sample(_hard_negatives(rng), 3) + rng.sample(_FILLER_EN + _FILLER_ZH, 3)):
+        for n, text in enumerate(
+            rng.sample(_hard_negatives(rng), 3) + rng.sample(_FILLER_EN + _FILLER_ZH, 3)
+        ):
             lang = "zh" if re.search(r"[\u4e00-\u9fff]", text) else "en"
             splits[split].append(Example(f"{split}/{name}/neg-{n}/0a", text, lang))
-    rng = random.Random("fp")  # noqa: S311
+    rng = random.Random("fp")
     for n, sample in enumerate(sorted(set(fps))):
         split = "fp"
         wrapper = rng.choice(("{s}", "is this line ok?\n{s}", "```\n{s}\n```", "这行配置有问题吗 {s}"))

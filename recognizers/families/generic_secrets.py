@@ -23,7 +23,13 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from recognizers import validators
 from recognizers.families._base import CJK, FamilyRecognizer, Rule, Verdict, context, keywords, rule
-from recognizers.families._secrets import has_alphabet_run, looks_random, random_enough, not_a_secret, strip_wrappers
+from recognizers.families._secrets import (
+    has_alphabet_run,
+    looks_random,
+    not_a_secret,
+    random_enough,
+    strip_wrappers,
+)
 
 ENTITIES: tuple[str, ...] = ("GENERIC_SECRET",)
 
@@ -165,7 +171,7 @@ class GenericSecretRecognizer(FamilyRecognizer):
 
 # A candidate: a run of token characters, 12–1000 long, not glued to a longer run. "=" only
 # ends a value (base64 padding): "APP_ID=wx…" is a name and a value, not one token.
-_TOKEN_CHARS = r"A-Za-z0-9_\-+/.~"
+_TOKEN_CHARS = r"A-Za-z0-9_\-+/.~"  # noqa: S105 - a character class, not a secret
 _CANDIDATE = rule(
     "secret_near_keyword",
     rf"""

@@ -421,7 +421,12 @@ class VendorTokenRecognizer(TokenRecognizer):
         _vendor("grafana_api_key", "Grafana API key", "eyJrIjoi", f"{_B62}{{70,400}}={{0,3}}"),
         _vendor("docker_pat", "Docker Hub personal access token", "dckr_pat_", "[A-Za-z0-9_-]{27}"),
         _vendor("mailgun_key", "Mailgun API key", "key-", f"{_HEX}{{32}}", score=0.75),
-        _vendor("age_secret_key", "age encryption secret key", "AGE-SECRET-KEY-1", "[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}"),
+        _vendor(
+            "age_secret_key",
+            "age encryption secret key",
+            "AGE-SECRET-KEY-1",
+            "[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}",
+        ),
         _vendor("volcengine_access_key", "Volcengine access key", "AKLT", "[A-Za-z0-9_-]{40,60}", score=0.8),
         # Payments, commerce and finance.
         _vendor("shippo_token", "Shippo API token", "shippo_(?:live|test)_", "[a-fA-F0-9]{40}"),
@@ -430,18 +435,33 @@ class VendorTokenRecognizer(TokenRecognizer):
         _vendor("flutterwave_key", "Flutterwave secret key", "FLWSECK(?:_TEST)?-", f"{_HEX}{{32}}-X"),
         _vendor("duffel_token", "Duffel API token", "duffel_(?:test|live)_", "[A-Za-z0-9_=-]{43}"),
         _vendor("easypost_key", "EasyPost API key", "EZ[AT]K", f"{_B62}{{54}}"),
-        _vendor("gocardless_token", "GoCardless access token", "(?:live|sandbox)_", "[A-Za-z0-9_=-]{40}", score=0.6),
+        _vendor(
+            "gocardless_token",
+            "GoCardless access token",
+            "(?:live|sandbox)_",
+            "[A-Za-z0-9_=-]{40}",
+            score=0.6,
+        ),
         _vendor("facebook_access_token", "Facebook access token", "EAA[MC]", f"{_B62}{{100,400}}", score=0.8),
         # Developer platforms and infrastructure.
         _vendor("bitbucket_app_password", "Bitbucket app password", "ATBB", "[A-Za-z0-9_=.-]{24,40}"),
         _vendor("supabase_token", "Supabase access token", "sbp_", f"{_HEX}{{40}}"),
         _vendor("supabase_secret_key", "Supabase secret key", "sb_secret_", "[A-Za-z0-9_-]{31,40}"),
-        _vendor("sourcegraph_token", "Sourcegraph access token", "sgp_", f"(?:[a-fA-F0-9]{{16}}_|local_)?[a-fA-F0-9]{{40}}"),
+        _vendor(
+            "sourcegraph_token",
+            "Sourcegraph access token",
+            "sgp_",
+            "(?:[a-fA-F0-9]{16}_|local_)?[a-fA-F0-9]{40}",
+        ),
         _vendor("heroku_token", "Heroku API key", "HRKU-AA", "[A-Za-z0-9_-]{58}"),
-        _vendor("flyio_token", "Fly.io access token", "(?:fo1_|fm1[ar]_|fm2_)", r"[A-Za-z0-9_+/\-]{43,800}={0,3}"),
+        _vendor(
+            "flyio_token", "Fly.io access token", "(?:fo1_|fm1[ar]_|fm2_)", r"[A-Za-z0-9_+/\-]{43,800}={0,3}"
+        ),
         _vendor("doppler_token", "Doppler token", r"dp\.(?:pt|ct|st|sa|scim|audit)\.", f"{_B62}{{40,44}}"),
         _vendor("dynatrace_token", "Dynatrace API token", r"dt0c01\.", r"[A-Za-z0-9]{24}\.[A-Za-z0-9]{64}"),
-        _vendor("planetscale_token", "PlanetScale token", "pscale_(?:tkn|pw|oauth)_", r"[A-Za-z0-9_=.\-]{32,64}"),
+        _vendor(
+            "planetscale_token", "PlanetScale token", "pscale_(?:tkn|pw|oauth)_", r"[A-Za-z0-9_=.\-]{32,64}"
+        ),
         _vendor("pulumi_token", "Pulumi access token", "pul-", f"{_HEX}{{40}}"),
         _vendor("prefect_token", "Prefect API key", "pnu_", f"{_B62}{{36}}"),
         _vendor("readme_key", "ReadMe API key", "rdme_", "[a-z0-9]{70}"),
@@ -453,15 +473,33 @@ class VendorTokenRecognizer(TokenRecognizer):
         _vendor("intra42_secret", "42 Intra client secret", "s-s4t2(?:ud|af)-", f"{_HEX}{{64}}"),
         _vendor("newrelic_key", "New Relic key", "NR(?:AK|II|JS|AA)-", "[A-Za-z0-9]{19,32}", score=0.85),
         _vendor("artifactory_api_key", "JFrog Artifactory API key", "AKCp", f"{_B62}{{69}}"),
-        _vendor("artifactory_reference_token", "JFrog Artifactory reference token", "cmVmd", f"{_B62}{{59}}", score=0.8),
-        _vendor("cloudflare_origin_ca_key", "Cloudflare Origin CA key", r"v1\.0-", f"{_HEX}{{24}}-{_HEX}{{146}}"),
+        _vendor(
+            "artifactory_reference_token",
+            "JFrog Artifactory reference token",
+            "cmVmd",
+            f"{_B62}{{59}}",
+            score=0.8,
+        ),
+        _vendor(
+            "cloudflare_origin_ca_key", "Cloudflare Origin CA key", r"v1\.0-", f"{_HEX}{{24}}-{_HEX}{{146}}"
+        ),
         _vendor("cloudflare_global_key", "Cloudflare API key", "cfk_", f"{_B62}{{40,56}}"),
         _vendor("circleci_token", "CircleCI personal token", "CCIPAT_", f"{_B62}{{22}}_{_HEX}{{40}}"),
-        _vendor("defined_networking_key", "Defined Networking API key", "dnkey-", "[A-Za-z0-9=_-]{26}-[A-Za-z0-9=_-]{52}"),
+        _vendor(
+            "defined_networking_key",
+            "Defined Networking API key",
+            "dnkey-",
+            "[A-Za-z0-9=_-]{26}-[A-Za-z0-9=_-]{52}",
+        ),
         _vendor("frameio_token", "Frame.io API token", "fio-u-", "[A-Za-z0-9=_-]{64}"),
         _vendor("settlemint_token", "SettleMint token", "sm_(?:aat|pat|sat)_", f"{_B62}{{16}}"),
         _vendor("adobe_client_secret", "Adobe client secret", "p8e-", f"{_B62}{{32}}"),
-        _vendor("onepassword_service_token", "1Password service account token", "ops_eyJ", r"[A-Za-z0-9+/]{250,}={0,3}"),
+        _vendor(
+            "onepassword_service_token",
+            "1Password service account token",
+            "ops_eyJ",
+            r"[A-Za-z0-9+/]{250,}={0,3}",
+        ),
         _vendor(
             "onepassword_secret_key",
             "1Password secret key",
@@ -471,20 +509,42 @@ class VendorTokenRecognizer(TokenRecognizer):
         _vendor("aws_bedrock_key", "Amazon Bedrock API key", "ABSK", r"[A-Za-z0-9+/]{109,269}={0,2}"),
         _vendor("langsmith_key", "LangSmith API key", "lsv2_(?:pt|sk)_", f"{_HEX}{{32}}_{_HEX}{{10}}"),
         _vendor("pinecone_key", "Pinecone API key", "pcsk_", "[A-Za-z0-9]{4,8}_[A-Za-z0-9]{60,80}"),
-        _vendor("mapbox_secret_token", "Mapbox secret token", r"sk\.eyJ", r"[A-Za-z0-9_-]{40,120}\.[A-Za-z0-9_-]{20,40}"),
-        _vendor("dropbox_short_lived_token", "Dropbox short-lived access token", r"sl\.(?:u\.)?", "[A-Za-z0-9_=-]{130,1400}"),
-        _vendor("sendinblue_key", "Brevo (Sendinblue) API key", "xkeysib-", f"{_HEX}{{64}}-[A-Za-z0-9]{{16}}"),
+        _vendor(
+            "mapbox_secret_token",
+            "Mapbox secret token",
+            r"sk\.eyJ",
+            r"[A-Za-z0-9_-]{40,120}\.[A-Za-z0-9_-]{20,40}",
+        ),
+        _vendor(
+            "dropbox_short_lived_token",
+            "Dropbox short-lived access token",
+            r"sl\.(?:u\.)?",
+            "[A-Za-z0-9_=-]{130,1400}",
+        ),
+        _vendor(
+            "sendinblue_key", "Brevo (Sendinblue) API key", "xkeysib-", f"{_HEX}{{64}}-[A-Za-z0-9]{{16}}"
+        ),
         _vendor("ubidots_token", "Ubidots API token", "BBFF-", f"{_B62}{{30}}"),
         _vendor("replicate_token", "Replicate API token", "r8_", f"{_B62}{{37}}"),
         _vendor("scalingo_token", "Scalingo API token", "tk-us-", "[A-Za-z0-9_-]{48}"),
         _vendor("beamer_token", "Beamer API token", "b_", "[A-Za-z0-9=_-]{44}", score=0.6, entropy=3.8),
         _vendor("contentful_token", "Contentful personal access token", "CFPAT-", "[A-Za-z0-9_-]{43}"),
         _vendor("typeform_token", "Typeform personal token", "tfp_", r"[A-Za-z0-9_\-.=]{59}"),
-        _vendor("authress_key", "Authress service client key", "(?:sc|ext|scauth|authress)_",
-                r"[A-Za-z0-9]{5,30}\.[A-Za-z0-9]{4,6}\.acc[_-][A-Za-z0-9-]{10,32}\.[A-Za-z0-9+/_=-]{30,120}"),
+        _vendor(
+            "authress_key",
+            "Authress service client key",
+            "(?:sc|ext|scauth|authress)_",
+            r"[A-Za-z0-9]{5,30}\.[A-Za-z0-9]{4,6}\.acc[_-][A-Za-z0-9-]{10,32}\.[A-Za-z0-9+/_=-]{30,120}",
+        ),
         _vendor("airtable_pat", "Airtable personal access token", "pat", f"{_B62}{{14}}\\.{_HEX}{{64}}"),
         _vendor("openrouter_key", "OpenRouter API key", "sk-or-v1-", f"{_HEX}{{64}}"),
-        _vendor("fastly_token", "Fastly API token (with a vendor prefix)", "fastly_", "[A-Za-z0-9_-]{32}", score=0.7),
+        _vendor(
+            "fastly_token",
+            "Fastly API token (with a vendor prefix)",
+            "fastly_",
+            "[A-Za-z0-9_-]{32}",
+            score=0.7,
+        ),
         _vendor("twitch_token", "Twitch OAuth token", "oauth:", "[a-z0-9]{30}", score=0.7),
     )
     CONTEXT = context(en=("token", "key", "secret", "api"), zh=("令牌", "密钥", "秘钥"))
