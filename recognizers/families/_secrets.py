@@ -76,6 +76,7 @@ _PATHLIKE = re.compile(
     r"|[^\s/]+/[^\s]*\.[a-z0-9]{1,5}$"  # logs/2024/x.gz
 )
 _BRACED = re.compile(r"[{<\[][A-Za-z_][A-Za-z0-9_.\- ]*[}>\]]?")
+_HOST_PATH = re.compile(r"(?:[A-Za-z0-9\-]+\.)+[A-Za-z]{2,24}(?::[0-9]{1,5})?/")  # drive.google.com/file/…
 _NUMBERISH = re.compile(r"[0-9][0-9.,:\-/ ]*")
 
 
@@ -125,7 +126,7 @@ def not_a_secret(value: str) -> str | None:
     if _NUMBERISH.fullmatch(value):
         return "a number, date or version"
     lowered = value.lower()
-    if lowered.startswith(("http://", "https://", "www.")):
+    if lowered.startswith(("http://", "https://", "www.")) or _HOST_PATH.match(value):
         return "a link"
     if "@" in value and "." in value.rsplit("@", 1)[-1]:
         return "an e-mail address"
