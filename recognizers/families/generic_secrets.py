@@ -209,6 +209,10 @@ NOT_SECRET_AROUND = keywords(
     "digest",
     "commit",
     "merged",
+    "reverted",
+    "revert",
+    "cherry-picked",
+    "rebased",
     "fingerprint",
     "etag",
     "request id",
@@ -339,6 +343,8 @@ class SecretNearKeywordRecognizer(FamilyRecognizer):
             return None
         if text.startswith(_CUT_SHORT, end):
             return None  # elided or masked ("eyJzaWdu...", "…-####"): not a usable key
+        if text.rfind("-----BEGIN", 0, start) > text.rfind("-----END", 0, start):
+            return None  # a line of a PEM block: the private-key family's
         lo, hi = max(0, start - NEAR_BEFORE), min(len(text), end + NEAR_AFTER)
         word = SECRET_WORD.search(text, lo, start) or SECRET_WORD.search(text, end, hi)
         if word is None:

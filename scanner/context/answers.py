@@ -369,19 +369,25 @@ class AnswerToPasswordQuestion:
 # --- a key pasted right after the message that announced it ------------------------------------
 
 #: A message that is only the key (in backticks or with a word or two around it).
-MAX_KEY_MESSAGE_TOKENS = 4
+MAX_KEY_MESSAGE_TOKENS = 3
 SECRET_SCORE = 0.6
 _KEY_CHARS = re.compile(r"[A-Za-z0-9_\-+/.~:]+={0,3}")
 
 
 def _lone_value(text: str) -> tuple[int, int, bool] | None:
-    """The span of the one generated-looking token (or UUID) of a short message, and whether it is a UUID."""
+    """The span of the one generated-looking token (or UUID) of a short message, and whether it is a UUID.
+
+    Around it there may be a word or two without digits ("here", "`…`", "新的") and Chinese
+    filler only: a message that says something else ("reverted 2392c01, see …", "管理后台
+    admin/…") is not a key handed over.
+    """
     tokens = list(_TOKEN.finditer(text))
-    if not tokens or len(tokens) > MAX_KEY_MESSAGE_TOKENS or len(text) > 400:
+    if not tokens or len(tokens) > MAX_KEY_MESSAGE_TOKENS or len(text) > 1200:
         return None
-    if NOT_SECRET_AROUND.search(text):
-        return None  # "md5sum …", "data:image/png;base64,…": not a key
+    if NOT_SECRET_AROUND.search(text) or any(not _is_cjk(run) for run in _CJK_RUN.findall(text)):
+        return None  # "md5sum …", "data:image/png;base64,…", Chinese that says something else
     found: list[tuple[int, int, bool]] = []
+    others: list[str] = []
     for match in tokens:
         token, start, end = _strip(match.group(), match.start())
         if validators.is_uuid(token) and not validators.is_placeholder(token):
@@ -394,8 +400,10 @@ def _lone_value(text: str) -> tuple[int, int, bool] | None:
             and generated(token)
         ):
             found.append((start, end, False))
-    if len(found) != 1:
-        return None
+        else:
+            others.append(token)
+    if len(found) != 1 or any(c.isdigit() for other in others for c in other):
+        return None  # two values, or another number or id beside it
     start, end, _ = found[0]
     if ID_WORD.search(text[:start] + " " + text[end:]):
         return None  # "job id …", "correlation-id: …": an identifier, not a key
