@@ -211,6 +211,8 @@ NOT_SECRET_AROUND = keywords(
     "merged",
     "reverted",
     "revert",
+    "git",
+    "checkout",
     "cherry-picked",
     "rebased",
     "fingerprint",

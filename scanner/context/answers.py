@@ -405,6 +405,8 @@ def _lone_value(text: str) -> tuple[int, int, bool] | None:
     if len(found) != 1 or any(c.isdigit() for other in others for c in other):
         return None  # two values, or another number or id beside it
     start, end, _ = found[0]
+    if others and validators.is_hex_digest(text[start:end]):
+        return None  # a digest with words around it ("see …", "checkout …"): a commit or a checksum
     if ID_WORD.search(text[:start] + " " + text[end:]):
         return None  # "job id …", "correlation-id: …": an identifier, not a key
     return found[0]
