@@ -24,9 +24,14 @@ Two corpora are scored: a development corpus (``--seed``) and a held-out corpus 
 another seed (``--holdout-seed``); templates, prefixes, separators, wrappers and languages are
 drawn independently for each.
 
+With ``--dataset NAME:SPLIT`` it scores a cached public dataset instead (see
+``benchmarks/datasets``; e.g. ``peer_secrets:dev``, vendor keys from gitleaks' and TruffleHog's
+test cases pasted into chat): every tool is scored like the peers (any secret type counts for a
+SECRET label), and hits on text without a label are counted as false positives.
+
 Usage: python benchmarks/secrets_benchmark.py [--messages N] [--seed S] [--holdout-seed H]
                                                [--tools chatsweep,detect-secrets,credsweeper]
-                                               [--show-errors N]
+                                               [--show-errors N] [--dataset NAME:SPLIT]
 """
 
 from __future__ import annotations

@@ -25,8 +25,9 @@ What is built:
   their own, read in full.
 
 A message is one Example; the messages of one conversation are consecutive and share the id
-up to its last ``/`` (``dev/shippo/3/0``, ``dev/shippo/3/1``). Authors are in the id's
-conversation templates (``author`` is not part of the cache form): the runner alternates them.
+up to its last ``/`` (``dev/shippo/0-fence-1/0a``, ``…/1b``). The cache form has no author, so
+the id's last letter names it (``a`` or ``b``): a key in the message after an announcement by
+the same person or by someone else.
 """
 
 from __future__ import annotations
