@@ -1915,7 +1915,7 @@ def evaluate(
 
 
 def dataset_corpus(name: str, split: str) -> list[Msg]:
-    """A cached dataset split as chat messages: ids ``conversation/<n><author>`` share a conversation."""
+    """A cached dataset split as chat messages (the examples' conversations and authors kept)."""
     from benchmarks.datasets import read_split
 
     examples = read_split(name, split)
@@ -1924,8 +1924,8 @@ def dataset_corpus(name: str, split: str) -> list[Msg]:
     out: list[Msg] = []
     clock = 1_709_600_000
     for ex in examples:
-        conversation, _, tail = ex.id.rpartition("/")
-        author = "Bob Example" if tail.endswith("b") else "Alice Example"
+        conversation = ex.conversation or ex.id
+        author = "Bob Example" if ex.author == "b" else "Alice Example"
         clock += 60
         labels = tuple(Label(s.start, s.end, s.label) for s in ex.spans)
         kind = "secret" if labels else "negative"

@@ -24,10 +24,9 @@ What is built:
   specification (none may be reported) rather than a measurement, so they are a split of
   their own, read in full.
 
-A message is one Example; the messages of one conversation are consecutive and share the id
-up to its last ``/`` (``dev/shippo/0-fence-1/0a``, ``…/1b``). The cache form has no author, so
-the id's last letter names it (``a`` or ``b``): a key in the message after an announcement by
-the same person or by someone else.
+A message is one Example with its ``conversation`` and ``author`` (``a`` or ``b``); the
+messages of one conversation are consecutive, and their ids are the conversation's plus the
+message's number and author (``dev/shippo/0-fence-1/0a``, ``…/1b``).
 """
 
 from __future__ import annotations
@@ -501,6 +500,10 @@ def _render(template: str, provider: Provider, key: str) -> list[tuple[str, list
     return out
 
 
+def _lang(text: str) -> str:
+    return "zh" if re.search(r"[\u4e00-\u9fff]", text) else "en"
+
+
 def build(providers: dict[str, Provider], fps: list[str]) -> dict[str, list[Example]]:
     """The dev and held-out examples (see the module docstring)."""
     splits: dict[str, list[Example]] = defaultdict(list)
@@ -517,23 +520,30 @@ def build(providers: dict[str, Provider], fps: list[str]) -> dict[str, list[Exam
                 template = rng.choice(_TEMPLATES[group])
                 conv = f"{split}/{name}/{k}-{group}-{g}"
                 if rng.random() < 0.5:  # some small talk first, by the other author
-                    splits[split].append(Example(f"{conv}/f", rng.choice(_FILLER_EN + _FILLER_ZH), "en"))
+                    filler = rng.choice(_FILLER_EN + _FILLER_ZH)
+                    splits[split].append(
+                        Example(f"{conv}/fb", filler, _lang(filler), conversation=conv, author="b")
+                    )
                 for m, (text, spans, same) in enumerate(_render(template, prov, key)):
-                    lang = "zh" if re.search(r"[\u4e00-\u9fff]", text) else "en"
                     author = "a" if same else "b"
-                    splits[split].append(Example(f"{conv}/{m}{author}", text, lang, spans))
+                    splits[split].append(
+                        Example(
+                            f"{conv}/{m}{author}", text, _lang(text), spans, conversation=conv, author=author
+                        )
+                    )
         # Ordinary chat and hard negatives in the same proportion in both halves.
         for n, text in enumerate(
             rng.sample(_hard_negatives(rng), 3) + rng.sample(_FILLER_EN + _FILLER_ZH, 3)
         ):
-            lang = "zh" if re.search(r"[\u4e00-\u9fff]", text) else "en"
-            splits[split].append(Example(f"{split}/{name}/neg-{n}/0a", text, lang))
+            conv = f"{split}/{name}/neg-{n}"
+            splits[split].append(Example(f"{conv}/0a", text, _lang(text), conversation=conv, author="a"))
     rng = random.Random("fp")
     for n, sample in enumerate(sorted(set(fps))):
         split = "fp"
         wrapper = rng.choice(("{s}", "is this line ok?\n{s}", "```\n{s}\n```", "这行配置有问题吗 {s}"))
         text = wrapper.replace("{s}", sample)
-        splits[split].append(Example(f"{split}/fp/{n}/0a", text, "en"))
+        conv = f"{split}/fp/{n}"
+        splits[split].append(Example(f"{conv}/0a", text, _lang(text), conversation=conv, author="a"))
     return splits
 
 
