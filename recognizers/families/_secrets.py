@@ -72,7 +72,8 @@ _SEGMENTED = re.compile(
 )  # user:42:profile
 _PATHLIKE = re.compile(
     r"(?:[A-Za-z]:)?[/\\~.]"  # /etc/x, ./x, ~/x, C:\\x
-    r"|[^\s]*\.(?:json|ya?ml|txt|env|pem|key|p12|pfx|cfg|ini|conf|gz|zip|tar|tgz|log|csv|png|jpe?g|pdf|md|py|js|sh)$"
+    r"|[^\s]*\.(?:json|ya?ml|txt|env|pem|key|p12|pfx|cfg|ini|conf|gz|zip|tar|tgz|log|csv|png|jpe?g|pdf|md|py|js|sh"
+    r"|docx?|xlsx?|pptx?|html?|xml|svg|gif|webp|mp[34]|mov|wav|apk|dmg|exe|msi|jar|rar|7z|iso|sql|bak|toml)$"
     r"|[^\s/]+/[^\s]*\.[a-z0-9]{1,5}$"  # logs/2024/x.gz
 )
 _BRACED = re.compile(r"[{<\[][A-Za-z_][A-Za-z0-9_.\- ]*[}>\]]?")

@@ -249,11 +249,13 @@ NOT_SECRET_AROUND = keywords(
     "单号",
 )
 _UUID_KEY = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-# Words that make a UUID an identifier of a record, a request or a person.
+# Words that make a UUID (or a value right after them) an identifier of a record, a request, a
+# person or a resource.
 ID_WORD = re.compile(
     r"(?<![A-Za-z0-9])(?i:id|ids|uuid|guid|request|trace|user|order|ticket|issue|job|run|build|tenant"
-    r"|account|device|session|record|object|row|file|folder|doc|document)(?![A-Za-z0-9])"
-    r"|编号|单号|问题单|工单|订单|用户|设备|租户|会话"
+    r"|account|device|session|record|object|row|file|folder|doc|document|page|pod|container|image|branch"
+    r"|video|deployment|namespace|node|instance|cluster|invoice|tag|version|path)(?![A-Za-z0-9])"
+    r"|编号|单号|问题单|工单|订单|用户|设备|租户|会话|页面|分支|镜像|容器|版本|路径"
 )
 _REPEATED_CHUNK = re.compile(r"([A-Za-z0-9]{3,})[-_.:]?\1[-_.:]?\1")
 _RUN_12 = re.compile(rf"[{_TOKEN_CHARS}]{{12}}")
@@ -273,6 +275,22 @@ def _wordy(value: str) -> bool:
     return bool(parts) and sum(len(p) for p in parts) / len(parts) >= 4
 
 
+_WORD_PART = re.compile(r"[A-Z]?[a-z]{2,}|[0-9]{1,4}|[A-Za-z][0-9]?")
+
+
+def _named_parts(value: str) -> bool:
+    """Most parts between separators are words, short tags or small numbers, none random (names).
+
+    A generated value split by separators has random parts ("G9TXU2YD-NOYB-…"); a name has
+    words ("Rotation", "plan", "api") and small numbers ("2024", "Q3").
+    """
+    parts = [p for p in re.split(r"[-_./:]+", value) if p]
+    if len(parts) < 2 or any(len(p) >= 12 and not _WORD_PART.fullmatch(p) for p in parts):
+        return False  # a long random part: a prefixed token ("dp.pt.…", "dop_v1_…"), not a name
+    words = sum(1 for p in parts if _WORD_PART.fullmatch(p))
+    return words >= 2 and words >= len(parts) * 0.6
+
+
 def generated(value: str) -> bool:
     """The shape of a generated credential: long, varied, letters and digits, high entropy."""
     if not looks_random(value, min_len=16, min_entropy=3.3, min_classes=2) or has_alphabet_run(value):
@@ -283,6 +301,8 @@ def generated(value: str) -> bool:
     digits = any(c.isdigit() for c in value)
     if not digits and _wordy(value):
         return False  # "AmazonBedrockAPIKeyShortLived": an identifier made of words
+    if _named_parts(value):
+        return False  # "KMS-2024-Q3-Rotation-Plan": a name made of words and numbers
     mixed_case = any(c.islower() for c in value) and any(c.isupper() for c in value)
     return letters and (digits or (mixed_case and len(value) >= 20))
 
