@@ -260,3 +260,8 @@ def test_an_announcement_is_forgotten_after_two_messages() -> None:
 
 def test_the_announcement_rule_is_registered() -> None:
     assert any(rule.name == "secret_after_announcement" for rule in default_rules())
+
+
+def test_code_that_reads_the_password_is_not_the_answer() -> None:
+    turns = ((ALICE, "what's the db password?"), (BOB, "password = getpass.getpass()"))
+    assert _values(turns, _run(*turns)) == [[], []]

@@ -131,6 +131,8 @@ _SHAPES_NOT_SECRET = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
+# A call: "getpass.getpass()", "os.getenv('PW')", "read_secret()".
+_CALL = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+\(.*|[A-Za-z_][A-Za-z0-9_]*\(\)")
 # A name=value pair or an embedded UUID: a log line or a config line, not a bare answer.
 _ID_INSIDE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*=|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-")
 # The words that may stand around the value in a bare answer ("it's X", "try X pls", "X case
@@ -257,6 +259,8 @@ def _credential_like(token: str) -> bool | None:
         return None  # a URL; credentials inside one are the connection-string family's
     if validators.is_hex_digest(token) or validators.is_uuid(token) or _ID_INSIDE.search(token):
         return None  # a commit, a digest, an id, "trace_id=<uuid>"
+    if _CALL.fullmatch(token):
+        return None  # code that fetches the password ("getpass.getpass()"), not the password
     if token.isascii() and token.isdigit():
         if len(token) > 12 or len(set(token)) == 1 or validators.is_sequential(token):
             return None
