@@ -24,9 +24,14 @@ Two corpora are scored: a development corpus (``--seed``) and a held-out corpus 
 another seed (``--holdout-seed``); templates, prefixes, separators, wrappers and languages are
 drawn independently for each.
 
+With ``--dataset NAME:SPLIT`` it scores a cached public dataset instead (see
+``benchmarks/datasets``; e.g. ``peer_secrets:dev``, vendor keys from gitleaks' and TruffleHog's
+test cases pasted into chat): every tool is scored like the peers (any secret type counts for a
+SECRET label), and hits on text without a label are counted as false positives.
+
 Usage: python benchmarks/secrets_benchmark.py [--messages N] [--seed S] [--holdout-seed H]
                                                [--tools chatsweep,detect-secrets,credsweeper]
-                                               [--show-errors N]
+                                               [--show-errors N] [--dataset NAME:SPLIT]
 """
 
 from __future__ import annotations
@@ -1909,6 +1914,51 @@ def evaluate(
     return scores, timings, all_hits
 
 
+def dataset_corpus(name: str, split: str) -> list[Msg]:
+    """A cached dataset split as chat messages (the examples' conversations and authors kept)."""
+    from benchmarks.datasets import read_split
+
+    examples = read_split(name, split)
+    if examples is None:
+        raise SystemExit(f"{name}/{split} is not in the cache: run benchmarks.datasets.{name}.fetch() first")
+    out: list[Msg] = []
+    clock = 1_709_600_000
+    for ex in examples:
+        conversation = ex.conversation or ex.id
+        author = "Bob Example" if ex.author == "b" else "Alice Example"
+        clock += 60
+        labels = tuple(Label(s.start, s.end, s.label) for s in ex.spans)
+        kind = "secret" if labels else "negative"
+        out.append(Msg(f"m{len(out):05d}", conversation, author, clock, ex.text, labels, kind))
+    return out
+
+
+def run_dataset(spec: str, tools: Sequence[str], show: int) -> int:
+    name, _, split = spec.partition(":")
+    corpus = dataset_corpus(name, split or "dev")
+    scores: dict[str, Score] = {}
+    timings: dict[str, float] = {}
+    all_hits: dict[str, dict[str, list[Hit]]] = {}
+    for tool in tools:
+        began = time.perf_counter()
+        try:
+            hits = TOOLS[tool](corpus)
+        except ImportError as exc:
+            print(f"# {tool}: not available ({exc}); skipped", file=sys.stderr)
+            continue
+        timings[tool] = time.perf_counter() - began
+        all_hits[tool] = hits
+        scores[tool] = score(corpus, hits, strict=False)
+    print_table(f"{name}/{split or 'dev'} (any secret type counts)", corpus, scores, timings)
+    print(
+        "hits on no label (false positives): "
+        + ", ".join(f"{t} {s.overall.fp_hits}" for t, s in scores.items())
+    )
+    if show and "chatsweep" in scores:
+        show_errors(corpus, all_hits["chatsweep"], scores["chatsweep"], show)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -1921,12 +1971,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--show-errors", type=int, default=0, help="print up to N chatsweep errors per kind and family"
     )
     parser.add_argument("--no-holdout", action="store_true")
+    parser.add_argument(
+        "--dataset",
+        help="score a cached public dataset instead (NAME:SPLIT, e.g. peer_secrets:dev); "
+        "any secret type counts for a SECRET label",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     tools = [t.strip() for t in args.tools.split(",") if t.strip()]
     unknown = [t for t in tools if t not in TOOLS]
     if unknown:
         parser.error(f"unknown tool(s): {', '.join(unknown)}")
+    if args.dataset:
+        return run_dataset(args.dataset, tools, args.show_errors)
     runs = [(f"development corpus (dev templates, seed {args.seed})", args.seed, False)]
     if not args.no_holdout:
         runs.append(

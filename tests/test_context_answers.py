@@ -197,3 +197,71 @@ def test_answer_candidate_spans() -> None:
     text = "try **Chat#2024** pls"
     found = answer_candidate(text)
     assert found is not None and text[found.start : found.end] == "Chat#2024"
+
+
+# --- a key pasted right after the message that announced it --------------------------------------
+
+
+def _announced(*turns: tuple[Author, str]) -> list[list[tuple[str, str]]]:
+    from scanner.context.answers import SecretAfterAnnouncement
+
+    context = ChatContext((SecretAfterAnnouncement(),))
+    results = [context.process(_message(text, n, author), []) for n, (author, text) in enumerate(turns, 1)]
+    return _values(turns, results)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "value"),
+    [
+        ("I'll send you the staging token in a sec", "Qx7mPz2kLn9Rt4Vb8Wc1Yd3F", "Qx7mPz2kLn9Rt4Vb8Wc1Yd3F"),
+        ("anyone have the acme api key?", "`Chatsweep0Synthetic0Key0Q7x9Z`", "Chatsweep0Synthetic0Key0Q7x9Z"),
+        ("acme的token发我一下", "Qx7mPz2kLn9Rt4Vb8Wc1Yd3F", "Qx7mPz2kLn9Rt4Vb8Wc1Yd3F"),
+        (
+            "here's the acme key, don't lose it",
+            "c4a75eeb-9e2d-4c5a-8b1e-5ca1ab1ec0de",
+            "c4a75eeb-9e2d-4c5a-8b1e-5ca1ab1ec0de",
+        ),
+    ],
+)
+def test_a_key_after_its_announcement_is_a_generic_secret(first: str, second: str, value: str) -> None:
+    results = _announced((ALICE, first), (BOB, second))
+    assert results == [[], [("GENERIC_SECRET", value)]]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        (
+            "the token expired, I'll ask ops",
+            "fixed in commit c0ffee5eedcafef00d0123456789abcdef012345",
+        ),  # a hash word
+        ("which request id failed?", "c4a75eeb-9e2d-4c5a-8b1e-5ca1ab1ec0de"),  # no credential word
+        ("what key did you sign it with?", "job id Qx7mPz2kLn9Rt4Vb8Wc1Yd3F"),  # an id
+        ("new api key is ready", "md5sum f5ea05d1cc530c6eb3929e96d7172c51  app.tar.gz"),  # a digest
+        ("send me the key", "data:image/png;base64,iVBORw0KGgoQx7mPz2kLn9Rt4Vb8Wc1Yd3F"),  # an image
+        ("rotate the api key", "ok, will do after lunch Qx7mPz2kLn9Rt4Vb8Wc1Yd3F and then the release notes"),
+        ("lunch?", "Qx7mPz2kLn9Rt4Vb8Wc1Yd3F"),  # nothing announced
+        ("the api key is in the vault", "hello"),  # no key
+    ],
+)
+def test_not_a_key_after_its_announcement(first: str, second: str) -> None:
+    assert _announced((ALICE, first), (BOB, second)) == [[], []]
+
+
+def test_an_announcement_is_forgotten_after_two_messages() -> None:
+    turns = (
+        (ALICE, "I'll send the staging token"),
+        (BOB, "ok"),
+        (ALICE, "lunch?"),
+        (ALICE, "Qx7mPz2kLn9Rt4Vb8Wc1Yd3F"),
+    )
+    assert _announced(*turns)[-1] == []
+
+
+def test_the_announcement_rule_is_registered() -> None:
+    assert any(rule.name == "secret_after_announcement" for rule in default_rules())
+
+
+def test_code_that_reads_the_password_is_not_the_answer() -> None:
+    turns = ((ALICE, "what's the db password?"), (BOB, "password = getpass.getpass()"))
+    assert _values(turns, _run(*turns)) == [[], []]

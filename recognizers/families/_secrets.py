@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import ClassVar
 
 from presidio_analyzer import RecognizerResult
@@ -71,9 +72,12 @@ _SEGMENTED = re.compile(
 )  # user:42:profile
 _PATHLIKE = re.compile(
     r"(?:[A-Za-z]:)?[/\\~.]"  # /etc/x, ./x, ~/x, C:\\x
-    r"|[^\s]*\.(?:json|ya?ml|txt|env|pem|key|p12|pfx|cfg|ini|conf|gz|zip|tar|tgz|log|csv|png|jpe?g|pdf|md|py|js|sh)$"
+    r"|[^\s]*\.(?:json|ya?ml|txt|env|pem|key|p12|pfx|cfg|ini|conf|gz|zip|tar|tgz|log|csv|png|jpe?g|pdf|md|py|js|sh"
+    r"|docx?|xlsx?|pptx?|html?|xml|svg|gif|webp|mp[34]|mov|wav|apk|dmg|exe|msi|jar|rar|7z|iso|sql|bak|toml)$"
     r"|[^\s/]+/[^\s]*\.[a-z0-9]{1,5}$"  # logs/2024/x.gz
 )
+_BRACED = re.compile(r"[{<\[][A-Za-z_][A-Za-z0-9_.\- ]*[}>\]]?")
+_HOST_PATH = re.compile(r"(?:[A-Za-z0-9\-]+\.)+[A-Za-z]{2,24}(?::[0-9]{1,5})?/")  # drive.google.com/file/…
 _NUMBERISH = re.compile(r"[0-9][0-9.,:\-/ ]*")
 
 
@@ -85,10 +89,33 @@ _PUBLIC_ID = re.compile(
 )
 
 
+@cache
+def documented() -> frozenset[str]:
+    """Keys that vendors publish in their documentation and SDK samples: public, so not a leak."""
+    return frozenset(validators.lexicon("documented_keys.txt"))
+
+
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz"
+_ALPHABET_RUN = re.compile(r"[A-Za-z]{10,}")
+
+
+def has_alphabet_run(value: str, length: int = 10) -> bool:
+    """Ten or more letters in alphabet order ("klmnopqrstuvwx"): typed by hand, not generated."""
+    for run in _ALPHABET_RUN.findall(value):
+        lower = run.lower()
+        if any(lower[i : i + length] in _ALPHABET for i in range(len(lower) - length + 1)):
+            return True
+    return False
+
+
 def not_a_secret(value: str) -> str | None:
     """Why ``value`` cannot be a keyword-found secret (for debugging), or None when it can be."""
     if validators.is_placeholder(value):
         return "placeholder"
+    if value in documented():
+        return "a key published in its vendor's documentation"
+    if _BRACED.fullmatch(value):
+        return "a template ({Name}, <name>, [name])"
     if _PUBLIC_ID.fullmatch(value):
         return "a public app or account id"
     if _UUID.fullmatch(value):
@@ -100,7 +127,7 @@ def not_a_secret(value: str) -> str | None:
     if _NUMBERISH.fullmatch(value):
         return "a number, date or version"
     lowered = value.lower()
-    if lowered.startswith(("http://", "https://", "www.")):
+    if lowered.startswith(("http://", "https://", "www.")) or _HOST_PATH.match(value):
         return "a link"
     if "@" in value and "." in value.rsplit("@", 1)[-1]:
         return "an e-mail address"
@@ -188,9 +215,20 @@ class Token:
     context_score: float | None = None
     requires_context: bool = False  # without the context keyword the shape is another vendor's
     excluded: Callable[[str, re.Match[str]], bool] | None = None  # documented examples etc.
+    #: The token's literal start as a regex (``sk_live_``, ``dp\\.pt\\.``): the recognizer's
+    #: prefilter is made of these, so a token cannot be added without one and never run.
+    prefix: str | None = None
 
     def compile(self) -> Rule:
         return rule(self.name, self.pattern, self.score)
+
+
+def prefilter(tokens: tuple[Token, ...], owner: str) -> re.Pattern[str]:
+    """One alternation of the tokens' prefixes; every token must declare its prefix."""
+    missing = [t.name for t in tokens if not t.prefix]
+    if missing:
+        raise TypeError(f"{owner}: tokens without a prefix cannot be prefiltered: {', '.join(missing)}")
+    return re.compile("|".join(f"(?:{t.prefix})" for t in tokens))
 
 
 class TokenRecognizer(FamilyRecognizer):
@@ -215,6 +253,8 @@ class TokenRecognizer(FamilyRecognizer):
         if cls.TOKENS:
             cls.RULES = tuple(t.compile() for t in cls.TOKENS)
             cls._BY_NAME = {t.name: t for t in cls.TOKENS}
+            if "PREFILTER" not in cls.__dict__:
+                cls.PREFILTER = prefilter(cls.TOKENS, cls.__name__)
 
     def check(self, rule: Rule, match: re.Match[str], text: str) -> Verdict | None:
         token = self._BY_NAME[rule.name]
@@ -223,6 +263,8 @@ class TokenRecognizer(FamilyRecognizer):
         if (
             validators.is_placeholder(secret)
             or validators.is_sequential(secret)
+            or has_alphabet_run(secret)
+            or value in documented()
             or not random_enough(secret, token.min_entropy)
             or (token.excluded is not None and token.excluded(value, match))
         ):

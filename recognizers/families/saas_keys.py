@@ -365,71 +365,206 @@ class AzureLegacySecretRecognizer(PairedSecretRecognizer):
 # --- other vendors (reported as GENERIC_SECRET) --------------------------------------------------
 
 
-def _vendor(name: str, vendor: str, pattern: str, score: float = 0.9, entropy: float = 3.3) -> Token:
+def _vendor(
+    name: str, vendor: str, prefix: str, body: str, score: float = 0.9, entropy: float = 3.3
+) -> Token:
+    """A vendor token: ``prefix`` (a regex of the literal start) then ``body`` (the random part)."""
+    # Not inside a path or a file name ("…/video_box.ico-7a38….png").
     return Token(
         name,
         "GENERIC_SECRET",
-        rf"{LEFT}(?P<value>{pattern}){RIGHT}",
+        rf"{LEFT}(?<![./])(?P<value>{prefix}(?P<secret>{body})){RIGHT}(?!\.[a-z]{{2,4}}(?![A-Za-z0-9]))",
         score,
         f"{vendor} credential prefix and length",
         min_entropy=entropy,
+        prefix=prefix,
     )
+
+
+_HEX = "[a-f0-9]"
+_B62 = "[A-Za-z0-9]"
 
 
 class VendorTokenRecognizer(TokenRecognizer):
-    """GENERIC_SECRET: credentials of vendors outside the catalogue, by documented prefix."""
+    """GENERIC_SECRET: credentials of vendors outside the catalogue, by documented prefix.
+
+    The shapes are the vendors' documented token formats (as gitleaks, TruffleHog and
+    CredSweeper also record them). Each prefix is specific enough to report the token with
+    nothing around it; the prefilter is derived from the prefixes, so every token has one.
+    """
 
     ENTITIES = ("GENERIC_SECRET",)
     TOKENS = (
-        _vendor("huggingface_token", "Hugging Face access token", r"hf_(?P<secret>[A-Za-z]{34})"),
+        _vendor("huggingface_token", "Hugging Face access token", "hf_", "[A-Za-z]{34}"),
+        _vendor("huggingface_org_token", "Hugging Face organisation token", "api_org_", "[A-Za-z]{34}"),
+        _vendor("google_oauth_client_secret", "Google OAuth client secret", "GOCSPX-", "[A-Za-z0-9_-]{28}"),
+        _vendor("google_oauth_access_token", "Google OAuth access token", r"ya29\.", "[A-Za-z0-9_-]{50,300}"),
+        _vendor("shopify_token", "Shopify access token", "shp(?:at|ca|pa|ss)_", "[a-fA-F0-9]{32}"),
+        _vendor("databricks_token", "Databricks personal access token", "dapi", f"{_HEX}{{32}}(?:-[0-9])?"),
+        _vendor("digitalocean_token", "DigitalOcean token", "do[opr]_v1_", f"{_HEX}{{64}}"),
+        _vendor("hashicorp_vault_token", "HashiCorp Vault token", r"hv[sbr]\.", "[A-Za-z0-9_-]{24,300}"),
         _vendor(
-            "google_oauth_client_secret",
-            "Google OAuth client secret",
-            r"GOCSPX-(?P<secret>[A-Za-z0-9_-]{28})",
+            "terraform_cloud_token",
+            "Terraform Cloud / HCP API token",
+            r"[A-Za-z0-9]{14}\.atlasv1\.",
+            "[A-Za-z0-9_=-]{60,70}",
         ),
-        _vendor(
-            "google_oauth_access_token",
-            "Google OAuth access token",
-            r"ya29\.(?P<secret>[A-Za-z0-9_-]{50,300})",
-        ),
-        _vendor("shopify_token", "Shopify access token", r"shp(?:at|ca|pa|ss)_(?P<secret>[a-fA-F0-9]{32})"),
-        _vendor(
-            "databricks_token", "Databricks personal access token", r"dapi(?P<secret>[a-f0-9]{32})(?:-[0-9])?"
-        ),
-        _vendor("digitalocean_token", "DigitalOcean token", r"do[opr]_v1_(?P<secret>[a-f0-9]{64})"),
-        _vendor(
-            "hashicorp_vault_token", "HashiCorp Vault token", r"hv[sbr]\.(?P<secret>[A-Za-z0-9_-]{24,120})"
-        ),
-        _vendor("postman_api_key", "Postman API key", r"PMAK-(?P<secret>[a-f0-9]{24}-[a-f0-9]{34})"),
-        _vendor("groq_api_key", "Groq API key", r"gsk_(?P<secret>[A-Za-z0-9]{52})"),
-        _vendor("xai_api_key", "xAI API key", r"xai-(?P<secret>[A-Za-z0-9]{80})"),
-        _vendor("perplexity_api_key", "Perplexity API key", r"pplx-(?P<secret>[A-Za-z0-9]{48})"),
-        _vendor("linear_api_key", "Linear API key", r"lin_api_(?P<secret>[A-Za-z0-9]{40})"),
-        _vendor(
-            "notion_token", "Notion integration token", r"(?:ntn_|secret_)(?P<secret>[A-Za-z0-9]{43,46})"
-        ),
-        _vendor("atlassian_api_token", "Atlassian API token", r"ATATT3[A-Za-z0-9_\-=]{180,200}"),
-        _vendor("sentry_token", "Sentry auth token", r"sntry[su]_(?P<secret>[A-Za-z0-9_=+/\-.]{60,200})"),
-        _vendor("grafana_token", "Grafana token", r"gl(?:sa|c)_(?P<secret>[A-Za-z0-9_+/=\-]{32,160})"),
-        _vendor("docker_pat", "Docker Hub personal access token", r"dckr_pat_(?P<secret>[A-Za-z0-9_-]{27})"),
-        _vendor("mailgun_key", "Mailgun API key", r"key-(?P<secret>[a-f0-9]{32})", score=0.75),
+        _vendor("postman_api_key", "Postman API key", "PMAK-", f"{_HEX}{{24}}-{_HEX}{{34}}"),
+        _vendor("groq_api_key", "Groq API key", "gsk_", f"{_B62}{{52}}"),
+        _vendor("xai_api_key", "xAI API key", "xai-", f"{_B62}{{80}}"),
+        _vendor("perplexity_api_key", "Perplexity API key", "pplx-", f"{_B62}{{48}}"),
+        _vendor("linear_api_key", "Linear API key", "lin_api_", f"{_B62}{{40}}"),
+        _vendor("notion_token", "Notion integration token", "(?:ntn_|secret_)", f"{_B62}{{43,46}}"),
+        _vendor("atlassian_api_token", "Atlassian API token", "ATATT3", r"[A-Za-z0-9_\-=]{180,200}"),
+        _vendor("sentry_token", "Sentry auth token", "sntry[su]_", r"[A-Za-z0-9_=+/\-.]{60,200}"),
+        _vendor("grafana_token", "Grafana token", "gl(?:sa|c)_", r"[A-Za-z0-9_+/=\-]{32,400}"),
+        _vendor("grafana_api_key", "Grafana API key", "eyJrIjoi", f"{_B62}{{70,400}}={{0,3}}"),
+        _vendor("docker_pat", "Docker Hub personal access token", "dckr_pat_", "[A-Za-z0-9_-]{27}"),
+        _vendor("mailgun_key", "Mailgun API key", "key-", f"{_HEX}{{32}}", score=0.75),
         _vendor(
             "age_secret_key",
             "age encryption secret key",
-            r"AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}",
+            "AGE-SECRET-KEY-1",
+            "[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}",
         ),
+        _vendor("volcengine_access_key", "Volcengine access key", "AKLT", "[A-Za-z0-9_-]{40,60}", score=0.8),
+        # Payments, commerce and finance.
+        _vendor("shippo_token", "Shippo API token", "shippo_(?:live|test)_", "[a-fA-F0-9]{40}"),
+        _vendor("square_token", "Square access token", "(?:EAAA|sq0atp-)", "[A-Za-z0-9_-]{22,60}", score=0.8),
+        _vendor("square_oauth_secret", "Square OAuth secret", "sq0csp-", "[A-Za-z0-9_-]{43}"),
+        _vendor("flutterwave_key", "Flutterwave secret key", "FLWSECK(?:_TEST)?-", f"{_HEX}{{32}}-X"),
+        _vendor("duffel_token", "Duffel API token", "duffel_(?:test|live)_", "[A-Za-z0-9_=-]{43}"),
+        _vendor("easypost_key", "EasyPost API key", "EZ[AT]K", f"{_B62}{{54}}"),
         _vendor(
-            "volcengine_access_key",
-            "Volcengine access key",
-            r"AKLT(?P<secret>[A-Za-z0-9_-]{40,60})",
+            "gocardless_token",
+            "GoCardless access token",
+            "(?:live|sandbox)_",
+            "[A-Za-z0-9_=-]{40}",
+            score=0.6,
+        ),
+        _vendor("facebook_access_token", "Facebook access token", "EAA[MC]", f"{_B62}{{100,400}}", score=0.8),
+        # Developer platforms and infrastructure.
+        _vendor("bitbucket_app_password", "Bitbucket app password", "ATBB", "[A-Za-z0-9_=.-]{24,40}"),
+        _vendor("supabase_token", "Supabase access token", "sbp_", f"{_HEX}{{40}}"),
+        _vendor("supabase_secret_key", "Supabase secret key", "sb_secret_", "[A-Za-z0-9_-]{31,40}"),
+        _vendor(
+            "sourcegraph_token",
+            "Sourcegraph access token",
+            "sgp_",
+            "(?:[a-fA-F0-9]{16}_|local_)?[a-fA-F0-9]{40}",
+        ),
+        _vendor("heroku_token", "Heroku API key", "HRKU-AA", "[A-Za-z0-9_-]{58}"),
+        _vendor(
+            "flyio_token", "Fly.io access token", "(?:fo1_|fm1[ar]_|fm2_)", r"[A-Za-z0-9_+/\-]{43,800}={0,3}"
+        ),
+        _vendor("doppler_token", "Doppler token", r"dp\.(?:pt|ct|st|sa|scim|audit)\.", f"{_B62}{{40,44}}"),
+        _vendor("dynatrace_token", "Dynatrace API token", r"dt0c01\.", r"[A-Za-z0-9]{24}\.[A-Za-z0-9]{64}"),
+        _vendor(
+            "planetscale_token", "PlanetScale token", "pscale_(?:tkn|pw|oauth)_", r"[A-Za-z0-9_=.\-]{32,64}"
+        ),
+        _vendor("pulumi_token", "Pulumi access token", "pul-", f"{_HEX}{{40}}"),
+        _vendor("prefect_token", "Prefect API key", "pnu_", f"{_B62}{{36}}"),
+        _vendor("readme_key", "ReadMe API key", "rdme_", "[a-z0-9]{70}"),
+        _vendor("rubygems_key", "RubyGems API key", "rubygems_", f"{_HEX}{{48}}"),
+        _vendor("clojars_token", "Clojars deploy token", "CLOJARS_", "[a-z0-9]{60}"),
+        _vendor("nuget_key", "NuGet API key", "oy2", "[a-z0-9]{43}", score=0.7, entropy=3.5),
+        _vendor("octopus_deploy_key", "Octopus Deploy API key", "API-", "[A-Z0-9]{26}", score=0.7),
+        _vendor("infracost_key", "Infracost API key", "ico-", f"{_B62}{{32}}"),
+        _vendor("intra42_secret", "42 Intra client secret", "s-s4t2(?:ud|af)-", f"{_HEX}{{64}}"),
+        _vendor("newrelic_key", "New Relic key", "NR(?:AK|II|JS|AA)-", "[A-Za-z0-9]{19,32}", score=0.85),
+        _vendor("artifactory_api_key", "JFrog Artifactory API key", "AKCp", f"{_B62}{{69}}"),
+        _vendor(
+            "artifactory_reference_token",
+            "JFrog Artifactory reference token",
+            "cmVmd",
+            f"{_B62}{{59}}",
             score=0.8,
         ),
+        _vendor(
+            "cloudflare_origin_ca_key", "Cloudflare Origin CA key", r"v1\.0-", f"{_HEX}{{24}}-{_HEX}{{146}}"
+        ),
+        _vendor("cloudflare_global_key", "Cloudflare API key", "cfk_", f"{_B62}{{40,56}}"),
+        _vendor("circleci_token", "CircleCI personal token", "CCIPAT_", f"{_B62}{{22}}_{_HEX}{{40}}"),
+        _vendor(
+            "defined_networking_key",
+            "Defined Networking API key",
+            "dnkey-",
+            "[A-Za-z0-9=_-]{26}-[A-Za-z0-9=_-]{52}",
+        ),
+        _vendor("frameio_token", "Frame.io API token", "fio-u-", "[A-Za-z0-9=_-]{64}"),
+        _vendor("settlemint_token", "SettleMint token", "sm_(?:aat|pat|sat)_", f"{_B62}{{16}}"),
+        _vendor("adobe_client_secret", "Adobe client secret", "p8e-", f"{_B62}{{32}}"),
+        _vendor(
+            "onepassword_service_token",
+            "1Password service account token",
+            "ops_eyJ",
+            r"[A-Za-z0-9+/]{250,}={0,3}",
+        ),
+        _vendor(
+            "onepassword_secret_key",
+            "1Password secret key",
+            "A3-",
+            "[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}",
+        ),
+        _vendor("aws_bedrock_key", "Amazon Bedrock API key", "ABSK", r"[A-Za-z0-9+/]{109,269}={0,2}"),
+        _vendor("langsmith_key", "LangSmith API key", "lsv2_(?:pt|sk)_", f"{_HEX}{{32}}_{_HEX}{{10}}"),
+        _vendor("pinecone_key", "Pinecone API key", "pcsk_", "[A-Za-z0-9]{4,8}_[A-Za-z0-9]{60,80}"),
+        _vendor(
+            "mapbox_secret_token",
+            "Mapbox secret token",
+            r"sk\.eyJ",
+            r"[A-Za-z0-9_-]{40,120}\.[A-Za-z0-9_-]{20,40}",
+        ),
+        _vendor(
+            "dropbox_short_lived_token",
+            "Dropbox short-lived access token",
+            r"sl\.(?:u\.)?",
+            "[A-Za-z0-9_=-]{130,1400}",
+        ),
+        _vendor(
+            "sendinblue_key", "Brevo (Sendinblue) API key", "xkeysib-", f"{_HEX}{{64}}-[A-Za-z0-9]{{16}}"
+        ),
+        _vendor("ubidots_token", "Ubidots API token", "BBFF-", f"{_B62}{{30}}"),
+        _vendor("replicate_token", "Replicate API token", "r8_", f"{_B62}{{37}}"),
+        _vendor("scalingo_token", "Scalingo API token", "tk-us-", "[A-Za-z0-9_-]{48}"),
+        _vendor("beamer_token", "Beamer API token", "b_", "[A-Za-z0-9=_-]{44}", score=0.6, entropy=3.8),
+        _vendor("contentful_token", "Contentful personal access token", "CFPAT-", "[A-Za-z0-9_-]{43}"),
+        _vendor("typeform_token", "Typeform personal token", "tfp_", r"[A-Za-z0-9_\-.=]{59}"),
+        _vendor(
+            "authress_key",
+            "Authress service client key",
+            "(?:sc|ext|scauth|authress)_",
+            r"[A-Za-z0-9]{5,30}\.[A-Za-z0-9]{4,6}\.acc[_-][A-Za-z0-9-]{10,32}\.[A-Za-z0-9+/_=-]{30,120}",
+        ),
+        _vendor("airtable_pat", "Airtable personal access token", "pat", f"{_B62}{{14}}\\.{_HEX}{{64}}"),
+        _vendor("openrouter_key", "OpenRouter API key", "sk-or-v1-", f"{_HEX}{{64}}"),
+        _vendor(
+            "fastly_token",
+            "Fastly API token (with a vendor prefix)",
+            "fastly_",
+            "[A-Za-z0-9_-]{32}",
+            score=0.7,
+        ),
+        _vendor("twitch_token", "Twitch OAuth token", "oauth:", "[a-z0-9]{30}", score=0.7),
     )
     CONTEXT = context(en=("token", "key", "secret", "api"), zh=("令牌", "密钥", "秘钥"))
-    PREFILTER = re.compile(
-        r"hf_|GOCSPX-|ya29\.|shp|dapi|do[opr]_v1_|hv[sbr]\.|PMAK-|gsk_|xai-|pplx-|lin_api_|ntn_|secret_|ATATT3"
-        r"|sntry|gl(?:sa|c)_|dckr_pat_|key-|AGE-SECRET-KEY-|AKLT"
+
+
+class MailchimpKeyRecognizer(TokenRecognizer):
+    """GENERIC_SECRET: Mailchimp API keys, 32 hex and the data centre (``-us21``) at the end."""
+
+    ENTITIES = ("GENERIC_SECRET",)
+    TOKENS = (
+        Token(
+            "mailchimp_key",
+            "GENERIC_SECRET",
+            rf"{LEFT}(?P<value>(?P<secret>{_HEX}{{32}})-us[0-9]{{1,2}}){RIGHT}",
+            0.85,
+            "Mailchimp API key structure (32 hex, -us + data centre)",
+        ),
     )
+    CONTEXT = VendorTokenRecognizer.CONTEXT
+    PREFILTER = re.compile("-us[0-9]")
 
 
 def recognizers(language: str) -> list[EntityRecognizer]:
@@ -443,4 +578,5 @@ def recognizers(language: str) -> list[EntityRecognizer]:
         AzureSecretRecognizer(language),
         AzureLegacySecretRecognizer(language),
         VendorTokenRecognizer(language),
+        MailchimpKeyRecognizer(language),
     ]

@@ -99,8 +99,13 @@ class ChatContext:
 
 def default_rules() -> tuple[ContextRule, ...]:
     """The registered context rules, in order (explicit, like the reader registry)."""
-    from scanner.context.answers import AnswerToPasswordQuestion
+    from scanner.context.answers import AnswerToPasswordQuestion, SecretAfterAnnouncement
     from scanner.context.identifier_answers import AnswerToIdentifierQuestion
     from scanner.context.participants import ParticipantNames
 
-    return (ParticipantNames(), AnswerToPasswordQuestion(), AnswerToIdentifierQuestion())
+    return (
+        ParticipantNames(),
+        AnswerToPasswordQuestion(),
+        AnswerToIdentifierQuestion(),
+        SecretAfterAnnouncement(),
+    )

@@ -30,6 +30,8 @@ from typing import TYPE_CHECKING
 
 from recognizers import validators
 from recognizers.catalogue import info
+from recognizers.families._secrets import not_a_secret
+from recognizers.families.generic_secrets import ID_WORD, NOT_SECRET_AROUND, SECRET_WORD, generated
 from scanner.analyzer import Detection
 from scanner.model import Message, MessageKind
 
@@ -129,6 +131,8 @@ _SHAPES_NOT_SECRET = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
+# A call: "getpass.getpass()", "os.getenv('PW')", "read_secret()".
+_CALL = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+\(.*|[A-Za-z_][A-Za-z0-9_]*\(\)")
 # A name=value pair or an embedded UUID: a log line or a config line, not a bare answer.
 _ID_INSIDE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*=|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-")
 # The words that may stand around the value in a bare answer ("it's X", "try X pls", "X case
@@ -255,6 +259,8 @@ def _credential_like(token: str) -> bool | None:
         return None  # a URL; credentials inside one are the connection-string family's
     if validators.is_hex_digest(token) or validators.is_uuid(token) or _ID_INSIDE.search(token):
         return None  # a commit, a digest, an id, "trace_id=<uuid>"
+    if _CALL.fullmatch(token):
+        return None  # code that fetches the password ("getpass.getpass()"), not the password
     if token.isascii() and token.isdigit():
         if len(token) > 12 or len(set(token)) == 1 or validators.is_sequential(token):
             return None
@@ -362,3 +368,103 @@ class AnswerToPasswordQuestion:
                 "AnswerToPasswordQuestion",
             )
         ]
+
+
+# --- a key pasted right after the message that announced it ------------------------------------
+
+#: A message that is only the key (in backticks or with a word or two around it).
+MAX_KEY_MESSAGE_TOKENS = 3
+SECRET_SCORE = 0.6
+_KEY_CHARS = re.compile(r"[A-Za-z0-9_\-+/.~:]+={0,3}")
+
+
+def _lone_value(text: str) -> tuple[int, int, bool] | None:
+    """The span of the one generated-looking token (or UUID) of a short message, and whether it is a UUID.
+
+    Around it there may be a word or two without digits ("here", "`…`", "新的") and Chinese
+    filler only: a message that says something else ("reverted 2392c01, see …", "管理后台
+    admin/…") is not a key handed over.
+    """
+    tokens = list(_TOKEN.finditer(text))
+    if not tokens or len(tokens) > MAX_KEY_MESSAGE_TOKENS or len(text) > 1200:
+        return None
+    if NOT_SECRET_AROUND.search(text) or any(not _is_cjk(run) for run in _CJK_RUN.findall(text)):
+        return None  # "md5sum …", "data:image/png;base64,…", Chinese that says something else
+    found: list[tuple[int, int, bool]] = []
+    others: list[str] = []
+    for match in tokens:
+        token, start, end = _strip(match.group(), match.start())
+        if validators.is_uuid(token) and not validators.is_placeholder(token):
+            found.append((start, end, True))
+        elif (
+            len(token) >= 16
+            and _KEY_CHARS.fullmatch(token)
+            and not token.startswith("AAAA")  # an SSH public key's base64 body
+            and not_a_secret(token) is None
+            and generated(token)
+        ):
+            found.append((start, end, False))
+        else:
+            others.append(token)
+    if len(found) != 1 or any(c.isdigit() for other in others for c in other):
+        return None  # two values, or another number or id beside it
+    start, end, _ = found[0]
+    if others and validators.is_hex_digest(text[start:end]):
+        return None  # a digest with words around it ("see …", "checkout …"): a commit or a checksum
+    if ID_WORD.search(text[:start] + " " + text[end:]):
+        return None  # "job id …", "correlation-id: …": an identifier, not a key
+    return found[0]
+
+
+class SecretAfterAnnouncement:
+    """GENERIC_SECRET: a lone generated-looking value right after a message about a key or token.
+
+    "I'll send you the staging token" — "V"; "anyone have the api key?" — "V"; "token发我一下" —
+    "V". The value must look generated (the generic-secret family's shape test), the earlier
+    message (one of the two before, same thread, within a day, by anyone) must name a credential
+    and not a digest or an id, and nothing in this message may already be a secret finding.
+    """
+
+    name = "secret_after_announcement"
+
+    def detect(self, message: Message, state: ConversationState, found: list[Detection]) -> list[Detection]:
+        if message.kind is MessageKind.SYSTEM or not message.text.strip():
+            return []
+        if any(info(d.entity).category == "secret" for d in found):
+            return []
+        lone = _lone_value(message.text)
+        if lone is None:
+            return []
+        start, end, uuid = lone
+        for distance, recent in enumerate(reversed(state.recent), start=1):
+            if distance > WINDOW:
+                break
+            earlier = recent.message
+            if earlier.kind is MessageKind.SYSTEM or earlier.deleted or len(earlier.text) > 300:
+                continue
+            if message.thread_id and earlier.thread_id and message.thread_id != earlier.thread_id:
+                continue
+            if (
+                message.timestamp is not None
+                and earlier.timestamp is not None
+                and (message.timestamp.tzinfo is None) == (earlier.timestamp.tzinfo is None)
+                and message.timestamp - earlier.timestamp > MAX_DELAY
+            ):
+                continue
+            if NOT_SECRET_AROUND.search(earlier.text) or SECRET_WORD.search(earlier.text) is None:
+                continue
+            if uuid and ID_WORD.search(earlier.text):
+                continue  # "which request id failed?" — a UUID: an id, not a key
+            where = "the previous message" if distance == 1 else f"the message {distance} before this one"
+            return [
+                Detection(
+                    "GENERIC_SECRET",
+                    start,
+                    end,
+                    SECRET_SCORE - (0.1 if uuid else 0.0),
+                    f"{'UUID-shaped' if uuid else 'generated-looking'} value alone in a message; "
+                    f"{where} named a key or token",
+                    type(self).__name__,
+                )
+            ]
+        return []
