@@ -167,7 +167,11 @@ def test_stream_values_refuses_deep_nesting() -> None:
 
 
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(alphabet="ab.", max_size=3),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(alphabet="ab.", max_size=3),
     lambda children: (
         st.lists(children, max_size=4)
         | st.dictionaries(st.text(alphabet="ab.", max_size=3), children, max_size=4)
