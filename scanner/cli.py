@@ -451,6 +451,7 @@ def _write_reports(result: ScanResult, targets: Sequence[tuple[str, Path | None]
 
     written: list[Path] = []
     for name, target in targets:
+        _raise_if_stopped()
         text = get_renderer(name).render(result)
         if target is None:
             _write_stdout(text)
@@ -497,9 +498,13 @@ def _apply_baseline(result: ScanResult, known: frozenset[str]) -> ScanResult:
     return baseline.apply(result, known)
 
 
+def _stop_check(done: int, current: str, bytes_done: int, bytes_total: int) -> None:
+    _raise_if_stopped()
+
+
 def _run_with_progress(scanner: Any, paths: list[Path], exclude: Sequence[Path] = ()) -> ScanResult:
     if not err.is_terminal:
-        result: ScanResult = scanner.scan(paths, exclude=exclude)
+        result: ScanResult = scanner.scan(paths, progress=_stop_check, exclude=exclude)
         return result
     from rich.progress import (
         BarColumn,
@@ -527,6 +532,7 @@ def _run_with_progress(scanner: Any, paths: list[Path], exclude: Sequence[Path] 
         task = progress.add_task("scan", total=None, input="", messages=0, rate="–")
 
         def hook(done: int, current: str, bytes_done: int, bytes_total: int) -> None:
+            _raise_if_stopped()
             elapsed = max(time.perf_counter() - started, 1e-6)
             # A file or member name from the export: escaped, and never read as Rich markup.
             name = one_line(Path(current).name or current, 80).replace("[", "\\[")
@@ -754,6 +760,17 @@ class Stopped(BaseException):
         self.signum = signum
 
 
+# The signals received while the command runs. Python drops an exception raised where it
+# cannot propagate (a signal landing in an at-fork callback, while a process pool starts a
+# worker), so the scan also stops at its next progress report, and no report is written.
+_RECEIVED: list[int] = []
+
+
+def _raise_if_stopped() -> None:
+    if _RECEIVED:
+        raise Stopped(_RECEIVED[0])
+
+
 @contextlib.contextmanager
 def _stop_on_signals() -> Iterator[None]:
     """While the command runs, SIGTERM behaves as Ctrl-C does: the run unwinds and cleans up."""
@@ -761,6 +778,7 @@ def _stop_on_signals() -> Iterator[None]:
         yield  # signal handlers can only be set from the main thread
         return
     owner = os.getpid()
+    _RECEIVED.clear()
 
     def handler(signum: int, frame: FrameType | None) -> None:
         if os.getpid() != owner:
@@ -769,6 +787,7 @@ def _stop_on_signals() -> Iterator[None]:
             signal.signal(signum, signal.SIG_DFL)
             os.kill(os.getpid(), signum)
             return
+        _RECEIVED.append(signum)
         raise Stopped(signum)
 
     signums = (signal.SIGINT, signal.SIGTERM)
@@ -787,7 +806,9 @@ def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     try:
         with _stop_on_signals():
-            return _dispatch(args)
+            code = _dispatch(args)
+            _raise_if_stopped()
+            return code
     except Stopped as stop:
         return _stopped(stop.signum)
 

@@ -35,6 +35,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def shared_analyzers() -> Iterator[None]:
+    """Scanners made in this process (directly or by the in-process CLI) share one analyzer per
+    configuration instead of loading spaCy, jieba and the recognizers for every scan."""
+    from scanner import pipeline
+    from tests.helpers import shared_analyzer
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(pipeline, "ChatAnalyzer", shared_analyzer)
+    yield
+    patch.undo()
+
+
 @pytest.fixture(scope="session")
 def update_goldens(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-goldens"))

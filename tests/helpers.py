@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
@@ -12,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from scanner.analyzer import AnalyzerConfig, ChatAnalyzer
 from scanner.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
@@ -28,6 +30,17 @@ def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> Run:
     code = main(list(args))
     out, err = capsys.readouterr()
     return Run(code, out, err)
+
+
+@functools.lru_cache(maxsize=8)
+def shared_analyzer(config: AnalyzerConfig) -> ChatAnalyzer:
+    """One analyzer per configuration (the last few used) for the whole session: loading the
+    models is the slow part.
+
+    The tests' scanners (and the in-process CLI) take theirs from here (see conftest.py). A
+    test that changes an analyzer's attributes builds its own with ``ChatAnalyzer``.
+    """
+    return ChatAnalyzer(config)
 
 
 def run_process(tmp_path: Path, *args: str) -> Run:

@@ -11,7 +11,7 @@ import pytest
 from reports import get_renderer
 from scanner.pipeline import Scanner
 from scanner.settings import Settings
-from tests.helpers import REPO, run_cli
+from tests.helpers import REPO, run_cli, shared_analyzer
 
 EXAMPLES = REPO / "examples"
 
@@ -85,9 +85,9 @@ def test_unreachable_cluster_is_a_usage_error(
 
 def test_large_inputs_use_all_cores_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
     from scanner import execution
-    from scanner.analyzer import AnalyzerConfig, ChatAnalyzer
+    from scanner.analyzer import AnalyzerConfig
 
-    analyzer = ChatAnalyzer(AnalyzerConfig(ner=False))
+    analyzer = shared_analyzer(AnalyzerConfig(ner=False))
     monkeypatch.setattr(execution.os, "cpu_count", lambda: 2)
     small = execution.choose(analyzer, None, None, execution.POOL_THRESHOLD_BYTES - 1)
     large = execution.choose(analyzer, None, None, execution.POOL_THRESHOLD_BYTES)

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
+import time
+import tracemalloc
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -13,6 +16,8 @@ from typing import IO, Any
 
 import ijson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scanner.errors import ReaderError
 from scanner.model import ConversationKind, Skipped
@@ -40,6 +45,7 @@ from scanner.readers.base import (
     json_lines,
     json_object,
     location_name,
+    parse_events,
     skip_value,
     split_author,
     stream_values,
@@ -158,6 +164,48 @@ def test_stream_values_refuses_deep_nesting() -> None:
     doc = "[" * (MAX_JSON_DEPTH + 1) + "]" * (MAX_JSON_DEPTH + 1)
     with pytest.raises(JsonTooDeep):
         list(stream_values(stream(doc), frozenset({"x"})))
+
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(alphabet="ab.", max_size=3),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(st.text(alphabet="ab.", max_size=3), children, max_size=4)
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=JSON_VALUES)
+def test_parse_events_gives_ijsons_events(value: object) -> None:
+    """The same (prefix, event, value) triples as ijson.parse, empty and dotted keys included."""
+    doc = json.dumps(value)
+    assert list(parse_events(stream(doc))) == list(ijson.parse(stream(doc)))
+
+
+def test_parse_events_refuses_hostile_nesting_in_linear_time_and_memory() -> None:
+    """ijson.parse made a prefix string of the whole path for every '[' of a read buffer, all
+    held at once: 100 KB of '[' took minutes and gigabytes before any check could stop it."""
+    doc = "[" * 1_000_000
+    t0 = time.perf_counter()
+    tracemalloc.start()
+    try:
+        with pytest.raises(JsonTooDeep):
+            list(parse_events(stream(doc)))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert time.perf_counter() - t0 < 5.0
+    assert peak < 200 * 1024 * 1024, peak
+    with pytest.raises(JsonTooDeep):
+        list(parse_events(stream("[" * MAX_JSON_DEPTH + "{" + "]" * MAX_JSON_DEPTH)))
+    deepest_allowed = "[" * MAX_JSON_DEPTH + "]" * MAX_JSON_DEPTH
+    assert list(parse_events(stream(deepest_allowed)))[-1] == ("", "end_array", None)
 
 
 def test_build_and_skip_values() -> None:

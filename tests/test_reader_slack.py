@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -336,3 +337,17 @@ def test_the_example_export_reads_cleanly_and_holds_its_planted_leaks() -> None:
     assert kinds["ops"] == (ConversationKind.CHANNEL, 5)
     assert any(m.conversation.kind is ConversationKind.DM for m in msgs)
     assert any(m.reply_to for m in msgs)
+
+
+def test_day_file_of_nothing_but_brackets_is_refused_quickly(tmp_path: Path) -> None:
+    """The sniff reads the first records of a large day file; ijson.items kept a prefix string
+    per level for every '[' of a read buffer (minutes and gigabytes for this 2 MB file)."""
+    export = tmp_path / "export"
+    (export / "general").mkdir(parents=True)
+    (export / "channels.json").write_text('[{"id": "C0FAKE", "name": "general"}]', encoding="utf-8")
+    day = export / "general" / "2024-03-04.json"
+    day.write_text("[" * 2_000_000, encoding="utf-8")
+    t0 = time.perf_counter()
+    assert not SlackReader().sniff(Source.open(export))
+    assert not SlackReader().sniff(Source.open(day))
+    assert time.perf_counter() - t0 < 5.0

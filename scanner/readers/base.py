@@ -861,6 +861,36 @@ def open_json(source: Source, entry: Entry) -> Generator[Skipped, None, IO[bytes
     return stream
 
 
+def parse_events(stream: IO[bytes]) -> Iterator[tuple[str, str, Any]]:
+    """``ijson.parse``'s ``(prefix, event, value)`` events, in time and memory linear in the input.
+
+    ijson's own ``parse`` joins the whole path into every event's prefix, and its C backend
+    makes the events of a whole read buffer before the first is seen: 100 KB of ``[`` cost
+    minutes and gigabytes before a depth check could stop them. Here each level's prefix is
+    made once, and nesting beyond MAX_JSON_DEPTH raises JsonTooDeep. ijson errors propagate.
+    """
+    prefixes = [""]  # prefixes[-1]: the prefix of the values at the current level
+    for event, value in ijson.basic_parse(stream):
+        if event == "map_key":
+            parent = prefixes[-2]
+            yield parent, event, value
+            prefixes[-1] = f"{parent}.{value}" if len(prefixes) > 2 else value
+        elif event == "start_map" or event == "start_array":
+            if len(prefixes) > MAX_JSON_DEPTH:
+                raise JsonTooDeep
+            here = prefixes[-1]
+            yield here, event, value
+            if event == "start_map":
+                prefixes.append(here)  # replaced by the first key's prefix
+            else:
+                prefixes.append(f"{here}.item" if here else "item")
+        elif event == "end_map" or event == "end_array":
+            prefixes.pop()
+            yield prefixes[-1], event, value
+        else:
+            yield prefixes[-1], event, value
+
+
 def stream_values(stream: IO[bytes], wanted: frozenset[str]) -> Iterator[tuple[str, tuple[int, ...], Any]]:
     """Yield ``(prefix, indices, value)`` for every value whose ijson prefix is in ``wanted``.
 
@@ -875,7 +905,7 @@ def stream_values(stream: IO[bytes], wanted: frozenset[str]) -> Iterator[tuple[s
     built_prefix = ""
     built_at: tuple[int, ...] = ()
     built_depth = 0
-    for prefix, event, value in ijson.parse(stream):
+    for prefix, event, value in parse_events(stream):
         if event == "end_map" or event == "end_array":
             is_array.pop()
             index.pop()

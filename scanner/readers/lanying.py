@@ -77,6 +77,7 @@ from scanner.readers.base import (
     load_json,
     location_name,
     open_utf8,
+    parse_events,
 )
 
 PLATFORM = "lanying"
@@ -373,7 +374,7 @@ def _items(stream: Any) -> Iterator[tuple[str, str, Any]]:
     """The top-level ``code`` and every object of ``data.messages``, built one at a time."""
     builder: ijson.ObjectBuilder | None = None
     depth = 0
-    for prefix, event, value in ijson.parse(stream):
+    for prefix, event, value in parse_events(stream):
         if builder is not None:
             builder.event(event, value)
             if event in ("start_map", "start_array"):
@@ -404,12 +405,12 @@ def _is_response(entry: Entry) -> bool:
     try:
         stream, _ = open_utf8(entry, limit=SNIFF_CHARS)
         with stream:
-            for n, (prefix, event, value) in enumerate(ijson.parse(stream)):
+            for n, (prefix, event, value) in enumerate(parse_events(stream)):
                 if prefix == "data.messages.item" and event == "map_key" and value == "msg_id":
                     return True
                 if (prefix == "data.messages.item" and event == "end_map") or n > SNIFF_EVENTS:
                     return False
-    except (*IJSON_ERRORS, UnicodeDecodeError, RecursionError, ReaderError):
+    except (*IJSON_ERRORS, UnicodeDecodeError, RecursionError, ReaderError, JsonTooDeep):
         return False
     return False
 

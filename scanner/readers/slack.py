@@ -602,8 +602,16 @@ def _sniff_value(entry: Entry, limit: int = SNIFF_BYTES) -> Any:
     records: list[Any] = []
     try:
         stream = Utf8Stream(io.BytesIO(text.encode("utf-8", errors="replace")), "utf-8")
-        for item in ijson.items(io.BufferedReader(stream), "item"):
-            records.append(item)
+        # basic_parse, not ijson.items: its prefix per level made a head of '[' cost minutes.
+        events = ijson.basic_parse(io.BufferedReader(stream))
+        next(events)  # the list's start_array
+        for event, value in events:
+            if event == "end_array":
+                break
+            record = build_value(event, value, events, MAX_JSON_DEPTH)
+            if record is TOO_DEEP:
+                break
+            records.append(record)
             if len(records) >= SNIFF_RECORDS:
                 break
     except _IJSON_ERRORS:

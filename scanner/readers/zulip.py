@@ -60,6 +60,7 @@ from scanner.readers.base import (
     head_text,
     json_str,
     open_json,
+    parse_events,
     stream_values,
 )
 
@@ -238,7 +239,7 @@ def _load_realm(source: Source, entry: Entry, realm: _Realm) -> Iterator[Skipped
     count = 0
     with stream:
         try:
-            for table, rec in _table_items(ijson.parse(stream)):
+            for table, rec in _table_items(parse_events(stream)):
                 count += 1
                 realm.add(table, rec)
         except IJSON_ERRORS:

@@ -7,6 +7,7 @@ every error is one line and nothing from an export steers the terminal.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import inspect
 import json
@@ -370,6 +371,35 @@ def test_keyboard_interrupt_is_never_silent(
     monkeypatch.setattr(fake, "scan", ctrl_c)
     run = run_cli(capsys, "scan", str(clean), "-o", "-", "--format", "json")
     assert run.code == 130 and _lines(run.stderr) == ["chatsweep: interrupted"]
+
+
+@pytest.mark.parametrize("reports_progress", [True, False])
+def test_a_signal_whose_exception_python_dropped_still_stops_the_scan(
+    capsys: pytest.CaptureFixture[str],
+    fake: FakeScanner,
+    clean: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    reports_progress: bool,
+) -> None:
+    """A signal landing in an at-fork callback (a pool starting a worker): Python reports the
+    handler's exception as unraisable and goes on. The scan still ends as interrupted, no report."""
+    real_scan = fake.scan
+
+    def swallowed(paths: Any, progress: Any = None, exclude: Any = ()) -> ScanResult:
+        with contextlib.suppress(BaseException):  # what PyOS_AfterFork_Parent does with it
+            signal.raise_signal(signal.SIGINT)
+        if reports_progress:
+            assert progress is not None
+            progress(1, "clean.jsonl", 1, 1)
+        return real_scan(paths, progress, exclude)
+
+    monkeypatch.setattr(fake, "scan", swallowed)
+    out = tmp_path / "out"
+    run = run_cli(capsys, "scan", str(clean), "-o", str(out) + "/")
+    assert run.code == 130 and _lines(run.stderr) == ["chatsweep: interrupted"]
+    assert len(fake.calls) == (0 if reports_progress else 1)  # stopped at the progress report
+    assert not list(out.glob("*")) and not list(out.glob(".*"))
 
 
 def _children(pid: int) -> set[int]:

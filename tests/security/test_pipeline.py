@@ -24,7 +24,7 @@ from scanner.context import ConversationState, default_rules
 from scanner.model import Attachment, Author, Conversation, Message, ScanResult, Skipped
 from scanner.pipeline import Scanner, scrub, scrub_message
 from scanner.settings import Settings
-from tests.helpers import run_cli, write_jsonl
+from tests.helpers import run_cli, shared_analyzer, write_jsonl
 
 PHONE = "+1 202 555 0143"
 EMAIL = "jane.placeholder@example.com"
@@ -287,9 +287,9 @@ def _feed(state: Any, items: Any) -> None:
         state.add(message, detections, state.names(message))
 
 
-def test_one_value_repeated_40000_times_keeps_memory_flat() -> None:
+def test_one_value_repeated_12000_times_keeps_memory_flat() -> None:
     state = pipeline._ScanState(Settings(ner=False), FakeAnalyzer())  # type: ignore[arg-type]
-    stream = _repeats(40_000)
+    stream = _repeats(12_000)
     tracemalloc.start()
     try:
         _feed(state, (next(stream) for _ in range(4_000)))
@@ -298,13 +298,13 @@ def test_one_value_repeated_40000_times_keeps_memory_flat() -> None:
         end, _ = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    # Past the cap nothing is kept per occurrence: 36,000 more repeats, (almost) no more memory.
-    # Uncapped, they held ~400 bytes each (14 MB).
+    # Past the cap nothing is kept per occurrence: 8,000 more repeats, (almost) no more memory.
+    # Uncapped, they held ~400 bytes each (3 MB, over ten times the bound).
     assert end - after_cap < 256 * 1024
     (finding,) = state.findings()
     assert len(finding.occurrences) == pipeline.MAX_OCCURRENCES
-    assert finding.omitted_occurrences == 40_000 - pipeline.MAX_OCCURRENCES
-    assert finding.occurrence_count == 40_000
+    assert finding.omitted_occurrences == 12_000 - pipeline.MAX_OCCURRENCES
+    assert finding.occurrence_count == 12_000
 
 
 def test_past_the_cap_each_new_conversation_still_shows_once() -> None:
@@ -338,7 +338,7 @@ def test_capped_counts_reach_the_report(tmp_path: Path, monkeypatch: pytest.Monk
 
 @pytest.fixture(scope="module")
 def real_analyzer() -> ChatAnalyzer:
-    return ChatAnalyzer(AnalyzerConfig(ner=False))
+    return shared_analyzer(AnalyzerConfig(ner=False))
 
 
 def _named_input(tmp_path: Path) -> Path:
