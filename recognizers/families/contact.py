@@ -175,6 +175,12 @@ _NOT_A_BARE_PHONE = keywords(
     "customer",
     "member",
     "policy",
+    "case",
+    "employee",
+    "staff",
+    "student",
+    "license",
+    "licence",
     "routing",
     "aba",
     "sort code",
@@ -297,6 +303,7 @@ _DOTTED_NUMBER = re.compile(r"(?:(?:0|[1-9][0-9]{0,2})\.){3,}(?:0|[1-9][0-9]{0,2
 # National numbers dialled with the trunk prefix 0: 0, a non-zero digit, 9–11 digits in all
 # (09171234567, 0532 123 45 67, 020 7946 0958, 06 12 34 56 78).
 _TRUNK_LENGTH = re.compile(r"0[1-9][0-9]{7,9}")
+_FILE_SUFFIX = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,4}\b")
 # A decimal: one dot, an integer part of 1–3 digits and a fraction of 5 or more (0.87654321,
 # 51.50741234), never how a phone number is grouped.
 _DECIMAL = re.compile(r"[0-9]{1,3}\.[0-9]{5,}")
@@ -598,6 +605,8 @@ class ChatPhoneRecognizer(FamilyRecognizer):
         found = validators.phone_kind_anywhere(value, PHONE_REGIONS, subscriber=True)
         if found is not None and word is None and nearby(text, start, end, _NOT_A_BARE_PHONE, before=25):
             return None  # "account 0345678901": an account number, not a line
+        if found is not None and word is None and _FILE_SUFFIX.match(text, end):
+            return None  # "0412345678.pdf": a file name
         if found is None:
             return None
         plans, kind = found
