@@ -611,7 +611,7 @@ class ChatPhoneRecognizer(FamilyRecognizer):
             return None
         plans, kind = found
         why = f"{kind} number with its trunk prefix 0, as dialled in {plans} (the message names no country)"
-        return Verdict(0.4, why, validated=True, context_word=word)
+        return Verdict(0.4 if word is None else 0.45, why, validated=True, context_word=word)
 
 
 def _service_run(text: str, start: int, end: int, regions: tuple[str, ...]) -> bool:
