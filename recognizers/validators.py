@@ -544,7 +544,16 @@ _SERVICE_TYPES = frozenset(
         phonenumbers.PhoneNumberType.SHARED_COST,
     }
 )
+_FREEPHONE = frozenset({phonenumbers.PhoneNumberType.TOLL_FREE})
 _WEAK_SERVICE_TYPES = frozenset({phonenumbers.PhoneNumberType.UAN, phonenumbers.PhoneNumberType.VOICEMAIL})
+# The numbers of a subscriber's line: what a national number without a keyword must be.
+_SUBSCRIBER_TYPES = frozenset(
+    {
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    }
+)
 
 
 def phone_kind(
@@ -627,7 +636,9 @@ def phone_dialled_in(value: str, region: str) -> bool:
 
 
 @_lru_cache(maxsize=4096)  # bounded: memory must not grow with the input
-def phone_kind_anywhere(value: str, regions: tuple[str, ...]) -> tuple[str, str] | None:
+def phone_kind_anywhere(
+    value: str, regions: tuple[str, ...], subscriber: bool = False
+) -> tuple[str, str] | None:
     """``(regions, kind)`` for a national-format number that some region's plan accepts as a
     personal number exactly as written (with the trunk prefix 0, or in a plan without one):
     "mobile: 0917 123 4567" is a Philippine number and "Phone: 72 128 827" a Danish one,
@@ -635,13 +646,23 @@ def phone_kind_anywhere(value: str, regions: tuple[str, ...]) -> tuple[str, str]
     digit runs fit some plan), so callers require a phone keyword. ``None`` as well when one of
     the default ``regions`` (and those sharing their codes) reads it as a service number.
 
+    ``subscriber``: only a plan that reads it as a mobile or fixed-line number counts (not VoIP,
+    pager or personal numbers, whose ranges are wide and rarely written in chat).
+
     Each region's plan is checked without parsing the number again (a few milliseconds for all).
     """
     compact = _phone_compact(value)
     if compact.startswith(("+", "00")) or len(compact) < 8:
         return None
-    if _service_in(compact, regions, _groups(value)):
+    # A default region's service reading vetoes it; for a subscriber reading only a freephone
+    # one does (0800 …, the hotlines companies print), or a premium-rate or shared-cost one
+    # written exactly as that region prints it: 09171234567 and 0917-123-4567 are a Philippine
+    # mobile before a UK premium-rate line, 0901 234 5678 is the UK line.
+    vetoes = _FREEPHONE if subscriber else _SERVICE_TYPES
+    if _service_in(compact, regions, _groups(value), vetoes):
         return None
+    if subscriber and _printed_as_service(_unicodedata.normalize("NFKC", value).strip(), regions):
+        return None  # "0901 234 5678": exactly as the UK prints a premium-rate number
     # Written with a trunk 0: the plans whose trunk prefix is 0; else the plans without one.
     trunk = compact.startswith("0")
     national = int(compact[1:] if trunk else compact)
@@ -654,6 +675,8 @@ def phone_kind_anywhere(value: str, regions: tuple[str, ...]) -> tuple[str, str]
         number_type = phonenumbers.number_type(number)
         if number_type in _SERVICE_TYPES or number_type in _WEAK_SERVICE_TYPES:
             continue
+        if subscriber and number_type not in _SUBSCRIBER_TYPES:
+            continue
         if not phone_dialled_in(compact, region):
             continue  # the plan writes it otherwise (another trunk or an italian leading zero)
         found.append(region)
@@ -661,6 +684,22 @@ def phone_kind_anywhere(value: str, regions: tuple[str, ...]) -> tuple[str, str]
     if not found:
         return None
     return "/".join(found[:4]), kind
+
+
+def _printed_as_service(value: str, regions: tuple[str, ...]) -> bool:
+    """One of ``regions`` prints ``value``, separators and all, as a service number there."""
+    for region in regions:
+        try:
+            number = phonenumbers.parse(value, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if (
+            phonenumbers.is_valid_number(number)
+            and phonenumbers.number_type(number) in _SERVICE_TYPES
+            and phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL) == value
+        ):
+            return True
+    return False
 
 
 @_lru_cache(maxsize=2)
@@ -685,8 +724,14 @@ def phone_is_service(value: str, regions: tuple[str, ...]) -> bool:
 
 
 @_lru_cache(maxsize=8192)  # bounded: memory must not grow with the input
-def _service_in(compact: str, regions: tuple[str, ...], groups: tuple[int, ...] = ()) -> bool:
-    """One of ``regions`` reads the number, as dialled there, as freephone, premium rate or shared cost."""
+def _service_in(
+    compact: str,
+    regions: tuple[str, ...],
+    groups: tuple[int, ...] = (),
+    kinds: frozenset[int] = _SERVICE_TYPES,
+) -> bool:
+    """One of ``regions`` reads the number, as dialled there, as one of the service ``kinds``
+    (freephone, premium rate or shared cost)."""
     for region in regions:
         try:
             number = phonenumbers.parse(compact, region)
@@ -694,7 +739,7 @@ def _service_in(compact: str, regions: tuple[str, ...], groups: tuple[int, ...] 
             continue
         if (
             phonenumbers.is_valid_number(number)
-            and phonenumbers.number_type(number) in _SERVICE_TYPES
+            and phonenumbers.number_type(number) in kinds
             and _dialled_nationally(compact, region, number, groups)
         ):
             return True

@@ -197,6 +197,8 @@ def _score(analyzer: ChatAnalyzer, text: str, entity: str) -> float:
         ("见京A12345", "车牌京A12345", "CN_LICENSE_PLATE"),
         ("see 8.8.8.8", "server IP 8.8.8.8", "IP_ADDRESS"),
         ("see (202) 555-0143", "phone (202) 555-0143", "PHONE_NUMBER"),
+        ("see 09171234567", "call me on 09171234567", "PHONE_NUMBER"),
+        ("see 0532 123 45 67", "my cell is 0532 123 45 67", "PHONE_NUMBER"),
     ],
 )
 def test_keyword_turns_possible_into_likely(

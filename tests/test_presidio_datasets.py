@@ -38,8 +38,26 @@ def test_cases_are_read_from_parametrize_lists() -> None:
     first = got[0][1]
     assert [(s.start, s.end, s.label) for s in first.spans] == [(7, 18, "US_SSN")]
     assert got[2][1].spans == []
+    assert [ex.types for _, ex in got] == [("US_SSN",)] * 5
+    assert [ex.skip_reason is not None for _, ex in got] == [False, True, False, False, True]
     nino = got[3][1]
     assert nino.text[nino.spans[0].start : nino.spans[0].end] == "AA 12 34 56 B"  # leading space trimmed
+
+
+def test_published_test_cards_are_counted_apart() -> None:
+    source = """
+import pytest
+
+@pytest.mark.parametrize(
+    "text, expected_len, expected_positions",
+    [("4111 1111 1111 1111", 1, ((0, 19),)), ("4556 7375 8689 9855", 1, ((0, 19),))],
+)
+def test_cards(text, expected_len, expected_positions):
+    pass
+"""
+    got = [ex for _, ex in presidio_cases.cases("credit_card", source)]
+    assert [ex.id for ex in got] == ["credit_card/0#testcard", "credit_card/1"]
+    assert got[0].skip_reason is not None and got[1].skip_reason is None
 
 
 def test_research_labels_map_and_split_by_template() -> None:

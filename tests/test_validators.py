@@ -287,3 +287,17 @@ def test_lexicons_have_no_comments_or_blanks() -> None:
         lines = v.lexicon(name)
         assert lines and all(line and not line.startswith("#") for line in lines)
     assert all(line.isdigit() for line in v.lexicon("test_cards.txt"))
+
+
+def test_phone_kind_anywhere_subscriber_only() -> None:
+    regions = ("CN", "HK", "TW", "US", "GB", "DE", "FR", "IN", "JP")
+    # A Philippine mobile (among other plans), though the UK reads the digits as premium rate.
+    found = v.phone_kind_anywhere("09171234567", regions, subscriber=True)
+    assert found is not None and found[1] in ("mobile", "fixed line", "fixed line or mobile")
+    assert v.phone_kind_anywhere("09171234567", regions) is None  # any service reading vetoes
+    # A freephone reading in a default region still vetoes a subscriber reading.
+    assert v.phone_kind_anywhere("08001234567", regions, subscriber=True) is None
+    assert v.phone_kind_anywhere("00123456789", regions, subscriber=True) is None
+    # Written exactly as the UK prints a premium-rate number: that reading wins.
+    assert v.phone_kind_anywhere("0917 123 4567", regions, subscriber=True) is None
+    assert v.phone_kind_anywhere("0917-123-4567", regions, subscriber=True) is not None

@@ -5,12 +5,17 @@ Copyright (c) Microsoft Corporation). Each test file holds ``pytest.mark.paramet
 (text, expected count, expected spans, expected scores); they are read with ``ast`` (never
 imported or run) and each case becomes one example whose spans are the expected ones.
 
-A case passes when the detections of its type are exactly its spans (same count, same offsets).
-Ids carry two marks that the scorer counts apart:
+Each case is scored on the type its test file is about (``types``), so a case that expects
+nothing ("an invalid IBAN") is judged on that type alone: it passes when the detections of that
+type are exactly its spans (same count, same offsets). Three kinds of case carry a
+``skip_reason`` and are counted apart (their ids are marked too):
 - ``#weak``: Presidio expects a score of at most 0.3 (a bare 9-digit "passport", any digit run
-  as a driver licence): a hit Presidio itself calls noise, which chatsweep reports only next to a
-  keyword;
-- ``#leniency``: phone cases written for a non-default phonenumbers leniency are skipped.
+  as a driver licence), a "possible" match on its own scale, below any reporting threshold;
+  chatsweep reports such a number only next to a keyword;
+- ``#leniency``: phone cases written for a phonenumbers leniency other than PhoneRecognizer's
+  default;
+- ``#testcard``: a published processor test card number (4111 1111 1111 1111), which chatsweep
+  deliberately does not report.
 
 Expected spans are trimmed of surrounding whitespace. Cases are split by their position in
 each file, alternately into ``dev`` and ``test``.
@@ -27,9 +32,11 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.datasets import Example, Span, Unavailable, write_split
+from recognizers import validators
 
 NAME = "presidio_cases"
 SPLITS = ("dev", "test")
+REPO = "microsoft/presidio"
 LICENCE = "MIT (microsoft/presidio)"
 SCORING = "cases"
 
@@ -58,6 +65,12 @@ _TEXT_FIELDS = ("text", "iban")
 _POSITION_FIELDS = ("expected_positions", "expected_res")
 _WEAK = 0.3
 _DEFAULT_LENIENCY = 1  # phonenumbers' Leniency.VALID, PhoneRecognizer's default
+_SKIP_REASONS = {
+    "#weak": "Presidio expects a score of at most 0.3 (a possible match by its own scale); "
+    "chatsweep reports such a bare number only next to a keyword",
+    "#leniency": "written for a phonenumbers leniency other than PhoneRecognizer's default",
+    "#testcard": "a published processor test card number, which chatsweep deliberately does not report",
+}
 
 
 def _source(stem: str, mirror: Path | None) -> str:
@@ -133,8 +146,14 @@ def cases(stem: str, source: str) -> Iterator[tuple[str, Example]]:
             if ranges and all(hi <= _WEAK for _, hi in ranges):
                 marks += "#weak"
             spans = [_trimmed(text, int(a), int(b), label) for a, b in positions]
+            if label == "CREDIT_CARD" and any(
+                validators.is_test_card("".join(c for c in text[s.start : s.end] if c.isdigit()))
+                for s in spans
+            ):
+                marks += "#testcard"
+            reason = "; ".join(_SKIP_REASONS[m] for m in _SKIP_REASONS if m in marks) or None
             split = SPLITS[n % 2]
-            yield split, Example(f"{stem}/{n}{marks}", text, "en", spans)
+            yield split, Example(f"{stem}/{n}{marks}", text, "en", spans, types=(label,), skip_reason=reason)
             n += 1
 
 

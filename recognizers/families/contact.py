@@ -7,7 +7,11 @@ Phone numbers come from two recognizers:
   accepts with its country code (+4915207318846, +44 20 7946 0958), in a region the message
   names ("my Japanese number is 090-1234-5678", "Manila office"), or in one of the default
   regions and those sharing their calling codes (CN landlines 010-12345678, HK, TW, the North
-  American plan, GB, DE, FR, IN, JP). It replaces Presidio's PhoneRecognizer: it finds numbers
+  American plan, GB, DE, FR, IN, JP). A national number dialled with its trunk prefix 0
+  (09171234567, 0532 123 45 67) that no named or default region accepts is still a phone number
+  when some region's plan reads it as a mobile or fixed line, scored lower without a phone word
+  (nearly every such run fits some plan: the trunk 0 and the length are the evidence, so
+  account, id and code words veto it). It replaces Presidio's PhoneRecognizer: it finds numbers
   glued to Chinese text, drops service numbers (400/800 hotlines, freephone, premium rate),
   and excludes what only looks like a phone number (dates, times, IP addresses, versions,
   prices, order and tracking numbers, card numbers, and identifiers whose own checks pass in
@@ -154,6 +158,53 @@ _PHONE_NOUNS = keywords(
 _NOT_A_PHONE = keywords(
     "meeting id", "meeting", "zoom", "会议号", "会议ID", "会议", "订单号", "单号", "order"
 )
+# Words that make a bare number with a leading 0 an account, an id or a code: without a phone
+# word, such a number is a phone number only by its shape.
+_NOT_A_BARE_PHONE = keywords(
+    "account",
+    "acct",
+    "a/c",
+    "id",
+    "ref",
+    "reference",
+    "code",
+    "pin",
+    "otp",
+    "password",
+    "passcode",
+    "customer",
+    "member",
+    "policy",
+    "case",
+    "employee",
+    "staff",
+    "student",
+    "license",
+    "licence",
+    "routing",
+    "aba",
+    "sort code",
+    "swift",
+    "iban",
+    "bsb",
+    "isbn",
+    "学号",
+    "學號",
+    "工号",
+    "工號",
+    "证号",
+    "账号",
+    "帳號",
+    "账户",
+    "帳戶",
+    "卡号",
+    "卡號",
+    "验证码",
+    "密码",
+    "编码",
+    "代码",
+    "会员",
+)
 # Numbers printed in examples and forms: 13800138000 is China Mobile's well-known demo number.
 _EXAMPLE_NUMBERS = frozenset({"13800138000"})
 
@@ -249,6 +300,13 @@ _NHS_LAYOUT = re.compile(r"[0-9]{3}(?P<sep>[ \-])[0-9]{3}(?P=sep)[0-9]{4}")
 # Four or more dot-separated groups of 1–3 digits without a leading zero (192.168.1.1.1, an OID,
 # a version): an address or a version, while dotted phone numbers lead with 0 (06.12.34.56.78).
 _DOTTED_NUMBER = re.compile(r"(?:(?:0|[1-9][0-9]{0,2})\.){3,}(?:0|[1-9][0-9]{0,2})")
+# National numbers dialled with the trunk prefix 0: 0, a non-zero digit, 9–11 digits in all
+# (09171234567, 0532 123 45 67, 020 7946 0958, 06 12 34 56 78).
+_TRUNK_LENGTH = re.compile(r"0[1-9][0-9]{7,9}")
+_FILE_SUFFIX = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,4}\b")
+# A decimal: one dot, an integer part of 1–3 digits and a fraction of 5 or more (0.87654321,
+# 51.50741234), never how a phone number is grouped.
+_DECIMAL = re.compile(r"[0-9]{1,3}\.[0-9]{5,}")
 _CN_MOBILE_SHAPE = re.compile(
     r"(?:(?:\+|00)86[ \-]?|\(\+?86\)[ ]?)?1[0-9]{2}(?P<sep>[ \-]?)[0-9]{4}(?P=sep)[0-9]{4}"
 )
@@ -288,6 +346,7 @@ def _shape_excluded(value: str) -> bool:
         or exclusions.is_ip_shaped(value)
         or bool(_SSN_SHAPE.fullmatch(value))
         or bool(_DOTTED_NUMBER.fullmatch(value))
+        or bool(_DECIMAL.fullmatch(value))
     )
 
 
@@ -474,14 +533,18 @@ class ChatPhoneRecognizer(FamilyRecognizer):
         preferred: tuple[str, ...] = ()
         if not international:
             preferred = tuple(dict.fromkeys(context_regions(text, start, end) + regions))
-        bare = False  # one run of digits, no keyword: only as dialled in a region the text names
+        # A national number written with its trunk prefix 0 (09171234567, 0532 123 45 67): the
+        # way people write their own number at home, and rare for ids of other kinds, which
+        # lead with a significant digit or with 00.
+        trunk = not international and _TRUNK_LENGTH.fullmatch(digits) is not None
+        bare = False  # one run of digits, no keyword: only as dialled in some region, with its 0
         if word is None:
             if not international and len(digits) < 8:
                 return None  # 555 0143 alone: as likely a count or a time
             if not (international or grouped):
-                if not preferred or not digits.startswith("0"):
+                if not digits.startswith("0"):
                     return None  # 2025550143 alone: as likely an id, a count or a time
-                bare = True  # 05359876543 next to "+90 …" or "Turkish": the trunk 0 is written
+                bare = True  # 05359876543: the trunk 0 is written
             if exclusions.order_word(text, start) or nearby(text, start, end, _NOT_A_PHONE, before=25):
                 return None
         elif _words.order_is_closer(text, start, _PHONE_KEYWORDS):
@@ -496,10 +559,11 @@ class ChatPhoneRecognizer(FamilyRecognizer):
             return None
         if bare:
             region = next((r for r in preferred if validators.phone_dialled_in(value, r)), None)
-            if region is None:
-                return None
-            why = f"number as dialled in {region}, a region the message names or shows"
-            return Verdict(0.45, why, validated=True)
+            if region is not None:
+                why = f"number as dialled in {region}, a region the message names or shows"
+                return Verdict(0.45, why, validated=True)
+            # 9 digits with a 0 are as often a routing number or a padded id: 10–11 alone.
+            return self._dialled_somewhere(text, start, end, whole and trunk and len(digits) >= 10, None)
         found = validators.phone_kind(value, PHONE_REGIONS, preferred)
         if (
             found is None
@@ -509,6 +573,10 @@ class ChatPhoneRecognizer(FamilyRecognizer):
         ):
             # "mobile: 0917 123 4567": the word says phone; some region's plan must agree.
             found = validators.phone_kind_anywhere(value, PHONE_REGIONS)
+        if found is None and whole and trunk:
+            # "0917-123-4567", "call 0532 123 45 67": no default region, but dialled with its
+            # trunk 0, a mobile or fixed-line number in some region's plan.
+            return self._dialled_somewhere(text, start, end, True, word)
         if found is None:
             region = validators.phone_possible(value) if word is not None and whole else None
             if region is None:
@@ -525,6 +593,25 @@ class ChatPhoneRecognizer(FamilyRecognizer):
         else:
             why = f"{kind} number in national format, valid in the numbering plan of {plans}"
         return Verdict(0.5 if grouped else 0.45, why, validated=True, context_word=word)
+
+    @staticmethod
+    def _dialled_somewhere(text: str, start: int, end: int, trunk: bool, word: str | None) -> Verdict | None:
+        """A verdict on a national number with its trunk 0 that no default or named region
+        accepts: a mobile or fixed-line number as dialled in some region's plan. Lower than a
+        number in a default region: the message does not say which country it is from."""
+        if not trunk:
+            return None
+        value = text[start:end]
+        found = validators.phone_kind_anywhere(value, PHONE_REGIONS, subscriber=True)
+        if found is not None and word is None and nearby(text, start, end, _NOT_A_BARE_PHONE, before=25):
+            return None  # "account 0345678901": an account number, not a line
+        if found is not None and word is None and _FILE_SUFFIX.match(text, end):
+            return None  # "0412345678.pdf": a file name
+        if found is None:
+            return None
+        plans, kind = found
+        why = f"{kind} number with its trunk prefix 0, as dialled in {plans} (the message names no country)"
+        return Verdict(0.4 if word is None else 0.45, why, validated=True, context_word=word)
 
 
 def _service_run(text: str, start: int, end: int, regions: tuple[str, ...]) -> bool:
