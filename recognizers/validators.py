@@ -834,20 +834,26 @@ def phone_region_names() -> dict[str, str]:
 
 
 def ip_kind(value: str) -> str | None:
-    """``"public"``, ``"private"`` (RFC 1918, unique local, link-local, loopback, shared CGN) or
-    ``None`` for what is not a host address (invalid, unspecified, multicast, broadcast, a
-    netmask such as 255.255.255.0). Uses the standard ``ipaddress`` module.
+    """``"public"``, ``"private"`` (RFC 1918, unique local, link-local, loopback, shared CGN),
+    ``"special"`` (unspecified, multicast, limited broadcast: an address, but of no host) or
+    ``None`` for what is not an address at all (invalid, a netmask such as 255.255.255.0).
+    Uses the standard ``ipaddress`` module.
     """
     try:
         address = _ipaddress.ip_address(value.strip())
     except ValueError:
         return None
-    if isinstance(address, _ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped  # ::ffff:192.0.2.1 is that IPv4 host
+    if isinstance(address, _ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            address = address.ipv4_mapped  # ::ffff:192.0.2.1 is that IPv4 host
+        elif address in _NAT64:
+            address = _ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)  # 64:ff9b::192.0.2.1 too
     if address.is_unspecified or address.is_multicast:
-        return None
+        return "special"
     if address.version == 4:
         packed = int(address)
+        if packed == 0xFFFFFFFF:
+            return "special"  # the limited broadcast address
         inverted = ~packed & 0xFFFFFFFF
         if packed and inverted & (inverted + 1) == 0:  # 255.255.255.0, 255.255.0.0 …: a mask
             return None
@@ -860,6 +866,7 @@ def ip_kind(value: str) -> str | None:
     return "public"
 
 
+_NAT64 = _ipaddress.ip_network("64:ff9b::/96")  # RFC 6052: the last 32 bits are an IPv4 host
 _DOC_NETWORKS = tuple(
     _ipaddress.ip_network(n) for n in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32")
 )

@@ -152,7 +152,7 @@ NOT_PERSONAL = [
     "价格¥13812345678，total $ 202 555 0143，金额943 476 5919元",
     "时间2024-06-11 12:30:45，ts 1718000000123，epoch 1718000000",
     "客服电话400-810-8888，热线800-820-8820，call 1-800-555-0199",
-    "ISBN 978-3-16-148410-0, section 1.2.3.4, netmask 255.255.255.0, bind 0.0.0.0",
+    "ISBN 978-3-16-148410-0, section 1.2.3.4, netmask 255.255.255.0, mask 255.255.0.0",
     "test cards: 4111 1111 1111 1111 and 4242424242424242",
     "meeting on 1990-01-01, years 2019-2024, 合同2024年1月1日生效",
     "passport please, then order E12345678 and order G1414215",
@@ -437,9 +437,10 @@ def test_other_validators() -> None:
     assert v.ip_kind("8.8.8.8") == "public" and v.ip_kind("10.1.2.3") == "private"
     assert v.ip_kind("203.0.113.7") == "public"  # documentation range stands in for a public address
     assert v.ip_kind("::ffff:8.8.8.8") == "public" and v.ip_kind("fe80::1") == "private"
-    assert (
-        v.ip_kind("255.255.255.0") is None and v.ip_kind("224.0.0.1") is None and v.ip_kind("0.0.0.0") is None
-    )
+    assert v.ip_kind("255.255.255.0") is None and v.ip_kind("300.1.1.1") is None  # a mask, not an address
+    assert v.ip_kind("224.0.0.1") == v.ip_kind("0.0.0.0") == v.ip_kind("255.255.255.255") == "special"
+    assert v.ip_kind("ff02::1") == v.ip_kind("::ffff:0.0.0.0") == "special"
+    assert v.ip_kind("64:ff9b::8.8.8.8") == "public" and v.ip_kind("64:ff9b::10.0.0.1") == "private"  # NAT64
 
 
 @pytest.mark.parametrize(

@@ -452,7 +452,8 @@ _IPV6 = rule(
 
 
 class IpAddressRecognizer(FamilyRecognizer):
-    """IP_ADDRESS: IPv4 and IPv6 host addresses (``ipaddress``); private ones score lower."""
+    """IP_ADDRESS: IPv4 and IPv6 addresses (``ipaddress``); private ones score lower, and
+    addresses of no single host (0.0.0.0, multicast, broadcast) lowest."""
 
     ENTITIES = ("IP_ADDRESS",)
     RULES = (_IPV4, _IPV6)
@@ -478,7 +479,10 @@ class IpAddressRecognizer(FamilyRecognizer):
             return None
         word = nearby(text, start, end, _IP_WORDS, before=25, after=6)
         version = "IPv6" if rule is _IPV6 else "IPv4"
-        if kind == "private":
+        if kind == "special":
+            score = 0.2
+            why = f"{version} address of no single host (unspecified, multicast or broadcast)"
+        elif kind == "private":
             score = 0.45 if word else 0.3
             why = f"{version} address in a private, loopback or link-local range (internal, rarely personal)"
         else:
