@@ -627,7 +627,8 @@ def _plausible_grouping(text: str, chunks: list[tuple[int, int]], sizes: list[in
 
     "5 202-555-0143" and "12 13812345678" are a count or a room number before a phone number,
     and "1 2 3 4 5 6 7" is a list. A first chunk of 1–2 digits is a trunk or area prefix only
-    as "1" before a 3-digit chunk (US: 1 202 555 0143) or as 0x (FR 06 12 34 56 78); a country
+    as "1" before a 3-digit chunk (US: 1 202 555 0143), as 0x (FR 06 12 34 56 78) or as a trunk
+    0 written apart (TR 0 532 123 45 67); a country
     code (+33) or a bracketed chunk may always lead; from the third chunk on, every chunk has
     at least 2 digits (+33 6 12 34 56 78).
     """
@@ -640,6 +641,8 @@ def _plausible_grouping(text: str, chunks: list[tuple[int, int]], sizes: list[in
         return False
     if first.startswith("(") or sizes[i] >= 3:
         return True
+    if first == "0":
+        return sizes[i + 1] >= 2  # the trunk 0 written apart: 0 532 123 45 67, 0 (917) 123 4567
     return (first == "1" and sizes[i + 1] == 3) or (len(first) == 2 and first.startswith("0"))
 
 
