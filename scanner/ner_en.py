@@ -1,0 +1,254 @@
+"""English PERSON and LOCATION from the spaCy model, made fit for chat and social text.
+
+The small English model was trained on edited text (news, web pages). On chat it labels
+capitalised everyday words as people ("Funny", "Dude", "Great Video"), glues lists and
+punctuation into one name ("Dwayne , Ty ,", "Zac Efron '"), labels runs of Chinese characters
+in mixed messages, and misses names written in lower case ("hi john", "andrew mccabe"). This
+module reads the model's entities and its tags from the spaCy ``Doc`` Presidio already made, and:
+
+- keeps Latin-script spans only (a name the English model found is written in Latin letters);
+- trims what is not part of the name (articles, greetings, quotes, emoji, possessive ``'s``)
+  and splits entities at list separators (``,`` ``&`` ``and`` ``vs`` ``/``);
+- drops a PERSON none of whose words is a known given name or surname or a word outside the
+  model's own English dictionary (its WordNet lemma index): "Great Video", "Idiot", "Liked";
+  and chat words, hashtags and handles (``@name`` alone is addressing, not a leak);
+- relabels a single given name the model called a place ("Ariana", "Becca") as PERSON, unless
+  that name is also a well-known place (Jordan, Victoria);
+- adds names the model missed: a capitalised common given name (with a following surname),
+  and lower-case given names after a greeting or an addressing verb ("thanks sarah", "ask
+  mike") or followed by a surname ("kevin smith"), at a lower score.
+
+Cost: one pass over the tokens of each text the model read; no second model run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from recognizers import validators
+
+NER_SCORE = 0.6  # spaCy gives no per-entity confidence: an NER name alone is "possible"
+LEXICON_SCORE = 0.5  # a given name from the name list, not from the model
+CUE_SCORE = 0.5  # a lower-case given name after "hi", "thanks", "ask" …
+
+PERSON_LABELS = frozenset({"PERSON", "PER"})
+LOCATION_LABELS = frozenset({"GPE", "LOC", "FAC"})
+
+# Latin letters (ASCII and Latin-1/Extended-A/B, IPA-free); a name must consist of these, plus
+# the few marks names are written with.
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
+_NAME_TOKEN = re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f][A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f'’.\-]*")
+# Any letter of another script (Han, kana, Hangul, Cyrillic, Greek, Arabic …).
+_OTHER_LETTER = re.compile(r"[^\W\dA-Za-z_\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
+# A name never contains these; spaCy tags numbers and code as PERSON (presidio #786, #1352).
+_NOT_A_NAME = re.compile(r"[\d@/=:_<>{}\[\]#\\|]")
+
+# Tokens an entity is split at: the words around them are separate names ("Vin , Dwayne").
+_SEPARATORS = frozenset({",", "&", "and", "vs", "vs.", "v", "v.", "/", "-", "--", "+", "or", "n", "x", "with"})
+# Words trimmed from either end of an entity: not part of the name.
+_EDGE_WORDS = frozenset(
+    {"the", "a", "an", "my", "our", "your", "his", "her", "their", "this", "that", "dear", "hi", "hey", "hello",
+     "thanks", "thank", "poor", "rt", "via", "'s", "’s", "s", "'", "’", "oh", "omg", "lol", "so", "im", "i"}
+)
+# Words after which a lower-case given name is someone addressed or talked about.
+_CUES = frozenset(
+    {"hi", "hey", "hello", "hiya", "yo", "thanks", "thank", "thx", "ty", "bye", "dear", "ask", "tell", "told",
+     "asked", "call", "called", "text", "texted", "email", "emailed", "ping", "pinged", "message", "poor",
+     "love", "miss", "met", "meet", "congrats", "cc", "sorry", "morning", "night", "cheers", "with"}
+)
+_PLACE_CUES = frozenset({"in", "at", "from", "to", "near", "around", "visit", "visiting", "into"})
+
+
+@lru_cache(maxsize=1)
+def given_names() -> frozenset[str]:
+    return frozenset(w.lower() for w in validators.lexicon("en_given_names.txt"))
+
+
+@lru_cache(maxsize=1)
+def surnames() -> frozenset[str]:
+    return frozenset(w.lower() for w in validators.lexicon("en_surnames.txt"))
+
+
+@lru_cache(maxsize=1)
+def not_names() -> frozenset[str]:
+    """Words that are never a name on their own in chat: chat words, products, days, months."""
+    words: set[str] = set()
+    for lexicon in ("en_ner_stopwords.txt", "en_name_stopwords.txt"):
+        words.update(w.lower() for w in validators.lexicon(lexicon))
+    return frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def common_given_names() -> frozenset[str]:
+    """Given names that are also everyday words ("Will", "May", "Grace"): not names without the model."""
+    return frozenset(w.lower() for w in validators.lexicon("name_common_words.txt"))
+
+
+@lru_cache(maxsize=1)
+def place_given_names() -> frozenset[str]:
+    """Given names that are also well-known places: the model's GPE stands for these."""
+    return frozenset(w.lower() for w in validators.lexicon("en_place_names.txt"))
+
+
+def model_dictionary(nlp: Any) -> frozenset[str]:
+    """The English words the model's lemmatizer knows (WordNet's index), lower case; empty without one."""
+    try:
+        table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index")
+    except (KeyError, AttributeError, ValueError):
+        return frozenset()
+    words: set[str] = set()
+    for key in table:
+        words.update(w for w in table[key] if w.isalpha())
+    return frozenset(words)
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    """One PERSON or LOCATION span, character offsets into the Doc's text."""
+
+    entity: str
+    start: int
+    end: int
+    score: float
+    why: str
+
+
+class EnglishNames:
+    """Finds PERSON and LOCATION in a spaCy ``Doc`` made by the English model."""
+
+    def __init__(self, dictionary: frozenset[str]) -> None:
+        self.dictionary = dictionary
+        self.given = given_names()
+        self.surnames = surnames()
+        self.stop = not_names()
+        self.common = common_given_names()
+        self.places = place_given_names()
+
+    # --- word classes -------------------------------------------------------------------
+
+    def known_name(self, word: str) -> bool:
+        w = word.lower()
+        return (w in self.given or w in self.surnames) and w not in self.stop
+
+    def _namelike(self, word: str) -> bool:
+        """A word that could be part of a name: a known name, or no everyday English word."""
+        w = word.lower().strip("'’.")
+        if w in self.stop:
+            return False
+        return self.known_name(w) or (w not in self.dictionary and len(w) > 1)
+
+    # --- model entities -----------------------------------------------------------------
+
+    def find(self, doc: Any) -> list[Name]:
+        text: str = doc.text
+        out: list[Name] = []
+        taken = [False] * len(doc)
+        for ent in doc.ents:
+            if ent.label_ in PERSON_LABELS:
+                entity = "PERSON"
+            elif ent.label_ in LOCATION_LABELS:
+                entity = "LOCATION"
+            else:
+                continue
+            for a, b in self._pieces(doc, ent.start, ent.end):
+                kept = self._check(doc, text, entity, a, b)
+                if kept is None:
+                    continue
+                for i in range(a, b):
+                    taken[i] = True
+                out.append(kept)
+        out.extend(self._lexicon(doc, text, taken))
+        return out
+
+    def _pieces(self, doc: Any, start: int, end: int) -> Iterator[tuple[int, int]]:
+        """Token ranges of the entity split at separators and trimmed at both ends."""
+        a = start
+        for i in range(start, end + 1):
+            if i == end or doc[i].lower_ in _SEPARATORS:
+                lo, hi = a, i
+                while lo < hi and self._edge(doc[lo]):
+                    lo += 1
+                while hi > lo and self._edge(doc[hi - 1]):
+                    hi -= 1
+                if lo < hi:
+                    yield lo, hi
+                a = i + 1
+
+    @staticmethod
+    def _edge(tok: Any) -> bool:
+        return tok.lower_ in _EDGE_WORDS or not _LATIN_LETTER.search(tok.text)
+
+    def _check(self, doc: Any, text: str, entity: str, a: int, b: int) -> Name | None:
+        start, end = doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)
+        span = text[start:end]
+        words = [t.text for t in doc[a:b]]
+        if len(span) < 2 or _NOT_A_NAME.search(span) or _OTHER_LETTER.search(span):
+            return None
+        if start > 0 and text[start - 1] in "@#＠":
+            return None  # a handle or a hashtag
+        if not all(_NAME_TOKEN.fullmatch(w) or w in ("'s", "’s") for w in words):
+            return None  # emoji, symbols inside: not one name
+        if all(w.lower() in self.stop for w in words):
+            return None
+        if entity == "LOCATION":
+            if (
+                b - a == 1
+                and words[0].istitle()
+                and words[0].lower() in self.given
+                and words[0].lower() not in self.places
+                and words[0].lower() not in self.common
+                and (a == 0 or doc[a - 1].lower_ not in _PLACE_CUES)
+            ):
+                return Name("PERSON", start, end, NER_SCORE, "a given name the model took for a place")
+            return Name("LOCATION", start, end, NER_SCORE, f"labelled {doc[a].ent_type_}")
+        if span == span.lower() and not (b - a >= 2 and words[0] in self.given and words[0] not in self.common):
+            return None  # lower-case chat words ("zoom meeting"); "amy schumer" stays
+        if b - a == 1 and words[0].isupper() and len(words[0]) <= 3:
+            return None  # "QC", "YV": abbreviations
+        if not any(self._namelike(w) for w in words):
+            return None  # "Great Video", "Idiot", "Liked"
+        return Name("PERSON", start, end, NER_SCORE, "labelled PERSON")
+
+    # --- names the model missed ---------------------------------------------------------
+
+    def _lexicon(self, doc: Any, text: str, taken: list[bool]) -> Iterable[Name]:
+        n = len(doc)
+        i = 0
+        while i < n:
+            tok = doc[i]
+            low = tok.lower_
+            if taken[i] or low not in self.given or low in self.common or low in self.stop:
+                i += 1
+                continue
+            if tok.idx > 0 and text[tok.idx - 1] in "@#＠":
+                i += 1
+                continue
+            prev = doc[i - 1].lower_ if i > 0 else ""
+            title = tok.text.istitle()
+            lower = tok.text.islower()
+            j = i + 1
+            # A surname after the given name: capitalised like it, or a known surname.
+            while j < n and j - i < 3 and not taken[j]:
+                nxt = doc[j]
+                if title and nxt.text.istitle() and self._namelike(nxt.text) and nxt.lower_ not in self.common:
+                    j += 1
+                elif lower and nxt.text.islower() and nxt.lower_ in self.surnames and nxt.lower_ not in self.stop:
+                    j += 1
+                else:
+                    break
+            if title and (low not in self.dictionary or j > i + 1 or tok.tag_ in ("NNP", "NNPS")):
+                why, score = "a common given name (name list)", LEXICON_SCORE
+            elif lower and (j > i + 1 or prev in _CUES):
+                why, score = "a lower-case given name after a greeting or with a surname (name list)", CUE_SCORE
+            else:
+                i += 1
+                continue
+            start, end = tok.idx, doc[j - 1].idx + len(doc[j - 1].text)
+            yield Name("PERSON", start, end, score, why)
+            for k in range(i, j):
+                taken[k] = True
+            i = j
