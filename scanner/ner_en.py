@@ -60,12 +60,17 @@ _CUES = frozenset(
      "asked", "call", "called", "text", "texted", "email", "emailed", "ping", "pinged", "message", "poor",
      "love", "miss", "met", "meet", "congrats", "cc", "sorry", "morning", "night", "cheers", "with"}
 )
-_PLACE_CUES = frozenset({"in", "at", "from", "to", "near", "around", "visit", "visiting", "into"})
+_PLACE_CUES = frozenset({"in", "at", "from", "near", "around", "visit", "visiting", "into"})
 
 
 @lru_cache(maxsize=1)
 def given_names() -> frozenset[str]:
     return frozenset(w.lower() for w in validators.lexicon("en_given_names.txt"))
+
+
+@lru_cache(maxsize=1)
+def more_given_names() -> frozenset[str]:
+    return frozenset(w.lower() for w in validators.lexicon("en_given_names_more.txt")) | given_names()
 
 
 @lru_cache(maxsize=1)
@@ -123,6 +128,7 @@ class EnglishNames:
     def __init__(self, dictionary: frozenset[str]) -> None:
         self.dictionary = dictionary
         self.given = given_names()
+        self.all_given = more_given_names()
         self.surnames = surnames()
         self.stop = not_names()
         self.common = common_given_names()
@@ -132,7 +138,7 @@ class EnglishNames:
 
     def known_name(self, word: str) -> bool:
         w = word.lower()
-        return (w in self.given or w in self.surnames) and w not in self.stop
+        return (w in self.all_given or w in self.surnames) and w not in self.stop
 
     def _namelike(self, word: str) -> bool:
         """A word that could be part of a name: a known name, or no everyday English word."""
@@ -198,20 +204,26 @@ class EnglishNames:
             if (
                 b - a == 1
                 and words[0].istitle()
-                and words[0].lower() in self.given
+                and words[0].lower() in self.all_given
                 and words[0].lower() not in self.places
                 and words[0].lower() not in self.common
                 and (a == 0 or doc[a - 1].lower_ not in _PLACE_CUES)
             ):
                 return Name("PERSON", start, end, NER_SCORE, "a given name the model took for a place")
             return Name("LOCATION", start, end, NER_SCORE, f"labelled {doc[a].ent_type_}")
-        if span == span.lower() and not (b - a >= 2 and words[0] in self.given and words[0] not in self.common):
+        if span == span.lower() and not self._lower_full_name(words):
             return None  # lower-case chat words ("zoom meeting"); "amy schumer" stays
         if b - a == 1 and words[0].isupper() and len(words[0]) <= 3:
             return None  # "QC", "YV": abbreviations
         if not any(self._namelike(w) for w in words):
             return None  # "Great Video", "Idiot", "Liked"
         return Name("PERSON", start, end, NER_SCORE, "labelled PERSON")
+
+    def _lower_full_name(self, words: list[str]) -> bool:
+        """A given name and a surname in lower case: "amy schumer", "kevin smith"."""
+        if len(words) < 2 or words[0] not in self.given or words[0] in self.common:
+            return False
+        return all(w not in self.stop and (w in self.surnames or w not in self.dictionary) for w in words[1:])
 
     # --- names the model missed ---------------------------------------------------------
 
