@@ -136,16 +136,24 @@ class EnglishNames:
 
     # --- word classes -------------------------------------------------------------------
 
-    def known_name(self, word: str) -> bool:
-        w = word.lower()
-        return (w in self.all_given or w in self.surnames) and w not in self.stop
-
-    def _namelike(self, word: str) -> bool:
-        """A word that could be part of a name: a known name, or no everyday English word."""
+    def _namelike(self, word: str, alone: bool = False) -> bool:
+        """A word that could be (part of) a name: not an everyday English word of the model's
+        dictionary, unless it is a common given name, or a surname next to other name words."""
         w = word.lower().strip("'’.")
-        if w in self.stop:
+        if w in self.stop or len(w) < 2:
             return False
-        return self.known_name(w) or (w not in self.dictionary and len(w) > 1)
+        if alone and w in self.places:
+            return False  # "Texas" labelled PERSON
+        if w not in self.dictionary:
+            return True
+        return w in self.all_given or w in self.surnames
+
+    def _given_not_place(self, word: str) -> bool:
+        """A given name that is not also an everyday word or a well-known place."""
+        w = word.lower()
+        if w in self.places or w in self.common or w in self.stop:
+            return False
+        return w in self.all_given
 
     # --- model entities -----------------------------------------------------------------
 
@@ -204,9 +212,7 @@ class EnglishNames:
             if (
                 b - a == 1
                 and words[0].istitle()
-                and words[0].lower() in self.all_given
-                and words[0].lower() not in self.places
-                and words[0].lower() not in self.common
+                and self._given_not_place(words[0])
                 and (a == 0 or doc[a - 1].lower_ not in _PLACE_CUES)
             ):
                 return Name("PERSON", start, end, NER_SCORE, "a given name the model took for a place")
@@ -215,9 +221,22 @@ class EnglishNames:
             return None  # lower-case chat words ("zoom meeting"); "amy schumer" stays
         if b - a == 1 and words[0].isupper() and len(words[0]) <= 3:
             return None  # "QC", "YV": abbreviations
-        if not any(self._namelike(w) for w in words):
+        if not any(self._namelike(w, alone=len(words) == 1) for w in words):
             return None  # "Great Video", "Idiot", "Liked"
+        while len(words) > 1 and self._everyday(doc[b - 1]):
+            words.pop()  # "Kanye West Celebrates", "Lindsay Tonight": the name, not the headline
+            b -= 1
+            end = doc[b - 1].idx + len(doc[b - 1].text)
         return Name("PERSON", start, end, NER_SCORE, "labelled PERSON")
+
+    def _everyday(self, tok: Any) -> bool:
+        """An everyday word that is no common name, by its tag: "Tonight", "Celebrates", "LAMB"."""
+        w = tok.lower_
+        if w in self.stop:
+            return True
+        if w in self.given or w in self.surnames or tok.tag_ in ("NNP", "NNPS"):
+            return False
+        return w in self.dictionary or tok.lemma_.lower() in self.dictionary
 
     def _lower_full_name(self, words: list[str]) -> bool:
         """A given name and a surname in lower case: "amy schumer", "kevin smith"."""
