@@ -217,6 +217,8 @@ class EnglishNames:
             ):
                 return Name("PERSON", start, end, NER_SCORE, "a given name the model took for a place")
             return Name("LOCATION", start, end, NER_SCORE, f"labelled {doc[a].ent_type_}")
+        if any(w.lower() in self.stop for w in words):
+            return None  # "Google Doc", "Sunny Saturday", "LOL Fak": a product, a day, chat
         if span == span.lower() and not self._lower_full_name(words):
             return None  # lower-case chat words ("zoom meeting"); "amy schumer" stays
         if b - a == 1 and words[0].isupper() and len(words[0]) <= 3:
