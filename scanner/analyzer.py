@@ -410,7 +410,7 @@ def english_ner_recognizer(dictionary: frozenset[str]) -> Any:
 
     from scanner.ner_en import EnglishNames
 
-    class EnglishNerRecognizer(LocalRecognizer):  # type: ignore[misc]
+    class EnglishNerRecognizer(LocalRecognizer):
         def __init__(self) -> None:
             super().__init__(
                 supported_entities=["PERSON", "LOCATION"], name=ENGLISH_NER, supported_language="en"

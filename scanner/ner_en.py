@@ -41,24 +41,109 @@ LOCATION_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # Latin letters (ASCII and Latin-1/Extended-A/B, IPA-free); a name must consist of these, plus
 # the few marks names are written with.
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
-_NAME_TOKEN = re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f][A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f'’.\-]*")
+_LETTERS = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
+_NAME_TOKEN = re.compile(f"[{_LETTERS}][{_LETTERS}'’.\\-]*")
 # Any letter of another script (Han, kana, Hangul, Cyrillic, Greek, Arabic …).
 _OTHER_LETTER = re.compile(r"[^\W\dA-Za-z_\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
 # A name never contains these; spaCy tags numbers and code as PERSON (presidio #786, #1352).
 _NOT_A_NAME = re.compile(r"[\d@/=:_<>{}\[\]#\\|]")
 
 # Tokens an entity is split at: the words around them are separate names ("Vin , Dwayne").
-_SEPARATORS = frozenset({",", "&", "and", "vs", "vs.", "v", "v.", "/", "-", "--", "+", "or", "n", "x", "with"})
+_SEPARATORS = frozenset(
+    (
+        ",",
+        "&",
+        "and",
+        "vs",
+        "vs.",
+        "v",
+        "v.",
+        "/",
+        "-",
+        "--",
+        "+",
+        "or",
+        "n",
+        "x",
+        "with",
+    )
+)
 # Words trimmed from either end of an entity: not part of the name.
 _EDGE_WORDS = frozenset(
-    {"the", "a", "an", "my", "our", "your", "his", "her", "their", "this", "that", "dear", "hi", "hey", "hello",
-     "thanks", "thank", "poor", "rt", "via", "'s", "’s", "s", "'", "’", "oh", "omg", "lol", "so", "im", "i"}
+    (
+        "the",
+        "a",
+        "an",
+        "my",
+        "our",
+        "your",
+        "his",
+        "her",
+        "their",
+        "this",
+        "that",
+        "dear",
+        "hi",
+        "hey",
+        "hello",
+        "thanks",
+        "thank",
+        "poor",
+        "rt",
+        "via",
+        "'s",
+        "’s",
+        "s",
+        "'",
+        "’",
+        "oh",
+        "omg",
+        "lol",
+        "so",
+        "im",
+        "i",
+    )
 )
 # Words after which a lower-case given name is someone addressed or talked about.
 _CUES = frozenset(
-    {"hi", "hey", "hello", "hiya", "yo", "thanks", "thank", "thx", "ty", "bye", "dear", "ask", "tell", "told",
-     "asked", "call", "called", "text", "texted", "email", "emailed", "ping", "pinged", "message", "poor",
-     "love", "miss", "met", "meet", "congrats", "cc", "sorry", "morning", "night", "cheers", "with"}
+    (
+        "hi",
+        "hey",
+        "hello",
+        "hiya",
+        "yo",
+        "thanks",
+        "thank",
+        "thx",
+        "ty",
+        "bye",
+        "dear",
+        "ask",
+        "tell",
+        "told",
+        "asked",
+        "call",
+        "called",
+        "text",
+        "texted",
+        "email",
+        "emailed",
+        "ping",
+        "pinged",
+        "message",
+        "poor",
+        "love",
+        "miss",
+        "met",
+        "meet",
+        "congrats",
+        "cc",
+        "sorry",
+        "morning",
+        "night",
+        "cheers",
+        "with",
+    )
 )
 _PLACE_CUES = frozenset({"in", "at", "from", "near", "around", "visit", "visiting", "into"})
 
@@ -267,16 +352,24 @@ class EnglishNames:
             # A surname after the given name: capitalised like it, or a known surname.
             while j < n and j - i < 3 and not taken[j]:
                 nxt = doc[j]
-                if title and nxt.text.istitle() and self._namelike(nxt.text) and nxt.lower_ not in self.common:
-                    j += 1
-                elif lower and nxt.text.islower() and nxt.lower_ in self.surnames and nxt.lower_ not in self.stop:
+                if (
+                    title
+                    and nxt.text.istitle()
+                    and self._namelike(nxt.text)
+                    and nxt.lower_ not in self.common
+                ) or (
+                    lower
+                    and nxt.text.islower()
+                    and nxt.lower_ in self.surnames
+                    and nxt.lower_ not in self.stop
+                ):
                     j += 1
                 else:
                     break
             if title and (low not in self.dictionary or j > i + 1 or tok.tag_ in ("NNP", "NNPS")):
                 why, score = "a common given name (name list)", LEXICON_SCORE
             elif lower and (j > i + 1 or prev in _CUES):
-                why, score = "a lower-case given name after a greeting or with a surname (name list)", CUE_SCORE
+                why, score = "a lower-case given name after a greeting or with a surname", CUE_SCORE
             else:
                 i += 1
                 continue

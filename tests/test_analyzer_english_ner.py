@@ -8,7 +8,14 @@ from __future__ import annotations
 import pytest
 
 from scanner.analyzer import AnalyzerConfig, ChatAnalyzer, nlp_view
-from scanner.ner_en import given_names, model_dictionary, more_given_names, not_names, place_given_names, surnames
+from scanner.ner_en import (
+    given_names,
+    model_dictionary,
+    more_given_names,
+    not_names,
+    place_given_names,
+    surnames,
+)
 
 pytestmark = pytest.mark.ner
 
@@ -56,7 +63,10 @@ def test_english_view_masks_cjk_one_for_one() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("cuz if you keep Vin , Dwayne , Ty , Luda , Jason & Michelle I will keep watching", ["Jason", "Michelle"]),
+        (
+            "cuz if you keep Vin , Dwayne , Ty , Luda , Jason & Michelle I will keep watching",
+            ["Jason", "Michelle"],
+        ),
         ("One of Jim Carrey ' s greatest classics right here", ["Jim Carrey"]),
         ("Maria Garcia's passport number is X12345678", ["Maria Garcia"]),
     ],

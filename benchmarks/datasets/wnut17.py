@@ -54,7 +54,7 @@ def read_file(repo: str, raw: str, path: str, mirror: Path | None) -> str:
             raise Unavailable(f"{repo} mirror at {mirror} lacks {path}") from exc
         return out.stdout.decode("utf-8", errors="replace")
     try:
-        with urllib.request.urlopen(raw + path, timeout=30) as resp:  # noqa: S310 - fixed https URL
+        with urllib.request.urlopen(raw + path, timeout=30) as resp:
             data: bytes = resp.read()
     except (OSError, urllib.error.URLError) as exc:
         raise Unavailable(f"cannot download {raw + path}: {exc}") from exc
