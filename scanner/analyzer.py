@@ -290,7 +290,7 @@ class ChatAnalyzer:
             except CustomTermsError as exc:
                 raise UsageError(str(exc)) from None
         if lang == "en" and self.config.ner:
-            recs.append(english_ner_recognizer(model_dictionary(self._nlp_engine.nlp["en"])))
+            recs.append(english_ner_recognizer(self._nlp_engine.nlp["en"]))
         return recs
 
     # --- analysis ---------------------------------------------------------------------
@@ -404,7 +404,7 @@ def _possessive(text: str, r: Any) -> bool:
 ENGLISH_NER = "EnglishNerRecognizer"
 
 
-def english_ner_recognizer(dictionary: frozenset[str]) -> Any:
+def english_ner_recognizer(nlp: Any) -> Any:
     """A Presidio recognizer for PERSON and LOCATION over the English model's ``Doc`` (``scanner.ner_en``)."""
     from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
 
@@ -415,7 +415,8 @@ def english_ner_recognizer(dictionary: frozenset[str]) -> Any:
             super().__init__(
                 supported_entities=["PERSON", "LOCATION"], name=ENGLISH_NER, supported_language="en"
             )
-            self.names = EnglishNames(dictionary)
+            self.names = EnglishNames(model_dictionary(nlp))
+            self.nlp = nlp
 
         def load(self) -> None:
             return None
@@ -425,7 +426,7 @@ def english_ner_recognizer(dictionary: frozenset[str]) -> Any:
             if doc is None or not doc.has_annotation("ENT_IOB"):
                 return []  # past the NER budget: tokenized only
             out = []
-            for name in self.names.find(doc):
+            for name in self.names.find(doc, self.nlp):
                 if name.entity not in entities:
                     continue
                 expl = AnalysisExplanation(

@@ -145,6 +145,7 @@ _CUES = frozenset(
         "with",
     )
 )
+_TITLED_PLACE_CUES = frozenset(("in", "from", "to", "at", "near", "visit", "visiting", "around"))
 _PLACE_CUES = frozenset({"in", "at", "from", "near", "around", "visit", "visiting", "into"})
 
 
@@ -196,6 +197,26 @@ def model_dictionary(nlp: Any) -> frozenset[str]:
     return frozenset(words)
 
 
+_TITLE_WORD = re.compile(r"[a-z]{2,}")
+
+
+def _lower_case_chat(text: str) -> bool:
+    """A text written without capitals, with a few words at least: its names are lower case too."""
+    return text == text.lower() and len(_TITLE_WORD.findall(text)) >= 3
+
+
+def title_copy(text: str, keep: frozenset[str] = frozenset()) -> str:
+    """``text`` with each ASCII word of two or more letters capitalised, unless it is an English
+    stop word or in ``keep``; the same length, so offsets hold."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    def cap(m: re.Match[str]) -> str:
+        w = m.group()
+        return w if w in STOP_WORDS or w in keep else w.capitalize()
+
+    return _TITLE_WORD.sub(cap, text)
+
+
 @dataclass(frozen=True, slots=True)
 class Name:
     """One PERSON or LOCATION span, character offsets into the Doc's text."""
@@ -242,10 +263,33 @@ class EnglishNames:
 
     # --- model entities -----------------------------------------------------------------
 
-    def find(self, doc: Any) -> list[Name]:
+    def find(self, doc: Any, nlp: Any = None) -> list[Name]:
+        """Names in ``doc``; with ``nlp``, a lower-case text is also read title-cased (names in
+        lower case are invisible to the model)."""
         text: str = doc.text
         out: list[Name] = []
         taken = [False] * len(doc)
+        self._model_names(doc, text, out, taken)
+        if nlp is not None and _lower_case_chat(text) and self._worth_a_second_look(doc):
+            self._model_names(nlp(title_copy(text, self.stop)), text, out, taken, titled=True)
+        out.extend(self._lexicon(doc, text, taken))
+        return out
+
+    def _worth_a_second_look(self, doc: Any) -> bool:
+        """A lower-case text with a common given name in it, or a word after "in", "from" …"""
+        prev = ""
+        for tok in doc:
+            w = tok.lower_
+            if (w in self.given and w not in self.common and w not in self.stop) or (
+                prev in _TITLED_PLACE_CUES and tok.is_alpha and not tok.is_stop
+            ):
+                return True
+            prev = w
+        return False
+
+    def _model_names(self, doc: Any, text: str, out: list[Name], taken: list[bool], titled: bool = False) -> None:
+        if titled and len(doc) != len(taken):
+            return  # the copy was tokenized differently: its token indices mean nothing here
         for ent in doc.ents:
             if ent.label_ in PERSON_LABELS:
                 entity = "PERSON"
@@ -254,14 +298,22 @@ class EnglishNames:
             else:
                 continue
             for a, b in self._pieces(doc, ent.start, ent.end):
-                kept = self._check(doc, text, entity, a, b)
+                if any(taken[a:b]):
+                    continue
+                kept = self._check(doc, doc.text, entity, a, b)
                 if kept is None:
                     continue
+                if titled:
+                    # Title case makes every word look like a name: a given name first, a place
+                    # right after "in", "from", "to" …
+                    if kept.entity == "PERSON" and not self._given_not_place(doc[a].text):
+                        continue
+                    if kept.entity == "LOCATION" and (a == 0 or doc[a - 1].lower_ not in _TITLED_PLACE_CUES):
+                        continue
+                    kept = Name(kept.entity, kept.start, kept.end, LEXICON_SCORE, f"{kept.why} (lower-case text)")
                 for i in range(a, b):
                     taken[i] = True
                 out.append(kept)
-        out.extend(self._lexicon(doc, text, taken))
-        return out
 
     def _pieces(self, doc: Any, start: int, end: int) -> Iterator[tuple[int, int]]:
         """Token ranges of the entity split at separators and trimmed at both ends."""
