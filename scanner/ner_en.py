@@ -198,6 +198,21 @@ def model_dictionary(nlp: Any) -> frozenset[str]:
 
 
 _TITLE_WORD = re.compile(r"[a-z]{2,}")
+_STATE_CODES = (
+    "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH "
+    "OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC BC AB MB NB NL NS ON PE QC SK NSW QLD VIC TAS"
+).split()
+_STATE_AFTER_PLACE = re.compile(
+    r"(?<![A-Za-z])[A-Z][a-z]+(?: [A-Z][a-z]+)* ?, ?(?P<code>" + "|".join(_STATE_CODES) + r")(?![A-Za-z0-9])"
+)
+_UPPER = re.compile(r"[A-Z]")
+_LETTER = re.compile(r"[A-Za-z]")
+
+
+def _shouting(text: str) -> bool:
+    """Mostly capitals: an all-caps word there is no sign of a name or an abbreviation."""
+    letters = len(_LETTER.findall(text))
+    return letters >= 12 and len(_UPPER.findall(text)) > 0.6 * letters
 
 
 def _lower_case_chat(text: str) -> bool:
@@ -273,7 +288,16 @@ class EnglishNames:
         if nlp is not None and _lower_case_chat(text) and self._worth_a_second_look(doc):
             self._model_names(nlp(title_copy(text, self.stop)), text, out, taken, titled=True)
         out.extend(self._lexicon(doc, text, taken))
+        out.extend(self._state_codes(text, out))
         return out
+
+    @staticmethod
+    def _state_codes(text: str, found: list[Name]) -> Iterator[Name]:
+        """US state and Canadian and Australian region codes after a place: "Atlanta, GA"."""
+        for m in _STATE_AFTER_PLACE.finditer(text):
+            start, end = m.span("code")
+            if not any(n.start < end and start < n.end for n in found):
+                yield Name("LOCATION", start, end, LEXICON_SCORE, "a state code after a place name")
 
     def _worth_a_second_look(self, doc: Any) -> bool:
         """A lower-case text with a common given name in it, or a word after "in", "from" …"""
@@ -345,6 +369,8 @@ class EnglishNames:
             return None  # emoji, symbols inside: not one name
         if all(w.lower() in self.stop for w in words):
             return None
+        if all(w.isupper() for w in words) and _shouting(text):
+            return None  # "MEET US THERE", "LA'S MOST FASHIONABLE"
         if entity == "LOCATION":
             if (
                 b - a == 1
