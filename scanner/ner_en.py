@@ -311,7 +311,9 @@ class EnglishNames:
             prev = w
         return False
 
-    def _model_names(self, doc: Any, text: str, out: list[Name], taken: list[bool], titled: bool = False) -> None:
+    def _model_names(
+        self, doc: Any, text: str, out: list[Name], taken: list[bool], titled: bool = False
+    ) -> None:
         if titled and len(doc) != len(taken):
             return  # the copy was tokenized differently: its token indices mean nothing here
         for ent in doc.ents:
@@ -334,7 +336,9 @@ class EnglishNames:
                         continue
                     if kept.entity == "LOCATION" and (a == 0 or doc[a - 1].lower_ not in _TITLED_PLACE_CUES):
                         continue
-                    kept = Name(kept.entity, kept.start, kept.end, LEXICON_SCORE, f"{kept.why} (lower-case text)")
+                    kept = Name(
+                        kept.entity, kept.start, kept.end, LEXICON_SCORE, f"{kept.why} (lower-case text)"
+                    )
                 for i in range(a, b):
                     taken[i] = True
                 out.append(kept)
@@ -379,6 +383,8 @@ class EnglishNames:
                 and (a == 0 or doc[a - 1].lower_ not in _PLACE_CUES)
             ):
                 return Name("PERSON", start, end, NER_SCORE, "a given name the model took for a place")
+            if b - a == 1 and not self._place_context(doc, a) and words[0].lower() not in self.dictionary:
+                return None  # an unknown word, no place word around it: "Krillin", "Mabey"
             return Name("LOCATION", start, end, NER_SCORE, f"labelled {doc[a].ent_type_}")
         if any(w.lower() in self.stop for w in words):
             return None  # "Google Doc", "Sunny Saturday", "LOL Fak": a product, a day, chat
@@ -402,6 +408,13 @@ class EnglishNames:
         if w in self.given or w in self.surnames or tok.tag_ in ("NNP", "NNPS"):
             return False
         return w in self.dictionary or tok.lemma_.lower() in self.dictionary
+
+    @staticmethod
+    def _place_context(doc: Any, a: int) -> bool:
+        """A place word before the token ("in", "from", "to") or a comma after it ("Gardena, CA")."""
+        before = doc[a - 1].lower_ if a > 0 else ""
+        after = doc[a + 1].text if a + 1 < len(doc) else ""
+        return before in _TITLED_PLACE_CUES or before in _PLACE_CUES or after in (",", "/")
 
     def _lower_full_name(self, words: list[str]) -> bool:
         """A given name and a surname in lower case: "amy schumer", "kevin smith"."""

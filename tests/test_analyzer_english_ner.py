@@ -165,3 +165,38 @@ def test_model_dictionary_without_a_lemmatizer_is_empty() -> None:
     import spacy
 
     assert model_dictionary(spacy.blank("en")) == frozenset()
+
+
+# --- places -------------------------------------------------------------------------------
+
+
+def test_state_code_after_a_place(analyzer: ChatAnalyzer) -> None:
+    text = "more pics of the fans in Beverly Hills, CA last night"
+    assert "CA" in names(analyzer, text, "LOCATION")
+    assert names(analyzer, "the CA cert expired again", "LOCATION") == []
+
+
+def test_shouted_words_are_not_places(analyzer: ChatAnalyzer) -> None:
+    assert names(analyzer, "ULTRA THIS SATURDAY ! MEET US THERE !", "LOCATION") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("we drove from Troutdale to the coast", ["Troutdale"]),
+        ("Pre game in Youngstown . Stuffed peppers after", ["Youngstown"]),
+    ],
+)
+def test_places_in_place_context(analyzer: ChatAnalyzer, text: str, expected: list[str]) -> None:
+    found = names(analyzer, text, "LOCATION")
+    assert all(e in found for e in expected)
+
+
+def test_an_unknown_word_alone_is_no_place(analyzer: ChatAnalyzer) -> None:
+    for text in ("Nice vid Mabey you can do a give away", "6 : 50 No sex tonight Krillin ."):
+        assert names(analyzer, text, "LOCATION") == []
+
+
+def test_lower_case_place_after_in(analyzer: ChatAnalyzer) -> None:
+    text = "i live in the netherlands but not in amsterdam lol"
+    assert "amsterdam" in names(analyzer, text, "LOCATION")
