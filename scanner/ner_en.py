@@ -198,12 +198,13 @@ def model_dictionary(nlp: Any) -> frozenset[str]:
 
 
 _TITLE_WORD = re.compile(r"[a-z]{2,}")
+# US states and DC, Canadian provinces, Australian states.
 _STATE_CODES = (
-    "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH "
-    "OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC BC AB MB NB NL NS ON PE QC SK NSW QLD VIC TAS"
-).split()
+    "AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND"
+    "|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC|BC|AB|MB|NB|NL|NS|ON|PE|QC|SK|NSW|QLD|VIC|TAS"
+)
 _STATE_AFTER_PLACE = re.compile(
-    r"(?<![A-Za-z])[A-Z][a-z]+(?: [A-Z][a-z]+)* ?, ?(?P<code>" + "|".join(_STATE_CODES) + r")(?![A-Za-z0-9])"
+    r"(?<![A-Za-z])[A-Z][a-z]+(?: [A-Z][a-z]+)* ?, ?(?P<code>" + _STATE_CODES + r")(?![A-Za-z0-9])"
 )
 _UPPER = re.compile(r"[A-Z]")
 _LETTER = re.compile(r"[A-Za-z]")
