@@ -289,7 +289,37 @@ class EnglishNames:
         if nlp is not None and _lower_case_chat(text) and self._worth_a_second_look(doc):
             self._model_names(nlp(title_copy(text, self.stop)), text, out, taken, titled=True)
         out.extend(self._lexicon(doc, text, taken))
+        out.extend(self._list_neighbours(doc, out, taken))
         out.extend(self._state_codes(text, out))
+        return out
+
+    def _list_neighbours(self, doc: Any, found: list[Name], taken: list[bool]) -> list[Name]:
+        """Single capitalised words listed next to a person's name: "Vin, Dwayne, Ty & Luda"."""
+        starts = {tok.idx: tok.i for tok in doc}
+        ends = {tok.idx + len(tok.text): tok.i for tok in doc}
+        todo = [
+            (starts[n.start], ends[n.end])
+            for n in found
+            if n.entity == "PERSON" and n.start in starts and n.end in ends
+        ]
+        out: list[Name] = []
+        while todo:
+            a, b = todo.pop()
+            for sep, cand in ((a - 1, a - 2), (b + 1, b + 2)):
+                if not (0 <= sep < len(doc) and 0 <= cand < len(doc)) or taken[cand]:
+                    continue
+                if doc[sep].lower_ not in (",", "&", "and"):
+                    continue
+                tok = doc[cand]
+                if not (tok.text.istitle() and tok.is_alpha and self._namelike(tok.text, alone=True)):
+                    continue
+                if tok.lower_ in self.common or tok.lower_ in self.places:
+                    continue
+                taken[cand] = True
+                out.append(
+                    Name("PERSON", tok.idx, tok.idx + len(tok.text), LEXICON_SCORE, "listed with a name")
+                )
+                todo.append((cand, cand))
         return out
 
     @staticmethod

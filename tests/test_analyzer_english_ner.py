@@ -200,3 +200,8 @@ def test_an_unknown_word_alone_is_no_place(analyzer: ChatAnalyzer) -> None:
 def test_lower_case_place_after_in(analyzer: ChatAnalyzer) -> None:
     text = "i live in the netherlands but not in amsterdam lol"
     assert "amsterdam" in names(analyzer, text, "LOCATION")
+
+
+def test_names_listed_with_a_name(analyzer: ChatAnalyzer) -> None:
+    assert names(analyzer, "invite Priya, Marek and Osei to the review") == ["Priya", "Marek", "Osei"]
+    assert names(analyzer, "we need Java, Python and Go for this") == []
