@@ -295,6 +295,8 @@ class EnglishNames:
 
     def _list_neighbours(self, doc: Any, found: list[Name], taken: list[bool]) -> list[Name]:
         """Single capitalised words listed next to a person's name: "Vin, Dwayne, Ty & Luda"."""
+        if not any(n.entity == "PERSON" for n in found):
+            return []
         starts = {tok.idx: tok.i for tok in doc}
         ends = {tok.idx + len(tok.text): tok.i for tok in doc}
         todo = [
