@@ -204,13 +204,18 @@ def _mask_run(m: re.Match[str]) -> str:
 def nlp_view(text: str, lang: str) -> str:
     """The copy of ``text`` the NLP pipeline reads: same length, same characters but for
     runs of 12+ punctuation marks (blanked) and, in English, the tails of non-Han runs longer
-    than MAX_TOKEN characters and runs of CJK characters (a comma and spaces: the English
-    model labels runs of Chinese as names). Ordinary chat text comes back unchanged."""
+    than MAX_TOKEN characters. Ordinary chat text comes back unchanged."""
     view = _AFFIX_RUN.sub(_blank_run, text)
     if lang == "en":
         view = _LONG_TOKEN.sub(_cut_token, view)
-        view = _EN_MASKED.sub(_mask_run, view)
     return view
+
+
+def ner_view(view: str) -> str:
+    """What the English NER model reads of an NLP view: runs of CJK characters become a comma
+    and spaces (the same length), so the model, which labels runs of Chinese as names, sees only
+    the Latin-script words, and words on either side of a run stay apart."""
+    return _EN_MASKED.sub(_mask_run, view)
 
 
 @dataclass(frozen=True, slots=True)
@@ -358,6 +363,7 @@ class ChatAnalyzer:
         def run(batch: list[_Piece]) -> Iterator[tuple[_Piece, Any]]:
             views = [nlp_view(texts[p.item][p.window.start : p.window.end], lang) for p in batch]
             if batch[0].ner:
+                views = [ner_view(v) for v in views]
                 done = self._nlp_engine.process_batch(views, lang, batch_size=self.config.batch_size)
                 for piece, (_, art) in zip(batch, done, strict=True):
                     yield piece, art

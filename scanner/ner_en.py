@@ -216,9 +216,14 @@ def _shouting(text: str) -> bool:
     return letters >= 12 and len(_UPPER.findall(text)) > 0.6 * letters
 
 
+# The title-cased copy is read by the model a second time: chat messages only, not pasted documents.
+TITLE_MAX = 1_000
+
+
 def _lower_case_chat(text: str) -> bool:
-    """A text written without capitals, with a few words at least: its names are lower case too."""
-    return text == text.lower() and len(_TITLE_WORD.findall(text)) >= 3
+    """A chat message written without capitals, with a few words at least: its names are lower
+    case too."""
+    return len(text) <= TITLE_MAX and text == text.lower() and len(_TITLE_WORD.findall(text)) >= 3
 
 
 def title_copy(text: str, keep: frozenset[str] = frozenset()) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from scanner.analyzer import AnalyzerConfig, ChatAnalyzer, nlp_view
+from scanner.analyzer import AnalyzerConfig, ChatAnalyzer, ner_view, nlp_view
 from scanner.ner_en import (
     given_names,
     model_dictionary,
@@ -48,13 +48,13 @@ def test_english_ner_labels_latin_script_only(analyzer: ChatAnalyzer, text: str,
     assert not [n for n in names(analyzer, text, "LOCATION", english_only=True) if not n.isascii()]
 
 
-def test_english_view_masks_cjk_one_for_one() -> None:
-    text = "和 David 一起去北京开会 ok"
-    view = nlp_view(text, "en")
+def test_ner_view_masks_cjk_one_for_one() -> None:
+    text = "和 David 一起去北京开会 ok，谢谢"
+    view = ner_view(nlp_view(text, "en"))
     assert len(view) == len(text)
     assert "David" in view and "ok" in view
-    assert not any("\u4e00" <= c <= "\u9fff" for c in view)
-    assert nlp_view(text, "zh") == text  # the Chinese pipeline reads the text as it is
+    assert not any("\u4e00" <= c <= "\u9fff" or c == "，" for c in view)
+    assert nlp_view(text, "en") == text  # patterns and context words still read the Chinese
 
 
 # --- spans --------------------------------------------------------------------------------
