@@ -5,7 +5,9 @@ One place decides which NLP pipelines and recognizers run:
   path, never downloaded; with ``--no-ner`` a blank English tokenizer.
 - Chinese: a blank spaCy Chinese pipeline segmented by jieba, with lemma = lower-cased
   token so Presidio's context enhancer works (spaCy zh has no lemmatizer).
-- Our recognizers (``recognizers.families``) beside a chosen few of Presidio's.
+- Our recognizers (``recognizers.families``) beside a chosen few of Presidio's; PERSON and
+  LOCATION from the English model through ``scanner.ner_en`` (fit for chat text), which reads
+  a copy of the text with its CJK characters masked.
 
 Each language gets its own ``AnalyzerEngine`` so each can use its own context matching:
 whole words for English (substring mode lets ``lic`` hit "public"), substrings for
