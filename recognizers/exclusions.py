@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime
 import re
 
-from stdnum import isbn
+from stdnum import isbn, luhn
 
 __all__ = [
     "is_date_shaped",
@@ -102,6 +102,12 @@ _ORDER_WORDS = _words(
     "PO #",
     "SKU",
     "build",
+    "batch",
+    "serial",
+    "serial no",
+    "批号",
+    "批次",
+    "序列号",
 )
 
 
@@ -132,6 +138,43 @@ def price_nearby(text: str, start: int, end: int) -> bool:
     return bool(_CURRENCY_BEFORE.search(text[max(0, start - 5) : start])) or bool(
         _CURRENCY_AFTER.match(text[end : end + 8])
     )
+
+
+# --- payment cards ---------------------------------------------------------------------------------
+
+# Card numbers as printed (4-4-4-4 with one separator, Amex 4-6-5, Diners 4-6-4) or in one run of
+# 13–19 digits; with the Luhn check they are cards (or published test cards), never phone
+# numbers, nor is any part of them. After a + the digits are a phone number.
+_CARD_SHAPE = re.compile(
+    r"(?<![0-9+])(?:[0-9]{4}(?P<s>[ \-])[0-9]{4}(?P=s)[0-9]{4}(?P=s)[0-9]{4}(?:(?P=s)[0-9]{1,3})?"
+    r"|[0-9]{4}(?P<t>[ \-])[0-9]{6}(?P=t)[0-9]{4,5}|[0-9]{13,19})(?![0-9])"
+)
+
+
+def card_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of Luhn-valid card-shaped numbers in ``text``."""
+    return [
+        m.span() for m in _CARD_SHAPE.finditer(text) if luhn.is_valid("".join(filter(str.isdigit, m.group())))
+    ]
+
+
+# --- street addresses ---------------------------------------------------------------------------
+
+# A house number, then up to three words of a street name and its type: "17031 2202 Rissik St",
+# "3747 3911 fourth avenue", "94941 2505 Heatherleigh Suite 620". Street types of the US Postal
+# Service's abbreviation list (Publication 28) that are not also everyday words, and the unit
+# designators Suite and Apt.
+_STREET_AFTER = re.compile(
+    r"[ ]+(?:[A-Za-z][A-Za-z'.\-]{0,24}[ ]+){0,3}"
+    r"(?:st|street|ave|avenue|rd|road|blvd|boulevard|ln|lane|dr|drive|ct|court|pl|place|pkwy|parkway"
+    r"|hwy|highway|terrace|crescent|suite|apt|apartment|strasse|straße|str)\.?(?![A-Za-z])",
+    re.IGNORECASE,
+)
+
+
+def street_after(text: str, end: int) -> bool:
+    """Words of a street name and a street type follow the number: it is a house number."""
+    return bool(_STREET_AFTER.match(text, end, min(len(text), end + 90)))
 
 
 # --- versions ----------------------------------------------------------------------------------

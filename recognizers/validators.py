@@ -107,7 +107,23 @@ _BRANDS: tuple[tuple[int, int, frozenset[int], str], ...] = (
     (36, 36, frozenset(range(14, 20)), "Diners Club"),
     (38, 39, frozenset(range(14, 20)), "Diners Club"),
     (2200, 2204, frozenset(range(16, 20)), "Mir"),
+    # Legacy JCB 15-digit ranges, Maestro (12–19 digits), Dankort, and UATP (airline cards,
+    # 1 + 14 digits), whose one-digit IIN is weak evidence on its own (see card_brand_weak).
+    (2131, 2131, frozenset({15}), "JCB"),
+    (1800, 1800, frozenset({15}), "JCB"),
+    (5018, 5018, frozenset(range(12, 20)), "Maestro"),
+    (5020, 5020, frozenset(range(12, 20)), "Maestro"),
+    (5038, 5038, frozenset(range(12, 20)), "Maestro"),
+    (5893, 5893, frozenset(range(12, 20)), "Maestro"),
+    (6304, 6304, frozenset(range(12, 20)), "Maestro"),
+    (6759, 6759, frozenset(range(12, 20)), "Maestro"),
+    (6761, 6763, frozenset(range(12, 20)), "Maestro"),
+    (5019, 5019, frozenset({16}), "Dankort"),
+    (1, 1, frozenset({15}), "UATP"),
 )
+#: Brands whose IIN and length alone say little (one digit, or 12 digits): a card keyword must
+#: be near before such a number is called a card.
+WEAK_BRANDS = frozenset({"UATP"})
 
 
 def card_brand(digits: str) -> str | None:
@@ -325,7 +341,13 @@ __all__ += [
     "iban_ok",
     "ip_kind",
     "macau_id_shape_ok",
+    "phone_dialled_in",
+    "phone_is_service",
     "phone_kind",
+    "phone_kind_anywhere",
+    "phone_possible",
+    "phone_region",
+    "phone_region_names",
     "tw_id_kind",
     "uk_nhs_ok",
     "uk_nino_ok",
@@ -452,11 +474,14 @@ def uscc_org_code_ok(value: str) -> bool:
 def iban_ok(value: str) -> bool:
     """An IBAN whose ISO 13616 mod-97 check and per-country length and layout hold (python-stdnum).
 
-    Spaces are allowed (printed groups of four); anything else non-alphanumeric fails.
+    Spaces and hyphens are allowed (printed groups of four), and lower case; anything else
+    non-alphanumeric fails. National check digits inside the account number (Belgium's mod 97,
+    Spain's DC …) are not required: the IBAN's own mod-97 check already covers every character,
+    and published or mistyped national digits still make a real account reference.
     """
-    if any(not (c.isascii() and (c.isalnum() or c == " ")) for c in value):
+    if any(not (c.isascii() and (c.isalnum() or c in " -")) for c in value):
         return False
-    return bool(_iban.is_valid(value))
+    return bool(_iban.is_valid(value.replace("-", " ").upper(), check_country=False))
 
 
 def uk_nhs_ok(value: str) -> bool:
@@ -522,31 +547,183 @@ _SERVICE_TYPES = frozenset(
 _WEAK_SERVICE_TYPES = frozenset({phonenumbers.PhoneNumberType.UAN, phonenumbers.PhoneNumberType.VOICEMAIL})
 
 
-def phone_kind(value: str, regions: tuple[str, ...]) -> tuple[str, str] | None:
+def phone_kind(
+    value: str, regions: tuple[str, ...], preferred: tuple[str, ...] = ()
+) -> tuple[str, str] | None:
     """``(regions, kind)`` for a number that reaches a person or household, else ``None``.
 
-    ``regions`` names every default region whose numbering plan accepts the national-format
-    ``value`` (``"US"``, ``"CN/US/IN"`` …), ``kind`` the type in the first of them (``"mobile"``,
-    ``"fixed line"`` …). A value with ``+`` or ``00`` names its own country. ``None`` when no
-    region accepts it as a personal number, or when any region reads it as a service number
-    (freephone, premium rate, shared cost, 400/800 hotlines): "1-800-555-0199" is a US
-    freephone number even though the same digits would fit a Chinese mobile segment.
+    ``regions`` names every region whose numbering plan accepts the national-format ``value``
+    (``"US"``, ``"CN/US/IN"`` …), ``kind`` the type in the first of them (``"mobile"``,
+    ``"fixed line"`` …). A value with ``+`` or ``00`` names its own country. A national-format
+    number is tried in ``preferred`` regions first (those the message names: "my Japanese
+    number"), then in ``regions``; a region stands for every region of its calling code (the US
+    for Canada and the rest of the North American plan: phonenumbers finds the one that fits).
+    ``None`` when no region accepts it as a personal number, or, unless a preferred region
+    accepts it, when any region reads it, as written and grouped there, as a service number
+    (freephone, premium rate, shared cost, 400/800 hotlines): "1-800-555-0199" is a US freephone
+    number even though the same digits would fit a Chinese mobile segment, and 0901 234 5678 a
+    UK premium-rate number, while 090-1234-5678 is grouped as Japan prints its mobiles.
 
     phonenumbers (Google's libphonenumber metadata) decides validity: the digits must fit a
-    numbering plan's lengths and prefixes, not just look like a phone number. Separators do not
-    change the answer, so results are cached by the digits (numbers repeat across a chat).
+    numbering plan's lengths and prefixes, not just look like a phone number. Results are cached
+    by the digits and their grouping (numbers repeat across a chat).
     """
+    compact = _phone_compact(value)
+    if compact.startswith("+"):
+        return _phone_kind(compact, ())
+    if preferred:
+        found = _phone_kind(compact, preferred, strict=True)
+        if found is not None:
+            return found
+    return _phone_kind(compact, regions, groups=_groups(value))
+
+
+def phone_possible(value: str) -> str | None:
+    """The region of a number written with its country code whose length fits that country's plan
+    although no assigned range holds it (+44 7700 900123, reserved for drama), else ``None``."""
+    compact = _phone_compact(value)
+    if not compact.startswith("+"):
+        return None
+    try:
+        number = phonenumbers.parse(compact, None)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(number):
+        return None
+    region = phonenumbers.region_code_for_country_code(number.country_code or 0)
+    return None if region == phonenumbers.UNKNOWN_REGION else region
+
+
+def phone_region(value: str) -> str | None:
+    """The region of a valid number written with its country code (``+905321234567``: TR)."""
+    compact = _phone_compact(value)
+    if not compact.startswith("+"):
+        return None
+    try:
+        number = phonenumbers.parse(compact, None)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.region_code_for_number(number) or None
+
+
+def phone_dialled_in(value: str, region: str) -> bool:
+    """A national-format number that is a personal number in ``region``, written with that
+    region's trunk prefix where its national format has one (05359876543 in Turkey)."""
+    compact = _phone_compact(value)
+    if compact.startswith("+"):
+        return False
+    try:
+        number = phonenumbers.parse(compact, region)
+    except phonenumbers.NumberParseException:
+        return False
+    if not phonenumbers.is_valid_number_for_region(number, region):
+        return False
+    if phonenumbers.number_type(number) in _SERVICE_TYPES | _WEAK_SERVICE_TYPES:
+        return False
+    digits = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return compact == "".join(c for c in digits if c.isdigit())
+
+
+@_lru_cache(maxsize=4096)  # bounded: memory must not grow with the input
+def phone_kind_anywhere(value: str, regions: tuple[str, ...]) -> tuple[str, str] | None:
+    """``(regions, kind)`` for a national-format number that some region's plan accepts as a
+    personal number exactly as written (with the trunk prefix 0, or in a plan without one):
+    "mobile: 0917 123 4567" is a Philippine number and "Phone: 72 128 827" a Danish one,
+    though no default region has them. Weak evidence alone (most 9–11
+    digit runs fit some plan), so callers require a phone keyword. ``None`` as well when one of
+    the default ``regions`` (and those sharing their codes) reads it as a service number.
+
+    Each region's plan is checked without parsing the number again (a few milliseconds for all).
+    """
+    compact = _phone_compact(value)
+    if compact.startswith(("+", "00")) or len(compact) < 8:
+        return None
+    if _service_in(compact, regions, _groups(value)):
+        return None
+    # Written with a trunk 0: the plans whose trunk prefix is 0; else the plans without one.
+    trunk = compact.startswith("0")
+    national = int(compact[1:] if trunk else compact)
+    found: list[str] = []
+    kind = ""
+    for region, code in _trunk_regions(trunk):
+        number = phonenumbers.PhoneNumber(country_code=code, national_number=national)
+        if not phonenumbers.is_valid_number_for_region(number, region):
+            continue
+        number_type = phonenumbers.number_type(number)
+        if number_type in _SERVICE_TYPES or number_type in _WEAK_SERVICE_TYPES:
+            continue
+        if not phone_dialled_in(compact, region):
+            continue  # the plan writes it otherwise (another trunk or an italian leading zero)
+        found.append(region)
+        kind = kind or phonenumbers.PhoneNumberType.to_string(number_type).lower().replace("_", " ")
+    if not found:
+        return None
+    return "/".join(found[:4]), kind
+
+
+@_lru_cache(maxsize=2)
+def _trunk_regions(zero: bool) -> tuple[tuple[str, int], ...]:
+    """(region, calling code) of every region whose national trunk prefix is 0 (``zero``), or
+    of every region that has none (Denmark, Norway, Spain …)."""
+    out: list[tuple[str, int]] = []
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+        if metadata is None or not metadata.country_code:
+            continue
+        if (metadata.national_prefix == "0") if zero else not metadata.national_prefix:
+            out.append((region, metadata.country_code))
+    return tuple(out)
+
+
+def phone_is_service(value: str, regions: tuple[str, ...]) -> bool:
+    """One of ``regions`` (or a region sharing their codes) reads the national-format ``value``,
+    as dialled there, as a freephone, premium-rate or shared-cost number."""
+    compact = _phone_compact(value)
+    return not compact.startswith("+") and _service_in(compact, regions, _groups(value))
+
+
+@_lru_cache(maxsize=8192)  # bounded: memory must not grow with the input
+def _service_in(compact: str, regions: tuple[str, ...], groups: tuple[int, ...] = ()) -> bool:
+    """One of ``regions`` reads the number, as dialled there, as freephone, premium rate or shared cost."""
+    for region in regions:
+        try:
+            number = phonenumbers.parse(compact, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if (
+            phonenumbers.is_valid_number(number)
+            and phonenumbers.number_type(number) in _SERVICE_TYPES
+            and _dialled_nationally(compact, region, number, groups)
+        ):
+            return True
+    return False
+
+
+def _groups(value: str) -> tuple[int, ...]:
+    """Lengths of the digit groups of a number as written ("(08) 8747 6301": 2, 4, 4)."""
+    return tuple(len(g) for g in re.findall(r"[0-9]+", _unicodedata.normalize("NFKC", value)))
+
+
+def _phone_compact(value: str) -> str:
     text = _unicodedata.normalize("NFKC", value).strip()
     compact = "".join(c for c in text if c.isascii() and c.isdigit())
     if text.lstrip("( ").startswith("+"):
         compact = "+" + compact
     elif compact.startswith("00"):
         compact = "+" + compact[2:]
-    return _phone_kind(compact, regions)
+    return compact
 
 
 @_lru_cache(maxsize=8192)  # bounded: memory must not grow with the input
-def _phone_kind(compact: str, regions: tuple[str, ...]) -> tuple[str, str] | None:
+def _phone_kind(
+    compact: str, regions: tuple[str, ...], strict: bool = False, groups: tuple[int, ...] = ()
+) -> tuple[str, str] | None:
+    """Parse ``compact`` in each region (once, with its own country code, when it has one).
+
+    ``strict``: only a personal number counts and nothing vetoes it (the preferred regions).
+    """
     found: list[str] = []
     first_kind = ""
     for region in (None,) if compact.startswith("+") else regions:
@@ -558,6 +735,8 @@ def _phone_kind(compact: str, regions: tuple[str, ...]) -> tuple[str, str] | Non
             continue
         kind = phonenumbers.number_type(number)
         if kind in _SERVICE_TYPES:
+            if strict or not _dialled_nationally(compact, region, number, groups):
+                continue
             return None
         if kind in _WEAK_SERVICE_TYPES:
             continue
@@ -566,6 +745,47 @@ def _phone_kind(compact: str, regions: tuple[str, ...]) -> tuple[str, str] | Non
     if not found:
         return None
     return "/".join(dict.fromkeys(found)), first_kind
+
+
+def _dialled_nationally(
+    compact: str, region: str | None, number: phonenumbers.PhoneNumber, groups: tuple[int, ...] = ()
+) -> bool:
+    """The number is written as it is dialled inside ``region`` (with its trunk prefix where the
+    national format has one, or that region's optional one: 1-800 in the US) and, when it is
+    written in groups, grouped as that region prints it.
+
+    A service reading counts only then: 9056743793 is a Canadian number, not the UK premium-rate
+    number 0905 674 3793, whose trunk 0 it lacks; 083 564 9312 is not the French 08 35 64 93 12;
+    400-810-8888 is dialled and grouped so in China.
+    """
+    if region is None:
+        return True
+    printed = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    national = "".join(c for c in printed if c.isdigit())
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    prefix = (metadata.national_prefix if metadata is not None else None) or ""
+    if compact not in (national, prefix + national):
+        return False
+    if len(groups) < 2:
+        return True
+    own = _groups(printed)
+    if compact != national and prefix and groups[0] == len(prefix):
+        groups = groups[1:]  # 1-800-555-0199: the optional trunk written as its own group
+    return groups == own
+
+
+@_lru_cache(maxsize=1)
+def phone_region_names() -> dict[str, str]:
+    """Lower-case country names (English and Chinese, ``lexicons/country_names.txt``) and
+    demonyms (``lexicons/phone_region_words.txt``), each mapped to its region code."""
+    out: dict[str, str] = {}
+    for name in ("country_names.txt", "phone_region_words.txt"):
+        for line in lexicon(name):
+            region, _, words = line.partition(" ")
+            for word in words.split(","):
+                if word.strip():
+                    out[word.strip().lower()] = region
+    return out
 
 
 def ip_kind(value: str) -> str | None:

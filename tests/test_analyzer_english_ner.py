@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from scanner.analyzer import AnalyzerConfig, ChatAnalyzer, ner_view, nlp_view
+from scanner.analyzer import ENGLISH_NER, AnalyzerConfig, ChatAnalyzer, ner_view, nlp_view
 from scanner.ner_en import (
     given_names,
     model_dictionary,
@@ -45,7 +45,8 @@ def names(analyzer: ChatAnalyzer, text: str, entity: str = "PERSON", english_onl
 )
 def test_english_ner_labels_latin_script_only(analyzer: ChatAnalyzer, text: str, expected: list[str]) -> None:
     assert names(analyzer, text, english_only=True) == expected
-    assert not [n for n in names(analyzer, text, "LOCATION", english_only=True) if not n.isascii()]
+    from_model = [text[d.start : d.end] for d in analyzer.analyze(text) if d.recognizer == ENGLISH_NER]
+    assert all(n.isascii() for n in from_model)  # Chinese names and places are the Chinese recognizers'
 
 
 def test_ner_view_masks_cjk_one_for_one() -> None:

@@ -426,7 +426,8 @@ def test_cn_uscc(value: str, ok: bool, org: bool) -> None:
 
 
 def test_other_validators() -> None:
-    assert v.iban_ok("GB82 WEST 1234 5698 7654 32") and not v.iban_ok("GB82-WEST-1234-5698-7654-32")
+    assert v.iban_ok("GB82 WEST 1234 5698 7654 32") and v.iban_ok("GB82-WEST-1234-5698-7654-32")
+    assert v.iban_ok("BE68539007547034") and not v.iban_ok("GB82_WEST_1234_5698_7654_32")
     assert v.uk_nhs_ok("943 476 5919") and not v.uk_nhs_ok("943 476 5918") and not v.uk_nhs_ok("0000000000")
     assert v.uk_nino_ok("AB 12 34 56 C") and not v.uk_nino_ok("QQ123456C") and not v.uk_nino_ok("GB123456A")
     assert v.us_ssn_ok("536-90-4418") and not v.us_ssn_ok("536-90 4418") and not v.us_ssn_ok("123-45-6789")

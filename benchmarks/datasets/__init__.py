@@ -10,6 +10,14 @@ One JSON object per line:
     {"id": "...", "text": "...", "lang": "en" | "zh",
      "spans": [{"start": 0, "end": 5, "label": "PERSON"}, ...]}
 
+Optional keys, written only when set (older files read as before):
+    "types": ["CREDIT_CARD"]   the types this example is scored on (default: the dataset's TYPES);
+                               for a dataset of recognizer cases, the recognizer the case tests
+    "skip_reason": "..."       the publisher marks the case as not expected to pass: counted apart
+    "conversation": "...", "author": "..."
+                               messages that belong together (a question, then its answer);
+                               without them every example is a conversation of its own
+
 Spans are character offsets into ``text`` (end exclusive) and labels are chatsweep's entity
 names (PERSON, LOCATION, PHONE_NUMBER, SECRET ...). A dataset module defines ``NAME``,
 ``SPLITS`` (the splits it may write; test splits are never used for tuning), ``LICENCE`` and
@@ -42,6 +50,10 @@ class Example:
     text: str
     lang: str
     spans: list[Span] = field(default_factory=list)
+    types: tuple[str, ...] | None = None
+    skip_reason: str | None = None
+    conversation: str | None = None
+    author: str | None = None
 
 
 def cache_dir() -> Path:
@@ -69,6 +81,11 @@ def write_split(dataset: str, split: str, examples: Iterable[Example]) -> int:
                 "lang": ex.lang,
                 "spans": [{"start": s.start, "end": s.end, "label": s.label} for s in ex.spans],
             }
+            if ex.types is not None:
+                record["types"] = list(ex.types)
+            for key in ("skip_reason", "conversation", "author"):
+                if getattr(ex, key) is not None:
+                    record[key] = getattr(ex, key)
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
             count += 1
     tmp.replace(path)
@@ -90,6 +107,10 @@ def read_split(dataset: str, split: str) -> Iterator[Example] | None:
                     rec["text"],
                     rec["lang"],
                     [Span(s["start"], s["end"], s["label"]) for s in rec["spans"]],
+                    tuple(rec["types"]) if rec.get("types") is not None else None,
+                    rec.get("skip_reason"),
+                    rec.get("conversation"),
+                    rec.get("author"),
                 )
 
     return _iter()

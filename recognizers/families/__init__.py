@@ -34,6 +34,7 @@ from recognizers.families import (
     structured,
     webhooks,
     zh_names,
+    zh_places,
 )
 
 LANGUAGES = ("en", "zh")
@@ -65,6 +66,7 @@ FAMILIES: tuple[Family, ...] = (
     # names, addresses, special categories
     zh_names,
     addresses,
+    zh_places,
     special_categories,
     # identifiers
     cn_docs,

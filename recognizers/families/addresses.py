@@ -73,6 +73,13 @@ _PROVINCES = (
     "|广西|廣西|西藏|宁夏|寧夏|新疆|香港|澳门|澳門"
 )
 
+# An estate or building complex: a name (Han characters, optionally after a Latin brand such as
+# SOHO) and its kind.
+_ESTATE = (
+    f"(?:[A-Za-z]{{1,10}})?{_N}{{1,8}}"
+    "(?:小区|小區|花园|花園|家园|家園|新村|公寓|大厦|大廈|广场|廣場|苑|中心|大楼|大樓|写字楼|寫字樓|公馆|公館|城)"
+)
+
 _CN_ADDRESS = rule(
     "cn_street_address",
     rf"""
@@ -87,10 +94,10 @@ _CN_ADDRESS = rule(
         (?P<sec>{_NUM}段)?
         (?P<lane>{_NUM}(?:弄|巷))?
         (?P<num>{_NUM}(?:-{_NUM})?(?:号|號))?
-        (?P<estate>{_N}{{2,8}}(?:小区|小區|花园|花園|家园|家園|新村|公寓|大厦|大廈|广场|廣場|苑))?
+        (?P<estate>{_ESTATE})?
         (?P<bldg>(?:{_NUM}|[A-Z])(?:号楼|號樓|栋|棟|幢|座))?
        |
-        (?P<estate2>{_N}{{2,8}}(?:小区|小區|花园|花園|家园|家園|新村|公寓|大厦|大廈|广场|廣場|苑))
+        (?P<estate2>{_ESTATE})
         (?P<bldg2>(?:{_NUM}|[A-Z])(?:号楼|號樓|栋|棟|幢|座))
       )
       (?P<unit>{_NUM}单元|{_NUM}單元)?
@@ -277,6 +284,74 @@ class EnAddressRecognizer(FamilyRecognizer):
         return Verdict(round(min(score, 0.85), 2), f"street address ({what})", context_word=word)
 
 
+# --- military and continental European addresses ------------------------------------------
+
+# US military mail: a unit or PSC with its box, then APO/FPO/DPO, the "state" AA/AE/AP and a ZIP
+# code; or a ship (USS, USNS, USNV, USCGC) and FPO. Documented by USPS (Publication 28, 225).
+_EN_MILITARY = rule(
+    "military_address",
+    r"""
+    (?<![A-Za-z0-9])
+    (?P<value>
+      (?:(?:PSC|Unit|CMR)[ ][0-9]{3,5},?[ ]Box[ ][0-9]{3,5}
+         (?:[ ]*,?[ ]*\n?[ ]*(?:APO|FPO|DPO)[ ](?:AA|AE|AP)[ ][0-9]{5})?
+       |(?:USS|USNS|USNV|USCGC)[ ][A-Z][a-z]{2,20}[ ]*,?[ ]*\n?[ ]*(?:FPO|APO|DPO)[ ](?:AA|AE|AP)[ ][0-9]{5})
+    )
+    (?![A-Za-z0-9])
+    """,
+    0.75,
+)
+
+# Streets named with a suffix of their language, the house number after the name: Søndergade 52,
+# Magasinsgatan 7, Kiannonkatu 98, Tawastintie 72, Kopfhölzistrasse 45, Þórunnarstræti 31, Kálmán
+# Imre u. 12., ul. Chrzanowska 61. Letters of the Latin-1 and Latin Extended blocks; the suffix
+# makes the word a street, the number makes it an address.
+_LATIN_LETTER = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
+_STREET_SUFFIXES = (
+    "gade|gata|gatan|vägen|väg|vegen|veien|vei|vej|katu|tie|strasse|straße|stræti|gasse|weg|laan|straat"
+    "|allee|platz|terrasse|utca"
+)
+_UPPER = "A-Z\\u00c0-\\u00d6\\u00d8-\\u00de"
+_EN_EUROPEAN = rule(
+    "european_street_address",
+    rf"""
+    (?<![{_LATIN_LETTER}0-9.])
+    (?P<value>
+      (?:[0-9]{{1,6}}[ ])?                                                   # a postcode or number first
+      (?:[{_UPPER}][{_LATIN_LETTER}]{{2,20}}(?:{_STREET_SUFFIXES})          # Søndergade, Kiannonkatu
+       |(?:[{_UPPER}][{_LATIN_LETTER}]{{1,20}}[ ]){{1,2}}(?:{_STREET_SUFFIXES}|u\.)  # Stensås terrasse
+       |ul\.[ ][{_UPPER}][{_LATIN_LETTER}]{{1,20}})                        # ul. Chrzanowska
+      [ ][1-9][0-9]{{0,4}}[A-Za-z]?
+      (?:[ ](?:Apt\.|Suite|apt\.|suite)[ ][0-9]{{1,5}})?
+    )
+    (?![{_LATIN_LETTER}0-9])
+    """,
+    0.6,
+)
+
+
+class IntlAddressRecognizer(FamilyRecognizer):
+    """LOCATION: US military mail addresses and continental European street addresses."""
+
+    ENTITIES = ENTITIES
+    RULES = (_EN_MILITARY, _EN_EUROPEAN)
+    CONTEXT = context(en=("address", "live", "located", "ship", "deliver"), zh=("地址", "住址"))
+    PREFILTER = re.compile(
+        r"(?:PSC|Unit|CMR|USS|USNS|USNV|USCGC)[ ]|(?i:gade|gata|gatan|väg|vegen|vei|vej|katu|tie|strasse"
+        r"|straße|stræti|gasse|weg|laan|straat|allee|platz|terrasse|utca|u\.)[ ][1-9]|ul\.[ ]"
+    )
+    CONTEXT_BOOST = 0.1
+
+    def check(self, rule: Rule, match: re.Match[str], text: str) -> Verdict | None:
+        start, end = match.span("value")
+        word = nearby(text, start, end, _ADDRESS_KEYWORDS, before=30)
+        if rule is _EN_MILITARY:
+            why = "US military mail address (unit or PSC, box, APO/FPO/DPO)"
+        else:
+            why = "street name with a continental European street suffix and a house number"
+        return Verdict(rule.score, why, context_word=word)
+
+
 def recognizers(language: str) -> list[EntityRecognizer]:
-    """The Chinese and English street-address recognizers for ``language``."""
-    return [CnAddressRecognizer(language), EnAddressRecognizer(language)]
+    """The Chinese, English and international street-address recognizers for ``language``."""
+    return [CnAddressRecognizer(language), EnAddressRecognizer(language), IntlAddressRecognizer(language)]

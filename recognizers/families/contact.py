@@ -4,15 +4,19 @@ Phone numbers come from two recognizers:
 - ``CnMobileRecognizer``: mainland mobiles in every way people write them (电话13812345678,
   +86 139 1234 5678, 138-1234-5678), checked against assigned segments;
 - ``ChatPhoneRecognizer``: everything else that phonenumbers (libphonenumber's numbering plans)
-  accepts in one of the default regions (CN landlines 010-12345678, HK, TW, US, GB, DE, FR,
-  IN, JP) or with a country code. It replaces Presidio's ChatPhoneRecognizer: it finds numbers
+  accepts with its country code (+4915207318846, +44 20 7946 0958), in a region the message
+  names ("my Japanese number is 090-1234-5678", "Manila office"), or in one of the default
+  regions and those sharing their calling codes (CN landlines 010-12345678, HK, TW, the North
+  American plan, GB, DE, FR, IN, JP). It replaces Presidio's PhoneRecognizer: it finds numbers
   glued to Chinese text, drops service numbers (400/800 hotlines, freephone, premium rate),
   and excludes what only looks like a phone number (dates, times, IP addresses, versions,
-  prices, order and tracking numbers, card and ID numbers).
+  prices, order and tracking numbers, card numbers, and identifiers whose own checks pass in
+  their own layout: SSNs written 3-2-4, NHS numbers written 3-3-4).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
@@ -124,6 +128,27 @@ _PHONE_KEYWORDS = keywords(
     "signal",
 )
 
+# Words that name a telephone itself (not "call", "contact" or "line", which go with meetings,
+# lines of code and other numbers): enough for a number that only some region's plan accepts.
+_PHONE_NOUNS = keywords(
+    "phone",
+    "telephone",
+    "tel",
+    "mobile",
+    "cell",
+    "cellphone",
+    "fax",
+    "whatsapp",
+    "电话",
+    "電話",
+    "手机",
+    "手機",
+    "座机",
+    "座機",
+    "传真",
+    "傳真",
+)
+
 # Words that make an 11-digit 3-4-4 number something else: Zoom and Tencent Meeting ids are
 # written exactly like mobile numbers.
 _NOT_A_PHONE = keywords(
@@ -191,29 +216,39 @@ class CnMobileRecognizer(FamilyRecognizer):
 
 # --- landlines and international numbers ---------------------------------------------------
 
-#: Default regions for national-format numbers (the issue's list); a number written with
-#: + or 00 names its own country and is accepted from anywhere.
+#: Default regions for national-format numbers (each stands for its calling code: US for the
+#: whole North American plan);
+#: a number written with + or 00 names its own country and is accepted from anywhere.
 PHONE_REGIONS = ("CN", "HK", "TW", "US", "GB", "DE", "FR", "IN", "JP")
 
 # A run of digit groups as phone numbers are written: an optional country code (+44, 0044,
 # (+44)), then groups of digits, the first possibly in brackets ((021)12345678, (202) 555-0143),
 # joined by one space, hyphen or dot (optionally spaced: 555 - 0143). The separators are not
 # optional between two digit groups, so a long digit run is one group and the match stays
-# linear. Not part of a token, a URL path or query, a decimal or a longer dotted number.
+# linear; after a + the whole number may be one run (+905321234567). An extension may follow
+# (x4587, ext. 12). Not part of a token, a URL path or query, a decimal or a longer dotted
+# number.
 _PHONE_RUN = rule(
     "phone_number",
     r"""
     (?<![0-9A-Za-z_+/=\#&@.,\-])
     (?P<value>
-        (?: \(?\+[ ]?[1-9][0-9]{0,3}\)? | \(?[0-9]{1,15}\)? )
-        (?: (?: [ ]?[\-.][ ]? | [ ] | (?<=\)) ) \(?[0-9]{1,8}\)? ){0,7}
+        (?: \(?\+[ ]?[1-9][0-9]{0,14}\)? | \(?[0-9]{1,15}\)? )
+        (?: (?: [ ]?[\-.][ ]? | [ ] | (?<=\)) ) \(?[0-9]{1,12}\)? ){0,7}
     )
+    (?P<ext>[ ]?(?:x|ext\.?|extension)[ ]?[0-9]{1,6})?
     (?![0-9A-Za-z]|[.,:\-][0-9])
     """,
     0.5,
 )
 _CHUNK = re.compile(r"[^ ]+(?:[ ]?[\-.][ ]?[^ ]+)*")
 _SSN_SHAPE = re.compile(r"[0-9]{3}-[0-9]{2}-[0-9]{4}")
+# The layouts of identifiers with their own checks: an SSN 3-2-4, an NHS number 3-3-4.
+_SSN_LAYOUT = re.compile(r"[0-9]{3}(?P<sep>[ .\-])[0-9]{2}(?P=sep)[0-9]{4}")
+_NHS_LAYOUT = re.compile(r"[0-9]{3}(?P<sep>[ \-])[0-9]{3}(?P=sep)[0-9]{4}")
+# Four or more dot-separated groups of 1–3 digits without a leading zero (192.168.1.1.1, an OID,
+# a version): an address or a version, while dotted phone numbers lead with 0 (06.12.34.56.78).
+_DOTTED_NUMBER = re.compile(r"(?:(?:0|[1-9][0-9]{0,2})\.){3,}(?:0|[1-9][0-9]{0,2})")
 _CN_MOBILE_SHAPE = re.compile(
     r"(?:(?:\+|00)86[ \-]?|\(\+?86\)[ ]?)?1[0-9]{2}(?P<sep>[ \-]?)[0-9]{4}(?P=sep)[0-9]{4}"
 )
@@ -252,7 +287,65 @@ def _shape_excluded(value: str) -> bool:
         or exclusions.is_year_range(value)
         or exclusions.is_ip_shaped(value)
         or bool(_SSN_SHAPE.fullmatch(value))
+        or bool(_DOTTED_NUMBER.fullmatch(value))
     )
+
+
+def _checked_identifier(value: str) -> str | None:
+    """The identifier that ``value`` is in its own layout with its own check passing, if any.
+
+    A phone number is weaker evidence: nearly any 7–15 digits are valid in some region's plan,
+    while an SSN's allocation rules or an NHS number's mod-11 digit pass by chance for few
+    numbers. An NHS-layout number that is also a valid North American number stays a phone
+    number (3-3-4 is that plan's own layout, and 1 in 11 of them pass mod 11).
+    """
+    if _SSN_LAYOUT.fullmatch(value) and validators.us_ssn_ok(value):
+        return "US Social Security number"
+    if (
+        _NHS_LAYOUT.fullmatch(value)
+        and validators.uk_nhs_ok(value)
+        and validators.phone_kind(value, ("US",)) is None
+    ):
+        return "NHS number"
+    return None
+
+
+# A phone label right before the number, as in a signature or a form ("Phone: ", "mobile - ",
+# "电话：").
+_LABEL_BEFORE = re.compile(
+    r"(?:phone|tel|mobile|cell|fax|电话|電話|手机|手機)[ ]?(?:no\.?|number|#)?[ ]?[:：\-]?[ ]?$",
+    re.IGNORECASE,
+)
+
+
+_WORD = re.compile(r"[a-z][a-z.'\-]*")
+
+
+@functools.cache
+def _region_names() -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
+    """Names and demonyms in Latin script (looked up as words and word pairs and triples), and
+    those in Chinese (looked up as substrings), each with its region."""
+    names = validators.phone_region_names()
+    latin = {n.rstrip(".'-"): r for n, r in names.items() if n.isascii()}
+    chinese = tuple((n, r) for n, r in names.items() if not n.isascii())
+    return latin, chinese
+
+
+def context_regions(text: str, start: int, end: int, before: int = 60, after: int = 30) -> tuple[str, ...]:
+    """Regions that the words around a number name: "my Japanese number", "Manila, Philippines",
+    "日本的号码" (country names from phonenumbers' data, demonyms from a lexicon)."""
+    latin, chinese = _region_names()
+    window = text[max(0, start - before) : min(len(text), end + after)].lower()
+    words = [w.rstrip(".'-") or w for w in _WORD.findall(window)]
+    found: list[str] = []
+    for n in (1, 2, 3):
+        for k in range(len(words) - n + 1):
+            region = latin.get(" ".join(words[k : k + n]))
+            if region is not None:
+                found.append(region)
+    if not window.isascii():
+        found.extend(region for name, region in chinese if name in window)
+    return tuple(dict.fromkeys(found))
 
 
 class ChatPhoneRecognizer(FamilyRecognizer):
@@ -282,11 +375,29 @@ class ChatPhoneRecognizer(FamilyRecognizer):
         if self.PREFILTER is not None and not self.PREFILTER.search(text):
             return []
         results: list[RecognizerResult] = []
-        for match in _PHONE_RUN.regex.finditer(text):
+        matches = list(_PHONE_RUN.regex.finditer(text))
+        # Numbers written with their country code name a region for the national-format numbers
+        # beside them ("+905321234567, or at work 05359876543").
+        message_regions = tuple(
+            dict.fromkeys(
+                region
+                for m in matches
+                if m.group("value").lstrip("(").startswith("+")
+                for region in (validators.phone_region(m.group("value")),)
+                if region is not None
+            )
+        )
+        cards = (
+            exclusions.card_spans(text) if any(len(_digits(m.group("value"))) >= 13 for m in matches) else []
+        )
+        for match in matches:
             start, end = match.span("value")
             run = text[start:end]
             total = len(_digits(run))
-            if total < 7 or _shape_excluded(run) or (total >= 12 and _part_of_other_id(text, start, end)):
+            international = run.lstrip("(").startswith("+")
+            if total < 7 or _shape_excluded(run):
+                continue
+            if total >= 12 and not international and _part_of_other_id(text, start, end):
                 continue
             if (
                 exclusions.price_nearby(text, start, end)
@@ -311,22 +422,42 @@ class ChatPhoneRecognizer(FamilyRecognizer):
                 1 if text[chunks[0][0] : chunks[0][1]].lstrip("(").startswith(("+", "00")) else len(chunks)
             )
             i = 0
+            # "Phone: 72 128 827": right after a keyword, the whole run is the number, however grouped.
+            labelled = _LABEL_BEFORE.search(text, max(0, start - 12), start) is not None
             while i < last_start:
                 for j in range(min(len(chunks), i + 6), i, -1):
                     if not 7 <= sum(sizes[i:j]) <= 15 or not all(usable[i:j]):
                         continue
-                    if not _plausible_grouping(text, chunks, sizes, i, j):
+                    whole_run = labelled and i == 0 and j == len(chunks) and min(sizes) >= 2
+                    if not whole_run and not _plausible_grouping(text, chunks, sizes, i, j):
                         continue
                     a, b = chunks[i][0], chunks[j - 1][1]
-                    verdict = self._judge(text, a, b)
+                    if any(c_start < b and a < c_end for c_start, c_end in cards):
+                        continue  # a card number or a part of one
+                    verdict = self._judge(text, a, b, whole=j == len(chunks), regions=message_regions)
+                    if (
+                        verdict is None
+                        and i == 0
+                        and j == len(chunks)
+                        and _service_run(text, a, b, message_regions)
+                    ):
+                        # 0900 123 4567: a premium-rate number, and no shorter number inside it
+                        i = last_start
+                        break
                     if verdict is not None:
+                        if b == end and match.group("ext"):
+                            b = match.end("ext")  # the extension belongs to the number
                         results.append(self._result("PHONE_NUMBER", a, b, _PHONE_RUN, verdict))
                         i = j - 1
                         break
                 i += 1
         return list(EntityRecognizer.remove_duplicates(results))
 
-    def _judge(self, text: str, start: int, end: int) -> Verdict | None:
+    def _judge(
+        self, text: str, start: int, end: int, whole: bool = True, regions: tuple[str, ...] = ()
+    ) -> Verdict | None:
+        """A verdict on ``text[start:end]``, a stretch of a digit run (``whole``: all of it);
+        ``regions`` are those of the numbers with a country code in the same text."""
         value = text[start:end]
         digits = _digits(value)
         if not 7 <= len(digits) <= 15 or _shape_excluded(value) or exclusions.is_repetitive(digits):
@@ -338,9 +469,19 @@ class ChatPhoneRecognizer(FamilyRecognizer):
         international = value.lstrip("(").startswith(("+", "00"))
         grouped = digits != value.lstrip("+")
         word = nearby(text, start, end, _PHONE_KEYWORDS, before=20)
+        if word is None and not international and _checked_identifier(value):
+            return None  # 078 05 1123, 401-023-2137: an SSN, an NHS number (reported as such)
+        preferred: tuple[str, ...] = ()
+        if not international:
+            preferred = tuple(dict.fromkeys(context_regions(text, start, end) + regions))
+        bare = False  # one run of digits, no keyword: only as dialled in a region the text names
         if word is None:
-            if not (international or grouped) or (not international and len(digits) < 8):
-                return None  # 2025550143 or 555 0143 alone: as likely an id, a count or a time
+            if not international and len(digits) < 8:
+                return None  # 555 0143 alone: as likely a count or a time
+            if not (international or grouped):
+                if not preferred or not digits.startswith("0"):
+                    return None  # 2025550143 alone: as likely an id, a count or a time
+                bare = True  # 05359876543 next to "+90 …" or "Turkish": the trunk 0 is written
             if exclusions.order_word(text, start) or nearby(text, start, end, _NOT_A_PHONE, before=25):
                 return None
         elif _words.order_is_closer(text, start, _PHONE_KEYWORDS):
@@ -350,20 +491,48 @@ class ChatPhoneRecognizer(FamilyRecognizer):
             or exclusions.version_before(text, start)
             or exclusions.is_isbn(text, start, end)
             or (not grouped and exclusions.is_timestamp(digits))
+            or (not international and exclusions.street_after(text, end))  # "17031 2202 Rissik St"
         ):
             return None
-        found = validators.phone_kind(value, PHONE_REGIONS)
+        if bare:
+            region = next((r for r in preferred if validators.phone_dialled_in(value, r)), None)
+            if region is None:
+                return None
+            why = f"number as dialled in {region}, a region the message names or shows"
+            return Verdict(0.45, why, validated=True)
+        found = validators.phone_kind(value, PHONE_REGIONS, preferred)
+        if (
+            found is None
+            and not international
+            and whole
+            and nearby(text, start, end, _PHONE_NOUNS, before=20)
+        ):
+            # "mobile: 0917 123 4567": the word says phone; some region's plan must agree.
+            found = validators.phone_kind_anywhere(value, PHONE_REGIONS)
         if found is None:
-            return None  # in no default region's plan, or a service number (400/800, freephone)
-        regions, kind = found
+            region = validators.phone_possible(value) if word is not None and whole else None
+            if region is None:
+                return None  # in no region's plan, or a service number (400/800, freephone)
+            # "mobile: +44 7700 900123": the country's length, an unassigned (or reserved) range.
+            why = f"{region} number with country code and a phone keyword; length fits, range not assigned"
+            return Verdict(0.35, why, validated=False, context_word=word)
+        plans, kind = found
         if international:
-            why = f"{regions} {kind} number with country code, valid in its numbering plan"
+            why = f"{plans} {kind} number with country code, valid in its numbering plan"
             return Verdict(0.7, why, validated=True, context_word=word)
-        if regions.startswith("CN") and kind == "fixed line" and digits.startswith("0"):
+        if plans.startswith("CN") and kind == "fixed line" and digits.startswith("0"):
             why = "mainland landline with area code (区号), valid in the numbering plan"
         else:
-            why = f"{kind} number in national format, valid in the numbering plan of {regions}"
+            why = f"{kind} number in national format, valid in the numbering plan of {plans}"
         return Verdict(0.5 if grouped else 0.45, why, validated=True, context_word=word)
+
+
+def _service_run(text: str, start: int, end: int, regions: tuple[str, ...]) -> bool:
+    """The whole run is a service number as written, in no region the text names or shows."""
+    value = text[start:end]
+    if value.lstrip("(").startswith("+") or not validators.phone_is_service(value, PHONE_REGIONS):
+        return False
+    return validators.phone_kind(value, (), context_regions(text, start, end) + regions) is None
 
 
 def _plausible_grouping(text: str, chunks: list[tuple[int, int]], sizes: list[int], i: int, j: int) -> bool:
@@ -377,10 +546,12 @@ def _plausible_grouping(text: str, chunks: list[tuple[int, int]], sizes: list[in
     """
     if j - i == 1:
         return True
+    first = text[chunks[i][0] : chunks[i][1]]
+    if first.startswith("+"):
+        return True  # the country's plan decides (+30 21 0 1234567)
     if any(size < 2 for size in sizes[i + 2 : j]):
         return False
-    first = text[chunks[i][0] : chunks[i][1]]
-    if first.startswith(("+", "(")) or sizes[i] >= 3:
+    if first.startswith("(") or sizes[i] >= 3:
         return True
     return (first == "1" and sizes[i + 1] == 3) or (len(first) == 2 and first.startswith("0"))
 

@@ -312,10 +312,17 @@ class ChatUkNinoRecognizer(FamilyRecognizer):
             return Verdict(
                 0.8, "UK National Insurance number: allocatable prefix and suffix, keyword", context_word=word
             )
-        if not value.isupper():
-            return None
+        if value.isupper():
+            return Verdict(
+                rule.score, "UK National Insurance number layout with an allocatable prefix and suffix"
+            )
+        if not value.islower() or " " not in value:
+            return None  # "Ab123456c" is a token; "ab123456c" in one run could be any id
+        # Typed in lower case (forms and chat lower-case it), the printed groups (hh 01 02 03 d)
+        # still carry the layout.
         return Verdict(
-            rule.score, "UK National Insurance number layout with an allocatable prefix and suffix"
+            0.45,
+            "UK National Insurance number in its printed groups, lower case, allocatable prefix and suffix",
         )
 
 
@@ -339,15 +346,16 @@ _IBAN_WORDS = keywords(
     "汇款",
 )
 
-# Country code, two check digits, 11–30 letters and digits, written in one run or in the
-# printed groups of four. Upper case only: a lower-case run is a word, not an account.
-# The match may run into a following upper-case word ("… 7654 32 BANK"); ``check`` then drops
-# trailing groups until the mod-97 check holds.
+# Country code, two check digits, 11–30 letters and digits, written in one run or in groups
+# of four separated by spaces or hyphens. Lower case counts only next to a keyword ("my iban is
+# gb42nawi…"): the mod-97 check is case-blind and a lower-case run is most often a word.
+# The match may run into a following word ("… 7654 32 BANK"); ``check`` then drops trailing
+# groups until the mod-97 check holds.
 _IBAN = rule(
     "iban",
     r"""
-    (?<![A-Za-z0-9])
-    (?P<value>[A-Z]{2}[0-9]{2}(?:[ ]?[A-Z0-9]){11,30})
+    (?<![A-Za-z0-9\-])
+    (?P<value>[A-Z]{2}[0-9]{2}(?:[ \-]?[A-Z0-9]){11,30}|[a-z]{2}[0-9]{2}(?:[ \-]?[a-z0-9]){11,30})
     (?![A-Za-z0-9])
     """,
     0.85,
@@ -360,19 +368,24 @@ class ChatIbanRecognizer(FamilyRecognizer):
     ENTITIES = ("IBAN_CODE",)
     RULES = (_IBAN,)
     CONTEXT = context(en=("iban", "account", "bank"), zh=("账号", "账户", "银行账户"))
-    PREFILTER = re.compile(r"[A-Z]{2}[0-9]{2}")
+    PREFILTER = re.compile(r"[A-Za-z]{2}[0-9]{2}")
     OWN_CONTEXT = True  # keywords are weighed in check(); Presidio's enhancer must not add more
 
     def check(self, rule: Rule, match: re.Match[str], text: str) -> Verdict | None:
         start, end = match.span("value")
         value = match.group("value")
+        if "-" in value and " " in value:
+            return None  # one kind of separator, as IBANs are printed
         while not validators.iban_ok(value):
-            cut = value.rfind(" ")
+            cut = max(value.rfind(" "), value.rfind("-"))
             if cut < 15:
                 return None
             value = value[:cut]
         end = start + len(value)
         word = nearby(text, start, end, _IBAN_WORDS, before=30, after=6)
+        letters = "".join(c for c in value if c.isalpha())
+        if not letters.isupper() and (not letters.islower() or word is None):
+            return None  # "LV80 bANK …": mixed case; lower case only next to a keyword
         return Verdict(
             rule.score,
             "IBAN: ISO 13616 mod-97 check digits and the country's length valid",
@@ -405,18 +418,22 @@ _IP_WORDS = keywords(
 
 _OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
 # Four octets, not part of a longer dotted number (an OID, a five-part version), an IPv6
-# address or a token; glued to "IP" is fine (登录IP192.168.1.1).
+# address or a token; glued to "IP" is fine (登录IP192.168.1.1), and so is a colon after a
+# label (ip:10.0.0.1, text::ffff:192.0.2.1), but not after a digit (a time, a port). A CIDR prefix length
+# (192.168.1.0/24) belongs to the finding.
 _IPV4 = rule(
     "ipv4",
     rf"""
-    (?<![0-9.:])(?:(?<![A-Za-z])|(?<=IP)|(?<=ip))
+    (?<![0-9.])(?<![0-9]:)(?:(?<![A-Za-z])|(?<=IP)|(?<=ip))
     (?P<value>{_OCTET}(?:\.{_OCTET}){{3}})
+    (?P<prefix>/(?:3[0-2]|[12]?[0-9]))?
     (?![0-9A-Za-z]|\.[0-9])
     """,
     0.6,
 )
 # Colon-hex groups with at least two colons among the first two groups (so the lookahead stays
 # bounded), an optional embedded IPv4 tail (::ffff:192.0.2.1); ``ipaddress`` has the last word.
+# A zone id (fe80::1%eth0) and a CIDR prefix length (fe80::/10) belong to the finding.
 _IPV6 = rule(
     "ipv6",
     rf"""
@@ -426,6 +443,8 @@ _IPV6 = rule(
         [0-9A-Fa-f:]{{2,39}}
         (?:(?<=:){_OCTET}(?:\.{_OCTET}){{3}})?
     )
+    (?P<zone>%[0-9A-Za-z_.\-]{{1,15}})?
+    (?P<prefix>/(?:12[0-8]|1[01][0-9]|[1-9]?[0-9]))?
     (?![0-9A-Za-z:]|\.[0-9])
     """,
     0.6,
@@ -444,13 +463,17 @@ class IpAddressRecognizer(FamilyRecognizer):
     def check(self, rule: Rule, match: re.Match[str], text: str) -> Verdict | None:
         value = match.group("value")
         start, end = match.span("value")
+        suffix = match.group("prefix") or ""
         if rule is _IPV6:
+            suffix = (match.group("zone") or "") + suffix
             hexdigits = sum(c in "0123456789abcdefABCDEF" for c in value)
-            if not any(c.isdigit() for c in value) or (hexdigits < 5 and value != "::1"):
+            needed = 3 if suffix else 5  # "fe80::/10", "fe80::1%eth0" are written so on purpose
+            if not any(c.isdigit() for c in value) or (hexdigits < needed and value != "::1"):
                 return None  # "a::b", "10::20", "1::2": slices and scopes, not addresses
         kind = validators.ip_kind(value)
         if kind is None:
             return None
+        end += len(suffix)
         if exclusions.version_before(text, start) or exclusions.section_before(text, start):
             return None
         word = nearby(text, start, end, _IP_WORDS, before=25, after=6)
@@ -461,7 +484,7 @@ class IpAddressRecognizer(FamilyRecognizer):
         else:
             score = 0.75 if word else rule.score
             why = f"public {version} address"
-        return Verdict(score, why, validated=True, context_word=word)
+        return Verdict(score, why, validated=True, span=(start, end), context_word=word)
 
 
 # --- date of birth -------------------------------------------------------------------------------------

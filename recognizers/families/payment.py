@@ -43,6 +43,26 @@ _CARD_KEYWORDS = keywords(
     "unionpay",
     "bank account",
     "cc#",
+    "cc",
+)
+
+# Words that name a payment card itself (not an account, which may be any account): enough for a
+# Luhn-valid number whose IIN is not in the scheme table.
+_CARD_NOUNS = keywords(
+    "卡号",
+    "卡號",
+    "银行卡",
+    "銀行卡",
+    "信用卡",
+    "借记卡",
+    "储蓄卡",
+    "card",
+    "credit card",
+    "debit card",
+    "card number",
+    "card no",
+    "cc",
+    "cc#",
 )
 
 # Words that say a bare run of digits is something else (an order, a parcel, a transaction).
@@ -65,13 +85,14 @@ _NOT_A_CARD = keywords(
     "工单",
 )
 
-# Digits written in one run: 13–19 digits, first digit 1–9. Not part of a longer number,
-# token or decimal (3.1415926535897932 is not a card).
+# Digits written in one run: 12–19 digits (12 only next to a card keyword: Maestro), first digit
+# 1–9. Not part of a longer number, token or decimal (3.1415926535897932 is not a card), nor
+# after a + (+4915207318846 is a phone number).
 _CONTIGUOUS = rule(
     "card_digits",
     r"""
-    (?<![0-9A-Za-z_.])
-    (?P<value>[1-9][0-9]{12,18})
+    (?<![0-9A-Za-z_.+])
+    (?P<value>[1-9][0-9]{11,18})
     (?![0-9A-Za-z_]|[.,][0-9])
     """,
     0.75,
@@ -84,7 +105,7 @@ _CONTIGUOUS = rule(
 _GROUPED = rule(
     "card_grouped",
     r"""
-    (?<![0-9A-Za-z_.])(?<![0-9][ \-])
+    (?<![0-9A-Za-z_.+])(?<![0-9][ \-])
     (?P<value>
         [1-9][0-9]{3}
         (?: (?P<s1>[ \-]) [0-9]{4} (?P=s1) [0-9]{4} (?P=s1) [0-9]{4} (?: (?P=s1) [0-9]{1,3} )?
@@ -142,9 +163,22 @@ class PaymentCardRecognizer(FamilyRecognizer):
                     context_word=word,
                 )
             return None
-        brand = validators.card_brand(digits)
-        if brand is None or not luhn:
+        if not luhn:
             return None
+        brand = validators.card_brand(digits)
+        if (brand is None or brand in validators.WEAK_BRANDS or len(digits) < 13) and nearby(
+            text, start, end, _CARD_NOUNS, before=30
+        ) is None:
+            return None  # "账号 …": an account of any kind; the number alone says too little
+        if brand is None:
+            # Schemes and private-label ranges outside the table, next to a card word.
+            return Verdict(
+                0.5,
+                f"Luhn-valid {len(digits)}-digit number next to a card keyword, {layout}",
+                validated=True,
+                entity="CREDIT_CARD",
+                context_word=word,
+            )
         return Verdict(
             rule.score,
             f"{brand} IIN range and length, Luhn valid, {layout}",

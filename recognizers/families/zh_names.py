@@ -5,15 +5,23 @@ followed by one or two given-name characters. Evidence, strongest first:
 
 - a context word right before it (我叫, 姓名, 联系人, 收件人, 负责人 …; "name:" in English) or a
   title right after it (先生, 女士, 小姐, 经理, 老师, 医生, 主任 …): likely;
+- a sign-off after a dash (——张小娴) or a weaker cue (我是, 发给, 感谢 …) with common given-name
+  characters: likely, a little lower;
+- names listed one after another with the enumeration comma (王芳、李娜、张伟) support each other;
 - jieba takes it for a name: its dictionary tags the word ``nr``, or its HMM makes a new word of
   it (an unknown word that starts with a surname is nearly always a name), *and* every given-name
-  character is a common one (``lexicons/zh_given_chars.txt``): possible, never likely;
+  character is a common one (``lexicons/zh_given_chars.txt``): possible, never likely. A
+  three-character word of this kind that holds no dictionary word (邢凯舟) needs one common
+  given-name character; jieba's cuts are mended where they split a name (陈/艳萍, 刘强/东);
+- transliterated names joined by a middle dot (丹尼斯·霍珀, 阿依古丽·买买提): possible;
 - 老/小 before a surname (老王, 小李) when jieba keeps them as one word: possible.
 
 Words that start with a surname and are ordinary words (高峰, 文明, 王者, 荣耀 …,
-``lexicons/zh_name_stopwords.txt``) are never reported without a context word. Spans are the
-name only (never the title or the context word). Surname-only references (王总, 李老师) are not
-reported: they do not identify a person on their own.
+``lexicons/zh_name_stopwords.txt``), place names (``lexicons/zh_places.txt``) and reduplicated
+words (周周) are never reported without a context word. Spans are the name only (never the title
+or the context word). Surname-only references (王总, 李老师) are not reported: they do not
+identify a person on their own and are everyday chat. Nothing inside an @mention is reported: it
+addresses a participant.
 
 jieba is loaded lazily, once per process. In the Chinese analyzer the tokens of Presidio's NLP
 artifacts (spaCy's jieba segmenter, the same ``jieba.cut``) are reused; elsewhere (the English
@@ -74,6 +82,12 @@ def _surname_chars() -> re.Pattern[str]:
 @cache
 def _given_chars() -> frozenset[str]:
     return frozenset(ch for line in validators.lexicon("zh_given_chars.txt") for ch in line)
+
+
+@cache
+def _places() -> frozenset[str]:
+    """Place names (莫斯科, 夏威夷) that jieba's dictionary also tags as person names."""
+    return frozenset(validators.lexicon("zh_places.txt"))
 
 
 @cache
@@ -206,10 +220,18 @@ _TITLES = re.compile(
     re.VERBOSE,
 )
 
+# Last characters of buildings and sights (卢浮宫, 白马寺): a three-character word ending in one is
+# no name without a cue.
+_LANDMARK_ENDS = frozenset("宫馆园寺庙塔楼阁殿港湾岛洲州")
+
+# Surnames that are far more often a verb or preposition at the start of a phrase (祝你, 向他,
+# 于是, 和她): a new word of jieba's that starts with one needs common given-name characters only.
+_VERB_SURNAMES = frozenset("祝向于和将与从对为给跟让被比")
+
 # Characters that never end or fill a given name here: particles, pronouns, verbs that follow a
 # name in a sentence ("王芳说", "张伟的"), and the first characters of contact words (电话, 手机).
 _NOT_GIVEN = frozenset(
-    "的了是在和与跟说讲把被对从给就都也还又很太更最不没有这那哪谁啥么吗呢吧啊呀哦嗯们个你我他她它您"
+    "丶的了是在和与跟说讲把被对从给就都也还又很太更最不没有这那哪谁啥么吗呢吧啊呀哦嗯们个你我他她它您"
     "电手微邮地号姓名叫请让先女经医总主今昨前后上下里来去到过着要想会能已将让等及或"
 )
 
@@ -224,11 +246,30 @@ class _Token:
         return self.start + len(self.text)
 
 
+# The last text segmented, by language: the name and place recognizers both need its words, and
+# run one after the other on the same text. Replaced whole (one assignment), so threads that
+# share it see either the old or the new entry.
+_last_segmented: tuple[str, str, list[_Token]] | None = None
+
+
 def _segment(text: str, nlp_artifacts: NlpArtifacts | None, language: str) -> list[_Token]:
-    """jieba words of ``text`` with their offsets (Presidio's tokens when they are jieba's)."""
+    """jieba words of ``text`` with their offsets (Presidio's tokens when they are jieba's).
+
+    The list is shared between callers for the same text: treat it as read-only.
+    """
+    global _last_segmented
+    last = _last_segmented
+    if last is not None and last[1] == language and last[0] == text:
+        return last[2]
+    tokens = _segment_anew(text, nlp_artifacts, language)
+    _last_segmented = (text, language, tokens)
+    return tokens
+
+
+def _segment_anew(text: str, nlp_artifacts: NlpArtifacts | None, language: str) -> list[_Token]:
     doc = getattr(nlp_artifacts, "tokens", None) if nlp_artifacts is not None else None
     if language == "zh" and doc is not None and len(doc) > 0:
-        return [_Token(t.text, t.idx) for t in doc if t.text.strip()]
+        return [_Token(t.text, t.idx) for t in doc if not t.is_space]
     cut, _ = _jieba()
     tokens: list[_Token] = []
     for offset, chunk in _chunks(text):
@@ -292,21 +333,26 @@ class ChineseNameRecognizer(FamilyRecognizer):
     ) -> list[RecognizerResult]:
         if entities and "PERSON" not in entities:
             return []
-        if not _surname_chars().search(text):
-            return []  # no surname anywhere: no name to find, and no need to segment
+        if not _surname_chars().search(text) and not _DOTS.search(text):
+            return []  # no surname or dot anywhere: no name to find, and no need to segment
         tokens = _segment(text, nlp_artifacts, self.supported_language)
         results = []
         taken: list[tuple[int, int]] = []
         # Names next to a context word or title first (jieba may cut them wrongly: 联系/人马/春燕),
         # then jieba's words elsewhere.
+        if _DOTS.search(text):
+            for start, end in itertools.islice(_dotted_names(tokens, text), MAX_RESULTS):
+                taken.append((start, end))
+                results.append(self._result("PERSON", start, end, _NAME_RULE, _DOTTED_VERDICT))
         candidates = itertools.chain(_context_candidates(text), _candidates(tokens, text))
         for cand in itertools.islice(candidates, MAX_RESULTS):
-            if any(cand.start < b and a < cand.end for a, b in taken):
+            if any(cand.start < b and a < cand.end for a, b in taken) or in_mention(text, cand.start):
                 continue
             verdict = self._judge(cand, text)
             if verdict is not None:
                 taken.append((cand.start, cand.end))
                 results.append(self._result("PERSON", cand.start, cand.end, _NAME_RULE, verdict))
+        _raise_listed(results, text)
         return results
 
     def _judge(self, cand: _Candidate, text: str) -> Verdict | None:
@@ -315,11 +361,19 @@ class ChineseNameRecognizer(FamilyRecognizer):
             return Verdict(NICKNAME, "老/小 before a Chinese surname (a nickname)", final=True)
         if any(c in _NOT_GIVEN for c in cand.given):
             return None
+        reduplicated = set(cand.given) == {cand.surname[-1]}  # 周周, 唐唐唐: a pet name or a word
         _, tags = _jieba()
         plausible = all(c in _given_chars() for c in cand.given)
         stop = name in _stopwords() or any(w in _stopwords() for w in cand.words)
         if len(cand.words) == 2:  # surname word + given-name word: jieba must not know the latter as a word
             named = tags.get(cand.given) in _NAME_TAGS or cand.given not in tags
+            # ... unless jieba cut off a surname that it tags as a name on its own (陈/艳萍, 杨/建新):
+            # a two-character word of given-name characters after it completes the name.
+            named = named or (
+                len(cand.given) == 2
+                and tags.get(cand.words[0]) in _NAME_TAGS
+                and tags.get(cand.given) != "ns"
+            )
         else:
             named = tags.get(cand.words[0]) in _NAME_TAGS or cand.words[0] not in tags
         strong = _cue(text, cand.start, _STRONG)
@@ -336,6 +390,8 @@ class ChineseNameRecognizer(FamilyRecognizer):
                 context_word=strong,
                 final=True,
             )
+        if weak is None and _SIGNATURE.search(text, 0, cand.start) and _SIGNATURE_END.match(text, cand.end):
+            weak = "——"  # a sign-off: ——张小娴
         if weak and plausible and not stop:
             return Verdict(
                 LIKELY - 0.1,
@@ -343,7 +399,22 @@ class ChineseNameRecognizer(FamilyRecognizer):
                 context_word=weak,
                 final=True,
             )
-        if stop or not (named and plausible):
+        if (
+            not plausible
+            and len(name) == 3
+            and len(cand.given) == 2
+            and cand.words == (name,)
+            and (name not in tags or tags[name] == "nr")
+            and name[:2] not in tags
+            and name[1:] not in tags
+            and cand.surname not in _VERB_SURNAMES
+            and name[-1] not in _LANDMARK_ENDS
+        ):
+            # jieba's HMM made one new word of a surname and two characters that hold no word of
+            # its dictionary (邢凯舟, 张赫宣; not 冷笑+话, 简洁+版, 祝+小编): one common given-name
+            # character is enough.
+            plausible = any(c in _given_chars() for c in cand.given)
+        if stop or reduplicated or name in _places() or not (named and plausible):
             return None
         full = len(cand.given) == 2 or len(cand.surname) == 2
         return Verdict(
@@ -353,8 +424,69 @@ class ChineseNameRecognizer(FamilyRecognizer):
         )
 
 
+# Foreign and minority names written in Chinese join their parts with a middle dot (丹尼斯·霍珀,
+# 阿依古丽·买买提): jieba's words of Han characters on both sides of each dot. Titles of works use
+# the dot too (《哈利·波特》), so a dotted name right after a book-title mark is not reported.
+_DOTS = re.compile("[·•・]")
+_DOTTED_VERDICT = Verdict(
+    POSSIBLE_FULL + 0.1,
+    "transliterated name: words of Han characters joined by a middle dot (·)",
+    final=True,
+)
+
+
+def _dotted_names(tokens: list[_Token], text: str) -> Iterable[tuple[int, int]]:
+    """Spans of words joined by middle dots: each part one jieba word of one to five Han characters."""
+
+    def part(k: int) -> bool:
+        word = tokens[k].text
+        return 1 <= len(word) <= 5 and _all_han(word) and word[0] not in _NOT_GIVEN
+
+    k = 1
+    while k < len(tokens) - 1:
+        if not (_DOTS.fullmatch(tokens[k].text) and part(k - 1) and part(k + 1)):
+            k += 1
+            continue
+        first, last = k - 1, k + 1
+        if tokens[first].end != tokens[k].start or tokens[k].end != tokens[last].start:
+            k += 1
+            continue
+        while (
+            last + 2 < len(tokens)
+            and _DOTS.fullmatch(tokens[last + 1].text)
+            and part(last + 2)
+            and tokens[last].end == tokens[last + 1].start == tokens[last + 2].start - 1
+        ):
+            last += 2
+        start, end = tokens[first].start, tokens[last].end
+        if not (start > 0 and text[start - 1] in "《〈<"):
+            yield start, end
+        k = last + 2
+
+
 # A placeholder rule so results carry a pattern name (the recognizer works on jieba's words).
 _NAME_RULE = Rule("zh_name", re.compile(""), LIKELY)
+
+
+# A sign-off: the name after a dash at the end of a message or line (——张小娴, -- 王芳).
+_SIGNATURE = re.compile(r"(?:——|—|--|－－)[ ]?\Z")
+_SIGNATURE_END = re.compile(r"[ 。.!！]*(?:\n|\Z)")
+LISTED = 0.6  # names written one after another with the enumeration comma (王芳、李娜、张伟)
+
+
+def _raise_listed(results: list[RecognizerResult], text: str) -> None:
+    """Names in a list (、 between them) support each other: each is raised to LISTED."""
+    ordered = sorted(results, key=lambda r: r.start)
+    for left, right in itertools.pairwise(ordered):
+        if text[left.end : right.start] == "、":
+            for r in (left, right):
+                if r.score < LISTED:
+                    r.score = LISTED
+                    if r.analysis_explanation is not None:
+                        r.analysis_explanation.set_improved_score(LISTED)
+                        r.analysis_explanation.textual_explanation = (
+                            f"{r.analysis_explanation.textual_explanation}; in a list of names (、)"
+                        )
 
 
 def _cue(text: str, start: int, cues: re.Pattern[str]) -> str | None:
@@ -378,7 +510,7 @@ def _candidates(tokens: list[_Token], text: str) -> Iterable[_Candidate]:
     for i, tok in enumerate(tokens):
         if tok.start in seen or not _HAN_CHAR.match(tok.text):
             continue
-        if tok.start > 0 and text[tok.start - 1] in "@＠":
+        if in_mention(text, tok.start):
             continue  # an @mention addresses a participant: not a leak
         word = tok.text
         # 老王, 小李: one word of jieba's, 老/小 and a single surname.
@@ -413,12 +545,39 @@ def _candidates(tokens: list[_Token], text: str) -> Iterable[_Candidate]:
                 )
                 if _title_at(text, nxt.start) is None and not (len(nxt.text) == 2 and own_name):
                     rest, end, words = nxt.text, nxt.end, (word, nxt.text)
+        if len(rest) == 1 and title is None and len(words) == 1 and i + 1 < len(tokens):
+            # jieba cut a three-character name after its second character (刘强/东, 张歆/艺): a
+            # lone next character that can end a given name completes it.
+            nxt = tokens[i + 1]
+            _, tags = _jieba()
+            name_like = tags.get(word) in _NAME_TAGS or word not in tags  # not 高兴/才
+            if (
+                name_like
+                and nxt.start == end
+                and _completes_name(nxt.text)
+                and _title_at(text, nxt.start) is None
+            ):
+                rest, end, words = rest + nxt.text, nxt.end, (word + nxt.text,)
         if not 1 <= len(rest) <= 2 or not _all_han(rest):
             continue
         if title is None:
             title = _title_at(text, end)
         seen.add(tok.start)
         yield _Candidate(tok.start, end, surname, rest, words, title)
+
+
+# jieba's tags of single characters that do not end a name: verbs, prepositions, adverbs,
+# conjunctions, particles, pronouns, numerals, measure words, locatives, time words, interjections.
+_NOT_NAME_END_TAGS = tuple("vpdcurmqfyetos")
+
+
+def _completes_name(word: str) -> bool:
+    """Whether the one-character ``word`` can be the last character of a given name (东, 艺, 飘)."""
+    if len(word) != 1 or not _HAN_CHAR.match(word) or word in _NOT_GIVEN:
+        return False
+    _, tags = _jieba()
+    tag = tags.get(word)
+    return tag is None or not tag.startswith(_NOT_NAME_END_TAGS) or word in _given_chars()
 
 
 _ANY_CUE = keywords(*_STRONG_CUES, *_WEAK_CUES)
@@ -463,7 +622,7 @@ def _context_candidates(text: str) -> Iterable[_Candidate]:
                     size == 2 and not all(c in given_chars for c in given)
                 ):
                     continue
-                if start > 0 and text[start - 1] in "@＠":
+                if in_mention(text, start):
                     continue
                 yield _Candidate(start, m.start(), split[0], given, (text[start : m.start()],), m.group(0))
                 break
@@ -477,6 +636,26 @@ _CUE_GAP_AHEAD = re.compile(r"(?:是|为|為)?[:： ]{0,2}")
 
 def _all_han(s: str) -> bool:
     return all(_HAN_CHAR.match(c) for c in s)
+
+
+# An @mention runs from the @ to the next space or punctuation (handles may hold Han characters,
+# letters, digits, "_" and "-"): 发给@王小明 看看, //@晏小花:.
+_HANDLE_CHAR = re.compile(f"[{_HAN}A-Za-z0-9_\\-]")
+_HANDLE_MAX = 16
+
+
+def in_mention(text: str, start: int) -> bool:
+    """Whether ``start`` lies inside an @mention (an @handle addresses a participant: not a leak)."""
+    pos = start - 1
+    low = max(0, start - _HANDLE_MAX)
+    while pos >= low:
+        ch = text[pos]
+        if ch in "@＠":
+            return True
+        if not _HANDLE_CHAR.match(ch):
+            return False
+        pos -= 1
+    return False
 
 
 # --- English names after cues -----------------------------------------------------------
