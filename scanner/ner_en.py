@@ -468,7 +468,13 @@ class EnglishNames:
         while i < n:
             tok = doc[i]
             low = tok.lower_
-            if taken[i] or low not in self.given or low in self.common or low in self.stop:
+            if (
+                taken[i]
+                or low not in self.given
+                or low in self.common
+                or low in self.stop
+                or low in self.places
+            ):
                 i += 1
                 continue
             if tok.idx > 0 and text[tok.idx - 1] in "@#＠":
