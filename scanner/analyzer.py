@@ -5,7 +5,9 @@ One place decides which NLP pipelines and recognizers run:
   path, never downloaded; with ``--no-ner`` a blank English tokenizer.
 - Chinese: a blank spaCy Chinese pipeline segmented by jieba, with lemma = lower-cased
   token so Presidio's context enhancer works (spaCy zh has no lemmatizer).
-- Our recognizers (``recognizers.families``) beside a chosen few of Presidio's.
+- Our recognizers (``recognizers.families``) beside a chosen few of Presidio's; PERSON and
+  LOCATION from the English model through ``scanner.ner_en`` (fit for chat text), which reads
+  a copy of the text with its CJK characters masked.
 
 Each language gets its own ``AnalyzerEngine`` so each can use its own context matching:
 whole words for English (substring mode lets ``lic`` hit "public"), substrings for
@@ -37,6 +39,7 @@ from typing import Any
 
 from scanner import offline as _offline  # noqa: F401 - before presidio
 from scanner.errors import ModelNotFoundError, UsageError
+from scanner.ner_en import NER_SCORE, model_dictionary
 
 log = logging.getLogger(__name__)
 
@@ -46,14 +49,12 @@ LANGUAGES = ("en", "zh")
 # spaCy labels we keep, and what Presidio calls them. ORG is left out on purpose (Presidio's
 # own default: "has many false positives"); dates are context, not leaks.
 NER_MAPPING = {"PERSON": "PERSON", "PER": "PERSON", "GPE": "LOCATION", "LOC": "LOCATION", "FAC": "LOCATION"}
-# spaCy gives no per-entity confidence; an NER name alone is "possible", not "likely".
-NER_SCORE = 0.6
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002a6df"
 _CJK = re.compile(f"[{_HAN}]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
-# A name never contains these; spaCy tags numbers and code as PERSON (presidio #786, #1352).
-_NOT_A_NAME = re.compile(r"[\d@/=:_<>{}\[\]#\\|]")
+# What the English model must not read as words: Han, kana, Hangul, CJK punctuation and symbols.
+_EN_MASKED = re.compile(f"[{_HAN}\u3000-\u30ff\u3130-\u318f\uac00-\ud7af\uff01-\uff65]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +198,11 @@ def _cut_token(m: re.Match[str]) -> str:
     return m.group()[:MAX_TOKEN] + " " * (m.end() - m.start() - MAX_TOKEN)
 
 
+def _mask_run(m: re.Match[str]) -> str:
+    # A comma, then spaces: the words on either side stay apart ("John说Smith" is not one name).
+    return "," + " " * (m.end() - m.start() - 1)
+
+
 def nlp_view(text: str, lang: str) -> str:
     """The copy of ``text`` the NLP pipeline reads: same length, same characters but for
     runs of 12+ punctuation marks (blanked) and, in English, the tails of non-Han runs longer
@@ -205,6 +211,13 @@ def nlp_view(text: str, lang: str) -> str:
     if lang == "en":
         view = _LONG_TOKEN.sub(_cut_token, view)
     return view
+
+
+def ner_view(view: str) -> str:
+    """What the English NER model reads of an NLP view: runs of CJK characters become a comma
+    and spaces (the same length), so the model, which labels runs of Chinese as names, sees only
+    the Latin-script words, and words on either side of a run stay apart."""
+    return _EN_MASKED.sub(_mask_run, view)
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +243,7 @@ class ChatAnalyzer:
         from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 
         engine = _offline_nlp_engine(self._load_pipelines())
+        self._nlp_engine = engine
         for lang in self.config.languages:
             registry = RecognizerRegistry(supported_languages=[lang])
             for rec in self._recognizers(lang):
@@ -242,7 +256,6 @@ class ChatAnalyzer:
                 context_aware_enhancer=indexed_context_enhancer(mode),
                 log_decision_process=False,
             )
-        self._nlp_engine = engine
         self._supported = {lang: set(e.get_supported_entities(lang)) for lang, e in self._engines.items()}
 
     def _load_pipelines(self) -> dict[str, Any]:
@@ -270,8 +283,6 @@ class ChatAnalyzer:
         return pipelines
 
     def _recognizers(self, lang: str) -> list[Any]:
-        from presidio_analyzer.predefined_recognizers import SpacyRecognizer
-
         from recognizers.families import build_recognizers
 
         # Phone numbers, IBAN, IP addresses, US SSN/passport/driver licence and UK NHS/NINO come
@@ -286,7 +297,7 @@ class ChatAnalyzer:
             except CustomTermsError as exc:
                 raise UsageError(str(exc)) from None
         if lang == "en" and self.config.ner:
-            recs.append(SpacyRecognizer(supported_language="en", supported_entities=["PERSON", "LOCATION"]))
+            recs.append(english_ner_recognizer(self._nlp_engine.nlp["en"]))
         return recs
 
     # --- analysis ---------------------------------------------------------------------
@@ -354,6 +365,7 @@ class ChatAnalyzer:
         def run(batch: list[_Piece]) -> Iterator[tuple[_Piece, Any]]:
             views = [nlp_view(texts[p.item][p.window.start : p.window.end], lang) for p in batch]
             if batch[0].ner:
+                views = [ner_view(v) for v in views]
                 done = self._nlp_engine.process_batch(views, lang, batch_size=self.config.batch_size)
                 for piece, (_, art) in zip(batch, done, strict=True):
                     yield piece, art
@@ -380,14 +392,11 @@ class ChatAnalyzer:
                 continue
             expl = r.analysis_explanation
             recognizer = expl.recognizer if expl is not None else "unknown"
-            if recognizer == "SpacyRecognizer":
-                span = text[r.start : r.end]
-                if _NOT_A_NAME.search(span) or len(span.strip()) < 2 or not _plausible_ner_span(text, r):
-                    continue
-                if r.entity_type == "PERSON" and span.endswith(("'s", "’s")):
+            if recognizer == ENGLISH_NER:
+                if _possessive(text, r):
                     r.end -= 2  # "Maria Garcia's passport": the name, not the possessive
-                score = min(r.score, NER_SCORE)
-                why = f"spaCy NER ({self.models.get(lang, '')}) labelled it {r.entity_type}"
+                score = r.score
+                why = f"spaCy NER ({self.models.get(lang, '')}): {expl.textual_explanation}"
             else:
                 score = r.score
                 why = _explain(expl)
@@ -396,18 +405,47 @@ class ChatAnalyzer:
         return out
 
 
-def _plausible_ner_span(text: str, r: Any) -> bool:
-    """spaCy's small model tags lower-case chat words ("zoom meeting") and @handles as names.
+def _possessive(text: str, r: Any) -> bool:
+    return bool(r.entity_type == "PERSON" and text[r.start : r.end].endswith(("'s", "’s")))
 
-    The English model cannot read Chinese: spans with Han characters are runs of Chinese text it
-    guessed at (Chinese names and places are the Chinese recognizers').
-    """
-    span = text[r.start : r.end]
-    if r.entity_type == "PERSON" and span == span.lower():
-        return False
-    if _CJK.search(span):
-        return False
-    return not (r.start > 0 and text[r.start - 1] == "@")
+
+ENGLISH_NER = "EnglishNerRecognizer"
+
+
+def english_ner_recognizer(nlp: Any) -> Any:
+    """A Presidio recognizer for PERSON and LOCATION over the English model's ``Doc`` (``scanner.ner_en``)."""
+    from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
+
+    from scanner.ner_en import EnglishNames
+
+    class EnglishNerRecognizer(LocalRecognizer):
+        def __init__(self) -> None:
+            super().__init__(
+                supported_entities=["PERSON", "LOCATION"], name=ENGLISH_NER, supported_language="en"
+            )
+            self.names = EnglishNames(model_dictionary(nlp))
+            self.nlp = nlp
+
+        def load(self) -> None:
+            return None
+
+        def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[Any]:
+            doc = getattr(nlp_artifacts, "tokens", None)
+            if doc is None or not doc.has_annotation("ENT_IOB"):
+                return []  # past the NER budget: tokenized only
+            out = []
+            for name in self.names.find(doc, self.nlp):
+                if name.entity not in entities:
+                    continue
+                expl = AnalysisExplanation(
+                    recognizer=ENGLISH_NER,
+                    original_score=name.score,
+                    textual_explanation=name.why,
+                )
+                out.append(RecognizerResult(name.entity, name.start, name.end, name.score, expl))
+            return out
+
+    return EnglishNerRecognizer()
 
 
 # jieba's HMM step for unknown words is quadratic in the length of a run of Chinese text; a

@@ -132,3 +132,10 @@ def test_through_the_pipeline(tmp_path: Path) -> None:
     assert [f.explanation for f in people] == [EXPLANATION]
     (occurrence,) = people[0].occurrences
     assert (occurrence.message_id, occurrence.start, occurrence.end) == ("2", 0, 16)
+
+
+def test_lower_case_part_after_a_greeting_or_addressing_verb(ctx: ChatContext) -> None:
+    assert found(ctx, msg("Rob Example", "thanks jane, and ask jane about the keys")) == ["jane", "jane"]
+    assert found(ctx, msg("Rob Example", "the plan jane made is fine")) == []  # no cue right before it
+    assert found(ctx, msg("Rob Example", "ask rob, or ask may later")) == []  # Rob, May: common words
+    assert found(ctx, msg("Jane Placeholder", "thanks jane")) == []  # the author's own name

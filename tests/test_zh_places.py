@@ -9,6 +9,7 @@ import pytest
 
 from benchmarks.datasets import cluener, weibo_ner
 from recognizers.families.zh_places import ChinesePlaceRecognizer
+from scanner.analyzer import ENGLISH_NER
 
 
 def _places(text: str) -> list[tuple[str, float]]:
@@ -42,7 +43,7 @@ def test_a_full_address_is_one_span_above_its_city(analyzer) -> None:  # type: i
 def test_english_ner_spans_of_chinese_text_are_dropped(analyzer) -> None:  # type: ignore[no-untyped-def]
     # Latin words send the text through the English model too; it must not label Chinese runs.
     text = "用Excel的不如用PPT的，做PPT的不如讲PPT的，测测你的潜意识 http://example.com"
-    assert not [d for d in analyzer.analyze(text) if d.recognizer == "SpacyRecognizer"]
+    assert not [d for d in analyzer.analyze(text) if d.recognizer == ENGLISH_NER]
 
 
 def test_weibo_conll_becomes_spans() -> None:

@@ -15,7 +15,8 @@ Not reported:
 
 Matching: the full name as the export spells it (Latin letters case-insensitively, as whole
 words); and, precision first, single parts of a multi-word Latin name only when capitalised in
-the text and not a common word ("Rob" of "Rob Example", never "May" of "May Chen"), at a lower
+the text, or in lower case right after a greeting or an addressing verb ("thanks rob", "ask
+rob"), and not a common word ("Rob" of "Rob Example", never "May" of "May Chen"), at a lower
 score. CJK names match anywhere (Chinese is written without spaces).
 """
 
@@ -80,6 +81,26 @@ def variants(name: str) -> tuple[_Variant, ...]:
 
 def _ok_latin(word: str) -> bool:
     return sum(c.isalpha() for c in word) >= 3 and word.lower() not in _common_words()
+
+
+# A word after which a lower-case name is someone addressed or talked about ("thanks rob").
+_CUE_BEFORE = re.compile(
+    r"(?<![A-Za-z])(?:hi|hey|hello|hiya|thanks|thank you|thx|ty|bye|dear|ask|tell|told|ping|pinged|cc"
+    r"|call|called|text|email|emailed|message|poor|congrats|sorry)[ ,]+\Z"
+)
+
+
+@lru_cache(maxsize=512)
+def _lower_parts(names: tuple[str, ...]) -> re.Pattern[str] | None:
+    """The parts of multi-word Latin names in lower case ("rob" of "Rob Example"), as whole words."""
+    parts = sorted(
+        {v.text.lower() for name in names for v in variants(name) if not v.full},
+        key=len,
+        reverse=True,
+    )
+    if not parts:
+        return None
+    return re.compile("(?<![A-Za-z0-9_@])(?:" + "|".join(map(re.escape, parts)) + ")(?![A-Za-z0-9_])")
 
 
 @lru_cache(maxsize=512)
@@ -178,6 +199,33 @@ class ParticipantNames:
                     end=m.end(),
                     score=SCORE_FULL if variant.full else SCORE_PART,
                     explanation=EXPLANATION if variant.full else EXPLANATION_PART,
+                    recognizer="ParticipantNames",
+                )
+            )
+        out.extend(self._after_cue(text, names, own_parts, {(d.start, d.end) for d in out}))
+        return out
+
+    @staticmethod
+    def _after_cue(
+        text: str, names: tuple[str, ...], own_parts: set[str], seen: set[tuple[int, int]]
+    ) -> list[Detection]:
+        """A lower-case part of a participant's name right after a greeting or an addressing verb."""
+        lower = _lower_parts(names)
+        if lower is None:
+            return []
+        out = []
+        for m in lower.finditer(text):
+            if any(a < m.end() and m.start() < b for a, b in seen) or m.group(0) in own_parts:
+                continue
+            if not _CUE_BEFORE.search(text[max(0, m.start() - 12) : m.start()].lower()):
+                continue
+            out.append(
+                Detection(
+                    entity="PERSON",
+                    start=m.start(),
+                    end=m.end(),
+                    score=SCORE_PART,
+                    explanation=EXPLANATION_PART,
                     recognizer="ParticipantNames",
                 )
             )
