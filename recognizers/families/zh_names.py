@@ -352,6 +352,10 @@ class ChineseNameRecognizer(FamilyRecognizer):
             if verdict is not None:
                 taken.append((cand.start, cand.end))
                 results.append(self._result("PERSON", cand.start, cand.end, _NAME_RULE, verdict))
+        if "@" in text or "＠" in text:
+            for start, end in _named_handles(text):
+                if not any(start < b and a < end for a, b in taken):
+                    results.append(self._result("PERSON", start, end, _NAME_RULE, _HANDLE_VERDICT))
         _raise_listed(results, text)
         return results
 
@@ -642,6 +646,39 @@ def _all_han(s: str) -> bool:
 # letters, digits, "_" and "-"): 发给@王小明 看看, //@晏小花:.
 _HANDLE_CHAR = re.compile(f"[{_HAN}A-Za-z0-9_\\-]")
 _HANDLE_MAX = 16
+
+
+_HANDLE = re.compile(f"[@＠]([{_HAN}A-Za-z0-9_\\-]{{1,{_HANDLE_MAX}}})")
+_HANDLE_VERDICT = Verdict(
+    POSSIBLE_FULL,
+    "an @handle that is a whole Chinese name (surname and common given-name characters)",
+    final=True,
+)
+
+
+def _named_handles(text: str) -> Iterable[tuple[int, int]]:
+    """Spans of @handles that are a Chinese personal name as a whole (@李开复, //@杨壮:).
+
+    Nickname-like handles (@星座宝典, @肖小喵), Latin handles and handles with digits or
+    symbols stay unreported: only surname + one or two common given-name characters, not a
+    word of jieba's dictionary other than a name, not a place or a stopword.
+    """
+    _, tags = _jieba()
+    for m in _HANDLE.finditer(text):
+        handle = m.group(1)
+        if not 2 <= len(handle) <= 4 or not _all_han(handle):
+            continue
+        split = _split_surname(handle)
+        if split is None:
+            continue
+        surname, given = split
+        if not 1 <= len(given) <= 2 or set(given) == {surname[-1]}:
+            continue
+        if any(c in _NOT_GIVEN or c not in _given_chars() for c in given):
+            continue
+        if handle in _stopwords() or handle in _places() or tags.get(handle, "nr") not in _NAME_TAGS:
+            continue
+        yield m.start(1), m.end(1)
 
 
 def in_mention(text: str, start: int) -> bool:
