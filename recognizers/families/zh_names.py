@@ -649,6 +649,7 @@ _HANDLE_MAX = 16
 
 
 _HANDLE = re.compile(f"[@＠]([{_HAN}A-Za-z0-9_\\-]{{1,{_HANDLE_MAX}}})")
+_LATIN_SUFFIX = re.compile(r"[_-]?[A-Za-z]+\Z")
 _HANDLE_VERDICT = Verdict(
     POSSIBLE_FULL,
     "an @handle that is a whole Chinese name (surname and common given-name characters)",
@@ -666,6 +667,13 @@ def _named_handles(text: str) -> Iterable[tuple[int, int]]:
     _, tags = _jieba()
     for m in _HANDLE.finditer(text):
         handle = m.group(1)
+        suffix = _LATIN_SUFFIX.search(handle)
+        if suffix is not None:
+            # A Chinese name and a Latin nickname (@陈浩民benny, @曾大萌_BadGuy): the name, when it
+            # is a full one (three characters).
+            handle = handle[: suffix.start()]
+            if len(handle) != 3:
+                continue
         if not 2 <= len(handle) <= 4 or not _all_han(handle):
             continue
         split = _split_surname(handle)
@@ -678,7 +686,7 @@ def _named_handles(text: str) -> Iterable[tuple[int, int]]:
             continue
         if handle in _stopwords() or handle in _places() or tags.get(handle, "nr") not in _NAME_TAGS:
             continue
-        yield m.start(1), m.end(1)
+        yield m.start(1), m.start(1) + len(handle)
 
 
 def in_mention(text: str, start: int) -> bool:
