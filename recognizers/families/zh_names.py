@@ -524,6 +524,13 @@ def _candidates(tokens: list[_Token], text: str) -> Iterable[_Candidate]:
                 seen.add(tok.start)
                 yield _Candidate(tok.start, tok.end, word, "", (word,), None)
             continue
+        inner = _name_in_new_word(word)
+        if inner is not None:
+            # 陈泽伟腹, 行叶雨凤: jieba's HMM made one new word of a name and a character beside it.
+            start = tok.start + inner
+            seen.add(tok.start)
+            yield _Candidate(start, start + 3, word[inner], word[inner + 1 : inner + 3], (word[inner : inner + 3],), None)
+            continue
         split = _split_surname(word)
         if split is None:
             continue
@@ -568,6 +575,27 @@ def _candidates(tokens: list[_Token], text: str) -> Iterable[_Candidate]:
             title = _title_at(text, end)
         seen.add(tok.start)
         yield _Candidate(tok.start, end, surname, rest, words, title)
+
+
+def _name_in_new_word(word: str) -> int | None:
+    """Where a three-character name starts inside a four-character new word of jieba's HMM.
+
+    Surname and two common given-name characters, with one character before or after them that
+    neither is a surname nor a common given-name character (陈泽伟|腹, 行|叶雨凤).
+    """
+    if len(word) != 4 or not _all_han(word) or word in _jieba()[1]:
+        return None
+    single, _ = _surnames()
+    given = _given_chars()
+    for at, other in ((0, 3), (1, 0)):
+        if (
+            word[at] in single
+            and all(c in given and c not in _NOT_GIVEN for c in word[at + 1 : at + 3])
+            and word[other] not in single
+            and word[other] not in given
+        ):
+            return at
+    return None
 
 
 # jieba's tags of single characters that do not end a name: verbs, prepositions, adverbs,
