@@ -20,8 +20,12 @@ Words that start with a surname and are ordinary words (高峰, 文明, 王者, 
 ``lexicons/zh_name_stopwords.txt``), place names (``lexicons/zh_places.txt``) and reduplicated
 words (周周) are never reported without a context word. Spans are the name only (never the title
 or the context word). Surname-only references (王总, 李老师) are not reported: they do not
-identify a person on their own and are everyday chat. Nothing inside an @mention is reported: it
-addresses a participant.
+identify a person on their own and are everyday chat. Nothing inside an @mention is reported (it
+addresses a participant, and handles are nicknames), except a handle that is a Chinese name as a
+whole (//@李建华:, @陈浩然Kevin): surname and common given-name characters, not a word of jieba's
+dictionary, a place or a stopword: possible. A four-character new word of jieba's HMM that holds
+a three-character name and one character that neither is a surname nor a given-name character
+(行|叶雨霞, 郑佳伟|腹) yields the name: possible.
 
 jieba is loaded lazily, once per process. In the Chinese analyzer the tokens of Presidio's NLP
 artifacts (spaCy's jieba segmenter, the same ``jieba.cut``) are reused; elsewhere (the English
@@ -529,7 +533,9 @@ def _candidates(tokens: list[_Token], text: str) -> Iterable[_Candidate]:
             # 陈泽伟腹, 行叶雨凤: jieba's HMM made one new word of a name and a character beside it.
             start = tok.start + inner
             seen.add(tok.start)
-            yield _Candidate(start, start + 3, word[inner], word[inner + 1 : inner + 3], (word[inner : inner + 3],), None)
+            yield _Candidate(
+                start, start + 3, word[inner], word[inner + 1 : inner + 3], (word[inner : inner + 3],), None
+            )
             continue
         split = _split_surname(word)
         if split is None:
