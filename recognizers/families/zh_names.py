@@ -21,11 +21,12 @@ Words that start with a surname and are ordinary words (高峰, 文明, 王者, 
 words (周周) are never reported without a context word. Spans are the name only (never the title
 or the context word). Surname-only references (王总, 李老师) are not reported: they do not
 identify a person on their own and are everyday chat. Nothing inside an @mention is reported (it
-addresses a participant, and handles are nicknames), except a handle that is a Chinese name as a
-whole (//@李建华:, @陈浩然Kevin): surname and common given-name characters, not a word of jieba's
-dictionary, a place or a stopword: possible. A four-character new word of jieba's HMM that holds
-a three-character name and one character that neither is a surname nor a given-name character
-(行|叶雨霞, 郑佳伟|腹) yields the name: possible.
+addresses a participant, and handles are nicknames), except a handle before a quote or repost
+(a colon after it) that is a Chinese name as a whole (//@李建华:, @陈浩然Kevin:): surname and
+common given-name characters, not a word of jieba's dictionary, a place or a stopword:
+possible. A four-character new word of jieba's HMM that holds a three-character name and one
+character that neither is a surname nor a given-name character (行|叶雨霞, 郑佳伟|腹) yields
+the name: possible.
 
 jieba is loaded lazily, once per process. In the Chinese analyzer the tokens of Presidio's NLP
 artifacts (spaCy's jieba segmenter, the same ``jieba.cut``) are reused; elsewhere (the English
@@ -682,24 +683,29 @@ _HANDLE_CHAR = re.compile(f"[{_HAN}A-Za-z0-9_\\-]")
 _HANDLE_MAX = 16
 
 
-_HANDLE = re.compile(f"[@＠]([{_HAN}A-Za-z0-9_\\-]{{1,{_HANDLE_MAX}}})")
+# An @handle that attributes the words after it (//@李建华:转发微博, @王芳：好的): whose post
+# is quoted or reposted. A handle that addresses someone (@王芳 帮忙看一下) is left alone.
+_ATTRIBUTION = re.compile(f"[@＠]([{_HAN}A-Za-z0-9_\\-]{{1,{_HANDLE_MAX}}})(?=[:：])")
 _LATIN_SUFFIX = re.compile(r"[_-]?[A-Za-z]+\Z")
 _HANDLE_VERDICT = Verdict(
     POSSIBLE_FULL,
-    "an @handle that is a whole Chinese name (surname and common given-name characters)",
+    "an @handle before a quote or repost that is a whole Chinese name "
+    "(surname and common given-name characters)",
     final=True,
 )
 
 
 def _named_handles(text: str) -> Iterable[tuple[int, int]]:
-    """Spans of @handles that are a Chinese personal name as a whole (@李开复, //@杨壮:).
+    """Spans of attributing @handles that are a Chinese personal name as a whole (//@杨壮:).
 
-    Nickname-like handles (@星座宝典, @肖小喵), Latin handles and handles with digits or
-    symbols stay unreported: only surname + one or two common given-name characters, not a
-    word of jieba's dictionary other than a name, not a place or a stopword.
+    A repost chain or a quote names the author of the words after the colon: that name is in
+    the message as a name, not as a way to address a participant. Nickname-like handles
+    (@星座宝典, @肖小喵), Latin handles and handles with digits or symbols stay unreported:
+    only surname + one or two common given-name characters, not a word of jieba's dictionary
+    other than a name, not a place or a stopword.
     """
     _, tags = _jieba()
-    for m in _HANDLE.finditer(text):
+    for m in _ATTRIBUTION.finditer(text):
         handle = m.group(1)
         suffix = _LATIN_SUFFIX.search(handle)
         if suffix is not None:
