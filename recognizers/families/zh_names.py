@@ -20,8 +20,13 @@ Words that start with a surname and are ordinary words (高峰, 文明, 王者, 
 ``lexicons/zh_name_stopwords.txt``), place names (``lexicons/zh_places.txt``) and reduplicated
 words (周周) are never reported without a context word. Spans are the name only (never the title
 or the context word). Surname-only references (王总, 李老师) are not reported: they do not
-identify a person on their own and are everyday chat. Nothing inside an @mention is reported: it
-addresses a participant.
+identify a person on their own and are everyday chat. Nothing inside an @mention is reported (it
+addresses a participant, and handles are nicknames), except a handle before a quote or repost
+(a colon after it) that is a Chinese name as a whole (//@李建华:, @陈浩然Kevin:): surname and
+common given-name characters, not a word of jieba's dictionary, a place or a stopword:
+possible. A four-character new word of jieba's HMM that holds a three-character name and one
+character that neither is a surname nor a given-name character (行|叶雨霞, 郑佳伟|腹) yields
+the name: possible.
 
 jieba is loaded lazily, once per process. In the Chinese analyzer the tokens of Presidio's NLP
 artifacts (spaCy's jieba segmenter, the same ``jieba.cut``) are reused; elsewhere (the English
@@ -352,6 +357,10 @@ class ChineseNameRecognizer(FamilyRecognizer):
             if verdict is not None:
                 taken.append((cand.start, cand.end))
                 results.append(self._result("PERSON", cand.start, cand.end, _NAME_RULE, verdict))
+        if "@" in text or "＠" in text:
+            for start, end in _named_handles(text):
+                if not any(start < b and a < end for a, b in taken):
+                    results.append(self._result("PERSON", start, end, _NAME_RULE, _HANDLE_VERDICT))
         _raise_listed(results, text)
         return results
 
@@ -520,6 +529,15 @@ def _candidates(tokens: list[_Token], text: str) -> Iterable[_Candidate]:
                 seen.add(tok.start)
                 yield _Candidate(tok.start, tok.end, word, "", (word,), None)
             continue
+        inner = _name_in_new_word(word)
+        if inner is not None:
+            # 陈泽伟腹, 行叶雨凤: jieba's HMM made one new word of a name and a character beside it.
+            start = tok.start + inner
+            seen.add(tok.start)
+            yield _Candidate(
+                start, start + 3, word[inner], word[inner + 1 : inner + 3], (word[inner : inner + 3],), None
+            )
+            continue
         split = _split_surname(word)
         if split is None:
             continue
@@ -564,6 +582,27 @@ def _candidates(tokens: list[_Token], text: str) -> Iterable[_Candidate]:
             title = _title_at(text, end)
         seen.add(tok.start)
         yield _Candidate(tok.start, end, surname, rest, words, title)
+
+
+def _name_in_new_word(word: str) -> int | None:
+    """Where a three-character name starts inside a four-character new word of jieba's HMM.
+
+    Surname and two common given-name characters, with one character before or after them that
+    neither is a surname nor a common given-name character (陈泽伟|腹, 行|叶雨凤).
+    """
+    if len(word) != 4 or not _all_han(word) or word in _jieba()[1]:
+        return None
+    single, _ = _surnames()
+    given = _given_chars()
+    for at, other in ((0, 3), (1, 0)):
+        if (
+            word[at] in single
+            and all(c in given and c not in _NOT_GIVEN for c in word[at + 1 : at + 3])
+            and word[other] not in single
+            and word[other] not in given
+        ):
+            return at
+    return None
 
 
 # jieba's tags of single characters that do not end a name: verbs, prepositions, adverbs,
@@ -642,6 +681,52 @@ def _all_han(s: str) -> bool:
 # letters, digits, "_" and "-"): 发给@王小明 看看, //@晏小花:.
 _HANDLE_CHAR = re.compile(f"[{_HAN}A-Za-z0-9_\\-]")
 _HANDLE_MAX = 16
+
+
+# An @handle that attributes the words after it (//@李建华:转发微博, @王芳：好的): whose post
+# is quoted or reposted. A handle that addresses someone (@王芳 帮忙看一下) is left alone.
+_ATTRIBUTION = re.compile(f"[@＠]([{_HAN}A-Za-z0-9_\\-]{{1,{_HANDLE_MAX}}})(?=[:：])")
+_LATIN_SUFFIX = re.compile(r"[_-]?[A-Za-z]+\Z")
+_HANDLE_VERDICT = Verdict(
+    POSSIBLE_FULL,
+    "an @handle before a quote or repost that is a whole Chinese name "
+    "(surname and common given-name characters)",
+    final=True,
+)
+
+
+def _named_handles(text: str) -> Iterable[tuple[int, int]]:
+    """Spans of attributing @handles that are a Chinese personal name as a whole (//@杨壮:).
+
+    A repost chain or a quote names the author of the words after the colon: that name is in
+    the message as a name, not as a way to address a participant. Nickname-like handles
+    (@星座宝典, @肖小喵), Latin handles and handles with digits or symbols stay unreported:
+    only surname + one or two common given-name characters, not a word of jieba's dictionary
+    other than a name, not a place or a stopword.
+    """
+    _, tags = _jieba()
+    for m in _ATTRIBUTION.finditer(text):
+        handle = m.group(1)
+        suffix = _LATIN_SUFFIX.search(handle)
+        if suffix is not None:
+            # A Chinese name and a Latin nickname (@陈浩民benny, @曾大萌_BadGuy): the name, when it
+            # is a full one (three characters).
+            handle = handle[: suffix.start()]
+            if len(handle) != 3:
+                continue
+        if not 2 <= len(handle) <= 4 or not _all_han(handle):
+            continue
+        split = _split_surname(handle)
+        if split is None:
+            continue
+        surname, given = split
+        if not 1 <= len(given) <= 2 or set(given) == {surname[-1]}:
+            continue
+        if any(c in _NOT_GIVEN or c not in _given_chars() for c in given):
+            continue
+        if handle in _stopwords() or handle in _places() or tags.get(handle, "nr") not in _NAME_TAGS:
+            continue
+        yield m.start(1), m.start(1) + len(handle)
 
 
 def in_mention(text: str, start: int) -> bool:
