@@ -15,6 +15,14 @@ English addresses: a house number, one to four capitalised street-name words and
 type (Street, St, Road, Avenue, Lane, Drive, Blvd …), optionally a unit, a city, and a US
 state with ZIP code or a UK postcode. Lower-case streets ("42 elm street") count only after
 an address cue ("I live at", "ship to", "address:").
+
+Continental European streets put the type before the name (Via Roma 131, Rua Mina 50, ul. Miła
+53, Λεωφόρος Συγγρού 119) or glue it on as a suffix (Søndergade 52, Kiannonkatu 98), with the
+house number after the name. A street that is found is widened over the rest of its address:
+units, city, state or region code, postcode and country on the same line, and on the following
+lines of an address block (one line each for street, unit, city, region, country and postcode),
+so a multi-line address is one finding. Widening looks at a bounded number of short lines, and
+every pattern has a bounded length, so matching stays linear in the text.
 """
 
 from __future__ import annotations
@@ -24,6 +32,7 @@ import re
 from presidio_analyzer import EntityRecognizer
 
 from recognizers.families._base import FamilyRecognizer, Rule, Verdict, context, keywords, nearby, rule
+from recognizers.validators import phone_region_names
 
 ENTITIES: tuple[str, ...] = ("LOCATION",)
 
@@ -55,6 +64,10 @@ _ADDRESS_KEYWORDS = keywords(
     "mail it to",
     "postal",
     "home",
+    "lives on",
+    "live on",
+    "lives in",
+    "moved to",
 )
 
 # --- Chinese ----------------------------------------------------------------------------
@@ -243,6 +256,157 @@ _NOT_A_STREET_WORD = re.compile(
 _ORDINALS_ONLY = re.compile(r"^[0-9]{1,3}(?:st|nd|rd|th)$")
 
 
+# --- widening a street over the rest of its address ---------------------------------------
+
+# Words that follow a street on its line, or make up the next lines of an address block: a
+# unit ("Apt. 108", "Suite 568"), a city ("Mora de Rubielos", "FORT-DE-FRANCE", "ΠΑΦΟΣ"), a
+# region code after a comma (", QC", ", OV"), a postcode ("16200", "NW1 6XE") and a country
+# ("Spain", "Cyprus (Greek)"). Tokens are checked in Python, one line at a time.
+_TOKEN = re.compile(r",|[^\s,]{1,40}")
+_POSTCODE_TOKEN = re.compile(r"[0-9]{2,6}(?:-[0-9]{2,4})?|[A-Z]{1,2}[0-9][A-Z0-9]?|[0-9][A-Z]{2}")
+_UNIT_WORDS = frozenset(
+    "apt apt. apartment suite ste ste. unit flat floor fl. room rm. box p.o. po postbox bus # no. nr.".split()
+)
+_LETTER_WORD = re.compile(r"\(?[^\W\d_](?:[^\W\d_]|['’.\-](?=[^\W\d_]))*\.?\)?")
+# Lower-case words that may stand between the capitalised words of a place name.
+_PARTICLES = frozenset(
+    "de del della dei degli di da das do dos du des la le les el en et e y i van von der den ten "
+    "ter zu am an im auf na nad pod u of on upon".split()
+)
+# Capitalised words that start a line of chat, not a line of an address.
+_NOT_A_PLACE_WORD = frozenset(
+    "i thanks thank regards cheers best kind mobile phone tel fax email e-mail website web hi hello "
+    "hey dear ok okay yes no see call please the a an my our your his her their this that it we "
+    "you he she they sent from to cc bcc subject sincerely yours love bye".split()
+)
+_SHORT_WORDS = frozenset(
+    "and or but so to in at on for of the via a an i my is it we he me us by as if no ok yes see".split()
+)
+_LINE_PREFIX = re.compile(r"[ \t]*(?:[?•·*>\-–][?•·*>\-–]{0,3}[ \t]+)?")
+_MAX_LINE = 64
+_MAX_BLOCK_LINES = 6
+
+
+def _country_names() -> frozenset[str]:
+    return frozenset(phone_region_names())
+
+
+_COUNTRIES = _country_names()
+
+
+def _token_kind(token: str, after_comma: bool, lower: bool) -> str | None:
+    """What one token of an address line is: unit, number, region, place, particle or None."""
+    low = token.lower()
+    if low in _UNIT_WORDS:
+        return "unit"
+    if _POSTCODE_TOKEN.fullmatch(token):
+        return "number"
+    if not _LETTER_WORD.fullmatch(token.replace("∆", "Δ")):
+        return None
+    bare = token.strip("().").replace("∆", "Δ")
+    if low.strip("().") in _COUNTRIES:
+        return "country"
+    if after_comma and len(bare) <= 3 and (bare.isupper() or low not in _SHORT_WORDS):
+        return "region"  # ", QC", ", nan" (a region left empty)
+    if bare[:1].isupper():
+        return "place" if low.strip(".") not in _NOT_A_PLACE_WORD else None
+    if low in _PARTICLES:
+        return "particle"
+    return "place" if lower else None
+
+
+def _run(text: str, pos: int, lower: bool) -> tuple[int, int, bool, bool]:
+    """Address tokens from ``pos`` on its line: (end, count, strong, the run fills the line).
+
+    Strong tokens (unit, number, region, country) make the run an address part even when prose
+    follows it on the line; a run of place names alone counts only when it fills the line.
+    """
+    eol = text.find("\n", pos)
+    eol = len(text) if eol < 0 else eol
+    limit = min(eol, pos + _MAX_LINE)
+    end, count, strong, after_comma = pos, 0, False, False
+    for m in _TOKEN.finditer(text, pos, limit):
+        token = m.group(0)
+        if token == ",":
+            after_comma = True
+            continue
+        kind = _token_kind(token, after_comma, lower)
+        stop = False
+        if kind is None and token[-1:] in ".?!;":
+            token = token.rstrip(".?!;")
+            kind = _token_kind(token, after_comma, lower) if token else None
+            stop = True
+        if kind is None:
+            break
+        if kind != "particle":
+            count += 1
+            strong = strong or kind != "place"
+            end = m.start() + len(token)
+        after_comma = False
+        if stop:
+            break
+    full = eol - pos <= _MAX_LINE and not text[end:eol].strip(" \t\r,.")
+    return end, count, strong, full
+
+
+def _followed_by_prose(text: str, end: int) -> bool:
+    """The run ends where prose resumes: punctuation, a lower-case word or the end of the text."""
+    rest = text[end : end + 3]
+    return not rest or rest[0] in "?!.;:,)\"'" or (rest[0] == " " and rest[1:2].islower())
+
+
+def widen(text: str, end: int, lower: bool = False) -> tuple[int, int, bool]:
+    """The end of the address whose street ends at ``end``, how many lines it was widened over,
+    and whether the widened part holds a unit, region code or country (strong evidence).
+
+    The rest of the street's line is taken when it is address tokens up to the end of the line,
+    or strong tokens up to prose; then each next line (after spaces and a bullet such as "-"
+    or "•") while it is address tokens only. A blank line ends the block.
+    """
+    new_end, count, strong, full = _run(text, end, lower)
+    evidence = False
+    if count and (full or (strong and _followed_by_prose(text, new_end))):
+        end, evidence = new_end, _EVIDENCE.search(text, end, new_end) is not None
+    if not full and count:
+        return end, 0, evidence
+    if count == 0 and text[end:].split("\n", 1)[0].strip(" \t,."):
+        return end, 0, evidence
+    lines = 0
+    while lines < _MAX_BLOCK_LINES:
+        newline = text.find("\n", end)
+        if newline < 0 or text[end:newline].strip(" \t\r,."):
+            break
+        prefix = _LINE_PREFIX.match(text, newline + 1)
+        start = prefix.end() if prefix else newline + 1
+        line_end, count, strong, full = _run(text, start, lower)
+        if count == 0:
+            break
+        if full or (strong and _followed_by_prose(text, line_end)):
+            evidence = evidence or _EVIDENCE.search(text, start, line_end) is not None
+            end, lines = line_end, lines + 1
+        if not full:
+            break
+    return end, lines, evidence
+
+
+# A unit, a region code after a comma, or a country: what makes "Allika 46" plus the next lines an
+# address rather than a version number and a word.
+_EVIDENCE = re.compile(
+    r"(?i:(?<![^\s,])(?:apt|apartment|suite|ste|unit|flat|floor|room|p\.o\.|postbox)\.?[ ]?#?[0-9])"
+    r"|,[ ]?[A-Za-z]{1,3}(?![^\s,0-9])"
+    r"|(?<![^\s,(])(?i:" + "|".join(sorted((re.escape(c) for c in _COUNTRIES), key=len, reverse=True)) + r")(?![^\s,.)?!])"
+)
+
+
+def widen_start(text: str, start: int) -> int:
+    """Take a postcode or building number written before the street ("0896 69 Farnell Street")."""
+    lead = _LEADING_NUMBER.search(text, max(0, start - 8), start)
+    return lead.start() if lead else start
+
+
+_LEADING_NUMBER = re.compile(r"(?<![^\s(\"'])[0-9]{2,6}[ ]\Z")
+
+
 class EnAddressRecognizer(FamilyRecognizer):
     """LOCATION: English street addresses (number + street + type; city, ZIP or postcode)."""
 
@@ -261,7 +425,13 @@ class EnAddressRecognizer(FamilyRecognizer):
         if rule is _EN_ADDRESS_LOWER:
             if word is None:
                 return None
-            return Verdict(rule.score, "street address in lower case after an address cue", context_word=word)
+            end, _, _ = widen(text, end, lower=True)
+            return Verdict(
+                rule.score,
+                "street address in lower case after an address cue",
+                context_word=word,
+                span=(widen_start(text, start), end),
+            )
         street = match.group("street")
         if _NOT_A_STREET_WORD.match(street):
             return None
@@ -281,7 +451,16 @@ class EnAddressRecognizer(FamilyRecognizer):
         what = "house number, street name and type" + (
             f", {', '.join(dict.fromkeys(extra))}" if extra else ""
         )
-        return Verdict(round(min(score, 0.85), 2), f"street address ({what})", context_word=word)
+        end, lines, _ = widen(text, end)
+        if lines:
+            what += f", {lines} more address line{'s' if lines > 1 else ''}"
+            score += 0.1
+        return Verdict(
+            round(min(score, 0.85), 2),
+            f"street address ({what})",
+            context_word=word,
+            span=(widen_start(text, start), end),
+        )
 
 
 # --- military and continental European addresses ------------------------------------------
@@ -309,9 +488,12 @@ _EN_MILITARY = rule(
 _LATIN_LETTER = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
 _STREET_SUFFIXES = (
     "gade|gata|gatan|vägen|väg|vegen|veien|vei|vej|katu|tie|strasse|straße|stræti|gasse|weg|laan|straat"
-    "|allee|platz|terrasse|utca"
+    "|allee|platz|terrasse|utca|gracht|plein|kade|singel|vegur|braut|kuja|polku|ulica|gränd|stig"
 )
 _UPPER = "A-Z\\u00c0-\\u00d6\\u00d8-\\u00de"
+# Street types written as a word of their own after the name: Luite tee, Rákóczi út, Kálmán Imre
+# u., Koepenicker Str., Hoge Wei.
+_STREET_WORDS = r"u\.|út|útja|utca|tér|körút|tee|Str\.|str\.|Wei|vej|gade|gata|laan|straat|weg|allee|platz|ulica"
 _EN_EUROPEAN = rule(
     "european_street_address",
     rf"""
@@ -319,7 +501,8 @@ _EN_EUROPEAN = rule(
     (?P<value>
       (?:[0-9]{{1,6}}[ ])?                                                   # a postcode or number first
       (?:[{_UPPER}][{_LATIN_LETTER}]{{2,20}}(?:{_STREET_SUFFIXES})          # Søndergade, Kiannonkatu
-       |(?:[{_UPPER}][{_LATIN_LETTER}]{{1,20}}[ ]){{1,2}}(?:{_STREET_SUFFIXES}|u\.)  # Stensås terrasse
+       |[{_UPPER}][{_LATIN_LETTER}]{{1,20}}[ ](?:[{_LATIN_LETTER}]{{1,20}}[ ])?
+        (?:{_STREET_SUFFIXES}|{_STREET_WORDS})                              # Stensås terrasse, Rákóczi út
        |ul\.[ ][{_UPPER}][{_LATIN_LETTER}]{{1,20}})                        # ul. Chrzanowska
       [ ][1-9][0-9]{{0,4}}[A-Za-z]?
       (?:[ ](?:Apt\.|Suite|apt\.|suite)[ ][0-9]{{1,5}})?
@@ -330,26 +513,167 @@ _EN_EUROPEAN = rule(
 )
 
 
+# Letters of street and place names: Latin-1, Latin Extended, Greek (and U+2206, a Greek delta
+# look-alike that keyboards produce).
+_L = _LATIN_LETTER + "\u0370-\u03ff\u1f00-\u1fff\u2206"
+_NAME_WORD = f"[{_L}][{_L}'’\\-]{{0,24}}\\.?"
+
+# Street types written before the name, the house number after it: Via Roma 131, Rua Mina 50,
+# Avenida Pedro Ulisses 888, C/ Señores Curas 88, ul. Biskupa Bogedaina 118, Λεωφόρος Συγγρού 119.
+_PREFIX_TYPES = (
+    "Via|Viale|Vicolo|Piazza|Piazzetta|Piazzale|Corso|Largo|Strada|Rua|Rue|Avenida|Avda\\.|Av\\.|Av|Avenue"
+    "|Calle|C/|Carrer|Paseo|Passeig|Plaza|Praça|Travessa|Alameda|Rambla|Ronda|Camino|Boulevard|Bd\\."
+    "|Chemin|Chaussée|Allée|Impasse|Quai|Place|ul\\.|ulica|trg|náměstí|nám\\.|Λεωφόρος|Οδός|Πλατεία|Rruga"
+    "|Bulevardul|Calea|Aleea"
+)
+# Types that are also English words ("via email", "in place"): capitalised only.
+_ENGLISH_LOOKING_TYPES = frozenset("via av avenue place plaza boulevard corso largo strada calle".split())
+_EU_TYPE_FIRST = rule(
+    "european_street_type_first",
+    rf"""
+    (?<![{_L}0-9.,/])
+    (?P<value>
+      (?:(?P<num1>[1-9][0-9]{{0,4}}[A-Za-z]?)[ ])?                    # "56 rue La Boétie": number first
+      (?P<type>(?i:{_PREFIX_TYPES}))[ ]
+      (?P<name>{_NAME_WORD}(?:[ ]{_NAME_WORD}){{0,4}})
+      (?:[ ](?P<num>[1-9][0-9]{{0,4}}[A-Za-z]?(?:/[0-9]{{1,4}})?\.?))?
+    )
+    (?![{_L}0-9])
+    """,
+    0.6,
+)
+
+# A name and a house number with no street type ("Allika 46", "Dobrovského 1394"): an address only
+# when the lines after it are an address block with a unit, region code or country, or after an
+# address cue ("lives on", "address:").
+_NAME_NUMBER = rule(
+    "street_name_and_number",
+    rf"""
+    (?<![{_L}0-9.,#/\-@:])
+    (?P<value>
+      (?:[0-9]{{3,6}}[ ])?
+      (?P<name>{_NAME_WORD}(?:[ ]{_NAME_WORD}){{0,3}})[ ]
+      (?P<num>[1-9][0-9]{{0,4}}[A-Za-z]?)
+    )
+    (?![{_L}0-9\-/.:,][{_L}0-9]|[{_L}0-9])
+    """,
+    0.5,
+)
+
+# An intersection: "the corner of Bygget 64 and Komel Club".
+_TOK = f"[{_L}0-9][{_L}0-9.'’/\\-]{{0,24}}"
+_INTERSECTION = rule(
+    "street_intersection",
+    rf"""
+    (?i:corner)[ ]of[ ](?:the[ ])?
+    (?P<value>(?P<a>{_TOK}(?:[ ]{_TOK}){{0,5}})[ ]and[ ](?P<b>{_TOK}(?:[ ]{_TOK}){{0,4}}))
+    """,
+    0.6,
+)
+# Words that are no street name before a number in chat: "Windows 10", "Chapter 3", "Room 4".
+_NOT_A_STREET_NAME = frozenset(
+    "windows version chapter page room level step part section season episode vol volume iphone "
+    "android python java ios macos ubuntu debian fedora office table figure line item number no "
+    "nr top day week month year grade class gate terminal platform bus flight seat row order "
+    "ticket invoice case issue pr build release sprint phase stage round game match team group "
+    "suite apt apartment unit flat floor box psc cmr".split()
+)
+_STREET_TYPE_WORDS = frozenset(
+    w.lower() for w in (_STREET_TYPES + "|Turnpike|Route|Bridge|Pass|Parks|Park|Flat|Hill|Hills").split("|")
+)
+
+
+def _name_words_ok(words: list[str]) -> bool:
+    """Every word is capitalised or a particle, the first capitalised and no chat word."""
+    if not words or not words[0][:1].isupper() or words[0].lower().strip(".") in _NOT_A_STREET_NAME:
+        return False
+    return all(w[:1].isupper() or w.lower() in _PARTICLES for w in words)
+
+
+def _trim_name(words: list[str]) -> int:
+    """How many words after a type word belong to the street name ("rue du centre", "Rue La Boétie")."""
+    kept = 0
+    content = False
+    for i, word in enumerate(words):
+        if word.lower() in _PARTICLES:
+            continue
+        if content and not word[:1].isupper():
+            break
+        low = word.lower().strip(".")
+        if low in _NOT_A_PLACE_WORD or low in _NOT_A_STREET_NAME or (low in _STREET_TYPE_WORDS and content):
+            break
+        content = True
+        kept = i + 1
+    return kept
+
+
 class IntlAddressRecognizer(FamilyRecognizer):
-    """LOCATION: US military mail addresses and continental European street addresses."""
+    """LOCATION: US military mail, continental European streets, intersections, address blocks."""
 
     ENTITIES = ENTITIES
-    RULES = (_EN_MILITARY, _EN_EUROPEAN)
+    RULES = (_EN_MILITARY, _EN_EUROPEAN, _EU_TYPE_FIRST, _NAME_NUMBER, _INTERSECTION)
     CONTEXT = context(en=("address", "live", "located", "ship", "deliver"), zh=("地址", "住址"))
-    PREFILTER = re.compile(
-        r"(?:PSC|Unit|CMR|USS|USNS|USNV|USCGC)[ ]|(?i:gade|gata|gatan|väg|vegen|vei|vej|katu|tie|strasse"
-        r"|straße|stræti|gasse|weg|laan|straat|allee|platz|terrasse|utca|u\.)[ ][1-9]|ul\.[ ]"
-    )
+    PREFILTER = re.compile(r"[0-9]")
     CONTEXT_BOOST = 0.1
 
     def check(self, rule: Rule, match: re.Match[str], text: str) -> Verdict | None:
         start, end = match.span("value")
         word = nearby(text, start, end, _ADDRESS_KEYWORDS, before=30)
         if rule is _EN_MILITARY:
-            why = "US military mail address (unit or PSC, box, APO/FPO/DPO)"
+            return Verdict(rule.score, "US military mail address (unit or PSC, box, APO/FPO/DPO)", context_word=word)
+        if rule is _INTERSECTION:
+            return self._intersection(match, text, word)
+        lower = False
+        if rule is _EU_TYPE_FIRST:
+            kind = match.group("type")
+            if kind.lower() in _ENGLISH_LOOKING_TYPES and not kind[:1].isupper():
+                return None
+            words = match.group("name").split(" ")
+            kept = _trim_name(words)
+            if kept == 0:
+                return None
+            number_after = match.group("num") is not None and kept == len(words)
+            if not number_after and match.group("num1") is None:
+                return None  # a type and a name alone ("Via Roma") is a street, not an address
+            lower = not any(w[:1].isupper() for w in words[:kept])
+            if lower and word is None:
+                return None
+            if number_after:
+                end = match.end("num")
+            else:
+                end = match.start("name") + len(" ".join(words[:kept]))
+                if match.group("num1") is None:
+                    return None
+            why = "street type, name and house number (continental European)"
+        elif rule is _NAME_NUMBER:
+            words = match.group("name").split(" ")
+            if not _name_words_ok(words):
+                return None
+            why = "street name and house number"
         else:
             why = "street name with a continental European street suffix and a house number"
-        return Verdict(rule.score, why, context_word=word)
+        new_end, lines, evidence = widen(text, end, lower=lower)
+        if rule is _NAME_NUMBER and not (lines and evidence) and word is None and not evidence:
+            return None
+        if lines:
+            why += f", {lines} more address line{'s' if lines > 1 else ''}"
+        score = rule.score + (0.1 if lines else 0) + (0.1 if evidence else 0)
+        return Verdict(round(min(score, 0.85), 2), why, context_word=word, span=(widen_start(text, start), new_end))
+
+    def _intersection(self, match: re.Match[str], text: str, word: str | None) -> Verdict | None:
+        a = match.group("a").split(" ")
+        b = match.group("b").split(" ")
+        kept = _trim_name(b)
+        if kept == 0 or not all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _PARTICLES or w == "ul." for w in a):
+            return None
+        parts = a + b[:kept]
+        if not any(ch.isdigit() for w in parts for ch in w) and not any(
+            w.lower().strip(".") in _STREET_TYPE_WORDS for w in parts
+        ):
+            return None
+        end = match.start("b") + len(" ".join(b[:kept]))
+        return Verdict(0.7, "street intersection (the corner of one street and another)", context_word=word,
+                       span=(match.start("value"), end))
 
 
 def recognizers(language: str) -> list[EntityRecognizer]:
