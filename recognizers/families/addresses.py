@@ -265,24 +265,166 @@ _ORDINALS_ONLY = re.compile(r"^[0-9]{1,3}(?:st|nd|rd|th)$")
 _TOKEN = re.compile(r",|[^\s,]{1,40}")
 _POSTCODE_TOKEN = re.compile(r"[0-9]{2,6}(?:-[0-9]{2,4})?|[A-Z]{1,2}[0-9][A-Z0-9]?|[0-9][A-Z]{2}")
 _UNIT_WORDS = frozenset(
-    "apt apt. apartment suite ste ste. unit flat floor fl. room rm. box p.o. po postbox bus # no. nr.".split()
+    [
+        "apt",
+        "apt.",
+        "apartment",
+        "suite",
+        "ste",
+        "ste.",
+        "unit",
+        "flat",
+        "floor",
+        "fl.",
+        "room",
+        "rm.",
+        "box",
+        "p.o.",
+        "po",
+        "postbox",
+        "bus",
+        "#",
+        "no.",
+        "nr.",
+    ]
 )
 _LETTER_WORD = re.compile(r"\(?[^\W\d_](?:[^\W\d_]|['’.\-](?=[^\W\d_]))*\.?\)?")
 # Lower-case words that may stand between the capitalised words of a place name.
 _PARTICLES = frozenset(
-    "de del della dei degli di da das do dos du des la le les el en et e y i van von der den ten "
-    "ter zu am an im auf na nad pod u of on upon".split()
+    [
+        "de",
+        "del",
+        "della",
+        "dei",
+        "degli",
+        "di",
+        "da",
+        "das",
+        "do",
+        "dos",
+        "du",
+        "des",
+        "la",
+        "le",
+        "les",
+        "el",
+        "en",
+        "et",
+        "e",
+        "y",
+        "i",
+        "van",
+        "von",
+        "der",
+        "den",
+        "ten",
+        "ter",
+        "zu",
+        "am",
+        "an",
+        "im",
+        "auf",
+        "na",
+        "nad",
+        "pod",
+        "u",
+        "of",
+        "on",
+        "upon",
+    ]
 )
 # Capitalised words that start a line of chat, not a line of an address.
 _NOT_A_PLACE_WORD = frozenset(
-    "i thanks thank regards cheers best kind mobile phone tel fax email e-mail website web hi hello "
-    "hey dear ok okay yes no see call please the a an my our your his her their this that it we "
-    "you he she they sent from to cc bcc subject sincerely yours love bye".split()
+    [
+        "i",
+        "thanks",
+        "thank",
+        "regards",
+        "cheers",
+        "best",
+        "kind",
+        "mobile",
+        "phone",
+        "tel",
+        "fax",
+        "email",
+        "e-mail",
+        "website",
+        "web",
+        "hi",
+        "hello",
+        "hey",
+        "dear",
+        "ok",
+        "okay",
+        "yes",
+        "no",
+        "see",
+        "call",
+        "please",
+        "the",
+        "a",
+        "an",
+        "my",
+        "our",
+        "your",
+        "his",
+        "her",
+        "their",
+        "this",
+        "that",
+        "it",
+        "we",
+        "you",
+        "he",
+        "she",
+        "they",
+        "sent",
+        "from",
+        "to",
+        "cc",
+        "bcc",
+        "subject",
+        "sincerely",
+        "yours",
+        "love",
+        "bye",
+    ]
 )
 _SHORT_WORDS = frozenset(
-    "and or but so to in at on for of the via a an i my is it we he me us by as if no ok yes see".split()
+    [
+        "and",
+        "or",
+        "but",
+        "so",
+        "to",
+        "in",
+        "at",
+        "on",
+        "for",
+        "of",
+        "the",
+        "via",
+        "a",
+        "an",
+        "i",
+        "my",
+        "is",
+        "it",
+        "we",
+        "he",
+        "me",
+        "us",
+        "by",
+        "as",
+        "if",
+        "no",
+        "ok",
+        "yes",
+        "see",
+    ]
 )
-_LINE_PREFIX = re.compile(r"[ \t]*(?:[?•·*>\-–][?•·*>\-–]{0,3}[ \t]+)?")
+_LINE_PREFIX = re.compile(r"[ \t]{0,8}(?:[?•·*>\-–]{1,4}[ \t]{1,4})?")
 _MAX_LINE = 64
 _MAX_BLOCK_LINES = 6
 
@@ -326,10 +468,10 @@ def _run(text: str, pos: int, lower: bool) -> tuple[int, int, bool, bool]:
     limit = min(eol, pos + _MAX_LINE)
     end, count, strong, after_comma = pos, 0, False, False
     for m in _TOKEN.finditer(text, pos, limit):
-        token = m.group(0)
-        if token == ",":
+        if m.group(0) == ",":
             after_comma = True
             continue
+        token = m.group(0)
         kind = _token_kind(token, after_comma, lower)
         stop = False
         if kind is None and token[-1:] in ".?!;":
@@ -394,7 +536,9 @@ def widen(text: str, end: int, lower: bool = False) -> tuple[int, int, bool]:
 _EVIDENCE = re.compile(
     r"(?i:(?<![^\s,])(?:apt|apartment|suite|ste|unit|flat|floor|room|p\.o\.|postbox)\.?[ ]?#?[0-9])"
     r"|,[ ]?[A-Za-z]{1,3}(?![^\s,0-9])"
-    r"|(?<![^\s,(])(?i:" + "|".join(sorted((re.escape(c) for c in _COUNTRIES), key=len, reverse=True)) + r")(?![^\s,.)?!])"
+    r"|(?<![^\s,(])(?i:"
+    + "|".join(sorted((re.escape(c) for c in _COUNTRIES), key=len, reverse=True))
+    + r")(?![^\s,.)?!])"
 )
 
 
@@ -473,8 +617,9 @@ _EN_MILITARY = rule(
     (?<![A-Za-z0-9])
     (?P<value>
       (?:(?:PSC|Unit|CMR)[ ][0-9]{3,5},?[ ]Box[ ][0-9]{3,5}
-         (?:[ ]*,?[ ]*\n?[ ]*(?:APO|FPO|DPO)[ ](?:AA|AE|AP)[ ][0-9]{5})?
-       |(?:USS|USNS|USNV|USCGC)[ ][A-Z][a-z]{2,20}[ ]*,?[ ]*\n?[ ]*(?:FPO|APO|DPO)[ ](?:AA|AE|AP)[ ][0-9]{5})
+         (?:[ ]{0,3},?[ ]{0,3}\n?[ ]{0,3}(?:APO|FPO|DPO)[ ](?:AA|AE|AP)[ ][0-9]{5})?
+       |(?:USS|USNS|USNV|USCGC)[ ][A-Z][a-z]{2,20}
+        [ ]{0,3},?[ ]{0,3}\n?[ ]{0,3}(?:FPO|APO|DPO)[ ](?:AA|AE|AP)[ ][0-9]{5})
     )
     (?![A-Za-z0-9])
     """,
@@ -493,7 +638,9 @@ _STREET_SUFFIXES = (
 _UPPER = "A-Z\\u00c0-\\u00d6\\u00d8-\\u00de"
 # Street types written as a word of their own after the name: Luite tee, Rákóczi út, Kálmán Imre
 # u., Koepenicker Str., Hoge Wei.
-_STREET_WORDS = r"u\.|út|útja|utca|tér|körút|tee|Str\.|str\.|Wei|vej|gade|gata|laan|straat|weg|allee|platz|ulica"
+_STREET_WORDS = (
+    r"u\.|út|útja|utca|tér|körút|tee|Str\.|str\.|Wei|vej|gade|gata|laan|straat|weg|allee|platz|ulica"
+)
 _EN_EUROPEAN = rule(
     "european_street_address",
     rf"""
@@ -527,7 +674,9 @@ _PREFIX_TYPES = (
     "|Bulevardul|Calea|Aleea"
 )
 # Types that are also English words ("via email", "in place"): capitalised only.
-_ENGLISH_LOOKING_TYPES = frozenset("via av avenue place plaza boulevard corso largo strada calle".split())
+_ENGLISH_LOOKING_TYPES = frozenset(
+    ["via", "av", "avenue", "place", "plaza", "boulevard", "corso", "largo", "strada", "calle"]
+)
 _EU_TYPE_FIRST = rule(
     "european_street_type_first",
     rf"""
@@ -572,11 +721,77 @@ _INTERSECTION = rule(
 )
 # Words that are no street name before a number in chat: "Windows 10", "Chapter 3", "Room 4".
 _NOT_A_STREET_NAME = frozenset(
-    "windows version chapter page room level step part section season episode vol volume iphone "
-    "android python java ios macos ubuntu debian fedora office table figure line item number no "
-    "nr top day week month year grade class gate terminal platform bus flight seat row order "
-    "ticket invoice case issue pr build release sprint phase stage round game match team group "
-    "suite apt apartment unit flat floor box psc cmr".split()
+    [
+        "windows",
+        "version",
+        "chapter",
+        "page",
+        "room",
+        "level",
+        "step",
+        "part",
+        "section",
+        "season",
+        "episode",
+        "vol",
+        "volume",
+        "iphone",
+        "android",
+        "python",
+        "java",
+        "ios",
+        "macos",
+        "ubuntu",
+        "debian",
+        "fedora",
+        "office",
+        "table",
+        "figure",
+        "line",
+        "item",
+        "number",
+        "no",
+        "nr",
+        "top",
+        "day",
+        "week",
+        "month",
+        "year",
+        "grade",
+        "class",
+        "gate",
+        "terminal",
+        "platform",
+        "bus",
+        "flight",
+        "seat",
+        "row",
+        "order",
+        "ticket",
+        "invoice",
+        "case",
+        "issue",
+        "pr",
+        "build",
+        "release",
+        "sprint",
+        "phase",
+        "stage",
+        "round",
+        "game",
+        "match",
+        "team",
+        "group",
+        "suite",
+        "apt",
+        "apartment",
+        "unit",
+        "flat",
+        "floor",
+        "box",
+        "psc",
+        "cmr",
+    ]
 )
 _STREET_TYPE_WORDS = frozenset(
     w.lower() for w in (_STREET_TYPES + "|Turnpike|Route|Bridge|Pass|Parks|Park|Flat|Hill|Hills").split("|")
@@ -587,10 +802,13 @@ def _name_words_ok(words: list[str]) -> bool:
     """Every word is capitalised or a particle, the first capitalised and no chat word."""
     if not words or not words[0][:1].isupper() or words[0].lower().strip(".") in _NOT_A_STREET_NAME:
         return False
-    return all(w[:1].isupper() or w.lower() in _PARTICLES for w in words)
+    return all(
+        (w[:1].isupper() or w.lower() in _PARTICLES) and w.lower().strip(".") not in _NOT_A_STREET_NAME
+        for w in words
+    )
 
 
-def _trim_name(words: list[str]) -> int:
+def _trim_name(words: list[str], types_end: bool = False) -> int:
     """How many words after a type word belong to the street name ("rue du centre", "Rue La Boétie")."""
     kept = 0
     content = False
@@ -600,7 +818,10 @@ def _trim_name(words: list[str]) -> int:
         if content and not word[:1].isupper():
             break
         low = word.lower().strip(".")
-        if low in _NOT_A_PLACE_WORD or low in _NOT_A_STREET_NAME or (low in _STREET_TYPE_WORDS and content):
+        if low in _NOT_A_PLACE_WORD or low in _NOT_A_STREET_NAME:
+            break
+        if low in _STREET_TYPE_WORDS and content:
+            kept = i + 1 if types_end else kept
             break
         content = True
         kept = i + 1
@@ -620,7 +841,9 @@ class IntlAddressRecognizer(FamilyRecognizer):
         start, end = match.span("value")
         word = nearby(text, start, end, _ADDRESS_KEYWORDS, before=30)
         if rule is _EN_MILITARY:
-            return Verdict(rule.score, "US military mail address (unit or PSC, box, APO/FPO/DPO)", context_word=word)
+            return Verdict(
+                rule.score, "US military mail address (unit or PSC, box, APO/FPO/DPO)", context_word=word
+            )
         if rule is _INTERSECTION:
             return self._intersection(match, text, word)
         lower = False
@@ -658,13 +881,17 @@ class IntlAddressRecognizer(FamilyRecognizer):
         if lines:
             why += f", {lines} more address line{'s' if lines > 1 else ''}"
         score = rule.score + (0.1 if lines else 0) + (0.1 if evidence else 0)
-        return Verdict(round(min(score, 0.85), 2), why, context_word=word, span=(widen_start(text, start), new_end))
+        return Verdict(
+            round(min(score, 0.85), 2), why, context_word=word, span=(widen_start(text, start), new_end)
+        )
 
     def _intersection(self, match: re.Match[str], text: str, word: str | None) -> Verdict | None:
         a = match.group("a").split(" ")
         b = match.group("b").split(" ")
-        kept = _trim_name(b)
-        if kept == 0 or not all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _PARTICLES or w == "ul." for w in a):
+        kept = _trim_name(b, types_end=True)
+        if kept == 0 or not all(
+            w[:1].isupper() or w[:1].isdigit() or w.lower() in _PARTICLES or w == "ul." for w in a
+        ):
             return None
         parts = a + b[:kept]
         if not any(ch.isdigit() for w in parts for ch in w) and not any(
@@ -672,8 +899,12 @@ class IntlAddressRecognizer(FamilyRecognizer):
         ):
             return None
         end = match.start("b") + len(" ".join(b[:kept]))
-        return Verdict(0.7, "street intersection (the corner of one street and another)", context_word=word,
-                       span=(match.start("value"), end))
+        return Verdict(
+            0.7,
+            "street intersection (the corner of one street and another)",
+            context_word=word,
+            span=(match.start("value"), end),
+        )
 
 
 def recognizers(language: str) -> list[EntityRecognizer]:
