@@ -203,7 +203,7 @@ _STREET_TYPES = (
     r"|Terrace|Terr|Way|Parkway|Pkwy|Highway|Hwy|Circle|Cir|Crescent|Cres|Close|Row|Walk|Gardens"
     r"|Grove|Mews|Broadway|Plaza|Trail|Alley"
 )
-_WORD = r"(?:[A-Z][a-z]{1,20}|[0-9]{1,3}(?:st|nd|rd|th)|[A-Z]{2,3}(?=[ ]))"
+_WORD = r"(?:[A-Z](?:[a-z]{1,2}[A-Z]|')?[a-z]{1,20}|[0-9]{1,3}(?:st|nd|rd|th)|[A-Z]{2,3}(?=[ ]))"
 _US_STATES = (
     "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY"
     "|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY"
@@ -458,7 +458,9 @@ def _token_kind(token: str, after_comma: bool, lower: bool) -> str | None:
 
 
 def _run(text: str, pos: int, lower: bool) -> tuple[int, int, bool, bool]:
-    """Address tokens from ``pos`` on its line: (end, count, strong, the run fills the line).
+    """Address tokens from ``pos`` on its line: (end, count, strong, the run is complete).
+
+    Complete: it fills the line, or ends the sentence ("… CHARLEROI Victoria? I am …").
 
     Strong tokens (unit, number, region, country) make the run an address part even when prose
     follows it on the line; a run of place names alone counts only when it fills the line.
@@ -486,7 +488,7 @@ def _run(text: str, pos: int, lower: bool) -> tuple[int, int, bool, bool]:
             end = m.start() + len(token)
         after_comma = False
         if stop:
-            break
+            return end, count, strong, count > 0
     full = eol - pos <= _MAX_LINE and not text[end:eol].strip(" \t\r,.")
     return end, count, strong, full
 
@@ -618,7 +620,7 @@ _EN_MILITARY = rule(
     (?P<value>
       (?:(?:PSC|Unit|CMR)[ ][0-9]{3,5},?[ ]Box[ ][0-9]{3,5}
          (?:[ ]{0,3},?[ ]{0,3}\n?[ ]{0,3}(?:APO|FPO|DPO)[ ](?:AA|AE|AP)[ ][0-9]{5})?
-       |(?:USS|USNS|USNV|USCGC)[ ][A-Z][a-z]{2,20}
+       |(?:USS|USNS|USNV|USCGC)[ ][A-Z][a-z\u00df-\u00f6\u00f8-\u00ff\u0100-\u017f]{2,20}
         [ ]{0,3},?[ ]{0,3}\n?[ ]{0,3}(?:FPO|APO|DPO)[ ](?:AA|AE|AP)[ ][0-9]{5})
     )
     (?![A-Za-z0-9])
@@ -664,6 +666,10 @@ _EN_EUROPEAN = rule(
 # look-alike that keyboards produce).
 _L = _LATIN_LETTER + "\u0370-\u03ff\u1f00-\u1fff\u2206"
 _NAME_WORD = f"[{_L}][{_L}'’\\-]{{0,24}}\\.?"
+# A capitalised word (Latin, Latin Extended, Greek capitals) or a particle of a street name.
+_UP = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u024f\u0386-\u03ab\u2206"
+_CAP_WORD = f"[{_UP}][{_L}'’\\-]{{0,24}}\\.?"
+_NAME_PARTICLE = "(?:de|del|della|di|da|do|dos|das|du|des|la|le|van|von|der|den|ten|e|y|i|u|na|nad|pod)"
 
 # Street types written before the name, the house number after it: Via Roma 131, Rua Mina 50,
 # Avenida Pedro Ulisses 888, C/ Señores Curas 88, ul. Biskupa Bogedaina 118, Λεωφόρος Συγγρού 119.
@@ -701,12 +707,23 @@ _NAME_NUMBER = rule(
     (?<![{_L}0-9.,#/\-@:])
     (?P<value>
       (?:[0-9]{{3,6}}[ ])?
-      (?P<name>{_NAME_WORD}(?:[ ]{_NAME_WORD}){{0,3}})[ ]
+      (?P<name>{_CAP_WORD}(?:[ ](?:{_NAME_PARTICLE}[ ])?{_CAP_WORD}){{0,3}})[ ]
       (?P<num>[1-9][0-9]{{0,4}}[A-Za-z]?)
     )
     (?![{_L}0-9\-/.:,][{_L}0-9]|[{_L}0-9])
     """,
     0.5,
+)
+
+# A post office box: "P.O. Box 149", "Postbox 53".
+_PO_BOX = rule(
+    "post_office_box",
+    r"""
+    (?<![A-Za-z0-9])
+    (?P<value>(?:[0-9]{2,6}[ ])?(?:P\.[ ]?O\.[ ]?Box|PO[ ]Box|Postbox|Post[ ]Office[ ]Box)[ ][0-9]{1,6})
+    (?![A-Za-z0-9])
+    """,
+    0.6,
 )
 
 # An intersection: "the corner of Bygget 64 and Komel Club".
@@ -832,7 +849,7 @@ class IntlAddressRecognizer(FamilyRecognizer):
     """LOCATION: US military mail, continental European streets, intersections, address blocks."""
 
     ENTITIES = ENTITIES
-    RULES = (_EN_MILITARY, _EN_EUROPEAN, _EU_TYPE_FIRST, _NAME_NUMBER, _INTERSECTION)
+    RULES = (_EN_MILITARY, _EN_EUROPEAN, _EU_TYPE_FIRST, _NAME_NUMBER, _PO_BOX, _INTERSECTION)
     CONTEXT = context(en=("address", "live", "located", "ship", "deliver"), zh=("地址", "住址"))
     PREFILTER = re.compile(r"[0-9]")
     CONTEXT_BOOST = 0.1
@@ -849,8 +866,12 @@ class IntlAddressRecognizer(FamilyRecognizer):
         lower = False
         if rule is _EU_TYPE_FIRST:
             kind = match.group("type")
-            if kind.lower() in _ENGLISH_LOOKING_TYPES and not kind[:1].isupper():
-                return None
+            if (
+                kind.lower() in _ENGLISH_LOOKING_TYPES
+                and not kind[:1].isupper()
+                and (word is None or kind == "via")
+            ):
+                return None  # "via email"; "avenue de Provence" only after an address cue
             words = match.group("name").split(" ")
             kept = _trim_name(words)
             if kept == 0:
@@ -873,6 +894,8 @@ class IntlAddressRecognizer(FamilyRecognizer):
             if not _name_words_ok(words):
                 return None
             why = "street name and house number"
+        elif rule is _PO_BOX:
+            why = "post office box"
         else:
             why = "street name with a continental European street suffix and a house number"
         new_end, lines, evidence = widen(text, end, lower=lower)
