@@ -32,7 +32,7 @@ import re
 from presidio_analyzer import EntityRecognizer
 
 from recognizers.families._base import FamilyRecognizer, Rule, Verdict, context, keywords, nearby, rule
-from recognizers.validators import phone_region_names
+from recognizers.validators import lexicon
 
 ENTITIES: tuple[str, ...] = ("LOCATION",)
 
@@ -430,7 +430,12 @@ _MAX_BLOCK_LINES = 6
 
 
 def _country_names() -> frozenset[str]:
-    return frozenset(phone_region_names())
+    """Lower-case English and Chinese country and territory names (``lexicons/country_names.txt``)."""
+    names: set[str] = set()
+    for line in lexicon("country_names.txt"):
+        _, _, words = line.partition(" ")
+        names.update(w.strip().lower() for w in words.split(",") if w.strip())
+    return frozenset(names)
 
 
 _COUNTRIES = _country_names()
@@ -930,6 +935,110 @@ class IntlAddressRecognizer(FamilyRecognizer):
         )
 
 
+# --- countries ----------------------------------------------------------------------------
+
+# Country names that are also given names or ordinary words ("Chad", "Jordan", "turkey
+# sandwich", "Jersey number"): left to the NER model, which sees the sentence.
+_AMBIGUOUS_COUNTRIES = frozenset(
+    [
+        "chad",
+        "jordan",
+        "jersey",
+        "turkey",
+        "guinea",
+        "georgia",
+        "israel",
+        "niger",
+        "mali",
+        "panama",
+        "man",
+        "china",
+        "india",
+        "kenya",
+        "jamaica",
+        "dominica",
+        "grenada",
+        "montserrat",
+        "aruba",
+        "martinique",
+        "reunion",
+        "réunion",
+        "mayotte",
+        "guadeloupe",
+        "norfolk island",
+        "christmas island",
+        "cocos",
+        "peru",
+        "cuba",
+        "malta",
+        "tonga",
+        "samoa",
+        "togo",
+        "oman",
+        "iran",
+        "iraq",
+        "sudan",
+    ]
+)
+_COUNTRY_NAMES = sorted(
+    (
+        name
+        for name in _COUNTRIES
+        if name.isascii()
+        and name.replace(" ", "").replace("-", "").isalpha()
+        and name not in _AMBIGUOUS_COUNTRIES
+    ),
+    key=len,
+    reverse=True,
+)
+_COUNTRY = rule(
+    "country_name",
+    r"(?<![A-Za-z\u00c0-\u024f\-])(?P<value>(?i:"
+    + "|".join(re.escape(n).replace("\\ ", "[ ]") for n in _COUNTRY_NAMES)
+    + r"))(?![A-Za-z\u00c0-\u024f\-])",
+    0.6,
+)
+
+
+class CountryRecognizer(FamilyRecognizer):
+    """LOCATION: a country written with a capital ("Tunisia", "New Zealand", "CANADA").
+
+    The English NER model reports most countries as places already; the list catches the ones
+    it misses in a sentence it does not parse well. Lower-case mentions and countries whose
+    names are also given names or common words are left to the model.
+    """
+
+    ENTITIES = ENTITIES
+    RULES = (_COUNTRY,)
+    CONTEXT = context(en=("live", "from", "moved", "travelling", "traveling"), zh=())
+    CONTEXT_BOOST = 0.1
+
+    def check(self, rule: Rule, match: re.Match[str], text: str) -> Verdict | None:
+        words = match.group("value").split(" ")
+        if not all(w[:1].isupper() or w.lower() in _PARTICLES for w in words):
+            return None
+        start, end = match.span("value")
+        if _IN_ADDRESS_BEFORE.search(text, max(0, start - 80), start):
+            return None  # the last part of an address line or block: the address reports it
+        postcode = _POSTCODE_AFTER.match(text, end)
+        if postcode:
+            return Verdict(rule.score + 0.1, "country name and postcode", span=(start, postcode.end()))
+        return Verdict(rule.score, "country name")
+
+
+# A country after a comma on an address line ("…, Mora de Rubielos, Spain"), or on a line of its
+# own right under another non-blank line (an address block).
+_IN_ADDRESS_BEFORE = re.compile(r"(?:,[ ]?|[^\s][ \t]*\n[ \t]{0,8}(?:[?•·*>\-–]{1,4}[ \t]{1,4})?)\Z")
+_POSTCODE_AFTER = re.compile(r"[ ][0-9]{3,6}(?![0-9A-Za-z])")
+
+
 def recognizers(language: str) -> list[EntityRecognizer]:
-    """The Chinese, English and international street-address recognizers for ``language``."""
-    return [CnAddressRecognizer(language), EnAddressRecognizer(language), IntlAddressRecognizer(language)]
+    """The Chinese, English and international street-address recognizers and country names."""
+    found: list[EntityRecognizer] = [
+        CnAddressRecognizer(language),
+        EnAddressRecognizer(language),
+        IntlAddressRecognizer(language),
+    ]
+    if language == "en":
+        found.append(CountryRecognizer(language))
+    return found
