@@ -574,12 +574,14 @@ class EnAddressRecognizer(FamilyRecognizer):
         start, end = match.span("value")
         word = nearby(text, start, end, _ADDRESS_KEYWORDS, before=30)
         if rule is _EN_ADDRESS_LOWER:
-            if word is None:
-                return None
-            end, _, _ = widen(text, end, lower=True)
+            new_end, _, evidence = widen(text, end, lower=True)
+            if word is None and not evidence:
+                return None  # "42 elm street" needs a cue, or a unit, region or country after it
+            end = new_end
             return Verdict(
                 rule.score,
-                "street address in lower case after an address cue",
+                "street address in lower case"
+                + (" after an address cue" if word else " with its unit or region"),
                 context_word=word,
                 span=(widen_start(text, start), end),
             )
@@ -720,6 +722,21 @@ _NAME_NUMBER = rule(
     0.5,
 )
 
+# A house number and a name with no street type, then a unit: "2505 Heatherleigh Suite 620".
+_NUMBER_NAME_UNIT = rule(
+    "house_number_name_and_unit",
+    rf"""
+    (?<![{_L}0-9.,#/\-@:])
+    (?P<value>
+      (?P<lead>[0-9]{{3,6}}[ ])?[1-9][0-9]{{0,5}}[ ]
+      (?P<name>{_CAP_WORD}(?:[ ](?:{_NAME_PARTICLE}[ ])?{_CAP_WORD}){{0,3}})
+      [ ](?:Apt\.?|Apartment|Suite|Ste\.?|Unit|Flat)[ ]?\#?[0-9]{{1,5}}[A-Za-z]?
+    )
+    (?![{_L}0-9])
+    """,
+    0.6,
+)
+
 # A post office box: "P.O. Box 149", "Postbox 53".
 _PO_BOX = rule(
     "post_office_box",
@@ -854,7 +871,15 @@ class IntlAddressRecognizer(FamilyRecognizer):
     """LOCATION: US military mail, continental European streets, intersections, address blocks."""
 
     ENTITIES = ENTITIES
-    RULES = (_EN_MILITARY, _EN_EUROPEAN, _EU_TYPE_FIRST, _NAME_NUMBER, _PO_BOX, _INTERSECTION)
+    RULES = (
+        _EN_MILITARY,
+        _EN_EUROPEAN,
+        _EU_TYPE_FIRST,
+        _NAME_NUMBER,
+        _NUMBER_NAME_UNIT,
+        _PO_BOX,
+        _INTERSECTION,
+    )
     CONTEXT = context(en=("address", "live", "located", "ship", "deliver"), zh=("地址", "住址"))
     PREFILTER = re.compile(r"[0-9]")
     CONTEXT_BOOST = 0.1
@@ -899,6 +924,10 @@ class IntlAddressRecognizer(FamilyRecognizer):
             if not _name_words_ok(words):
                 return None
             why = "street name and house number"
+        elif rule is _NUMBER_NAME_UNIT:
+            if not _name_words_ok(match.group("name").split(" ")):
+                return None
+            why = "house number, street name and unit"
         elif rule is _PO_BOX:
             why = "post office box"
         else:
@@ -906,6 +935,8 @@ class IntlAddressRecognizer(FamilyRecognizer):
         new_end, lines, evidence = widen(text, end, lower=lower)
         if rule is _NAME_NUMBER and not (lines and evidence) and word is None and not evidence:
             return None
+        if rule is _NUMBER_NAME_UNIT and new_end == end and word is None and match.group("lead") is None:
+            return None  # "3 Deluxe Suite 5": a postcode before it, a city after it or an address cue
         if lines:
             why += f", {lines} more address line{'s' if lines > 1 else ''}"
         score = rule.score + (0.1 if lines else 0) + (0.1 if evidence else 0)
