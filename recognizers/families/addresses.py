@@ -462,8 +462,8 @@ def _token_kind(token: str, after_comma: bool, lower: bool) -> str | None:
     return "place" if lower else None
 
 
-def _run(text: str, pos: int, lower: bool) -> tuple[int, int, bool, bool]:
-    """Address tokens from ``pos`` on its line: (end, count, strong, the run is complete).
+def _run(text: str, pos: int, lower: bool) -> tuple[int, int, set[str], bool]:
+    """Address tokens from ``pos`` on its line: (end, count, kinds seen, the run is complete).
 
     Complete: it fills the line, or ends the sentence ("… CHARLEROI Victoria? I am …").
 
@@ -473,7 +473,8 @@ def _run(text: str, pos: int, lower: bool) -> tuple[int, int, bool, bool]:
     eol = text.find("\n", pos)
     eol = len(text) if eol < 0 else eol
     limit = min(eol, pos + _MAX_LINE)
-    end, count, strong, after_comma = pos, 0, False, False
+    end, count, after_comma = pos, 0, False
+    kinds: set[str] = set()
     for m in _TOKEN.finditer(text, pos, limit):
         if m.group(0) == ",":
             after_comma = True
@@ -489,13 +490,13 @@ def _run(text: str, pos: int, lower: bool) -> tuple[int, int, bool, bool]:
             break
         if kind != "particle":
             count += 1
-            strong = strong or kind != "place"
+            kinds.add(kind)
             end = m.start() + len(token)
         after_comma = False
         if stop:
-            return end, count, strong, count > 0
+            return end, count, kinds, count > 0
     full = eol - pos <= _MAX_LINE and not text[end:eol].strip(" \t\r,.")
-    return end, count, strong, full
+    return end, count, kinds, full
 
 
 def _followed_by_prose(text: str, end: int) -> bool:
@@ -506,20 +507,18 @@ def _followed_by_prose(text: str, end: int) -> bool:
 
 def widen(text: str, end: int, lower: bool = False) -> tuple[int, int, bool]:
     """The end of the address whose street ends at ``end``, how many lines it was widened over,
-    and whether the widened part holds a unit, region code or country (strong evidence).
+    and whether the widened part is clearly an address (see ``_is_evidence``).
 
     The rest of the street's line is taken when it is address tokens up to the end of the line,
     or strong tokens up to prose; then each next line (after spaces and a bullet such as "-"
     or "•") while it is address tokens only. A blank line ends the block.
     """
-    new_end, count, strong, full = _run(text, end, lower)
-    evidence = False
-    if count and (full or (strong and _followed_by_prose(text, new_end))):
-        end, evidence = new_end, _EVIDENCE.search(text, end, new_end) is not None
-    if not full and count:
-        return end, 0, evidence
-    if count == 0 and text[end:].split("\n", 1)[0].strip(" \t,."):
-        return end, 0, evidence
+    new_end, count, kinds, full = _run(text, end, lower)
+    seen: set[str] = set()
+    if count and (full or (kinds - {"place"} and _followed_by_prose(text, new_end))):
+        end, seen = new_end, kinds
+    if (count and not full) or (count == 0 and text[end:].split("\n", 1)[0].strip(" \t,.")):
+        return end, 0, _is_evidence(seen, 0)
     lines = 0
     while lines < _MAX_BLOCK_LINES:
         newline = text.find("\n", end)
@@ -527,26 +526,26 @@ def widen(text: str, end: int, lower: bool = False) -> tuple[int, int, bool]:
             break
         prefix = _LINE_PREFIX.match(text, newline + 1)
         start = prefix.end() if prefix else newline + 1
-        line_end, count, strong, full = _run(text, start, lower)
+        line_end, count, kinds, full = _run(text, start, lower)
         if count == 0:
             break
-        if full or (strong and _followed_by_prose(text, line_end)):
-            evidence = evidence or _EVIDENCE.search(text, start, line_end) is not None
+        if full or (kinds - {"place"} and _followed_by_prose(text, line_end)):
+            seen |= kinds
             end, lines = line_end, lines + 1
         if not full:
             break
-    return end, lines, evidence
+    return end, lines, _is_evidence(seen, lines)
 
 
-# A unit, a region code after a comma, or a country: what makes "Allika 46" plus the next lines an
-# address rather than a version number and a word.
-_EVIDENCE = re.compile(
-    r"(?i:(?<![^\s,])(?:apt|apartment|suite|ste|unit|flat|floor|room|p\.o\.|postbox)\.?[ ]?#?[0-9])"
-    r"|,[ ]?[A-Za-z]{1,3}(?![^\s,0-9])"
-    r"|(?<![^\s,(])(?i:"
-    + "|".join(sorted((re.escape(c) for c in _COUNTRIES), key=len, reverse=True))
-    + r")(?![^\s,.)?!])"
-)
+def _is_evidence(kinds: set[str], lines: int) -> bool:
+    """A unit, a region code with a postcode ("St Georges, QC 54256"), or two more lines with a
+    region, country or postcode: what makes "Allika 46" and what follows an address rather than
+    a title and a number ("Toy Story 4", "Berlin 2019, Germany")."""
+    return (
+        "unit" in kinds
+        or {"region", "number"} <= kinds
+        or (lines >= 2 and bool(kinds & {"region", "country", "number"}))
+    )
 
 
 def widen_start(text: str, start: int) -> int:
@@ -902,6 +901,8 @@ class IntlAddressRecognizer(FamilyRecognizer):
                 and (word is None or kind == "via")
             ):
                 return None  # "via email"; "avenue de Provence" only after an address cue
+            if kind.lower() in ("via", "av") and match.group("num1") is not None:
+                return None  # "Release 2 Via Slack"
             words = match.group("name").split(" ")
             kept = _trim_name(words)
             if kept == 0:
