@@ -447,7 +447,7 @@ def _token_kind(token: str, after_comma: bool, lower: bool) -> str | None:
     if low in _UNIT_WORDS:
         return "unit"
     if _POSTCODE_TOKEN.fullmatch(token):
-        return "number"
+        return "short" if token.isdigit() and len(token) < 4 else "number"  # "EU 100" is no postcode
     if not _LETTER_WORD.fullmatch(token.replace("∆", "Δ")):
         return None
     bare = token.strip("().").replace("∆", "Δ")
@@ -829,6 +829,7 @@ _NOT_A_STREET_NAME = frozenset(
         "box",
         "psc",
         "cmr",
+        "qty",
     ]
 )
 _STREET_TYPE_WORDS = frozenset(
