@@ -1013,22 +1013,23 @@ _AMBIGUOUS_COUNTRIES = frozenset(
         "sudan",
     ]
 )
-_COUNTRY_NAMES = sorted(
-    (
-        name
-        for name in _COUNTRIES
-        if name.isascii()
-        and name.replace(" ", "").replace("-", "").isalpha()
-        and name not in _AMBIGUOUS_COUNTRIES
-    ),
-    key=len,
-    reverse=True,
+_COUNTRY_NAMES = frozenset(
+    name
+    for name in _COUNTRIES
+    if name.isascii()
+    and name.replace(" ", "").replace("-", "").isalpha()
+    and name not in _AMBIGUOUS_COUNTRIES
 )
+_COUNTRY_WORDS = max(len(name.split(" ")) for name in _COUNTRY_NAMES)
+# A run of capitalised words (with "and", "of", "the" between them): country names are looked up
+# in it, so the scan is one pass, not one pass per name.
 _COUNTRY = rule(
     "country_name",
-    r"(?<![A-Za-z\u00c0-\u024f\-])(?P<value>(?i:"
-    + "|".join(re.escape(n).replace("\\ ", "[ ]") for n in _COUNTRY_NAMES)
-    + r"))(?![A-Za-z\u00c0-\u024f\-])",
+    r"""
+    (?<![A-Za-z\u00c0-\u024f\-])
+    (?P<value>[A-Z][A-Za-z\-]{1,30}(?:[ ](?:and[ ]|of[ ]|the[ ]){0,2}[A-Z][A-Za-z\-]{1,30}){0,5})
+    (?![A-Za-z\u00c0-\u024f\-])
+    """,
     0.6,
 )
 
@@ -1047,16 +1048,27 @@ class CountryRecognizer(FamilyRecognizer):
     CONTEXT_BOOST = 0.1
 
     def check(self, rule: Rule, match: re.Match[str], text: str) -> Verdict | None:
-        words = match.group("value").split(" ")
-        if not all(w[:1].isupper() or w.lower() in _PARTICLES for w in words):
+        found = _find_country(match.group("value"))
+        if found is None:
             return None
-        start, end = match.span("value")
+        start, end = match.start("value") + found[0], match.start("value") + found[1]
         if _IN_ADDRESS_BEFORE.search(text, max(0, start - 80), start):
             return None  # the last part of an address line or block: the address reports it
         postcode = _POSTCODE_AFTER.match(text, end)
         if postcode:
             return Verdict(rule.score + 0.1, "country name and postcode", span=(start, postcode.end()))
-        return Verdict(rule.score, "country name")
+        return Verdict(rule.score, "country name", span=(start, end))
+
+
+def _find_country(run: str) -> tuple[int, int] | None:
+    """The offsets in ``run`` of its first country name (the longest one starting there)."""
+    words = [(m.start(), m.end()) for m in re.finditer(r"[^ ]+", run)]
+    for i, (first, _) in enumerate(words):
+        for j in range(min(len(words), i + _COUNTRY_WORDS), i, -1):
+            last = words[j - 1][1]
+            if run[first:last].lower() in _COUNTRY_NAMES:
+                return first, last
+    return None
 
 
 # A country after a comma on an address line ("…, Mora de Rubielos, Spain"), or on a line of its
