@@ -16,7 +16,12 @@ from recognizers.families._base import FamilyRecognizer, Rule
 
 
 def _recognizers() -> list[FamilyRecognizer]:
-    classes = (addresses.CnAddressRecognizer, addresses.EnAddressRecognizer, addresses.IntlAddressRecognizer)
+    classes = (
+        addresses.CnAddressRecognizer,
+        addresses.EnAddressRecognizer,
+        addresses.IntlAddressRecognizer,
+        addresses.CountryRecognizer,
+    )
     return [cls("en") for cls in classes]
 
 
@@ -41,6 +46,7 @@ ADVERSARIAL = [
     ("Street 12\n Suite 1\n Abc\n" * 2_000),
     "1 " + "Abc, " * 10_000,
     "Via " * 10_000 + "1",
+    "Bosnia and " * 10_000,
 ]
 
 
