@@ -4,8 +4,8 @@ These are what a user converts any other source into (DESIGN.md, "Generic input 
 Fields: ``id``, ``conversation``, ``author``, ``timestamp`` and ``text``; optional ``thread``,
 ``reply_to``, ``attachments``, ``kind``, ``edited``, ``deleted``, ``conversation_kind``,
 ``members``/``member_count``. ``conversation`` and ``author`` are a string or an object
-``{"id", "name"}``; a member is a name or an object ``{"name", "handle"?, "id"?}`` (the handle
-and id a mention of that member is written with). Only ``text`` is required: a record without
+``{"id", "name"}``; a member is a name or an object ``{"name", "handle"?, "username"?, "id"?}`` (the
+handle and id a mention of it is written with). Only ``text`` is required: a record without
 it is skipped (with its location, never its content); bad optional metadata never costs a
 message, it is dropped.
 
