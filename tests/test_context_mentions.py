@@ -195,18 +195,19 @@ def test_generic_export_with_member_objects(tmp_path: Path) -> None:
 
 def test_mattermost_export(tmp_path: Path) -> None:
     def user(username: str, first: str, last: str) -> dict[str, Any]:
-        channels = [{"name": "town-square", "roles": "channel_user"}]
-        return {"type": "user", "user": {"username": username, "first_name": first, "last_name": last,
-                "roles": "system_user", "teams": [{"name": "t", "roles": "team_user", "channels": channels}]}}  # fmt: skip
+        team = {"name": "t", "roles": "team_user", "channels": [{"name": "town-square"}]}
+        body = {"username": username, "first_name": first, "last_name": last, "teams": [team]}
+        return {"type": "user", "user": body}
 
     def post(author: str, text: str, at: int) -> dict[str, Any]:
         return {"type": "post", "post": {"team": "t", "channel": "town-square", "user": author,
                 "message": text, "create_at": at}}  # fmt: skip
 
-    rows = [
+    channel = {"team": "t", "name": "town-square", "display_name": "Town", "type": "O"}
+    rows: list[dict[str, Any]] = [
         {"type": "version", "version": 1},
         {"type": "team", "team": {"name": "t", "display_name": "T", "type": "O"}},
-        {"type": "channel", "channel": {"team": "t", "name": "town-square", "display_name": "Town", "type": "O"}},
+        {"type": "channel", "channel": channel},
         user("jp", "Jane", "Placeholder"),
         user("rob", "Rob", ""),
         {"type": "bot", "bot": {"username": "ci", "display_name": "CI Runner"}},
@@ -217,3 +218,25 @@ def test_mattermost_export(tmp_path: Path) -> None:
     ((explanation, occurrences),) = people(result.findings)
     assert explanation == EXPLANATION_MENTION
     assert [(o[1], o[2]) for o in occurrences] == [(0, 3)]
+
+
+def test_rocketchat_database_dump(tmp_path: Path) -> None:
+    dump = tmp_path / "dump"
+    dump.mkdir()
+    users = [
+        {"_id": "u1", "username": "jp", "name": "Jane Placeholder", "type": "user"},
+        {"_id": "u2", "username": "rob", "name": "Rob Example", "type": "user"},
+        {"_id": "b1", "username": "rocket.cat", "name": "Rocket Cat", "type": "bot"},
+    ]
+    write_jsonl(dump / "users.json", users)
+    rob = {"_id": "u2", "username": "rob", "name": "Rob Example"}
+    jane = {"_id": "u1", "username": "jp", "name": "Jane Placeholder"}
+    messages = [
+        {"_id": "m1", "rid": "GENERAL", "msg": "@jp the invoice, @rocket.cat @all @nobody",
+         "ts": {"$date": "2024-03-05T10:00:00Z"}, "u": rob},
+        {"_id": "m2", "rid": "GENERAL", "msg": "@jp here",
+         "ts": {"$date": "2024-03-05T10:01:00Z"}, "u": jane},
+    ]  # fmt: skip
+    write_jsonl(dump / "rocketchat_message.json", messages)
+    result = Scanner(Settings(ner=False)).scan([dump])
+    assert people(result.findings) == [(EXPLANATION_MENTION, [("m1", 0, 3)])]
