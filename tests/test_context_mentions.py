@@ -57,6 +57,7 @@ def test_resolved_handles_are_people() -> None:
     assert found("@jdoe please review, cc @xiaoxian") == ["@jdoe", "@xiaoxian"]
     assert found("＠jdoe 看一下，@xiaoxian帮忙") == ["＠jdoe", "@xiaoxian"]
     assert found("ask @JDoe.") == ["@JDoe"]
+    assert found("请@jdoe确认, @jdoe's call") == ["@jdoe", "@jdoe"]
 
 
 def test_platform_id_mentions_resolve() -> None:
