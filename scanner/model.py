@@ -76,6 +76,10 @@ class Conversation:
     member_count: int | None = None
     members: tuple[str, ...] = ()
     external_members: int | None = None
+    # (handle or platform user id, real name) pairs the export's member directory gives
+    # (Slack users.json, Mattermost users …), so a mention can be resolved to a name.
+    # Readers that build many conversations share one tuple between them.
+    handles: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -139,3 +139,9 @@ def test_lower_case_part_after_a_greeting_or_addressing_verb(ctx: ChatContext) -
     assert found(ctx, msg("Rob Example", "the plan jane made is fine")) == []  # no cue right before it
     assert found(ctx, msg("Rob Example", "ask rob, or ask may later")) == []  # Rob, May: common words
     assert found(ctx, msg("Jane Placeholder", "thanks jane")) == []  # the author's own name
+
+
+def test_default_rules_leave_mentions_of_names_alone() -> None:
+    # Without a member directory (handles) a mention is only a mention, whoever it names.
+    ctx = ChatContext(default_rules())
+    assert found(ctx, msg("Rob Example", "@Jane Placeholder and @李小明, can you look?")) == []

@@ -101,10 +101,11 @@ def default_rules() -> tuple[ContextRule, ...]:
     """The registered context rules, in order (explicit, like the reader registry)."""
     from scanner.context.answers import AnswerToPasswordQuestion, SecretAfterAnnouncement
     from scanner.context.identifier_answers import AnswerToIdentifierQuestion
-    from scanner.context.participants import ParticipantNames
+    from scanner.context.participants import MemberMentions, ParticipantNames
 
     return (
         ParticipantNames(),
+        MemberMentions(),
         AnswerToPasswordQuestion(),
         AnswerToIdentifierQuestion(),
         SecretAfterAnnouncement(),

@@ -5,9 +5,11 @@ the platform has one). When one of them is written out in someone else's message
 Example's number is …", "请联系李小明"), that is a person's name in the text, whether or not an
 NER model would spot it (lower-case chat, Chinese, ``--no-ner``).
 
-Not reported:
+Not reported here:
 - an @mention (``@Jane``, ``<@U01JANE0P>``, ``<at>Jane</at>``, ``@张伟``): addressing a participant
   is how chat works, not a leak (their phone number next to it is, and other rules find that);
+  ``MemberMentions`` below reports a mention only when the export's member list resolves its
+  handle to a person's real name the text does not show;
 - the author's own name in their own message (a signature, "Jane here");
 - names too short to be told from other text (fewer than 2 CJK characters or 3 Latin letters),
   names that are common words (Will, May, Support, 高峰), and names with digits or symbols
@@ -230,3 +232,217 @@ class ParticipantNames:
                 )
             )
         return out
+
+
+# --- mentions resolved through the export's member directory ---------------------------
+
+EXPLANATION_MENTION = "mention of a member whose real name is in the export's member list"
+SCORE_MENTION = 0.7
+
+# Mentions that address a group, never one person, whatever the member list says.
+_ROLE_HANDLES = frozenset(
+    ["channel", "here", "everyone", "all", "group", "room", "team", "所有人", "全体成员", "全体"]
+)
+# Words that make a "real name" an account of a service or a team, not a person.
+_NOT_A_PERSON = frozenset(
+    [
+        *("bot", "robot", "team", "support", "admin", "administrator", "service", "system"),
+        *("notifications", "notification", "alerts", "alert", "integration", "app", "helpdesk"),
+        *("noreply", "no-reply", "webhook", "ops", "devops", "hr", "it", "sales", "info"),
+        *("机器人", "助手", "客服", "管理员", "团队", "小组", "系统", "通知", "服务"),
+    ]
+)
+_CJK_PERSON = re.compile(
+    r"[\u3400-\u4dbf\u4e00-\u9fff]{2,4}|[\u3400-\u4dbf\u4e00-\u9fff]{2,8}[·•][\u3400-\u4dbf\u4e00-\u9fff]{2,8}"
+)
+_LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f][A-Za-z\u00c0-\u024f'\-.]*")
+# Slack <@U01JANE0P> or <@U01JANE0P|jane>; Discord's raw <@123> and <@!123>.
+_ID_MENTION = re.compile(r"<@!?([A-Za-z0-9][A-Za-z0-9_.\-]{0,63})(?:\|([^<>|\n]{1,80}))?>")
+# Zulip @**Jane Placeholder**, @**Jane Placeholder|123**, silent @_**…**.
+_ZULIP_MENTION = re.compile(r"@_?\*\*([^*|\n]{1,80})(?:\|(\d{1,12}))?\*\*")
+# Teams <at>Jane</at> (the label is the member's display name).
+_AT_TAG = re.compile(r"<at(?:\s[^<>]{0,80})?>([^<>\n]{1,80})</at>")
+# "@" that starts a mention: not glued to a word before it (an email's local part).
+_AT_SIGN = re.compile(r"(?<![A-Za-z0-9_.+\-])[@＠]")
+_HANDLE_CHAR = re.compile(r"[A-Za-z0-9_\-]")
+MAX_HANDLE = 64
+
+
+def _normal(value: str) -> str:
+    """Lower case, separators (``.``, ``_``, ``-``, spaces) as one space; none between CJK."""
+    value = re.sub(r"[\s._\-·•]+", " ", value.strip().lower()).strip()
+    return re.sub(r"(?<=[\u3400-\u9fff]) (?=[\u3400-\u9fff])", "", value)
+
+
+def person_like(name: str) -> bool:
+    """True for a name that looks like a person's: two or more words, or a Chinese name.
+
+    Not a service or team account ("Build Bot", "IT Support", "值班机器人"), not a name with
+    digits, not a single word ("Jane": a first name alone does not say who).
+    """
+    name = " ".join(name.split())
+    if not name or any(c.isdigit() for c in name):
+        return False
+    words = name.split(" ")
+    if any(w.lower().strip(".") in _NOT_A_PERSON for w in words) or any(
+        t in name for t in _NOT_A_PERSON if _CJK.search(t)
+    ):
+        return False
+    if any(_CJK_PERSON.fullmatch(w) and w not in _common_words() for w in words):
+        return True
+    latin = [w for w in words if _LATIN_WORD.fullmatch(w)]
+    if len(latin) != len(words) or len(latin) < 2:
+        return False
+    substantial = [w for w in latin if sum(c.isalpha() for c in w) >= 2]
+    return len(substantial) >= 2 and not all(w.lower() in _common_words() for w in substantial)
+
+
+@dataclass(frozen=True, slots=True)
+class _Directory:
+    names: dict[str, str]  # normalised handle or id -> real name
+    longest: int  # the longest handle, in characters
+
+
+def directory(handles: tuple[tuple[str, str], ...]) -> _Directory:
+    """Handles that resolve to a person's name, and say more than the name itself.
+
+    A handle that is the name spelled as a handle (``@john.smith`` for John Smith, ``@张小娴``)
+    adds nothing to what the text shows: a mention written as the name stays an ordinary
+    mention. A handle given for two different names is ambiguous and dropped.
+    """
+    names: dict[str, str] = {}
+    ambiguous: set[str] = set()
+    for handle, name in handles:
+        key = _normal(handle)
+        if not key or key in _ROLE_HANDLES or key == _normal(name) or not person_like(name):
+            continue
+        name = " ".join(name.split())
+        if names.get(key, name) != name:
+            ambiguous.add(key)
+        names[key] = name
+    for key in ambiguous:
+        del names[key]
+    return _Directory(names, max((len(k) for k in names), default=0))
+
+
+@lru_cache(maxsize=256)
+def _small_directory(handles: tuple[tuple[str, str], ...]) -> _Directory:
+    return directory(handles)
+
+
+class MemberMentions:
+    """PERSON: a mention the export's member list resolves to a member's real name.
+
+    ``@jdoe`` alone is a nickname; when the export's own directory says jdoe is Jane Doe
+    (Slack ``users.json``, Mattermost users, a generic member object), the mention points at
+    a named person as plainly as writing "Jane Doe" would. The value is the mention as
+    written (``@jdoe``, ``<@U01JANE0P>``); the name is never put in the explanation.
+
+    Not reported: handles the directory does not know, group mentions (@channel, @here,
+    @所有人 …), service and bot accounts, names that are not a person's (one word, team
+    names), handles that are the name itself (see ``directory``), and the author mentioning
+    themselves (join notices, "assigned to <@me>": their name is the author field already).
+    """
+
+    name = "member-mentions"
+
+    def __init__(self) -> None:
+        # Directories of big shared tuples (a Slack workspace), by identity; the tuple is
+        # kept so its id cannot be reused while cached.
+        self._by_id: dict[int, tuple[tuple[tuple[str, str], ...], _Directory]] = {}
+
+    def _directory(self, handles: tuple[tuple[str, str], ...]) -> _Directory:
+        if len(handles) <= 64:
+            return _small_directory(handles)
+        hit = self._by_id.get(id(handles))
+        if hit is not None and hit[0] is handles:
+            return hit[1]
+        if len(self._by_id) >= 8:
+            self._by_id.pop(next(iter(self._by_id)))
+        built = directory(handles)
+        self._by_id[id(handles)] = (handles, built)
+        return built
+
+    def detect(self, message: Message, state: ConversationState, found: list[Detection]) -> list[Detection]:
+        text = message.text
+        handles = message.conversation.handles
+        if not text or not handles or not any(c in text for c in "@＠<"):
+            return []
+        book = self._directory(handles)
+        if not book.names:
+            return []
+        own = {
+            book.names.get(_normal(v), " ".join(v.split()))
+            for v in (message.author.id, message.author.name)
+            if v
+        }
+        out: list[Detection] = []
+        for start, end, name in self._mentions(text, book):
+            if name in own:
+                continue
+            out.append(
+                Detection(
+                    entity="PERSON",
+                    start=start,
+                    end=end,
+                    score=SCORE_MENTION,
+                    explanation=EXPLANATION_MENTION,
+                    recognizer="MemberMentions",
+                )
+            )
+        return out
+
+    @staticmethod
+    def _mentions(text: str, book: _Directory) -> list[tuple[int, int, str]]:
+        """(start, end, real name) of every resolvable mention, tags first, no overlaps."""
+        out: list[tuple[int, int, str]] = []
+        taken: list[tuple[int, int]] = []
+
+        def add(start: int, end: int, name: str | None, label: str | None = None) -> None:
+            if name is None or (label is not None and _normal(label) in (_normal(name), *_ROLE_HANDLES)):
+                return
+            out.append((start, end, name))
+
+        for m in _ID_MENTION.finditer(text):
+            taken.append(m.span())
+            add(m.start(), m.end(), book.names.get(_normal(m.group(1))), m.group(2))
+        for m in _ZULIP_MENTION.finditer(text):
+            taken.append(m.span())
+            key = m.group(2) or m.group(1)
+            add(m.start(), m.end(), book.names.get(_normal(key)), m.group(1))
+        for m in _AT_TAG.finditer(text):
+            taken.append(m.span())
+            add(m.start(), m.end(), book.names.get(_normal(m.group(1))))
+        for m in _AT_SIGN.finditer(text):
+            if any(a <= m.start() < b for a, b in taken):
+                continue
+            hit = _longest_handle(text, m.end(), book)
+            if hit is not None:
+                add(m.start(), hit[0], hit[1])
+        return sorted(out)
+
+
+def _longest_handle(text: str, begin: int, book: _Directory) -> tuple[int, str] | None:
+    """(end, real name) of the longest known handle written from ``begin``, as a whole handle.
+
+    A Latin handle must end where the handle does ("@jane" is not the start of
+    "@janet" or "@jane.doe"); a CJK one may run into the text after it.
+    """
+    limit = min(len(text), begin + min(book.longest + 2, MAX_HANDLE))
+    for end in range(limit, begin, -1):
+        last = text[end - 1]
+        if last.isspace() or (not last.isalnum() and last != "_"):
+            continue
+        if not _CJK.match(last) and end < len(text):
+            after = text[end]
+            if _HANDLE_CHAR.match(after) or (
+                after == "." and end + 1 < len(text) and _HANDLE_CHAR.match(text[end + 1])
+            ):
+                continue
+        if "\n" in text[begin:end]:
+            continue
+        key = _normal(text[begin:end])
+        name = book.names.get(key)
+        if name is not None and key not in _ROLE_HANDLES:
+            return end, name
+    return None

@@ -4,8 +4,10 @@ These are what a user converts any other source into (DESIGN.md, "Generic input 
 Fields: ``id``, ``conversation``, ``author``, ``timestamp`` and ``text``; optional ``thread``,
 ``reply_to``, ``attachments``, ``kind``, ``edited``, ``deleted``, ``conversation_kind``,
 ``members``/``member_count``. ``conversation`` and ``author`` are a string or an object
-``{"id", "name"}``. Only ``text`` is required: a record without it is skipped (with its
-location, never its content); bad optional metadata never costs a message, it is dropped.
+``{"id", "name"}``; a member is a name or an object ``{"name", "handle"?, "username"?, "id"?}`` (the
+handle and id a mention of it is written with). Only ``text`` is required: a record without
+it is skipped (with its location, never its content); bad optional metadata never costs a
+message, it is dropped.
 
 Both readers stream: one line (JSONL) or one row (CSV) at a time.
 """
@@ -149,6 +151,29 @@ def _as_names(value: Any) -> tuple[str, ...]:
     return ()
 
 
+def _as_members(value: Any) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """Member names, and (handle or id, name) pairs from members given as objects."""
+    if not isinstance(value, list):
+        return _as_names(value), ()
+    names: list[str] = []
+    handles: list[tuple[str, str]] = []
+    for item in value:
+        if isinstance(item, dict):
+            name = _scalar_str(item.get("name"))
+            if not name:
+                continue
+            names.append(name)
+            for key in ("handle", "username", "id"):
+                handle = _scalar_str(item.get(key))
+                if handle:
+                    handles.append((handle, name))
+        else:
+            name = _scalar_str(item)
+            if name:
+                names.append(name)
+    return tuple(names), tuple(dict.fromkeys(handles))
+
+
 def _kind(value: Any) -> ConversationKind | None:
     if isinstance(value, str):
         try:
@@ -162,13 +187,15 @@ def _conversation(fields: Mapping[str, Any], fallback: str) -> Conversation:
     raw = fields.get("conversation")
     kind = _kind(fields.get("conversation_kind"))
     count = _as_count(fields.get("member_count"))
-    members = _as_names(fields.get("members"))
+    members, handles = _as_members(fields.get("members"))
     if isinstance(raw, dict):
         cid = _scalar_str(raw.get("id"))
         name = _scalar_str(raw.get("name"))
         kind = _kind(raw.get("kind")) or kind
         count = _as_count(raw.get("member_count")) if raw.get("member_count") is not None else count
-        members = _as_names(raw.get("members")) or members
+        inner, inner_handles = _as_members(raw.get("members"))
+        if inner:
+            members, handles = inner, inner_handles
     else:
         cid = name = _scalar_str(raw)
     cid = cid or name or fallback
@@ -181,6 +208,7 @@ def _conversation(fields: Mapping[str, Any], fallback: str) -> Conversation:
         kind=kind or ConversationKind.GROUP,
         member_count=count,
         members=members,
+        handles=handles,
     )
 
 

@@ -245,6 +245,16 @@ class _Directory:
     # (team, channel) -> [(username, guest in this channel)], in user-line order
     memberships: dict[tuple[str, str], list[tuple[str, bool]]] = field(default_factory=dict)
     conversations: dict[Any, Conversation] = field(default_factory=dict)
+    # (username, first and last name) of people (not bots), for resolving @mentions.
+    handle_pairs: list[tuple[str, str]] = field(default_factory=list)
+    _handles: tuple[tuple[str, str], ...] | None = None
+
+    @property
+    def handles(self) -> tuple[tuple[str, str], ...]:
+        """One tuple shared by the conversations built since the last user line."""
+        if self._handles is None:
+            self._handles = tuple(self.handle_pairs)
+        return self._handles
 
     def add(self, kind: str, body: dict[str, Any]) -> None:
         if kind == "team":
@@ -269,6 +279,9 @@ class _Directory:
         display = full or json_str(body.get("nickname")) or json_str(body.get("display_name")) or username
         guest = bool(_roles(body.get("roles")) & GUEST_ROLES)
         self.users[username] = _User(display, guest)
+        if kind == "user" and full:
+            self.handle_pairs.append((username, full))
+            self._handles = None
         teams = body.get("teams")
         if kind != "user" or not isinstance(teams, list):
             return
@@ -308,6 +321,7 @@ class _Directory:
             member_count=len(members) or None,
             members=tuple(self.display(u) for u, _ in members),
             external_members=sum(g for _, g in members) if members else None,
+            handles=self.handles,
         )
         self._remember(key, conv)
         return conv
@@ -326,6 +340,7 @@ class _Directory:
             member_count=len(unique) or None,
             members=tuple(self.display(u) for u in unique),
             external_members=sum(u.guest for u in known) if len(known) == len(unique) and known else None,
+            handles=self.handles,
         )
         self._remember(key, conv)
         return conv

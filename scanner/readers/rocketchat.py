@@ -251,11 +251,14 @@ class _Directory:
     by_id: dict[str, _Room] = field(default_factory=dict)
     by_name: dict[str, _Room] = field(default_factory=dict)
     conversations: dict[str, Conversation] = field(default_factory=dict)
+    # (username or user id, name) of people in a users dump, for resolving @mentions.
+    handles: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def load(cls, source: Source) -> tuple[_Directory, list[Skipped]]:
         directory = cls()
         skipped: list[Skipped] = []
+        handles: list[tuple[str, str]] = []
         for entry in source.entries():
             if entry.basename == CHANNELS_FILE:
                 for rec in _small_records(entry, skipped):
@@ -267,6 +270,14 @@ class _Directory:
             elif ROOM_FILE.fullmatch(entry.basename):
                 for rec in _small_records(entry, skipped):
                     directory._add_db_room(rec)
+            elif entry.basename == DUMP_USERS:
+                for rec in _small_records(entry, skipped):
+                    name = json_str(rec.get("name"))
+                    if name and json_str(rec.get("type")) in ("", "user"):
+                        handles.extend(
+                            (h, name) for h in (json_str(rec.get("username")), _id_str(rec.get("_id"))) if h
+                        )
+        directory.handles = tuple(dict.fromkeys(handles))
         return directory, skipped
 
     def _add_db_room(self, rec: dict[str, Any]) -> None:
@@ -302,7 +313,14 @@ class _Directory:
         count = room.member_count
         if count is None and room.members:
             count = len(room.members)
-        conv = Conversation(id=room.id, name=room.name, kind=kind, member_count=count, members=room.members)
+        conv = Conversation(
+            id=room.id,
+            name=room.name,
+            kind=kind,
+            member_count=count,
+            members=room.members,
+            handles=self.handles,
+        )
         self.conversations[key] = conv
         return conv
 

@@ -341,6 +341,16 @@ class _Context:
     conversations: dict[str, Conversation]
     users: dict[str, str]
     by_id: dict[str, Conversation] = field(default_factory=dict)
+    # (user id or handle, real name) of people in users.json, for resolving mentions.
+    handle_pairs: list[tuple[str, str]] = field(default_factory=list)
+    _handles: tuple[tuple[str, str], ...] | None = None
+
+    @property
+    def handles(self) -> tuple[tuple[str, str], ...]:
+        """One tuple shared by every conversation of this root (users.json is read first)."""
+        if self._handles is None:
+            self._handles = tuple(dict.fromkeys(self.handle_pairs))
+        return self._handles
 
     def load(self, source: Source, layout: _Layout, meta_dir: str) -> Iterator[Skipped]:
         # Users from the top down, so a nearer users.json overrides org_users.json.
@@ -375,6 +385,11 @@ class _Context:
             profile.get("display_name"), profile.get("real_name"), user.get("real_name"), user.get("name")
         )
         self.users[uid] = name or uid
+        real = _first_str(profile.get("real_name"), user.get("real_name"))
+        if real and not user.get("is_bot") and not user.get("is_app_user") and uid != "USLACKBOT":
+            for handle in (uid, user.get("name"), profile.get("display_name")):
+                if isinstance(handle, str) and handle:
+                    self.handle_pairs.append((handle, real))
         bot_id = profile.get("bot_id")
         if isinstance(bot_id, str) and bot_id:
             self.users.setdefault(bot_id, name or uid)
@@ -396,6 +411,7 @@ class _Context:
             kind=kind,
             member_count=len(ids) if isinstance(raw, list) else None,
             members=members,
+            handles=self.handles,
         )
         # Folders are named by channel/MPIM name, DM folders by id; the first entry wins.
         if _first_str(record.get("name")):
@@ -407,7 +423,7 @@ class _Context:
         found = self.conversations.get(folder) or self.by_id.get(folder)
         if found is not None:
             return found
-        conv = Conversation(id=folder, name=folder, kind=_guess_kind(folder))
+        conv = Conversation(id=folder, name=folder, kind=_guess_kind(folder), handles=self.handles)
         self.conversations[folder] = conv
         return conv
 
