@@ -28,6 +28,9 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import urllib.error
+import urllib.request
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -114,3 +117,23 @@ def read_split(dataset: str, split: str) -> Iterator[Example] | None:
                 )
 
     return _iter()
+
+
+def read_file(repo: str, raw: str, path: str, mirror: Path | None) -> str:
+    """``path`` of ``repo``: from the bare git dir ``mirror`` when given, else from ``raw`` + path."""
+    if mirror is not None:
+        try:
+            out = subprocess.run(
+                ["git", "--git-dir", str(mirror), "show", f"HEAD:{path}"],
+                check=True,
+                capture_output=True,
+            )
+        except (OSError, subprocess.CalledProcessError) as exc:
+            raise Unavailable(f"{repo} mirror at {mirror} lacks {path}") from exc
+        return out.stdout.decode("utf-8", errors="replace")
+    try:
+        with urllib.request.urlopen(raw + path, timeout=30) as resp:
+            data: bytes = resp.read()
+    except (OSError, urllib.error.URLError) as exc:
+        raise Unavailable(f"cannot download {raw + path}: {exc}") from exc
+    return data.decode("utf-8", errors="replace")

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from benchmarks.datasets import write_split
-from benchmarks.datasets.wnut17 import parse_conll, read_file
+from benchmarks.datasets import read_file, write_split
+from benchmarks.datasets.wnut17 import parse_conll
 
 NAME = "btc"
 SPLITS = ("train", "dev")

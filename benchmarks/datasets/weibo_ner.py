@@ -12,13 +12,10 @@ Labels: named mentions only. ``PER.NAM`` is PERSON; ``LOC.NAM`` (landmarks, regi
 from __future__ import annotations
 
 import re
-import subprocess
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-from benchmarks.datasets import Example, Span, Unavailable, write_split
+from benchmarks.datasets import Example, Span, read_file, write_split
 
 NAME = "weibo_ner"
 SPLITS = ("train", "dev")
@@ -41,26 +38,7 @@ _TOKEN = re.compile(r"(.+?)([0-9]+)\Z")
 def fetch(mirror: Path | None = None) -> None:
     """Write the train and dev splits into the cache (from ``mirror``, a bare git dir, or GitHub)."""
     for split, path in FILES.items():
-        write_split(NAME, split, parse(_read(path, mirror), split))
-
-
-def _read(path: str, mirror: Path | None) -> str:
-    if mirror is not None:
-        try:
-            out = subprocess.run(
-                ["git", "--git-dir", str(mirror), "show", f"HEAD:{path}"],
-                check=True,
-                capture_output=True,
-            )
-        except (OSError, subprocess.CalledProcessError) as exc:
-            raise Unavailable(f"{REPO} mirror at {mirror} lacks {path}") from exc
-        return out.stdout.decode("utf-8", errors="replace")
-    try:
-        with urllib.request.urlopen(RAW + path, timeout=30) as resp:
-            data: bytes = resp.read()
-    except (OSError, urllib.error.URLError) as exc:
-        raise Unavailable(f"cannot download {RAW + path}: {exc}") from exc
-    return data.decode("utf-8", errors="replace")
+        write_split(NAME, split, parse(read_file(REPO, RAW, path, mirror), split))
 
 
 def parse(conll: str, split: str) -> Iterator[Example]:

@@ -15,13 +15,10 @@ offsets are the tokens' offsets in that text.
 
 from __future__ import annotations
 
-import subprocess
-import urllib.error
-import urllib.request
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from benchmarks.datasets import Example, Span, Unavailable, write_split
+from benchmarks.datasets import Example, Span, read_file, write_split
 
 NAME = "wnut17"
 SPLITS = ("train", "dev")
@@ -39,26 +36,6 @@ def fetch(mirror: Path | None = None) -> None:
     """Write the train and dev splits into the cache (from ``mirror``, a bare git dir, or GitHub)."""
     for split, path in FILES.items():
         write_split(NAME, split, parse_conll(read_file(REPO, RAW, path, mirror), split, LABELS))
-
-
-def read_file(repo: str, raw: str, path: str, mirror: Path | None) -> str:
-    """``path`` of ``repo``: from the bare git dir ``mirror`` when given, else from ``raw`` + path."""
-    if mirror is not None:
-        try:
-            out = subprocess.run(
-                ["git", "--git-dir", str(mirror), "show", f"HEAD:{path}"],
-                check=True,
-                capture_output=True,
-            )
-        except (OSError, subprocess.CalledProcessError) as exc:
-            raise Unavailable(f"{repo} mirror at {mirror} lacks {path}") from exc
-        return out.stdout.decode("utf-8", errors="replace")
-    try:
-        with urllib.request.urlopen(raw + path, timeout=30) as resp:
-            data: bytes = resp.read()
-    except (OSError, urllib.error.URLError) as exc:
-        raise Unavailable(f"cannot download {raw + path}: {exc}") from exc
-    return data.decode("utf-8", errors="replace")
 
 
 def parse_conll(
