@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict, deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Protocol
 
 from scanner.analyzer import Detection
-from scanner.model import Message
+from scanner.model import Message, MessageKind
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +39,29 @@ class ConversationState:
 
     participants: dict[str, str] = field(default_factory=dict)  # author id -> display name
     recent: deque[Recent] = field(default_factory=lambda: deque(maxlen=RECENT))
+
+    def earlier(
+        self, message: Message, window: int, max_delay: timedelta, max_chars: int = 300
+    ) -> Iterator[tuple[int, Recent]]:
+        """The last ``window`` messages before ``message`` (nearest first, with how many back)
+        that it can be answering: written by people (not system notices), not deleted, short,
+        in the same thread, and no more than ``max_delay`` earlier."""
+        for distance, recent in enumerate(reversed(self.recent), start=1):
+            if distance > window:
+                return
+            earlier = recent.message
+            if earlier.kind is MessageKind.SYSTEM or earlier.deleted or len(earlier.text) > max_chars:
+                continue
+            if message.thread_id and earlier.thread_id and message.thread_id != earlier.thread_id:
+                continue
+            if (
+                message.timestamp is not None
+                and earlier.timestamp is not None
+                and (message.timestamp.tzinfo is None) == (earlier.timestamp.tzinfo is None)
+                and message.timestamp - earlier.timestamp > max_delay
+            ):
+                continue
+            yield distance, recent
 
 
 class ContextRule(Protocol):

@@ -436,21 +436,8 @@ class SecretAfterAnnouncement:
         if lone is None:
             return []
         start, end, uuid = lone
-        for distance, recent in enumerate(reversed(state.recent), start=1):
-            if distance > WINDOW:
-                break
+        for distance, recent in state.earlier(message, WINDOW, MAX_DELAY):
             earlier = recent.message
-            if earlier.kind is MessageKind.SYSTEM or earlier.deleted or len(earlier.text) > 300:
-                continue
-            if message.thread_id and earlier.thread_id and message.thread_id != earlier.thread_id:
-                continue
-            if (
-                message.timestamp is not None
-                and earlier.timestamp is not None
-                and (message.timestamp.tzinfo is None) == (earlier.timestamp.tzinfo is None)
-                and message.timestamp - earlier.timestamp > MAX_DELAY
-            ):
-                continue
             if NOT_SECRET_AROUND.search(earlier.text) or SECRET_WORD.search(earlier.text) is None:
                 continue
             if uuid and ID_WORD.search(earlier.text):

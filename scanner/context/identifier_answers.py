@@ -110,21 +110,8 @@ def _instance(cls: type[FamilyRecognizer], language: str) -> FamilyRecognizer:
 
 def _asked(message: Message, state: ConversationState) -> tuple[str, _Ask, int] | None:
     """The keyword, what it asks for, and how many messages back, for the latest matching question."""
-    for distance, recent in enumerate(reversed(state.recent), start=1):
-        if distance > WINDOW:
-            break
+    for distance, recent in state.earlier(message, WINDOW, MAX_DELAY):
         earlier = recent.message
-        if earlier.kind is MessageKind.SYSTEM or earlier.deleted or len(earlier.text) > 300:
-            continue
-        if message.thread_id and earlier.thread_id and message.thread_id != earlier.thread_id:
-            continue
-        if (
-            message.timestamp is not None
-            and earlier.timestamp is not None
-            and (message.timestamp.tzinfo is None) == (earlier.timestamp.tzinfo is None)
-            and message.timestamp - earlier.timestamp > MAX_DELAY
-        ):
-            continue
         text = normalise(earlier.text)
         if not _ASKING.search(text) or _NOT_ASKING.search(text):
             continue
