@@ -294,7 +294,7 @@ _NINO = rule(
 
 
 class ChatUkNinoRecognizer(FamilyRecognizer):
-    """UK_NINO: allocatable prefixes and suffixes (HMRC rules); lower case only with a keyword."""
+    """UK_NINO: allocatable prefixes and suffixes (HMRC rules); lower case in one run scores lowest."""
 
     ENTITIES = ("UK_NINO",)
     RULES = (_NINO,)
@@ -316,8 +316,12 @@ class ChatUkNinoRecognizer(FamilyRecognizer):
             return Verdict(
                 rule.score, "UK National Insurance number layout with an allocatable prefix and suffix"
             )
-        if not value.islower() or " " not in value:
-            return None  # "Ab123456c" is a token; "ab123456c" in one run could be any id
+        if not value.islower():
+            return None  # "Ab123456c" is a token
+        if " " not in value:
+            # "tw987654a" in one run: the layout and HMRC's allocation rules hold, but so could
+            # another lower-case id's; reported, at the lowest level.
+            return Verdict(0.3, "lower-case run in the UK National Insurance number layout, allocatable")
         # Typed in lower case (forms and chat lower-case it), the printed groups (hh 01 02 03 d)
         # still carry the layout.
         return Verdict(
