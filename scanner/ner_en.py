@@ -370,8 +370,15 @@ class EnglishNames:
                 if titled:
                     # Title case makes every word look like a name: a given name first, a place
                     # right after "in", "from", "to" …
-                    if kept.entity == "PERSON" and not self._given_not_place(doc[a].text):
-                        continue
+                    if kept.entity == "PERSON":
+                        if not self._given_not_place(doc[a].text):
+                            continue
+                        # Only name words stay ("ron added to the channel" gave "Ron Added").
+                        last = a + 1
+                        while last < b and self._name_word(doc[last].lower_):
+                            last += 1
+                        end = min(kept.end, doc[last - 1].idx + len(doc[last - 1]))
+                        kept = Name(kept.entity, kept.start, end, kept.score, kept.why)
                     if kept.entity == "LOCATION" and (a == 0 or doc[a - 1].lower_ not in _TITLED_PLACE_CUES):
                         continue
                     kept = Name(
@@ -453,6 +460,15 @@ class EnglishNames:
         before = doc[a - 1].lower_ if a > 0 else ""
         after = doc[a + 1].text if a + 1 < len(doc) else ""
         return before in _TITLED_PLACE_CUES or before in _PLACE_CUES or after in (",", "/")
+
+    def _name_word(self, low: str) -> bool:
+        if low in self.stop:
+            return False
+        if low in self.given or low in self.surnames:
+            return True
+        # An unknown word may be a rarer surname ("mccabe"); an inflected one is the verb or
+        # adverb after the name ("ron added", "sam quickly").
+        return low not in self.dictionary and not low.endswith(("ed", "ing", "ly"))
 
     def _lower_full_name(self, words: list[str]) -> bool:
         """A given name and a surname in lower case: "amy schumer", "kevin smith"."""

@@ -358,7 +358,12 @@ class Scanner:
                     where = state.mask_location(message.location)
                     failed.append(Skipped(where, f"context rule {rule} failed ({error}); scanned without it"))
                 shown = state.names(message)
-                state.add(message, merge_detections(detections + extra) if extra else detections, shown)
+                found = merge_detections(detections + extra) if extra else detections
+                if message.kind is MessageKind.SYSTEM:
+                    # "李强 joined the group", "ron added to the channel by harry": the names in a
+                    # member event are the export's own member records, not something posted.
+                    found = [d for d in found if d.entity != "PERSON"]
+                state.add(message, found, shown)
             except Exception as exc:
                 if self.settings.debug:
                     raise

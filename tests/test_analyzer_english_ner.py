@@ -206,3 +206,9 @@ def test_lower_case_place_after_in(analyzer: ChatAnalyzer) -> None:
 def test_names_listed_with_a_name(analyzer: ChatAnalyzer) -> None:
     assert names(analyzer, "invite Priya, Marek and Osei to the review") == ["Priya", "Marek", "Osei"]
     assert names(analyzer, "we need Java, Python and Go for this") == []
+
+
+def test_lower_case_reading_keeps_only_name_words(analyzer: ChatAnalyzer) -> None:
+    text = "ron added to the channel by harry"
+    assert all(n in ("ron", "harry") for n in names(analyzer, text))
+    assert "andrew mccabe" in names(analyzer, "thanks andrew mccabe for the help")

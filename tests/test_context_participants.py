@@ -145,3 +145,23 @@ def test_default_rules_leave_mentions_of_names_alone() -> None:
     # Without a member directory (handles) a mention is only a mention, whoever it names.
     ctx = ChatContext(default_rules())
     assert found(ctx, msg("Rob Example", "@Jane Placeholder and @李小明, can you look?")) == []
+
+
+def test_member_events_are_not_person_findings(tmp_path: Path) -> None:
+    rows = [
+        {"id": "1", "conversation": "ops", "author": "Jane Placeholder", "timestamp": 1709600000,
+         "text": "hi all"},
+        {"id": "2", "conversation": "ops", "author": "Rob Example", "timestamp": 1709600060,
+         "kind": "system", "text": "Jane Placeholder added Rob Example to the group"},
+        {"id": "3", "conversation": "ops", "author": "Rob Example", "timestamp": 1709600120,
+         "kind": "system", "text": "topic set: call Jane Placeholder on 202-555-0143"},
+        {"id": "4", "conversation": "ops", "author": "Rob Example", "timestamp": 1709600180,
+         "text": "Jane Placeholder, welcome"},
+    ]  # fmt: skip
+    path = write_jsonl(tmp_path / "chat.jsonl", rows)
+    result = Scanner(Settings(ner=False)).scan([path])
+    people = [(o.message_id, o.start, o.end) for f in result.findings if f.entity_type == "PERSON"
+              for o in f.occurrences]  # fmt: skip
+    assert people == [("4", 0, 16)]  # names in a system message are the export's member records
+    phones = [o.message_id for f in result.findings if f.entity_type == "PHONE_NUMBER" for o in f.occurrences]
+    assert phones == ["3"]  # other data in a system message is still found
