@@ -43,7 +43,7 @@ class Backend(Protocol):
     def close(self) -> None: ...
 
 
-class _Done:
+class Done:
     """An in-process result, or the exception analysis raised: raised where a pool's would be."""
 
     __slots__ = ("_error", "_value")
@@ -70,9 +70,9 @@ class InProcess:
         # Every backend reports a failed batch when its result is collected, so the pipeline
         # handles it in one place (and can retry the batch message by message).
         try:
-            return _Done(self.analyzer.analyze_batch(batch))
+            return Done(self.analyzer.analyze_batch(batch))
         except Exception as exc:
-            return _Done(error=exc)
+            return Done(error=exc)
 
     def close(self) -> None:
         return None
