@@ -35,7 +35,9 @@ def repeated_corpus(path: Path, messages: int, seed: int = 7, repeat: float = 0.
     """A generic JSONL chat of ``messages`` synthetic messages, about ``repeat`` of them
     texts seen before (the same text across conversations and authors)."""
     rng = random.Random(seed)
-    fresh = iter(corpus(messages, seed))
+    # The generator's texts without placeholders ("thanks! merged") repeat too: drop those,
+    # so about ``repeat`` of the messages, and no more, are texts seen before.
+    fresh = iter(dict.fromkeys(corpus(3 * messages, seed)))
     seen: list[str] = []
     with path.open("w", encoding="utf-8") as fh:
         for i in range(messages):
