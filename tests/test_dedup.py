@@ -146,3 +146,12 @@ def test_scan_memory_is_bounded(chats: list[Path]) -> None:
         mp.setattr(TextCache, "put", put)
         scanner.scan(chats)
     assert seen and max(seen) == 10
+
+
+@pytest.mark.slow
+def test_report_is_identical_with_ner(chats: list[Path]) -> None:
+    settings = Settings(ner=True, workers=1)
+    analyzer = ChatAnalyzer(AnalyzerConfig(ner=True))
+    cached = Scanner(settings, analyzer).scan(chats)
+    plain = Scanner(settings, analyzer, text_cache=0).scan(chats)
+    assert _stable(cached) == _stable(plain)
