@@ -311,6 +311,12 @@ class Scanner:
             time.perf_counter() - t0,
             len(findings),
         )
+        if state.texts.hits:
+            log.info(
+                "%d messages repeated a text analysed before; %d distinct texts analysed",
+                state.texts.hits,
+                state.texts.misses,
+            )
         notices = []
         if not self.settings.ner:
             notices.append("Person and place names were not scanned by an NER model (--no-ner).")
