@@ -13,10 +13,12 @@ findings too, and are masked wherever those names appear in the result.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 import re
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -27,7 +29,7 @@ from scanner import __version__
 from scanner.analyzer import AnalyzerConfig, ChatAnalyzer, Detection, merge_detections, route_languages
 from scanner.context import ChatContext, default_rules
 from scanner.errors import ChatsweepError, NothingReadError, ReaderError
-from scanner.execution import Backend, Pending, choose
+from scanner.execution import Backend, Done, Pending, choose
 from scanner.keys import resolve_key
 from scanner.masking import fingerprint, key_id, mask
 from scanner.model import (
@@ -73,6 +75,11 @@ NAME_ENTITIES = frozenset(
 # Distinct names remembered with their analysis; past this the oldest are forgotten (and
 # analysed again if they come back: the same answer, so results do not depend on it).
 NAME_CACHE = 20_000
+# Distinct message texts remembered with their detections (bot notices, forwards, pasted
+# announcements, "ok", "thanks" are analysed once); past this the least recently used are
+# forgotten. An entry is a 16-byte digest and the text's detections (offsets into the text,
+# so valid for any identical text): tens of MB at most, whatever the export's size.
+TEXT_CACHE = 50_000
 # Every identifier entity above has a digit or an "@": names without either skip analysis.
 _MAYBE_IDENTIFIER = re.compile(r"[@＠\d]")
 # The position at the end of a location (line, JSON pointer) is not part of the file name.
@@ -125,10 +132,67 @@ def scrub_message(m: Message) -> Message:
     return replace(m, **changes) if changes else m  # type: ignore[arg-type]
 
 
+class TextCache:
+    """Detections of texts already analysed, least recently used forgotten past ``size``.
+
+    Keyed by a keyed 16-byte BLAKE2b digest of the text and the languages it is analysed in
+    (the analyzer's configuration is fixed for a scanner), so the texts themselves are not
+    kept and a crafted text cannot aim at another's entry. ``size`` 0 keeps nothing.
+    """
+
+    def __init__(self, size: int = TEXT_CACHE) -> None:
+        self.size = size
+        self._key = os.urandom(16)
+        self._entries: OrderedDict[bytes, tuple[Detection, ...]] = OrderedDict()
+        self.hits = self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def key(self, text: str, languages: tuple[str, ...] | None) -> bytes:
+        h = hashlib.blake2b(key=self._key, digest_size=16)
+        h.update(",".join(languages or ()).encode())
+        h.update(b"\0")
+        h.update(text.encode("utf-8", "surrogatepass"))
+        return h.digest()
+
+    def get(self, key: bytes) -> list[Detection] | None:
+        found = self._entries.get(key)
+        if found is None:
+            return None
+        self._entries.move_to_end(key)
+        return list(found)
+
+    def put(self, key: bytes, detections: list[Detection]) -> None:
+        if self.size <= 0:
+            return
+        self._entries[key] = tuple(detections)
+        self._entries.move_to_end(key)
+        while len(self._entries) > self.size:
+            self._entries.popitem(last=False)
+
+
 # (messages done, current input, bytes read so far, total bytes of all inputs)
 ProgressHook = Callable[[int, str, int, int], None]
 # What goes to a backend for one message: its text and the analyzers' languages.
 _Item = tuple[str, tuple[str, ...] | None]
+
+
+@dataclass(slots=True)
+class _Sent:
+    """A batch in flight: its messages, and where each one's detections come from.
+
+    ``plan[i]`` is the message's detections when the text cache had them, an index into
+    ``items`` (the distinct texts sent to the backend), or ``None`` when an earlier batch
+    still in flight is analysing the same text (its result is in the cache by the time this
+    batch is collected, batches being collected in order).
+    """
+
+    messages: list[Message]
+    plan: list[list[Detection] | int | None]
+    keys: list[bytes]  # the cache key of each item
+    items: list[_Item]
+    pending: Pending
 
 
 @dataclass(slots=True)
@@ -173,9 +237,16 @@ class Scanner:
     """Runs scans with one analyzer (built once: loading models is the slow part)."""
 
     def __init__(
-        self, settings: Settings, analyzer: ChatAnalyzer | None = None, cluster: object | None = None
+        self,
+        settings: Settings,
+        analyzer: ChatAnalyzer | None = None,
+        cluster: object | None = None,
+        text_cache: int = TEXT_CACHE,
     ) -> None:
+        """``text_cache``: distinct texts whose detections are remembered (0: none; the
+        report is the same either way, only the time differs)."""
         self.settings = settings
+        self.text_cache = text_cache
         self._cluster = cluster if cluster is not None else settings.cluster
         self.analyzer = analyzer or ChatAnalyzer(
             AnalyzerConfig(
@@ -196,7 +267,7 @@ class Scanner:
         """Scan ``paths``; files and folders in ``exclude`` (our own outputs) are never read."""
         started = datetime.now(UTC)
         t0 = time.perf_counter()
-        state = _ScanState(self.settings, self.analyzer)
+        state = _ScanState(self.settings, self.analyzer, self.text_cache)
         inputs: list[InputSummary] = []
         plan: list[tuple[Source, Reader]] = []
         for path in paths:
@@ -240,6 +311,12 @@ class Scanner:
             time.perf_counter() - t0,
             len(findings),
         )
+        if state.texts.hits:
+            log.info(
+                "%d messages repeated a text analysed before; %d distinct texts analysed",
+                state.texts.hits,
+                state.texts.misses,
+            )
         notices = []
         if not self.settings.ner:
             notices.append("Person and place names were not scanned by an NER model (--no-ner).")
@@ -272,7 +349,7 @@ class Scanner:
         users = systems = 0
         batch: list[Message] = []
         # Batches in flight, consumed in order; bounded so memory stays flat.
-        inflight: deque[tuple[list[Message], list[_Item], Pending]] = deque()
+        inflight: deque[_Sent] = deque()
         limit = 2 * self._backend.workers
         for item in self._guarded(reader, source, skipped):
             if isinstance(item, Skipped):
@@ -288,14 +365,14 @@ class Scanner:
                 inflight.append(self._submit(batch, state))
                 batch = []
                 while len(inflight) >= limit:
-                    self._collect(*inflight.popleft(), state, failed)
+                    self._collect(inflight.popleft(), state, failed)
                 if progress:
                     done = state.bytes_done + min(source.meter.n, source.total_bytes)
                     progress(state.messages, display, done, state.bytes_total)
         if batch:
             inflight.append(self._submit(batch, state))
         while inflight:
-            self._collect(*inflight.popleft(), state, failed)
+            self._collect(inflight.popleft(), state, failed)
         if progress:
             progress(state.messages, display, state.bytes_done + source.total_bytes, state.bytes_total)
         encoding = ", ".join(sorted(source.encodings)) or None
@@ -318,60 +395,108 @@ class Scanner:
                 Skipped(source.display, f"reader error ({type(exc).__name__}); rest of input not read")
             )
 
-    def _submit(self, batch: list[Message], state: _ScanState) -> tuple[list[Message], list[_Item], Pending]:
+    def _submit(self, batch: list[Message], state: _ScanState) -> _Sent:
+        """Sends the batch's texts not analysed before (each distinct text once)."""
+        cache = state.texts
+        plan: list[list[Detection] | int | None] = []
+        keys: list[bytes] = []
         items: list[_Item] = []
+        sent: dict[bytes, int] = {}
         for m in batch:
             langs = route_languages(m.text, self.analyzer.config.languages) if m.text.strip() else ()
             for lang in langs:
                 state.languages[lang] = state.languages.get(lang, 0) + 1
-            items.append((m.text, langs or None))
-        return batch, items, self._backend.submit(items)
+            if not langs:
+                plan.append([])  # nothing to analyse (the analyzer skips blank text too)
+                continue
+            if cache.size <= 0:
+                plan.append(len(items))
+                keys.append(b"")
+                items.append((m.text, langs))
+                continue
+            key = cache.key(m.text, langs)
+            if (index := sent.get(key)) is not None:
+                plan.append(index)
+            elif key in state.analysing:
+                plan.append(None)
+            elif (found := cache.get(key)) is not None:
+                cache.hits += 1
+                plan.append(found)
+            else:
+                cache.misses += 1
+                sent[key] = len(items)
+                plan.append(len(items))
+                keys.append(key)
+                items.append((m.text, langs))
+        state.analysing.update(keys)
+        pending = self._backend.submit(items) if items else Done([])
+        return _Sent(batch, plan, keys, items, pending)
 
-    def _collect(
-        self,
-        batch: list[Message],
-        items: list[_Item],
-        pending: Pending,
-        state: _ScanState,
-        failed: list[Skipped],
-    ) -> None:
+    def _collect(self, sent: _Sent, state: _ScanState, failed: list[Skipped]) -> None:
         """Findings of a batch, in message order. One message that cannot be analysed is
         recorded as skipped (its location, the exception type) and the scan goes on."""
         results: Sequence[list[Detection] | Exception]
         try:
-            results = list(pending.result())
+            results = list(sent.pending.result())
         except Exception as exc:
             if self.settings.debug:
                 raise
             log.warning(
                 "analysis of a batch failed (%s); retrying its messages one by one", type(exc).__name__
             )
-            results = [self._analyse_one(item) for item in items]
-        for message, detections in zip(batch, results, strict=True):
-            if isinstance(detections, Exception):
+            results = [self._analyse_one(item) for item in sent.items]
+        if len(results) != len(sent.items):
+            raise ValueError("the backend returned a result per text it was not given")
+        for key, result in zip(sent.keys, results, strict=True):
+            state.analysing.discard(key)
+            if not isinstance(result, Exception):
+                state.texts.put(key, result)
+        for message, source in zip(sent.messages, sent.plan, strict=True):
+            detections: list[Detection] | Exception
+            if isinstance(source, int):
+                found = results[source]
+                detections = found if isinstance(found, Exception) else list(found)
+            elif source is None:
+                # Analysed by an earlier batch: in the cache, unless it failed or was forgotten.
+                item = (message.text, route_languages(message.text, self.analyzer.config.languages))
+                cached = state.texts.get(state.texts.key(*item))
+                detections = cached if cached is not None else self._analyse_one(item)
+            else:
+                detections = source
+            self._record(message, detections, state, failed)
+
+    def _record(
+        self,
+        message: Message,
+        detections: list[Detection] | Exception,
+        state: _ScanState,
+        failed: list[Skipped],
+    ) -> None:
+        """One message's findings: its detections and the chat-context rules' additions."""
+        if isinstance(detections, Exception):
+            where = state.mask_location(message.location)
+            failed.append(Skipped(where, f"analysis failed ({type(detections).__name__})"))
+            return
+        try:
+            extra = state.context.process(message, detections)
+            for rule, error in state.context.failures:
                 where = state.mask_location(message.location)
-                failed.append(Skipped(where, f"analysis failed ({type(detections).__name__})"))
-                continue
-            try:
-                extra = state.context.process(message, detections)
-                for rule, error in state.context.failures:
-                    where = state.mask_location(message.location)
-                    failed.append(Skipped(where, f"context rule {rule} failed ({error}); scanned without it"))
-                shown = state.names(message)
-                found = merge_detections(detections + extra) if extra else detections
-                if message.kind is MessageKind.SYSTEM:
-                    # "李强 joined the group", "ron added to the channel by harry": the names in a
-                    # member event are the export's own member records, not something posted.
-                    found = [d for d in found if d.entity != "PERSON"]
-                state.add(message, found, shown)
-            except Exception as exc:
-                if self.settings.debug:
-                    raise
-                log.warning("analysis failed on a message: %s", type(exc).__name__)
-                where = state.mask_location(message.location)
-                failed.append(Skipped(where, f"analysis failed ({type(exc).__name__})"))
-                continue
-            state.messages += 1
+                failed.append(Skipped(where, f"context rule {rule} failed ({error}); scanned without it"))
+            shown = state.names(message)
+            found = merge_detections(detections + extra) if extra else detections
+            if message.kind is MessageKind.SYSTEM:
+                # "李强 joined the group", "ron added to the channel by harry": the names in a
+                # member event are the export's own member records, not something posted.
+                found = [d for d in found if d.entity != "PERSON"]
+            state.add(message, found, shown)
+        except Exception as exc:
+            if self.settings.debug:
+                raise
+            log.warning("analysis failed on a message: %s", type(exc).__name__)
+            where = state.mask_location(message.location)
+            failed.append(Skipped(where, f"analysis failed ({type(exc).__name__})"))
+            return
+        state.messages += 1
 
     def _analyse_one(self, item: _Item) -> list[Detection] | Exception:
         """One message's detections, or the exception its analysis raised."""
@@ -385,9 +510,12 @@ class Scanner:
 
 
 class _ScanState:
-    def __init__(self, settings: Settings, analyzer: ChatAnalyzer) -> None:
+    def __init__(self, settings: Settings, analyzer: ChatAnalyzer, text_cache: int = TEXT_CACHE) -> None:
         self.settings = settings
         self.analyzer = analyzer
+        self.texts = TextCache(text_cache)
+        # Keys of texts sent to the backend whose results are not collected yet.
+        self.analysing: set[bytes] = set()
         self.messages = 0
         self.bytes_done = 0
         self.bytes_total = 0

@@ -89,14 +89,27 @@ def test_large_inputs_use_all_cores_by_default(monkeypatch: pytest.MonkeyPatch) 
 
     analyzer = shared_analyzer(AnalyzerConfig(ner=False))
     monkeypatch.setattr(execution.os, "cpu_count", lambda: 2)
-    small = execution.choose(analyzer, None, None, execution.POOL_THRESHOLD_BYTES - 1)
-    large = execution.choose(analyzer, None, None, execution.POOL_THRESHOLD_BYTES)
+    small = execution.choose(analyzer, None, None, execution.pool_threshold() - 1)
+    large = execution.choose(analyzer, None, None, execution.pool_threshold())
     try:
         assert (small.name, large.name, large.workers) == ("in-process", "process-pool", 2)
         assert execution.choose(analyzer, 1, None, 10**9).name == "in-process"
     finally:
         small.close()
         large.close()
+
+
+def test_pool_threshold_depends_on_how_workers_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing
+    import os
+
+    from scanner import execution
+
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    assert execution.pool_threshold() == execution.POOL_THRESHOLD_SPAWN_BYTES
+    if os.name == "posix":
+        monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["fork", "spawn"])
+        assert execution.pool_threshold() == execution.POOL_THRESHOLD_FORK_BYTES < 1024 * 1024
 
 
 class _Failing:

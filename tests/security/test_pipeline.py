@@ -448,7 +448,8 @@ def test_whatsapp_export_named_after_a_phone_number(tmp_path: Path, real_analyze
 
 def test_names_are_analysed_once_and_only_when_they_may_hold_an_identifier(tmp_path: Path) -> None:
     analyzer = FakeAnalyzer()
-    rows = [_row(i, "hello", author=f"user {i % 3}", conversation="ops") for i in range(30)]
+    # distinct texts: one message batch of 30, told apart from the single-name calls
+    rows = [_row(i, f"hello {i}", author=f"user {i % 3}", conversation="ops") for i in range(30)]
     path = write_jsonl(tmp_path / "chat.jsonl", rows)
     _scan(path, analyzer)
     names = [call[0] for call in analyzer.seen if len(call) == 1]
