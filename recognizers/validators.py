@@ -20,6 +20,13 @@ import phonenumbers
 from stdnum import luhn
 from stdnum.cn import ric
 
+# Phone numbers are tried against many regions' plans; phonenumbers then compiles more
+# metadata patterns than the re module's cache holds, and recompiles them for every number.
+# Its own pattern cache keeps each compiled once (a few thousand small patterns).
+_enable_pattern_cache = getattr(getattr(phonenumbers, "re_util", None), "enable_pattern_cache", None)
+if _enable_pattern_cache is not None:
+    _enable_pattern_cache()
+
 __all__ = [
     "aws_access_key_ok",
     "card_brand",
