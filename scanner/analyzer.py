@@ -39,7 +39,7 @@ from typing import Any
 
 from scanner import offline as _offline  # noqa: F401 - before presidio
 from scanner.errors import ModelNotFoundError, UsageError
-from scanner.ner_en import NER_SCORE, model_dictionary
+from scanner.ner_en import NER_SCORE, NameGate, model_dictionary
 
 log = logging.getLogger(__name__)
 
@@ -225,6 +225,7 @@ class _Piece:
     item: int  # index of the text in the batch
     window: _Window
     ner: bool  # read by the NER model
+    tagged: bool = False  # not read by the NER model, but tagged and lemmatized by the pipeline
 
 
 class ChatAnalyzer:
@@ -297,7 +298,9 @@ class ChatAnalyzer:
             except CustomTermsError as exc:
                 raise UsageError(str(exc)) from None
         if lang == "en" and self.config.ner:
-            recs.append(english_ner_recognizer(self._nlp_engine.nlp["en"]))
+            rec = english_ner_recognizer(self._nlp_engine.nlp["en"])
+            self._name_gate = NameGate(rec.names)
+            recs.append(rec)
         return recs
 
     # --- analysis ---------------------------------------------------------------------
@@ -324,7 +327,10 @@ class ChatAnalyzer:
             for lang in langs or route_languages(text, self.config.languages):
                 ner = lang == "en" and self.config.ner
                 pieces.setdefault(lang, []).extend(
-                    _Piece(i, w, ner and (w.start == 0 or w.end <= NER_BUDGET)) for w in windows
+                    self._piece(i, w, text)
+                    if ner and (w.start == 0 or w.end <= NER_BUDGET)
+                    else _Piece(i, w, False)
+                    for w in windows
                 )
             if len(windows) > 1:
                 log.debug("long text of %d characters analysed in %d windows", len(text), len(windows))
@@ -352,11 +358,18 @@ class ChatAnalyzer:
                 )
         return [merge_detections(r) for r in results]
 
+    def _piece(self, item: int, w: _Window, text: str) -> _Piece:
+        """A window within the NER budget: read by the NER model if it could hold a name."""
+        if self._name_gate(ner_view(nlp_view(text[w.start : w.end], "en"))):
+            return _Piece(item, w, True)
+        return _Piece(item, w, False, tagged=True)
+
     def _artifacts(self, lang: str, pieces: list[_Piece], texts: list[str]) -> Iterator[tuple[_Piece, Any]]:
         """Presidio's NLP artifacts for each piece, in order, from batches of bounded size.
 
-        Pieces past the NER budget are only tokenized (lemmas fall back to lower case, as
-        with ``--no-ner``).
+        Pieces the name gate turns away run through the pipeline without the NER component
+        (same tokens and lemmas, so context words match as before). Pieces past the NER
+        budget are only tokenized (lemmas fall back to lower case, as with ``--no-ner``).
         """
         nlp = self._nlp_engine.nlp[lang]
         batch: list[_Piece] = []
@@ -369,6 +382,10 @@ class ChatAnalyzer:
                 done = self._nlp_engine.process_batch(views, lang, batch_size=self.config.batch_size)
                 for piece, (_, art) in zip(batch, done, strict=True):
                     yield piece, art
+            elif batch[0].tagged:
+                with nlp.select_pipes(disable=[p for p in ("ner",) if p in nlp.pipe_names]):
+                    arts = [a for _, a in self._nlp_engine.process_batch(views, lang, self.config.batch_size)]
+                yield from zip(batch, arts, strict=True)
             else:
                 for piece, view in zip(batch, views, strict=True):
                     yield piece, self._nlp_engine._doc_to_nlp_artifact(nlp.make_doc(view), lang)
@@ -376,7 +393,7 @@ class ChatAnalyzer:
         for piece in pieces:
             size = piece.window.end - piece.window.start
             full = chars + size > _BATCH_CHARS or len(batch) >= self.config.batch_size
-            if batch and (full or piece.ner != batch[0].ner):
+            if batch and (full or (piece.ner, piece.tagged) != (batch[0].ner, batch[0].tagged)):
                 yield from run(batch)
                 batch, chars = [], 0
             batch.append(piece)
