@@ -365,7 +365,8 @@ class ChatAnalyzer:
         return _Piece(item, w, False, tagged=True)
 
     def _artifacts(self, lang: str, pieces: list[_Piece], texts: list[str]) -> Iterator[tuple[_Piece, Any]]:
-        """Presidio's NLP artifacts for each piece, in order, from batches of bounded size.
+        """Presidio's NLP artifacts for each piece, from batches of bounded size: pieces read by the
+        NER model first, then the others, each in order.
 
         Pieces the name gate turns away run through the pipeline without the NER component
         (same tokens and lemmas, so context words match as before). Pieces past the NER
@@ -390,7 +391,8 @@ class ChatAnalyzer:
                 for piece, view in zip(batch, views, strict=True):
                     yield piece, self._nlp_engine._doc_to_nlp_artifact(nlp.make_doc(view), lang)
 
-        for piece in pieces:
+        # One mode per batch: interleaved modes would cut the batches short.
+        for piece in sorted(pieces, key=lambda p: (not p.ner, not p.tagged)):
             size = piece.window.end - piece.window.start
             full = chars + size > _BATCH_CHARS or len(batch) >= self.config.batch_size
             if batch and (full or (piece.ner, piece.tagged) != (batch[0].ner, batch[0].tagged)):
