@@ -225,7 +225,7 @@ class _Piece:
     item: int  # index of the text in the batch
     window: _Window
     ner: bool  # read by the NER model
-    tagged: bool = False  # not read by the NER model, but tagged and lemmatized by the pipeline
+    tagged: bool = False  # not read by the NER model, but lemmatized (context words match lemmas)
 
 
 class ChatAnalyzer:
@@ -368,8 +368,8 @@ class ChatAnalyzer:
         """Presidio's NLP artifacts for each piece, from batches of bounded size: pieces read by the
         NER model first, then the others, each in order.
 
-        Pieces the name gate turns away run through the pipeline without the NER component
-        (same tokens and lemmas, so context words match as before). Pieces past the NER
+        Pieces the name gate turns away are tokenized and lemmatized without the model
+        (``quick_lemmas``), so context words match as with the model's lemmas. Pieces past the NER
         budget are only tokenized (lemmas fall back to lower case, as with ``--no-ner``).
         """
         nlp = self._nlp_engine.nlp[lang]
@@ -383,6 +383,12 @@ class ChatAnalyzer:
                 done = self._nlp_engine.process_batch(views, lang, batch_size=self.config.batch_size)
                 for piece, (_, art) in zip(batch, done, strict=True):
                     yield piece, art
+            elif batch[0].tagged and "lemmatizer" in nlp.pipe_names:
+                for piece, view in zip(batch, views, strict=True):
+                    doc = nlp.make_doc(view)
+                    for tok, lemma in zip(doc, quick_lemmas(nlp, doc), strict=True):
+                        tok.lemma_ = lemma
+                    yield piece, self._nlp_engine._doc_to_nlp_artifact(doc, lang)
             elif batch[0].tagged:
                 with nlp.select_pipes(disable=[p for p in ("ner",) if p in nlp.pipe_names]):
                     arts = [a for _, a in self._nlp_engine.process_batch(views, lang, self.config.batch_size)]
@@ -691,6 +697,35 @@ class _ContextIndex:
         """Up to ``count`` keyword lemmas at or after token ``at``, nearest first."""
         lo = bisect.bisect_left(self.keyword_at, at)
         return [self.lemmas[i] for i in self.keyword_at[lo : lo + count]]
+
+
+_VERB_ENDINGS = ("ed", "ing", "n")
+
+
+def quick_lemmas(nlp: Any, doc: Any) -> list[str]:
+    """Lemmas without the tagger, for context words: a word ending like a verb form ("moved",
+    "born", "shipping") or an irregular verb form is lemmatized as a verb, any other lower-case
+    word as a noun ("passports"), a word with capitals is kept (a proper noun: "NHS").
+    Memoized per word on the lemmatizer."""
+    lemmatizer = nlp.get_pipe("lemmatizer")
+    memo: dict[str, str] = lemmatizer.__dict__.setdefault("_chatsweep_quick", {})
+    out: list[str] = []
+    for tok in doc:
+        text = tok.text
+        lemma = memo.get(text)
+        if lemma is None:
+            low = text.lower()
+            if text != low or not low.isalpha():
+                lemma = low
+            else:
+                one = nlp.make_doc(low)[0]
+                verb = low.endswith(_VERB_ENDINGS) or low in lemmatizer.lookups.get_table("lemma_exc")["verb"]
+                one.pos_ = "VERB" if verb else "NOUN"
+                lemma = lemmatizer.rule_lemmatize(one)[0].lower()
+            if len(memo) < 100_000:
+                memo[text] = lemma
+        out.append(lemma)
+    return out
 
 
 def load_english_model(name: str) -> Any:

@@ -7,7 +7,15 @@ from __future__ import annotations
 
 import pytest
 
-from scanner.analyzer import ENGLISH_NER, AnalyzerConfig, ChatAnalyzer, _windows, ner_view, nlp_view
+from scanner.analyzer import (
+    ENGLISH_NER,
+    AnalyzerConfig,
+    ChatAnalyzer,
+    _windows,
+    ner_view,
+    nlp_view,
+    quick_lemmas,
+)
 from scanner.ner_en import (
     given_names,
     model_dictionary,
@@ -264,3 +272,15 @@ def test_a_text_the_gate_turns_away_is_still_lemmatized(analyzer: ChatAnalyzer) 
     [(_, art)] = list(analyzer._artifacts("en", [piece], [text]))
     assert "passport" in art.lemmas
     assert not art.tokens.has_annotation("ENT_IOB")
+
+
+def test_quick_lemmas_match_context_words(analyzer: ChatAnalyzer) -> None:
+    nlp = analyzer._nlp_engine.nlp["en"]
+    doc = nlp.make_doc("she was born here, moved twice, NHS numbers and passports shipped")
+    lemmas = dict(zip([t.text for t in doc], quick_lemmas(nlp, doc), strict=True))
+    assert lemmas["born"] == "bear"
+    assert lemmas["moved"] == "move"
+    assert lemmas["shipped"] == "ship"
+    assert lemmas["passports"] == "passport"
+    assert lemmas["numbers"] == "number"
+    assert lemmas["NHS"] == "nhs"
