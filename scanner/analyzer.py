@@ -39,7 +39,7 @@ from typing import Any
 
 from scanner import offline as _offline  # noqa: F401 - before presidio
 from scanner.errors import ModelNotFoundError, UsageError
-from scanner.ner_en import NER_SCORE, model_dictionary
+from scanner.ner_en import NER_SCORE, NameGate, model_dictionary
 
 log = logging.getLogger(__name__)
 
@@ -225,6 +225,7 @@ class _Piece:
     item: int  # index of the text in the batch
     window: _Window
     ner: bool  # read by the NER model
+    tagged: bool = False  # not read by the NER model, but lemmatized (context words match lemmas)
 
 
 class ChatAnalyzer:
@@ -297,7 +298,9 @@ class ChatAnalyzer:
             except CustomTermsError as exc:
                 raise UsageError(str(exc)) from None
         if lang == "en" and self.config.ner:
-            recs.append(english_ner_recognizer(self._nlp_engine.nlp["en"]))
+            rec = english_ner_recognizer(self._nlp_engine.nlp["en"])
+            self._name_gate = NameGate(rec.names)
+            recs.append(rec)
         return recs
 
     # --- analysis ---------------------------------------------------------------------
@@ -324,7 +327,10 @@ class ChatAnalyzer:
             for lang in langs or route_languages(text, self.config.languages):
                 ner = lang == "en" and self.config.ner
                 pieces.setdefault(lang, []).extend(
-                    _Piece(i, w, ner and (w.start == 0 or w.end <= NER_BUDGET)) for w in windows
+                    self._piece(i, w, text)
+                    if ner and (w.start == 0 or w.end <= NER_BUDGET)
+                    else _Piece(i, w, False)
+                    for w in windows
                 )
             if len(windows) > 1:
                 log.debug("long text of %d characters analysed in %d windows", len(text), len(windows))
@@ -352,11 +358,19 @@ class ChatAnalyzer:
                 )
         return [merge_detections(r) for r in results]
 
-    def _artifacts(self, lang: str, pieces: list[_Piece], texts: list[str]) -> Iterator[tuple[_Piece, Any]]:
-        """Presidio's NLP artifacts for each piece, in order, from batches of bounded size.
+    def _piece(self, item: int, w: _Window, text: str) -> _Piece:
+        """A window within the NER budget: read by the NER model if it could hold a name."""
+        if self._name_gate(ner_view(nlp_view(text[w.start : w.end], "en"))):
+            return _Piece(item, w, True)
+        return _Piece(item, w, False, tagged=True)
 
-        Pieces past the NER budget are only tokenized (lemmas fall back to lower case, as
-        with ``--no-ner``).
+    def _artifacts(self, lang: str, pieces: list[_Piece], texts: list[str]) -> Iterator[tuple[_Piece, Any]]:
+        """Presidio's NLP artifacts for each piece, from batches of bounded size: pieces read by the
+        NER model first, then the others, each in order.
+
+        Pieces the name gate turns away are tokenized and lemmatized without the model
+        (``quick_lemmas``), so context words match as with the model's lemmas. Pieces past the NER
+        budget are only tokenized (lemmas fall back to lower case, as with ``--no-ner``).
         """
         nlp = self._nlp_engine.nlp[lang]
         batch: list[_Piece] = []
@@ -369,14 +383,25 @@ class ChatAnalyzer:
                 done = self._nlp_engine.process_batch(views, lang, batch_size=self.config.batch_size)
                 for piece, (_, art) in zip(batch, done, strict=True):
                     yield piece, art
+            elif batch[0].tagged and "lemmatizer" in nlp.pipe_names:
+                for piece, view in zip(batch, views, strict=True):
+                    doc = nlp.make_doc(view)
+                    for tok, lemma in zip(doc, quick_lemmas(nlp, doc), strict=True):
+                        tok.lemma_ = lemma
+                    yield piece, self._nlp_engine._doc_to_nlp_artifact(doc, lang)
+            elif batch[0].tagged:
+                with nlp.select_pipes(disable=[p for p in ("ner",) if p in nlp.pipe_names]):
+                    arts = [a for _, a in self._nlp_engine.process_batch(views, lang, self.config.batch_size)]
+                yield from zip(batch, arts, strict=True)
             else:
                 for piece, view in zip(batch, views, strict=True):
                     yield piece, self._nlp_engine._doc_to_nlp_artifact(nlp.make_doc(view), lang)
 
-        for piece in pieces:
+        # One mode per batch: interleaved modes would cut the batches short.
+        for piece in sorted(pieces, key=lambda p: (not p.ner, not p.tagged)):
             size = piece.window.end - piece.window.start
             full = chars + size > _BATCH_CHARS or len(batch) >= self.config.batch_size
-            if batch and (full or piece.ner != batch[0].ner):
+            if batch and (full or (piece.ner, piece.tagged) != (batch[0].ner, batch[0].tagged)):
                 yield from run(batch)
                 batch, chars = [], 0
             batch.append(piece)
@@ -672,6 +697,35 @@ class _ContextIndex:
         """Up to ``count`` keyword lemmas at or after token ``at``, nearest first."""
         lo = bisect.bisect_left(self.keyword_at, at)
         return [self.lemmas[i] for i in self.keyword_at[lo : lo + count]]
+
+
+_VERB_ENDINGS = ("ed", "ing", "n")
+
+
+def quick_lemmas(nlp: Any, doc: Any) -> list[str]:
+    """Lemmas without the tagger, for context words: a word ending like a verb form ("moved",
+    "born", "shipping") or an irregular verb form is lemmatized as a verb, any other lower-case
+    word as a noun ("passports"), a word with capitals is kept (a proper noun: "NHS").
+    Memoized per word on the lemmatizer."""
+    lemmatizer = nlp.get_pipe("lemmatizer")
+    memo: dict[str, str] = lemmatizer.__dict__.setdefault("_chatsweep_quick", {})
+    out: list[str] = []
+    for tok in doc:
+        text = tok.text
+        lemma = memo.get(text)
+        if lemma is None:
+            low = text.lower()
+            if text != low or not low.isalpha():
+                lemma = low
+            else:
+                one = nlp.make_doc(low)[0]
+                verb = low.endswith(_VERB_ENDINGS) or low in lemmatizer.lookups.get_table("lemma_exc")["verb"]
+                one.pos_ = "VERB" if verb else "NOUN"
+                lemma = lemmatizer.rule_lemmatize(one)[0].lower()
+            if len(memo) < 100_000:
+                memo[text] = lemma
+        out.append(lemma)
+    return out
 
 
 def load_english_model(name: str) -> Any:

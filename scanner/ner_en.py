@@ -529,3 +529,77 @@ class EnglishNames:
             for k in range(i, j):
                 taken[k] = True
             i = j
+
+
+# --- which texts the model must read ----------------------------------------------------
+
+_GATE_SKIP = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+|[@#＠]\S+")
+_GATE_WORD = re.compile(f"[{_LETTERS}][{_LETTERS}'’]*")
+# What ends a sentence: the capital of the word after says nothing.
+_SENTENCE_END = ".!?:;\n>-•*"
+# Places written in capitals, and words before a place in capitals ("the UK", "in NYC").
+_CAPS_PLACES = frozenset(("uk", "us", "usa", "nyc", "la", "sf", "dc", "eu", "uae", "hk", "nz", "prc"))
+_CAPS_CUES = _TITLED_PLACE_CUES | _PLACE_CUES | {"the"}
+_OPENERS = " \t\"'“‘(["
+
+
+class NameGate:
+    """Decides cheaply whether a text could hold a name or a place the English model would find.
+
+    A text passes when it has a Latin-script word that could be one: a capitalised word that is
+    not a chat word (one starting a sentence only if it is no everyday English word or is a
+    known name), an all-caps word that is a known name or no everyday word, a lower-case given
+    name, or, in a lower-case message, a word after "in", "from" … (read title-cased). Texts
+    that fail (Chinese only, numbers, links, "ok", "deploy done 👍", "LGTM") are only tagged
+    and lemmatized: no name can come from them.
+    """
+
+    def __init__(self, names: EnglishNames) -> None:
+        from spacy.lang.en.stop_words import STOP_WORDS
+
+        self.n = names
+        self.stop_words = frozenset(STOP_WORDS)
+
+    def __call__(self, text: str) -> bool:
+        n = self.n
+        if not _LATIN_LETTER.search(text):
+            return False
+        text = _GATE_SKIP.sub(" ", text)
+        lower_chat = _lower_case_chat(text)
+        prev = ""
+        for m in _GATE_WORD.finditer(text):
+            word = m.group()
+            low = word.lower().strip("'’")
+            if len(low) < 2:
+                prev = low
+                continue
+            known = low in n.all_given or low in n.surnames or low in n.places
+            if word[0].isupper() and low not in n.stop:
+                if word.isupper() and len(word) > 1:
+                    if known or low in _CAPS_PLACES or prev in _CAPS_CUES:
+                        return True
+                    if len(low) >= 5 and low not in n.dictionary:
+                        return True
+                elif not _starts_sentence(text, m.start()):
+                    return True  # a capital inside a sentence
+                elif known or low not in n.dictionary:
+                    return True
+            elif word.islower():
+                if low in n.all_given and low not in n.common and low not in n.stop:
+                    return True
+                if low in n.places:
+                    return True
+                if (
+                    lower_chat
+                    and prev in _TITLED_PLACE_CUES
+                    and low not in n.stop
+                    and low not in self.stop_words
+                ):
+                    return True
+            prev = low
+        return False
+
+
+def _starts_sentence(text: str, at: int) -> bool:
+    before = text[:at].rstrip(_OPENERS)
+    return not before or before[-1] in _SENTENCE_END

@@ -7,7 +7,15 @@ from __future__ import annotations
 
 import pytest
 
-from scanner.analyzer import ENGLISH_NER, AnalyzerConfig, ChatAnalyzer, ner_view, nlp_view
+from scanner.analyzer import (
+    ENGLISH_NER,
+    AnalyzerConfig,
+    ChatAnalyzer,
+    _windows,
+    ner_view,
+    nlp_view,
+    quick_lemmas,
+)
 from scanner.ner_en import (
     given_names,
     model_dictionary,
@@ -212,3 +220,67 @@ def test_lower_case_reading_keeps_only_name_words(analyzer: ChatAnalyzer) -> Non
     text = "ron added to the channel by harry"
     assert all(n in ("ron", "harry") for n in names(analyzer, text))
     assert "andrew mccabe" in names(analyzer, "thanks andrew mccabe for the help")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ask Mike",
+        "thanks sarah",
+        "met John Smith in Leeds",
+        "请查看John的文件",
+        "living in the UK now",
+        "i moved to london last year",
+        "Priya sent it",
+        "call JOHN today",
+    ],
+)
+def test_name_gate_lets_texts_with_a_possible_name_through(analyzer: ChatAnalyzer, text: str) -> None:
+    assert analyzer._name_gate(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ok",
+        "deploy done 👍",
+        "LGTM",
+        "请查看",
+        "12345 678.90",
+        "https://example.com/Docs/Setup",
+        "ping @Mike",
+        "Deploy done, will check tomorrow",
+        "PR merged, CI green",
+    ],
+)
+def test_name_gate_turns_away_texts_without_one(analyzer: ChatAnalyzer, text: str) -> None:
+    assert not analyzer._name_gate(text)
+
+
+def test_a_text_the_gate_turns_away_keeps_its_other_findings(analyzer: ChatAnalyzer) -> None:
+    text = "deploy done, my phone is +44 7700 900123 and mail ops@example.com"
+    assert not analyzer._name_gate(text)
+    found = {d.entity: text[d.start : d.end] for d in analyzer.analyze(text)}
+    assert found == {"PHONE_NUMBER": "+44 7700 900123", "EMAIL_ADDRESS": "ops@example.com"}
+
+
+def test_a_text_the_gate_turns_away_is_still_lemmatized(analyzer: ChatAnalyzer) -> None:
+    # Context words match lemmas: "passports" must still read as "passport".
+    text = "both passports renewed"
+    piece = analyzer._piece(0, _windows(text)[0], text)
+    assert piece.tagged and not piece.ner
+    [(_, art)] = list(analyzer._artifacts("en", [piece], [text]))
+    assert "passport" in art.lemmas
+    assert not art.tokens.has_annotation("ENT_IOB")
+
+
+def test_quick_lemmas_match_context_words(analyzer: ChatAnalyzer) -> None:
+    nlp = analyzer._nlp_engine.nlp["en"]
+    doc = nlp.make_doc("she was born here, moved twice, NHS numbers and passports shipped")
+    lemmas = dict(zip([t.text for t in doc], quick_lemmas(nlp, doc), strict=True))
+    assert lemmas["born"] == "bear"
+    assert lemmas["moved"] == "move"
+    assert lemmas["shipped"] == "ship"
+    assert lemmas["passports"] == "passport"
+    assert lemmas["numbers"] == "number"
+    assert lemmas["NHS"] == "nhs"
