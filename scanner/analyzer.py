@@ -236,6 +236,7 @@ class ChatAnalyzer:
         self.models: dict[str, str] = {}
         self._engines: dict[str, Any] = {}
         self._nlp: dict[str, Any] = {}
+        self._name_gate: NameGate | None = None  # set with the English NER recognizer
         self._build()
 
     # --- construction -----------------------------------------------------------------
@@ -360,7 +361,8 @@ class ChatAnalyzer:
 
     def _piece(self, item: int, w: _Window, text: str) -> _Piece:
         """A window within the NER budget: read by the NER model if it could hold a name."""
-        if self._name_gate(ner_view(nlp_view(text[w.start : w.end], "en"))):
+        gate = self._name_gate
+        if gate is None or gate(ner_view(nlp_view(text[w.start : w.end], "en"))):
             return _Piece(item, w, True)
         return _Piece(item, w, False, tagged=True)
 
