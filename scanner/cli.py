@@ -210,7 +210,11 @@ def scan(
     workers: Annotated[
         int | None,
         typer.Option(
-            "--workers", help="Analyse in N local processes. [default: 1, or all cores for inputs over 1 MB]"
+            "--workers",
+            help=(
+                "Analyse in N local processes. [default: 1, or all cores for inputs over 128 KB;"
+                " 1 MB where processes cannot fork]"
+            ),
         ),
     ] = None,
     cluster: Annotated[
