@@ -1896,8 +1896,10 @@ def show_errors(corpus: Sequence[Msg], hits: dict[str, list[Hit]], result: Score
 
 
 def evaluate(
-    corpus: Sequence[Msg], tools: Sequence[str]
+    corpus: Sequence[Msg], tools: Sequence[str], strict: bool | None = None
 ) -> tuple[dict[str, Score], dict[str, float], dict[str, dict[str, list[Hit]]]]:
+    """Each tool's hits, score and time; ``strict`` (default: chatsweep only) also requires the
+    right family."""
     scores: dict[str, Score] = {}
     timings: dict[str, float] = {}
     all_hits: dict[str, dict[str, list[Hit]]] = {}
@@ -1910,7 +1912,7 @@ def evaluate(
             continue
         timings[tool] = time.perf_counter() - began
         all_hits[tool] = hits
-        scores[tool] = score(corpus, hits, strict=(tool == "chatsweep"))
+        scores[tool] = score(corpus, hits, strict=(tool == "chatsweep") if strict is None else strict)
     return scores, timings, all_hits
 
 
@@ -1936,19 +1938,7 @@ def dataset_corpus(name: str, split: str) -> list[Msg]:
 def run_dataset(spec: str, tools: Sequence[str], show: int) -> int:
     name, _, split = spec.partition(":")
     corpus = dataset_corpus(name, split or "dev")
-    scores: dict[str, Score] = {}
-    timings: dict[str, float] = {}
-    all_hits: dict[str, dict[str, list[Hit]]] = {}
-    for tool in tools:
-        began = time.perf_counter()
-        try:
-            hits = TOOLS[tool](corpus)
-        except ImportError as exc:
-            print(f"# {tool}: not available ({exc}); skipped", file=sys.stderr)
-            continue
-        timings[tool] = time.perf_counter() - began
-        all_hits[tool] = hits
-        scores[tool] = score(corpus, hits, strict=False)
+    scores, timings, all_hits = evaluate(corpus, tools, strict=False)
     print_table(f"{name}/{split or 'dev'} (any secret type counts)", corpus, scores, timings)
     print(
         "hits on no label (false positives): "

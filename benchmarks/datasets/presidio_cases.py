@@ -24,14 +24,11 @@ each file, alternately into ``dev`` and ``test``.
 from __future__ import annotations
 
 import ast
-import subprocess
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from benchmarks.datasets import Example, Span, Unavailable, write_split
+from benchmarks.datasets import Example, Span, read_file, write_split
 from recognizers import validators
 
 NAME = "presidio_cases"
@@ -57,9 +54,7 @@ FILES: dict[str, str] = {
 }
 TYPES = tuple(dict.fromkeys(FILES.values()))
 
-_RAW = (
-    "https://raw.githubusercontent.com/microsoft/presidio/main/presidio-analyzer/tests/test_{}_recognizer.py"
-)
+_RAW = "https://raw.githubusercontent.com/microsoft/presidio/main/"
 _PATH = "presidio-analyzer/tests/test_{}_recognizer.py"
 _TEXT_FIELDS = ("text", "iban")
 _POSITION_FIELDS = ("expected_positions", "expected_res")
@@ -74,21 +69,7 @@ _SKIP_REASONS = {
 
 
 def _source(stem: str, mirror: Path | None) -> str:
-    if mirror is not None:
-        try:
-            return subprocess.run(
-                ["git", f"--git-dir={mirror}", "show", f"HEAD:{_PATH.format(stem)}"],
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout
-        except (OSError, subprocess.CalledProcessError) as exc:
-            raise Unavailable(f"{stem}: not in the mirror {mirror}") from exc
-    try:
-        with urllib.request.urlopen(_RAW.format(stem), timeout=30) as resp:
-            return str(resp.read().decode("utf-8"))
-    except (OSError, urllib.error.URLError) as exc:
-        raise Unavailable(f"{stem}: {exc}") from exc
+    return read_file(REPO, _RAW, _PATH.format(stem), mirror)
 
 
 def _parametrize_lists(source: str) -> Iterator[tuple[list[str], list[Any]]]:

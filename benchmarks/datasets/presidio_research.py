@@ -16,15 +16,13 @@ Sentences are split by template, so no template is in both splits: even template
 from __future__ import annotations
 
 import json
-import subprocess
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import Any
 
-from benchmarks.datasets import Example, Span, Unavailable, write_split
+from benchmarks.datasets import Example, Span, read_file, write_split
 
 NAME = "presidio_research"
+REPO = "microsoft/presidio-research"
 SPLITS = ("dev", "test")
 LICENCE = "MIT (microsoft/presidio-research)"
 SCORING = "spans"
@@ -44,27 +42,11 @@ LABELS: dict[str, str] = {
 TYPES = tuple(dict.fromkeys(LABELS.values()))
 
 _PATH = "data/synth_dataset_v2.json"
-_RAW = "https://raw.githubusercontent.com/microsoft/presidio-research/master/" + _PATH
+_RAW = "https://raw.githubusercontent.com/microsoft/presidio-research/master/"
 
 
 def _load(mirror: Path | None) -> Any:
-    if mirror is not None:
-        try:
-            raw = subprocess.run(
-                ["git", f"--git-dir={mirror}", "show", f"HEAD:{_PATH}"],
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout
-        except (OSError, subprocess.CalledProcessError) as exc:
-            raise Unavailable(f"{_PATH}: not in the mirror {mirror}") from exc
-    else:
-        try:
-            with urllib.request.urlopen(_RAW, timeout=60) as resp:
-                raw = resp.read().decode("utf-8")
-        except (OSError, urllib.error.URLError) as exc:
-            raise Unavailable(str(exc)) from exc
-    return json.loads(raw)
+    return json.loads(read_file(REPO, _RAW, _PATH, mirror))
 
 
 def convert(records: list[dict[str, Any]]) -> dict[str, list[Example]]:

@@ -78,8 +78,8 @@ _GENERIC = rule(
     0.75,
 )
 
-# Words right before a hex or long value that make it a digest, an id or a public value.
-_NOT_SECRET_CONTEXT = keywords(
+# Words that make a hex or long value a digest, an id or a public value.
+_DIGEST_OR_ID_WORDS = (
     "md5",
     "sha1",
     "sha-1",
@@ -93,7 +93,6 @@ _NOT_SECRET_CONTEXT = keywords(
     "commit",
     "fingerprint",
     "etag",
-    "sum",
     "request id",
     "request_id",
     "trace id",
@@ -101,12 +100,17 @@ _NOT_SECRET_CONTEXT = keywords(
     "public key",
     "public_key",
     "publishable",
-    "pk",
     "哈希",
     "校验和",
     "摘要",
     "提交",
     "公钥",
+)
+# Right before a value.
+_NOT_SECRET_CONTEXT = keywords(
+    *_DIGEST_OR_ID_WORDS,
+    "sum",
+    "pk",
 )
 # A keyword about a secret that is not being handed over: "token expired", "key rotation".
 _STRONG_SEPARATORS = re.compile(r"[:=：＝]|->|→|=>|是|为|為|就是|改成|换成|(?i:is|was|will|now|should)")
@@ -197,17 +201,7 @@ SECRET_WORD = re.compile(
 )
 # Words that make a random value a digest, an id, a link or an image (not a credential).
 NOT_SECRET_AROUND = keywords(
-    "md5",
-    "sha1",
-    "sha-1",
-    "sha256",
-    "sha-256",
-    "sha512",
-    "sha",
-    "hash",
-    "checksum",
-    "digest",
-    "commit",
+    *_DIGEST_OR_ID_WORDS,
     "merged",
     "reverted",
     "revert",
@@ -215,17 +209,8 @@ NOT_SECRET_AROUND = keywords(
     "checkout",
     "cherry-picked",
     "rebased",
-    "fingerprint",
-    "etag",
-    "request id",
-    "request_id",
-    "trace id",
-    "trace_id",
     "span_id",
     "session id",
-    "public key",
-    "public_key",
-    "publishable",
     "order",
     "tracking",
     "base64",
@@ -239,12 +224,7 @@ NOT_SECRET_AROUND = keywords(
     "ssh-rsa",
     "ssh-ed25519",
     "data:image",
-    "哈希",
-    "校验和",
     "校验码",
-    "摘要",
-    "提交",
-    "公钥",
     "订单",
     "单号",
 )
