@@ -32,7 +32,7 @@ import bisect
 import itertools
 import logging
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -228,6 +228,119 @@ class _Piece:
     tagged: bool = False  # not read by the NER model, but lemmatized (context words match lemmas)
 
 
+def _ready(value: Any) -> Callable[[], Any]:
+    return lambda: value
+
+
+def _lazy(make: Callable[[_Piece], Any], piece: _Piece) -> Callable[[], Any]:
+    """``make(piece)`` on the first call, the same value on later calls."""
+    done: list[Any] = []
+
+    def get() -> Any:
+        if not done:
+            done.append(make(piece))
+        return done[0]
+
+    return get
+
+
+class _LanguageRecognizers:
+    """One language's recognizers, called directly on the texts where they can match.
+
+    Does what Presidio's ``AnalyzerEngine.analyze`` does with them, in the same order and with
+    the same results: select the recognizers by entity, run each on the text, let each enhance
+    its results with context, then the context enhancer (lemmas of the words around a result),
+    drop results under the recognizers' score thresholds, remove duplicates. Different only in
+    what it skips: recognizers whose prefilter is absent from the text (one scan of all
+    prefilters, ``scanner.candidates``), and the NLP pipeline for a text none of whose
+    recognizers reads tokens and none of whose results needs context words.
+    """
+
+    def __init__(
+        self, lang: str, recognizers: list[Any], entities: tuple[str, ...] | None, enhancer: Any
+    ) -> None:
+        from presidio_analyzer import EntityRecognizer
+
+        from scanner.candidates import Candidates
+
+        self.lang = lang
+        self.supported: set[str] = {e for r in recognizers for e in r.supported_entities}
+        if entities:
+            wanted = [e for e in entities if e in self.supported]
+            recognizers = [r for r in recognizers if set(r.supported_entities) & set(wanted)]
+        else:
+            wanted = list(dict.fromkeys(e for r in recognizers for e in r.supported_entities))
+        self.entities = wanted
+        self.recognizers = recognizers
+        # The English NER recognizer reads the model's entities: called on the texts the model read.
+        self._ner = [r for r in recognizers if r.name == ENGLISH_NER]
+        self._patterns = [r for r in recognizers if r.name != ENGLISH_NER]
+        self._order = {r.id: k for k, r in enumerate(recognizers)}
+        self.candidates = Candidates(self._patterns)
+        self._enhancer = enhancer
+        self._reads_tokens = {r.id for r in recognizers if lang in getattr(r, "READS_TOKENS", ())}
+        self._thresholds = {r.id: r.score_thresholds for r in recognizers}
+        self._base_recognizer_enhance = EntityRecognizer.enhance_using_context
+
+    def analyze(self, text: str, artifacts: Callable[[], Any], ner: bool) -> list[Any]:
+        """Presidio's results for ``text``; ``artifacts()`` makes its NLP artifacts when needed."""
+        from presidio_analyzer import EntityRecognizer, RecognizerResult
+
+        called = self.candidates.scan(text)
+        if ner and self._ner:
+            called = sorted([*called, *self._ner], key=lambda r: self._order[r.id])
+        results: list[Any] = []
+        ran: list[Any] = []
+        for rec in called:
+            art = artifacts() if rec.id in self._reads_tokens or rec.name == ENGLISH_NER else None
+            found = rec.analyze(text=text, entities=self.entities, nlp_artifacts=art)
+            ran.append(rec)
+            if found:
+                _add_recognizer_id(found, rec)
+                results.extend(found)
+        if not results:
+            return []
+        # A recognizer's own context step (Presidio's default returns its results as they are).
+        grouped: list[Any] = []
+        for rec in ran:
+            own = [r for r in results if r.recognition_metadata[RecognizerResult.RECOGNIZER_IDENTIFIER_KEY] == rec.id]
+            if type(rec).enhance_using_context is not self._base_recognizer_enhance:
+                others = [r for r in results if r not in own]
+                own = rec.enhance_using_context(text, own, others, artifacts(), None)
+            grouped.extend(own)
+        results = grouped
+        by_id = {r.id: r for r in ran}
+        if any(
+            by_id[r.recognition_metadata[RecognizerResult.RECOGNIZER_IDENTIFIER_KEY]].context
+            and not r.recognition_metadata.get(RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY)
+            for r in results
+        ):
+            results = self._enhancer.enhance_using_context(text, results, artifacts(), ran, None)
+        results = [r for r in results if r.score >= self._threshold(r)]
+        return list(EntityRecognizer.remove_duplicates(results))
+
+    def _threshold(self, result: Any) -> float:
+        """Presidio's score threshold for a result: its recognizer's for the entity, its default, 0."""
+        from presidio_analyzer import RecognizerResult
+
+        thresholds = self._thresholds.get(result.recognition_metadata.get(RecognizerResult.RECOGNIZER_IDENTIFIER_KEY))
+        if not thresholds:
+            return 0.0
+        value = thresholds.get(result.entity_type, thresholds.get("default"))
+        return 0.0 if value is None else float(value)
+
+
+def _add_recognizer_id(results: list[Any], recognizer: Any) -> None:
+    """Presidio's ``__add_recognizer_id_if_not_exists``: the context step finds a result's recognizer by id."""
+    from presidio_analyzer import RecognizerResult
+
+    for result in results:
+        if not result.recognition_metadata:
+            result.recognition_metadata = {}
+        result.recognition_metadata.setdefault(RecognizerResult.RECOGNIZER_IDENTIFIER_KEY, recognizer.id)
+        result.recognition_metadata.setdefault(RecognizerResult.RECOGNIZER_NAME_KEY, recognizer.name)
+
+
 class ChatAnalyzer:
     """Presidio analyzers for English and Chinese, built once, used for many messages."""
 
@@ -242,23 +355,14 @@ class ChatAnalyzer:
     # --- construction -----------------------------------------------------------------
 
     def _build(self) -> None:
-        from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
-
         engine = _offline_nlp_engine(self._load_pipelines())
         self._nlp_engine = engine
         for lang in self.config.languages:
-            registry = RecognizerRegistry(supported_languages=[lang])
-            for rec in self._recognizers(lang):
-                registry.add_recognizer(rec)
             mode = "whole_word" if lang == "en" else "substring"
-            self._engines[lang] = AnalyzerEngine(
-                nlp_engine=engine,
-                registry=registry,
-                supported_languages=[lang],
-                context_aware_enhancer=indexed_context_enhancer(mode),
-                log_decision_process=False,
+            self._engines[lang] = _LanguageRecognizers(
+                lang, self._recognizers(lang), self.config.entities, indexed_context_enhancer(mode)
             )
-        self._supported = {lang: set(e.get_supported_entities(lang)) for lang, e in self._engines.items()}
+        self._supported = {lang: e.supported for lang, e in self._engines.items()}
 
     def _load_pipelines(self) -> dict[str, Any]:
         import spacy
@@ -337,21 +441,12 @@ class ChatAnalyzer:
                 log.debug("long text of %d characters analysed in %d windows", len(text), len(windows))
         for lang, lang_pieces in pieces.items():
             engine = self._engines[lang]
-            entities = None
-            if self.config.entities:
-                entities = [e for e in self.config.entities if e in self._supported[lang]]
-                if not entities:
-                    continue  # e.g. PERSON only: no Chinese recognizer serves it yet
-            for piece, nlp_artifacts in self._artifacts(lang, lang_pieces, texts):
+            if not engine.recognizers:
+                continue  # e.g. PERSON only: no Chinese recognizer serves it yet
+            for piece, artifacts in self._artifacts(lang, lang_pieces, texts):
                 w = piece.window
                 window_text = texts[piece.item][w.start : w.end]
-                found = engine.analyze(
-                    window_text,
-                    lang,
-                    entities=entities,
-                    nlp_artifacts=nlp_artifacts,
-                    return_decision_process=True,
-                )
+                found = engine.analyze(window_text, artifacts, piece.ner)
                 results[piece.item].extend(
                     d
                     for d in self._to_detections(found, window_text, lang, w.start)
@@ -366,11 +461,15 @@ class ChatAnalyzer:
             return _Piece(item, w, True)
         return _Piece(item, w, False, tagged=True)
 
-    def _artifacts(self, lang: str, pieces: list[_Piece], texts: list[str]) -> Iterator[tuple[_Piece, Any]]:
-        """Presidio's NLP artifacts for each piece, from batches of bounded size: pieces read by the
-        NER model first, then the others, each in order.
+    def _artifacts(
+        self, lang: str, pieces: list[_Piece], texts: list[str]
+    ) -> Iterator[tuple[_Piece, Callable[[], Any]]]:
+        """Presidio's NLP artifacts for each piece, as a function that makes them on first call:
+        pieces read by the NER model first (in batches of bounded size, made before they are
+        yielded: the model's entities are the findings), then the others, each in order.
 
-        Pieces the name gate turns away are tokenized and lemmatized without the model
+        The other pieces are tokenized only when a recognizer needs their tokens or a result needs
+        context words. Pieces the name gate turns away are lemmatized without the model
         (``quick_lemmas``), so context words match as with the model's lemmas. Pieces past the NER
         budget are only tokenized (lemmas fall back to lower case, as with ``--no-ner``).
         """
@@ -378,26 +477,30 @@ class ChatAnalyzer:
         batch: list[_Piece] = []
         chars = 0
 
-        def run(batch: list[_Piece]) -> Iterator[tuple[_Piece, Any]]:
-            views = [nlp_view(texts[p.item][p.window.start : p.window.end], lang) for p in batch]
+        def view_of(p: _Piece) -> str:
+            return nlp_view(texts[p.item][p.window.start : p.window.end], lang)
+
+        def tokenized(piece: _Piece) -> Any:
+            view = view_of(piece)
+            if piece.tagged and "lemmatizer" in nlp.pipe_names:
+                doc = nlp.make_doc(view)
+                for tok, lemma in zip(doc, quick_lemmas(nlp, doc), strict=True):
+                    tok.lemma_ = lemma
+                return self._nlp_engine._doc_to_nlp_artifact(doc, lang)
+            if piece.tagged:
+                with nlp.select_pipes(disable=[p for p in ("ner",) if p in nlp.pipe_names]):
+                    return next(iter(self._nlp_engine.process_batch([view], lang, 1)))[1]
+            return self._nlp_engine._doc_to_nlp_artifact(nlp.make_doc(view), lang)
+
+        def run(batch: list[_Piece]) -> Iterator[tuple[_Piece, Callable[[], Any]]]:
             if batch[0].ner:
-                views = [ner_view(v) for v in views]
+                views = [ner_view(view_of(p)) for p in batch]
                 done = self._nlp_engine.process_batch(views, lang, batch_size=self.config.batch_size)
                 for piece, (_, art) in zip(batch, done, strict=True):
-                    yield piece, art
-            elif batch[0].tagged and "lemmatizer" in nlp.pipe_names:
-                for piece, view in zip(batch, views, strict=True):
-                    doc = nlp.make_doc(view)
-                    for tok, lemma in zip(doc, quick_lemmas(nlp, doc), strict=True):
-                        tok.lemma_ = lemma
-                    yield piece, self._nlp_engine._doc_to_nlp_artifact(doc, lang)
-            elif batch[0].tagged:
-                with nlp.select_pipes(disable=[p for p in ("ner",) if p in nlp.pipe_names]):
-                    arts = [a for _, a in self._nlp_engine.process_batch(views, lang, self.config.batch_size)]
-                yield from zip(batch, arts, strict=True)
+                    yield piece, _ready(art)
             else:
-                for piece, view in zip(batch, views, strict=True):
-                    yield piece, self._nlp_engine._doc_to_nlp_artifact(nlp.make_doc(view), lang)
+                for piece in batch:
+                    yield piece, _lazy(tokenized, piece)
 
         # One mode per batch: interleaved modes would cut the batches short.
         for piece in sorted(pieces, key=lambda p: (not p.ner, not p.tagged)):

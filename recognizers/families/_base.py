@@ -112,8 +112,13 @@ class FamilyRecognizer(LocalRecognizer):
     #: Context words for Presidio's LemmaContextAwareEnhancer, by language (single words:
     #: the enhancer compares them with tokens).
     CONTEXT: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
-    #: A cheap test that lets ``analyze`` skip the regexes (``None``: always run them).
+    #: What every text this recognizer can report in contains, derived from its rules: the
+    #: analyzer's one-pass candidate scan (``scanner.candidates``) and ``analyze`` itself skip a
+    #: text without it (``None``: always run the rules).
     PREFILTER: ClassVar[re.Pattern[str] | None] = None
+    #: Languages whose NLP tokens ``analyze`` reads from ``nlp_artifacts`` (the analyzer then
+    #: tokenizes the text before calling it); otherwise the recognizer needs only the text.
+    READS_TOKENS: ClassVar[frozenset[str]] = frozenset()
     #: Added to the score when ``check`` reports a supporting keyword nearby.
     CONTEXT_BOOST: ClassVar[float] = 0.1
     #: The keyword is part of the evidence for every result (passwords, secret keys): Presidio's

@@ -1,0 +1,157 @@
+"""Which recognizers can match a text: one multi-pattern scan instead of one regex per recognizer.
+
+Every family recognizer declares a ``PREFILTER``: a regular expression that occurs in every text
+it can report anything in, derived from its rules (token prefixes, key ids, keywords, the digits
+a number needs). All of them compile into one database. Scanning a text once gives the set of
+recognizers worth calling; the others are skipped, which is what their own ``analyze`` would
+have decided after running their prefilter. A recognizer without a prefilter is called for every
+text.
+
+Engines:
+- Hyperscan (the ``hyperscan`` package, where its wheel exists): the prefilters compile in
+  prefilter mode (a construct it cannot match exactly, such as a lookbehind, is widened, never
+  narrowed), UTF-8 with Unicode properties, one match per pattern reported. Its automata do
+  not backtrack, so a scan is linear in the length of the text.
+- ``re`` (the fallback, and for any pattern Hyperscan refuses): each prefilter is searched in
+  turn, as the recognizers themselves would.
+
+Either engine may report a recognizer that then finds nothing (Hyperscan's widened patterns, a
+recognizer's own further gates); neither may leave out one whose prefilter matches the text.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+try:  # pragma: no cover - depends on the platform's wheels
+    import hyperscan as _hyperscan
+except ImportError:  # pragma: no cover
+    _hyperscan = None
+
+ENGINES = ("hyperscan", "re")
+
+
+def hyperscan_available() -> bool:
+    """Whether the Hyperscan engine can be used on this platform."""
+    return _hyperscan is not None
+
+
+def prefilter_of(recognizer: Any) -> re.Pattern[str] | None:
+    """The recognizer's declared prefilter, or ``None``: it must be called for every text."""
+    pattern = getattr(recognizer, "PREFILTER", None)
+    return pattern if isinstance(pattern, re.Pattern) else None
+
+
+# Python spells code points \uXXXX and \UXXXXXXXX; Hyperscan (PCRE syntax) \x{...}. An escaped
+# backslash before them is left alone.
+_PY_CODEPOINT = re.compile(r"(?<!\\)((?:\\\\)*)\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8}))")
+
+
+def _hs_syntax(pattern: re.Pattern[str]) -> str:
+    text = _PY_CODEPOINT.sub(lambda m: f"{m.group(1)}\\x{{{m.group(2) or m.group(3)}}}", pattern.pattern)
+    return "(?x)" + text if pattern.flags & re.VERBOSE else text
+
+
+def _hs_flags(pattern: re.Pattern[str]) -> int:
+    hs = _hyperscan
+    assert hs is not None
+    flags = int(hs.HS_FLAG_UTF8 | hs.HS_FLAG_UCP | hs.HS_FLAG_PREFILTER | hs.HS_FLAG_SINGLEMATCH)
+    if pattern.flags & re.IGNORECASE:
+        flags |= int(hs.HS_FLAG_CASELESS)
+    if pattern.flags & re.DOTALL:
+        flags |= int(hs.HS_FLAG_DOTALL)
+    if pattern.flags & re.MULTILINE:
+        flags |= int(hs.HS_FLAG_MULTILINE)
+    return flags
+
+
+def _hs_compiles(pattern: re.Pattern[str]) -> bool:
+    hs = _hyperscan
+    assert hs is not None
+    db = hs.Database(mode=hs.HS_MODE_BLOCK)
+    try:
+        db.compile(expressions=[_hs_syntax(pattern).encode("utf-8")], ids=[0], flags=[_hs_flags(pattern)])
+    except hs.error:
+        return False
+    return True
+
+
+# Python's case-insensitive matching folds a few non-ASCII characters onto ASCII letters (the
+# Kelvin sign onto k, the long s onto s, the dotted capital I onto i); Hyperscan does not. A text
+# holding one of them is checked with ``re`` for the case-insensitive prefilters as well.
+_FOLDS_TO_ASCII = re.compile("[\u212a\u017f\u0130\u0131\u212b]")
+
+
+class Candidates:
+    """The recognizers worth calling on a text, from one scan of all their prefilters.
+
+    ``recognizers`` keep their order: ``scan`` returns a sub-sequence of them.
+    """
+
+    def __init__(self, recognizers: Sequence[Any], engine: str | None = None) -> None:
+        if engine is None:
+            engine = "hyperscan" if hyperscan_available() else "re"
+        if engine not in ENGINES:
+            raise ValueError(f"unknown candidate engine {engine!r}; expected one of {', '.join(ENGINES)}")
+        if engine == "hyperscan" and not hyperscan_available():
+            raise ValueError("the hyperscan engine is not available on this platform")
+        self.engine = engine
+        self.recognizers: tuple[Any, ...] = tuple(recognizers)
+        self.always: tuple[int, ...] = tuple(
+            i for i, r in enumerate(self.recognizers) if prefilter_of(r) is None
+        )
+        gated = [(i, p) for i, r in enumerate(self.recognizers) if (p := prefilter_of(r)) is not None]
+        self._db: Any = None
+        self._hs_ids: tuple[int, ...] = ()
+        # Prefilters searched with re: all of them in the fallback, else those Hyperscan refused.
+        self._re: list[tuple[int, re.Pattern[str]]] = []
+        # Case-insensitive prefilters, re-checked with re when a text holds a folding character.
+        self._caseless: list[tuple[int, re.Pattern[str]]] = []
+        if engine == "hyperscan":
+            self._compile(gated)
+        else:
+            self._re = gated
+
+    def _compile(self, gated: list[tuple[int, re.Pattern[str]]]) -> None:
+        hs = _hyperscan
+        assert hs is not None
+        ok = [(i, p) for i, p in gated if _hs_compiles(p)]
+        refused = [(i, p) for i, p in gated if not any(i == j for j, _ in ok)]
+        for i, _ in refused:
+            log.debug("prefilter of %s runs with re", getattr(self.recognizers[i], "name", i))
+        self._re = refused
+        self._caseless = [(i, p) for i, p in ok if p.flags & re.IGNORECASE or "(?i" in p.pattern]
+        if ok:
+            self._db = hs.Database(mode=hs.HS_MODE_BLOCK)
+            self._db.compile(
+                expressions=[_hs_syntax(p).encode("utf-8") for _, p in ok],
+                ids=list(range(len(ok))),
+                flags=[_hs_flags(p) for _, p in ok],
+            )
+            self._hs_ids = tuple(i for i, _ in ok)
+
+    def indices(self, text: str) -> list[int]:
+        """Positions (in ``recognizers``) of the recognizers to call on ``text``, in order."""
+        found = set(self.always)
+        if self._db is not None:
+            hits: list[int] = []
+
+            def on_match(pid: int, start: int, end: int, flags: int, context: Any) -> None:
+                hits.append(pid)
+
+            # Surrogates never reach here (the analyzer scrubs them); "replace" keeps this total.
+            self._db.scan(text.encode("utf-8", "replace"), match_event_handler=on_match)
+            found.update(self._hs_ids[h] for h in hits)
+            if self._caseless and _FOLDS_TO_ASCII.search(text):
+                found.update(i for i, p in self._caseless if i not in found and p.search(text))
+        found.update(i for i, p in self._re if i not in found and p.search(text))
+        return sorted(found)
+
+    def scan(self, text: str) -> list[Any]:
+        """The recognizers to call on ``text``, in their given order."""
+        return [self.recognizers[i] for i in self.indices(text)]
