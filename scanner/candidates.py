@@ -41,10 +41,19 @@ def hyperscan_available() -> bool:
     return _hyperscan is not None
 
 
-def prefilter_of(recognizer: Any) -> re.Pattern[str] | None:
-    """The recognizer's declared prefilter, or ``None``: it must be called for every text."""
+def patterns_of(recognizer: Any) -> tuple[re.Pattern[str], ...] | None:
+    """What a text must contain for ``recognizer`` to find anything in it (any one of the patterns),
+    or ``None``: it is called on every text.
+
+    Family recognizers say it (``candidate_patterns``: their ``PREFILTER``, their rules, or what
+    their own ``analyze`` reads); other recognizers by a ``PREFILTER`` attribute, if any.
+    """
+    derive = getattr(recognizer, "candidate_patterns", None)
+    if callable(derive):
+        found = derive()
+        return tuple(found) if found is not None else None
     pattern = getattr(recognizer, "PREFILTER", None)
-    return pattern if isinstance(pattern, re.Pattern) else None
+    return (pattern,) if isinstance(pattern, re.Pattern) else None
 
 
 # Python spells code points \uXXXX and \UXXXXXXXX; Hyperscan (PCRE syntax) \x{...}. An escaped
@@ -70,15 +79,32 @@ def _hs_flags(pattern: re.Pattern[str]) -> int:
     return flags
 
 
-def _hs_compiles(pattern: re.Pattern[str]) -> bool:
+# Compiled databases by their patterns: the analyzer's languages share their recognizers' patterns,
+# and compiling costs about a second.
+_DATABASES: dict[tuple[tuple[str, int], ...], Any] = {}
+
+
+def _hs_database(patterns: list[tuple[int, re.Pattern[str]]]) -> Any:
+    """A Hyperscan block-mode database of ``patterns`` (ids: their positions), or None if it refuses one."""
+    key = tuple((p.pattern, p.flags) for _, p in patterns)
+    if key not in _DATABASES:
+        _DATABASES[key] = _hs_compile(patterns)
+    return _DATABASES[key]
+
+
+def _hs_compile(patterns: list[tuple[int, re.Pattern[str]]]) -> Any:
     hs = _hyperscan
     assert hs is not None
     db = hs.Database(mode=hs.HS_MODE_BLOCK)
     try:
-        db.compile(expressions=[_hs_syntax(pattern).encode("utf-8")], ids=[0], flags=[_hs_flags(pattern)])
+        db.compile(
+            expressions=[_hs_syntax(p).encode("utf-8") for _, p in patterns],
+            ids=list(range(len(patterns))),
+            flags=[_hs_flags(p) for _, p in patterns],
+        )
     except hs.error:
-        return False
-    return True
+        return None
+    return db
 
 
 # Python's case-insensitive matching folds a few non-ASCII characters onto ASCII letters (the
@@ -102,10 +128,9 @@ class Candidates:
             raise ValueError("the hyperscan engine is not available on this platform")
         self.engine = engine
         self.recognizers: tuple[Any, ...] = tuple(recognizers)
-        self.always: tuple[int, ...] = tuple(
-            i for i, r in enumerate(self.recognizers) if prefilter_of(r) is None
-        )
-        gated = [(i, p) for i, r in enumerate(self.recognizers) if (p := prefilter_of(r)) is not None]
+        declared = [patterns_of(r) for r in self.recognizers]
+        self.always: tuple[int, ...] = tuple(i for i, ps in enumerate(declared) if ps is None)
+        gated = [(i, p) for i, ps in enumerate(declared) for p in ps or ()]
         self._db: Any = None
         self._hs_ids: tuple[int, ...] = ()
         # Prefilters searched with re: all of them in the fallback, else those Hyperscan refused.
@@ -120,19 +145,14 @@ class Candidates:
     def _compile(self, gated: list[tuple[int, re.Pattern[str]]]) -> None:
         hs = _hyperscan
         assert hs is not None
-        ok = [(i, p) for i, p in gated if _hs_compiles(p)]
-        refused = [(i, p) for i, p in gated if not any(i == j for j, _ in ok)]
+        ok = gated if _hs_database(gated) is not None else [(i, p) for i, p in gated if _hs_database([(i, p)])]
+        refused = [(i, p) for i, p in gated if not any(p is q for _, q in ok)]
         for i, _ in refused:
             log.debug("prefilter of %s runs with re", getattr(self.recognizers[i], "name", i))
         self._re = refused
         self._caseless = [(i, p) for i, p in ok if p.flags & re.IGNORECASE or "(?i" in p.pattern]
         if ok:
-            self._db = hs.Database(mode=hs.HS_MODE_BLOCK)
-            self._db.compile(
-                expressions=[_hs_syntax(p).encode("utf-8") for _, p in ok],
-                ids=list(range(len(ok))),
-                flags=[_hs_flags(p) for _, p in ok],
-            )
+            self._db = _hs_database(ok)
             self._hs_ids = tuple(i for i, _ in ok)
 
     def indices(self, text: str) -> list[int]:

@@ -136,6 +136,19 @@ class FamilyRecognizer(LocalRecognizer):
     def load(self) -> None:
         """Nothing to load: the rules are compiled at import."""
 
+    def candidate_patterns(self) -> tuple[re.Pattern[str], ...] | None:
+        """Patterns of which every text this recognizer reports anything in contains one, for the
+        analyzer's one-pass candidate scan; ``None``: the recognizer is called on every text.
+
+        ``PREFILTER`` when declared; else, when ``analyze`` is the rules' own loop, the rules'
+        patterns. A recognizer with its own ``analyze`` derives its patterns from what that reads.
+        """
+        if self.PREFILTER is not None:
+            return (self.PREFILTER,)
+        if self.RULES and type(self).analyze is FamilyRecognizer.analyze:
+            return tuple(r.regex for r in self.RULES)
+        return None
+
     def check(self, rule: Rule, match: re.Match[str], text: str) -> Verdict | None:
         """Judge one match; the default accepts it at the rule's score."""
         return Verdict(rule.score, f"matches the {rule.name} pattern")
