@@ -271,6 +271,8 @@ class _LanguageRecognizers:
         else:
             wanted = list(dict.fromkeys(e for r in recognizers for e in r.supported_entities))
         self.entities = wanted
+        # Our recognizers read None as all of their entities, and need not build a set per call.
+        self._own_entities = wanted if entities else None
         self.recognizers = recognizers
         # The English NER recognizer reads the model's entities: called on the texts the model read.
         self._ner = [r for r in recognizers if r.name == ENGLISH_NER]
@@ -292,8 +294,11 @@ class _LanguageRecognizers:
         results: list[Any] = []
         ran: list[Any] = []
         for rec in called:
-            art = artifacts() if rec.id in self._reads_tokens or rec.name == ENGLISH_NER else None
-            found = rec.analyze(text=text, entities=self.entities, nlp_artifacts=art)
+            if rec.name == ENGLISH_NER:
+                found = rec.analyze(text=text, entities=self.entities, nlp_artifacts=artifacts())
+            else:
+                art = artifacts() if rec.id in self._reads_tokens else None
+                found = rec.analyze(text=text, entities=self._own_entities, nlp_artifacts=art)
             ran.append(rec)
             if found:
                 _add_recognizer_id(found, rec)
@@ -348,6 +353,7 @@ class ChatAnalyzer:
         self.config = config
         self.models: dict[str, str] = {}
         self._engines: dict[str, Any] = {}
+        self._direct: dict[str, _LanguageRecognizers] = {}
         self._nlp: dict[str, Any] = {}
         self._name_gate: NameGate | None = None  # set with the English NER recognizer
         self._build()
@@ -355,14 +361,27 @@ class ChatAnalyzer:
     # --- construction -----------------------------------------------------------------
 
     def _build(self) -> None:
+        from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+
         engine = _offline_nlp_engine(self._load_pipelines())
         self._nlp_engine = engine
         for lang in self.config.languages:
+            registry = RecognizerRegistry(supported_languages=[lang])
+            for rec in self._recognizers(lang):
+                registry.add_recognizer(rec)
             mode = "whole_word" if lang == "en" else "substring"
-            self._engines[lang] = _LanguageRecognizers(
-                lang, self._recognizers(lang), self.config.entities, indexed_context_enhancer(mode)
+            # Presidio's engine holds the registry and the context enhancer; analysis calls the
+            # recognizers directly (``_LanguageRecognizers``), with the same results.
+            self._engines[lang] = AnalyzerEngine(
+                nlp_engine=engine,
+                registry=registry,
+                supported_languages=[lang],
+                context_aware_enhancer=indexed_context_enhancer(mode),
+                log_decision_process=False,
             )
-        self._supported = {lang: e.supported for lang, e in self._engines.items()}
+            self._direct[lang] = _LanguageRecognizers(
+                lang, list(registry.recognizers), self.config.entities, self._engines[lang].context_aware_enhancer
+            )
 
     def _load_pipelines(self) -> dict[str, Any]:
         import spacy
@@ -440,7 +459,7 @@ class ChatAnalyzer:
             if len(windows) > 1:
                 log.debug("long text of %d characters analysed in %d windows", len(text), len(windows))
         for lang, lang_pieces in pieces.items():
-            engine = self._engines[lang]
+            engine = self._direct[lang]
             if not engine.recognizers:
                 continue  # e.g. PERSON only: no Chinese recognizer serves it yet
             for piece, artifacts in self._artifacts(lang, lang_pieces, texts):
