@@ -308,7 +308,11 @@ class _LanguageRecognizers:
         # A recognizer's own context step (Presidio's default returns its results as they are).
         grouped: list[Any] = []
         for rec in ran:
-            own = [r for r in results if r.recognition_metadata[RecognizerResult.RECOGNIZER_IDENTIFIER_KEY] == rec.id]
+            own = [
+                r
+                for r in results
+                if r.recognition_metadata[RecognizerResult.RECOGNIZER_IDENTIFIER_KEY] == rec.id
+            ]
             if type(rec).enhance_using_context is not self._base_recognizer_enhance:
                 others = [r for r in results if r not in own]
                 own = rec.enhance_using_context(text, own, others, artifacts(), None)
@@ -328,7 +332,9 @@ class _LanguageRecognizers:
         """Presidio's score threshold for a result: its recognizer's for the entity, its default, 0."""
         from presidio_analyzer import RecognizerResult
 
-        thresholds = self._thresholds.get(result.recognition_metadata.get(RecognizerResult.RECOGNIZER_IDENTIFIER_KEY))
+        thresholds = self._thresholds.get(
+            result.recognition_metadata.get(RecognizerResult.RECOGNIZER_IDENTIFIER_KEY)
+        )
         if not thresholds:
             return 0.0
         value = thresholds.get(result.entity_type, thresholds.get("default"))
@@ -336,7 +342,7 @@ class _LanguageRecognizers:
 
 
 def _add_recognizer_id(results: list[Any], recognizer: Any) -> None:
-    """Presidio's ``__add_recognizer_id_if_not_exists``: the context step finds a result's recognizer by id."""
+    """Presidio's ``__add_recognizer_id_if_not_exists``: the context step finds recognizers by id."""
     from presidio_analyzer import RecognizerResult
 
     for result in results:
@@ -380,7 +386,10 @@ class ChatAnalyzer:
                 log_decision_process=False,
             )
             self._direct[lang] = _LanguageRecognizers(
-                lang, list(registry.recognizers), self.config.entities, self._engines[lang].context_aware_enhancer
+                lang,
+                list(registry.recognizers),
+                self.config.entities,
+                self._engines[lang].context_aware_enhancer,
             )
 
     def _load_pipelines(self) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
+_hyperscan: Any
 try:  # pragma: no cover - depends on the platform's wheels
     import hyperscan as _hyperscan
 except ImportError:  # pragma: no cover
@@ -145,7 +146,9 @@ class Candidates:
     def _compile(self, gated: list[tuple[int, re.Pattern[str]]]) -> None:
         hs = _hyperscan
         assert hs is not None
-        ok = gated if _hs_database(gated) is not None else [(i, p) for i, p in gated if _hs_database([(i, p)])]
+        ok = (
+            gated if _hs_database(gated) is not None else [(i, p) for i, p in gated if _hs_database([(i, p)])]
+        )
         refused = [(i, p) for i, p in gated if not any(p is q for _, q in ok)]
         for i, _ in refused:
             log.debug("prefilter of %s runs with re", getattr(self.recognizers[i], "name", i))
