@@ -39,7 +39,14 @@ from typing import Any
 
 from scanner import offline as _offline  # noqa: F401 - before presidio
 from scanner.errors import ModelNotFoundError, UsageError
-from scanner.ner_en import NER_SCORE, NameGate, model_dictionary
+from scanner.ner_en import (
+    NER_SCORE,
+    NameGate,
+    model_dictionary,
+    ner_only_off,
+    quick_lemmas,
+    with_tagger,
+)
 
 log = logging.getLogger(__name__)
 
@@ -523,9 +530,14 @@ class ChatAnalyzer:
         def run(batch: list[_Piece]) -> Iterator[tuple[_Piece, Callable[[], Any]]]:
             if batch[0].ner:
                 views = [ner_view(view_of(p)) for p in batch]
-                done = self._nlp_engine.process_batch(views, lang, batch_size=self.config.batch_size)
-                for piece, (_, art) in zip(batch, done, strict=True):
-                    yield piece, _ready(art)
+                docs = nlp.pipe(views, batch_size=self.config.batch_size, disable=ner_only_off(nlp))
+                lemmatize = "lemmatizer" in nlp.pipe_names
+                for piece, doc in zip(batch, docs, strict=True):
+                    with_tagger(doc, nlp)  # the name rules tag the few texts they need tags of
+                    if lemmatize:
+                        for tok, lemma in zip(doc, quick_lemmas(nlp, doc), strict=True):
+                            tok.lemma_ = lemma
+                    yield piece, _ready(self._nlp_engine._doc_to_nlp_artifact(doc, lang))
             else:
                 for piece in batch:
                     yield piece, _lazy(tokenized, piece)
@@ -830,35 +842,6 @@ class _ContextIndex:
         """Up to ``count`` keyword lemmas at or after token ``at``, nearest first."""
         lo = bisect.bisect_left(self.keyword_at, at)
         return [self.lemmas[i] for i in self.keyword_at[lo : lo + count]]
-
-
-_VERB_ENDINGS = ("ed", "ing", "n")
-
-
-def quick_lemmas(nlp: Any, doc: Any) -> list[str]:
-    """Lemmas without the tagger, for context words: a word ending like a verb form ("moved",
-    "born", "shipping") or an irregular verb form is lemmatized as a verb, any other lower-case
-    word as a noun ("passports"), a word with capitals is kept (a proper noun: "NHS").
-    Memoized per word on the lemmatizer."""
-    lemmatizer = nlp.get_pipe("lemmatizer")
-    memo: dict[str, str] = lemmatizer.__dict__.setdefault("_chatsweep_quick", {})
-    out: list[str] = []
-    for tok in doc:
-        text = tok.text
-        lemma = memo.get(text)
-        if lemma is None:
-            low = text.lower()
-            if text != low or not low.isalpha():
-                lemma = low
-            else:
-                one = nlp.make_doc(low)[0]
-                verb = low.endswith(_VERB_ENDINGS) or low in lemmatizer.lookups.get_table("lemma_exc")["verb"]
-                one.pos_ = "VERB" if verb else "NOUN"
-                lemma = lemmatizer.rule_lemmatize(one)[0].lower()
-            if len(memo) < 100_000:
-                memo[text] = lemma
-        out.append(lemma)
-    return out
 
 
 def load_english_model(name: str) -> Any:
