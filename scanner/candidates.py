@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -133,6 +134,9 @@ class Candidates:
         self.always: tuple[int, ...] = tuple(i for i, ps in enumerate(declared) if ps is None)
         gated = [(i, p) for i, ps in enumerate(declared) for p in ps or ()]
         self._db: Any = None
+        # Hyperscan's scratch space serves one scan at a time, and scans release the GIL: each
+        # thread (Dask runs several in a worker) scans with its own.
+        self._scratch = threading.local()
         self._hs_ids: tuple[int, ...] = ()
         # Prefilters searched with re: all of them in the fallback, else those Hyperscan refused.
         self._re: list[tuple[int, re.Pattern[str]]] = []
@@ -167,8 +171,11 @@ class Candidates:
             def on_match(pid: int, start: int, end: int, flags: int, context: Any) -> None:
                 hits.append(pid)
 
+            scratch = getattr(self._scratch, "space", None)
+            if scratch is None:
+                scratch = self._scratch.space = _hyperscan.Scratch(self._db)
             # Surrogates never reach here (the analyzer scrubs them); "replace" keeps this total.
-            self._db.scan(text.encode("utf-8", "replace"), match_event_handler=on_match)
+            self._db.scan(text.encode("utf-8", "replace"), match_event_handler=on_match, scratch=scratch)
             found.update(self._hs_ids[h] for h in hits)
             if self._caseless and _FOLDS_TO_ASCII.search(text):
                 found.update(i for i, p in self._caseless if i not in found and p.search(text))

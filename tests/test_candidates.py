@@ -185,3 +185,29 @@ def test_texts_without_candidates_are_never_tokenized(analyzers: tuple[ChatAnaly
         assert calls  # an e-mail address's score takes Presidio's context words: tokenized
     finally:
         nlp.make_doc = original
+
+
+def test_threads_scan_at_once() -> None:
+    """Scans release the GIL: threads sharing one scanner (Dask workers) each get a scratch space."""
+    import threading
+
+    scan = _candidates("en", "hyperscan" if hyperscan_available() else "re")
+    slow = _candidates("en", "re")
+    texts = [s.text * 30 for s in SAMPLES[:400]]
+    want = [set(slow.indices(t)) for t in texts]
+    errors: list[str] = []
+
+    def work() -> None:
+        try:
+            for text, chosen in zip(texts, want, strict=True):
+                if not set(scan.indices(text)) >= chosen:
+                    errors.append("missed")
+        except Exception as exc:
+            errors.append(repr(exc))
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
