@@ -300,10 +300,17 @@ class _LanguageRecognizers:
         self._enhancer = enhancer
         self._reads_tokens = {r.id for r in recognizers if lang in getattr(r, "READS_TOKENS", ())}
         self._thresholds = {r.id: r.score_thresholds for r in recognizers}
+        self._context = {r.id: tuple(w.lower() for w in r.context) for r in recognizers}
         self._base_recognizer_enhance = EntityRecognizer.enhance_using_context
 
-    def analyze(self, text: str, artifacts: Callable[[], Any], ner: bool) -> list[Any]:
-        """Presidio's results for ``text``; ``artifacts()`` makes its NLP artifacts when needed."""
+    def analyze(
+        self, text: str, artifacts: Callable[[], Any], ner: bool, surface_lemmas: bool = False
+    ) -> list[Any]:
+        """Presidio's results for ``text``; ``artifacts()`` makes its NLP artifacts when needed.
+
+        ``surface_lemmas``: the artifacts' lemmas are their tokens in lower case (no lemmatizer),
+        so a context word can only match if it occurs in the lower-cased text.
+        """
         from presidio_analyzer import EntityRecognizer, RecognizerResult
 
         called = self.candidates.scan(text)
@@ -336,13 +343,23 @@ class _LanguageRecognizers:
                 own = rec.enhance_using_context(text, own, others, artifacts(), None)
             grouped.extend(own)
         results = grouped
-        by_id = {r.id: r for r in ran}
-        if any(
-            by_id[r.recognition_metadata[RecognizerResult.RECOGNIZER_IDENTIFIER_KEY]].context
+        # Presidio's context enhancer judges each result on its own: give it only those it could
+        # change (their recognizer has context words, none weighed yet; with surface lemmas, one
+        # of the words occurs in the text), and tokenize the text only if there are any.
+        lower = text.lower() if surface_lemmas else ""
+        todo = [
+            k
+            for k, r in enumerate(results)
+            if (words := self._context[r.recognition_metadata[RecognizerResult.RECOGNIZER_IDENTIFIER_KEY]])
             and not r.recognition_metadata.get(RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY)
-            for r in results
-        ):
-            results = self._enhancer.enhance_using_context(text, results, artifacts(), ran, None)
+            and (not surface_lemmas or any(w in lower for w in words))
+        ]
+        if todo:
+            done = self._enhancer.enhance_using_context(
+                text, [results[k] for k in todo], artifacts(), ran, None
+            )
+            for k, r in zip(todo, done, strict=True):
+                results[k] = r
         results = [r for r in results if r.score >= self._threshold(r)]
         return list(EntityRecognizer.remove_duplicates(results))
 
@@ -492,7 +509,8 @@ class ChatAnalyzer:
             for piece, artifacts in self._artifacts(lang, lang_pieces, texts):
                 w = piece.window
                 window_text = texts[piece.item][w.start : w.end]
-                found = engine.analyze(window_text, artifacts, piece.ner)
+                surface = lang != "en" or not (piece.ner or piece.tagged)
+                found = engine.analyze(window_text, artifacts, piece.ner, surface)
                 results[piece.item].extend(
                     d
                     for d in self._to_detections(found, window_text, lang, w.start)
