@@ -177,7 +177,7 @@ class FamilyRecognizer(LocalRecognizer):
                 if verdict.span is not None:
                     start, end = verdict.span
                 results.append(self._result(entity, start, end, rule, verdict))
-        return list(EntityRecognizer.remove_duplicates(results))
+        return list(EntityRecognizer.remove_duplicates(results)) if results else []
 
     def _result(self, entity: str, start: int, end: int, rule: Rule, verdict: Verdict) -> RecognizerResult:
         base = min(verdict.score, EntityRecognizer.MAX_SCORE)
