@@ -72,6 +72,7 @@ CAPS = {
     "lever": 1.0,
     "code": 2.0,
     "money": 0.6,
+    "benign": 1.6,
 }
 THRESHOLD = 2.0  # total weight a message needs
 STORY_MIN = 0.7  # … with this much story
@@ -122,7 +123,7 @@ class Assessment:
 
 _HEADER = re.compile(r"#[ ]*group:[ ]*([a-z_]+)[ ]*\|[ ]*([a-z]+)[ ]*\|[ ]*([a-z_-]+)[ ]*\|[ ]*([0-9.]+)[ ]*\|(.*)")
 LEXICONS = ("fraud_cues_zh.txt", "fraud_cues_en.txt", "fraud_zh.txt", "fraud_en.txt")
-ALL_KINDS = (*KINDS, "warning", "forward")
+ALL_KINDS = (*KINDS, "warning", "forward", "benign")
 
 
 def parse_lexicon(text: str, source: str) -> list[tuple[_phrases.Term, Group]]:
@@ -144,7 +145,8 @@ def parse_lexicon(text: str, source: str) -> list[tuple[_phrases.Term, Group]]:
             raise ValueError(f"{source}: term before the first '# group:' line")
         mark = "!" if line[:2] == "! " else ""
         body = line[2:].strip() if mark else line
-        out.append((_phrases.Term(_fold(body), "cue", group.name, mark, source), group))
+        folded = "…".join(_fold(piece) for piece in body.split("…"))
+        out.append((_phrases.Term(folded, "cue", group.name, mark, source), group))
     return out
 
 
@@ -286,6 +288,7 @@ _LOOKALIKE = _shape_group("lookalike", "link", 1.2, "a look-alike domain of a br
 _APK_G = _shape_group("apk", "action", 1.0, "an app to install from outside a store")
 _ID = _shape_group("contact_id", "contact", 0.8, "a QQ, WeChat or messenger id")
 _MONEY = _shape_group("amount", "money", 0.3, "an amount of money")
+_OFFICIAL = _shape_group("official_link", "benign", 0.6, "a link to the brand's own domain")
 
 
 def _host(url: str) -> str:
@@ -303,8 +306,8 @@ def _link_cue(url: str) -> Group:
     labels = host.split(".")
     registrable = ".".join(labels[-2:]) if len(labels) >= 2 else host
     official = d.get("official", frozenset())
-    if registrable in official or host in official:
-        return _LINK
+    if registrable in official or host in official or (len(labels) > 2 and ".".join(labels[-3:]) in official):
+        return _OFFICIAL
     tokens = set(re.split(r"[.\-]", host))
     squashed = host.replace("0", "o").replace("1", "l")
     if any(b in tokens or (len(b) >= 5 and b in squashed) for b in d.get("brands", ())):
@@ -378,13 +381,14 @@ def _decide(cues: tuple[Cue, ...], warning: bool, forwarded: bool) -> Assessment
     capped = {k: min(CAPS.get(k, 1.0), v) for k, v in per_kind.items()}
     story = sum(capped.get(k, 0.0) for k in STORY)
     push = sum(capped.get(k, 0.0) for k in PUSH)
-    total = sum(capped.values())
-    heaviest = max((c.weight for c in cues if c.lexical), default=0.0)
+    total = sum(v for k, v in capped.items() if k != "benign") - capped.get("benign", 0.0)
+    heaviest = max((c.weight for c in cues if c.lexical and c.group.kind != "benign"), default=0.0)
     strong_story = max((c.weight for c in cues if c.lexical and c.group.kind in ("pretext", "code")), default=0.0)
-    flagged = any(c.lexical for c in cues) and (
+    strong_pretexts = len({c.start for c in cues if c.lexical and c.group.kind == "pretext" and c.weight >= STRONG_STORY})
+    flagged = any(c.lexical and c.group.kind != "benign" for c in cues) and (
         (story >= STORY_MIN and push >= PUSH_MIN and total >= THRESHOLD)
-        or heaviest >= SPECIFIC
-        or (strong_story >= STRONG_STORY and total >= THRESHOLD)
+        or (heaviest >= SPECIFIC and total >= SPECIFIC - 0.5)
+        or (strong_story >= STRONG_STORY and total >= THRESHOLD and (push > 0 or strong_pretexts >= 2))
     )
     votes: dict[str, float] = {}
     for cue in cues:
@@ -404,7 +408,7 @@ def explain(result: Assessment) -> str:
     zh, en = CLASSES[result.cls]
     abouts: list[str] = []
     for cue in sorted(result.cues, key=lambda c: -c.weight):
-        if cue.group.about not in abouts:
+        if cue.group.kind != "benign" and cue.group.about not in abouts:
             abouts.append(cue.group.about)
     why = f"fraud indicator: {zh} ({en}); cues: " + "; ".join(abouts[:6])
     if result.forwarded:
@@ -413,7 +417,7 @@ def explain(result: Assessment) -> str:
 
 
 def _span(result: Assessment) -> tuple[int, int]:
-    lexical = [c for c in result.cues if c.lexical]
+    lexical = [c for c in result.cues if c.lexical and c.group.kind != "benign"]
     best = max(lexical, key=lambda c: (c.weight, c.group.kind in STORY, -c.start))
     return best.start, best.end
 
