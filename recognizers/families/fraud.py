@@ -355,7 +355,7 @@ def assess(text: str) -> Assessment:
             continue
         if any(a <= hit.start < b for a, b in links) or _negated(norm, hit.start, group):
             continue  # a word inside a URL says nothing; "不要点击链接" is advice
-        if group.kind == "code" and _CODE_ARRIVED.match(norm, hit.end) and not hit.term.mark:
+        if group.kind == "code" and _phrases.has_han(hit.term.text) and _CODE_ARRIVED.match(norm, hit.end):
             continue
         weight = group.weight * (2 if hit.term.mark == "!" else 1)
         cues.append(Cue(group, weight, where[hit.start], where[hit.end - 1] + 1, True))
@@ -388,7 +388,7 @@ def _decide(cues: tuple[Cue, ...], warning: bool, forwarded: bool) -> Assessment
     flagged = any(c.lexical and c.group.kind != "benign" for c in cues) and (
         (story >= STORY_MIN and push >= PUSH_MIN and total >= THRESHOLD)
         or (heaviest >= SPECIFIC and total >= SPECIFIC - 0.5)
-        or (strong_story >= STRONG_STORY and total >= THRESHOLD and (push > 0 or strong_pretexts >= 2))
+        or (strong_story >= STRONG_STORY and total >= THRESHOLD and (push > 0 or capped.get("money", 0.0) > 0 or strong_pretexts >= 2))
     )
     votes: dict[str, float] = {}
     for cue in cues:
