@@ -344,7 +344,7 @@ def assess(text: str) -> Assessment:
     cues: list[Cue] = []
     warning = forwarded = False
     links = [(a, b) for g, a, b in _shapes(norm) if g.kind == "link"]
-    for hit in matcher.hits(norm):
+    for hit in _hits(matcher, norm):
         group = groups[hit.term]
         if group.kind == "warning":
             if not _negated(norm, hit.start, group):
@@ -362,6 +362,18 @@ def assess(text: str) -> Assessment:
     for group, a, b in _shapes(norm):
         cues.append(Cue(group, group.weight, where[a], where[b - 1] + 1, False))
     return _decide(tuple(cues), warning, forwarded)
+
+
+def _hits(matcher: _phrases.Matcher, norm: str) -> list[_phrases.Hit]:
+    """Every hit; a phrase with a gap ("转到…账户") is read inside too, so it hides no other phrase."""
+    out: list[_phrases.Hit] = []
+    for hit in matcher.hits(norm):
+        out.append(hit)
+        if "…" in hit.term.text:
+            inner = norm[hit.start + 1 : hit.end]
+            at = hit.start + 1
+            out += [_phrases.Hit(h.term, h.start + at, h.end + at) for h in matcher.hits(inner) if "…" not in h.term.text]
+    return out
 
 
 def _negated(norm: str, start: int, group: Group) -> bool:
