@@ -5,7 +5,9 @@ Sources (``--source``, repeatable; default all that are available):
   (bank notices, refunds, colleagues asking for a code, anti-fraud warnings) written for chatsweep;
 - ``evasion``: the synthetic scams rewritten as evaders do (traditional characters, full-width
   letters, symbols between characters, look-alike letters) and forwarded with a question;
-- ``fraud_tw_quiz``: the cached split (``--split``, default dev) of benchmarks/datasets/fraud_tw_quiz.py.
+- ``fraud_tw_quiz``: the cached split (``--split``, default dev) of benchmarks/datasets/fraud_tw_quiz.py;
+- ``chat``: the generated bilingual chat of benchmarks/pii_benchmark.py and secrets_benchmark.py
+  (``--messages`` each), ordinary messages: every report there is a false alarm.
 
 A message counts as found when the detector reports it (one finding per message); the class is
 judged apart (``class ok``: the reported class is the labelled one). The old detector (the
@@ -76,6 +78,15 @@ def quiz(split: str) -> list[Case]:
         print("fraud_tw_quiz: not fetched (python -c 'from benchmarks.datasets import fraud_tw_quiz; ...')")
         return []
     return [("fraud_tw_quiz", (ex.types or ("benign",))[0], ex.text) for ex in examples]
+
+
+def ordinary_chat(messages: int) -> list[Case]:
+    """The generated chat of the PII and secrets benchmarks: ordinary messages, none of them fraud."""
+    from benchmarks import pii_benchmark, secrets_benchmark
+
+    out: list[Case] = [("pii_chat", "benign", item.text) for item in pii_benchmark.build_corpus(messages, 1)]
+    out += [("secrets_chat", "benign", m.text) for m in secrets_benchmark.build_corpus(20240605, messages)]
+    return out
 
 
 def old_detector(ref: str) -> Callable[[str], bool] | None:
@@ -154,12 +165,13 @@ def report(name: str, cases: list[Case], found: list[bool], classes: list[str] |
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    ap.add_argument("--source", action="append", choices=("synthetic", "evasion", "fraud_tw_quiz"))
+    ap.add_argument("--source", action="append", choices=("synthetic", "evasion", "fraud_tw_quiz", "chat"))
+    ap.add_argument("--messages", type=int, default=1500, help="messages of each generated chat corpus")
     ap.add_argument("--split", default="dev", help="split of cached data sets (tune on dev only)")
     ap.add_argument("--baseline", default="main", help="git ref of the old detector")
     ap.add_argument("--misses", action="store_true", help="print misses and false alarms")
     args = ap.parse_args(argv)
-    wanted = args.source or ["synthetic", "evasion", "fraud_tw_quiz"]
+    wanted = args.source or ["synthetic", "evasion", "fraud_tw_quiz", "chat"]
     base = synthetic()
     sets: dict[str, list[Case]] = {}
     if "synthetic" in wanted:
@@ -168,6 +180,8 @@ def main(argv: list[str] | None = None) -> int:
         sets["evasion"] = evasion(base)
     if "fraud_tw_quiz" in wanted:
         sets[f"fraud_tw_quiz/{args.split}"] = quiz(args.split)
+    if "chat" in wanted:
+        sets["ordinary chat"] = ordinary_chat(args.messages)
     old = old_detector(args.baseline)
     everything: list[Case] = []
     for name, cases in [*sets.items(), ("all", [])]:

@@ -265,6 +265,10 @@ _APK = re.compile(r"\.apk(?![a-z0-9])|安装包")
 _CONTACT_ID = re.compile(
     r"(?:qq|微信|vx|wx|v信|薇信|威信|扣扣|企鹅|telegram|whatsapp|飞机)(?:号|号码|id)?[:：\s]{0,3}[a-z0-9_-]{5,20}(?![a-z0-9])"
 )
+_PHONE_TO_CALL = re.compile(
+    r"(?:洽|电话|来电|联系|热线|详询|咨询|加|tel|call|text)[:：\s]{0,3}"
+    r"(?:\+?86[ -]?)?(?:1[3-9]\d[ -]?\d{4}[ -]?\d{4}|09\d{2}-?\d{3}-?\d{3}|0\d{1,3}-\d{7,8})(?!\d)"
+)
 _AMOUNT = re.compile(
     r"[$¥€£][ ]?[0-9]"
     r"|[0-9][0-9,.]{0,12}[ ]?(?:元|块|万|美元|美金|%|(?:usdt|usd|dollars?|bucks)(?![a-z]))"
@@ -287,6 +291,7 @@ _PUNY = _shape_group("punycode", "link", 1.2, "a punycode domain")
 _LOOKALIKE = _shape_group("lookalike", "link", 1.2, "a look-alike domain of a brand")
 _APK_G = _shape_group("apk", "action", 1.0, "an app to install from outside a store")
 _ID = _shape_group("contact_id", "contact", 0.8, "a QQ, WeChat or messenger id")
+_PHONE = _shape_group("phone_to_call", "contact", 0.6, "a personal phone number to call")
 _MONEY = _shape_group("amount", "money", 0.3, "an amount of money")
 _OFFICIAL = _shape_group("official_link", "benign", 0.6, "a link to the brand's own domain")
 
@@ -329,6 +334,8 @@ def _shapes(norm: str) -> Iterable[tuple[Group, int, int]]:
         yield _APK_G, m.start(), m.end()
     for m in _CONTACT_ID.finditer(norm):
         yield _ID, m.start(), m.end()
+    for m in _PHONE_TO_CALL.finditer(norm):
+        yield _PHONE, m.start(), m.end()
     for m in _AMOUNT.finditer(norm):
         if not any(a <= m.start() < b for a, b in spans):
             yield _MONEY, m.start(), m.end()
