@@ -81,7 +81,9 @@ SPECIFIC = 2.0  # one phrase this heavy is enough
 STRONG_STORY = 1.6  # a story phrase this heavy needs only the threshold
 SCORE_MIN, SCORE_MAX = 0.5, 0.95
 SCORE_SLOPE = 0.2  # score per unit of weight above the threshold
+STRONG_BONUS = 0.05  # and per specific phrase after the first
 FORWARDED_FACTOR = 0.75
+_REACH = 16  # how far past a phrase one that starts inside it may reach
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,6 +247,11 @@ def normalise(text: str) -> tuple[str, list[int]]:
             chars.append(piece)
             where.append(i)
     out = "".join(chars)
+    conv = _opencc()
+    if conv is not None and _HAN.search(out):
+        phrased = conv.convert(out)  # type: ignore[attr-defined]
+        if len(phrased) == len(out):  # phrase-level conversion (回覆 → 回复) where offsets survive
+            out = phrased
     # Runs of five or more Chinese numerals are a number written to dodge filters.
     for m in re.finditer(f"[{''.join(_CN_DIGITS)}]{{5,}}", out):
         digits = "".join(_CN_DIGITS[c] for c in m.group(0))
@@ -257,7 +264,7 @@ def normalise(text: str) -> tuple[str, list[int]]:
 _URL = re.compile(
     r"(?:https?://|www\.)[^\s<>\"'，。！？、）】」]{1,300}"
     r"|(?<![a-z0-9@._-])(?:[a-z0-9-]{1,63}\.){1,4}"
-    r"(?:com|cn|net|org|top|xyz|vip|cc|shop|info|club|site|online|me|tw|io|app|link|ltd|icu|cyou|buzz|work|live|fun)"
+    r"(?:com|cn|net|org|top|xyz|vip|cc|co|shop|info|club|site|online|me|tw|io|app|link|ltd|icu|cyou|buzz|work|live|fun)"
     r"(?![a-z0-9-])(?:/[^\s<>\"'，。！？、）】」]{0,200})?"
 )
 _IP_URL = re.compile(r"(?:https?://)?(?:\d{1,3}\.){3}\d{1,3}(?::\d{2,5})?/")
@@ -372,15 +379,23 @@ def assess(text: str) -> Assessment:
 
 
 def _hits(matcher: _phrases.Matcher, norm: str) -> list[_phrases.Hit]:
-    """Every hit; a phrase with a gap ("转到…账户") is read inside too, so it hides no other phrase."""
-    out: list[_phrases.Hit] = []
-    for hit in matcher.hits(norm):
-        out.append(hit)
-        if "…" in hit.term.text:
-            inner = norm[hit.start + 1 : hit.end]
-            at = hit.start + 1
-            out += [_phrases.Hit(h.term, h.start + at, h.end + at) for h in matcher.hits(inner) if "…" not in h.term.text]
-    return out
+    """Every hit, overlapping ones too: a phrase hides none that starts inside it (先帮我 / 帮我转)."""
+    found: dict[tuple[int, str], _phrases.Hit] = {}
+    todo = list(matcher.hits(norm))
+    while todo:
+        hit = todo.pop()
+        key = (hit.start, hit.term.text)
+        if key in found:
+            continue
+        found[key] = hit
+        at = hit.start + 1
+        inner = norm[at : hit.end + _REACH]
+        todo += [
+            _phrases.Hit(h.term, h.start + at, h.end + at)
+            for h in matcher.hits(inner)
+            if h.start + at < hit.end and (h.start + at, h.term.text) not in found
+        ]
+    return sorted(found.values(), key=lambda h: (h.start, h.end))
 
 
 def _negated(norm: str, start: int, group: Group) -> bool:
@@ -414,7 +429,9 @@ def _decide(cues: tuple[Cue, ...], warning: bool, forwarded: bool) -> Assessment
         if cue.group.cls != "-":
             votes[cue.group.cls] = votes.get(cue.group.cls, 0.0) + cue.weight
     cls = max(votes, key=lambda c: (votes[c], -list(CLASSES).index(c))) if votes else "other"
-    score = min(SCORE_MAX, max(SCORE_MIN, SCORE_MIN + SCORE_SLOPE * (total - THRESHOLD)))
+    strong = len({c.start for c in cues if c.lexical and c.weight >= STRONG_STORY})
+    score = SCORE_MIN + SCORE_SLOPE * (total - THRESHOLD) + STRONG_BONUS * max(0, strong - 1)
+    score = min(SCORE_MAX, max(SCORE_MIN, score))
     if forwarded:
         score *= FORWARDED_FACTOR
     elif warning:
@@ -437,7 +454,7 @@ def explain(result: Assessment) -> str:
 
 def _span(result: Assessment) -> tuple[int, int]:
     lexical = [c for c in result.cues if c.lexical and c.group.kind != "benign"]
-    best = max(lexical, key=lambda c: (c.weight, c.group.kind in STORY, -c.start))
+    best = max(lexical, key=lambda c: (c.weight, c.group.kind in STORY, -c.start, c.end - c.start))
     return best.start, best.end
 
 
