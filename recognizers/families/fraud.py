@@ -76,7 +76,7 @@ CAPS = {
 }
 THRESHOLD = 2.0  # total weight a message needs
 STORY_MIN = 0.7  # … with this much story
-PUSH_MIN = 0.6  # … and this much push
+PUSH_MIN = 0.5  # … and this much push
 SPECIFIC = 2.0  # one phrase this heavy is enough
 STRONG_STORY = 1.6  # a story phrase this heavy needs only the threshold
 SCORE_MIN, SCORE_MAX = 0.5, 0.95
