@@ -52,7 +52,7 @@ _HOMO = str.maketrans({"a": "а", "e": "е", "o": "о", "p": "р", "c": "с"})
 
 def evasion(cases: list[Case]) -> list[Case]:
     """Each synthetic scam once, rewritten one way in turn; plus forwarded copies."""
-    import opencc  # type: ignore[import-untyped]
+    import opencc
 
     s2t = opencc.OpenCC("s2t")
     ways: list[Callable[[str], str]] = [
@@ -67,7 +67,11 @@ def evasion(cases: list[Case]) -> list[Case]:
         out.append(("evasion", cls, ways[i % len(ways)](text)))
         if i % 3 == 0:
             zh = fraud._HAN.search(text) is not None
-            fwd = f"收到一条短信：「{text}」这是诈骗吗？" if zh else f'Is this a scam? I got this text: "{text}"'
+            fwd = (
+                f"收到一条短信：「{text}」这是诈骗吗？"
+                if zh
+                else f'Is this a scam? I got this text: "{text}"'
+            )
             out.append(("forwarded", cls, fwd))
     return out
 
@@ -96,7 +100,12 @@ def old_detector(ref: str) -> Callable[[str], bool] | None:
             p: subprocess.run(
                 ["git", "-C", str(ROOT), "show", f"{ref}:recognizers/{p}"], check=True, capture_output=True
             ).stdout.decode()
-            for p in ("families/fraud.py", "families/_phrases.py", "lexicons/fraud_en.txt", "lexicons/fraud_zh.txt")
+            for p in (
+                "families/fraud.py",
+                "families/_phrases.py",
+                "lexicons/fraud_en.txt",
+                "lexicons/fraud_zh.txt",
+            )
         }
     except (OSError, subprocess.CalledProcessError):
         return None
@@ -132,7 +141,7 @@ def old_detector(ref: str) -> Callable[[str], bool] | None:
     sys.modules[name] = module
     source = files["families/fraud.py"].replace("from recognizers.families import _phrases", "")
     module.__dict__["_phrases"] = shim
-    exec(compile(source, "baseline fraud", "exec"), module.__dict__)  # noqa: S102
+    exec(compile(source, "baseline fraud", "exec"), module.__dict__)
     rec = module.FraudIndicatorRecognizer("zh")
     return lambda text: bool(rec.analyze(text, entities=None))
 
@@ -196,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
         if old is not None:
             report("old", cases, [old(t) for _, _, t in cases], None)
         if args.misses and name != "all":
-            for (src, c, t), r in zip(cases, results, strict=True):
+            for (_src, c, t), r in zip(cases, results, strict=True):
                 if (c == "benign") == r.flagged or (r.flagged and r.cls != c):
                     tag = "FALSE ALARM" if c == "benign" else ("MISS" if not r.flagged else f"CLASS {r.cls}")
                     print(f"    {tag} [{c}] total={r.total} {t[:110]!r}")

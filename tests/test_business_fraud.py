@@ -187,12 +187,16 @@ def test_lexicons_parse_and_every_term_finds_itself() -> None:
     """Each lexicon term, written as in the file, is found by its matcher (no dead entries)."""
     matcher = business._marker_matcher()
     for term in matcher.terms:
-        text = term.text.replace("…", " x ") if not _phrases.has_han(term.text) else term.text.replace("…", "")
+        text = (
+            term.text.replace("…", " x ") if not _phrases.has_han(term.text) else term.text.replace("…", "")
+        )
         hits = list(matcher.hits(text))
         assert hits and hits[0].start == 0, term
     fraud_matcher, _groups = fraud._lexicon()
     for term in fraud_matcher.terms:
-        text = term.text.replace("…", " x ") if not _phrases.has_han(term.text) else term.text.replace("…", "")
+        text = (
+            term.text.replace("…", " x ") if not _phrases.has_han(term.text) else term.text.replace("…", "")
+        )
         norm, _ = fraud.normalise(text)
         hits = list(fraud_matcher.hits(norm))
         assert hits and hits[0].start == 0, term

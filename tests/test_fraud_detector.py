@@ -11,8 +11,7 @@ from recognizers.families import fraud
 
 
 def _one(text: str) -> tuple[str, float, str]:
-    (rec,) = fraud.recognizers("zh")
-    results = rec.analyze(text, entities=None)  # type: ignore[attr-defined]
+    results = fraud.FraudIndicatorRecognizer("zh").analyze(text, entities=None)
     assert len(results) == 1, results  # one finding per message
     r = results[0]
     why = r.analysis_explanation.textual_explanation
@@ -31,7 +30,10 @@ def _one(text: str) -> tuple[str, float, str]:
         ("导师带单，日收益15%，稳赚不赔，先充值USDT就能开始", "投资理财"),
         ("恭喜您被节目组抽中为幸运观众，奖金18万元，请先交公证费领取", "虚假中奖"),
         ("我是顺丰的理赔专员，您的快递在运输途中丢失，我们将双倍赔偿，请添加我微信办理", "快递理赔"),
-        ("Congratulations! You have won $1,000,000 in the lottery. Send your bank details to claim", "fake prize"),
+        (
+            "Congratulations! You have won $1,000,000 in the lottery. Send your bank details to claim",
+            "fake prize",
+        ),
     ],
 )
 def test_one_finding_names_the_class(text: str, cls: str) -> None:
@@ -47,7 +49,8 @@ def test_one_finding_names_the_class(text: str, cls: str) -> None:
         "请马上把钱转到安 全 账 户",  # spaces between characters
         "请马上把钱转到安*全*账*户",  # symbols between characters
         "兼职刷单，日赚５００，加ＱＱ：三三四九一二八八七五",  # full-width, Chinese numerals
-        "Your аccount will be susреnded, verify at http://раypal-secure.example.com now",  # Cyrillic look-alikes
+        # Cyrillic look-alikes
+        "Your аccount will be susреnded, verify at http://раypal-secure.example.com now",
         "急用钱？不查征信，秒批，加vx咨询",  # pinyin initials for WeChat
     ],
 )
@@ -104,7 +107,9 @@ def test_an_official_link_is_not_a_look_alike() -> None:
 
 def test_more_cues_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     extra = tmp_path / "cues.txt"
-    extra.write_text("# group: local_scam | pretext | other | 1.0 | a local scam script\n! 蓝鲸返利卡\n", "utf-8")
+    extra.write_text(
+        "# group: local_scam | pretext | other | 1.0 | a local scam script\n! 蓝鲸返利卡\n", "utf-8"
+    )
     text = "办一张蓝鲸返利卡，马上转账"
     fraud._lexicon.cache_clear()
     try:

@@ -33,7 +33,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -123,7 +123,9 @@ class Assessment:
 
 # --- lexicons -----------------------------------------------------------------------------
 
-_HEADER = re.compile(r"#[ ]*group:[ ]*([a-z_]+)[ ]*\|[ ]*([a-z]+)[ ]*\|[ ]*([a-z_-]+)[ ]*\|[ ]*([0-9.]+)[ ]*\|(.*)")
+_HEADER = re.compile(
+    r"#[ ]*group:[ ]*([a-z_]+)[ ]*\|[ ]*([a-z]+)[ ]*\|[ ]*([a-z_-]+)[ ]*\|[ ]*([0-9.]+)[ ]*\|(.*)"
+)
 LEXICONS = ("fraud_cues_zh.txt", "fraud_cues_en.txt", "fraud_zh.txt", "fraud_en.txt")
 ALL_KINDS = (*KINDS, "warning", "forward", "benign")
 
@@ -204,12 +206,13 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 @cache
-def _opencc() -> object | None:
+def _opencc() -> Callable[[str], str] | None:
     try:
-        import opencc  # type: ignore[import-untyped]
+        import opencc
     except ImportError:  # pragma: no cover - a declared dependency; without it only simplified is read
         return None
-    return opencc.OpenCC("t2s")
+    convert: Callable[[str], str] = opencc.OpenCC("t2s").convert
+    return convert
 
 
 @lru_cache(maxsize=8192)
@@ -219,7 +222,7 @@ def _fold_char(ch: str) -> str:
     if _HAN.match(out):
         conv = _opencc()
         if conv is not None:
-            simple = conv.convert(out)  # type: ignore[attr-defined]
+            simple = conv(out)
             if len(simple) == len(out):
                 out = simple
     return out
@@ -249,7 +252,7 @@ def normalise(text: str) -> tuple[str, list[int]]:
     out = "".join(chars)
     conv = _opencc()
     if conv is not None and _HAN.search(out):
-        phrased = conv.convert(out)  # type: ignore[attr-defined]
+        phrased = conv(out)
         if len(phrased) == len(out):  # phrase-level conversion (回覆 → 回复) where offsets survive
             out = phrased
     # Runs of five or more Chinese numerals are a number written to dodge filters.
@@ -281,7 +284,8 @@ _AMOUNT = re.compile(
     r"|[0-9][0-9,.]{0,12}[ ]?(?:元|块|万|美元|美金|%|(?:usdt|usd|dollars?|bucks)(?![a-z]))"
 )
 _NEGATION = re.compile(
-    r"(?:不要|别|切勿|请勿|勿|千万别|千万不要|绝不会|不会|从不|不得|禁止|拒绝|never|don'?t|do not|won'?t|will not)"
+    r"(?:不要|别|切勿|请勿|勿|千万别|千万不要|绝不会|不会|从不|不得|禁止|拒绝"
+    r"|never|don'?t|do not|won'?t|will not)"
     r"[^，,。.!！?？；;\n]{0,6}\Z"
 )
 _CODE_ARRIVED = re.compile(r"(?:的)?(?:手机|邮箱|号|这|了|没|吗)")
@@ -313,7 +317,9 @@ def _link_cue(url: str) -> Group:
     d = _domains()
     if "xn--" in host:
         return _PUNY
-    if host in d.get("shorteners", frozenset()) or any(host.endswith("." + s) for s in d.get("shorteners", ())):
+    if host in d.get("shorteners", frozenset()) or any(
+        host.endswith("." + s) for s in d.get("shorteners", ())
+    ):
         return _SHORT
     labels = host.split(".")
     registrable = ".".join(labels[-2:]) if len(labels) >= 2 else host
@@ -417,12 +423,20 @@ def _decide(cues: tuple[Cue, ...], warning: bool, forwarded: bool) -> Assessment
     push = sum(capped.get(k, 0.0) for k in PUSH)
     total = sum(v for k, v in capped.items() if k != "benign") - capped.get("benign", 0.0)
     heaviest = max((c.weight for c in cues if c.lexical and c.group.kind != "benign"), default=0.0)
-    strong_story = max((c.weight for c in cues if c.lexical and c.group.kind in ("pretext", "code")), default=0.0)
-    strong_pretexts = len({c.start for c in cues if c.lexical and c.group.kind == "pretext" and c.weight >= STRONG_STORY})
+    strong_story = max(
+        (c.weight for c in cues if c.lexical and c.group.kind in ("pretext", "code")), default=0.0
+    )
+    strong_pretexts = len(
+        {c.start for c in cues if c.lexical and c.group.kind == "pretext" and c.weight >= STRONG_STORY}
+    )
     flagged = any(c.lexical and c.group.kind != "benign" for c in cues) and (
         (story >= STORY_MIN and push >= PUSH_MIN and total >= THRESHOLD)
         or (heaviest >= SPECIFIC and total >= SPECIFIC - 0.5)
-        or (strong_story >= STRONG_STORY and total >= THRESHOLD and (push > 0 or capped.get("money", 0.0) > 0 or strong_pretexts >= 2))
+        or (
+            strong_story >= STRONG_STORY
+            and total >= THRESHOLD
+            and (push > 0 or capped.get("money", 0.0) > 0 or strong_pretexts >= 2)
+        )
     )
     votes: dict[str, float] = {}
     for cue in cues:
