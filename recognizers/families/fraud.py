@@ -279,6 +279,8 @@ _PHONE_TO_CALL = re.compile(
     r"(?:洽|电话|来电|联系|热线|详询|咨询|加|tel|call|text)[:：\s]{0,3}"
     r"(?:\+?86[ -]?)?(?:1[3-9]\d[ -]?\d{4}[ -]?\d{4}|09\d{2}-?\d{3}-?\d{3}|0\d{1,3}-\d{7,8})(?!\d)"
 )
+# A bank's or operator's own short service number (95555, 10086, 12306): the form of a genuine notice.
+_SERVICE_NUMBER = re.compile(r"(?<![0-9])(?:95[0-9]{3}|100(?:86|10|00)|12306|12315|12345|12123)(?![0-9])")
 _AMOUNT = re.compile(
     r"[$¥€£][ ]?[0-9]"
     r"|[0-9][0-9,.]{0,12}[ ]?(?:元|块|万|美元|美金|%|(?:usdt|usd|dollars?|bucks)(?![a-z]))"
@@ -304,6 +306,7 @@ _APK_G = _shape_group("apk", "action", 1.0, "an app to install from outside a st
 _ID = _shape_group("contact_id", "contact", 0.8, "a QQ, WeChat or messenger id")
 _PHONE = _shape_group("phone_to_call", "contact", 0.6, "a personal phone number to call")
 _MONEY = _shape_group("amount", "money", 0.3, "an amount of money")
+_SERVICE = _shape_group("service_number", "benign", 0.5, "a bank's or operator's own service number")
 _OFFICIAL = _shape_group("official_link", "benign", 0.6, "a link to the brand's own domain")
 
 
@@ -346,9 +349,12 @@ def _shapes(norm: str) -> Iterable[tuple[Group, int, int]]:
     for m in _APK.finditer(norm):
         yield _APK_G, m.start(), m.end()
     for m in _CONTACT_ID.finditer(norm):
-        yield _ID, m.start(), m.end()
+        if not any(a <= m.start() < b for a, b in spans):  # wx-safe.example.top is a link
+            yield _ID, m.start(), m.end()
     for m in _PHONE_TO_CALL.finditer(norm):
         yield _PHONE, m.start(), m.end()
+    for m in _SERVICE_NUMBER.finditer(norm):
+        yield _SERVICE, m.start(), m.end()
     for m in _AMOUNT.finditer(norm):
         if not any(a <= m.start() < b for a, b in spans):
             yield _MONEY, m.start(), m.end()
@@ -429,8 +435,11 @@ def _decide(cues: tuple[Cue, ...], warning: bool, forwarded: bool) -> Assessment
     strong_pretexts = len(
         {c.start for c in cues if c.lexical and c.group.kind == "pretext" and c.weight >= STRONG_STORY}
     )
+    bad_link = any(c.group in (_LOOKALIKE, _PUNY, _IP) for c in cues)
+    asks = any(c.lexical and c.group.kind in PUSH for c in cues)
     flagged = any(c.lexical and c.group.kind != "benign" for c in cues) and (
-        (story >= STORY_MIN and push >= PUSH_MIN and total >= THRESHOLD)
+        (bad_link and asks and total >= THRESHOLD)
+        or (story >= STORY_MIN and push >= PUSH_MIN and total >= THRESHOLD)
         or (heaviest >= SPECIFIC and total >= SPECIFIC - 0.5)
         or (
             strong_story >= STRONG_STORY
