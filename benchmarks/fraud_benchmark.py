@@ -7,7 +7,9 @@ Sources (``--source``, repeatable; default all that are available):
   letters, symbols between characters, look-alike letters) and forwarded with a question;
 - ``fraud_tw_quiz``: the cached split (``--split``, default dev) of benchmarks/datasets/fraud_tw_quiz.py;
 - ``chat``: the generated bilingual chat of benchmarks/pii_benchmark.py and secrets_benchmark.py
-  (``--messages`` each), ordinary messages: every report there is a false alarm.
+  (``--messages`` each), ordinary messages: every report there is a false alarm;
+- ``corpora``: ordinary public text (news, Weibo posts, tweets) of the cached dev splits of the
+  NER data sets (cluener, weibo_ner, msra_ner, btc, wnut17), when fetched.
 
 A message counts as found when the detector reports it (one finding per message); the class is
 judged apart (``class ok``: the reported class is the labelled one). The old detector (the
@@ -93,6 +95,20 @@ def ordinary_chat(messages: int) -> list[Case]:
     return out
 
 
+#: Cached dev splits of other benchmarks whose text is ordinary (news, Weibo posts, tweets).
+TEXT_CORPORA = ("cluener", "weibo_ner", "msra_ner", "btc", "wnut17")
+
+
+def text_corpora() -> list[Case]:
+    """Ordinary public text from the cached NER dev splits: a report there is (almost always) wrong."""
+    out: list[Case] = []
+    for name in TEXT_CORPORA:
+        examples = read_split(name, "dev")
+        if examples is not None:
+            out += [(name, "benign", ex.text) for ex in examples]
+    return out
+
+
 def old_detector(ref: str) -> Callable[[str], bool] | None:
     """The fraud recognizer of git ``ref`` with its own lexicons, or None when git lacks it."""
     try:
@@ -174,13 +190,14 @@ def report(name: str, cases: list[Case], found: list[bool], classes: list[str] |
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    ap.add_argument("--source", action="append", choices=("synthetic", "evasion", "fraud_tw_quiz", "chat"))
+    sources = ("synthetic", "evasion", "fraud_tw_quiz", "chat", "corpora")
+    ap.add_argument("--source", action="append", choices=sources)
     ap.add_argument("--messages", type=int, default=1500, help="messages of each generated chat corpus")
     ap.add_argument("--split", default="dev", help="split of cached data sets (tune on dev only)")
     ap.add_argument("--baseline", default="main", help="git ref of the old detector")
     ap.add_argument("--misses", action="store_true", help="print misses and false alarms")
     args = ap.parse_args(argv)
-    wanted = args.source or ["synthetic", "evasion", "fraud_tw_quiz", "chat"]
+    wanted = args.source or list(sources)
     base = synthetic()
     sets: dict[str, list[Case]] = {}
     if "synthetic" in wanted:
@@ -191,6 +208,8 @@ def main(argv: list[str] | None = None) -> int:
         sets[f"fraud_tw_quiz/{args.split}"] = quiz(args.split)
     if "chat" in wanted:
         sets["ordinary chat"] = ordinary_chat(args.messages)
+    if "corpora" in wanted:
+        sets["ordinary text"] = text_corpora()
     old = old_detector(args.baseline)
     everything: list[Case] = []
     for name, cases in [*sets.items(), ("all", [])]:

@@ -76,7 +76,8 @@ CAPS = {
 }
 THRESHOLD = 2.0  # total weight a message needs
 STORY_MIN = 0.7  # … with this much story
-PUSH_MIN = 0.5  # … and this much push
+PUSH_MIN = 0.5  # … and this much push (a request to act, or levers of PUSH_LEVERS)
+PUSH_LEVERS = 0.8
 SPECIFIC = 2.0  # one phrase this heavy is enough
 STRONG_STORY = 1.6  # a story phrase this heavy needs only the threshold
 SCORE_MIN, SCORE_MAX = 0.5, 0.95
@@ -291,6 +292,13 @@ _NEGATION = re.compile(
     r"|never|don'?t|do not|won'?t|will not)"
     r"[^，,。.!！?？；;\n]{0,6}\Z"
 )
+# A story alone counts only when it speaks to the reader (你, 您, 请, "you"): news that reports a
+# money-laundering case or a lottery jackpot does not.
+_ADDRESSED = re.compile(
+    r"[你您妳请亲]|(?<![a-z])(?:you|your|u|ur|please|pls)(?![a-z])"
+    # or a message that starts by calling someone: "爸，" "小李，" (not "然而，" "据悉，")
+    r"|^(?!然而|但是|因此|所以|同时|另外|此外|其中|目前|据|记者|如今|近日|今年|去年)[^，,。！？!?\s]{1,4}[，,：:]"
+)
 _CODE_ARRIVED = re.compile(r"(?:的)?(?:手机|邮箱|号|这|了|没|吗)")
 
 
@@ -299,7 +307,7 @@ def _shape_group(name: str, kind: str, weight: float, about: str) -> Group:
 
 
 _LINK = _shape_group("url", "link", 0.5, "a link")
-_SHORT = _shape_group("short_link", "link", 1.0, "a short link")
+_SHORT = _shape_group("short_link", "link", 0.7, "a short link")
 _IP = _shape_group("ip_link", "link", 1.0, "a link to a bare IP address")
 _PUNY = _shape_group("punycode", "link", 1.2, "a punycode domain")
 _LOOKALIKE = _shape_group("lookalike", "link", 1.2, "a look-alike domain of a brand")
@@ -388,7 +396,9 @@ def assess(text: str) -> Assessment:
         cues.append(Cue(group, weight, where[hit.start], where[hit.end - 1] + 1, True))
     for group, a, b in _shapes(norm):
         cues.append(Cue(group, group.weight, where[a], where[b - 1] + 1, False))
-    return _decide(tuple(cues), warning, forwarded)
+    # English scam texts speak in the imperative ("buy 3 Steam cards"): the test is for Chinese.
+    addressed = _ADDRESSED.search(norm) is not None or not _HAN.search(norm)
+    return _decide(tuple(cues), warning, forwarded, addressed)
 
 
 def _hits(matcher: _phrases.Matcher, norm: str) -> list[_phrases.Hit]:
@@ -417,7 +427,7 @@ def _negated(norm: str, start: int, group: Group) -> bool:
     return _NEGATION.search(norm, max(0, start - 12), start) is not None
 
 
-def _decide(cues: tuple[Cue, ...], warning: bool, forwarded: bool) -> Assessment:
+def _decide(cues: tuple[Cue, ...], warning: bool, forwarded: bool, addressed: bool) -> Assessment:
     per_kind: dict[str, float] = {}
     seen: set[tuple[str, int]] = set()
     for cue in cues:
@@ -436,23 +446,26 @@ def _decide(cues: tuple[Cue, ...], warning: bool, forwarded: bool) -> Assessment
     strong_pretexts = len(
         {c.start for c in cues if c.lexical and c.group.kind == "pretext" and c.weight >= STRONG_STORY}
     )
-    bad_link = any(c.group in (_LOOKALIKE, _PUNY, _IP) for c in cues)
-    asks = any(c.lexical and c.group.kind in PUSH for c in cues)
-    flagged = any(c.lexical and c.group.kind != "benign" for c in cues) and (
-        (bad_link and asks and total >= THRESHOLD)
-        or (story >= STORY_MIN and push >= PUSH_MIN and total >= THRESHOLD)
-        or (heaviest >= SPECIFIC and total >= SPECIFIC - 0.5)
-        or (
-            strong_story >= STRONG_STORY
-            and total >= THRESHOLD
-            and (push > 0 or capped.get("money", 0.0) > 0 or strong_pretexts >= 2)
-        )
-    )
     votes: dict[str, float] = {}
     for cue in cues:
         if cue.group.cls != "-":
             votes[cue.group.cls] = votes.get(cue.group.cls, 0.0) + cue.weight
     cls = max(votes, key=lambda c: (votes[c], -list(CLASSES).index(c))) if votes else "other"
+    bad_link = any(c.group in (_LOOKALIKE, _PUNY, _IP) for c in cues)
+    asks = any(c.lexical and c.group.kind in PUSH for c in cues)
+    # A push of levers alone (a threat, urgency) is weaker than a request to act.
+    acts = any(c.group.kind in PUSH and c.group.kind != "lever" for c in cues)
+    flagged = any(c.lexical and c.group.kind != "benign" for c in cues) and (
+        (bad_link and asks and total >= THRESHOLD)
+        or (story >= STORY_MIN and push >= PUSH_MIN and total >= THRESHOLD and (acts or push >= PUSH_LEVERS))
+        or (heaviest >= SPECIFIC and total >= SPECIFIC - 0.5)
+        or (
+            strong_story >= STRONG_STORY
+            and total >= THRESHOLD
+            and (addressed or cls == "task")
+            and (push > 0 or capped.get("money", 0.0) > 0 or strong_pretexts >= 2)
+        )
+    )
     strong = len({c.start for c in cues if c.lexical and c.weight >= STRONG_STORY})
     score = SCORE_MIN + SCORE_SLOPE * (total - THRESHOLD) + STRONG_BONUS * max(0, strong - 1)
     score = min(SCORE_MAX, max(SCORE_MIN, score))
