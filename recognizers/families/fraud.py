@@ -80,6 +80,7 @@ PUSH_MIN = 0.5  # … and this much push (a request to act, or levers of PUSH_LE
 PUSH_LEVERS = 0.8
 SPECIFIC = 2.0  # one phrase this heavy is enough
 STRONG_STORY = 1.6  # a story phrase this heavy needs only the threshold
+FULL_STORY = 3.0  # … and a story this full needs no request at all
 SCORE_MIN, SCORE_MAX = 0.5, 0.95
 SCORE_SLOPE = 0.2  # score per unit of weight above the threshold
 STRONG_BONUS = 0.05  # and per specific phrase after the first
@@ -295,9 +296,11 @@ _NEGATION = re.compile(
 # A story alone counts only when it speaks to the reader (你, 您, 请, "you"): news that reports a
 # money-laundering case or a lottery jackpot does not.
 _ADDRESSED = re.compile(
-    r"[你您妳请亲]|(?<![a-z])(?:you|your|u|ur|please|pls)(?![a-z])"
-    # or a message that starts by calling someone: "爸，" "小李，" (not "然而，" "据悉，")
-    r"|^(?!然而|但是|因此|所以|同时|另外|此外|其中|目前|据|记者|如今|近日|今年|去年)[^，,。！？!?\s]{1,4}[，,：:]"
+    r"[你您妳]|(?<![申邀宴聘提])请|(?<![父母双乡相])亲(?![戚属人自])|(?<![a-z])(?:you|your|u|ur|please|pls)(?![a-z])"
+    # or a message that starts by calling someone: "爸，" "小李，" "王经理，"
+    r"|^[^，,。！？!?\s]{0,3}(?:哥|姐|妹|弟|爸|妈|叔|姨|舅|婶|爷|奶|总|经理|主任|会计|财务|老师|局长|书记"
+    r"|董事长|兄弟|老板|领导|同学|宝贝)[，,：:]"
+    r"|^[小老阿][\u4e00-\u9fff][，,：:]"
 )
 _CODE_ARRIVED = re.compile(r"(?:的)?(?:手机|邮箱|号|这|了|没|吗)")
 
@@ -463,7 +466,7 @@ def _decide(cues: tuple[Cue, ...], warning: bool, forwarded: bool, addressed: bo
             strong_story >= STRONG_STORY
             and total >= THRESHOLD
             and (addressed or cls == "task")
-            and (push > 0 or capped.get("money", 0.0) > 0 or strong_pretexts >= 2)
+            and (push > 0 or capped.get("money", 0.0) > 0 or strong_pretexts >= 2 or story >= FULL_STORY)
         )
     )
     strong = len({c.start for c in cues if c.lexical and c.weight >= STRONG_STORY})
