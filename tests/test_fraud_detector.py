@@ -137,3 +137,13 @@ def test_synthetic_dev_set_stays_above_target() -> None:
     fp = sum(f for (_, c, _), f in zip(cases, flagged, strict=True) if c == "benign")
     pos = sum(1 for _, c, _ in cases if c != "benign")
     assert tp / pos >= 0.9 and tp / (tp + fp) >= 0.95
+
+
+def test_through_the_analyzer_one_finding_beside_the_personal_data() -> None:
+    from scanner.analyzer import AnalyzerConfig, ChatAnalyzer
+
+    text = "我是淘宝客服，您的订单异常，给您原路退款，请添加客服QQ 2156718902，或致电 13912345678"
+    found = [(d.entity, text[d.start : d.end]) for d in ChatAnalyzer(AnalyzerConfig(ner=False)).analyze(text)]
+    fraud_found = [v for e, v in found if e == "FRAUD_INDICATOR"]
+    assert len(fraud_found) == 1 and "1391" not in fraud_found[0]
+    assert ("PHONE_NUMBER", "13912345678") in found
