@@ -13,11 +13,14 @@ app, click, transfer, pass on a code). This recognizer scores a message by those
   points to and its weight; a ``!`` phrase counts twice. Shapes add cues of their own: a link,
   a short link, a link to a bare IP address, a punycode or look-alike domain, an APK, a QQ or
   WeChat id, an amount of money (``lexicons/fraud_domains.txt`` lists shorteners and brands);
-- weights add up per kind, each kind capped. The story (pretext and institution) and the push
-  (action, contact, link, lever, code) are weighed apart: a message is reported when it has
-  both and enough in all, or one very specific phrase (安全账户, 把验证码发给我), or a specific
-  story phrase with a second cue. A cue right after a negation (不要点击链接, "never share the
-  code") does not count;
+- weights add up per kind, each kind capped, and the form of a genuine notice (回T退订, a
+  bank's own service number or domain) takes weight off. The story (pretext and institution)
+  and the push (action, contact, link, lever, code) are weighed apart: a message is reported
+  when it has both and enough in all (levers alone are a weak push), or one very specific
+  phrase (安全账户, 把验证码发给我), or a look-alike link with a request, or a specific story
+  phrase with a second cue, or a full story; a Chinese story without a request must speak to
+  the reader (你, 您, 请, "小李，"), so that news of a money-laundering case is not a scam. A
+  cue right after a negation (不要点击链接, "never share the code") does not count;
 - a message that warns about fraud (反诈提醒, "scam alert", 银行不会索要验证码) is not reported,
   unless it passes on a scam ("收到这条短信，是诈骗吗：…"): a forwarded scam is reported with a
   lower score, and the explanation says it was forwarded.
