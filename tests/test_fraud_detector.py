@@ -61,7 +61,7 @@ def test_evasion_is_normalised(text: str) -> None:
 def test_normalise_keeps_offsets() -> None:
     text = "安*全*帳*戶"
     norm, where = fraud.normalise(text)
-    assert norm == "安全帐户"
+    assert norm == "安全账户"
     assert [text[i] for i in where] == ["安", "全", "帳", "戶"]
 
 

@@ -208,6 +208,14 @@ _CN_DIGITS = {
     "伍": "5", "陆": "6", "柒": "7", "捌": "8", "玖": "9",
 }  # fmt: skip
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Simplified variants the lexicons spell one way (帐户 from 帳戶 is written 账户 there).
+_VARIANTS = str.maketrans({"帐": "账"})
+_CN_NUMBER = re.compile(f"[{''.join(_CN_DIGITS)}]{{5,}}")
+_SEPARATOR_CLASS = "[" + re.escape("".join(sorted(_SEPARATORS))) + "]"
+_SPACED_HAN = re.compile(
+    "[\u3400-\u9fff\uf900-\ufaff]" + _SEPARATOR_CLASS + "{1,3}[\u3400-\u9fff\uf900-\ufaff]"
+    "|[" + "".join(sorted(_ZERO_WIDTH)) + "]"
+)
 
 
 @cache
@@ -239,6 +247,12 @@ def _fold(text: str) -> str:
 
 def normalise(text: str) -> tuple[str, list[int]]:
     """The text as cues are matched, and for each of its characters the offset it came from."""
+    if text.isascii():  # NFKC, look-alikes and Chinese change nothing here
+        return text.lower(), list(range(len(text)))
+    whole = unicodedata.normalize("NFKC", text).lower().translate(_HOMOGLYPHS)
+    if len(whole) == len(text) and not _SPACED_HAN.search(whole):
+        # The common case, character for character: fold the whole text at once.
+        return _simplified(whole), list(range(len(text)))
     chars: list[str] = []
     where: list[int] = []
     n = len(text)
@@ -254,17 +268,18 @@ def normalise(text: str) -> tuple[str, list[int]]:
         for piece in _fold_char(ch):
             chars.append(piece)
             where.append(i)
-    out = "".join(chars)
+    return _simplified("".join(chars)), where
+
+
+def _simplified(out: str) -> str:
+    """Simplified characters (phrase-level where lengths allow) and Chinese numerals as digits."""
     conv = _opencc()
     if conv is not None and _HAN.search(out):
-        phrased = conv(out)
-        if len(phrased) == len(out):  # phrase-level conversion (回覆 → 回复) where offsets survive
-            out = phrased
+        phrased = conv(out)  # phrase-level conversion (回覆 → 回复) where offsets survive
+        out = phrased if len(phrased) == len(out) else "".join(_fold_char(c) for c in out)
     # Runs of five or more Chinese numerals are a number written to dodge filters.
-    for m in re.finditer(f"[{''.join(_CN_DIGITS)}]{{5,}}", out):
-        digits = "".join(_CN_DIGITS[c] for c in m.group(0))
-        out = out[: m.start()] + digits + out[m.end() :]
-    return out, where
+    out = out.translate(_VARIANTS)
+    return _CN_NUMBER.sub(lambda m: "".join(_CN_DIGITS[c] for c in m.group(0)), out)
 
 
 # --- shapes -------------------------------------------------------------------------------
@@ -377,15 +392,21 @@ def _shapes(norm: str) -> Iterable[tuple[Group, int, int]]:
 
 # --- the detector -------------------------------------------------------------------------
 
+_NOTHING = Assessment(False, 0.0, "other", (), False, False, 0.0)
+
 
 def assess(text: str) -> Assessment:
     """Score one message: the cues found, the scam class and whether it is reported."""
     norm, where = normalise(text)
     matcher, groups = _lexicon()
+    hits = _hits(matcher, norm)
+    if not any(groups[h.term].kind not in ("warning", "forward", "benign") for h in hits):
+        return _NOTHING  # a report needs a cue phrase: most messages stop here
     cues: list[Cue] = []
     warning = forwarded = False
-    links = [(a, b) for g, a, b in _shapes(norm) if g.kind == "link"]
-    for hit in _hits(matcher, norm):
+    shapes = list(_shapes(norm))
+    links = [(a, b) for g, a, b in shapes if g.kind == "link"]
+    for hit in hits:
         group = groups[hit.term]
         if group.kind == "warning":
             if not _negated(norm, hit.start, group):
@@ -400,7 +421,7 @@ def assess(text: str) -> Assessment:
             continue
         weight = group.weight * (2 if hit.term.mark == "!" else 1)
         cues.append(Cue(group, weight, where[hit.start], where[hit.end - 1] + 1, True))
-    for group, a, b in _shapes(norm):
+    for group, a, b in shapes:
         cues.append(Cue(group, group.weight, where[a], where[b - 1] + 1, False))
     # English scam texts speak in the imperative ("buy 3 Steam cards"): the test is for Chinese.
     addressed = _ADDRESSED.search(norm) is not None or not _HAN.search(norm)
