@@ -320,6 +320,7 @@ _ADDRESSED = re.compile(
     r"|董事长|兄弟|老板|领导|同学|宝贝)[，,：:]"
     r"|^[小老阿][\u4e00-\u9fff][，,：:]"
 )
+_FIRST_PERSON = re.compile(r"我|(?<![a-z])(?:i|i'm|im|my|me|we|our)(?![a-z])")
 _CODE_ARRIVED = re.compile(r"(?:的)?(?:手机|邮箱|号|这|了|没|吗)")
 
 
@@ -425,7 +426,9 @@ def assess(text: str) -> Assessment:
         cues.append(Cue(group, group.weight, where[a], where[b - 1] + 1, False))
     # English scam texts speak in the imperative ("buy 3 Steam cards"): the test is for Chinese.
     addressed = _ADDRESSED.search(norm) is not None or not _HAN.search(norm)
-    return _decide(tuple(cues), warning, forwarded, addressed)
+    # A story told of oneself ("我是…", "我在开会") rather than of someone else ("王总在开会").
+    first_person = _FIRST_PERSON.search(norm) is not None
+    return _decide(tuple(cues), warning, forwarded, addressed, first_person)
 
 
 def _hits(matcher: _phrases.Matcher, norm: str) -> list[_phrases.Hit]:
@@ -454,7 +457,9 @@ def _negated(norm: str, start: int, group: Group) -> bool:
     return _NEGATION.search(norm, max(0, start - 12), start) is not None
 
 
-def _decide(cues: tuple[Cue, ...], warning: bool, forwarded: bool, addressed: bool) -> Assessment:
+def _decide(
+    cues: tuple[Cue, ...], warning: bool, forwarded: bool, addressed: bool, first_person: bool
+) -> Assessment:
     per_kind: dict[str, float] = {}
     seen: set[tuple[str, int]] = set()
     for cue in cues:
@@ -490,7 +495,12 @@ def _decide(cues: tuple[Cue, ...], warning: bool, forwarded: bool, addressed: bo
             strong_story >= STRONG_STORY
             and total >= THRESHOLD
             and (addressed or cls == "task")
-            and (push > 0 or capped.get("money", 0.0) > 0 or strong_pretexts >= 2 or story >= FULL_STORY)
+            and (
+                push > 0
+                or capped.get("money", 0.0) > 0
+                or (strong_pretexts >= 2 and (first_person or cls != "boss"))
+                or story >= FULL_STORY
+            )
         )
     )
     strong = len({c.start for c in cues if c.lexical and c.weight >= STRONG_STORY})
