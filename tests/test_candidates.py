@@ -26,7 +26,10 @@ ENGINES = [
 
 #: Recognizers called on every text (no candidate pattern). Adding one costs every message a
 #: call: it must be a deliberate choice, made here.
-ALWAYS_CALLED: frozenset[str] = frozenset()
+#: The fraud detector reads every message: it folds evasions (traditional characters, look-alike
+#: letters, symbols between characters) before it looks for cues, so no pattern over the raw text
+#: can stand for it; it has its own fast path for texts without a cue.
+ALWAYS_CALLED: frozenset[str] = frozenset({"FraudIndicatorRecognizer"})
 
 
 @cache
