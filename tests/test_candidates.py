@@ -16,7 +16,7 @@ import pytest
 from recognizers.families import LANGUAGES, build_recognizers
 from scanner import candidates
 from scanner.analyzer import AnalyzerConfig, ChatAnalyzer
-from scanner.candidates import Candidates, hyperscan_available, patterns_of
+from scanner.candidates import Candidates, _alternatives, hyperscan_available, patterns_of
 from tests.test_recognizer_samples import SAMPLES
 
 ENGINES = [
@@ -101,7 +101,7 @@ def test_case_folding_characters_are_not_missed() -> None:
 
 def test_a_text_without_candidates_costs_one_scan() -> None:
     scan = _candidates("en", "hyperscan" if hyperscan_available() else "re")
-    assert scan.scan("ok, see you at lunch") == []
+    assert {r.name for r in scan.scan("ok, see you at lunch")} == ALWAYS_CALLED
 
 
 def test_unknown_engine_is_refused() -> None:
@@ -214,3 +214,20 @@ def test_threads_scan_at_once() -> None:
     for t in threads:
         t.join()
     assert errors == []
+
+
+@pytest.mark.parametrize(
+    ("expression", "parts"),
+    [
+        ("a|b", ["a", "b"]),
+        ("(a|b)c|d", ["(a|b)c", "d"]),
+        ("[|]x|y", ["[|]x", "y"]),
+        (r"a\|b|c", [r"a\|b", "c"]),
+        ("[]|]|z", ["[]|]", "z"]),
+        ("(?i)a|b", ["(?i)a|b"]),
+        ("(?x)a | b", ["(?x)a | b"]),
+        ("a||b", ["a||b"]),
+    ],
+)
+def test_alternatives_are_cut_only_at_the_top_level(expression: str, parts: list[str]) -> None:
+    assert _alternatives(expression) == parts
