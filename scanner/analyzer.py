@@ -661,10 +661,11 @@ class ChunkedJiebaTokenizer:
     """
 
     def __init__(self, vocab: Any) -> None:
-        import jieba
+        from recognizers.families.zh_names import jieba_cut, load_jieba
 
+        load_jieba()
         self.vocab = vocab
-        self._cut = jieba.cut
+        self._cut = jieba_cut  # jieba.cut, remembering the words of recent blocks
 
     def __call__(self, text: str) -> Any:
         from spacy.tokens import Doc
@@ -672,7 +673,7 @@ class ChunkedJiebaTokenizer:
 
         pieces: list[str] = []
         for chunk in _chunks(text, _ZH_CHUNK):
-            pieces.extend(w for w in self._cut(chunk, cut_all=False) if w)
+            pieces.extend(w for w in self._cut(chunk) if w)
         if "".join(pieces) == text:
             words, spaces = words_and_spaces(pieces, text)
         else:  # never seen: jieba returns every character; spaCy's own alignment then
