@@ -688,9 +688,14 @@ def phone_kind_anywhere(
             continue  # the plan writes it otherwise (another trunk or an italian leading zero)
         found.append(region)
         kind = kind or phonenumbers.PhoneNumberType.to_string(number_type).lower().replace("_", " ")
+        if len(found) == _REGIONS_SHOWN:
+            break
     if not found:
         return None
-    return "/".join(found[:4]), kind
+    return "/".join(found), kind
+
+
+_REGIONS_SHOWN = 4  # the regions an explanation names (most numbers fit a dozen plans)
 
 
 def _printed_as_service(value: str, regions: tuple[str, ...]) -> bool:

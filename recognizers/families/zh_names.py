@@ -304,10 +304,25 @@ def _segment(text: str, nlp_artifacts: NlpArtifacts | None, language: str) -> li
     return tokens
 
 
+#: Where a tokenizer that segments with ``jieba_cut`` leaves its words and their trailing spaces in
+#: a ``Doc``'s ``user_data`` (the ``words`` and ``spaces`` the ``Doc`` was made of): reading them
+#: costs less than making a spaCy ``Token`` object for each word.
+JIEBA_WORDS = "chatsweep.jieba_words"
+
+
 def _segment_anew(text: str, nlp_artifacts: NlpArtifacts | None, language: str) -> list[_Token]:
     doc = getattr(nlp_artifacts, "tokens", None) if nlp_artifacts is not None else None
     if language == "zh" and doc is not None and len(doc) > 0:
-        return [_Token(t.text, t.idx) for t in doc if not t.is_space]
+        made_of = doc.user_data.get(JIEBA_WORDS)
+        if made_of is None:
+            return [_Token(t.text, t.idx) for t in doc if not t.is_space]
+        tokens = []
+        pos = 0
+        for word, space in zip(*made_of, strict=True):
+            if not word.isspace():  # spaCy's is_space
+                tokens.append(_Token(word, pos))
+            pos += len(word) + space
+        return tokens
     cut, _ = _jieba()
     tokens: list[_Token] = []
     for offset, chunk in _chunks(text):
