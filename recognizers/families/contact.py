@@ -316,7 +316,13 @@ _AROUND = re.compile(r"[0-9A-Za-z ]{0,24}$")
 _AROUND_AFTER = re.compile(r"[0-9A-Za-z ]{0,24}")
 
 
+# Deletes every ASCII character but the digits (digit runs are ASCII: one table lookup each).
+_ASCII_NON_DIGITS = {c: None for c in range(128) if not chr(c).isdigit()}
+
+
 def _digits(value: str) -> str:
+    if value.isascii():
+        return value.translate(_ASCII_NON_DIGITS)
     return "".join(c for c in value if c.isdigit())
 
 
@@ -512,7 +518,7 @@ class ChatPhoneRecognizer(FamilyRecognizer):
                     i = j - 1
                     break
                 i += 1
-        return list(EntityRecognizer.remove_duplicates(results))
+        return list(EntityRecognizer.remove_duplicates(results)) if results else []
 
     def _judge(
         self, text: str, start: int, end: int, whole: bool = True, regions: tuple[str, ...] = ()

@@ -137,10 +137,12 @@ def jieba_cut(text: str) -> Iterator[str]:
 @lru_cache(maxsize=8192)  # bounded: memory must not grow with the input
 def _block_words(block: str) -> tuple[str, ...]:
     """jieba's words of one block (``jieba.cut`` of a block is that block's segmentation)."""
-    load_jieba()
-    import jieba
+    return tuple(_jieba_loaded().cut(block))
 
-    return tuple(jieba.cut(block))
+
+@cache
+def _jieba_loaded() -> Any:
+    return load_jieba()
 
 
 def load_jieba() -> Any:
