@@ -318,13 +318,13 @@ def _segment_anew(text: str, nlp_artifacts: NlpArtifacts | None, language: str) 
         made_of = doc.user_data.get(JIEBA_WORDS)
         if made_of is None:
             return [_Token(t.text, t.idx) for t in doc if not t.is_space]
-        tokens = []
+        made: list[_Token] = []
         pos = 0
         for word, space in zip(*made_of, strict=True):
             if not word.isspace():  # spaCy's is_space
-                tokens.append(_Token(word, pos))
+                made.append(_Token(word, pos))
             pos += len(word) + space
-        return tokens
+        return made
     cut, _ = _jieba()
     tokens: list[_Token] = []
     for offset, chunk in _chunks(text):
