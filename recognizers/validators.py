@@ -675,7 +675,7 @@ def phone_kind_anywhere(
     national = int(compact[1:] if trunk else compact)
     found: list[str] = []
     kind = ""
-    for region, code in _trunk_regions(trunk):
+    for region, code in _trunk_regions(trunk, len(str(national))):
         number = phonenumbers.PhoneNumber(country_code=code, national_number=national)
         if not phonenumbers.is_valid_number_for_region(number, region):
             continue
@@ -688,9 +688,14 @@ def phone_kind_anywhere(
             continue  # the plan writes it otherwise (another trunk or an italian leading zero)
         found.append(region)
         kind = kind or phonenumbers.PhoneNumberType.to_string(number_type).lower().replace("_", " ")
+        if len(found) == _REGIONS_SHOWN:
+            break
     if not found:
         return None
-    return "/".join(found[:4]), kind
+    return "/".join(found), kind
+
+
+_REGIONS_SHOWN = 4  # the regions an explanation names (most numbers fit a dozen plans)
 
 
 def _printed_as_service(value: str, regions: tuple[str, ...]) -> bool:
@@ -709,14 +714,18 @@ def _printed_as_service(value: str, regions: tuple[str, ...]) -> bool:
     return False
 
 
-@_lru_cache(maxsize=2)
-def _trunk_regions(zero: bool) -> tuple[tuple[str, int], ...]:
+@_lru_cache(maxsize=64)
+def _trunk_regions(zero: bool, length: int) -> tuple[tuple[str, int], ...]:
     """(region, calling code) of every region whose national trunk prefix is 0 (``zero``), or
-    of every region that has none (Denmark, Norway, Spain …)."""
+    of every region that has none (Denmark, Norway, Spain …), whose plan has national numbers
+    of ``length`` digits (the first test of a number's validity there, made once here)."""
     out: list[tuple[str, int]] = []
     for region in sorted(phonenumbers.SUPPORTED_REGIONS):
         metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
-        if metadata is None or not metadata.country_code:
+        if metadata is None or not metadata.country_code or metadata.general_desc is None:
+            continue
+        lengths = metadata.general_desc.possible_length
+        if lengths and length not in lengths:
             continue
         if (metadata.national_prefix == "0") if zero else not metadata.national_prefix:
             out.append((region, metadata.country_code))

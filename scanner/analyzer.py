@@ -661,10 +661,12 @@ class ChunkedJiebaTokenizer:
     """
 
     def __init__(self, vocab: Any) -> None:
-        import jieba
+        from recognizers.families.zh_names import JIEBA_WORDS, jieba_cut, load_jieba
 
+        load_jieba()
         self.vocab = vocab
-        self._cut = jieba.cut
+        self._cut = jieba_cut  # jieba.cut, remembering the words of recent blocks
+        self._words_key = JIEBA_WORDS
 
     def __call__(self, text: str) -> Any:
         from spacy.tokens import Doc
@@ -672,12 +674,14 @@ class ChunkedJiebaTokenizer:
 
         pieces: list[str] = []
         for chunk in _chunks(text, _ZH_CHUNK):
-            pieces.extend(w for w in self._cut(chunk, cut_all=False) if w)
+            pieces.extend(w for w in self._cut(chunk) if w)
         if "".join(pieces) == text:
             words, spaces = words_and_spaces(pieces, text)
         else:  # never seen: jieba returns every character; spaCy's own alignment then
             words, spaces = get_words_and_spaces([w for w in pieces if not w.isspace()], text)
-        return Doc(self.vocab, words=words, spaces=spaces)
+        doc = Doc(self.vocab, words=words, spaces=spaces)
+        doc.user_data[self._words_key] = (words, spaces)  # for the recognizers that read jieba's words
+        return doc
 
     def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterable[Any]:
         for text in texts:

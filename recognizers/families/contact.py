@@ -316,7 +316,13 @@ _AROUND = re.compile(r"[0-9A-Za-z ]{0,24}$")
 _AROUND_AFTER = re.compile(r"[0-9A-Za-z ]{0,24}")
 
 
+# Deletes every ASCII character but the digits (digit runs are ASCII: one table lookup each).
+_ASCII_NON_DIGITS = {c: None for c in range(128) if not chr(c).isdigit()}
+
+
 def _digits(value: str) -> str:
+    if value.isascii():
+        return value.translate(_ASCII_NON_DIGITS)
     return "".join(c for c in value if c.isdigit())
 
 
@@ -483,6 +489,9 @@ class ChatPhoneRecognizer(FamilyRecognizer):
             i = 0
             # "Phone: 72 128 827": right after a keyword, the whole run is the number, however grouped.
             labelled = _LABEL_BEFORE.search(text, max(0, start - 12), start) is not None
+            # The whole run when no verdict took it: if it is a service number as written (0900 123
+            # 4567), no shorter number inside it counts. Asked only once a shorter one would count.
+            unclaimed: tuple[int, int] | None = None
             while i < last_start:
                 for j in range(min(len(chunks), i + 6), i, -1):
                     if not 7 <= sum(sizes[i:j]) <= 15 or not all(usable[i:j]):
@@ -494,23 +503,22 @@ class ChatPhoneRecognizer(FamilyRecognizer):
                     if any(c_start < b and a < c_end for c_start, c_end in cards):
                         continue  # a card number or a part of one
                     verdict = self._judge(text, a, b, whole=j == len(chunks), regions=message_regions)
-                    if (
-                        verdict is None
-                        and i == 0
-                        and j == len(chunks)
-                        and _service_run(text, a, b, message_regions)
-                    ):
-                        # 0900 123 4567: a premium-rate number, and no shorter number inside it
-                        i = last_start
-                        break
-                    if verdict is not None:
-                        if b == end and match.group("ext"):
-                            b = match.end("ext")  # the extension belongs to the number
-                        results.append(self._result("PHONE_NUMBER", a, b, _PHONE_RUN, verdict))
-                        i = j - 1
-                        break
+                    if verdict is None:
+                        if i == 0 and j == len(chunks):
+                            unclaimed = (a, b)
+                        continue
+                    if unclaimed is not None:
+                        if _service_run(text, *unclaimed, message_regions):
+                            i = last_start  # 0900 123 4567: a premium-rate number, nothing inside it
+                            break
+                        unclaimed = None
+                    if b == end and match.group("ext"):
+                        b = match.end("ext")  # the extension belongs to the number
+                    results.append(self._result("PHONE_NUMBER", a, b, _PHONE_RUN, verdict))
+                    i = j - 1
+                    break
                 i += 1
-        return list(EntityRecognizer.remove_duplicates(results))
+        return list(EntityRecognizer.remove_duplicates(results)) if results else []
 
     def _judge(
         self, text: str, start: int, end: int, whole: bool = True, regions: tuple[str, ...] = ()

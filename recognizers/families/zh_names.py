@@ -42,9 +42,9 @@ from __future__ import annotations
 import itertools
 import logging
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
@@ -101,13 +101,48 @@ def _stopwords() -> frozenset[str]:
 
 
 @cache
-def _jieba() -> tuple[Any, Mapping[str, str]]:
-    """``jieba.cut`` and jieba's word → part-of-speech table, loaded once (about a second)."""
+def _jieba() -> tuple[Callable[[str], Iterator[str]], Mapping[str, str]]:
+    """``jieba_cut`` and jieba's word → part-of-speech table, loaded once (about a second)."""
     load_jieba()
-    import jieba
     import jieba.posseg
 
-    return jieba.cut, jieba.posseg.dt.word_tag_tab
+    return jieba_cut, jieba.posseg.dt.word_tag_tab
+
+
+def jieba_cut(text: str) -> Iterator[str]:
+    """The words of ``jieba.cut(text)`` (accurate mode, HMM on), the same ones in the same order.
+
+    jieba cuts a text into blocks of Han characters, letters, digits and ``+#&._%-`` (the rest is
+    split into single characters and whitespace) and segments each block on its own, through a
+    word graph and an HMM that cost tens of microseconds a character. The words of recent blocks
+    are remembered (chat repeats itself: 好的, 收到, 谢谢, the same names), so a block seen again
+    costs a dictionary lookup. The dictionary must not change after loading (it does not here).
+    """
+    import jieba
+
+    han, skip = jieba.re_han_default, jieba.re_skip_default
+    for block in han.split(text):
+        if not block:
+            continue
+        if han.match(block):
+            yield from _block_words(block)
+        else:
+            for part in skip.split(block):
+                if skip.match(part):
+                    yield part
+                else:
+                    yield from part
+
+
+@lru_cache(maxsize=8192)  # bounded: memory must not grow with the input
+def _block_words(block: str) -> tuple[str, ...]:
+    """jieba's words of one block (``jieba.cut`` of a block is that block's segmentation)."""
+    return tuple(_jieba_loaded().cut(block))
+
+
+@cache
+def _jieba_loaded() -> Any:
+    return load_jieba()
 
 
 def load_jieba() -> Any:
@@ -271,10 +306,25 @@ def _segment(text: str, nlp_artifacts: NlpArtifacts | None, language: str) -> li
     return tokens
 
 
+#: Where a tokenizer that segments with ``jieba_cut`` leaves its words and their trailing spaces in
+#: a ``Doc``'s ``user_data`` (the ``words`` and ``spaces`` the ``Doc`` was made of): reading them
+#: costs less than making a spaCy ``Token`` object for each word.
+JIEBA_WORDS = "chatsweep.jieba_words"
+
+
 def _segment_anew(text: str, nlp_artifacts: NlpArtifacts | None, language: str) -> list[_Token]:
     doc = getattr(nlp_artifacts, "tokens", None) if nlp_artifacts is not None else None
     if language == "zh" and doc is not None and len(doc) > 0:
-        return [_Token(t.text, t.idx) for t in doc if not t.is_space]
+        made_of = doc.user_data.get(JIEBA_WORDS)
+        if made_of is None:
+            return [_Token(t.text, t.idx) for t in doc if not t.is_space]
+        made: list[_Token] = []
+        pos = 0
+        for word, space in zip(*made_of, strict=True):
+            if not word.isspace():  # spaCy's is_space
+                made.append(_Token(word, pos))
+            pos += len(word) + space
+        return made
     cut, _ = _jieba()
     tokens: list[_Token] = []
     for offset, chunk in _chunks(text):
