@@ -194,8 +194,8 @@ def test_cli_resume(
 ) -> None:
     inputs = str(exports["folder"])
     monkeypatch.setenv("CHATSWEEP_FINGERPRINT_KEY", KEY.decode())
-    common = ("scan", inputs, "--no-ner", "--workers", "1", "--format", "json")
-    common += ("--checkpoint-every", "0.0001")
+    common = ["scan", inputs, "--no-ner", "--workers", "1", "--format", "json", "--checkpoint-every"]
+    common.append("0.0001")
     whole, out = tmp_path / "whole", tmp_path / "resumed"
     whole.mkdir()
     out.mkdir()
