@@ -59,6 +59,45 @@ class Backend(Protocol):
     def close(self) -> None: ...
 
 
+# A batch holding more text than this goes out as several tasks, so the long messages of one
+# batch (a chat of pasted logs, an export cut into 1 MB messages) are analysed on every core
+# instead of one. Ordinary batches (256 chat messages: tens of KB) go out whole.
+SPLIT_CHARS = 256 * 1024
+
+
+def split_batch(batch: Batch, limit: int = SPLIT_CHARS) -> list[Batch]:
+    """``batch`` cut, in order, into runs of items holding at most ``limit`` characters (an
+    item longer than that is a run of its own)."""
+    runs: list[Batch] = []
+    run: list[tuple[str, tuple[str, ...] | None]] = []
+    chars = 0
+    for item in batch:
+        size = len(item[0])
+        if run and chars + size > limit:
+            runs.append(run)
+            run, chars = [], 0
+        run.append(item)
+        chars += size
+    if run or not runs:
+        runs.append(run)
+    return runs
+
+
+class Joined:
+    """The results of a batch sent as several tasks, in the batch's order."""
+
+    __slots__ = ("_parts",)
+
+    def __init__(self, parts: Sequence[Pending]) -> None:
+        self._parts = parts
+
+    def result(self) -> BatchResult:
+        out: BatchResult = []
+        for part in self._parts:
+            out.extend(part.result())
+        return out
+
+
 class Done:
     """An in-process result, or the exception analysis raised: raised where a pool's would be."""
 
@@ -133,6 +172,12 @@ class ProcessPool:
         )
 
     def submit(self, batch: Batch) -> Pending:
+        runs = split_batch(batch)
+        if len(runs) == 1:
+            return self._submit(runs[0])
+        return Joined([self._submit(run) for run in runs])
+
+    def _submit(self, batch: Batch) -> Pending:
         try:
             fut: Future[BatchResult] = self._pool.submit(_pool_analyze, list(batch))
         except BrokenProcessPool:
@@ -227,7 +272,11 @@ class DaskCluster:
         self.workers = max(1, sum(self._client.nthreads().values()))
 
     def submit(self, batch: Batch) -> Pending:
-        return _DaskPending(self._client.submit(_dask_analyze, self.config, list(batch), pure=False))
+        runs = [
+            _DaskPending(self._client.submit(_dask_analyze, self.config, list(run), pure=False))
+            for run in split_batch(batch)
+        ]
+        return runs[0] if len(runs) == 1 else Joined(runs)
 
     def close(self) -> None:
         if self._own:

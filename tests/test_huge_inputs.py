@@ -232,3 +232,34 @@ def test_a_huge_message_with_ner(
     # Not a benchmark: a bound far above the expected time, which a cost quadratic in the
     # message's length would break.
     assert seconds < 20 * size / MB + 60, seconds
+
+
+# --- long messages of one batch go to every worker ------------------------------------------
+
+
+def test_a_batch_of_long_texts_is_split_in_order() -> None:
+    from scanner.execution import split_batch
+
+    batch = [("a" * 100, None), ("b" * 300, ("en",)), ("c" * 50, None), ("d" * 60, None), ("e", None)]
+    runs = split_batch(batch, limit=200)
+    assert [[t[0][0] for t in run] for run in runs] == [["a"], ["b"], ["c", "d", "e"]]
+    assert [item for run in runs for item in run] == batch
+    assert split_batch([], limit=10) == [[]]
+    assert split_batch(batch[:1], limit=10) == [batch[:1]]
+
+
+def test_long_messages_of_one_batch_are_analysed_by_several_workers(tmp_path: Path) -> None:
+    from scanner.analyzer import AnalyzerConfig
+    from scanner.execution import SPLIT_CHARS, InProcess, Joined, ProcessPool
+    from tests.helpers import shared_analyzer
+
+    analyzer = shared_analyzer(AnalyzerConfig(ner=False))
+    texts = [huge_text(SPLIT_CHARS // 2 + 1000, seed=n)[0] for n in range(4)]
+    batch = [(t, None) for t in [*texts, "mail ann.start@example.com"]]
+    pool = ProcessPool(analyzer, 2)
+    try:
+        pending = pool.submit(batch)
+        assert isinstance(pending, Joined)
+        assert pending.result() == InProcess(analyzer).submit(batch).result()
+    finally:
+        pool.close()
