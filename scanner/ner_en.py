@@ -249,6 +249,40 @@ class Name:
     why: str
 
 
+def _ner_doc(nlp: Any, text: str) -> Any:
+    """``text`` through the model's ``ner`` only, with quick lemmas (tags come on demand)."""
+    doc = nlp(text, disable=ner_only_off(nlp))
+    if "lemmatizer" in nlp.pipe_names:
+        for tok, lemma in zip(doc, quick_lemmas(nlp, doc), strict=True):
+            tok.lemma_ = lemma
+    doc.user_data[_TAGGER] = nlp
+    return doc
+
+
+# Where a Doc made without the tagger keeps the pipeline that can tag it on demand.
+_TAGGER = "chatsweep_tagger"
+
+
+def with_tagger(doc: Any, nlp: Any) -> Any:
+    """Let ``_proper_noun`` tag ``doc`` with ``nlp``'s tagger when it needs a tag (returns ``doc``)."""
+    doc.user_data[_TAGGER] = nlp
+    return doc
+
+
+def _proper_noun(tok: Any) -> bool:
+    """The token is tagged NNP or NNPS. A Doc the analyzer made with the ``ner`` component only is
+    tagged here, once, when a rule first asks: few texts reach a rule that asks."""
+    doc = tok.doc
+    if not doc.has_annotation("TAG"):
+        nlp = doc.user_data.get(_TAGGER)
+        if nlp is None:
+            return False
+        for name, proc in nlp.pipeline:
+            if name in ("tok2vec", "tagger"):
+                proc(doc)
+    return tok.tag_ in ("NNP", "NNPS")
+
+
 class EnglishNames:
     """Finds PERSON and LOCATION in a spaCy ``Doc`` made by the English model."""
 
@@ -292,7 +326,7 @@ class EnglishNames:
         taken = [False] * len(doc)
         self._model_names(doc, text, out, taken)
         if nlp is not None and _lower_case_chat(text) and self._worth_a_second_look(doc):
-            self._model_names(nlp(title_copy(text, self.stop)), text, out, taken, titled=True)
+            self._model_names(_ner_doc(nlp, title_copy(text, self.stop)), text, out, taken, titled=True)
         out.extend(self._lexicon(doc, text, taken))
         out.extend(self._list_neighbours(doc, out, taken))
         out.extend(self._state_codes(text, out))
@@ -450,7 +484,7 @@ class EnglishNames:
         w = tok.lower_
         if w in self.stop:
             return True
-        if w in self.given or w in self.surnames or tok.tag_ in ("NNP", "NNPS"):
+        if w in self.given or w in self.surnames or _proper_noun(tok):
             return False
         return w in self.dictionary or tok.lemma_.lower() in self.dictionary
 
@@ -517,7 +551,7 @@ class EnglishNames:
                     j += 1
                 else:
                     break
-            if title and (low not in self.dictionary or j > i + 1 or tok.tag_ in ("NNP", "NNPS")):
+            if title and (low not in self.dictionary or j > i + 1 or _proper_noun(tok)):
                 why, score = "a common given name (name list)", LEXICON_SCORE
             elif lower and (j > i + 1 or prev in _CUES):
                 why, score = "a lower-case given name after a greeting or with a surname", CUE_SCORE
@@ -603,3 +637,43 @@ class NameGate:
 def _starts_sentence(text: str, at: int) -> bool:
     before = text[:at].rstrip(_OPENERS)
     return not before or before[-1] in _SENTENCE_END
+
+
+def ner_only_off(nlp: Any) -> list[str]:
+    """The pipeline's components that the ``ner`` component does not need: all of them but the
+    ones it listens to (en_core_web_sm's ``ner`` has its own embedding layer, so none). Lemmas for
+    context words come from ``quick_lemmas`` instead of the tagger and lemmatizer."""
+    keep = {"ner"}
+    for name in nlp.pipe_names:
+        if "ner" in getattr(nlp.get_pipe(name), "listening_components", ()):
+            keep.add(name)
+    return [name for name in nlp.pipe_names if name not in keep]
+
+
+_VERB_ENDINGS = ("ed", "ing", "n")
+
+
+def quick_lemmas(nlp: Any, doc: Any) -> list[str]:
+    """Lemmas without the tagger, for context words: a word ending like a verb form ("moved",
+    "born", "shipping") or an irregular verb form is lemmatized as a verb, any other lower-case
+    word as a noun ("passports"), a word with capitals is kept (a proper noun: "NHS").
+    Memoized per word on the lemmatizer."""
+    lemmatizer = nlp.get_pipe("lemmatizer")
+    memo: dict[str, str] = lemmatizer.__dict__.setdefault("_chatsweep_quick", {})
+    out: list[str] = []
+    for tok in doc:
+        text = tok.text
+        lemma = memo.get(text)
+        if lemma is None:
+            low = text.lower()
+            if text != low or not low.isalpha():
+                lemma = low
+            else:
+                one = nlp.make_doc(low)[0]
+                verb = low.endswith(_VERB_ENDINGS) or low in lemmatizer.lookups.get_table("lemma_exc")["verb"]
+                one.pos_ = "VERB" if verb else "NOUN"
+                lemma = lemmatizer.rule_lemmatize(one)[0].lower()
+            if len(memo) < 100_000:
+                memo[text] = lemma
+        out.append(lemma)
+    return out

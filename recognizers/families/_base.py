@@ -112,8 +112,13 @@ class FamilyRecognizer(LocalRecognizer):
     #: Context words for Presidio's LemmaContextAwareEnhancer, by language (single words:
     #: the enhancer compares them with tokens).
     CONTEXT: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
-    #: A cheap test that lets ``analyze`` skip the regexes (``None``: always run them).
+    #: What every text this recognizer can report in contains, derived from its rules: the
+    #: analyzer's one-pass candidate scan (``scanner.candidates``) and ``analyze`` itself skip a
+    #: text without it (``None``: always run the rules).
     PREFILTER: ClassVar[re.Pattern[str] | None] = None
+    #: Languages whose NLP tokens ``analyze`` reads from ``nlp_artifacts`` (the analyzer then
+    #: tokenizes the text before calling it); otherwise the recognizer needs only the text.
+    READS_TOKENS: ClassVar[frozenset[str]] = frozenset()
     #: Added to the score when ``check`` reports a supporting keyword nearby.
     CONTEXT_BOOST: ClassVar[float] = 0.1
     #: The keyword is part of the evidence for every result (passwords, secret keys): Presidio's
@@ -130,6 +135,19 @@ class FamilyRecognizer(LocalRecognizer):
 
     def load(self) -> None:
         """Nothing to load: the rules are compiled at import."""
+
+    def candidate_patterns(self) -> tuple[re.Pattern[str], ...] | None:
+        """Patterns of which every text this recognizer reports anything in contains one, for the
+        analyzer's one-pass candidate scan; ``None``: the recognizer is called on every text.
+
+        ``PREFILTER`` when declared; else, when ``analyze`` is the rules' own loop, the rules'
+        patterns. A recognizer with its own ``analyze`` derives its patterns from what that reads.
+        """
+        if self.PREFILTER is not None:
+            return (self.PREFILTER,)
+        if self.RULES and type(self).analyze is FamilyRecognizer.analyze:
+            return tuple(r.regex for r in self.RULES)
+        return None
 
     def check(self, rule: Rule, match: re.Match[str], text: str) -> Verdict | None:
         """Judge one match; the default accepts it at the rule's score."""
@@ -159,7 +177,7 @@ class FamilyRecognizer(LocalRecognizer):
                 if verdict.span is not None:
                     start, end = verdict.span
                 results.append(self._result(entity, start, end, rule, verdict))
-        return list(EntityRecognizer.remove_duplicates(results))
+        return list(EntityRecognizer.remove_duplicates(results)) if results else []
 
     def _result(self, entity: str, start: int, end: int, rule: Rule, verdict: Verdict) -> RecognizerResult:
         base = min(verdict.score, EntityRecognizer.MAX_SCORE)

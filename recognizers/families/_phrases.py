@@ -77,6 +77,11 @@ def has_han(text: str) -> bool:
     return _HAN.search(text) is not None
 
 
+def first_piece(text: str) -> str:
+    """A term up to its first ``…``: every match of the term starts with a match of this."""
+    return text.split("…", 1)[0].strip()
+
+
 def term_pattern(text: str) -> str:
     """The regular expression for one lexicon term (see the module docstring)."""
     pieces = [p.strip() for p in text.split("…")]

@@ -159,6 +159,8 @@ def strip_wrappers(value: str, start: int) -> tuple[str, int, int]:
 # --- prefixed and structured tokens ---------------------------------------------------------
 
 _LONG_RUN = re.compile(r"[A-Za-z0-9_~.+/=\-]{20}")
+#: What ``has_long_run`` looks for, as a candidate pattern for recognizers gated on it.
+LONG_RUN = _LONG_RUN
 _LAST_RUN: tuple[str | None, bool] = (None, False)
 
 

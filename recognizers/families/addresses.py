@@ -1020,6 +1020,9 @@ _COUNTRY_NAMES = frozenset(
     and name.replace(" ", "").replace("-", "").isalpha()
     and name not in _AMBIGUOUS_COUNTRIES
 )
+_COUNTRY_NAME_ANYWHERE = re.compile(
+    "|".join(re.escape(n) for n in sorted(_COUNTRY_NAMES, key=len, reverse=True)), re.IGNORECASE
+)
 _COUNTRY_WORDS = max(len(name.split(" ")) for name in _COUNTRY_NAMES)
 # A run of capitalised words (with "and", "of", "the" between them): country names are looked up
 # in it, so the scan is one pass, not one pass per name.
@@ -1046,6 +1049,10 @@ class CountryRecognizer(FamilyRecognizer):
     RULES = (_COUNTRY,)
     CONTEXT = context(en=("live", "from", "moved", "travelling", "traveling"), zh=())
     CONTEXT_BOOST = 0.1
+
+    def candidate_patterns(self) -> tuple[re.Pattern[str], ...]:
+        """A country name in any case: ``check`` reports only runs that contain one."""
+        return (_COUNTRY_NAME_ANYWHERE,)
 
     def check(self, rule: Rule, match: re.Match[str], text: str) -> Verdict | None:
         found = _find_country(match.group("value"))

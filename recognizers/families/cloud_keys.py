@@ -22,6 +22,7 @@ from recognizers import validators
 from recognizers.families._base import FamilyRecognizer, Rule, Verdict, context, keywords, nearby, rule
 from recognizers.families._secrets import (
     LEFT,
+    LONG_RUN,
     RIGHT,
     PairedSecretRecognizer,
     Token,
@@ -124,6 +125,10 @@ class AwsSecretKeyRecognizer(FamilyRecognizer):
     OWN_CONTEXT = True
     # Random 40-char base64 has about 4.8–5.1 bits per character; hex digests stay under 4.
     MIN_ENTROPY = 4.2
+
+    def candidate_patterns(self) -> tuple[re.Pattern[str], ...]:
+        """The long token run ``analyze`` requires."""
+        return (LONG_RUN,)
 
     def analyze(
         self, text: str, entities: list[str] | None, nlp_artifacts: NlpArtifacts | None = None

@@ -1,35 +1,46 @@
-"""Fraud and social engineering: FRAUD_INDICATOR, English and Chinese.
+"""Fraud and social engineering: FRAUD_INDICATOR, one finding per message, English and Chinese.
 
-A chat export holds the scams that reached employees and customers: "move your savings to a
-safe account", 公安局 + 涉嫌洗钱, refund and compensation links, order-brushing (刷单返利),
-pig-butchering investment pitches (稳赚不赔, guaranteed returns, USDT), gift-card payment
-requests, CEO fraud ("urgent wire transfer", "are you at your desk?"), credential phishing
-("your account will be suspended", 点击链接验证), requests to pass on a verification code
-(把验证码发给我, "send me the code you received") and remote-access installs (下载向日葵,
-"download AnyDesk"). The phrases are data (``lexicons/fraud_en.txt``, ``fraud_zh.txt``) grouped
-by scheme; each is specific to its scheme (``!``) or weak.
+A chat export holds the scams that reached employees and customers. Scam texts rarely use one
+telling word; they follow a script: a story (your order, your loan, a police case, a prize), a
+lever (urgency, a threat, secrecy, easy money) and an action (add this QQ/WeChat, download this
+app, click, transfer, pass on a code). This recognizer scores a message by those cues:
 
-A phrase is evidence, not proof: the same words turn up in ordinary chat ("let's transfer the
-meeting", "验证码收到了吗", "I got my refund"). So a phrase is weighed with what stands within
-a couple of hundred characters of it:
+- the text is first normalised (``normalise``): full-width to half-width (NFKC), traditional to
+  simplified Chinese (OpenCC), look-alike letters to Latin, symbols and blanks between Chinese
+  characters dropped (安*全*账*户), runs of Chinese numerals to digits (QQ 三七九一二八…);
+- cue phrases are data (``lexicons/fraud_cues_zh.txt``, ``fraud_cues_en.txt``, and the scheme
+  phrases of ``fraud_zh.txt``, ``fraud_en.txt``): each group names its kind, the scam class it
+  points to and its weight; a ``!`` phrase counts twice. Shapes add cues of their own: a link,
+  a short link, a link to a bare IP address, a punycode or look-alike domain, an APK, a QQ or
+  WeChat id, an amount of money (``lexicons/fraud_domains.txt`` lists shorteners and brands);
+- weights add up per kind, each kind capped, and the form of a genuine notice (回T退订, a
+  bank's own service number or domain) takes weight off. The story (pretext and institution)
+  and the push (action, contact, link, lever, code) are weighed apart: a message is reported
+  when it has both and enough in all (levers alone are a weak push), or one very specific
+  phrase (安全账户, 把验证码发给我), or a look-alike link with a request, or a specific story
+  phrase with a second cue, or a full story; a Chinese story without a request must speak to
+  the reader (你, 您, 请, "小李，"), so that news of a money-laundering case is not a scam. A
+  cue right after a negation (不要点击链接, "never share the code") does not count;
+- a message that warns about fraud (反诈提醒, "scam alert", 银行不会索要验证码) is not reported,
+  unless it passes on a scam ("收到这条短信，是诈骗吗：…"): a forwarded scam is reported with a
+  lower score, and the explanation says it was forwarded.
 
-- supporting cues of other kinds: money (转账, wire, an amount), a link (a URL, 点击, "click"),
-  a code (验证码, OTP, SMS), urgency (马上, "immediately"), threats (冻结, "suspended",
-  "arrest") and secrecy ("don't tell anyone", 不要告诉);
-- other scheme phrases (公安局 beside 涉嫌洗钱).
-
-A specific phrase with a cue is likely; alone it is possible. A weak phrase needs a second
-phrase or two kinds of cue; a weak phrase alone is nothing. A phrase right after a negation
-("never share the code", 不要下载向日葵) is not counted, and a message that warns about fraud
-(反诈, 谨防, "scam alert", "is a scam", "we will never ask") is not reported at all. The span is
-the phrase; the explanation names the scheme and the kinds of evidence, never the text.
+One result per message: its span is the strongest cue phrase (a lexicon phrase, never a link or
+a number, so that it overlaps no personal data found in the same message), its explanation the
+scam class and the kinds of cue that fired, never the text. More cue files (same format) can be
+given in ``CHATSWEEP_FRAUD_CUES`` (paths separated by the OS path separator).
 """
 
 from __future__ import annotations
 
+import os
 import re
+import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
+from importlib import resources
+from pathlib import Path
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
@@ -38,78 +49,491 @@ from recognizers.families import _phrases
 from recognizers.families._base import FamilyRecognizer, Rule, Verdict, context
 
 ENTITIES: tuple[str, ...] = ("FRAUD_INDICATOR",)
+ENV_CUES = "CHATSWEEP_FRAUD_CUES"
 
-SCORE_STRONG_CUE = 0.8  # a scheme phrase with a supporting cue
-SCORE_STRONG_MORE = 0.9  # … and another phrase or a second kind of cue
-SCORE_STRONG_PAIR = 0.7  # a scheme phrase with another phrase, no cue
-SCORE_STRONG = 0.55  # a scheme phrase alone
-SCORE_WEAK_PAIR_CUES = 0.75  # two weak phrases and two kinds of cue
-SCORE_WEAK_PAIR_CUE = 0.6  # two weak phrases and a cue
-SCORE_WEAK_CUES = 0.5  # one weak phrase and two kinds of cue
-SCORE_WEAK_PAIR = 0.35  # two weak phrases, nothing else
-WINDOW = 250  # characters either side of a phrase that its evidence may come from
-
-SCHEMES = {
-    "safe_account": 'request to move money to a "protected" account (safe-account scam)',
-    "authority_impersonation": "impersonation of the authorities (law enforcement, prosecutors, border)",
-    "refund_scam": "fake reimbursement or compensation offer",
-    "loan_scam": "fake loan or loan-cancellation scam",
-    "order_brushing": "order-brushing / paid-task scam",
-    "investment_scam": "investment or crypto scam (pig-butchering)",
-    "gift_card": "gift-card payment request",
-    "ceo_fraud": "CEO fraud / business e-mail compromise",
-    "credential_phishing": "credential phishing",
-    "code_sharing": "request to pass on a verification code",
-    "remote_access": "request to install a remote-access app",
+#: Scam classes: id -> (Chinese name, English name).
+CLASSES = {
+    "police": ("冒充公检法", "impersonated police or officials"),
+    "loan": ("贷款/征信", "loan or credit-record scam"),
+    "service": ("冒充客服/退款", "fake customer service or refund"),
+    "boss": ("冒充领导熟人", "impersonated boss or acquaintance"),
+    "task": ("刷单返利", "paid-task or order-brushing scam"),
+    "invest": ("投资理财", "investment scam"),
+    "prize": ("虚假中奖", "fake prize"),
+    "parcel": ("快递理赔", "parcel compensation or delivery scam"),
+    "other": ("其他诈骗", "other fraud (phishing, code or remote-access request)"),
 }
-CUES = {
-    "money": "money or a transfer",
-    "link": "a link",
-    "code": "a verification code",
-    "urgency": "urgency",
-    "threat": "a threat",
-    "secrecy": "a demand for secrecy",
-    "warning": "",  # not a cue: a message that warns about fraud is not reported
+KINDS = ("pretext", "institution", "action", "contact", "link", "lever", "code", "money")
+STORY = ("pretext", "institution")
+PUSH = ("action", "contact", "link", "lever", "code")
+CAPS = {
+    "pretext": 2.0,
+    "institution": 1.2,
+    "action": 1.6,
+    "contact": 1.4,
+    "link": 1.4,
+    "lever": 1.0,
+    "code": 2.0,
+    "money": 0.6,
+    "benign": 1.6,
 }
-
-
-@cache
-def _matcher() -> _phrases.Matcher:
-    terms = _phrases.load("fraud_en.txt", "fraud_zh.txt")
-    for term in terms:
-        known = SCHEMES if term.kind == "category" else CUES
-        if term.group not in known or term.mark == "?":
-            raise ValueError(f"{term.source}: unknown group {term.group!r} or mark for {term.text!r}")
-    return _phrases.Matcher(terms)
-
-
-# Cues that are shapes rather than words: a URL (a link) and an amount of money or a rate of return.
-_LINK = re.compile(r"(?i:https?://|www\.)[^\s<>\"'，。！？、）】」]{1,2000}")
-_AMOUNT = re.compile(
-    r"[$¥￥€£][ ]?[0-9]"
-    r"|[0-9][0-9,.]{0,12}[ ]?(?:元|块|塊|万|萬|美元|美金|%|(?i:usdt|usd|dollars?|bucks|k)(?![A-Za-z]))"
-)
-# A phrase right after one of these is a refusal or advice, not a request.
-_NEGATION_EN = re.compile(
-    r"(?<![A-Za-z])(?i:never|don['’]?t|do[ \t]+not|won['’]?t|will[ \t]+not|not|nobody|no[ \t]+one)"
-    r"(?:[ \t]+[A-Za-z'’]{1,12}){0,3}[ \t]*\Z"
-)
-_NEGATION_ZH = re.compile(
-    r"(?:不要|别|別|切勿|请勿|請勿|千万别|千萬別|千万不要|千萬不要|绝不会|絕不會|不会|不會|从不|從不|不得|禁止|拒绝|拒絕)"
-    r"[^，,。.!！?？；;\n]{0,4}\Z"
-)
-# "验证码发我手机上了" is a code that arrived, not a request to pass it on; so is "发过来了吗".
-_CODE_ARRIVED = re.compile(r"(?:的)?(?:手机|手機|邮箱|郵箱|号|號|这|這|了|没|沒|吗|嗎)")
+THRESHOLD = 2.0  # total weight a message needs
+STORY_MIN = 0.7  # … with this much story
+PUSH_MIN = 0.5  # … and this much push (a request to act, or levers of PUSH_LEVERS)
+PUSH_LEVERS = 0.8
+SPECIFIC = 2.0  # one phrase this heavy is enough
+STRONG_STORY = 1.6  # a story phrase this heavy needs only the threshold
+FULL_STORY = 3.0  # … and a story this full needs no request at all
+SCORE_MIN, SCORE_MAX = 0.5, 0.95
+SCORE_SLOPE = 0.2  # score per unit of weight above the threshold
+STRONG_BONUS = 0.05  # and per specific phrase after the first
+FORWARDED_FACTOR = 0.75
+_REACH = 16  # how far past a phrase one that starts inside it may reach
 
 
 @dataclass(frozen=True, slots=True)
-class _Found:
-    hit: _phrases.Hit
-    strong: bool
+class Group:
+    """A cue group of a lexicon file: kind, scam class (or "-"), weight and what it means."""
+
+    name: str
+    kind: str
+    cls: str
+    weight: float
+    about: str
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """One cue found: its group, weight and span in the original text (lexical or a shape)."""
+
+    group: Group
+    weight: float
+    start: int
+    end: int
+    lexical: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """What the detector makes of a message (also used by the benchmark)."""
+
+    flagged: bool
+    score: float
+    cls: str
+    cues: tuple[Cue, ...]
+    forwarded: bool
+    warning: bool
+    total: float
+
+
+# --- lexicons -----------------------------------------------------------------------------
+
+_HEADER = re.compile(
+    r"#[ ]*group:[ ]*([a-z_]+)[ ]*\|[ ]*([a-z]+)[ ]*\|[ ]*([a-z_-]+)[ ]*\|[ ]*([0-9.]+)[ ]*\|(.*)"
+)
+LEXICONS = ("fraud_cues_zh.txt", "fraud_cues_en.txt", "fraud_zh.txt", "fraud_en.txt")
+ALL_KINDS = (*KINDS, "warning", "forward", "benign")
+
+
+def parse_lexicon(text: str, source: str) -> list[tuple[_phrases.Term, Group]]:
+    """Terms and their groups from one cue file (see the format in fraud_cues_zh.txt)."""
+    out: list[tuple[_phrases.Term, Group]] = []
+    group: Group | None = None
+    for raw in text.splitlines():
+        line = raw.strip()
+        header = _HEADER.fullmatch(line)
+        if header:
+            name, kind, cls, weight, about = header.groups()
+            if kind not in ALL_KINDS or (cls != "-" and cls not in CLASSES):
+                raise ValueError(f"{source}: unknown kind {kind!r} or class {cls!r} in group {name!r}")
+            group = Group(name, kind, cls, float(weight), about.strip())
+            continue
+        if not line or line.startswith("#"):
+            continue
+        if group is None:
+            raise ValueError(f"{source}: term before the first '# group:' line")
+        mark = "!" if line[:2] == "! " else ""
+        body = line[2:].strip() if mark else line
+        folded = "…".join(_fold(piece) for piece in body.split("…"))
+        out.append((_phrases.Term(folded, "cue", group.name, mark, source), group))
+    return out
+
+
+def _extra_files() -> list[Path]:
+    return [Path(p) for p in os.environ.get(ENV_CUES, "").split(os.pathsep) if p.strip()]
+
+
+@cache
+def _lexicon() -> tuple[_phrases.Matcher, dict[_phrases.Term, Group]]:
+    pairs: list[tuple[_phrases.Term, Group]] = []
+    for name in LEXICONS:
+        text = resources.files("recognizers").joinpath("lexicons", name).read_text("utf-8")
+        pairs += parse_lexicon(text, name)
+    for path in _extra_files():
+        pairs += parse_lexicon(path.read_text("utf-8"), str(path))
+    groups: dict[_phrases.Term, Group] = {}
+    for term, group in pairs:
+        groups.setdefault(term, group)
+    return _phrases.Matcher(tuple(groups)), groups
+
+
+@cache
+def _domains() -> dict[str, frozenset[str]]:
+    """Sections of fraud_domains.txt: shorteners, brands, official."""
+    text = resources.files("recognizers").joinpath("lexicons", "fraud_domains.txt").read_text("utf-8")
+    out: dict[str, set[str]] = {}
+    section = ""
+    for raw in text.splitlines():
+        line = raw.strip()
+        head = re.fullmatch(r"#[ ]*section:[ ]*([a-z]+)", line)
+        if head:
+            section = head.group(1)
+            continue
+        if line and not line.startswith("#"):
+            out.setdefault(section, set()).add(line.lower())
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+# --- normalisation ------------------------------------------------------------------------
+
+_HOMOGLYPHS = str.maketrans(
+    "аеорсхуікмтнвАЕОРСХУІКМТНВαοτνρεκΑΟΤΝΡΕΚ",
+    "aeopcxyikmthbaeopcxyikmthbaotvpekaotnpek",
+)
+_ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
+_SEPARATORS = frozenset(" \t*·•.-_|/\\~～'\"`^+=・♥★☆◆●■#@")
+_CN_DIGITS = {
+    "零": "0", "〇": "0", "一": "1", "二": "2", "两": "2", "三": "3", "四": "4", "五": "5",
+    "六": "6", "七": "7", "八": "8", "九": "9", "壹": "1", "贰": "2", "叁": "3", "肆": "4",
+    "伍": "5", "陆": "6", "柒": "7", "捌": "8", "玖": "9",
+}  # fmt: skip
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Simplified variants the lexicons spell one way (帐户 from 帳戶 is written 账户 there).
+_VARIANTS = str.maketrans({"帐": "账"})
+_CN_NUMBER = re.compile(f"[{''.join(_CN_DIGITS)}]{{5,}}")
+_SEPARATOR_CLASS = "[" + re.escape("".join(sorted(_SEPARATORS))) + "]"
+_SPACED_HAN = re.compile(
+    "[\u3400-\u9fff\uf900-\ufaff]" + _SEPARATOR_CLASS + "{1,3}[\u3400-\u9fff\uf900-\ufaff]"
+    "|[" + "".join(sorted(_ZERO_WIDTH)) + "]"
+)
+
+
+@cache
+def _opencc() -> Callable[[str], str] | None:
+    try:
+        import opencc
+    except ImportError:  # pragma: no cover - a declared dependency; without it only simplified is read
+        return None
+    convert: Callable[[str], str] = opencc.OpenCC("t2s").convert
+    return convert
+
+
+@lru_cache(maxsize=8192)
+def _fold_char(ch: str) -> str:
+    """One character as it is matched: NFKC, lower case, Latin for look-alikes, simplified."""
+    out = unicodedata.normalize("NFKC", ch).lower().translate(_HOMOGLYPHS)
+    if _HAN.match(out):
+        conv = _opencc()
+        if conv is not None:
+            simple = conv(out)
+            if len(simple) == len(out):
+                out = simple
+    return out
+
+
+def _fold(text: str) -> str:
+    return "".join(_fold_char(c) for c in text)
+
+
+def normalise(text: str) -> tuple[str, list[int]]:
+    """The text as cues are matched, and for each of its characters the offset it came from."""
+    if text.isascii():  # NFKC, look-alikes and Chinese change nothing here
+        return text.lower(), list(range(len(text)))
+    whole = unicodedata.normalize("NFKC", text).lower().translate(_HOMOGLYPHS)
+    if len(whole) == len(text) and not _SPACED_HAN.search(whole):
+        # The common case, character for character: fold the whole text at once.
+        return _simplified(whole), list(range(len(text)))
+    chars: list[str] = []
+    where: list[int] = []
+    n = len(text)
+    for i, ch in enumerate(text):
+        if ch in _ZERO_WIDTH:
+            continue
+        if ch in _SEPARATORS and chars and _HAN.match(chars[-1]):
+            j = i + 1
+            while j < n and j < i + 4 and text[j] in _SEPARATORS:
+                j += 1
+            if j < n and _HAN.match(_fold_char(text[j])):
+                continue  # 安*全 / 加 微 信: a separator between Chinese characters
+        for piece in _fold_char(ch):
+            chars.append(piece)
+            where.append(i)
+    return _simplified("".join(chars)), where
+
+
+def _simplified(out: str) -> str:
+    """Simplified characters (phrase-level where lengths allow) and Chinese numerals as digits."""
+    conv = _opencc()
+    if conv is not None and _HAN.search(out):
+        phrased = conv(out)  # phrase-level conversion (回覆 → 回复) where offsets survive
+        out = phrased if len(phrased) == len(out) else "".join(_fold_char(c) for c in out)
+    # Runs of five or more Chinese numerals are a number written to dodge filters.
+    out = out.translate(_VARIANTS)
+    return _CN_NUMBER.sub(lambda m: "".join(_CN_DIGITS[c] for c in m.group(0)), out)
+
+
+# --- shapes -------------------------------------------------------------------------------
+
+_URL = re.compile(
+    r"(?:https?://|www\.)[^\s<>\"'，。！？、）】」]{1,300}"
+    r"|(?<![a-z0-9@._-])(?:[a-z0-9-]{1,63}\.){1,4}"
+    r"(?:com|cn|net|org|top|xyz|vip|cc|co|shop|info|club|site|online|me|tw|io|app|link|ltd|icu|cyou|buzz|work|live|fun)"
+    r"(?![a-z0-9-])(?:/[^\s<>\"'，。！？、）】」]{0,200})?"
+)
+_IP_URL = re.compile(r"(?:https?://)?(?:\d{1,3}\.){3}\d{1,3}(?::\d{2,5})?/")
+_APK = re.compile(r"\.apk(?![a-z0-9])|安装包")
+_CONTACT_ID = re.compile(
+    r"(?:qq|微信|vx|wx|v信|薇信|威信|扣扣|企鹅|telegram|whatsapp|飞机)(?:号|号码|id)?[:：\s]{0,3}[a-z0-9_-]{5,20}(?![a-z0-9])"
+)
+_PHONE_TO_CALL = re.compile(
+    r"(?:洽|电话|来电|联系|热线|详询|咨询|拨打|致电|回电|加|tel|call|text)[^0-9\n，。,.]{0,6}"
+    r"(?:\+?86[ -]?)?(?:1[3-9]\d[ -]?\d{4}[ -]?\d{4}|09\d{2}-?\d{3}-?\d{3}"
+    r"|0\d{1,3}-\d{7,8}|400-?\d{3}-?\d{4})(?!\d)"
+)
+# A bank's or operator's own short service number (95555, 10086, 12306): the form of a genuine notice.
+_SERVICE_NUMBER = re.compile(r"(?<![0-9])(?:95[0-9]{3}|100(?:86|10|00)|12306|12315|12345|12123)(?![0-9])")
+_AMOUNT = re.compile(
+    r"[$¥€£][ ]?[0-9]"
+    r"|[0-9][0-9,.]{0,12}[ ]?(?:元|块|万|美元|美金|%|(?:usdt|usd|dollars?|bucks)(?![a-z]))"
+)
+_NEGATION = re.compile(
+    r"(?:不要|别|切勿|请勿|勿|千万别|千万不要|绝不会|不会|从不|不得|禁止|拒绝|不用|不必|无需|没有"
+    r"|never|don'?t|do not|won'?t|will not)"
+    r"[^，,。.!！?？；;\n]{0,6}\Z"
+)
+# A story alone counts only when it speaks to the reader (你, 您, 请, "you"): news that reports a
+# money-laundering case or a lottery jackpot does not.
+_ADDRESSED = re.compile(
+    r"[你您妳]|(?<![申邀宴聘提])请|(?<![父母双乡相])亲(?![戚属人自])|(?<![a-z])(?:you|your|u|ur|please|pls)(?![a-z])"
+    # or a message that starts by calling someone: "爸，" "小李，" "王经理，"
+    r"|^[^，,。！？!?\s]{0,3}(?:哥|姐|妹|弟|爸|妈|叔|姨|舅|婶|爷|奶|总|经理|主任|会计|财务|老师|局长|书记"
+    r"|董事长|兄弟|老板|领导|同学|宝贝)[，,：:]"
+    r"|^[小老阿][\u4e00-\u9fff][，,：:]"
+)
+_FIRST_PERSON = re.compile(r"我|(?<![a-z])(?:i|i'm|im|my|me|we|our)(?![a-z])")
+_CODE_ARRIVED = re.compile(r"(?:的)?(?:手机|邮箱|号|这|了|没|吗)")
+
+
+def _shape_group(name: str, kind: str, weight: float, about: str) -> Group:
+    return Group(name, kind, "-", weight, about)
+
+
+_LINK = _shape_group("url", "link", 0.5, "a link")
+_SHORT = _shape_group("short_link", "link", 0.7, "a short link")
+_IP = _shape_group("ip_link", "link", 1.0, "a link to a bare IP address")
+_PUNY = _shape_group("punycode", "link", 1.2, "a punycode domain")
+_LOOKALIKE = _shape_group("lookalike", "link", 1.2, "a look-alike domain of a brand")
+_APK_G = _shape_group("apk", "action", 1.0, "an app to install from outside a store")
+_ID = _shape_group("contact_id", "contact", 0.8, "a QQ, WeChat or messenger id")
+_PHONE = _shape_group("phone_to_call", "contact", 0.6, "a personal phone number to call")
+_MONEY = _shape_group("amount", "money", 0.3, "an amount of money")
+_SERVICE = _shape_group("service_number", "benign", 0.5, "a bank's or operator's own service number")
+_OFFICIAL = _shape_group("official_link", "benign", 0.6, "a link to the brand's own domain")
+
+
+def _host(url: str) -> str:
+    host = re.sub(r"^(?:https?://)?(?:www\.)?", "", url).split("/", 1)[0].split(":", 1)[0]
+    return host.strip(".")
+
+
+def _link_cue(url: str) -> Group:
+    host = _host(url)
+    d = _domains()
+    if "xn--" in host:
+        return _PUNY
+    if host in d.get("shorteners", frozenset()) or any(
+        host.endswith("." + s) for s in d.get("shorteners", ())
+    ):
+        return _SHORT
+    labels = host.split(".")
+    registrable = ".".join(labels[-2:]) if len(labels) >= 2 else host
+    official = d.get("official", frozenset())
+    if registrable in official or host in official or (len(labels) > 2 and ".".join(labels[-3:]) in official):
+        return _OFFICIAL
+    tokens = set(re.split(r"[.\-]", host))
+    squashed = host.replace("0", "o").replace("1", "l")
+    if any(b in tokens or (len(b) >= 5 and b in squashed) for b in d.get("brands", ())):
+        return _LOOKALIKE
+    return _LINK
+
+
+def _shapes(norm: str) -> Iterable[tuple[Group, int, int]]:
+    spans: list[tuple[int, int]] = []
+    for m in _IP_URL.finditer(norm):
+        spans.append(m.span())
+        yield _IP, m.start(), m.end()
+    for m in _URL.finditer(norm):
+        if any(a < m.end() and m.start() < b for a, b in spans):
+            continue
+        spans.append(m.span())
+        yield _link_cue(m.group(0)), m.start(), m.end()
+    for m in _APK.finditer(norm):
+        yield _APK_G, m.start(), m.end()
+    for m in _CONTACT_ID.finditer(norm):
+        if not any(a <= m.start() < b for a, b in spans):  # wx-safe.example.top is a link
+            yield _ID, m.start(), m.end()
+    for m in _PHONE_TO_CALL.finditer(norm):
+        yield _PHONE, m.start(), m.end()
+    for m in _SERVICE_NUMBER.finditer(norm):
+        yield _SERVICE, m.start(), m.end()
+    for m in _AMOUNT.finditer(norm):
+        if not any(a <= m.start() < b for a, b in spans):
+            yield _MONEY, m.start(), m.end()
+
+
+# --- the detector -------------------------------------------------------------------------
+
+_NOTHING = Assessment(False, 0.0, "other", (), False, False, 0.0)
+
+
+def assess(text: str) -> Assessment:
+    """Score one message: the cues found, the scam class and whether it is reported."""
+    norm, where = normalise(text)
+    matcher, groups = _lexicon()
+    hits = _hits(matcher, norm)
+    if not any(groups[h.term].kind not in ("warning", "forward", "benign") for h in hits):
+        return _NOTHING  # a report needs a cue phrase: most messages stop here
+    cues: list[Cue] = []
+    warning = forwarded = False
+    shapes = list(_shapes(norm))
+    links = [(a, b) for g, a, b in shapes if g.kind == "link"]
+    for hit in hits:
+        group = groups[hit.term]
+        if group.kind == "warning":
+            if not _negated(norm, hit.start, group):
+                warning = True
+            continue
+        if group.kind == "forward":
+            forwarded = True
+            continue
+        if any(a <= hit.start < b for a, b in links) or _negated(norm, hit.start, group):
+            continue  # a word inside a URL says nothing; "不要点击链接" is advice
+        if group.kind == "code" and _phrases.has_han(hit.term.text) and _CODE_ARRIVED.match(norm, hit.end):
+            continue
+        weight = group.weight * (2 if hit.term.mark == "!" else 1)
+        cues.append(Cue(group, weight, where[hit.start], where[hit.end - 1] + 1, True))
+    for group, a, b in shapes:
+        cues.append(Cue(group, group.weight, where[a], where[b - 1] + 1, False))
+    # English scam texts speak in the imperative ("buy 3 Steam cards"): the test is for Chinese.
+    addressed = _ADDRESSED.search(norm) is not None or not _HAN.search(norm)
+    # A story told of oneself ("我是…", "我在开会") rather than of someone else ("王总在开会").
+    first_person = _FIRST_PERSON.search(norm) is not None
+    return _decide(tuple(cues), warning, forwarded, addressed, first_person)
+
+
+def _hits(matcher: _phrases.Matcher, norm: str) -> list[_phrases.Hit]:
+    """Every hit, overlapping ones too: a phrase hides none that starts inside it (先帮我 / 帮我转)."""
+    found: dict[tuple[int, str], _phrases.Hit] = {}
+    todo = list(matcher.hits(norm))
+    while todo:
+        hit = todo.pop()
+        key = (hit.start, hit.term.text)
+        if key in found:
+            continue
+        found[key] = hit
+        at = hit.start + 1
+        inner = norm[at : hit.end + _REACH]
+        todo += [
+            _phrases.Hit(h.term, h.start + at, h.end + at)
+            for h in matcher.hits(inner)
+            if h.start + at < hit.end and (h.start + at, h.term.text) not in found
+        ]
+    return sorted(found.values(), key=lambda h: (h.start, h.end))
+
+
+def _negated(norm: str, start: int, group: Group) -> bool:
+    if group.kind in ("pretext", "institution", "forward", "money"):
+        return False
+    return _NEGATION.search(norm, max(0, start - 12), start) is not None
+
+
+def _decide(
+    cues: tuple[Cue, ...], warning: bool, forwarded: bool, addressed: bool, first_person: bool
+) -> Assessment:
+    per_kind: dict[str, float] = {}
+    seen: set[tuple[str, int]] = set()
+    for cue in cues:
+        if (cue.group.name, cue.start) in seen:
+            continue
+        seen.add((cue.group.name, cue.start))
+        per_kind[cue.group.kind] = per_kind.get(cue.group.kind, 0.0) + cue.weight
+    capped = {k: min(CAPS.get(k, 1.0), v) for k, v in per_kind.items()}
+    story = sum(capped.get(k, 0.0) for k in STORY)
+    push = sum(capped.get(k, 0.0) for k in PUSH)
+    total = sum(v for k, v in capped.items() if k != "benign") - capped.get("benign", 0.0)
+    heaviest = max((c.weight for c in cues if c.lexical and c.group.kind != "benign"), default=0.0)
+    strong_story = max(
+        (c.weight for c in cues if c.lexical and c.group.kind in ("pretext", "code")), default=0.0
+    )
+    strong_pretexts = len(
+        {c.start for c in cues if c.lexical and c.group.kind == "pretext" and c.weight >= STRONG_STORY}
+    )
+    votes: dict[str, float] = {}
+    for cue in cues:
+        if cue.group.cls != "-":
+            votes[cue.group.cls] = votes.get(cue.group.cls, 0.0) + cue.weight
+    cls = max(votes, key=lambda c: (votes[c], -list(CLASSES).index(c))) if votes else "other"
+    bad_link = any(c.group in (_LOOKALIKE, _PUNY, _IP) for c in cues)
+    asks = any(c.lexical and c.group.kind in PUSH for c in cues)
+    # A push of levers alone (a threat, urgency) is weaker than a request to act.
+    acts = any(c.group.kind in PUSH and c.group.kind != "lever" for c in cues)
+    flagged = any(c.lexical and c.group.kind != "benign" for c in cues) and (
+        (bad_link and asks and total >= THRESHOLD)
+        or (story >= STORY_MIN and push >= PUSH_MIN and total >= THRESHOLD and (acts or push >= PUSH_LEVERS))
+        or (heaviest >= SPECIFIC and total >= SPECIFIC - 0.5)
+        or (
+            strong_story >= STRONG_STORY
+            and total >= THRESHOLD
+            and (addressed or cls == "task")
+            and (
+                push > 0
+                or capped.get("money", 0.0) > 0
+                or (strong_pretexts >= 2 and (first_person or cls != "boss"))
+                or story >= FULL_STORY
+            )
+        )
+    )
+    strong = len({c.start for c in cues if c.lexical and c.weight >= STRONG_STORY})
+    score = SCORE_MIN + SCORE_SLOPE * (total - THRESHOLD) + STRONG_BONUS * max(0, strong - 1)
+    score = min(SCORE_MAX, max(SCORE_MIN, score))
+    if forwarded:
+        score *= FORWARDED_FACTOR
+    elif warning:
+        flagged = False
+    return Assessment(flagged, round(score, 3), cls, cues, forwarded and flagged, warning, round(total, 3))
+
+
+def explain(result: Assessment) -> str:
+    """The scam class and the kinds of cue that fired, never the message's words."""
+    zh, en = CLASSES[result.cls]
+    abouts: list[str] = []
+    for cue in sorted(result.cues, key=lambda c: -c.weight):
+        if cue.group.kind != "benign" and cue.group.about not in abouts:
+            abouts.append(cue.group.about)
+    why = f"fraud indicator: {zh} ({en}); cues: " + "; ".join(abouts[:6])
+    if result.forwarded:
+        why += "; forwarded: the message passes on a scam someone else sent"
+    return why
+
+
+def _span(result: Assessment) -> tuple[int, int]:
+    lexical = [c for c in result.cues if c.lexical and c.group.kind != "benign"]
+    best = max(lexical, key=lambda c: (c.weight, c.group.kind in STORY, -c.start, c.end - c.start))
+    return best.start, best.end
 
 
 class FraudIndicatorRecognizer(FamilyRecognizer):
-    """FRAUD_INDICATOR: scheme phrases weighed with their supporting cues (EN and ZH)."""
+    """FRAUD_INDICATOR: one finding per message whose scam-script cues add up (EN and ZH)."""
 
     ENTITIES = ENTITIES
     RULES = ()
@@ -124,71 +548,15 @@ class FraudIndicatorRecognizer(FamilyRecognizer):
     ) -> list[RecognizerResult]:
         if entities and "FRAUD_INDICATOR" not in entities:
             return []
-        hits = list(_matcher().hits(text))
-        links = [m.span() for m in _LINK.finditer(text)]
-        phrases = [
-            _Found(h, h.term.mark == "!")
-            for h in hits
-            if h.term.kind == "category"
-            and self._counts(text, h)
-            and not any(a <= h.start < b for a, b in links)  # a word inside a URL says nothing
-        ]
-        if not phrases or any(h.term.group == "warning" for h in hits):
+        result = assess(text)
+        if not result.flagged:
             return []
-        cues = [(h.start, h.end, h.term.group) for h in hits if h.term.kind == "cue"]
-        cues += [(a, b, "link") for a, b in links]
-        cues += [(m.start(), m.end(), "money") for m in _AMOUNT.finditer(text)]
-        results = []
-        for found in phrases:
-            verdict = self._weigh(found, phrases, cues)
-            if verdict is not None:
-                hit = found.hit
-                results.append(self._result("FRAUD_INDICATOR", hit.start, hit.end, _RULE, verdict))
-        return results
-
-    @staticmethod
-    def _counts(text: str, hit: _phrases.Hit) -> bool:
-        """False for a phrase after a negation, or a code that arrived rather than one asked for."""
-        han = _phrases.has_han(hit.term.text)
-        before = text[max(0, hit.start - (12 if han else 40)) : hit.start]
-        if (_NEGATION_ZH if han else _NEGATION_EN).search(before):
-            return False
-        return not (hit.term.group == "code_sharing" and han and _CODE_ARRIVED.match(text, hit.end))
-
-    @staticmethod
-    def _weigh(found: _Found, phrases: list[_Found], cues: list[tuple[int, int, str]]) -> Verdict | None:
-        hit = found.hit
-        lo, hi = hit.start - WINDOW, hit.end + WINDOW
-        others = [p for p in phrases if p is not found and lo <= p.hit.start and p.hit.end <= hi]
-        kinds = sorted(
-            {kind for a, b, kind in cues if a < hi and lo < b and not (a < hit.end and hit.start < b)}
-        )
-        strong = found.strong or any(p.strong for p in others)
-        weak_pair = len(others) >= 1
-        if strong:
-            if kinds:
-                score = SCORE_STRONG_MORE if (others or len(kinds) > 1) else SCORE_STRONG_CUE
-            else:
-                score = SCORE_STRONG_PAIR if others else SCORE_STRONG
-        elif weak_pair:
-            score = (
-                SCORE_WEAK_PAIR_CUES if len(kinds) > 1 else SCORE_WEAK_PAIR_CUE if kinds else SCORE_WEAK_PAIR
-            )
-        elif len(kinds) > 1:
-            score = SCORE_WEAK_CUES
-        else:
-            return None
-        why = [f"fraud indicator: {SCHEMES[hit.term.group]}"]
-        why.append("a phrase specific to the scheme" if found.strong else "a weak phrase of the scheme")
-        if others:
-            schemes = sorted({SCHEMES[p.hit.term.group] for p in others})
-            why.append(f"{len(others)} more scheme phrase(s) nearby ({'; '.join(schemes)})")
-        if kinds:
-            why.append("supporting cues: " + ", ".join(CUES[k] for k in kinds))
-        return Verdict(score, "; ".join(why), final=True)
+        start, end = _span(result)
+        verdict = Verdict(result.score, explain(result), final=True)
+        return [self._result("FRAUD_INDICATOR", start, end, _RULE, verdict)]
 
 
-_RULE = Rule("fraud_indicator", re.compile(""), SCORE_STRONG_CUE)
+_RULE = Rule("fraud_indicator", re.compile(""), SCORE_MIN)
 
 
 def recognizers(language: str) -> list[EntityRecognizer]:

@@ -184,6 +184,18 @@ class _Hit:
     score: float
 
 
+@cache
+def _any_term() -> re.Pattern[str]:
+    lex = _lexicon()
+
+    def latin(term: str) -> str:
+        out = re.escape(term).replace(r"\ ", "[ \\-]")
+        return out.replace("'", "['’]")
+
+    terms = sorted({*lex.folded, *lex.exact, *lex.han}, key=len, reverse=True)
+    return re.compile("|".join(latin(t) for t in terms), re.IGNORECASE)
+
+
 def _en_hits(text: str, lex: _Lexicon) -> Iterator[_Hit]:
     tokens = [(m.group(0).replace("’", "'"), m.start(), m.end()) for m in _WORD.finditer(text)]
     i = 0
@@ -390,6 +402,11 @@ class SpecialCategoryRecognizer(FamilyRecognizer):
         zh=("患有", "确诊", "得了", "患者", "怀孕", "信仰"),
     )
     CONTEXT_BOOST = 0.0
+
+    def candidate_patterns(self) -> tuple[re.Pattern[str], ...]:
+        """Any lexicon term as ``analyze`` finds it: a Latin term's words joined by a space or a
+        hyphen, in any case, either apostrophe; a Chinese term as written."""
+        return (_any_term(),)
 
     def analyze(
         self, text: str, entities: list[str] | None, nlp_artifacts: NlpArtifacts | None = None

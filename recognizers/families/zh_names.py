@@ -328,6 +328,7 @@ class ChineseNameRecognizer(FamilyRecognizer):
     """PERSON: Chinese names from jieba's tags, the surname lexicon and context words."""
 
     ENTITIES = ENTITIES
+    READS_TOKENS = frozenset({"zh"})  # jieba words, shared with the context enhancer
     RULES = ()
     CONTEXT = context(en=("name", "contact"), zh=("姓名", "名字", "联系人", "收件人", "负责人"))
     PREFILTER = _HAN_CHAR

@@ -196,6 +196,7 @@ class ChinesePlaceRecognizer(FamilyRecognizer):
     """LOCATION: Chinese place names from a gazetteer and jieba's place words, chained."""
 
     ENTITIES = ENTITIES
+    READS_TOKENS = frozenset({"zh"})  # jieba words, shared with the context enhancer
     RULES = ()
     CONTEXT = context(en=("address",), zh=("地址", "住址", "住在", "老家", "来自"))
     PREFILTER = _HAN_CHAR

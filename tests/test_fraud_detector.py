@@ -1,0 +1,149 @@
+"""FRAUD_INDICATOR's scam-script detector: evasion, classes, warnings, forwarded scams, extension."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from benchmarks import fraud_benchmark
+from recognizers.families import fraud
+
+
+def _one(text: str) -> tuple[str, float, str]:
+    results = fraud.FraudIndicatorRecognizer("zh").analyze(text, entities=None)
+    assert len(results) == 1, results  # one finding per message
+    r = results[0]
+    why = r.analysis_explanation.textual_explanation
+    assert text[r.start : r.end] not in why
+    return text[r.start : r.end], r.score, why
+
+
+@pytest.mark.parametrize(
+    ("text", "cls"),
+    [
+        ("您好，我是上海市公安局的民警，您的身份信息涉嫌洗钱，请配合调查，不要挂断", "冒充公检法"),
+        ("急用钱？无需征信，当天放款，加V：dk88899", "贷款/征信"),
+        ("您好，我是淘宝客服，您的订单异常，我们给您原路退款，请添加客服QQ 2156718902", "冒充客服/退款"),
+        ("在吗？我是刘总，我在开会不方便接电话，你先帮我给客户转20万过去，账户我发你", "冒充领导熟人"),
+        ("招聘兼职，日赚300元，点赞关注就有佣金，加微信了解", "刷单返利"),
+        ("导师带单，日收益15%，稳赚不赔，先充值USDT就能开始", "投资理财"),
+        ("恭喜您被节目组抽中为幸运观众，奖金18万元，请先交公证费领取", "虚假中奖"),
+        ("我是顺丰的理赔专员，您的快递在运输途中丢失，我们将双倍赔偿，请添加我微信办理", "快递理赔"),
+        (
+            "Congratulations! You have won $1,000,000 in the lottery. Send your bank details to claim",
+            "fake prize",
+        ),
+    ],
+)
+def test_one_finding_names_the_class(text: str, cls: str) -> None:
+    _value, score, why = _one(text)
+    assert cls in why and "cues:" in why
+    assert 0.5 <= score <= 0.95
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "請馬上把錢轉到安全帳戶",  # traditional
+        "请马上把钱转到安 全 账 户",  # spaces between characters
+        "请马上把钱转到安*全*账*户",  # symbols between characters
+        "兼职刷单，日赚５００，加ＱＱ：三三四九一二八八七五",  # full-width, Chinese numerals
+        # Cyrillic look-alikes
+        "Your аccount will be susреnded, verify at http://раypal-secure.example.com now",
+        "急用钱？不查征信，秒批，加vx咨询",  # pinyin initials for WeChat
+    ],
+)
+def test_evasion_is_normalised(text: str) -> None:
+    assert fraud.assess(text).flagged, fraud.assess(text)
+
+
+def test_normalise_keeps_offsets() -> None:
+    text = "安*全*帳*戶"
+    norm, where = fraud.normalise(text)
+    assert norm == "安全账户"
+    assert [text[i] for i in where] == ["安", "全", "帳", "戶"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "国家反诈中心提醒：凡是自称公检法要求转账到安全账户的都是诈骗，请勿相信",
+        "温馨提示：银行工作人员不会向您索要验证码，请勿点击陌生链接，谨防诈骗",
+        "Scam alert: the bank will never ask you to move money to a safe account",
+        "【支付宝】验证码：384920，您正在登录，切勿将验证码告知他人",
+    ],
+)
+def test_warnings_and_genuine_notices_are_not_reported(text: str) -> None:
+    assert not fraud.assess(text).flagged
+
+
+def test_a_forwarded_scam_is_reported_lower_and_said_to_be_forwarded() -> None:
+    scam = "您的贷款已审核通过，但银行卡号填写错误导致资金冻结，需要缴纳解冻金3000元后方可提现"
+    _, direct, _ = _one(scam)
+    _, score, why = _one(f"收到一条短信：「{scam}」这是诈骗吗？")
+    assert score < direct
+    assert "forwarded" in why
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("您的包裹无法派送，请点击 http://t.cn/A6xYz8 更新地址", "short_link"),
+        ("账户异常，请登录 http://192.168.10.3/login 验证", "ip_link"),
+        ("账户异常，请登录 http://xn--80ak6aa92e.com 验证", "punycode"),
+        ("账户异常，请登录 taobao-refund.example.top 验证", "lookalike"),
+        ("下载这个 http://x.example.top/pay.apk 安装", "apk"),
+    ],
+)
+def test_link_shapes_are_cues(text: str, cue: str) -> None:
+    assert cue in {c.group.name for c in fraud.assess(text).cues}
+
+
+def test_an_official_link_is_not_a_look_alike() -> None:
+    names = {c.group.name for c in fraud.assess("请在 https://www.taobao.com/refund 查看").cues}
+    assert "lookalike" not in names and "official_link" in names
+
+
+def test_more_cues_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    extra = tmp_path / "cues.txt"
+    extra.write_text(
+        "# group: local_scam | pretext | other | 1.0 | a local scam script\n! 蓝鲸返利卡\n", "utf-8"
+    )
+    text = "办一张蓝鲸返利卡，马上转账"
+    fraud._lexicon.cache_clear()
+    try:
+        assert not fraud.assess(text).flagged
+        monkeypatch.setenv(fraud.ENV_CUES, str(extra))
+        fraud._lexicon.cache_clear()
+        assert fraud.assess(text).flagged
+    finally:
+        monkeypatch.delenv(fraud.ENV_CUES, raising=False)
+        fraud._lexicon.cache_clear()
+
+
+def test_a_malformed_cue_file_raises() -> None:
+    with pytest.raises(ValueError):
+        fraud.parse_lexicon("# group: x | nonsense | - | 1.0 | y\nterm\n", "bad.txt")
+    with pytest.raises(ValueError):
+        fraud.parse_lexicon("term before a group\n", "bad.txt")
+
+
+def test_synthetic_dev_set_stays_above_target() -> None:
+    cases = fraud_benchmark.synthetic()
+    cases += fraud_benchmark.evasion(cases)
+    flagged = [fraud.assess(t).flagged for _, _, t in cases]
+    tp = sum(f for (_, c, _), f in zip(cases, flagged, strict=True) if c != "benign")
+    fp = sum(f for (_, c, _), f in zip(cases, flagged, strict=True) if c == "benign")
+    pos = sum(1 for _, c, _ in cases if c != "benign")
+    assert tp / pos >= 0.9 and tp / (tp + fp) >= 0.95
+
+
+def test_through_the_analyzer_one_finding_beside_the_personal_data() -> None:
+    from scanner.analyzer import AnalyzerConfig, ChatAnalyzer
+
+    text = "我是淘宝客服，您的订单异常，给您原路退款，请添加客服QQ 2156718902，或致电 13912345678"
+    found = [(d.entity, text[d.start : d.end]) for d in ChatAnalyzer(AnalyzerConfig(ner=False)).analyze(text)]
+    fraud_found = [v for e, v in found if e == "FRAUD_INDICATOR"]
+    assert len(fraud_found) == 1 and "1391" not in fraud_found[0]
+    assert ("PHONE_NUMBER", "13912345678") in found
