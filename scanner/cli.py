@@ -33,6 +33,7 @@ from rich.table import Table
 
 from reports.textsafe import one_line
 from scanner import __version__
+from scanner.checkpoint import EVERY_SECONDS, Checkpoint
 from scanner.errors import ChatsweepError, UsageError
 from scanner.model import ScanResult, Severity
 
@@ -221,6 +222,23 @@ def scan(
         str | None,
         typer.Option("--cluster", help="Analyse on a Dask cluster: the scheduler address (tcp://host:8786)."),
     ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume",
+            help="Continue an interrupted scan from the checkpoint beside its report (same inputs, "
+            "same options); without one, scan from the start.",
+        ),
+    ] = False,
+    checkpoint_every: Annotated[
+        float,
+        typer.Option(
+            "--checkpoint-every",
+            min=0.0,
+            help="Seconds between checkpoints of a running scan (0: none). Checkpoints are private "
+            "to you and deleted when the report is written.",
+        ),
+    ] = EVERY_SECONDS,
     verbose: Annotated[
         bool, typer.Option("-v", "--verbose", help="Log progress details (never message text).")
     ] = False,
@@ -261,6 +279,7 @@ def scan(
         _check_entities(settings.entities)
     known = _baseline_fingerprints(Path(settings.baseline)) if settings.baseline else None
     outputs = plan_outputs(settings.output, settings.formats, paths)
+    checkpoint = _checkpoint(settings, paths, outputs, resume, checkpoint_every)
 
     from scanner.pipeline import Scanner
 
@@ -268,14 +287,61 @@ def scan(
     with err.status("Loading analyzers…", spinner="dots") if err.is_terminal else contextlib.nullcontext():
         scanner = Scanner(settings)
     log.info("analyzers ready in %.1fs", time.perf_counter() - t0)
-    result = _run_with_progress(scanner, paths, outputs.exclude)
+    try:
+        result = _run_with_progress(scanner, paths, outputs.exclude, checkpoint)
+    except Stopped:
+        if checkpoint is not None and checkpoint.path.exists():
+            _say(
+                f"chatsweep: the scan so far is saved in {one_line(str(checkpoint.path))}; "
+                "run the same command with --resume to continue it"
+            )
+        raise
     if known:
         result = _apply_baseline(result, known)
 
     written = _write_reports(result, outputs.targets)
+    if checkpoint is not None:
+        checkpoint.remove()
     code = exit_code(result, settings.fail_on)
     _print_summary(result, written, code, time.perf_counter() - t0)
     return code
+
+
+def _checkpoint(
+    settings: Any, paths: Sequence[Path], outputs: Outputs, resume: bool, every: float
+) -> Checkpoint | None:
+    """The scan's checkpoint beside its report, loaded when resuming (checked before the models load)."""
+    from scanner.checkpoint import Checkpoint, checkpoint_path, inputs_identity, options_identity
+    from scanner.keys import resolve_key
+
+    path = checkpoint_path(target for _, target in outputs.targets)
+    if path is None:
+        if resume:
+            raise UsageError(
+                "--resume needs the report written to a file or folder (-o): the checkpoint is kept there"
+            )
+        return None
+    if every <= 0 and not resume:
+        return None
+    key = resolve_key(settings)
+    checkpoint = Checkpoint(
+        path,
+        inputs_identity(paths, outputs.exclude),
+        options_identity(settings, key),
+        key,
+        every_seconds=every if every > 0 else float("inf"),
+    )
+    if resume:
+        if checkpoint.load():
+            _say(f"resuming after {checkpoint.resumed_messages:,} messages from {one_line(str(path))}")
+        else:
+            _say(f"note: no checkpoint at {one_line(str(path))}; scanning from the start")
+    elif path.exists():
+        _say(
+            f"note: {one_line(str(path))} holds an interrupted scan; this scan starts over and "
+            "replaces it (--resume continues it instead)"
+        )
+    return checkpoint
 
 
 def exit_code(result: ScanResult, fail_on: str) -> int:
@@ -506,9 +572,11 @@ def _stop_check(done: int, current: str, bytes_done: int, bytes_total: int) -> N
     _raise_if_stopped()
 
 
-def _run_with_progress(scanner: Any, paths: list[Path], exclude: Sequence[Path] = ()) -> ScanResult:
+def _run_with_progress(
+    scanner: Any, paths: list[Path], exclude: Sequence[Path] = (), checkpoint: Checkpoint | None = None
+) -> ScanResult:
     if not err.is_terminal:
-        result: ScanResult = scanner.scan(paths, progress=_stop_check, exclude=exclude)
+        result: ScanResult = scanner.scan(paths, progress=_stop_check, exclude=exclude, checkpoint=checkpoint)
         return result
     from rich.progress import (
         BarColumn,
@@ -549,7 +617,7 @@ def _run_with_progress(scanner: Any, paths: list[Path], exclude: Sequence[Path] 
                 rate=f"{done / elapsed:,.0f}",
             )
 
-        result = scanner.scan(paths, progress=hook, exclude=exclude)
+        result = scanner.scan(paths, progress=hook, exclude=exclude, checkpoint=checkpoint)
     return result
 
 

@@ -12,9 +12,11 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import threading
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from scanner.analyzer import AnalyzerConfig, ChatAnalyzer, Detection
@@ -55,6 +57,45 @@ class Backend(Protocol):
     def submit(self, batch: Batch) -> Pending: ...
 
     def close(self) -> None: ...
+
+
+# A batch holding more text than this goes out as several tasks, so the long messages of one
+# batch (a chat of pasted logs, an export cut into 1 MB messages) are analysed on every core
+# instead of one. Ordinary batches (256 chat messages: tens of KB) go out whole.
+SPLIT_CHARS = 256 * 1024
+
+
+def split_batch(batch: Batch, limit: int = SPLIT_CHARS) -> list[Batch]:
+    """``batch`` cut, in order, into runs of items holding at most ``limit`` characters (an
+    item longer than that is a run of its own)."""
+    runs: list[Batch] = []
+    run: list[tuple[str, tuple[str, ...] | None]] = []
+    chars = 0
+    for item in batch:
+        size = len(item[0])
+        if run and chars + size > limit:
+            runs.append(run)
+            run, chars = [], 0
+        run.append(item)
+        chars += size
+    if run or not runs:
+        runs.append(run)
+    return runs
+
+
+class Joined:
+    """The results of a batch sent as several tasks, in the batch's order."""
+
+    __slots__ = ("_parts",)
+
+    def __init__(self, parts: Sequence[Pending]) -> None:
+        self._parts = parts
+
+    def result(self) -> BatchResult:
+        out: BatchResult = []
+        for part in self._parts:
+            out.extend(part.result())
+        return out
 
 
 class Done:
@@ -131,6 +172,12 @@ class ProcessPool:
         )
 
     def submit(self, batch: Batch) -> Pending:
+        runs = split_batch(batch)
+        if len(runs) == 1:
+            return self._submit(runs[0])
+        return Joined([self._submit(run) for run in runs])
+
+    def _submit(self, batch: Batch) -> Pending:
         try:
             fut: Future[BatchResult] = self._pool.submit(_pool_analyze, list(batch))
         except BrokenProcessPool:
@@ -148,21 +195,62 @@ class ProcessPool:
 
 # --- Dask -------------------------------------------------------------------------------
 
-_DASK_ANALYZERS: dict[AnalyzerConfig, ChatAnalyzer] = {}
+_DASK_ANALYZERS: dict[AnalyzerConfig, tuple[ChatAnalyzer, threading.Lock]] = {}
+_DASK_LOCK = threading.Lock()
 
 
-def _dask_analyze(config: AnalyzerConfig, batch: Batch) -> BatchResult:
-    """Runs on a Dask worker: one analyzer per worker process and configuration, built once."""
-    analyzer = _DASK_ANALYZERS.get(config)
-    if analyzer is None:
-        analyzer = _DASK_ANALYZERS[config] = ChatAnalyzer(config)
-    return analyzer.analyze_batch(batch)
+@dataclass(frozen=True, slots=True)
+class _Failed:
+    """What a Dask task returns instead of raising: a worker logs a failed task with its
+    arguments (the messages' text), so analysis errors travel back as a value."""
+
+    error: str
+
+
+def _dask_analyze(config: AnalyzerConfig, batch: Batch) -> BatchResult | _Failed:
+    """Runs on a Dask worker: one analyzer per worker process and configuration, built once.
+
+    A worker started with several threads runs its tasks one at a time through the analyzer
+    (spaCy and Presidio objects are not shared between threads); start one thread per worker
+    process and as many processes as cores instead.
+    """
+    with _DASK_LOCK:
+        found = _DASK_ANALYZERS.get(config)
+        if found is None:
+            logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
+            found = _DASK_ANALYZERS[config] = (ChatAnalyzer(config), threading.Lock())
+    analyzer, lock = found
+    try:
+        with lock:
+            return analyzer.analyze_batch(batch)
+    except Exception as exc:
+        return _Failed(type(exc).__name__)
+
+
+class _DaskPending:
+    """A Dask future whose result is detections, or raises as a local failure would."""
+
+    __slots__ = ("_future",)
+
+    def __init__(self, future: Any) -> None:
+        self._future = future
+
+    def result(self) -> BatchResult:
+        value = self._future.result()
+        self._future.release()  # the scheduler forgets the task: nothing of it stays on the cluster
+        if isinstance(value, _Failed):
+            raise RuntimeError(f"analysis failed on a Dask worker ({value.error})")
+        result: BatchResult = value
+        return result
 
 
 class DaskCluster:
     """Batches as tasks on a Dask distributed cluster (``--cluster tcp://host:8786``).
 
-    Workers need chatsweep and its models installed; nothing is downloaded there either.
+    Workers need chatsweep and its models installed; nothing is downloaded there either. A
+    task carries a batch's texts to a worker and brings back detections (offsets, scores,
+    explanations); the task is released as soon as its result is read, so the cluster keeps
+    no text once a batch is done.
     """
 
     name = "dask"
@@ -180,11 +268,15 @@ class DaskCluster:
         except Exception as exc:  # distributed raises OSError, TimeoutError or its own errors
             raise UsageError(f"cannot reach the Dask scheduler at {address}: {type(exc).__name__}") from None
         self._own = isinstance(address, str)
-        self.workers = max(1, len(self._client.scheduler_info().get("workers", {})))
+        # Batches kept in flight scale with the threads the cluster has when the scan starts.
+        self.workers = max(1, sum(self._client.nthreads().values()))
 
     def submit(self, batch: Batch) -> Pending:
-        fut: Pending = self._client.submit(_dask_analyze, self.config, list(batch), pure=False)
-        return fut
+        runs = [
+            _DaskPending(self._client.submit(_dask_analyze, self.config, list(run), pure=False))
+            for run in split_batch(batch)
+        ]
+        return runs[0] if len(runs) == 1 else Joined(runs)
 
     def close(self) -> None:
         if self._own:

@@ -27,6 +27,7 @@ from pathlib import Path
 from recognizers.catalogue import info
 from scanner import __version__
 from scanner.analyzer import AnalyzerConfig, ChatAnalyzer, Detection, merge_detections, route_languages
+from scanner.checkpoint import Checkpoint, Partial
 from scanner.context import ChatContext, default_rules
 from scanner.errors import ChatsweepError, NothingReadError, ReaderError
 from scanner.execution import Backend, Done, Pending, choose
@@ -262,9 +263,16 @@ class Scanner:
     _backend: Backend
 
     def scan(
-        self, paths: Iterable[Path], progress: ProgressHook | None = None, exclude: Collection[Path] = ()
+        self,
+        paths: Iterable[Path],
+        progress: ProgressHook | None = None,
+        exclude: Collection[Path] = (),
+        checkpoint: Checkpoint | None = None,
     ) -> ScanResult:
-        """Scan ``paths``; files and folders in ``exclude`` (our own outputs) are never read."""
+        """Scan ``paths``; files and folders in ``exclude`` (our own outputs) are never read.
+
+        With ``checkpoint`` the state is saved as the scan goes, and a loaded checkpoint is
+        resumed: finished inputs are skipped, the unfinished one continues where it stopped."""
         started = datetime.now(UTC)
         t0 = time.perf_counter()
         state = _ScanState(self.settings, self.analyzer, self.text_cache)
@@ -293,11 +301,16 @@ class Scanner:
                 )
             plan.extend(detected)
         state.bytes_total = sum(source.total_bytes for source, _ in plan)
+        first = checkpoint.restore(state, inputs) if checkpoint else 0
         self._backend = choose(self.analyzer, self.settings.workers, self._cluster, state.bytes_total)
         try:
-            for source, reader in plan:
-                inputs.append(self._scan_input(source, reader, state, progress))
+            for index, (source, reader) in enumerate(plan):
+                if index < first:
+                    continue  # finished before the interruption
+                inputs.append(self._scan_input(source, reader, state, progress, checkpoint, index, inputs))
                 state.bytes_done += source.total_bytes
+                if checkpoint and checkpoint.due(state.messages, within_entry=False):
+                    checkpoint.save(state, inputs, index + 1)
         finally:
             self._backend.close()
         backend_name, workers = self._backend.name, self._backend.workers
@@ -337,21 +350,34 @@ class Scanner:
         )
 
     def _scan_input(
-        self, source: Source, reader: Reader, state: _ScanState, progress: ProgressHook | None
+        self,
+        source: Source,
+        reader: Reader,
+        state: _ScanState,
+        progress: ProgressHook | None,
+        checkpoint: Checkpoint | None = None,
+        index: int = 0,
+        inputs: Sequence[InputSummary] = (),
     ) -> InputSummary:
         display = state.mask_path(scrub(source.display))
         log.info("reading %s as %s", display, reader.name)
         source.meter.n = 0  # sniffing read some heads; count the real read only
-        skipped: list[Skipped] = []
+        # Where a resumed scan left this input: the reader's items counted before are re-read only.
+        resumed = (checkpoint.partial(index) if checkpoint else None) or Partial(0)
+        skipped: list[Skipped] = list(resumed.skipped)
         # Messages whose analysis failed, in message order; kept apart from the reader's skips
         # because when a batch is collected depends on the backend, and the report must not.
-        failed: list[Skipped] = []
-        users = systems = 0
+        failed: list[Skipped] = list(resumed.failed)
+        users, systems = resumed.users, resumed.systems
+        consumed = 0
         batch: list[Message] = []
         # Batches in flight, consumed in order; bounded so memory stays flat.
         inflight: deque[_Sent] = deque()
         limit = 2 * self._backend.workers
         for item in self._guarded(reader, source, skipped):
+            consumed += 1
+            if consumed <= resumed.consumed:
+                continue
             if isinstance(item, Skipped):
                 skipped.append(item)
                 continue
@@ -366,6 +392,10 @@ class Scanner:
                 batch = []
                 while len(inflight) >= limit:
                     self._collect(inflight.popleft(), state, failed)
+                if checkpoint and checkpoint.due(state.messages):
+                    while inflight:
+                        self._collect(inflight.popleft(), state, failed)
+                    checkpoint.save(state, inputs, index, Partial(consumed, skipped, failed, users, systems))
                 if progress:
                     done = state.bytes_done + min(source.meter.n, source.total_bytes)
                     progress(state.messages, display, done, state.bytes_total)

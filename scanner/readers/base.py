@@ -1248,22 +1248,32 @@ def cut_inside_string(text: str, max_depth: int) -> bool:
     return False
 
 
+# Names that say "one JSON value a line": the first line of such a file is read on past the
+# head whatever it holds (a record with 200,000 members or attachments is still one record).
+JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
+# The longest first line read to sniff a JSON Lines file (characters): a first record is read
+# whole up to here, never a whole minified document into memory.
+MAX_SNIFF_LINE = 64 * 1024 * 1024
+
+
 def first_line_object(entry: Entry) -> dict[str, Any] | None:
     """The first non-blank line of a JSON Lines entry, parsed, if it is one JSON object.
 
-    A first line longer than HEAD_BYTES is read whole when the head ends inside a string
-    field of the object (a 10 MB pasted log in ``text``): memory holds that line only. A
-    head that ends inside nested structure is a large JSON document, not JSON Lines, and is
-    never read whole to find out. (Not ijson: its C lexer rescans a token that spans its
-    read buffer, so one long string costs time quadratic in its length.) None when the
-    line is not a JSON object or cannot be read.
+    A first line longer than HEAD_BYTES is read whole (up to MAX_SNIFF_LINE characters; memory
+    holds that line only) when the entry is named as JSON Lines (``.jsonl``, ``.ndjson``), or
+    when the head ends inside a string field of the object (a 10 MB pasted log in ``text``).
+    Otherwise a head that ends inside nested structure is a large JSON document, not JSON
+    Lines, and is never read whole to find out. (Not ijson: its C lexer rescans a token that
+    spans its read buffer, so one long string costs time quadratic in its length.) None when
+    the line is not a JSON object or cannot be read.
     """
     head = entry.head()
     encoding = detect_encoding(head)
     start = head.decode(encoding, errors="replace").lstrip("\ufeff \t\r\n")
     if not start.startswith("{"):
         return None
-    if "\n" not in start and len(head) >= HEAD_BYTES and not cut_inside_string(start, 2):
+    named_lines = entry.suffix in JSON_LINES_SUFFIXES
+    if "\n" not in start and len(head) >= HEAD_BYTES and not named_lines and not cut_inside_string(start, 2):
         return None
     try:
         fh = entry.open()
@@ -1271,10 +1281,14 @@ def first_line_object(entry: Entry) -> dict[str, Any] | None:
         return None
     try:
         with io.TextIOWrapper(fh, encoding=encoding, errors="replace", newline="") as text:
-            for raw in text:
+            while True:
+                raw = text.readline(MAX_SNIFF_LINE + 1)
+                if not raw:
+                    return None
+                if len(raw) > MAX_SNIFF_LINE:
+                    return None  # longer than any record we sniff: not read on
                 line = raw.strip().lstrip("\ufeff")
                 if line:
                     return json_object(line)
     except READ_ERRORS:
         return None
-    return None
