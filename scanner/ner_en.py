@@ -388,6 +388,7 @@ class EnglishNames:
     ) -> None:
         if titled and len(doc) != len(taken):
             return  # the copy was tokenized differently: its token indices mean nothing here
+        doc_text = doc.text  # spaCy joins every token anew on each access
         for ent in doc.ents:
             if ent.label_ in PERSON_LABELS:
                 entity = "PERSON"
@@ -398,7 +399,7 @@ class EnglishNames:
             for a, b in self._pieces(doc, ent.start, ent.end):
                 if any(taken[a:b]):
                     continue
-                kept = self._check(doc, doc.text, entity, a, b)
+                kept = self._check(doc, doc_text, entity, a, b)
                 if kept is None:
                     continue
                 if titled:
