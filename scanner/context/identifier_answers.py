@@ -26,7 +26,7 @@ from scanner.analyzer import Detection, normalise
 from scanner.model import Message, MessageKind
 
 if TYPE_CHECKING:  # the package imports this module to register the rule
-    from scanner.context import ConversationState
+    from scanner.context import ConversationState, Recent
 
 #: How many messages after the question the answer may come.
 WINDOW = 2
@@ -111,18 +111,28 @@ def _instance(cls: type[FamilyRecognizer], language: str) -> FamilyRecognizer:
 def _asked(message: Message, state: ConversationState) -> tuple[str, _Ask, int] | None:
     """The keyword, what it asks for, and how many messages back, for the latest matching question."""
     for distance, recent in state.earlier(message, WINDOW, MAX_DELAY):
-        earlier = recent.message
-        text = normalise(earlier.text)
-        if not _ASKING.search(text) or _NOT_ASKING.search(text):
+        memo = recent.memo
+        if "identifier_question" not in memo:
+            memo["identifier_question"] = _question(recent)
+        asked: tuple[str, _Ask] | None = memo["identifier_question"]  # type: ignore[assignment]
+        if asked is not None:
+            return asked[0], asked[1], distance
+    return None
+
+
+def _question(recent: Recent) -> tuple[str, _Ask] | None:
+    """The keyword of a recent message that asks for an identifier, and what it asks for."""
+    text = normalise(recent.message.text)
+    if not _ASKING.search(text) or _NOT_ASKING.search(text):
+        return None
+    for ask in _ASKS:
+        keyword = ask.keyword.search(text)
+        if keyword is None:
             continue
-        for ask in _ASKS:
-            keyword = ask.keyword.search(text)
-            if keyword is None:
-                continue
-            answered = {e for cls in ask.recognizers for e in cls.ENTITIES}
-            if any(d.entity in answered for d in recent.detections):
-                break  # "date of birth 05/10/1990, please update HR" gives the value, not asks for it
-            return keyword.group(0), ask, distance
+        answered = {e for cls in ask.recognizers for e in cls.ENTITIES}
+        if any(d.entity in answered for d in recent.detections):
+            return None  # "date of birth 05/10/1990, please update HR" gives the value, not asks for it
+        return keyword.group(0), ask
     return None
 
 
