@@ -527,6 +527,16 @@ class _ScanState:
         # (part, name, input, conversation id) whose identifiers are already findings: a name
         # is one occurrence per conversation (or file), not one per message posted under it.
         self._named: set[tuple[str, ...]] = set()
+        # (source, file, author name and id, conversation name and id) -> how they are shown
+        self._shown: dict[tuple[str, ...], tuple[_Shown, str, bool]] = {}
+        self._key: bytes | None = None
+
+    @property
+    def key(self) -> bytes:
+        """The fingerprint key (resolved on first use: a scan that finds nothing makes none)."""
+        if self._key is None:
+            self._key = resolve_key(self.settings)
+        return self._key
 
     # --- names: authors, conversations, files ---------------------------------------------
 
@@ -589,27 +599,50 @@ class _ScanState:
     def names(self, message: Message) -> _Shown:
         """The message's names as reports show them; identifiers in them become findings."""
         path, position = _split_location(message.location)
+        author, conversation = message.author, message.conversation
+        key = (message.source, path, author.name, author.id, conversation.name, conversation.id)
+        known = self._shown.get(key)
+        if known is None:
+            if len(self._shown) >= NAME_CACHE:
+                del self._shown[next(iter(self._shown))]
+            known = self._shown[key] = self._show(message, path)
+        shown, file, named = known
+        if position:
+            shown = _Shown(
+                shown.input,
+                file + position,
+                shown.conversation,
+                shown.conversation_id,
+                shown.author,
+                shown.author_id,
+            )
+        if named:
+            where = (message.source, conversation.id)
+            for part, name, text, scope in (
+                (PART_AUTHOR, self.name(author.name), author.name, where),
+                (PART_CONVERSATION, self.name(conversation.name), conversation.name, where),
+                (PART_FILE, self.name(path), path, ()),
+            ):
+                if name.hits and (seen := (part, text, *scope)) not in self._named:
+                    self._named.add(seen)
+                    self.add(replace(message, text=text), list(name.hits), shown, part)
+        return shown
+
+    def _show(self, message: Message, path: str) -> tuple[_Shown, str, bool]:
+        """The names of messages posted by one author in one conversation of one file: as shown
+        (location without its position), the file name as shown, whether any holds an identifier."""
         file = self.name(path)
         author = self.name(message.author.name)
         conversation = self.name(message.conversation.name)
         shown = _Shown(
             input=self.name(message.source).shown,
-            location=file.shown + position,
+            location=file.shown,
             conversation=conversation.shown,
             conversation_id=self._hide_id(message.conversation.id, conversation),
             author=author.shown,
             author_id=self._hide_id(message.author.id, author),
         )
-        where = (message.source, message.conversation.id)
-        for part, name, text, scope in (
-            (PART_AUTHOR, author, message.author.name, where),
-            (PART_CONVERSATION, conversation, message.conversation.name, where),
-            (PART_FILE, file, path, ()),
-        ):
-            if name.hits and (key := (part, text, *scope)) not in self._named:
-                self._named.add(key)
-                self.add(replace(message, text=text), list(name.hits), shown, part)
-        return shown
+        return shown, file.shown, bool(file.hits or author.hits or conversation.hits)
 
     # --- findings -------------------------------------------------------------------------
 
@@ -623,7 +656,7 @@ class _ScanState:
                 continue
             entry = info(d.entity)
             value = message.text[d.start : d.end]
-            fp = fingerprint(d.entity, value, resolve_key(self.settings))
+            fp = fingerprint(d.entity, value, self.key)
             acc = self._acc.get(fp)
             if acc is None:
                 self._order += 1

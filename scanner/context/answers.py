@@ -33,6 +33,7 @@ from recognizers.catalogue import info
 from recognizers.families._secrets import not_a_secret
 from recognizers.families.generic_secrets import ID_WORD, NOT_SECRET_AROUND, SECRET_WORD, generated
 from scanner.analyzer import Detection
+from scanner.context.participants import fold
 from scanner.model import Message, MessageKind
 
 if TYPE_CHECKING:  # the package imports this module to register the rule
@@ -93,9 +94,20 @@ _NOT_ASKING = re.compile(
 )
 
 
+# Every question form above names the credential with a word holding one of these (folded as
+# case-insensitive matching compares, "ſ" as "s"): a text without any asks for none.
+_ASK_LITERALS = (
+    *("pass", "pw", "pin", "wifi", "wi-fi", "login", "cred", "code", "otp", "2fa", "mfa"),
+    *("verification", "one-time", "one time", "码", "碼", "口令"),
+)
+
+
 def question_kind(text: str) -> str | None:
     """ "PASSWORD" or "VERIFICATION_CODE" when ``text`` asks for one, else None."""
-    if len(text) > 300 or _NOT_ASKING.search(text):
+    if len(text) > 300:
+        return None
+    folded = fold(text)
+    if not any(word in folded for word in _ASK_LITERALS) or _NOT_ASKING.search(text):
         return None
     match = _EN_ASK.search(text)
     if match is not None:
@@ -349,7 +361,7 @@ def _names_secret(entry: Recent) -> bool:
     memo = entry.memo
     if "names_secret" not in memo:
         text = entry.message.text
-        memo["names_secret"] = NOT_SECRET_AROUND.search(text) is None and SECRET_WORD.search(text) is not None
+        memo["names_secret"] = SECRET_WORD.search(text) is not None and NOT_SECRET_AROUND.search(text) is None
     return memo["names_secret"]  # type: ignore[return-value]
 
 
