@@ -3,7 +3,8 @@
 One small module per format (``json_report``, ``html_report``, ``csv_report``,
 ``sarif_report``, ``markdown_report``), each reading only :mod:`scanner.model`. The
 registry below is an explicit tuple so a new renderer is visible in review and a test
-fails when a module exists but is not registered.
+fails when a module exists but is not registered. A renderer's module is imported when its
+format is first asked for: a scan writing JSON does not load the HTML templates' engine.
 
 Reports hold where personal data and secrets are, so :func:`write_report` creates them
 owner-only (DESIGN.md, principle 2: the report must not become the leak).
@@ -12,20 +13,16 @@ owner-only (DESIGN.md, principle 2: the report must not become the leak).
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import secrets
 import stat
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from types import MappingProxyType
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from reports.csv_report import CsvRenderer
-from reports.html_report import HtmlRenderer
-from reports.json_report import JsonRenderer
-from reports.markdown_report import MarkdownRenderer
-from reports.sarif_report import SarifRenderer
-from scanner.model import ScanResult
+if TYPE_CHECKING:
+    from scanner.model import ScanResult
 
 __all__ = ["RENDERERS", "REPORT_FILE_MODE", "Renderer", "get_renderer", "write_report"]
 
@@ -46,15 +43,38 @@ class Renderer(Protocol):
         ...
 
 
-_ALL: tuple[Renderer, ...] = (
-    JsonRenderer(),
-    HtmlRenderer(),
-    CsvRenderer(),
-    SarifRenderer(),
-    MarkdownRenderer(),
+# (format name, module, class), in the order formats are listed.
+_ALL: tuple[tuple[str, str, str], ...] = (
+    ("json", "reports.json_report", "JsonRenderer"),
+    ("html", "reports.html_report", "HtmlRenderer"),
+    ("csv", "reports.csv_report", "CsvRenderer"),
+    ("sarif", "reports.sarif_report", "SarifRenderer"),
+    ("md", "reports.markdown_report", "MarkdownRenderer"),
 )
 
-RENDERERS: Mapping[str, Renderer] = MappingProxyType({r.name: r for r in _ALL})
+
+class _Registry(Mapping[str, Renderer]):
+    """Renderer by format name; each module imported on first use."""
+
+    def __init__(self, entries: tuple[tuple[str, str, str], ...]) -> None:
+        self._entries = {name: (module, cls) for name, module, cls in entries}
+        self._loaded: dict[str, Renderer] = {}
+
+    def __getitem__(self, name: str) -> Renderer:
+        renderer = self._loaded.get(name)
+        if renderer is None:
+            module, cls = self._entries[name]
+            renderer = self._loaded[name] = getattr(importlib.import_module(module), cls)()
+        return renderer
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+RENDERERS: Mapping[str, Renderer] = _Registry(_ALL)
 
 
 def get_renderer(name: str) -> Renderer:
