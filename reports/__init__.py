@@ -17,14 +17,14 @@ import importlib
 import os
 import secrets
 import stat
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, BinaryIO, Protocol
 
 if TYPE_CHECKING:
     from scanner.model import ScanResult
 
-__all__ = ["RENDERERS", "REPORT_FILE_MODE", "Renderer", "get_renderer", "write_report"]
+__all__ = ["RENDERERS", "REPORT_FILE_MODE", "Renderer", "get_renderer", "write_rendered", "write_report"]
 
 REPORT_FILE_MODE = 0o600
 
@@ -96,8 +96,31 @@ def write_report(text: str, path: Path) -> None:
     its mode is left alone. Whatever stops the write (an OSError such as a full disk,
     Ctrl-C, SIGTERM raised as an exception) leaves no temporary file behind and is re-raised.
     """
+    _write(path, lambda out: _write_text(text, out))
 
-    data = text.encode("utf-8")
+
+def write_rendered(renderer: Renderer, result: ScanResult, path: Path) -> None:
+    """``renderer``'s report of ``result`` written to ``path`` as ``write_report`` does.
+
+    A renderer that can write its report in pieces (``write(result, binary_file)``) streams
+    it, so a report of a huge scan is never held whole in memory.
+    """
+    write = getattr(renderer, "write", None)
+    if write is None:
+        write_report(renderer.render(result), path)
+    else:
+        _write(path, lambda out: write(result, out))
+
+
+_CHUNK = 1 << 20  # characters encoded at a time: the text is not copied whole as bytes
+
+
+def _write_text(text: str, out: BinaryIO) -> None:
+    for at in range(0, len(text), _CHUNK):
+        out.write(text[at : at + _CHUNK].encode("utf-8"))
+
+
+def _write(path: Path, emit: Callable[[BinaryIO], None]) -> None:
     try:
         st = os.stat(path)
     except FileNotFoundError:
@@ -105,7 +128,7 @@ def write_report(text: str, path: Path) -> None:
     if st is not None and not stat.S_ISREG(st.st_mode):
         fd = os.open(path, os.O_WRONLY | os.O_TRUNC | os.O_CREAT, REPORT_FILE_MODE)
         with os.fdopen(fd, "wb") as out:
-            out.write(data)
+            emit(out)
         return
 
     directory = path.parent if str(path.parent) else Path(".")
@@ -124,10 +147,10 @@ def write_report(text: str, path: Path) -> None:
             os.unlink(tmp)  # created just before the interruption, or absent
         raise
     try:
-        with os.fdopen(fd, "wb") as out:
+        with os.fdopen(fd, "wb", buffering=_CHUNK) as out:
             # The umask can only take bits away; this makes the mode exactly owner-only.
             os.fchmod(out.fileno(), REPORT_FILE_MODE)
-            out.write(data)
+            emit(out)
             out.flush()
             os.fsync(out.fileno())
         os.replace(tmp, path)

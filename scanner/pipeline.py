@@ -17,6 +17,7 @@ import hashlib
 import logging
 import os
 import re
+import sys
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
@@ -208,8 +209,21 @@ class _Acc:
     occurrences: list[Occurrence] = field(default_factory=list)
     first_seen: int = 0
     omitted: int = 0  # occurrences past the cap: counted, not kept
-    # (input, conversation id) of the kept occurrences, to keep one per conversation past the cap
-    where: set[tuple[str, str]] = field(default_factory=set)
+    # (input, conversation id) of the kept occurrences, to keep one per conversation past the
+    # cap: the one pair itself while there is one (most values are seen in one conversation)
+    where: tuple[str, str] | set[tuple[str, str]] | None = None
+
+    def seen_in(self, where: tuple[str, str]) -> bool:
+        return where == self.where if isinstance(self.where, tuple) else where in (self.where or ())
+
+    def keep_in(self, where: tuple[str, str]) -> None:
+        if self.where is None:
+            self.where = where
+        elif isinstance(self.where, tuple):
+            if where != self.where:
+                self.where = {self.where, where}
+        else:
+            self.where.add(where)
 
 
 @dataclass(frozen=True, slots=True)
@@ -529,6 +543,8 @@ class _ScanState:
         self._named: set[tuple[str, ...]] = set()
         # (source, file, author name and id, conversation name and id) -> how they are shown
         self._shown: dict[tuple[str, ...], tuple[_Shown, str, bool]] = {}
+        # One (input, conversation id) pair per conversation, shared by its findings.
+        self._where: dict[tuple[str, str], tuple[str, str]] = {}
         self._key: bytes | None = None
 
     @property
@@ -651,6 +667,7 @@ class _ScanState:
     ) -> None:
         """Occurrences of ``detections``, whose offsets are into ``message.text`` (the part)."""
         wanted = self.settings.entities
+        where: tuple[str, str] | None = None
         for d in detections:
             if wanted and d.entity not in wanted:
                 continue
@@ -661,24 +678,26 @@ class _ScanState:
             if acc is None:
                 self._order += 1
                 acc = _Acc(
-                    entity=d.entity,
+                    entity=sys.intern(d.entity),
                     fingerprint=fp,
                     preview=mask(d.entity, value, entry.category),
                     value=value if self.settings.show_values else None,
                     score=d.score,
-                    explanation=d.explanation,
+                    explanation=sys.intern(d.explanation),
                     first_seen=self._order,
                 )
                 self._acc[fp] = acc
             elif d.score > acc.score:
-                acc.score, acc.explanation = d.score, d.explanation
-            where = (message.source, message.conversation.id)
+                acc.score, acc.explanation = d.score, sys.intern(d.explanation)
+            if where is None:
+                key = (message.source, message.conversation.id)
+                where = self._where.setdefault(key, key)
             if len(acc.occurrences) >= MAX_OCCURRENCES and (
-                where in acc.where or len(acc.occurrences) >= MAX_OCCURRENCES + MAX_EXTRA_CONVERSATIONS
+                acc.seen_in(where) or len(acc.occurrences) >= MAX_OCCURRENCES + MAX_EXTRA_CONVERSATIONS
             ):
                 acc.omitted += 1
                 continue
-            acc.where.add(where)
+            acc.keep_in(where)
             acc.occurrences.append(
                 Occurrence(
                     input=shown.input,
