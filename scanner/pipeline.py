@@ -524,6 +524,14 @@ class Scanner:
 
 
 class _ScanState:
+    """Everything a scan carries from one message to the next, bounded (see the module docstring).
+
+    Picklable, to checkpoint a scan: the settings (they may hold the fingerprint key), the
+    analyzer, the key and the texts in flight are left out (``__getstate__``); whoever
+    restores a state sets ``settings`` and ``analyzer`` again, and the key is resolved again
+    on first use, so it is never written to a checkpoint.
+    """
+
     def __init__(self, settings: Settings, analyzer: ChatAnalyzer, text_cache: int = TEXT_CACHE) -> None:
         self.settings = settings
         self.analyzer = analyzer
@@ -546,6 +554,14 @@ class _ScanState:
         # One (input, conversation id) pair per conversation, shared by its findings.
         self._where: dict[tuple[str, str], tuple[str, str]] = {}
         self._key: bytes | None = None
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state.update(settings=None, analyzer=None, _key=None, analysing=set())
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
 
     @property
     def key(self) -> bytes:

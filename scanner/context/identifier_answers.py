@@ -114,25 +114,25 @@ def _asked(message: Message, state: ConversationState) -> tuple[str, _Ask, int] 
         memo = recent.memo
         if "identifier_question" not in memo:
             memo["identifier_question"] = _question(recent)
-        asked: tuple[str, _Ask] | None = memo["identifier_question"]  # type: ignore[assignment]
+        asked: tuple[str, int] | None = memo["identifier_question"]  # type: ignore[assignment]
         if asked is not None:
-            return asked[0], asked[1], distance
+            return asked[0], _ASKS[asked[1]], distance
     return None
 
 
-def _question(recent: Recent) -> tuple[str, _Ask] | None:
-    """The keyword of a recent message that asks for an identifier, and what it asks for."""
+def _question(recent: Recent) -> tuple[str, int] | None:
+    """The keyword of a recent message that asks for an identifier, and what it asks for (in ``_ASKS``)."""
     text = normalise(recent.message.text)
     if not _ASKING.search(text) or _NOT_ASKING.search(text):
         return None
-    for ask in _ASKS:
+    for i, ask in enumerate(_ASKS):
         keyword = ask.keyword.search(text)
         if keyword is None:
             continue
         answered = {e for cls in ask.recognizers for e in cls.ENTITIES}
         if any(d.entity in answered for d in recent.detections):
             return None  # "date of birth 05/10/1990, please update HR" gives the value, not asks for it
-        return keyword.group(0), ask
+        return keyword.group(0), i
     return None
 
 
