@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from recognizers.families import cn_docs, cn_ids, contact, intl_ids, medical_ids
 from recognizers.families._base import FamilyRecognizer
 from scanner.analyzer import Detection, normalise
+from scanner.context.participants import fold
 from scanner.model import Message, MessageKind
 
 if TYPE_CHECKING:  # the package imports this module to register the rule
@@ -96,6 +97,13 @@ _ASKING = re.compile(
     r"|(?<![A-Za-z])(?i:what|what's|send|share|give|provide|tell[ ]me|need|pls|please|plz)(?![A-Za-z])"
 )
 _NOT_ASKING = re.compile(r"(?<![A-Za-z])(?i:forgot|expired|lost|renew)|忘记|忘了|过期|丢了|补办")
+# What any match of ``_ASKING`` holds (the English words case-folded): a text holding none of
+# them is not asking, found with plain substring tests instead of the case-insensitive scan.
+_ASKING_LITERALS = (
+    *("?", "？", "多少", "是什么", "是啥", "是甚麼", "发一下", "发下", "发我", "發一下"),
+    *("发给我", "给我", "給我", "告诉我", "告訴我", "提供", "麻烦", "麻煩", "请发", "請發"),
+    *("what", "send", "share", "give", "provide", "tell me", "need", "pls", "please", "plz"),
+)
 
 
 _INSTANCES: dict[tuple[str, str], FamilyRecognizer] = {}
@@ -123,6 +131,9 @@ def _asked(message: Message, state: ConversationState) -> tuple[str, _Ask, int] 
 def _question(recent: Recent) -> tuple[str, int] | None:
     """The keyword of a recent message that asks for an identifier, and what it asks for (in ``_ASKS``)."""
     text = normalise(recent.message.text)
+    folded = fold(text)
+    if not any(word in folded for word in _ASKING_LITERALS):
+        return None
     if not _ASKING.search(text) or _NOT_ASKING.search(text):
         return None
     for i, ask in enumerate(_ASKS):
