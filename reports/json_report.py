@@ -13,11 +13,11 @@ carries its masked ``preview`` and keyed ``fingerprint`` and nothing else of the
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import UTC, date, datetime
 from enum import Enum
 from pathlib import PurePath
-from typing import Any
+from typing import Any, BinaryIO
 
 from reports.textsafe import json_escape_invisible
 from scanner.model import Finding, InputSummary, Occurrence, ScanResult
@@ -118,8 +118,8 @@ def _finding(f: Finding, show_values: bool) -> dict[str, Any]:
     return out
 
 
-def report_dict(result: ScanResult) -> dict[str, Any]:
-    """The report as plain data, in contract key order."""
+def report_dict(result: ScanResult, findings: bool = True) -> dict[str, Any]:
+    """The report as plain data, in contract key order (``findings=False``: their list empty)."""
     summary = result.summary
     return {
         "schema_version": SCHEMA_VERSION,
@@ -144,8 +144,31 @@ def report_dict(result: ScanResult) -> dict[str, Any]:
             "by_category": dict(summary.by_category),
             "by_entity": dict(summary.by_entity),
         },
-        "findings": [_finding(f, result.show_values) for f in result.findings],
+        "findings": [_finding(f, result.show_values) for f in result.findings] if findings else [],
     }
+
+
+def chunks(result: ScanResult) -> Iterator[str]:
+    """The report's text in pieces, a finding at a time: what ``render`` returns, joined.
+
+    A scan of millions of messages has hundreds of thousands of findings; written this way
+    the whole report never sits in memory, as data or as text.
+    """
+    doc = report_dict(result, findings=False)
+    text = json.dumps(doc, ensure_ascii=False, indent=2)
+    if not result.findings:
+        yield json_escape_invisible(text) + "\n"
+        return
+    # "findings" is the last key: its empty list closes the document.
+    head = text.removesuffix("[]\n}")
+    yield json_escape_invisible(head) + "[\n"
+    last = len(result.findings) - 1
+    for i, finding in enumerate(result.findings):
+        item = json.dumps(_finding(finding, result.show_values), ensure_ascii=False, indent=2)
+        # Nested two levels deep, as json.dumps would indent it in place (strings hold no raw
+        # newline, so every newline here is the layout's).
+        yield json_escape_invisible("    " + item.replace("\n", "\n    ")) + (",\n" if i < last else "\n")
+    yield "  ]\n}\n"
 
 
 class JsonRenderer:
@@ -159,4 +182,9 @@ class JsonRenderer:
     extension = "json"
 
     def render(self, result: ScanResult) -> str:
-        return json_escape_invisible(json.dumps(report_dict(result), ensure_ascii=False, indent=2)) + "\n"
+        return "".join(chunks(result))
+
+    def write(self, result: ScanResult, out: BinaryIO) -> None:
+        """The report written to ``out`` a finding at a time (the same bytes ``render`` gives)."""
+        for piece in chunks(result):
+            out.write(piece.encode("utf-8"))

@@ -17,6 +17,7 @@ import hashlib
 import logging
 import os
 import re
+import sys
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
@@ -209,8 +210,21 @@ class _Acc:
     occurrences: list[Occurrence] = field(default_factory=list)
     first_seen: int = 0
     omitted: int = 0  # occurrences past the cap: counted, not kept
-    # (input, conversation id) of the kept occurrences, to keep one per conversation past the cap
-    where: set[tuple[str, str]] = field(default_factory=set)
+    # (input, conversation id) of the kept occurrences, to keep one per conversation past the
+    # cap: the one pair itself while there is one (most values are seen in one conversation)
+    where: tuple[str, str] | set[tuple[str, str]] | None = None
+
+    def seen_in(self, where: tuple[str, str]) -> bool:
+        return where == self.where if isinstance(self.where, tuple) else where in (self.where or ())
+
+    def keep_in(self, where: tuple[str, str]) -> None:
+        if self.where is None:
+            self.where = where
+        elif isinstance(self.where, tuple):
+            if where != self.where:
+                self.where = {self.where, where}
+        else:
+            self.where.add(where)
 
 
 @dataclass(frozen=True, slots=True)
@@ -540,6 +554,14 @@ class Scanner:
 
 
 class _ScanState:
+    """Everything a scan carries from one message to the next, bounded (see the module docstring).
+
+    Picklable, to checkpoint a scan: the settings (they may hold the fingerprint key), the
+    analyzer, the key and the texts in flight are left out (``__getstate__``); whoever
+    restores a state sets ``settings`` and ``analyzer`` again, and the key is resolved again
+    on first use, so it is never written to a checkpoint.
+    """
+
     def __init__(self, settings: Settings, analyzer: ChatAnalyzer, text_cache: int = TEXT_CACHE) -> None:
         self.settings = settings
         self.analyzer = analyzer
@@ -557,6 +579,26 @@ class _ScanState:
         # (part, name, input, conversation id) whose identifiers are already findings: a name
         # is one occurrence per conversation (or file), not one per message posted under it.
         self._named: set[tuple[str, ...]] = set()
+        # (source, file, author name and id, conversation name and id) -> how they are shown
+        self._shown: dict[tuple[str, ...], tuple[_Shown, str, bool]] = {}
+        # One (input, conversation id) pair per conversation, shared by its findings.
+        self._where: dict[tuple[str, str], tuple[str, str]] = {}
+        self._key: bytes | None = None
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state.update(settings=None, analyzer=None, _key=None, analysing=set())
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+
+    @property
+    def key(self) -> bytes:
+        """The fingerprint key (resolved on first use: a scan that finds nothing makes none)."""
+        if self._key is None:
+            self._key = resolve_key(self.settings)
+        return self._key
 
     # --- names: authors, conversations, files ---------------------------------------------
 
@@ -619,27 +661,50 @@ class _ScanState:
     def names(self, message: Message) -> _Shown:
         """The message's names as reports show them; identifiers in them become findings."""
         path, position = _split_location(message.location)
+        author, conversation = message.author, message.conversation
+        key = (message.source, path, author.name, author.id, conversation.name, conversation.id)
+        known = self._shown.get(key)
+        if known is None:
+            if len(self._shown) >= NAME_CACHE:
+                del self._shown[next(iter(self._shown))]
+            known = self._shown[key] = self._show(message, path)
+        shown, file, named = known
+        if position:
+            shown = _Shown(
+                shown.input,
+                file + position,
+                shown.conversation,
+                shown.conversation_id,
+                shown.author,
+                shown.author_id,
+            )
+        if named:
+            where = (message.source, conversation.id)
+            for part, name, text, scope in (
+                (PART_AUTHOR, self.name(author.name), author.name, where),
+                (PART_CONVERSATION, self.name(conversation.name), conversation.name, where),
+                (PART_FILE, self.name(path), path, ()),
+            ):
+                if name.hits and (seen := (part, text, *scope)) not in self._named:
+                    self._named.add(seen)
+                    self.add(replace(message, text=text), list(name.hits), shown, part)
+        return shown
+
+    def _show(self, message: Message, path: str) -> tuple[_Shown, str, bool]:
+        """The names of messages posted by one author in one conversation of one file: as shown
+        (location without its position), the file name as shown, whether any holds an identifier."""
         file = self.name(path)
         author = self.name(message.author.name)
         conversation = self.name(message.conversation.name)
         shown = _Shown(
             input=self.name(message.source).shown,
-            location=file.shown + position,
+            location=file.shown,
             conversation=conversation.shown,
             conversation_id=self._hide_id(message.conversation.id, conversation),
             author=author.shown,
             author_id=self._hide_id(message.author.id, author),
         )
-        where = (message.source, message.conversation.id)
-        for part, name, text, scope in (
-            (PART_AUTHOR, author, message.author.name, where),
-            (PART_CONVERSATION, conversation, message.conversation.name, where),
-            (PART_FILE, file, path, ()),
-        ):
-            if name.hits and (key := (part, text, *scope)) not in self._named:
-                self._named.add(key)
-                self.add(replace(message, text=text), list(name.hits), shown, part)
-        return shown
+        return shown, file.shown, bool(file.hits or author.hits or conversation.hits)
 
     # --- findings -------------------------------------------------------------------------
 
@@ -648,34 +713,37 @@ class _ScanState:
     ) -> None:
         """Occurrences of ``detections``, whose offsets are into ``message.text`` (the part)."""
         wanted = self.settings.entities
+        where: tuple[str, str] | None = None
         for d in detections:
             if wanted and d.entity not in wanted:
                 continue
             entry = info(d.entity)
             value = message.text[d.start : d.end]
-            fp = fingerprint(d.entity, value, resolve_key(self.settings))
+            fp = fingerprint(d.entity, value, self.key)
             acc = self._acc.get(fp)
             if acc is None:
                 self._order += 1
                 acc = _Acc(
-                    entity=d.entity,
+                    entity=sys.intern(d.entity),
                     fingerprint=fp,
                     preview=mask(d.entity, value, entry.category),
                     value=value if self.settings.show_values else None,
                     score=d.score,
-                    explanation=d.explanation,
+                    explanation=sys.intern(d.explanation),
                     first_seen=self._order,
                 )
                 self._acc[fp] = acc
             elif d.score > acc.score:
-                acc.score, acc.explanation = d.score, d.explanation
-            where = (message.source, message.conversation.id)
+                acc.score, acc.explanation = d.score, sys.intern(d.explanation)
+            if where is None:
+                key = (message.source, message.conversation.id)
+                where = self._where.setdefault(key, key)
             if len(acc.occurrences) >= MAX_OCCURRENCES and (
-                where in acc.where or len(acc.occurrences) >= MAX_OCCURRENCES + MAX_EXTRA_CONVERSATIONS
+                acc.seen_in(where) or len(acc.occurrences) >= MAX_OCCURRENCES + MAX_EXTRA_CONVERSATIONS
             ):
                 acc.omitted += 1
                 continue
-            acc.where.add(where)
+            acc.keep_in(where)
             acc.occurrences.append(
                 Occurrence(
                     input=shown.input,

@@ -165,3 +165,53 @@ def test_member_events_are_not_person_findings(tmp_path: Path) -> None:
     assert people == [("4", 0, 16)]  # names in a system message are the export's member records
     phones = [o.message_id for f in result.findings if f.entity_type == "PHONE_NUMBER" for o in f.occurrences]
     assert phones == ["3"]  # other data in a system message is still found
+
+
+# --- the folded name index ---------------------------------------------------------------
+
+
+def test_whole_names_match_in_any_case_parts_only_capitalised() -> None:
+    conv = Conversation(id="C9", name="t", members=("Isa Yilmaz", "Sam Hill"))
+    ctx = ChatContext(default_rules())
+    assert found(ctx, msg("Zed", "ISA YILMAZ and sam hill called", conv=conv)) == ["ISA YILMAZ", "sam hill"]
+    assert found(ctx, msg("Zed", "Yilmaz said, yilmaz_x said", conv=conv)) == ["Yilmaz"]
+
+
+def test_fold_keeps_offsets() -> None:
+    from scanner.context.participants import fold
+
+    text = "İsa ſam ıx ΣΑΣ Straße"
+    assert len(fold(text)) == len(text)
+    assert fold(text).startswith("isa sam ix")
+
+
+def test_a_big_channel_finds_names_through_the_head_index() -> None:
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    made_up = tuple(
+        f"Zq{letters[i % 26]}{letters[i // 26]}ra Vo{letters[i // 26]}{letters[i % 26]}ix" for i in range(300)
+    )
+    members = (*made_up, "Rob Example", "李小明")
+    conv = Conversation(id="C8", name="big", members=members)
+    ctx = ChatContext(default_rules())
+    assert found(ctx, msg("Zed", "ask Rob Example, or 李小明", conv=conv)) == ["Rob Example", "李小明"]
+    assert found(ctx, msg("Zed", "nothing to see here", conv=conv)) == []
+    assert found(ctx, msg("Zed", "Zqbcra Vocbix joined", conv=conv)) == ["Zqbcra Vocbix"]
+
+
+def test_chat_context_state_pickles_and_goes_on_the_same() -> None:
+    import pickle
+
+    ctx = ChatContext(default_rules())
+    first = [
+        msg("Jane Placeholder", "what's the wifi password?"),
+        msg("Rob Example", "passport number?"),
+    ]
+    for m in first:
+        ctx.process(m, [])
+    copy = pickle.loads(pickle.dumps(ctx._states))
+    after = [msg("May Chen", "Tr0ub4dor!x"), msg("Zed", "thanks rob, 李小明 knows")]
+    expected = [ctx.process(m, []) for m in after]
+    again = ChatContext(default_rules())
+    again._states = copy
+    assert [again.process(m, []) for m in after] == expected
+    assert any(expected)

@@ -572,3 +572,35 @@ def test_write_report_failure_leaves_no_temporary(tmp_path: Path) -> None:
 def test_write_report_never_replaces_a_device() -> None:
     write_report("x", Path("/dev/null"))
     assert stat.S_ISCHR(Path("/dev/null").stat().st_mode)
+
+
+# --- streamed reports ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("hostile", [False, True])
+@pytest.mark.parametrize("empty", [False, True])
+def test_streamed_json_is_the_rendered_json(tmp_path: Path, hostile: bool, empty: bool) -> None:
+    from reports import write_rendered
+    from reports.json_report import report_dict
+    from reports.textsafe import json_escape_invisible
+
+    result = make_result(hostile=hostile)
+    if empty:
+        result = replace(result, findings=())
+    rendered = render("json", result)
+    whole = json_escape_invisible(json.dumps(report_dict(result), ensure_ascii=False, indent=2)) + "\n"
+    assert rendered == whole
+    target = tmp_path / "report.json"
+    write_rendered(get_renderer("json"), result, target)
+    assert target.read_bytes() == rendered.encode("utf-8")
+    assert _mode(target) == 0o600
+
+
+def test_write_rendered_renders_formats_that_cannot_stream(tmp_path: Path) -> None:
+    from reports import write_rendered
+
+    result = make_result()
+    target = tmp_path / "report.md"
+    write_rendered(get_renderer("md"), result, target)
+    assert target.read_text(encoding="utf-8") == render("md", result)
+    assert _mode(target) == 0o600

@@ -31,6 +31,9 @@ class Recent:
 
     message: Message
     detections: tuple[Detection, ...]
+    # What rules derived from this message, by rule (a message is read by the next few):
+    # plain data, never more text than the message's own.
+    memo: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -39,6 +42,9 @@ class ConversationState:
 
     participants: dict[str, str] = field(default_factory=dict)  # author id -> display name
     recent: deque[Recent] = field(default_factory=lambda: deque(maxlen=RECENT))
+    # What rules derive from the fields above and keep to save work (by rule), never text
+    # beyond theirs; plain data, so a state can be pickled.
+    memo: dict[str, object] = field(default_factory=dict)
 
     def earlier(
         self, message: Message, window: int, max_delay: timedelta, max_chars: int = 300

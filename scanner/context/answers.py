@@ -33,10 +33,11 @@ from recognizers.catalogue import info
 from recognizers.families._secrets import not_a_secret
 from recognizers.families.generic_secrets import ID_WORD, NOT_SECRET_AROUND, SECRET_WORD, generated
 from scanner.analyzer import Detection
+from scanner.context.participants import fold
 from scanner.model import Message, MessageKind
 
 if TYPE_CHECKING:  # the package imports this module to register the rule
-    from scanner.context import ConversationState
+    from scanner.context import ConversationState, Recent
 
 #: How many messages after the question an answer may come (the question's own reply and one more).
 WINDOW = 2
@@ -93,9 +94,20 @@ _NOT_ASKING = re.compile(
 )
 
 
+# Every question form above names the credential with a word holding one of these (folded as
+# case-insensitive matching compares, "ſ" as "s"): a text without any asks for none.
+_ASK_LITERALS = (
+    *("pass", "pw", "pin", "wifi", "wi-fi", "login", "cred", "code", "otp", "2fa", "mfa"),
+    *("verification", "one-time", "one time", "码", "碼", "口令"),
+)
+
+
 def question_kind(text: str) -> str | None:
     """ "PASSWORD" or "VERIFICATION_CODE" when ``text`` asks for one, else None."""
-    if len(text) > 300 or _NOT_ASKING.search(text):
+    if len(text) > 300:
+        return None
+    folded = fold(text)
+    if not any(word in folded for word in _ASK_LITERALS) or _NOT_ASKING.search(text):
         return None
     match = _EN_ASK.search(text)
     if match is not None:
@@ -315,9 +327,10 @@ def answer_candidate(text: str) -> _Candidate | None:
 # --- the rule ------------------------------------------------------------------------------------
 
 
-def _asked(message: Message, recent: list[tuple[int, Message]]) -> tuple[str, int] | None:
+def _asked(message: Message, recent: list[tuple[int, Recent]]) -> tuple[str, int] | None:
     """The kind of credential asked for in one of the last ``WINDOW`` messages, and how far back."""
-    for distance, earlier in recent:
+    for distance, entry in recent:
+        earlier = entry.message
         if earlier.kind is MessageKind.SYSTEM or earlier.deleted:
             continue
         if message.thread_id and earlier.thread_id and message.thread_id != earlier.thread_id:
@@ -329,10 +342,27 @@ def _asked(message: Message, recent: list[tuple[int, Message]]) -> tuple[str, in
             and message.timestamp - earlier.timestamp > MAX_DELAY
         ):
             continue
-        kind = question_kind(earlier.text)
+        kind = _question_of(entry)
         if kind is not None:
             return kind, distance
     return None
+
+
+def _question_of(entry: Recent) -> str | None:
+    """``question_kind`` of a recent message, worked out once (each is read by the next few)."""
+    memo = entry.memo
+    if "password_question" not in memo:
+        memo["password_question"] = question_kind(entry.message.text)
+    return memo["password_question"]  # type: ignore[return-value]
+
+
+def _names_secret(entry: Recent) -> bool:
+    """A recent message names a key or token, and not as a digest or an id."""
+    memo = entry.memo
+    if "names_secret" not in memo:
+        text = entry.message.text
+        memo["names_secret"] = SECRET_WORD.search(text) is not None and NOT_SECRET_AROUND.search(text) is None
+    return memo["names_secret"]  # type: ignore[return-value]
 
 
 class AnswerToPasswordQuestion:
@@ -345,8 +375,8 @@ class AnswerToPasswordQuestion:
             return []
         if any(info(d.entity).category == "secret" for d in found):
             return []  # the pattern families already found the credential in this message
-        recent = [(distance, r.message) for distance, r in enumerate(reversed(state.recent), start=1)]
-        asked = _asked(message, recent[:WINDOW])
+        recent = list(itertools.islice(enumerate(reversed(state.recent), start=1), WINDOW))
+        asked = _asked(message, recent)
         if asked is None:
             return []
         kind, distance = asked
@@ -432,14 +462,15 @@ class SecretAfterAnnouncement:
             return []
         if any(info(d.entity).category == "secret" for d in found):
             return []
+        announced = [(d, r) for d, r in state.earlier(message, WINDOW, MAX_DELAY) if _names_secret(r)]
+        if not announced:
+            return []  # nothing before it named a key: no need to look at this message
         lone = _lone_value(message.text)
         if lone is None:
             return []
         start, end, uuid = lone
-        for distance, recent in state.earlier(message, WINDOW, MAX_DELAY):
+        for distance, recent in announced:
             earlier = recent.message
-            if NOT_SECRET_AROUND.search(earlier.text) or SECRET_WORD.search(earlier.text) is None:
-                continue
             if uuid and ID_WORD.search(earlier.text):
                 continue  # "which request id failed?" — a UUID: an id, not a key
             where = "the previous message" if distance == 1 else f"the message {distance} before this one"

@@ -23,10 +23,11 @@ from typing import TYPE_CHECKING
 from recognizers.families import cn_docs, cn_ids, contact, intl_ids, medical_ids
 from recognizers.families._base import FamilyRecognizer
 from scanner.analyzer import Detection, normalise
+from scanner.context.participants import fold
 from scanner.model import Message, MessageKind
 
 if TYPE_CHECKING:  # the package imports this module to register the rule
-    from scanner.context import ConversationState
+    from scanner.context import ConversationState, Recent
 
 #: How many messages after the question the answer may come.
 WINDOW = 2
@@ -96,6 +97,13 @@ _ASKING = re.compile(
     r"|(?<![A-Za-z])(?i:what|what's|send|share|give|provide|tell[ ]me|need|pls|please|plz)(?![A-Za-z])"
 )
 _NOT_ASKING = re.compile(r"(?<![A-Za-z])(?i:forgot|expired|lost|renew)|忘记|忘了|过期|丢了|补办")
+# What any match of ``_ASKING`` holds (the English words case-folded): a text holding none of
+# them is not asking, found with plain substring tests instead of the case-insensitive scan.
+_ASKING_LITERALS = (
+    *("?", "？", "多少", "是什么", "是啥", "是甚麼", "发一下", "发下", "发我", "發一下"),
+    *("发给我", "给我", "給我", "告诉我", "告訴我", "提供", "麻烦", "麻煩", "请发", "請發"),
+    *("what", "send", "share", "give", "provide", "tell me", "need", "pls", "please", "plz"),
+)
 
 
 _INSTANCES: dict[tuple[str, str], FamilyRecognizer] = {}
@@ -111,18 +119,31 @@ def _instance(cls: type[FamilyRecognizer], language: str) -> FamilyRecognizer:
 def _asked(message: Message, state: ConversationState) -> tuple[str, _Ask, int] | None:
     """The keyword, what it asks for, and how many messages back, for the latest matching question."""
     for distance, recent in state.earlier(message, WINDOW, MAX_DELAY):
-        earlier = recent.message
-        text = normalise(earlier.text)
-        if not _ASKING.search(text) or _NOT_ASKING.search(text):
+        memo = recent.memo
+        if "identifier_question" not in memo:
+            memo["identifier_question"] = _question(recent)
+        asked: tuple[str, int] | None = memo["identifier_question"]  # type: ignore[assignment]
+        if asked is not None:
+            return asked[0], _ASKS[asked[1]], distance
+    return None
+
+
+def _question(recent: Recent) -> tuple[str, int] | None:
+    """The keyword of a recent message that asks for an identifier, and what it asks for (in ``_ASKS``)."""
+    text = normalise(recent.message.text)
+    folded = fold(text)
+    if not any(word in folded for word in _ASKING_LITERALS):
+        return None
+    if not _ASKING.search(text) or _NOT_ASKING.search(text):
+        return None
+    for i, ask in enumerate(_ASKS):
+        keyword = ask.keyword.search(text)
+        if keyword is None:
             continue
-        for ask in _ASKS:
-            keyword = ask.keyword.search(text)
-            if keyword is None:
-                continue
-            answered = {e for cls in ask.recognizers for e in cls.ENTITIES}
-            if any(d.entity in answered for d in recent.detections):
-                break  # "date of birth 05/10/1990, please update HR" gives the value, not asks for it
-            return keyword.group(0), ask, distance
+        answered = {e for cls in ask.recognizers for e in cls.ENTITIES}
+        if any(d.entity in answered for d in recent.detections):
+            return None  # "date of birth 05/10/1990, please update HR" gives the value, not asks for it
+        return keyword.group(0), i
     return None
 
 

@@ -25,8 +25,9 @@ score. CJK names match anywhere (Chinese is written without spaces).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 
 from recognizers import validators
 from scanner.analyzer import Detection
@@ -61,6 +62,7 @@ class _Variant:
     owner: str  # the participant's whole name
 
 
+@lru_cache(maxsize=65_536)
 def variants(name: str) -> tuple[_Variant, ...]:
     """The ways ``name`` is matched in text; empty when it is too short or a common word."""
     name = " ".join(name.split())
@@ -92,22 +94,8 @@ _CUE_BEFORE = re.compile(
 )
 
 
-@lru_cache(maxsize=512)
-def _lower_parts(names: tuple[str, ...]) -> re.Pattern[str] | None:
-    """The parts of multi-word Latin names in lower case ("rob" of "Rob Example"), as whole words."""
-    parts = sorted(
-        {v.text.lower() for name in names for v in variants(name) if not v.full},
-        key=len,
-        reverse=True,
-    )
-    if not parts:
-        return None
-    return re.compile("(?<![A-Za-z0-9_@])(?:" + "|".join(map(re.escape, parts)) + ")(?![A-Za-z0-9_])")
-
-
-@lru_cache(maxsize=512)
-def _matcher(names: tuple[str, ...]) -> tuple[re.Pattern[str] | None, dict[str, _Variant]]:
-    """One alternation over every variant of ``names`` (longest first), and variant by lower-cased text."""
+def _table(names: tuple[str, ...]) -> dict[str, _Variant]:
+    """Variant by lower-cased text over ``names`` (a whole name wins over a part of another)."""
     table: dict[str, _Variant] = {}
     for name in names:
         for v in variants(name):
@@ -115,19 +103,139 @@ def _matcher(names: tuple[str, ...]) -> tuple[re.Pattern[str] | None, dict[str, 
             known = table.get(key)
             if known is None or (v.full and not known.full):
                 table[key] = v
-    if not table:
-        return None, table
-    alternatives = []
-    for key in sorted(table, key=len, reverse=True):
-        v = table[key]
-        if _CJK.search(v.text):
-            alternatives.append(re.escape(v.text))
-        elif v.full:
-            alternatives.append(f"(?i:{re.escape(v.text)})")
-        else:
-            alternatives.append(re.escape(v.text))  # a part: as written (capitalised)
-    pattern = "(?<![A-Za-z0-9_@])(?:" + "|".join(alternatives) + ")(?![A-Za-z0-9_])"
-    return re.compile(pattern), table
+    return table
+
+
+@lru_cache(maxsize=256)
+def _full_table(names: tuple[str, ...]) -> dict[str, _Variant]:
+    return _table(names)
+
+
+# re's case-insensitive matching pairs these with "i" and "s" where str.lower() does not (the
+# only such letters in the Latin ranges names are matched in): folded alike, a name matched
+# case-insensitively is exactly a span whose folded form is the folded name.
+_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+_BEFORE_NAME = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_@")
+_AFTER_NAME = _BEFORE_NAME - {"@"}
+
+
+def fold(text: str) -> str:
+    """``text`` case-folded as names are compared, one character for one."""
+    return text.translate(_FOLD).lower()
+
+
+def _spans(text: str, folded: str, table: dict[str, _Variant]) -> list[tuple[int, int]]:
+    """Where the variants in ``table`` are written as whole words, leftmost first, no overlaps.
+
+    What one alternation of them, longest first, would find: a CJK name or a part of a
+    Latin name as written, a whole Latin name in any case; not right after a letter, digit,
+    "_" or "@", nor right before a letter, digit or "_".
+    """
+    order = sorted(table, key=len, reverse=True)
+    starts: dict[int, list[int]] = {}
+    for rank, key in enumerate(order):
+        wanted = fold(table[key].text)
+        at = folded.find(wanted)
+        while at >= 0:
+            starts.setdefault(at, []).append(rank)
+            at = folded.find(wanted, at + 1)
+    out: list[tuple[int, int]] = []
+    done = 0
+    for at in sorted(starts):
+        if at < done or (at > 0 and text[at - 1] in _BEFORE_NAME):
+            continue
+        for rank in starts[at]:
+            v = table[order[rank]]
+            end = at + len(v.text)
+            if end < len(text) and text[end] in _AFTER_NAME:
+                continue
+            if (not v.full or _CJK.search(v.text)) and not text.startswith(v.text, at):
+                continue  # CJK names and parts of Latin names match as written
+            out.append((at, end))
+            done = end
+            break
+    return out
+
+
+def _lower_spans(text: str, parts: set[str]) -> list[tuple[int, int]]:
+    """Where the lower-case ``parts`` are written as whole words, leftmost first, no overlaps."""
+    starts: dict[int, int] = {}
+    for part in parts:
+        at = text.find(part)
+        while at >= 0:
+            starts[at] = max(starts.get(at, 0), len(part))
+            at = text.find(part, at + 1)
+    out: list[tuple[int, int]] = []
+    done = 0
+    for at in sorted(starts):
+        if at < done or (at > 0 and text[at - 1] in _BEFORE_NAME):
+            continue
+        for length in sorted({len(p) for p in parts if text.startswith(p, at)}, reverse=True):
+            end = at + length
+            if end < len(text) and text[end] in _AFTER_NAME:
+                continue
+            out.append((at, end))
+            done = end
+            break
+    return out
+
+
+# Past this many folded variants a conversation's names are looked up by their first two characters.
+_SCAN_ALL = 24
+
+
+@dataclass(slots=True)
+class NameIndex:
+    """Every way a conversation's participants can be written, folded, with who they are.
+
+    Most messages name nobody: one look-up says so. A message that does is matched against the
+    few participants whose names are in it, never against every member of a big channel.
+    Follows ``ConversationState.participants`` as it grows (participants are only added).
+    """
+
+    indexed: int = 0
+    # folded variant -> (position in participants, participant id, display name)
+    entries: dict[str, list[tuple[int, str, str]]] = field(default_factory=dict)
+    by_head: dict[str, list[str]] = field(default_factory=dict)
+
+    def sync(self, participants: dict[str, str]) -> None:
+        if self.indexed == len(participants):
+            return
+        for position, (pid, name) in enumerate(
+            islice(participants.items(), self.indexed, None), start=self.indexed
+        ):
+            if not name:
+                continue
+            # the lower-cased form too: a part is also matched as lower-cased ("thanks rob")
+            texts = {fold(t) for v in variants(name) for t in (v.text, v.text.lower())}
+            for text in texts:
+                known = self.entries.get(text)
+                if known is None:
+                    known = self.entries[text] = []
+                    self.by_head.setdefault(text[:2], []).append(text)
+                known.append((position, pid, name))
+        self.indexed = len(participants)
+
+    def present(self, folded: str) -> list[str]:
+        """The folded variants written in ``folded`` (a ``fold``-ed text), anywhere."""
+        if len(self.entries) <= _SCAN_ALL:
+            return [t for t in self.entries if t in folded]
+        heads = self.by_head
+        return [
+            t
+            for head in set(map(str.__add__, folded, folded[1:])).intersection(heads)
+            for t in heads[head]
+            if t in folded
+        ]
+
+
+def name_index(state: ConversationState) -> NameIndex:
+    """The state's ``NameIndex``, brought up to date."""
+    index = state.memo.get("names")
+    if not isinstance(index, NameIndex):
+        index = state.memo["names"] = NameIndex()
+    index.sync(state.participants)
+    return index
 
 
 # <@U01JANE0P>, <@U01JANE0P|jane>, <at>Jane</at>, <@!1234> (Discord): inside a mention tag.
@@ -168,37 +276,43 @@ class ParticipantNames:
         text = message.text
         if not text or not state.participants:
             return []
+        index = name_index(state)
+        folded = fold(text)
+        present = index.present(folded)
+        if not present:
+            return []  # nobody's name is written here
         own = " ".join(message.author.name.split()).lower() if message.author.name else ""
-        names = tuple(
-            sorted(
-                {
-                    n
-                    for pid, n in list(state.participants.items())[:MAX_NAMES]
-                    if n and pid != message.author.id and " ".join(n.split()).lower() != own
-                }
-            )
-        )
+
+        def other(position: int, pid: str, name: str) -> bool:
+            return position < MAX_NAMES and pid != message.author.id and " ".join(name.split()).lower() != own
+
+        # Only the participants whose names are written here: the others cannot match.
+        names = tuple(sorted({n for t in present for p, pid, n in index.entries[t] if other(p, pid, n)}))
         if not names:
             return []
-        pattern, table = _matcher(names)
-        if pattern is None:
-            return []
+        table = _table(names)
         own_parts = {p for p in own.split(" ") if p}
-        mentions = _mention_spans(text, table)
+        mentions: list[tuple[int, int]] = []
+        if "@" in text or "＠" in text:
+            everyone = tuple(
+                sorted({n for p, (pid, n) in enumerate(state.participants.items()) if n and other(p, pid, n)})
+            )
+            mentions = _mention_spans(text, _full_table(everyone))
         out: list[Detection] = []
-        for m in pattern.finditer(text):
-            variant = table.get(m.group(0).lower())
-            if variant is None or _inside_mention(text, m.start()):
+        for start, end in _spans(text, folded, table):
+            written = text[start:end]
+            variant = table.get(written.lower())
+            if variant is None or _inside_mention(text, start):
                 continue
-            if any(a <= m.start() < b for a, b in mentions):
+            if any(a <= start < b for a, b in mentions):
                 continue  # "@Jane Placeholder": the second word is still part of the mention
-            if not variant.full and m.group(0).lower() in own_parts:
+            if not variant.full and written.lower() in own_parts:
                 continue  # the author's own first name, shared with another participant's
             out.append(
                 Detection(
                     entity="PERSON",
-                    start=m.start(),
-                    end=m.end(),
+                    start=start,
+                    end=end,
                     score=SCORE_FULL if variant.full else SCORE_PART,
                     explanation=EXPLANATION if variant.full else EXPLANATION_PART,
                     recognizer="ParticipantNames",
@@ -212,20 +326,18 @@ class ParticipantNames:
         text: str, names: tuple[str, ...], own_parts: set[str], seen: set[tuple[int, int]]
     ) -> list[Detection]:
         """A lower-case part of a participant's name right after a greeting or an addressing verb."""
-        lower = _lower_parts(names)
-        if lower is None:
-            return []
+        parts = {v.text.lower() for name in names for v in variants(name) if not v.full}
         out = []
-        for m in lower.finditer(text):
-            if any(a < m.end() and m.start() < b for a, b in seen) or m.group(0) in own_parts:
+        for start, end in _lower_spans(text, parts) if parts else ():
+            if any(a < end and start < b for a, b in seen) or text[start:end] in own_parts:
                 continue
-            if not _CUE_BEFORE.search(text[max(0, m.start() - 12) : m.start()].lower()):
+            if not _CUE_BEFORE.search(text[max(0, start - 12) : start].lower()):
                 continue
             out.append(
                 Detection(
                     entity="PERSON",
-                    start=m.start(),
-                    end=m.end(),
+                    start=start,
+                    end=end,
                     score=SCORE_PART,
                     explanation=EXPLANATION_PART,
                     recognizer="ParticipantNames",
