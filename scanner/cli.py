@@ -517,17 +517,17 @@ def _prepare_folder(folder: Path, targets: Sequence[Path]) -> None:
 
 def _write_reports(result: ScanResult, targets: Sequence[tuple[str, Path | None]]) -> list[Path]:
     """Render and write each report; a failed write is one line and exit 2, no temp file left."""
-    from reports import get_renderer, write_report
+    from reports import get_renderer, write_rendered
 
     written: list[Path] = []
     for name, target in targets:
         _raise_if_stopped()
-        text = get_renderer(name).render(result)
+        renderer = get_renderer(name)
         if target is None:
-            _write_stdout(text)
+            _write_stdout(renderer.render(result))
             continue
         try:
-            write_report(text, target)
+            write_rendered(renderer, result, target)  # streamed where the format allows
         except OSError as exc:
             done = f" ({len(written)} other report(s) written)" if written else ""
             raise OutputError(
