@@ -190,9 +190,8 @@ def test_a_long_message_spanning_many_windows(
     _assert_found(report, where)
 
 
-SLOW_CASES = [
-    ("jsonl", True),
-    ("jsonl", False),
+# JSON Lines: test_a_long_message_spanning_many_windows.
+CASES = [
     ("csv", True),
     ("whatsapp", True),
     ("whatsapp", False),
@@ -216,22 +215,24 @@ def _write(kind: str, folder: Path, text: str) -> Path:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("size", [2 * MB, 10 * MB], ids=["2MB", "10MB"])
 @pytest.mark.parametrize(
-    ("kind", "lines"), SLOW_CASES, ids=[f"{k}-{'lines' if n else 'one-line'}" for k, n in SLOW_CASES]
+    ("kind", "lines"), CASES, ids=[f"{k}-{'lines' if n else 'one-line'}" for k, n in CASES]
 )
-def test_a_huge_message_with_ner(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str, lines: bool, size: int
+def test_a_huge_message_is_read_whole(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str, lines: bool
 ) -> None:
-    text, where = huge_text(size, lines=lines)
+    """In a message longer than many windows, and past a megabyte where a WhatsApp reader cuts a
+    message at line breaks, every planted value is found where it was planted. Patterns only:
+    the English model reads a text's first window whatever its length
+    (tests/security/test_analysis_bounds.py), and the time a 10 MB message takes is measured by
+    benchmarks/huge.py, not here."""
+    # Over a megabyte where the reader cuts; elsewhere a few windows' worth says the same.
+    text, where = huge_text(MB + MB // 16 if kind == "whatsapp" else 300_000, lines=lines)
     path = _write(kind, tmp_path, text)
-    code, report, seconds = _scan(capsys, path)
+    code, report, _ = _scan(capsys, path, "--no-ner")
     assert code == 1  # critical and high findings (DESIGN.md: exit 1 at or above --fail-on high)
     whatsapp = kind == "whatsapp"
     _assert_found(report, where, "L1" if whatsapp else "m1", line_based=whatsapp and lines)
-    # Not a benchmark: a bound far above the expected time, which a cost quadratic in the
-    # message's length would break.
-    assert seconds < 20 * size / MB + 60, seconds
 
 
 # --- long messages of one batch go to every worker ------------------------------------------
