@@ -19,9 +19,9 @@ def test_scan_state_pickles_without_key_settings_or_analyzer(monkeypatch: pytest
     states: list[pipeline._ScanState] = []
     original = pipeline.Scanner._scan_input
 
-    def keep(self, source, reader, state, progress):  # type: ignore[no-untyped-def]
+    def keep(self, source, reader, state, progress, *resume):  # type: ignore[no-untyped-def]
         states.append(state)
-        return original(self, source, reader, state, progress)
+        return original(self, source, reader, state, progress, *resume)
 
     monkeypatch.setattr(pipeline.Scanner, "_scan_input", keep)
     result = pipeline.Scanner(Settings(ner=False, workers=1)).scan([EXAMPLES / "chat.jsonl"])

@@ -76,7 +76,7 @@ class FakeScanner:
         self.created.append(settings)
         return self
 
-    def scan(self, paths: Any, progress: Any = None, exclude: Any = ()) -> ScanResult:
+    def scan(self, paths: Any, progress: Any = None, exclude: Any = (), checkpoint: Any = None) -> ScanResult:
         self.calls.append({"paths": list(paths), "exclude": list(exclude)})
         now = datetime.now(UTC)
         skipped = tuple(Skipped(f"in/{i}.zip", "broken zip archive") for i in range(self.unread))
@@ -386,7 +386,7 @@ def test_a_signal_whose_exception_python_dropped_still_stops_the_scan(
     handler's exception as unraisable and goes on. The scan still ends as interrupted, no report."""
     real_scan = fake.scan
 
-    def swallowed(paths: Any, progress: Any = None, exclude: Any = ()) -> ScanResult:
+    def swallowed(paths: Any, progress: Any = None, exclude: Any = (), checkpoint: Any = None) -> ScanResult:
         with contextlib.suppress(BaseException):  # what PyOS_AfterFork_Parent does with it
             signal.raise_signal(signal.SIGINT)
         if reports_progress:
