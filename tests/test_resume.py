@@ -242,7 +242,7 @@ def test_cli_resume_needs_an_output_folder(
 def test_sigint_then_resume_in_a_process(exports: dict[str, Path], tmp_path: Path) -> None:
     """A real Ctrl-C on a scan with worker processes, then ``--resume``."""
     inputs = tmp_path / "big.jsonl"
-    _corpus(inputs, 30_000, 21, tmp_path)  # the first checkpoint inside it comes after 10,000
+    _corpus(inputs, 14_000, 21, tmp_path)  # the first checkpoint inside it comes after 10,000
     env = {**os.environ, "PYTHONPATH": str(REPO), "CHATSWEEP_FINGERPRINT_KEY": KEY.decode()}
     cmd = [sys.executable, "-m", "scanner.cli", "scan", str(inputs), "--no-ner", "--format", "json"]
     cmd += ["--workers", "2", "--checkpoint-every", "0.5"]
