@@ -40,7 +40,7 @@ def _inputs(folder: Path, size: int) -> dict[str, Path]:
 
 
 def _run(path: Path, out: Path, workers: int, ner: bool) -> tuple[float, float, int, int]:
-    command = [sys.executable, "-m", "scanner.cli", "scan", str(path), "-o", str(out), "--format", "json"]
+    command = [sys.executable, "-m", "scanner.cli", "scan", str(path), "-o", f"{out}/", "--format", "json"]
     command += ["--workers", str(workers)] + ([] if ner else ["--no-ner"])
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()

@@ -89,6 +89,9 @@ _POSITION = re.compile(r"(?:#[^#]*|(?::L?\d+)+)\Z", re.DOTALL)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 PART_TEXT = "text"
+# Entities reported once per message that states them (special categories of data, scams),
+# whichever words state it: the same words in two messages are two findings.
+PER_STATEMENT = frozenset({"HEALTH_INFO", "SPECIAL_CATEGORY", "FRAUD_INDICATOR"})
 PART_AUTHOR = "author"
 PART_CONVERSATION = "conversation"
 PART_FILE = "file name"
@@ -719,7 +722,14 @@ class _ScanState:
                 continue
             entry = info(d.entity)
             value = message.text[d.start : d.end]
-            fp = fingerprint(d.entity, value, self.key)
+            if d.entity in PER_STATEMENT:
+                # The statement is what leaks ("diagnosed with diabetes" of 400 patients is 400
+                # findings, not one word): its place names the finding, never its words.
+                here = message.message_id or shown.location
+                statement = f"{message.source}\x00{message.conversation.id}\x00{here}\x00{part}"
+                fp = fingerprint(d.entity, statement, self.key)
+            else:
+                fp = fingerprint(d.entity, value, self.key)
             acc = self._acc.get(fp)
             if acc is None:
                 self._order += 1
