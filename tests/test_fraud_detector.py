@@ -147,3 +147,13 @@ def test_through_the_analyzer_one_finding_beside_the_personal_data() -> None:
     fraud_found = [v for e, v in found if e == "FRAUD_INDICATOR"]
     assert len(fraud_found) == 1 and "1391" not in fraud_found[0]
     assert ("PHONE_NUMBER", "13912345678") in found
+
+
+def test_a_scam_inside_a_pasted_document_is_not_read_for_cues() -> None:
+    from recognizers.families.fraud import MAX_MESSAGE_CHARS, FraudIndicatorRecognizer
+
+    scam = "您好，我是公安局民警，您的账户涉嫌洗钱，请立即将资金转入安全账户配合调查。"
+    rec = FraudIndicatorRecognizer("zh")
+    assert rec.analyze(scam, None)
+    padding = "日志 ok " * (MAX_MESSAGE_CHARS // 6)
+    assert rec.analyze(scam + padding, None) == []
