@@ -165,6 +165,11 @@ class _Window:
     keep_to: int
 
 
+def window_count(text: str) -> int:
+    """How many windows ``text`` is analysed in (see ``ChatAnalyzer.analyze_batch``)."""
+    return 1 if len(text) <= WINDOW else len(_windows(normalise(scrub_surrogates(text))))
+
+
 def _break_before(text: str, lo: int, hi: int) -> int:
     """A cut point in (lo, hi]: after the last line break there, else after the last space, else hi."""
     at = text.rfind("\n", lo, hi)
@@ -476,12 +481,16 @@ class ChatAnalyzer:
     def analyze(self, text: str, languages: Iterable[str] | None = None) -> list[Detection]:
         return self.analyze_batch([(text, tuple(languages) if languages else None)])[0]
 
-    def analyze_batch(self, items: Sequence[tuple[str, tuple[str, ...] | None]]) -> list[list[Detection]]:
+    def analyze_batch(
+        self, items: Sequence[tuple[str, tuple[str, ...] | None]], windows: tuple[int, int] | None = None
+    ) -> list[list[Detection]]:
         """Detections for each text; ``None`` languages means route by script.
 
         Offsets refer to the texts as given. Cost is linear in their length (see the module
         docstring), and no text makes this raise: lone surrogates are scrubbed, long texts
-        are windowed.
+        are windowed. With ``windows`` (first, stop), only those of each text's windows are
+        analysed (``window_count`` says how many a text has): the detections of a text's
+        windows, analysed apart and merged with ``merge_detections``, are those of the text.
         """
         results: list[list[Detection]] = [[] for _ in items]
         texts: list[str] = []
@@ -491,17 +500,19 @@ class ChatAnalyzer:
             texts.append(text)
             if not text.strip():
                 continue
-            windows = _windows(text)
+            cut = _windows(text)
+            if len(cut) > 1:
+                log.debug("long text of %d characters analysed in %d windows", len(text), len(cut))
+            if windows is not None:
+                cut = cut[windows[0] : windows[1]]
             for lang in langs or route_languages(text, self.config.languages):
                 ner = lang == "en" and self.config.ner
                 pieces.setdefault(lang, []).extend(
                     self._piece(i, w, text)
                     if ner and (w.start == 0 or w.end <= NER_BUDGET)
                     else _Piece(i, w, False)
-                    for w in windows
+                    for w in cut
                 )
-            if len(windows) > 1:
-                log.debug("long text of %d characters analysed in %d windows", len(text), len(windows))
         for lang, lang_pieces in pieces.items():
             engine = self._direct[lang]
             if not engine.recognizers:

@@ -19,7 +19,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from scanner.analyzer import AnalyzerConfig, ChatAnalyzer, Detection
+from scanner.analyzer import WINDOW, AnalyzerConfig, ChatAnalyzer, Detection, merge_detections, window_count
 from scanner.errors import UsageError
 
 log = logging.getLogger(__name__)
@@ -145,9 +145,26 @@ def _pool_init(config: AnalyzerConfig, inherited: bool) -> None:
         _WORKER_ANALYZER = ChatAnalyzer(config)
 
 
-def _pool_analyze(batch: Batch) -> BatchResult:
+def _pool_analyze(batch: Batch, windows: tuple[int, int] | None = None) -> BatchResult:
     assert _WORKER_ANALYZER is not None
-    return _WORKER_ANALYZER.analyze_batch(batch)
+    return _WORKER_ANALYZER.analyze_batch(batch, windows)
+
+
+# A message longer than this many windows (a pasted 10 MB log) is analysed by every worker, each
+# taking a run of its windows, instead of by one.
+SPREAD_WINDOWS = 3
+
+
+class Spread:
+    """The result of one long text whose windows were analysed as several tasks."""
+
+    __slots__ = ("_parts",)
+
+    def __init__(self, parts: Sequence[Pending]) -> None:
+        self._parts = parts
+
+    def result(self) -> BatchResult:
+        return [merge_detections([d for part in self._parts for d in part.result()[0]])]
 
 
 class ProcessPool:
@@ -172,21 +189,28 @@ class ProcessPool:
         )
 
     def submit(self, batch: Batch) -> Pending:
-        runs = split_batch(batch)
-        if len(runs) == 1:
-            return self._submit(runs[0])
-        return Joined([self._submit(run) for run in runs])
+        parts = [self._spread(run) for run in split_batch(batch)]
+        return parts[0] if len(parts) == 1 else Joined(parts)
 
-    def _submit(self, batch: Batch) -> Pending:
+    def _spread(self, run: Batch) -> Pending:
+        """``run`` as one task, or a single long text of it as one task per worker, each
+        analysing a run of the text's windows."""
+        if len(run) != 1 or self.workers < 2 or len(run[0][0]) <= SPREAD_WINDOWS * WINDOW:
+            return self._submit(run)
+        count = window_count(run[0][0])
+        step = -(-count // self.workers)
+        return Spread([self._submit(run, (a, min(a + step, count))) for a in range(0, count, step)])
+
+    def _submit(self, batch: Batch, windows: tuple[int, int] | None = None) -> Pending:
         try:
-            fut: Future[BatchResult] = self._pool.submit(_pool_analyze, list(batch))
+            fut: Future[BatchResult] = self._pool.submit(_pool_analyze, list(batch), windows)
         except BrokenProcessPool:
             # A worker died (a message that crashes the interpreter, the OOM killer): the
             # batches in flight fail and are retried; start fresh workers for what follows.
             log.warning("a worker process died; starting new workers")
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = self._start()
-            fut = self._pool.submit(_pool_analyze, list(batch))
+            fut = self._pool.submit(_pool_analyze, list(batch), windows)
         return fut
 
     def close(self) -> None:

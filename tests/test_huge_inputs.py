@@ -264,3 +264,36 @@ def test_long_messages_of_one_batch_are_analysed_by_several_workers(tmp_path: Pa
         assert pending.result() == InProcess(analyzer).submit(batch).result()
     finally:
         pool.close()
+
+
+def test_the_windows_of_a_long_text_analysed_apart_give_the_text_s_detections() -> None:
+    from scanner.analyzer import AnalyzerConfig, merge_detections, window_count
+    from tests.helpers import shared_analyzer
+
+    analyzer = shared_analyzer(AnalyzerConfig(ner=False))
+    text, where = huge_text(420_000, seed=3)
+    count = window_count(text)
+    assert count >= 4
+    whole = analyzer.analyze_batch([(text, None)])[0]
+    parts = [analyzer.analyze_batch([(text, None)], (a, min(a + 2, count)))[0] for a in range(0, count, 2)]
+    assert merge_detections([d for part in parts for d in part]) == whole
+    assert {(d.entity, d.start) for d in whole} >= {
+        (e, where[v]) for values in PLANTS.values() for e, v in zip(ENTITIES, values, strict=True)
+    }
+
+
+def test_a_long_text_is_analysed_by_every_worker() -> None:
+    from scanner.analyzer import AnalyzerConfig
+    from scanner.execution import SPREAD_WINDOWS, InProcess, ProcessPool, Spread
+    from tests.helpers import shared_analyzer
+
+    analyzer = shared_analyzer(AnalyzerConfig(ner=False))
+    text = huge_text(SPREAD_WINDOWS * 100_000 + 50_000, seed=5)[0]
+    batch = [(text, None)]
+    pool = ProcessPool(analyzer, 2)
+    try:
+        pending = pool.submit(batch)
+        assert isinstance(pending, Spread)
+        assert pending.result() == InProcess(analyzer).submit(batch).result()
+    finally:
+        pool.close()
