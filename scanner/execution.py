@@ -147,6 +147,8 @@ def _pool_init(config: AnalyzerConfig, inherited: bool) -> None:
 
 def _pool_analyze(batch: Batch, windows: tuple[int, int] | None = None) -> BatchResult:
     assert _WORKER_ANALYZER is not None
+    if windows is None:
+        return _WORKER_ANALYZER.analyze_batch(batch)
     return _WORKER_ANALYZER.analyze_batch(batch, windows)
 
 
