@@ -47,16 +47,18 @@ class ConversationState:
     memo: dict[str, object] = field(default_factory=dict)
 
     def earlier(
-        self, message: Message, window: int, max_delay: timedelta, max_chars: int = 300
+        self, message: Message, window: int, max_delay: timedelta, max_chars: int | None = 300
     ) -> Iterator[tuple[int, Recent]]:
         """The last ``window`` messages before ``message`` (nearest first, with how many back)
-        that it can be answering: written by people (not system notices), not deleted, short,
-        in the same thread, and no more than ``max_delay`` earlier."""
+        that it can be answering: written by people (not system notices), not deleted, short
+        (at most ``max_chars``; ``None``: any length), in the same thread, and no more than
+        ``max_delay`` earlier."""
         for distance, recent in enumerate(reversed(self.recent), start=1):
             if distance > window:
                 return
             earlier = recent.message
-            if earlier.kind is MessageKind.SYSTEM or earlier.deleted or len(earlier.text) > max_chars:
+            too_long = max_chars is not None and len(earlier.text) > max_chars
+            if earlier.kind is MessageKind.SYSTEM or earlier.deleted or too_long:
                 continue
             if message.thread_id and earlier.thread_id and message.thread_id != earlier.thread_id:
                 continue

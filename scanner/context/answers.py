@@ -327,21 +327,9 @@ def answer_candidate(text: str) -> _Candidate | None:
 # --- the rule ------------------------------------------------------------------------------------
 
 
-def _asked(message: Message, recent: list[tuple[int, Recent]]) -> tuple[str, int] | None:
+def _asked(message: Message, state: ConversationState) -> tuple[str, int] | None:
     """The kind of credential asked for in one of the last ``WINDOW`` messages, and how far back."""
-    for distance, entry in recent:
-        earlier = entry.message
-        if earlier.kind is MessageKind.SYSTEM or earlier.deleted:
-            continue
-        if message.thread_id and earlier.thread_id and message.thread_id != earlier.thread_id:
-            continue
-        if (
-            message.timestamp is not None
-            and earlier.timestamp is not None
-            and (message.timestamp.tzinfo is None) == (earlier.timestamp.tzinfo is None)
-            and message.timestamp - earlier.timestamp > MAX_DELAY
-        ):
-            continue
+    for distance, entry in state.earlier(message, WINDOW, MAX_DELAY, max_chars=None):
         kind = _question_of(entry)
         if kind is not None:
             return kind, distance
@@ -375,8 +363,7 @@ class AnswerToPasswordQuestion:
             return []
         if any(info(d.entity).category == "secret" for d in found):
             return []  # the pattern families already found the credential in this message
-        recent = list(itertools.islice(enumerate(reversed(state.recent), start=1), WINDOW))
-        asked = _asked(message, recent)
+        asked = _asked(message, state)
         if asked is None:
             return []
         kind, distance = asked
