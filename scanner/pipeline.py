@@ -724,9 +724,9 @@ class _ScanState:
             value = message.text[d.start : d.end]
             if d.entity in PER_STATEMENT:
                 # The statement is what leaks ("diagnosed with diabetes" of 400 patients is 400
-                # findings, not one word): its place names the finding, never its words.
-                here = message.message_id or shown.location
-                statement = f"{message.source}\x00{message.conversation.id}\x00{here}\x00{part}"
+                # findings, not one word): the message names the finding, never its words, and
+                # not where the export lies (a baseline made on a copy elsewhere still matches).
+                statement = f"{message.conversation.id}\x00{message.message_id}\x00{part}"
                 fp = fingerprint(d.entity, statement, self.key)
             else:
                 fp = fingerprint(d.entity, value, self.key)

@@ -53,3 +53,22 @@ def test_values_still_make_one_finding_across_messages(tmp_path: Path) -> None:
     found = _scan(tmp_path, ["mail ann@example.com", "again: ann@example.com"])
     assert len(found["EMAIL_ADDRESS#findings"]) == 1
     assert len(found["EMAIL_ADDRESS"]) == 2
+
+
+def test_a_statement_keeps_its_fingerprint_wherever_the_export_lies(tmp_path: Path) -> None:
+    texts = ["Patient Ann Example was diagnosed with diabetes last year"]
+    fingerprints = []
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        path = tmp_path / folder / "chat.jsonl"
+        row = {
+            "id": "m0",
+            "conversation": "clinic",
+            "author": "Dr Example",
+            "timestamp": 1709543100,
+            "text": texts[0],
+        }
+        path.write_text(json.dumps(row) + "\n", encoding="utf-8")
+        result = Scanner(Settings(ner=False, workers=1)).scan([path])
+        fingerprints.append({f.fingerprint for f in result.findings if f.entity_type == "HEALTH_INFO"})
+    assert fingerprints[0] and fingerprints[0] == fingerprints[1]
