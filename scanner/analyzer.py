@@ -462,7 +462,12 @@ class ChatAnalyzer:
         # Phone numbers, IBAN, IP addresses, US SSN/passport/driver licence and UK NHS/NINO come
         # from our families (contact, intl_ids): Presidio's recognizers for them use \b, which
         # misses values glued to Chinese text, and report bare 9-digit numbers as passports.
-        recs: list[Any] = list(build_recognizers(lang))
+        from recognizers.families.fraud import FraudCuesError
+
+        try:
+            recs: list[Any] = list(build_recognizers(lang))
+        except FraudCuesError as exc:
+            raise UsageError(str(exc)) from None
         if self.config.custom_terms or self.config.custom_patterns:
             from recognizers.custom import ChatCustomRecognizer, CustomTermsError
 

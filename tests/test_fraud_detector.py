@@ -157,3 +157,35 @@ def test_a_scam_inside_a_pasted_document_is_not_read_for_cues() -> None:
     assert rec.analyze(scam, None)
     padding = "日志 ok " * (MAX_MESSAGE_CHARS // 6)
     assert rec.analyze(scam + padding, None) == []
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [(None, "cannot read the fraud cue file"), ("a term before any group\n", "term before the first")],
+    ids=["missing", "malformed"],
+)
+def test_a_broken_extra_cue_file_is_a_usage_error_before_any_message(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    content: str | None,
+    reason: str,
+) -> None:
+    from tests.helpers import REPO, run_cli
+
+    cues = tmp_path / "cues.txt"
+    if content is not None:
+        cues.write_text(content, encoding="utf-8")
+    monkeypatch.setenv(fraud.ENV_CUES, str(cues))
+    fraud._lexicon.cache_clear()
+    try:
+        with pytest.raises(fraud.FraudCuesError, match=reason):
+            fraud.FraudIndicatorRecognizer("zh")
+        run = run_cli(
+            capsys, "scan", str(REPO / "examples" / "chat.jsonl"), "--no-ner", "-o", "-", "--format", "json"
+        )
+        assert run.code == 2 and reason in run.stderr and "Traceback" not in run.stderr
+        assert run.stdout == ""
+    finally:
+        monkeypatch.delenv(fraud.ENV_CUES)
+        fraud._lexicon.cache_clear()

@@ -163,6 +163,22 @@ def _extra_files() -> list[Path]:
     return [Path(p) for p in os.environ.get(ENV_CUES, "").split(os.pathsep) if p.strip()]
 
 
+class FraudCuesError(ValueError):
+    """A cue file named in ``CHATSWEEP_FRAUD_CUES`` cannot be read or is not in the cue format."""
+
+
+def _extra_cues(path: Path) -> list[tuple[_phrases.Term, Group]]:
+    try:
+        return parse_lexicon(path.read_text("utf-8"), str(path))
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or type(exc).__name__
+        raise FraudCuesError(
+            f"cannot read the fraud cue file {path} named in {ENV_CUES} ({reason})"
+        ) from None
+    except ValueError as exc:
+        raise FraudCuesError(f"fraud cue file named in {ENV_CUES}: {exc}") from None
+
+
 @cache
 def _lexicon() -> tuple[_phrases.Matcher, dict[_phrases.Term, Group]]:
     pairs: list[tuple[_phrases.Term, Group]] = []
@@ -170,7 +186,7 @@ def _lexicon() -> tuple[_phrases.Matcher, dict[_phrases.Term, Group]]:
         text = resources.files("recognizers").joinpath("lexicons", name).read_text("utf-8")
         pairs += parse_lexicon(text, name)
     for path in _extra_files():
-        pairs += parse_lexicon(path.read_text("utf-8"), str(path))
+        pairs += _extra_cues(path)
     groups: dict[_phrases.Term, Group] = {}
     for term, group in pairs:
         groups.setdefault(term, group)
@@ -542,6 +558,11 @@ class FraudIndicatorRecognizer(FamilyRecognizer):
         zh=("转账", "验证码", "安全账户", "刷单"),
     )
     CONTEXT_BOOST = 0.0
+
+    def load(self) -> None:
+        """Reads the cue lists now, so a broken extra cue file is an error before any message
+        (``FraudCuesError``), not a failure on each."""
+        _lexicon()
 
     def analyze(
         self, text: str, entities: list[str] | None, nlp_artifacts: NlpArtifacts | None = None
