@@ -171,8 +171,11 @@ def test_a_broken_extra_cue_file_is_a_usage_error_before_any_message(
     content: str | None,
     reason: str,
 ) -> None:
+    from scanner import pipeline
+    from scanner.analyzer import ChatAnalyzer
     from tests.helpers import REPO, run_cli
 
+    monkeypatch.setattr(pipeline, "ChatAnalyzer", ChatAnalyzer)  # built anew, not the tests' shared one
     cues = tmp_path / "cues.txt"
     if content is not None:
         cues.write_text(content, encoding="utf-8")
