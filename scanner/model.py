@@ -90,10 +90,40 @@ class Author:
 
 @dataclass(frozen=True, slots=True)
 class Attachment:
+    """A file posted with a message. Its bytes are not inspected (binary, media, or absent
+    from the export); its name is scanned as a text part of the message."""
+
     name: str
     size: int | None = None
     mime: str | None = None
     path: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TextPart:
+    """Further text a person or bot wrote with a message, besides its main ``text``.
+
+    ``name`` says what it is (one of the ``PART_*`` names below, or a platform's own field
+    name); ``text`` is exactly as the export holds it after decoding (offsets refer to it);
+    ``location`` is where it lies in the export (JSON pointer or line range, in the same
+    form as ``Message.location``), so a redacted copy can patch it.
+    """
+
+    name: str
+    text: str
+    location: str
+
+
+# Names of text parts, as occurrences and reports show them.
+PART_TEXT = "text"  # the message itself
+PART_EDIT = "edit"  # an earlier version of the text
+PART_ATTACHMENT_NAME = "attachment name"
+PART_CAPTION = "caption"
+PART_FILE_METADATA = "file metadata"  # titles, previews, links to the file
+PART_LINK = "link"
+PART_EMBED = "embed"
+PART_CONTACT = "contact card"
+PART_FIELD = "structured field"  # bot attachment fields, ext/config payloads, locations
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +151,7 @@ class Message:
     edited: bool = False
     deleted: bool = False
     kind: MessageKind = MessageKind.USER
+    parts: tuple[TextPart, ...] = ()
 
     @property
     def timestamp_naive(self) -> bool:
@@ -133,6 +164,27 @@ class Skipped:
 
     location: str
     reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentRecord:
+    """An attachment as the report lists it: ``name`` is masked when it holds a finding."""
+
+    name: str
+    message_id: str
+    location: str
+    mime: str | None = None
+    size: int | None = None
+    inspected: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Triage:
+    """A reviewer's decision on a finding, kept in the triage file by fingerprint."""
+
+    status: str  # confirmed | false_positive | accepted | remediated
+    owner: str = ""
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,9 +201,16 @@ class Occurrence:
     location: str
     conversation_kind: str = "group"
     audience: int | None = None  # members who could read it, when the export says
-    # Where the value was: "text" (the message), or the "author", "conversation" or
-    # "file name" it was posted under; ``start``/``end`` are offsets into that part.
+    # Where the value was: "text" (the message), a text part of it (``TextPart.name``), or
+    # the "author", "conversation" or "file name" it was posted under; ``start``/``end`` are
+    # offsets into that part.
     part: str = "text"
+    # About 40 characters either side of the value, every detected value in it masked.
+    snippet: str | None = None
+    # A link that opens the message on its platform, where the platform has one.
+    permalink: str | None = None
+    # The finding's severity raised by where this occurrence was seen (audience, externals).
+    severity: Severity | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +231,16 @@ class Finding:
     value: str | None = None  # only with --show-values
     # Occurrences past the per-finding cap: counted, not stored (memory stays bounded).
     omitted_occurrences: int = 0
+    triage: Triage | None = None
+    # For special categories and fraud: what the statement is about ("health: chronic
+    # condition", "task scam").
+    detail: str | None = None
+    # What to do about it: ``action`` is delete | redact | rotate; ``remediation`` one step
+    # a person can take ("Revoke the key in the AWS console, then …").
+    action: str | None = None
+    remediation: str | None = None
+    # Against a baseline: new | still_present | new_place (a known value in a new place).
+    baseline: str | None = None
 
     @property
     def occurrence_count(self) -> int:
@@ -186,6 +255,52 @@ class InputSummary:
     skipped: tuple[Skipped, ...] = ()
     system_messages: int = 0
     encoding: str | None = None
+    attachments: tuple[AttachmentRecord, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """A person whose data leaked: identifiers tied together by the messages that hold them."""
+
+    id: str
+    label: str  # masked
+    identifiers: tuple[str, ...]  # finding ids
+    categories: tuple[str, ...]  # entity types exposed
+    special: bool  # GDPR Art. 9 / PIPL sensitive / HIPAA PHI data among them
+    conversations: tuple[str, ...]
+    first_seen: str | None
+    last_seen: str | None
+    audience: int | None = None  # the largest audience any of it reached
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationSummary:
+    """Exposure of one conversation: who could read it, what leaked there, how risky."""
+
+    input: str
+    conversation: str
+    conversation_id: str
+    kind: str
+    members: int | None
+    external_members: int | None
+    findings_by_severity: Mapping[str, int]
+    subjects: int
+    oldest: str | None
+    risk: float
+
+
+@dataclass(frozen=True, slots=True)
+class Duty:
+    """What one law asks after a leak like this one, and whether the findings trigger it."""
+
+    law: str  # "GDPR Art. 33/34", "PIPL Art. 57", "HIPAA Breach Notification Rule"
+    triggered: bool
+    why: str
+    asks: str
+    subjects: int
+    records: int
+    categories: tuple[str, ...]
+    consequences: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +310,8 @@ class Summary:
     by_severity: Mapping[str, int]
     by_category: Mapping[str, int]
     by_entity: Mapping[str, int]
+    subjects: int = 0
+    special_subjects: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +331,13 @@ class ScanResult:
     # Names the fingerprint key (a hash of it), never the key: reports are comparable
     # (baselines, triage) only under the same key.
     key_id: str = ""
+    subjects: tuple[Subject, ...] = ()
+    conversations: tuple[ConversationSummary, ...] = ()
+    duties: tuple[Duty, ...] = ()
+    # Findings of the baseline no longer seen (fingerprints and previews), when one was given.
+    resolved: tuple[Finding, ...] = ()
+    # Language the report's labels are written in: "en" or "zh".
+    report_lang: str = "en"
 
     @property
     def unread(self) -> int:
@@ -235,6 +359,8 @@ class ScanResult:
             by_severity=by_sev,
             by_category=by_cat,
             by_entity=dict(sorted(by_ent.items())),
+            subjects=len(self.subjects),
+            special_subjects=sum(1 for s in self.subjects if s.special),
         )
 
     @property

@@ -35,6 +35,7 @@ from scanner.execution import Backend, Done, Pending, choose
 from scanner.keys import resolve_key
 from scanner.masking import fingerprint, key_id, mask
 from scanner.model import (
+    PART_TEXT,
     Category,
     Finding,
     InputSummary,
@@ -88,7 +89,6 @@ _MAYBE_IDENTIFIER = re.compile(r"[@＠\d]")
 _POSITION = re.compile(r"(?:#[^#]*|(?::L?\d+)+)\Z", re.DOTALL)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
-PART_TEXT = "text"
 # Entities reported once per message that states them (special categories of data, scams),
 # whichever words state it: the same words in two messages are two findings.
 PER_STATEMENT = frozenset({"HEALTH_INFO", "SPECIAL_CATEGORY", "FRAUD_INDICATOR"})
