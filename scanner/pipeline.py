@@ -30,8 +30,10 @@ from scanner import __version__
 from scanner.analyzer import AnalyzerConfig, ChatAnalyzer, Detection, merge_detections, route_languages
 from scanner.checkpoint import Checkpoint, Partial
 from scanner.context import ChatContext, default_rules
+from scanner.details import statement_detail
 from scanner.errors import ChatsweepError, NothingReadError, ReaderError
 from scanner.execution import Backend, Done, Pending, choose
+from scanner.exposure import Room, conversations, occurrence_severity
 from scanner.keys import resolve_key
 from scanner.masking import fingerprint, key_id, mask
 from scanner.model import (
@@ -50,6 +52,9 @@ from scanner.model import (
 from scanner.readers import detect
 from scanner.readers.base import Reader, Source
 from scanner.settings import Settings
+from scanner.snippets import Span, snippet
+from scanner.subjects import Linker, Mention
+from scanner.subjects import build as build_subjects
 
 log = logging.getLogger(__name__)
 
@@ -335,6 +340,8 @@ class Scanner:
             reasons = "; ".join(f"{s.location}: {s.reason}" for i in inputs for s in i.skipped[:1])
             raise NothingReadError(f"nothing could be read ({reasons or 'no input'})")
         findings = state.findings()
+        subjects = build_subjects(findings, state.people)
+        rooms = conversations(findings, state.rooms, subjects, state.newest)
         log.info(
             "scanned %d messages in %.2fs: %d findings",
             state.messages,
@@ -354,7 +361,8 @@ class Scanner:
             tool_name="chatsweep",
             tool_version=__version__,
             inputs=tuple(inputs),
-            messages_scanned=state.messages,
+            # Counted as the inputs table counts them: every message read, system ones included.
+            messages_scanned=sum(i.messages + i.system_messages for i in inputs),
             started_at=started,
             finished_at=datetime.now(UTC),
             languages=dict(sorted(state.languages.items())),
@@ -364,6 +372,8 @@ class Scanner:
             show_values=self.settings.show_values,
             notices=tuple(notices),
             key_id=key_id(resolve_key(self.settings)),
+            subjects=subjects,
+            conversations=rooms,
         )
 
     def _scan_input(
@@ -531,11 +541,14 @@ class Scanner:
                 failed.append(Skipped(where, f"context rule {rule} failed ({error}); scanned without it"))
             shown = state.names(message)
             found = merge_detections(detections + extra) if extra else detections
+            seen = found
             if message.kind is MessageKind.SYSTEM:
                 # "李强 joined the group", "ron added to the channel by harry": the names in a
-                # member event are the export's own member records, not something posted.
+                # member event are the export's own member records, not something posted
+                # (still masked in the snippets of whatever else the message holds).
                 found = [d for d in found if d.entity != "PERSON"]
-            state.add(message, found, shown)
+            state.note_time(message)
+            state.add(message, found, shown, context=seen)
         except Exception as exc:
             if self.settings.debug:
                 raise
@@ -587,6 +600,17 @@ class _ScanState:
         # One (input, conversation id) pair per conversation, shared by its findings.
         self._where: dict[tuple[str, str], tuple[str, str]] = {}
         self._key: bytes | None = None
+        self._init_report_state()
+
+    def _init_report_state(self) -> None:
+        # Who the findings belong to (bounded by distinct findings and authors).
+        self.people = Linker()
+        # Conversations holding findings, by (input, conversation id) as reports show them.
+        self.rooms: dict[tuple[str, str], Room] = {}
+        # The newest message timestamp (UTC wall time): the reference for the age of a leak.
+        self.newest: datetime | None = None
+        # Authors' name keys, by name as shown.
+        self._authors: dict[str, str] = {}
 
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
@@ -594,6 +618,7 @@ class _ScanState:
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
+        self._init_report_state()  # a checkpoint from before these existed still resumes
         self.__dict__.update(state)
 
     @property
@@ -712,11 +737,23 @@ class _ScanState:
     # --- findings -------------------------------------------------------------------------
 
     def add(
-        self, message: Message, detections: list[Detection], shown: _Shown, part: str = PART_TEXT
+        self,
+        message: Message,
+        detections: list[Detection],
+        shown: _Shown,
+        part: str = PART_TEXT,
+        context: Sequence[Detection] | None = None,
     ) -> None:
-        """Occurrences of ``detections``, whose offsets are into ``message.text`` (the part)."""
+        """Occurrences of ``detections``, whose offsets are into ``message.text`` (the part).
+
+        ``context``: every value detected in the part (default ``detections``), masked in
+        the occurrences' snippets whether or not it is a finding."""
         wanted = self.settings.entities
         where: tuple[str, str] | None = None
+        spans = [Span(d.start, d.end, d.entity) for d in (detections if context is None else context)]
+        mentions: list[Mention] = []
+        system = message.kind is MessageKind.SYSTEM
+        conversation = message.conversation
         for d in detections:
             if wanted and d.entity not in wanted:
                 continue
@@ -745,9 +782,21 @@ class _ScanState:
                 self._acc[fp] = acc
             elif d.score > acc.score:
                 acc.score, acc.explanation = d.score, sys.intern(d.explanation)
+            if entry.category == Category.PERSONAL.value:
+                mentions.append(Mention(fp, acc.entity, d.start))
             if where is None:
                 key = (message.source, message.conversation.id)
                 where = self._where.setdefault(key, key)
+                room = (shown.input, shown.conversation_id)
+                if room not in self.rooms:
+                    self.rooms[room] = Room(
+                        shown.input,
+                        shown.conversation,
+                        shown.conversation_id,
+                        conversation.kind.value,
+                        conversation.member_count,
+                        conversation.external_members,
+                    )
             if len(acc.occurrences) >= MAX_OCCURRENCES and (
                 acc.seen_in(where) or len(acc.occurrences) >= MAX_OCCURRENCES + MAX_EXTRA_CONVERSATIONS
             ):
@@ -760,17 +809,59 @@ class _ScanState:
                     conversation=shown.conversation,
                     conversation_id=shown.conversation_id,
                     message_id=message.message_id,
-                    author=shown.author,
-                    author_id=shown.author_id,
+                    # A system message (a member event, a platform notice) has no author who
+                    # posted what it holds.
+                    author="" if system else shown.author,
+                    author_id="" if system else shown.author_id,
                     timestamp=message.timestamp.isoformat() if message.timestamp else None,
                     start=d.start,
                     end=d.end,
                     location=shown.location,
-                    conversation_kind=message.conversation.kind.value,
-                    audience=message.conversation.member_count,
+                    conversation_kind=conversation.kind.value,
+                    audience=conversation.member_count,
                     part=part,
+                    snippet=snippet(
+                        message.text,
+                        Span(d.start, d.end, d.entity),
+                        spans,
+                        _mask_any,
+                        show_value=self.settings.show_values,
+                    ),
+                    severity=occurrence_severity(
+                        Severity(entry.severity),
+                        conversation.kind.value,
+                        conversation.member_count,
+                        conversation.external_members,
+                    ),
                 )
             )
+        if mentions:
+            self.people.part(mentions, *self._author(message, shown, part))
+
+    def _author(self, message: Message, shown: _Shown, part: str) -> tuple[str | None, str]:
+        """The key and masked label of who posted this part, (None, "") when nobody did."""
+        if message.kind is MessageKind.SYSTEM or part in (PART_CONVERSATION, PART_FILE):
+            return None, ""
+        name = shown.author or shown.author_id
+        if not name:
+            return None, ""
+        key = self._authors.get(name)
+        if key is None:
+            if len(self._authors) >= NAME_CACHE:
+                del self._authors[next(iter(self._authors))]
+            # As a PERSON finding of the same name would be fingerprinted: the same person.
+            key = self._authors[name] = fingerprint("PERSON", name, self.key)
+        return key, mask("PERSON", name)
+
+    def note_time(self, message: Message) -> None:
+        """Remember the newest message time (the reference for the age of a leak)."""
+        moment = message.timestamp
+        if moment is None:
+            return
+        offset = moment.utcoffset()
+        wall = (moment - offset).replace(tzinfo=None) if offset is not None else moment
+        if self.newest is None or wall > self.newest:
+            self.newest = wall
 
     def findings(self) -> tuple[Finding, ...]:
         out: list[tuple[tuple[int, str, int], Finding]] = []
@@ -793,10 +884,16 @@ class _ScanState:
                 occurrences=tuple(acc.occurrences),
                 value=acc.value,
                 omitted_occurrences=acc.omitted,
+                detail=statement_detail(acc.entity, acc.explanation) if acc.entity in PER_STATEMENT else None,
             )
             out.append(((severity.rank, acc.entity, acc.first_seen), finding))
         out.sort(key=lambda pair: pair[0])
         return tuple(f for _, f in out)
+
+
+def _mask_any(entity: str, value: str) -> str:
+    """A detected value as snippets show it: masked as a finding of its type would be."""
+    return mask(entity, value, info(entity).category)
 
 
 def _split_location(location: str) -> tuple[str, str]:
