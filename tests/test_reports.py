@@ -215,12 +215,16 @@ def test_show_values_reports_hold_values(name: str) -> None:
 
 # --- JSON -------------------------------------------------------------------------------
 
-TOP_KEYS = {"schema_version", "tool", "scan", "summary", "findings"}
+TOP_KEYS = {
+    "schema_version", "tool", "scan", "summary", "findings", "subjects", "conversations", "duties", "resolved"
+}
 TOOL_KEYS = {"name", "version"}
 SCAN_KEYS = {"inputs", "messages_scanned", "started_at", "finished_at", "languages", "models", "options"}
 INPUT_KEYS = {"path", "format", "messages", "skipped"}
 SKIPPED_KEYS = {"location", "reason"}
-SUMMARY_KEYS = {"findings", "occurrences", "by_severity", "by_category", "by_entity"}
+SUMMARY_KEYS = {
+    "findings", "occurrences", "subjects", "by_severity", "by_category", "by_entity", "special_subjects"
+}
 FINDING_KEYS = {
     "id",
     "rule",
@@ -239,7 +243,7 @@ OCCURRENCE_KEYS = {"input", "conversation", "message_id", "author", "timestamp",
 def test_json_has_the_contract_keys() -> None:
     data = json.loads(render("json", make_result()))
     assert set(data) == TOP_KEYS
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
     assert set(data["tool"]) == TOOL_KEYS
     assert data["tool"] == {"name": "chatsweep", "version": "0.1.0"}
     assert set(data["scan"]) >= SCAN_KEYS
@@ -283,7 +287,9 @@ def test_json_contract_values() -> None:
 
 def test_json_contract_key_order() -> None:
     data = json.loads(render("json", make_result()))
-    assert list(data) == ["schema_version", "tool", "scan", "summary", "findings"]
+    assert list(data) == [
+        "schema_version", "tool", "scan", "summary", "findings", "subjects", "conversations", "duties", "resolved"
+    ]
     contract_order = [k for k in data["findings"][0] if k in FINDING_KEYS]
     assert contract_order == [
         "id",
@@ -472,15 +478,21 @@ def test_sarif_structure() -> None:
     assert first["physicalLocation"]["region"] == {"startLine": 1}
     names = [loc["name"] for loc in first["logicalLocations"]]
     assert names == ["#deploy", "1700000000.000000"]
-    # a JSON pointer location has no region (offsets are in the message, not the file)
+    # a JSON pointer location: the value's offsets in the text part the pointer leads to
     email = [r for r in results if r["ruleId"] == "CS-P002"]
     pointer = email[1]["locations"][0]["physicalLocation"]
-    assert pointer["artifactLocation"]["uri"] == "chat.jsonl" and "region" not in pointer
+    assert pointer["artifactLocation"]["uri"] == "chat.jsonl"
+    assert pointer["region"] == {"charOffset": 4, "charLength": 20}
     # an absolute path with a space and Chinese becomes a file URI
     low = results[-1]["locations"][0]["physicalLocation"]
     assert low["artifactLocation"]["uri"] == "%E8%81%8A%E5%A4%A9%E8%AE%B0%E5%BD%95.txt"
     assert low["region"] == {"startLine": 42}
-    inputs = [a["location"]["uri"] for a in run["artifacts"]]
+    # the artifacts are the files, each result pointing at its own by index
+    files = [a["location"]["uri"] for a in run["artifacts"]]
+    for r in results:
+        located = r["locations"][0]["physicalLocation"]["artifactLocation"]
+        assert files[located["index"]] == located["uri"]
+    inputs = [i["uri"] for i in run["properties"]["inputs"]]
     assert inputs[1].startswith("file:///data/wechat%20export/")
     notes = run["invocations"][0]["toolExecutionNotifications"]
     assert any("invalid JSON" in n["message"]["text"] for n in notes)
