@@ -780,6 +780,46 @@ def pull_lanying_cmd(
 
 
 @app.command()
+def subject(
+    report: Annotated[Path, typer.Argument(help="A JSON report of chatsweep scan (schema 2).")],
+    match: Annotated[
+        str, typer.Option("--match", help="A value that identifies the person: e-mail, phone, ID number, name.")
+    ],
+    key_file: Annotated[
+        Path | None,
+        typer.Option("--key-file", help="File holding the fingerprint key the report was made with."),
+    ] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="TOML settings file (for key_file).")] = None,
+    output_format: Annotated[str, typer.Option("--format", help="text or json. [default: text]")] = "text",
+) -> int:
+    """Everything a report holds about one person, masked (exit 1: nothing matches)."""
+    from scanner.keys import resolve_key
+    from scanner.settings import resolve
+    from scanner.subject_lookup import check_key, load_report, lookup, render_text
+
+    if output_format not in ("text", "json"):
+        raise UsageError(f"unknown --format {output_format!r}; choose text or json")
+    if not match.strip():
+        raise UsageError("--match needs a value")
+    settings = resolve({"key_file": str(key_file) if key_file else None}, config)
+    data = load_report(report)
+    key = resolve_key(settings)
+    check_key(data, key, report)
+    answer = lookup(data, match, key)
+    if output_format == "json":
+        import json
+
+        from reports.textsafe import json_escape_invisible
+
+        _write_stdout(json_escape_invisible(json.dumps(answer.as_dict(), ensure_ascii=False, indent=2)) + "\n")
+    elif answer.found:
+        _write_stdout("".join(one_line(line) + "\n" for line in render_text(answer)))
+    else:
+        _say("chatsweep: no finding in the report matches that value")
+    return EXIT_OK if answer.found else EXIT_FINDINGS
+
+
+@app.command()
 def formats() -> None:
     """List the export formats chatsweep reads and how each is recognised."""
     from scanner.readers import READERS
