@@ -119,7 +119,7 @@ def snippet(
         if g_end <= lo or g_start >= hi:
             continue
         pieces.append(text[at:g_start])
-        pieces.append(_shown(text, g_start, g_end, members, value, start, end, masker, show_value))
+        pieces.append(_shown(text, g_start, g_end, members, start, end, masker, show_value))
         at = g_end
     pieces.append(text[at:hi])
     body = _BLANKS.sub(" ", "".join(pieces)).strip()
@@ -129,20 +129,9 @@ def snippet(
 
 
 def _shown(
-    text: str,
-    g_start: int,
-    g_end: int,
-    members: list[Span],
-    value: Span,
-    start: int,
-    end: int,
-    masker: Masker,
-    show_value: bool,
+    text: str, g_start: int, g_end: int, members: list[Span], start: int, end: int, masker: Masker, show_value: bool
 ) -> str:
-    only_value = g_start == start and g_end == end
-    if show_value and only_value:
+    if show_value and g_start == start and g_end == end:
         return text[g_start:g_end]
-    # Named by the value's own entity when it is in the group, else by the longest member.
-    own = g_start <= start < g_end or start == end == g_start
-    entity = value.entity if own else max(members, key=lambda s: s.end - s.start).entity
-    return masker(entity, text[g_start:g_end])
+    # Masked as the widest value of the group (the one its text is).
+    return masker(max(members, key=lambda s: s.end - s.start).entity, text[g_start:g_end])
