@@ -194,7 +194,7 @@ def render_markdown(result: ScanResult) -> str:
 
 
 def _messages(result: ScanResult) -> str:
-    """"215 messages (51 system)": the total is the inputs table's messages plus system ones."""
+    """The message count as "215 messages (51 system)": the inputs table's messages plus system ones."""
     system = sum(i.system_messages for i in result.inputs)
     text = _plural(result.messages_scanned, "message")
     return f"{text} ({system} system)" if system else text
@@ -241,7 +241,12 @@ def _people(result: ScanResult) -> list[str]:
 def _conversations(result: ScanResult) -> list[str]:
     if not result.conversations:
         return []
-    out = ["## Conversations", "", "Riskiest first (risk weighs severity by audience, externals and age).", ""]
+    out = [
+        "## Conversations",
+        "",
+        "Riskiest first (risk weighs severity by audience, externals and age).",
+        "",
+    ]
     rows = [
         [
             md_escape(c.conversation),

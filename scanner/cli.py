@@ -783,13 +783,16 @@ def pull_lanying_cmd(
 def subject(
     report: Annotated[Path, typer.Argument(help="A JSON report of chatsweep scan (schema 2).")],
     match: Annotated[
-        str, typer.Option("--match", help="A value that identifies the person: e-mail, phone, ID number, name.")
+        str,
+        typer.Option("--match", help="A value that identifies the person: e-mail, phone, ID number, name."),
     ],
     key_file: Annotated[
         Path | None,
         typer.Option("--key-file", help="File holding the fingerprint key the report was made with."),
     ] = None,
-    config: Annotated[Path | None, typer.Option("--config", help="TOML settings file (for key_file).")] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="TOML settings file (for key_file).")
+    ] = None,
     output_format: Annotated[str, typer.Option("--format", help="text or json. [default: text]")] = "text",
 ) -> int:
     """Everything a report holds about one person, masked (exit 1: nothing matches)."""
@@ -811,7 +814,9 @@ def subject(
 
         from reports.textsafe import json_escape_invisible
 
-        _write_stdout(json_escape_invisible(json.dumps(answer.as_dict(), ensure_ascii=False, indent=2)) + "\n")
+        _write_stdout(
+            json_escape_invisible(json.dumps(answer.as_dict(), ensure_ascii=False, indent=2)) + "\n"
+        )
     elif answer.found:
         _write_stdout("".join(one_line(line) + "\n" for line in render_text(answer)))
     else:

@@ -14,7 +14,9 @@ _TERM = re.compile(r"term revealing (?:an? )?(?P<what>[^()]+?) \((?P<category>[a
 # "fraud indicator: 刷单返利 (paid-task or order-brushing scam); cues: …"
 _FRAUD = re.compile(r"fraud indicator: (?P<zh>[^(;]+?) \((?P<en>[^)]+)\)")
 
-_HEALTH_CATEGORIES = frozenset({"diagnosis", "mental_health", "medication", "pregnancy", "disability", "treatment"})
+_HEALTH_CATEGORIES = frozenset(
+    {"diagnosis", "mental_health", "medication", "pregnancy", "disability", "treatment"}
+)
 
 
 def statement_detail(entity: str, explanation: str) -> str | None:

@@ -129,7 +129,14 @@ def snippet(
 
 
 def _shown(
-    text: str, g_start: int, g_end: int, members: list[Span], start: int, end: int, masker: Masker, show_value: bool
+    text: str,
+    g_start: int,
+    g_end: int,
+    members: list[Span],
+    start: int,
+    end: int,
+    masker: Masker,
+    show_value: bool,
 ) -> str:
     if show_value and g_start == start and g_end == end:
         return text[g_start:g_end]

@@ -25,7 +25,16 @@ from scanner.masking import fingerprint, key_id
 MAX_REPORT_BYTES = 256 * 1024 * 1024
 _OCCURRENCE_KEYS = ("input", "conversation", "message_id", "timestamp", "location", "part", "audience")
 _FINDING_KEYS = ("id", "rule", "entity_type", "category", "severity", "preview", "detail")
-_SUBJECT_KEYS = ("id", "label", "categories", "special", "conversations", "first_seen", "last_seen", "audience")
+_SUBJECT_KEYS = (
+    "id",
+    "label",
+    "categories",
+    "special",
+    "conversations",
+    "first_seen",
+    "last_seen",
+    "audience",
+)
 
 
 @dataclass(slots=True)
@@ -91,13 +100,16 @@ def lookup(data: dict[str, Any], value: str, key: bytes) -> Answer:
     for s in subjects:
         ids.update(s.get("identifiers") or ())
     answer = Answer()
-    answer.subjects = [{k: s.get(k) for k in _SUBJECT_KEYS} | {"findings": s.get("identifiers")} for s in subjects]
+    answer.subjects = [
+        {k: s.get(k) for k in _SUBJECT_KEYS} | {"findings": s.get("identifiers")} for s in subjects
+    ]
     for f in findings:
         if f.get("id") not in ids:
             continue
         item = {k: f.get(k) for k in _FINDING_KEYS}
         item["matched"] = f.get("id") in matched
-        occurrences = f.get("occurrences") if isinstance(f.get("occurrences"), list) else []
+        raw = f.get("occurrences")
+        occurrences: list[Any] = raw if isinstance(raw, list) else []
         item["occurrences"] = [
             {k: o.get(k) for k in _OCCURRENCE_KEYS} for o in occurrences if isinstance(o, dict)
         ]
@@ -125,8 +137,9 @@ def render_text(answer: Answer) -> list[str]:
         lines.append(f"{f['id']} {f['entity_type']} {f['severity']} {f['preview']}{detail}{mark}")
         for o in f["occurrences"]:
             audience = f", {o['audience']} members" if o.get("audience") is not None else ""
+            when = o.get("timestamp") or "no time"
             lines.append(
-                f"  - {o.get('conversation')}, message {o.get('message_id')}, {o.get('timestamp') or 'no time'}"
+                f"  - {o.get('conversation')}, message {o.get('message_id')}, {when}"
                 f"{audience}: {o.get('location')} ({o.get('part') or 'text'})"
             )
     return lines

@@ -60,7 +60,10 @@ def scan(scans: dict[bool, ScanResult]) -> ScanResult:
 def test_three_patients_three_findings_three_subjects(scan: ScanResult) -> None:
     health = [f for f in scan.findings if f.entity_type == "HEALTH_INFO"]
     assert len(health) == 3
-    assert {f.detail for f in health} == {"health: diagnosis or medical condition", "health: mental-health condition"}
+    assert {f.detail for f in health} == {
+        "health: diagnosis or medical condition",
+        "health: mental-health condition",
+    }
     owners = [s for s in scan.subjects if "HEALTH_INFO" in s.categories]
     assert len(owners) == 3
     assert all(s.special for s in owners)
@@ -99,7 +102,9 @@ def test_occurrence_severity_rises_in_a_large_channel(scan: ScanResult) -> None:
     (ssn,) = [f for f in scan.findings if f.entity_type == "US_SSN"]
     assert ssn.severity.value == "high"  # the catalogue's: exit codes keep their meaning
     assert [o.severity.value for o in ssn.occurrences if o.severity] == ["critical"]
-    (dm,) = [f for f in scan.findings if f.entity_type == "PHONE_NUMBER" and f.occurrences[0].message_id == "m7"]
+    (dm,) = [
+        f for f in scan.findings if f.entity_type == "PHONE_NUMBER" and f.occurrences[0].message_id == "m7"
+    ]
     assert dm.occurrences[0].severity is not None and dm.occurrences[0].severity.value == "medium"
 
 
@@ -107,7 +112,16 @@ def test_snippets_mask_every_value(scan: ScanResult) -> None:
     for f in scan.findings:
         for o in f.occurrences:
             assert o.snippet
-            for raw in ("13812345678", "13987654321", "536-90-4418", "张伟", "李娜", "王芳", "糖尿病", "抑郁症"):
+            for raw in (
+                "13812345678",
+                "13987654321",
+                "536-90-4418",
+                "张伟",
+                "李娜",
+                "王芳",
+                "糖尿病",
+                "抑郁症",
+            ):
                 assert raw not in o.snippet
     (ssn,) = [f for f in scan.findings if f.entity_type == "US_SSN"]
     assert ssn.occurrences[0].snippet == "for payroll: my SSN is *******18, thanks"

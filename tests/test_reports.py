@@ -216,14 +216,28 @@ def test_show_values_reports_hold_values(name: str) -> None:
 # --- JSON -------------------------------------------------------------------------------
 
 TOP_KEYS = {
-    "schema_version", "tool", "scan", "summary", "findings", "subjects", "conversations", "duties", "resolved"
+    "schema_version",
+    "tool",
+    "scan",
+    "summary",
+    "findings",
+    "subjects",
+    "conversations",
+    "duties",
+    "resolved",
 }
 TOOL_KEYS = {"name", "version"}
 SCAN_KEYS = {"inputs", "messages_scanned", "started_at", "finished_at", "languages", "models", "options"}
 INPUT_KEYS = {"path", "format", "messages", "skipped"}
 SKIPPED_KEYS = {"location", "reason"}
 SUMMARY_KEYS = {
-    "findings", "occurrences", "subjects", "by_severity", "by_category", "by_entity", "special_subjects"
+    "findings",
+    "occurrences",
+    "subjects",
+    "by_severity",
+    "by_category",
+    "by_entity",
+    "special_subjects",
 }
 FINDING_KEYS = {
     "id",
@@ -288,7 +302,15 @@ def test_json_contract_values() -> None:
 def test_json_contract_key_order() -> None:
     data = json.loads(render("json", make_result()))
     assert list(data) == [
-        "schema_version", "tool", "scan", "summary", "findings", "subjects", "conversations", "duties", "resolved"
+        "schema_version",
+        "tool",
+        "scan",
+        "summary",
+        "findings",
+        "subjects",
+        "conversations",
+        "duties",
+        "resolved",
     ]
     contract_order = [k for k in data["findings"][0] if k in FINDING_KEYS]
     assert contract_order == [

@@ -101,7 +101,9 @@ def test_subject_fields() -> None:
     linker = Linker()
     linker.part([Mention("p", "PERSON", 0), Mention("h", "HEALTH_INFO", 10)], author="a")
     found = [
-        finding("p", "PERSON", occ("ward", "2024-01-02T08:00:00", 12), occ("lobby", "2024-05-01T08:00:00", 80)),
+        finding(
+            "p", "PERSON", occ("ward", "2024-01-02T08:00:00", 12), occ("lobby", "2024-05-01T08:00:00", 80)
+        ),
         finding("h", "HEALTH_INFO", occ("ward", "2024-01-02T08:00:00", 12), severity=Severity.HIGH),
     ]
     (subject,) = build(found, linker)
