@@ -609,8 +609,8 @@ class _ScanState:
         self.rooms: dict[tuple[str, str], Room] = {}
         # The newest message timestamp (UTC wall time): the reference for the age of a leak.
         self.newest: datetime | None = None
-        # Authors' name keys, by name as shown.
-        self._authors: dict[str, str] = {}
+        # Authors' name keys and masked labels, by name as shown.
+        self._authors: dict[str, tuple[str, str]] = {}
 
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
@@ -751,6 +751,14 @@ class _ScanState:
         wanted = self.settings.entities
         where: tuple[str, str] | None = None
         spans = [Span(d.start, d.end, d.entity) for d in (detections if context is None else context)]
+        masked: dict[tuple[str, str], str] = {}  # each value of the part masked once
+
+        def masker(entity: str, value: str) -> str:
+            shown = masked.get((entity, value))
+            if shown is None:
+                shown = masked[entity, value] = _mask_any(entity, value)
+            return shown
+
         mentions: list[Mention] = []
         system = message.kind is MessageKind.SYSTEM
         conversation = message.conversation
@@ -824,7 +832,7 @@ class _ScanState:
                         message.text,
                         Span(d.start, d.end, d.entity),
                         spans,
-                        _mask_any,
+                        masker,
                         show_value=self.settings.show_values,
                     ),
                     severity=occurrence_severity(
@@ -845,13 +853,13 @@ class _ScanState:
         name = shown.author or shown.author_id
         if not name:
             return None, ""
-        key = self._authors.get(name)
-        if key is None:
+        known = self._authors.get(name)
+        if known is None:
             if len(self._authors) >= NAME_CACHE:
                 del self._authors[next(iter(self._authors))]
             # As a PERSON finding of the same name would be fingerprinted: the same person.
-            key = self._authors[name] = fingerprint("PERSON", name, self.key)
-        return key, mask("PERSON", name)
+            known = self._authors[name] = (fingerprint("PERSON", name, self.key), mask("PERSON", name))
+        return known
 
     def note_time(self, message: Message) -> None:
         """Remember the newest message time (the reference for the age of a leak)."""
