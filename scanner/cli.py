@@ -564,8 +564,10 @@ def _baseline_fingerprints(path: Path) -> frozenset[str]:
 
 def _apply_baseline(result: ScanResult, known: frozenset[str]) -> ScanResult:
     from scanner import baseline
+    from scanner.exposure import refresh
 
-    return baseline.apply(result, known)
+    # Subjects and conversations are recounted from the findings the baseline leaves.
+    return refresh(baseline.apply(result, known), result)
 
 
 def _stop_check(done: int, current: str, bytes_done: int, bytes_total: int) -> None:

@@ -15,20 +15,24 @@ Risk of a conversation (a number for sorting, higher is worse)::
   message, 10 elsewhere);
 - ``externals`` = 2 when any external or guest member could read it, else 1;
 - ``age`` = 1 + d / 365 with d the days (at most 365) from the conversation's oldest leak to
-  the newest message timestamp of the scan: a value exposed for a year weighs twice a new
-  one. The scan's own newest timestamp, not the clock, so a report is reproducible.
+  the newest leak of the scan (the latest occurrence of any finding): a value exposed for a
+  year weighs twice a new one. The scan's own times, not the clock, so a report is
+  reproducible.
 
-Rounded to one decimal; conversations are listed by risk, highest first.
+Rounded to one decimal; conversations are listed by risk, highest first. When findings are
+taken out of a result after the scan (a baseline, a triage file), ``refresh`` recounts the
+subjects and conversations from those left, against the same reference time.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from scanner.model import ConversationKind, ConversationSummary, Finding, Severity, Subject
+from scanner.model import ConversationKind, ConversationSummary, Finding, ScanResult, Severity, Subject
+from scanner.subjects import SPECIAL
 
 LARGE_AUDIENCE = 50
 WEIGHT = {Severity.CRITICAL: 10.0, Severity.HIGH: 5.0, Severity.MEDIUM: 2.0, Severity.LOW: 1.0}
@@ -104,8 +108,11 @@ def conversations(
     """One summary per conversation holding a finding, riskiest first.
 
     ``rooms`` is keyed by (input, conversation id) as occurrences show them; ``newest`` is
-    the newest message timestamp of the scan (the reference for the age of a leak).
+    the reference for the age of a leak (default: the newest occurrence of ``findings``).
     """
+    findings = list(findings)
+    if newest is None:
+        newest = newest_leak(findings)
     tallies: dict[tuple[str, str], _Tally] = {}
     for f in findings:
         for o in f.occurrences:
@@ -148,3 +155,52 @@ def conversations(
         )
     out.sort(key=lambda c: (-c.risk, c.input, c.conversation_id))
     return tuple(out)
+
+
+def newest_leak(findings: Iterable[Finding]) -> datetime | None:
+    """The latest occurrence time of ``findings`` (UTC wall time), the reference for ages."""
+    latest: datetime | None = None
+    for f in findings:
+        for o in f.occurrences:
+            moment = _when(o.timestamp)
+            if moment is not None and (latest is None or _naive(moment) > latest):
+                latest = _naive(moment)
+    return latest
+
+
+def refresh(result: ScanResult, scanned: ScanResult) -> ScanResult:
+    """``result`` (``scanned`` with findings taken out) with its subjects and conversations
+    recounted from the findings left; ages are measured against the scan's newest leak."""
+    if result.findings == scanned.findings:
+        return result
+    kept = {f.id: f for f in result.findings}
+    subjects = []
+    for s in result.subjects:
+        members = [kept[i] for i in s.identifiers if i in kept]
+        if members:
+            subjects.append(_recount(s, members))
+    rooms = {
+        (c.input, c.conversation_id): Room(
+            c.input, c.conversation, c.conversation_id, c.kind, c.members, c.external_members
+        )
+        for c in result.conversations
+    }
+    summaries = conversations(result.findings, rooms, subjects, newest_leak(scanned.findings))
+    return replace(result, subjects=tuple(subjects), conversations=summaries)
+
+
+def _recount(s: Subject, members: list[Finding]) -> Subject:
+    stamps = sorted(o.timestamp for f in members for o in f.occurrences if o.timestamp)
+    audiences = [o.audience for f in members for o in f.occurrences if o.audience is not None]
+    return replace(
+        s,
+        identifiers=tuple(f.id for f in members),
+        categories=tuple(sorted({f.entity_type for f in members})),
+        special=any(f.entity_type in SPECIAL for f in members),
+        conversations=tuple(
+            sorted({o.conversation or o.conversation_id for f in members for o in f.occurrences})
+        ),
+        first_seen=stamps[0] if stamps else None,
+        last_seen=stamps[-1] if stamps else None,
+        audience=max(audiences) if audiences else None,
+    )

@@ -341,7 +341,7 @@ class Scanner:
             raise NothingReadError(f"nothing could be read ({reasons or 'no input'})")
         findings = state.findings()
         subjects = build_subjects(findings, state.people)
-        rooms = conversations(findings, state.rooms, subjects, state.newest)
+        rooms = conversations(findings, state.rooms, subjects)
         log.info(
             "scanned %d messages in %.2fs: %d findings",
             state.messages,
@@ -547,7 +547,6 @@ class Scanner:
                 # member event are the export's own member records, not something posted
                 # (still masked in the snippets of whatever else the message holds).
                 found = [d for d in found if d.entity != "PERSON"]
-            state.note_time(message)
             state.add(message, found, shown, context=seen)
         except Exception as exc:
             if self.settings.debug:
@@ -607,8 +606,6 @@ class _ScanState:
         self.people = Linker()
         # Conversations holding findings, by (input, conversation id) as reports show them.
         self.rooms: dict[tuple[str, str], Room] = {}
-        # The newest message timestamp (UTC wall time): the reference for the age of a leak.
-        self.newest: datetime | None = None
         # Authors' name keys and masked labels, by name as shown.
         self._authors: dict[str, tuple[str, str]] = {}
 
@@ -860,16 +857,6 @@ class _ScanState:
             # As a PERSON finding of the same name would be fingerprinted: the same person.
             known = self._authors[name] = (fingerprint("PERSON", name, self.key), mask("PERSON", name))
         return known
-
-    def note_time(self, message: Message) -> None:
-        """Remember the newest message time (the reference for the age of a leak)."""
-        moment = message.timestamp
-        if moment is None:
-            return
-        offset = moment.utcoffset()
-        wall = (moment - offset).replace(tzinfo=None) if offset is not None else moment
-        if self.newest is None or wall > self.newest:
-            self.newest = wall
 
     def findings(self) -> tuple[Finding, ...]:
         out: list[tuple[tuple[int, str, int], Finding]] = []

@@ -357,3 +357,20 @@ def test_subject_usage_errors_exit_2(
     key_file.write_text(KEY, encoding="utf-8")
     key_file.chmod(0o600)
     assert main(["subject", str(report_file), "--match", "张伟", "--key-file", str(key_file)]) == 0
+
+
+def test_refresh_recounts_after_findings_are_taken_out(scan: ScanResult) -> None:
+    from scanner.exposure import refresh
+
+    gone = {f.id for f in scan.findings if f.entity_type in ("HEALTH_INFO", "US_SSN")}
+    left = replace(scan, findings=tuple(f for f in scan.findings if f.id not in gone))
+    fresh = refresh(left, scan)
+    ids = {f.id for f in fresh.findings}
+    assert all(set(s.identifiers) <= ids and s.identifiers for s in fresh.subjects)
+    assert not any(s.special for s in fresh.subjects)
+    assert len(fresh.subjects) == len(scan.subjects) - 1  # Bob had only his SSN
+    assert [c.conversation for c in fresh.conversations] == ["ward-3", "alice-bob"]
+    ward = fresh.conversations[0]
+    assert ward.findings_by_severity["high"] == 0 and ward.subjects == 4
+    # Nothing taken out: the same result.
+    assert refresh(scan, scan) is scan
