@@ -168,6 +168,7 @@ def _subject(s: Subject) -> dict[str, Any]:
         "first_seen": s.first_seen,
         "last_seen": s.last_seen,
         "audience": s.audience,
+        "fingerprints": list(s.fingerprints),
     }
 
 

@@ -271,6 +271,9 @@ class Subject:
     first_seen: str | None
     last_seen: str | None
     audience: int | None = None  # the largest audience any of it reached
+    # Keyed fingerprints (as a PERSON's) of the participant names this person posted under,
+    # so a subject can be found by the name of someone who is no finding themselves.
+    fingerprints: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

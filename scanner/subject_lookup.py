@@ -46,7 +46,7 @@ class Answer:
 
     @property
     def found(self) -> bool:
-        return bool(self.findings)
+        return bool(self.findings or self.subjects)
 
     def as_dict(self) -> dict[str, Any]:
         return {"subjects": self.subjects, "findings": self.findings}
@@ -89,13 +89,15 @@ def lookup(data: dict[str, Any], value: str, key: bytes) -> Answer:
     wanted = {fingerprint(e.entity, value, key) for e in CATALOGUE}
     findings = [f for f in data["findings"] if isinstance(f, dict)]
     matched = {f.get("id") for f in findings if f.get("fingerprint") in wanted}
-    if not matched:
-        return Answer()
+    # A participant is found by their name too, when they are no finding themselves.
     subjects = [
         s
         for s in data.get("subjects") or ()
-        if isinstance(s, dict) and matched & set(s.get("identifiers") or ())
+        if isinstance(s, dict)
+        and (matched & set(s.get("identifiers") or ()) or wanted & set(s.get("fingerprints") or ()))
     ]
+    if not matched and not subjects:
+        return Answer()
     ids = set(matched)
     for s in subjects:
         ids.update(s.get("identifiers") or ())

@@ -119,16 +119,22 @@ def build(findings: Iterable[Finding], linker: Linker) -> tuple[Subject, ...]:
         if f.category is not Category.PERSONAL or not linker.known(f.fingerprint):
             continue
         groups.setdefault(linker.find(f.fingerprint), []).append(f)
-    # Authors' labels by the root of their person (an author is no finding).
+    # Authors' labels and keys by the root of their person (an author is no finding).
     authors: dict[str, str] = {}
+    keys: dict[str, list[str]] = {}
     for key in sorted(linker.labels):
-        authors.setdefault(linker.find(key), linker.labels[key])
-    out = [_subject(root, members, authors.get(root)) for root, members in groups.items()]
+        root = linker.find(key)
+        authors.setdefault(root, linker.labels[key])
+        keys.setdefault(root, []).append(key)
+    out = [
+        _subject(root, members, authors.get(root), tuple(keys.get(root, ())))
+        for root, members in groups.items()
+    ]
     out.sort(key=lambda s: (not s.special, -len(s.identifiers), s.id))
     return tuple(out)
 
 
-def _subject(root: str, members: list[Finding], author: str | None) -> Subject:
+def _subject(root: str, members: list[Finding], author: str | None, keys: tuple[str, ...]) -> Subject:
     names = [f for f in members if f.entity_type == PERSON]
     if names:
         label = max(names, key=lambda f: (f.occurrence_count, f.preview)).preview
@@ -149,4 +155,5 @@ def _subject(root: str, members: list[Finding], author: str | None) -> Subject:
         first_seen=stamps[0] if stamps else None,
         last_seen=stamps[-1] if stamps else None,
         audience=max(audiences) if audiences else None,
+        fingerprints=keys,
     )

@@ -374,3 +374,12 @@ def test_refresh_recounts_after_findings_are_taken_out(scan: ScanResult) -> None
     assert ward.findings_by_severity["high"] == 0 and ward.subjects == 4
     # Nothing taken out: the same result.
     assert refresh(scan, scan) is scan
+
+
+def test_subject_finds_a_participant_by_name(report_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Bob is no finding (his name was never posted), but he posted his own SSN.
+    assert main(["subject", str(report_file), "--match", "bob", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [s["label"] for s in data["subjects"]] == ["B."]
+    assert [f["entity_type"] for f in data["findings"]] == ["US_SSN"]
+    assert data["findings"][0]["matched"] is False
