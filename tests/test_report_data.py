@@ -270,6 +270,36 @@ def test_the_schema_lists_every_field_written(scan: ScanResult) -> None:
 
 # --- SARIF 2.1.0 structure ---------------------------------------------------------------
 
+# The properties SARIF 2.1.0's schema allows on the objects written (additionalProperties
+# is false on each of them); a property bag ("properties") takes anything.
+SARIF_ALLOWED = {
+    "result": {
+        "guid", "correlationGuid", "ruleId", "ruleIndex", "rule", "kind", "level", "message",
+        "analysisTarget", "locations", "webRequest", "webResponse", "fingerprints", "partialFingerprints",
+        "codeFlows", "graphs",
+        "graphTraversals", "stacks", "relatedLocations", "suppressions", "baselineState", "rank",
+        "attachments", "hostedViewerUri", "workItemUris", "provenance", "fixes", "taxa", "occurrenceCount",
+        "properties",
+    },
+    "location": {
+        "id", "physicalLocation", "logicalLocations", "message", "annotations", "relationships", "properties"
+    },
+    "physicalLocation": {"address", "artifactLocation", "region", "contextRegion", "properties"},
+    "artifactLocation": {"uri", "uriBaseId", "index", "description", "properties"},
+    "region": {
+        "startLine", "startColumn", "endLine", "endColumn", "charOffset", "charLength", "byteOffset",
+        "byteLength", "snippet", "message", "sourceLanguage", "properties",
+    },
+    "artifactContent": {"text", "binary", "rendered", "properties"},
+    "logicalLocation": {
+        "name", "index", "fullyQualifiedName", "decoratedName", "parentIndex", "kind", "properties"
+    },
+    "artifact": {
+        "description", "location", "parentIndex", "offset", "length", "roles", "mimeType", "contents",
+        "encoding", "sourceLanguage", "hashes", "lastModifiedTimeUtc", "properties",
+    },
+}  # fmt: skip
+
 
 def test_sarif_has_the_structure_sarif_requires(scan: ScanResult) -> None:
     log = json.loads(get_renderer("sarif").render(scan))
@@ -280,6 +310,8 @@ def test_sarif_has_the_structure_sarif_requires(scan: ScanResult) -> None:
     rule_ids = [r["id"] for r in driver["rules"]]
     files = [a["location"]["uri"] for a in run["artifacts"]]
     assert files == ["clinic.jsonl"]  # the file, not a folder
+    assert all(set(a) <= SARIF_ALLOWED["artifact"] for a in run["artifacts"])
+    assert run["columnKind"] in ("utf16CodeUnits", "unicodeCodePoints")
     assert run["results"]
     for result in run["results"]:
         assert isinstance(result["message"]["text"], str) and result["message"]["text"]
@@ -290,6 +322,13 @@ def test_sarif_has_the_structure_sarif_requires(scan: ScanResult) -> None:
         artifact = physical["artifactLocation"]
         assert files[artifact["index"]] == artifact["uri"]
         region = physical["region"]
+        assert set(result) <= SARIF_ALLOWED["result"]
+        assert set(location) <= SARIF_ALLOWED["location"]
+        assert set(physical) <= SARIF_ALLOWED["physicalLocation"]
+        assert set(artifact) <= SARIF_ALLOWED["artifactLocation"]
+        assert set(region) <= SARIF_ALLOWED["region"]
+        assert set(region["snippet"]) <= SARIF_ALLOWED["artifactContent"]
+        assert all(set(x) <= SARIF_ALLOWED["logicalLocation"] for x in location["logicalLocations"])
         # A region needs a start: a line, or a character offset (SARIF 2.1.0 §3.30.2).
         assert region.get("startLine", 1) >= 1
         assert "startLine" in region or ("charOffset" in region and region["charOffset"] >= 0)
