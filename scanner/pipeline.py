@@ -615,7 +615,6 @@ class _ScanState:
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
-        self._init_report_state()  # a checkpoint from before these existed still resumes
         self.__dict__.update(state)
 
     @property
