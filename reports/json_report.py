@@ -179,7 +179,7 @@ def _conversation(c: ConversationSummary) -> dict[str, Any]:
         "kind": c.kind,
         "members": c.members,
         "external_members": c.external_members,
-        "findings_by_severity": plain(c.findings_by_severity),
+        "findings_by_severity": {str(k): int(v) for k, v in c.findings_by_severity.items()},
         "subjects": c.subjects,
         "oldest": c.oldest,
         "risk": c.risk,
