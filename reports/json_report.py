@@ -18,7 +18,7 @@ carries its masked ``preview`` and keyed ``fingerprint`` and nothing else of the
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from enum import Enum
 from pathlib import PurePath
@@ -265,28 +265,35 @@ def _head(result: ScanResult) -> dict[str, Any]:
 
 
 def chunks(result: ScanResult) -> Iterator[str]:
-    """The report's text in pieces, a finding at a time: what ``render`` returns, joined.
+    """The report's text in pieces, a list item at a time: what ``render`` returns, joined.
 
-    A scan of millions of messages has hundreds of thousands of findings; written this way
-    the whole report never sits in memory, as data or as text.
+    A scan of millions of messages has hundreds of thousands of findings and subjects;
+    written this way the whole report never sits in memory, as data or as text. The text
+    is exactly ``json.dumps(report_dict(result), ensure_ascii=False, indent=2)``.
     """
-    # The same text as json.dumps(report_dict(result), indent=2): the keys before "findings",
-    # the findings one by one, then the keys after them.
     head = json.dumps(_head(result), ensure_ascii=False, indent=2).removesuffix("\n}")
-    yield json_escape_invisible(head) + ',\n  "findings": '
-    if result.findings:
-        yield "[\n"
-        last = len(result.findings) - 1
-        for i, finding in enumerate(result.findings):
-            item = json.dumps(_finding(finding, result.show_values), ensure_ascii=False, indent=2)
+    yield json_escape_invisible(head) + ",\n"
+    lists: list[tuple[str, Sequence[Any], Callable[[Any], dict[str, Any]]]] = [
+        ("findings", result.findings, lambda f: _finding(f, result.show_values)),
+        ("subjects", result.subjects, _subject),
+        ("conversations", result.conversations, _conversation),
+        ("duties", result.duties, _duty),
+        ("resolved", result.resolved, _resolved),
+    ]
+    for n, (name, items, render) in enumerate(lists):
+        end = ",\n" if n < len(lists) - 1 else "\n"
+        if not items:
+            yield f'  "{name}": []{end}'
+            continue
+        yield f'  "{name}": [\n'
+        last = len(items) - 1
+        for i, item in enumerate(items):
+            text = json.dumps(render(item), ensure_ascii=False, indent=2)
             # Nested two levels deep, as json.dumps would indent it in place (strings hold no
             # raw newline, so every newline here is the layout's).
-            yield json_escape_invisible("    " + item.replace("\n", "\n    ")) + (",\n" if i < last else "\n")
-        yield "  ],\n"
-    else:
-        yield "[],\n"
-    tail = json.dumps(_after_findings(result), ensure_ascii=False, indent=2).removeprefix("{\n")
-    yield json_escape_invisible(tail) + "\n"
+            yield json_escape_invisible("    " + text.replace("\n", "\n    ")) + (",\n" if i < last else "\n")
+        yield f"  ]{end}"
+    yield "}\n"
 
 
 class JsonRenderer:

@@ -422,3 +422,11 @@ def test_subject_finds_a_participant_by_name(report_file: Path, capsys: pytest.C
     assert [s["label"] for s in data["subjects"]] == ["B."]
     assert [f["entity_type"] for f in data["findings"]] == ["US_SSN"]
     assert data["findings"][0]["matched"] is False
+
+
+def test_streamed_json_is_exactly_json_dumps(scan: ScanResult) -> None:
+    from reports.json_report import chunks, report_dict
+
+    for result in (scan, replace(scan, findings=(), subjects=(), conversations=())):
+        expected = json.dumps(report_dict(result), ensure_ascii=False, indent=2) + "\n"
+        assert "".join(chunks(result)) == expected
