@@ -18,6 +18,7 @@ from dataclasses import dataclass
 WIDTH = 40
 ELLIPSIS = "…"
 _BLANKS = re.compile(r"\s+")
+_HAN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 # Masks a detected value: (entity, value) -> preview.
 Masker = Callable[[str, str], str]
@@ -75,6 +76,36 @@ def _cut_right(text: str, at: int) -> int:
     return at
 
 
+# A cut inside a word moves to the word's edge, inward, when one is this close.
+_WORD_SLACK = 12
+
+
+def _in_word(text: str, at: int) -> bool:
+    """True when ``at`` lies between two letters or digits of a spaced script (not Han)."""
+    if at <= 0 or at >= len(text):
+        return False
+    a, b = text[at - 1], text[at]
+    return a.isalnum() and b.isalnum() and not (_HAN.match(a) or _HAN.match(b))
+
+
+def _word_left(text: str, lo: int, limit: int) -> int:
+    if not _in_word(text, lo):
+        return lo
+    for at in range(lo, min(lo + _WORD_SLACK, limit)):
+        if text[at].isspace():
+            return at + 1
+    return lo
+
+
+def _word_right(text: str, hi: int, limit: int) -> int:
+    if not _in_word(text, hi):
+        return hi
+    for at in range(hi - 1, max(hi - _WORD_SLACK, limit) - 1, -1):
+        if text[at].isspace():
+            return at
+    return hi
+
+
 def _groups(spans: Sequence[Span]) -> list[tuple[int, int, list[Span]]]:
     """Overlapping spans merged: (start, end, members), in text order."""
     out: list[tuple[int, int, list[Span]]] = []
@@ -105,8 +136,8 @@ def snippet(
     start = max(0, min(value.start, len(text)))
     end = max(start, min(value.end, len(text)))
     groups = _groups([*spans, Span(start, end, value.entity)])
-    lo = _cut_left(text, max(0, start - width))
-    hi = _cut_right(text, min(len(text), end + width))
+    lo = _word_left(text, _cut_left(text, max(0, start - width)), start)
+    hi = _word_right(text, _cut_right(text, min(len(text), end + width)), end)
     # A value across an edge is taken in whole (and masked), so no part of it shows.
     for g_start, g_end, _ in groups:
         if g_start < lo < g_end:

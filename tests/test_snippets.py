@@ -92,3 +92,11 @@ def test_overlapping_values_are_masked_together() -> None:
     person = Span(9, 18, "PERSON")
     out = snippet(text, person, [email, person], masker, show_value=True)
     assert "zhang" not in out and "example.com" in out
+
+
+def test_a_cut_inside_a_word_moves_to_the_word_edge() -> None:
+    text = "Dr. Wang: Patient Zhang was diagnosed yesterday with a condition, phone 13812345678, please call"
+    at = text.index("138")
+    value = Span(at, at + 11, "PHONE_NUMBER")
+    out = snippet(text, value, [value], masker)
+    assert out == "…yesterday with a condition, phone *********78, please call"
