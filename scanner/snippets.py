@@ -5,7 +5,8 @@ that holds it, with every value detected in that part masked (the value itself t
 the scan shows values; the others stay masked even then). A value the window's edge would
 cut is masked whole, never shown in part. Whitespace runs become one space; the window is
 cut only between grapheme clusters (an emoji with its modifiers, a letter with its accents
-stay whole), and a cut end is marked with ``…``.
+stay whole) and, in spaced scripts, at a word's edge when one is near; a cut end is
+marked with ``…``.
 """
 
 from __future__ import annotations
