@@ -361,7 +361,7 @@ class Scanner:
             tool_name="chatsweep",
             tool_version=__version__,
             inputs=tuple(inputs),
-            # Counted as the inputs table counts them: every message read, system ones included.
+            # Counted as the inputs table counts them: every message analysed, system ones included.
             messages_scanned=sum(i.messages + i.system_messages for i in inputs),
             started_at=started,
             finished_at=datetime.now(UTC),
@@ -387,6 +387,7 @@ class Scanner:
         inputs: Sequence[InputSummary] = (),
     ) -> InputSummary:
         display = state.mask_path(scrub(source.display))
+        state.current = index
         log.info("reading %s as %s", display, reader.name)
         source.meter.n = 0  # sniffing read some heads; count the real read only
         # Where a resumed scan left this input: the reader's items counted before are re-read only.
@@ -434,7 +435,9 @@ class Scanner:
             progress(state.messages, display, state.bytes_done + source.total_bytes, state.bytes_total)
         encoding = ", ".join(sorted(source.encodings)) or None
         unread = tuple(state.mask_skipped(s.location, s.reason) for s in skipped) + tuple(failed)
-        return InputSummary(display, reader.name, users, unread, systems, encoding)
+        # Messages whose analysis failed are listed as skipped, not counted as scanned.
+        lost = state.unscanned.pop(index, [0, 0])
+        return InputSummary(display, reader.name, users - lost[0], unread, systems - lost[1], encoding)
 
     def _guarded(self, reader: Reader, source: Source, skipped: list[Skipped]) -> Iterator[Message | Skipped]:
         """The reader's stream; a reader that fails mid-way loses only the rest of that input."""
@@ -533,6 +536,7 @@ class Scanner:
         if isinstance(detections, Exception):
             where = state.mask_location(message.location)
             failed.append(Skipped(where, f"analysis failed ({type(detections).__name__})"))
+            state.lose(message)
             return
         try:
             extra = state.context.process(message, detections)
@@ -554,6 +558,7 @@ class Scanner:
             log.warning("analysis failed on a message: %s", type(exc).__name__)
             where = state.mask_location(message.location)
             failed.append(Skipped(where, f"analysis failed ({type(exc).__name__})"))
+            state.lose(message)
             return
         state.messages += 1
 
@@ -606,6 +611,9 @@ class _ScanState:
         self.people = Linker()
         # Conversations holding findings, by (input, conversation id) as reports show them.
         self.rooms: dict[tuple[str, str], Room] = {}
+        # Messages of each input (by index) whose analysis failed: [user, system].
+        self.unscanned: dict[int, list[int]] = {}
+        self.current = 0  # the index of the input being read
         # Authors' name keys and masked labels, by name as shown.
         self._authors: dict[str, tuple[str, str]] = {}
 
@@ -841,6 +849,10 @@ class _ScanState:
             )
         if mentions:
             self.people.part(mentions, *self._author(message, shown, part))
+
+    def lose(self, message: Message) -> None:
+        """Count a message of the current input whose analysis failed (it is not scanned)."""
+        self.unscanned.setdefault(self.current, [0, 0])[message.kind is MessageKind.SYSTEM] += 1
 
     def _author(self, message: Message, shown: _Shown, part: str) -> tuple[str | None, str]:
         """The key and masked label of who posted this part, (None, "") when nobody did."""

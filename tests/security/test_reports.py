@@ -250,8 +250,10 @@ def test_sarif_points_at_the_file_and_line(
     (sarif_result,) = log["runs"][0]["results"]
     physical = sarif_result["locations"][0]["physicalLocation"]
     assert physical["artifactLocation"]["uri"] == uri
+    o = res.findings[0].occurrences[0]
     if line is None:
-        assert "region" not in physical  # no charOffset/charLength for a JSON pointer either
+        # A JSON pointer: the value's offsets in the text part the pointer leads to.
+        assert physical["region"] == {"charOffset": o.start, "charLength": o.end - o.start}
     else:
         assert physical["region"] == {"startLine": line}
 
