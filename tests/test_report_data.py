@@ -430,3 +430,12 @@ def test_streamed_json_is_exactly_json_dumps(scan: ScanResult) -> None:
     for result in (scan, replace(scan, findings=(), subjects=(), conversations=())):
         expected = json.dumps(report_dict(result), ensure_ascii=False, indent=2) + "\n"
         assert "".join(chunks(result)) == expected
+
+
+@pytest.mark.parametrize(("show_values", "hostile"), [(False, False), (True, True)])
+def test_hand_made_reports_match_the_schema(show_values: bool, hostile: bool) -> None:
+    from tests.test_reports import make_result
+
+    schema = json.loads(SCHEMA.read_text("utf-8"))
+    data = json.loads(get_renderer("json").render(make_result(show_values=show_values, hostile=hostile)))
+    assert check(schema, data) == []
