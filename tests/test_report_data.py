@@ -439,3 +439,26 @@ def test_hand_made_reports_match_the_schema(show_values: bool, hostile: bool) ->
     schema = json.loads(SCHEMA.read_text("utf-8"))
     data = json.loads(get_renderer("json").render(make_result(show_values=show_values, hostile=hostile)))
     assert check(schema, data) == []
+
+
+@pytest.mark.ner
+def test_three_english_patients_are_three_subjects(tmp_path: Path) -> None:
+    rows = [
+        ("e1", "Update: patient John Carter was diagnosed with diabetes last week."),
+        ("e2", "Also Maria Lopez has epilepsy, she needs a follow-up."),
+        ("e3", "And Peter Novak was diagnosed with asthma yesterday."),
+    ]
+    path = tmp_path / "en.jsonl"
+    path.write_text(
+        "".join(
+            json.dumps({"id": i, "conversation": "clinic", "author": "Dr. Hale", "text": t}) + "\n"
+            for i, t in rows
+        ),
+        encoding="utf-8",
+    )
+    result = Scanner(Settings(workers=1, fingerprint_key=KEY.encode())).scan([path])
+    health = [f for f in result.findings if f.entity_type == "HEALTH_INFO"]
+    assert len(health) == 3
+    owners = [s for s in result.subjects if "HEALTH_INFO" in s.categories]
+    assert sorted(s.label for s in owners) == ["J. C.", "M. L.", "P. N."]
+    assert all(len(set(s.identifiers) & {f.id for f in health}) == 1 for s in owners)
