@@ -163,9 +163,10 @@ def apply(result: ScanResult, known: frozenset[str]) -> ScanResult:
     """``result`` compared with the baseline ``known``: every finding marked, none hidden.
 
     A finding whose fingerprint the baseline lacks is ``new``. A known one is
-    ``still_present`` when every conversation it appears in now already held it then and no occurrence reaches a larger audience than the baseline saw
-    it reach; otherwise it has spread and is ``new_place``, which counts as new for
-    ``--fail-on``. Baseline findings not seen again are listed in ``resolved``.
+    ``still_present`` when every conversation it appears in now already held it then, and
+    no occurrence reaches a larger audience there than the baseline saw; otherwise it has
+    spread and is ``new_place``, which counts as new for ``--fail-on``. Baseline findings
+    not seen again are listed in ``resolved``.
     """
     places: Mapping[str, frozenset[Place]] = {}
     audiences: Mapping[str, Mapping[Place, int]] = {}
