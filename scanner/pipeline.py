@@ -749,7 +749,7 @@ class _ScanState:
                 fp = fingerprint(d.entity, statement, self.key)
             else:
                 fp = fingerprint(d.entity, value, self.key)
-            if self.settings.allow and self._allowed(d.entity, value, fp, message):
+            if self.settings.allow is not None and self._allowed(d.entity, value, fp, message):
                 continue
             acc = self._acc.get(fp)
             if acc is None:
