@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -30,7 +31,9 @@ def chat(tmp_path: Path) -> Path:
     return write_jsonl(tmp_path / "chat.jsonl", ROWS)
 
 
-def _scan(capsys: pytest.CaptureFixture[str], chat: Path, config: str, tmp_path: Path) -> tuple[dict, str]:  # type: ignore[type-arg]
+def _scan(
+    capsys: pytest.CaptureFixture[str], chat: Path, config: str, tmp_path: Path
+) -> tuple[dict[str, Any], str]:
     cfg = tmp_path / "chatsweep.toml"
     cfg.write_text(config, encoding="utf-8")
     run = run_cli(capsys, "scan", str(chat), "--no-ner", "--format", "json", "-o", "-", "--config", str(cfg))
@@ -38,7 +41,7 @@ def _scan(capsys: pytest.CaptureFixture[str], chat: Path, config: str, tmp_path:
     return json.loads(run.stdout), run.stderr
 
 
-def _entities(report: dict) -> list[str]:  # type: ignore[type-arg]
+def _entities(report: dict[str, Any]) -> list[str]:
     return sorted(f["entity_type"] for f in report["findings"])
 
 

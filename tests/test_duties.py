@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
+
+import pytest
 
 from scanner.duties import DISCLAIMER, DISCLAIMER_ZH, assess, attach
 from scanner.model import ConversationSummary, Duty, ScanResult, Subject, Triage
+from tests.helpers import run_cli, write_jsonl
 from tests.synthetic_results import finding, occurrence, result
 
 
@@ -110,3 +114,27 @@ def test_hipaa_not_triggered_without_health_data() -> None:
 
 def test_attach_fills_the_result() -> None:
     assert len(attach(result(finding("EMAIL_ADDRESS"))).duties) == 4
+
+
+def test_the_cli_attaches_duties_to_the_result_it_renders(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from scanner import cli
+
+    seen: list[ScanResult] = []
+
+    def keep(result: ScanResult, targets: object) -> list[Path]:
+        seen.append(result)
+        return []
+
+    monkeypatch.setattr(cli, "_write_reports", keep)
+    chat = write_jsonl(
+        tmp_path / "chat.jsonl",
+        [{"id": "m1", "conversation": "ops", "author": "ana", "timestamp": "2024-05-01T09:00:00Z",
+          "text": "身份证号11010519491231002X"}],
+    )  # fmt: skip
+    assert run_cli(capsys, "scan", str(chat), "--no-ner", "--format", "json", "-o", "-").code == 1
+    duties = {d.key: d for d in seen[0].duties}
+    assert duties["pipl_art57"].triggered and duties["gdpr_art33"].triggered
+    assert not duties["hipaa_breach"].triggered
+    assert duties["gdpr_art33"].categories == ("CN_RESIDENT_ID",) and duties["gdpr_art33"].subjects == 1
