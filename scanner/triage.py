@@ -46,10 +46,11 @@ MAX_TRIAGE_BYTES = 64 * 1024 * 1024
 MAX_REPORT_BYTES = 256 * 1024 * 1024
 _FINGERPRINT = re.compile(r"[0-9a-f]{32}")
 _INFO = re.compile(r"[A-Za-z0-9_.-]{1,80}")
-# What a note must not hold: a run of digits as long as an identifier, an e-mail address,
-# or a long token without spaces (a key or password). Notes say why, never what.
+# What a note must not hold: nine digits or more in a run (an identifier, a phone or card
+# number; a date has eight), an e-mail address, or a long token without spaces (a key or
+# password). Notes say why, never what.
 _VALUE_LIKE = re.compile(
-    r"\d[\d \-]{6,}\d|[^\s@]+@[^\s@]+\.[^\s@]+|(?=[^\s]*\d)(?=[^\s]*[A-Za-z])[^\s\u3000-\u9fff]{20,}"
+    r"\d(?:[ \-]?\d){8,}|[^\s@]+@[^\s@]+\.[^\s@]+|(?=[^\s]*\d)(?=[^\s]*[A-Za-z])[^\s\u3000-\u9fff]{20,}"
 )
 _SHARE_HINT = "triage and scan under the same fingerprint key (see 'Fingerprint keys' in the README)"
 
@@ -144,20 +145,21 @@ def _entry(item: Any, where: str) -> Entry:
             raise UsageError(f"{where}: {name} is not a finding id or entity type")
     return Entry(
         status=str(status),
-        owner=clean(texts["owner"], MAX_OWNER, f"{where}: owner"),
+        owner=clean(texts["owner"], MAX_OWNER, f"{where}: owner", values=True),
         note=clean(texts["note"], MAX_NOTE, f"{where}: note"),
         finding=texts["finding"],
         entity_type=texts["entity_type"],
     )
 
 
-def clean(text: str, limit: int, what: str) -> str:
+def clean(text: str, limit: int, what: str, values: bool = False) -> str:
     """``text`` as one line (control characters removed), at most ``limit`` characters;
-    a ``UsageError`` when it is longer or looks like it holds a value."""
+    a ``UsageError`` when it is longer or, unless ``values`` (an owner may be an e-mail
+    address), looks like it holds a value."""
     line = " ".join("".join(c if unicodedata.category(c)[0] != "C" else " " for c in text).split())
     if len(line) > limit:
         raise UsageError(f"{what} is longer than {limit} characters")
-    if _VALUE_LIKE.search(line):
+    if not values and _VALUE_LIKE.search(line):
         raise UsageError(
             f"{what} looks like it holds a value (a long number, an e-mail address or a token); "
             "say why, not what: the finding is already named by its fingerprint"
@@ -239,7 +241,7 @@ def decide(
     """Record ``decisions`` (finding id or fingerprint, status) from the JSON ``report`` in
     the triage file ``out`` (created, or updated when it exists). Returns the file as written
     and the ids decided. Owner and note apply to every decision given."""
-    owner = clean(owner, MAX_OWNER, "--owner")
+    owner = clean(owner, MAX_OWNER, "--owner", values=True)
     note = clean(note, MAX_NOTE, "--note")
     key_id, by_id = _report_findings(report)
     current = load(out, key_id) if out.exists() else TriageFile(str(out), key_id, {})
