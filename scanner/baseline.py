@@ -192,7 +192,10 @@ def apply(result: ScanResult, known: frozenset[str]) -> ScanResult:
         f"(counted as new), {counts[STILL_PRESENT]} still present (kept in the report, not counted for "
         f"--fail-on), {len(resolved)} resolved (no longer seen)."
     )
-    return replace(result, findings=tuple(marked), resolved=resolved, notices=(*result.notices, note))
+    options = {**result.options, "baseline": {**counts, "resolved": len(resolved)}}
+    return replace(
+        result, findings=tuple(marked), resolved=resolved, notices=(*result.notices, note), options=options
+    )
 
 
 def _compare(

@@ -148,3 +148,15 @@ def test_parse_keeps_a_stable_repr() -> None:
     a = parse({"values": ["b", "a", "a"], "authors": ["Y", "x"]})
     assert a.common.values == ("a", "b") and a.common.authors == ("x", "y")
     assert repr(a) == repr(parse({"values": ["a", "b"], "authors": ["x", "y"]}))
+
+
+def test_a_changed_allow_list_is_a_changed_scan_for_resuming(tmp_path: Path) -> None:
+    from scanner.checkpoint import options_identity
+
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("[allow]\nauthors = ['bot']\n", encoding="utf-8")
+    key = b"k" * 32
+    with_allow = options_identity(resolve({}, cfg, environ={}), key)
+    assert with_allow != options_identity(resolve({}, None, environ={}), key)
+    assert with_allow == options_identity(resolve({}, cfg, environ={}), key)
+    assert "bot" not in json.dumps(with_allow)

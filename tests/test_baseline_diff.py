@@ -49,6 +49,7 @@ def test_each_finding_is_marked_and_none_is_hidden(tmp_path: Path) -> None:
     assert _states(diff) == {"EMAIL_ADDRESS": "still_present", "PHONE_NUMBER": "new"}
     assert diff.resolved == ()
     assert "1 new" in diff.notices[-1] and "1 still present" in diff.notices[-1]
+    assert diff.options["baseline"] == {"new": 1, "still_present": 1, "new_place": 0, "resolved": 0}
 
 
 def test_still_present_does_not_fail_the_gate(tmp_path: Path) -> None:
