@@ -142,14 +142,20 @@ def exposure(result: ScanResult) -> Exposure:
 # --- the facts, said in both languages ---------------------------------------------------
 
 
-def _facts(x: Exposure) -> tuple[list[str], list[str]]:
-    """Why, as short clauses: (English, Chinese)."""
-    en = [f"about {x.subjects} people's personal data ({x.records} occurrence(s))"]
+def _people(n: int) -> str:
+    return "1 person" if n == 1 else f"{n} people"
+
+
+def _facts(x: Exposure, whole: bool = True) -> tuple[list[str], list[str]]:
+    """Why, as short clauses: (English, Chinese). Without ``whole``, only the exposure."""
+    en = [f"personal data of about {_people(x.subjects)} ({x.records} occurrence(s))"]
     zh = [f"约 {x.subjects} 人的个人信息（{x.records} 处）"]
-    if x.special:
+    if not whole:
+        en, zh = [], []
+    if x.special and whole:
         en.append(f"special-category data ({', '.join(x.special)})")
         zh.append(f"敏感/特殊类别数据（{', '.join(x.special)}）")
-    if x.identity:
+    if x.identity and whole:
         en.append(f"identity or financial numbers ({', '.join(x.identity)})")
         zh.append(f"身份证件或金融账户号码（{', '.join(x.identity)}）")
     if x.externals:
@@ -358,18 +364,16 @@ def _hipaa(x: Exposure) -> Duty:
         why = ("Not triggered: no health information among the findings.", "不触发：未发现健康信息。")
         return _duty("hipaa_breach", law, False, why, asks, x, subjects=0, categories=(), records=0)
     identified = bool(set(x.categories) - set(health))
-    en, zh = _facts(x)
+    en, zh = _facts(x, whole=False)
     why = (
-        f"Triggered if you are a HIPAA covered entity or business associate: health information of about {n} "
-        f"people ({', '.join(health)})"
-        + (" beside identifiers" if identified else "")
-        + ", "
-        + _joined(en[1:] or en)
+        "Triggered if you are a HIPAA covered entity or business associate: health information of about "
+        f"{_people(n)} ({', '.join(health)})"
+        + (", beside identifiers" if identified else "")
+        + "".join(f", {e}" for e in en)
         + "; unless a risk assessment shows a low probability that it was compromised.",
         f"若您属于 HIPAA 适用实体或业务伙伴则触发：约 {n} 人的健康信息（{', '.join(health)}）"
         + ("，并伴有身份标识" if identified else "")
-        + "，"
-        + _joined(zh[1:] or zh, "，")
+        + "".join(f"，{z}" for z in zh)
         + "；除非风险评估表明信息被泄露的可能性低。",
     )
     records = sum(f.occurrence_count for f in x.findings if _is_health(f))
