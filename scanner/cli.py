@@ -653,6 +653,120 @@ def _print_summary(result: ScanResult, written: list[Path], code: int, seconds: 
         _say("exit 3: no finding reaches --fail-on, but not everything could be read (listed above)")
 
 
+# --- redact: a sanitised copy of an export, in the same format -----------------------
+
+
+@app.command("redact")
+def redact_cmd(
+    path: Annotated[Path, typer.Argument(help="The chat export to copy: a file, folder or zip.")],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="Where the redacted copy goes (a new name beside it).")
+    ],
+    operator: Annotated[
+        str,
+        typer.Option(
+            "--operator",
+            help="mask (letters and digits as *, layout kept), replace (<ENTITY_TYPE>) or hash "
+            "(<ENTITY_TYPE:keyed hash>, the same value gives the same token). [default: mask]",
+        ),
+    ] = "mask",
+    entities: Annotated[
+        str | None,
+        typer.Option("--entities", help="Only these entity types, comma-separated (see 'chatsweep rules')."),
+    ] = None,
+    min_severity: Annotated[
+        str,
+        typer.Option("--min-severity", help="Redact values this severe or worse: critical, high, medium, low."),
+    ] = "low",
+    min_confidence: Annotated[
+        float, typer.Option("--min-confidence", help="Redact values detected with at least this confidence.")
+    ] = 0.0,
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", help="Message language: auto (English and Chinese), en or zh. [default: auto]"),
+    ] = None,
+    no_ner: Annotated[
+        bool | None,
+        typer.Option("--no-ner", help="Patterns and checksums only; person and place names are not redacted."),
+    ] = None,
+    input_format: Annotated[
+        str | None,
+        typer.Option("--input-format", help="Force the export format instead of detecting it."),
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="TOML settings file (keys as the options).")
+    ] = None,
+    key_file: Annotated[
+        Path | None,
+        typer.Option("--key-file", help="File holding the fingerprint key (what --operator hash is keyed with)."),
+    ] = None,
+    verbose: Annotated[
+        bool, typer.Option("-v", "--verbose", help="Log progress details (never message text).")
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Log debug details and show tracebacks on errors.")
+    ] = False,
+) -> int:
+    """Write a redacted copy of an export in the same format (exit 3: some parts could not be patched)."""
+    from scanner.redact import OPERATORS, Thresholds, check_output
+    from scanner.settings import resolve
+
+    _setup_logging(verbose, debug)
+    if operator not in OPERATORS:
+        raise UsageError(f"unknown operator {operator!r}; use one of {', '.join(OPERATORS)}")
+    if min_severity not in [s.value for s in Severity]:
+        raise UsageError(f"unknown severity {min_severity!r}; use critical, high, medium or low")
+    if not 0.0 <= min_confidence <= 1.0:
+        raise UsageError("--min-confidence must lie between 0 and 1")
+    flags: dict[str, Any] = {
+        "lang": lang,
+        "ner": False if no_ner else None,
+        "input_format": input_format,
+        "entities": entities,
+        "key_file": str(key_file) if key_file else None,
+        "verbose": verbose,
+        "debug": debug,
+    }
+    settings = resolve(flags, config)
+    if settings.input_format is not None:
+        _check_input_format(settings.input_format)
+    if settings.entities:
+        _check_entities(settings.entities)
+    check_output(path, output)
+    thresholds = Thresholds(
+        min_severity=Severity(min_severity),
+        min_confidence=min_confidence,
+        entities=frozenset(settings.entities) if settings.entities else None,
+    )
+    from scanner.pipeline import Scanner
+    from scanner.redact import redact
+
+    t0 = time.perf_counter()
+    with err.status("Loading analyzers…", spinner="dots") if err.is_terminal else contextlib.nullcontext():
+        scanner = Scanner(settings)
+    result = redact(path, output, settings, operator, thresholds, scanner)
+    _say(
+        f"redacted copy: {one_line(str(output))}: {result.values:,} value(s) replaced in "
+        f"{result.records:,} message part(s) of {result.files:,} file(s); "
+        f"{result.messages_scanned:,} messages scanned in {time.perf_counter() - t0:.1f}s"
+    )
+    _say("not changed: author, conversation and file names (the export's own structure)")
+    for item in result.unread[:UNREAD_SHOWN]:
+        _say(f"not read: {one_line(item.location, 300)}: {one_line(item.reason, 200)}")
+    for item in result.not_patched[:UNREAD_SHOWN]:
+        _say(f"NOT PATCHED: {one_line(item.location, 300)}: {one_line(item.reason, 200)}")
+    hidden = max(0, len(result.unread) - UNREAD_SHOWN) + max(0, len(result.not_patched) - UNREAD_SHOWN)
+    if hidden:
+        _say(f"... and {hidden} more")
+    if result.complete:
+        return EXIT_OK
+    _say(
+        f"exit 3: WARNING: the copy is written but {len(result.not_patched)} part(s) could not be "
+        f"patched and {len(result.unread)} could not be read: they are UNCHANGED in the copy"
+    )
+    return EXIT_UNREAD
+
+
 pull_app = typer.Typer(
     name="pull",
     help="Fetch chat history from a platform's server API into a folder chatsweep can scan.",

@@ -191,6 +191,24 @@ def _is_html(text: str) -> bool:
     return _HTML_TAG.search(text) is not None
 
 
+_SPACE = r"(?:[ \t\r\n\u00a0\u202f]|&nbsp;|&#160;|&#xa0;|&#xA0;)"
+_ENTITY = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
+
+
+def _loose(value: str) -> re.Pattern[str]:
+    """``value`` as HTML may write it: any white space as a space, ``&nbsp;`` or U+00A0, the
+    five special characters raw or as entities."""
+    parts = []
+    for ch in value:
+        if ch.isspace():
+            parts.append(_SPACE)
+        elif ch in _ENTITY:
+            parts.append(f"(?:{re.escape(ch)}|{re.escape(_ENTITY[ch])}|&#x?[0-9a-fA-F]+;)")
+        else:
+            parts.append(re.escape(ch))
+    return re.compile("".join(parts))
+
+
 def _patch_json(doc: str, span: tuple[int, int], record: Record) -> list[tuple[int, int, str]] | None:
     """Changes for a record held in the JSON value at ``span``."""
     tokens = []
@@ -204,6 +222,9 @@ def _patch_json(doc: str, span: tuple[int, int], record: Record) -> list[tuple[i
     if span[1] > span[0] and doc[span[0]] == '"':
         tokens = tokens[:1]
     for start, raw, value, offsets in tokens:
+        if value != record.text and (fixed := _unmojibake(value, offsets)) is not None:
+            if fixed[0] == record.text:
+                value, offsets = fixed
         if value == record.text:
             html_body = _is_html(value)
             return [
@@ -222,15 +243,32 @@ def _patch_json(doc: str, span: tuple[int, int], record: Record) -> list[tuple[i
             if value in record.keep:
                 continue
             html_body = _is_html(value)
-            forms = [target] + ([html.escape(target, quote=False)] if html_body else [])
-            for form in dict.fromkeys(forms):
-                for m in re.finditer(re.escape(form), value):
-                    new = html.escape(edit.new, quote=False) if html_body else edit.new
-                    changes.append((start + offsets[m.start()], start + offsets[m.end()], encode_like(new, raw)))
-                    hit = True
+            pattern = _loose(target) if html_body else re.compile(re.escape(target))
+            for m in pattern.finditer(value):
+                new = html.escape(edit.new, quote=False) if html_body else edit.new
+                changes.append((start + offsets[m.start()], start + offsets[m.end()], encode_like(new, raw)))
+                hit = True
         if not hit:
             return None
     return changes
+
+
+def _unmojibake(value: str, offsets: list[int]) -> tuple[str, list[int]] | None:
+    """Meta's exports write UTF-8 bytes as one escaped character each ("\\u00c3\\u00a9" for
+    "é"): the text as read, and where each of its characters starts in the token."""
+    if value.isascii():
+        return None
+    try:
+        fixed = value.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return None
+    out: list[int] = []
+    at = 0
+    for ch in fixed:
+        out.append(offsets[at])
+        at += len(ch.encode("utf-8"))
+    out.append(offsets[at])
+    return fixed, out
 
 
 # How a text may be written in a non-JSON container: each maps one character to its form.
@@ -323,6 +361,10 @@ def _patch_text(doc: str, region: tuple[int, int], record: Record) -> list[tuple
                 hit = True
             if hit:
                 break
+        if not hit and _is_html(area):
+            for m in _loose(target).finditer(area):
+                changes.append((start + m.start(), start + m.end(), html.escape(edit.new, quote=True)))
+                hit = True
         if not hit:
             return None
     return changes
