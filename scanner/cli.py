@@ -239,6 +239,18 @@ def scan(
             "to you and deleted when the report is written.",
         ),
     ] = EVERY_SECONDS,
+    deletion_list: Annotated[
+        Path | None,
+        typer.Option(
+            "--deletion-list",
+            help="Also write the deletion list (messages to delete, redact or rotate) to this CSV file. "
+            "[default: deletion-list.csv beside reports written to a folder]",
+        ),
+    ] = None,
+    slack_workspace: Annotated[
+        str | None,
+        typer.Option("--slack-workspace", help="The Slack workspace's domain (acme.slack.com), for message links."),
+    ] = None,
     verbose: Annotated[
         bool, typer.Option("-v", "--verbose", help="Log progress details (never message text).")
     ] = False,
@@ -267,6 +279,7 @@ def scan(
         "min_confidence": min_confidence,
         "workers": workers,
         "cluster": cluster,
+        "slack_workspace": slack_workspace,
         "verbose": verbose,
         "debug": debug,
     }
@@ -279,6 +292,9 @@ def scan(
         _check_entities(settings.entities)
     known = _baseline_fingerprints(Path(settings.baseline)) if settings.baseline else None
     outputs = plan_outputs(settings.output, settings.formats, paths)
+    deletion_target = _plan_deletion_list(deletion_list, outputs, paths)
+    if deletion_target is not None:
+        outputs = Outputs(outputs.targets, (*outputs.exclude, Path(os.path.abspath(deletion_target))), outputs.folder)
     checkpoint = _checkpoint(settings, paths, outputs, resume, checkpoint_every)
 
     from scanner.pipeline import Scanner
@@ -300,11 +316,35 @@ def scan(
         result = _apply_baseline(result, known)
 
     written = _write_reports(result, outputs.targets)
+    if deletion_target is not None:
+        written.append(_write_deletion_list(result, deletion_target))
     if checkpoint is not None:
         checkpoint.remove()
     code = exit_code(result, settings.fail_on)
     _print_summary(result, written, code, time.perf_counter() - t0)
     return code
+
+
+def _plan_deletion_list(asked: Path | None, outputs: Outputs, inputs: Sequence[Path]) -> Path | None:
+    """Where the deletion list goes: the file asked for, else beside reports in a folder."""
+    from reports.deletion_list import FILE_NAME
+
+    if asked is None:
+        return outputs.folder / FILE_NAME if outputs.folder is not None else None
+    _refuse_input_overlap(inputs, asked.parent, [asked], False)
+    _prepare_folder(asked.parent if str(asked.parent) else Path("."), [asked])
+    return asked
+
+
+def _write_deletion_list(result: ScanResult, target: Path) -> Path:
+    from reports import write_report
+    from reports.deletion_list import render
+
+    try:
+        write_report(render(result), target)
+    except OSError as exc:
+        raise OutputError(f"cannot write the deletion list {target}: {_reason(exc)}") from None
+    return target
 
 
 def _checkpoint(
@@ -403,6 +443,7 @@ class Outputs:
 
     targets: tuple[tuple[str, Path | None], ...]
     exclude: tuple[Path, ...]
+    folder: Path | None = None  # when the reports go to a folder: the deletion list goes there too
 
 
 def plan_outputs(output: str | None, formats: tuple[str, ...], inputs: Sequence[Path]) -> Outputs:
@@ -450,7 +491,8 @@ def plan_outputs(output: str | None, formats: tuple[str, ...], inputs: Sequence[
         for form in (Path(os.path.abspath(path)), Path(os.path.realpath(path))):
             if form not in exclude:
                 exclude.append(form)
-    return Outputs(tuple((name, path) for name, path in targets), tuple(exclude))
+    in_folder = default or folder == out
+    return Outputs(tuple((name, path) for name, path in targets), tuple(exclude), folder if in_folder else None)
 
 
 def _real(path: Path) -> Path:

@@ -47,8 +47,10 @@ from scanner.model import (
     Severity,
     Skipped,
 )
+from scanner.permalinks import for_message as permalink_for
 from scanner.readers import detect
 from scanner.readers.base import Reader, Source
+from scanner.remediation import remedy
 from scanner.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -779,6 +781,7 @@ class _ScanState:
                     conversation_kind=message.conversation.kind.value,
                     audience=message.conversation.member_count,
                     part=part,
+                    permalink=permalink_for(message, self.settings.slack_workspace),
                 )
             )
 
@@ -789,6 +792,7 @@ class _ScanState:
                 continue
             entry = info(acc.entity)
             severity = Severity(entry.severity)
+            todo = remedy(acc.entity)
             finding = Finding(
                 id=f"{entry.rule}-{acc.fingerprint[:12]}",
                 rule=entry.rule,
@@ -803,6 +807,8 @@ class _ScanState:
                 occurrences=tuple(acc.occurrences),
                 value=acc.value,
                 omitted_occurrences=acc.omitted,
+                action=todo.action,
+                remediation=todo.en,
             )
             out.append(((severity.rank, acc.entity, acc.first_seen), finding))
         out.sort(key=lambda pair: pair[0])

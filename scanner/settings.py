@@ -43,6 +43,9 @@ class Settings:
     key_file: str | None = None
     custom_terms: tuple[str, ...] = ()
     custom_patterns: tuple[str, ...] = ()
+    # The Slack workspace's domain ("acme" or "acme.slack.com"): Slack exports do not say
+    # it, and message links (deletion list, report) need it.
+    slack_workspace: str | None = None
     debug: bool = False
     verbose: bool = False
 
