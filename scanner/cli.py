@@ -249,7 +249,9 @@ def scan(
     ] = None,
     slack_workspace: Annotated[
         str | None,
-        typer.Option("--slack-workspace", help="The Slack workspace's domain (acme.slack.com), for message links."),
+        typer.Option(
+            "--slack-workspace", help="The Slack workspace's domain (acme.slack.com), for message links."
+        ),
     ] = None,
     verbose: Annotated[
         bool, typer.Option("-v", "--verbose", help="Log progress details (never message text).")
@@ -294,7 +296,9 @@ def scan(
     outputs = plan_outputs(settings.output, settings.formats, paths)
     deletion_target = _plan_deletion_list(deletion_list, outputs, paths)
     if deletion_target is not None:
-        outputs = Outputs(outputs.targets, (*outputs.exclude, Path(os.path.abspath(deletion_target))), outputs.folder)
+        outputs = Outputs(
+            outputs.targets, (*outputs.exclude, Path(os.path.abspath(deletion_target))), outputs.folder
+        )
     checkpoint = _checkpoint(settings, paths, outputs, resume, checkpoint_every)
 
     from scanner.pipeline import Scanner
@@ -492,7 +496,9 @@ def plan_outputs(output: str | None, formats: tuple[str, ...], inputs: Sequence[
             if form not in exclude:
                 exclude.append(form)
     in_folder = default or folder == out
-    return Outputs(tuple((name, path) for name, path in targets), tuple(exclude), folder if in_folder else None)
+    return Outputs(
+        tuple((name, path) for name, path in targets), tuple(exclude), folder if in_folder else None
+    )
 
 
 def _real(path: Path) -> Path:
@@ -718,18 +724,24 @@ def redact_cmd(
     ] = None,
     min_severity: Annotated[
         str,
-        typer.Option("--min-severity", help="Redact values this severe or worse: critical, high, medium, low."),
+        typer.Option(
+            "--min-severity", help="Redact values this severe or worse: critical, high, medium, low."
+        ),
     ] = "low",
     min_confidence: Annotated[
         float, typer.Option("--min-confidence", help="Redact values detected with at least this confidence.")
     ] = 0.0,
     lang: Annotated[
         str | None,
-        typer.Option("--lang", help="Message language: auto (English and Chinese), en or zh. [default: auto]"),
+        typer.Option(
+            "--lang", help="Message language: auto (English and Chinese), en or zh. [default: auto]"
+        ),
     ] = None,
     no_ner: Annotated[
         bool | None,
-        typer.Option("--no-ner", help="Patterns and checksums only; person and place names are not redacted."),
+        typer.Option(
+            "--no-ner", help="Patterns and checksums only; person and place names are not redacted."
+        ),
     ] = None,
     input_format: Annotated[
         str | None,
@@ -740,7 +752,9 @@ def redact_cmd(
     ] = None,
     key_file: Annotated[
         Path | None,
-        typer.Option("--key-file", help="File holding the fingerprint key (what --operator hash is keyed with)."),
+        typer.Option(
+            "--key-file", help="File holding the fingerprint key (what --operator hash is keyed with)."
+        ),
     ] = None,
     verbose: Annotated[
         bool, typer.Option("-v", "--verbose", help="Log progress details (never message text).")

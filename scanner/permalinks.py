@@ -13,7 +13,9 @@ from urllib.parse import quote, urlsplit
 
 from scanner.model import ConversationKind, Message
 
-_SLACK_DOMAIN = re.compile(r"\A(?:https?://)?([a-z0-9][a-z0-9-]*(?:\.enterprise)?)(?:\.slack\.com)?/?\Z", re.I)
+_SLACK_DOMAIN = re.compile(
+    r"\A(?:https?://)?([a-z0-9][a-z0-9-]*(?:\.enterprise)?)(?:\.slack\.com)?/?\Z", re.I
+)
 _SLACK_TS = re.compile(r"\A(\d{1,12})\.(\d{6})\Z")
 _DIGITS = re.compile(r"\A-?\d{1,20}\Z")
 _SNOWFLAKE = re.compile(r"\A\d{15,21}\Z")
@@ -41,7 +43,9 @@ def slack(workspace: str | None, channel: str, ts: str, thread_ts: str | None = 
     return link
 
 
-def telegram(chat_id: str, message_id: str, username: str | None = None, supergroup: bool = False) -> str | None:
+def telegram(
+    chat_id: str, message_id: str, username: str | None = None, supergroup: bool = False
+) -> str | None:
     """``https://t.me/<username>/<id>`` for a public chat, ``https://t.me/c/<chat>/<id>`` for a
     supergroup or channel (its id without the ``-100`` the Bot API puts before it); private
     chats and basic groups have no message links."""

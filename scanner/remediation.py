@@ -132,8 +132,7 @@ _SECRETS: dict[str, Remedy] = {
         "修改数据库用户密码（或连接密钥）并更新应用；审查数据库访问日志",
     ),
     "JWT": _rotate(
-        "revoke the session or refresh token the JWT belongs to; if it is long-lived, rotate the "
-        "signing key",
+        "revoke the session or refresh token the JWT belongs to; if it is long-lived, rotate the signing key",
         "吊销该 JWT 所属的会话或刷新令牌；若为长期令牌，轮换签名密钥",
     ),
     "TWILIO_KEY": _rotate(
@@ -144,9 +143,12 @@ _SECRETS: dict[str, Remedy] = {
         "SendGrid → Settings → API Keys: delete the key, create a new one",
         "SendGrid → Settings → API Keys：删除该密钥并新建",
     ),
-    "NPM_TOKEN": _rotate("npmjs.com → Access Tokens: delete the token", "npmjs.com → Access Tokens：删除该令牌"),
+    "NPM_TOKEN": _rotate(
+        "npmjs.com → Access Tokens: delete the token", "npmjs.com → Access Tokens：删除该令牌"
+    ),
     "PYPI_TOKEN": _rotate(
-        "pypi.org → Account settings → API tokens: remove the token", "pypi.org → 账户设置 → API tokens：删除该令牌"
+        "pypi.org → Account settings → API tokens: remove the token",
+        "pypi.org → 账户设置 → API tokens：删除该令牌",
     ),
     "DISCORD_TOKEN": _rotate(
         "Discord Developer Portal → the application → Bot: reset the token",

@@ -56,7 +56,9 @@ def _readers(path: Path) -> list[str]:
 def _files(path: Path) -> dict[str, bytes]:
     """Every file of a file, folder or zip, by name inside it."""
     if path.is_dir():
-        return {p.relative_to(path).as_posix(): p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()}
+        return {
+            p.relative_to(path).as_posix(): p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()
+        }
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as zf:
             return {i.filename: zf.read(i) for i in zf.infolist() if not i.is_dir()}
@@ -89,7 +91,9 @@ def _with_text(src: Path, tmp: Path, old: str, new: str, encoding: str) -> Path:
     text = raw.decode(encoding)
     assert old in text
     out = tmp / src.name
-    out.write_bytes(text.replace(old, new).encode(encoding) if not bom else text.replace(old, new).encode("utf-16"))
+    out.write_bytes(
+        text.replace(old, new).encode(encoding) if not bom else text.replace(old, new).encode("utf-16")
+    )
     return out
 
 
@@ -129,16 +133,28 @@ def _inputs(name: str, tmp: Path) -> Path:
     if name == "slack zip":
         return _zip_of(FIXTURES / "slack" / "export", tmp)
     if name == "qq utf-16":
-        return _with_text(FIXTURES / "qq" / "陈样例_utf16.txt", tmp, "身份证号码发你了", "手机 13800138000", "utf-16")
+        return _with_text(
+            FIXTURES / "qq" / "陈样例_utf16.txt", tmp, "身份证号码发你了", "手机 13800138000", "utf-16"
+        )
     if name == "qq gb18030":
         return _with_text(
-            FIXTURES / "qq" / "陈样例_gb18030.txt", tmp, "身份证号码发你了", "邮箱 chen.test@example.com", "gb18030"
+            FIXTURES / "qq" / "陈样例_gb18030.txt",
+            tmp,
+            "身份证号码发你了",
+            "邮箱 chen.test@example.com",
+            "gb18030",
         )
     if name == "generic csv":
-        return _with_text(FIXTURES / "generic" / "bom.csv", tmp, "Hello, world", "mail jo@example.com now", "utf-8")
+        return _with_text(
+            FIXTURES / "generic" / "bom.csv", tmp, "Hello, world", "mail jo@example.com now", "utf-8"
+        )
     if name == "generic jsonl":
         return _with_text(
-            FIXTURES / "generic" / "messages.jsonl", tmp, "ISO with Z", "card 4111 1111 1111 1111 \\u00e9", "utf-8"
+            FIXTURES / "generic" / "messages.jsonl",
+            tmp,
+            "ISO with Z",
+            "card 4111 1111 1111 1111 \\u00e9",
+            "utf-8",
         )
     return CASES[name]
 
@@ -165,9 +181,7 @@ def test_redacted_copy_rereads_rescans_clean_and_keeps_every_other_byte(
             a.conversation.id,
         )
     rescan = scanner.scan([out])
-    left = [
-        (f.entity_type, o.part) for f in rescan.findings for o in f.occurrences if o.part == "text"
-    ]
+    left = [(f.entity_type, o.part) for f in rescan.findings for o in f.occurrences if o.part == "text"]
     assert left == [], name
     files_before, files_after = _files(src), _files(out)
     assert list(files_after) == list(files_before)
@@ -200,10 +214,12 @@ def test_replace_and_hash_keep_the_format_and_rescan_clean(
         assert [m.message_id for m in after] == [m.message_id for m in before]
         rescan = scanner.scan([out])
         assert [f.entity_type for f in rescan.findings for o in f.occurrences if o.part == "text"] == []
-        assert any(f"<" in m.text for m in after)
+        assert any("<" in m.text for m in after)
 
 
-def test_hash_is_the_same_token_for_the_same_value(tmp_path: Path, settings: Settings, scanner: Scanner) -> None:
+def test_hash_is_the_same_token_for_the_same_value(
+    tmp_path: Path, settings: Settings, scanner: Scanner
+) -> None:
     src = tmp_path / "chat.jsonl"
     src.write_text(
         '{"id": "1", "author": "a", "ts": "2024-01-01T00:00:00Z", "text": "mail jo@example.com"}\n'
@@ -224,7 +240,9 @@ def test_thresholds_leave_what_is_below_them(tmp_path: Path, settings: Settings,
     redact(src, out, settings, "mask", Thresholds(min_severity=Severity.CRITICAL), scanner)
     rescan = scanner.scan([out])
     kept = {f.entity_type for f in rescan.findings if any(o.part == "text" for o in f.occurrences)}
-    assert kept and all(not f.severity.at_least(Severity.CRITICAL) for f in rescan.findings if f.entity_type in kept)
+    assert kept and all(
+        not f.severity.at_least(Severity.CRITICAL) for f in rescan.findings if f.entity_type in kept
+    )
     out2 = tmp_path / "only-email"
     redact(src, out2, settings, "mask", Thresholds(entities=frozenset({"EMAIL_ADDRESS"})), scanner)
     left = {f.entity_type for f in scanner.scan([out2]).findings}
@@ -250,11 +268,15 @@ def test_cli_writes_the_copy_and_exits_0(tmp_path: Path, capsys: pytest.CaptureF
     assert not list(tmp_path.glob(".*tmp"))
 
 
-def test_what_cannot_be_patched_is_listed_and_exit_is_3(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_what_cannot_be_patched_is_listed_and_exit_is_3(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     # A record whose text is not in the file as read (the reader joined it from pieces the
     # patcher cannot find): listed, the copy still written with it unchanged.
     src = tmp_path / "chat.jsonl"
-    src.write_text('{"id": "1", "author": "a", "ts": "2024-01-01T00:00:00Z", "text": "x"}\n', encoding="utf-8")
+    src.write_text(
+        '{"id": "1", "author": "a", "ts": "2024-01-01T00:00:00Z", "text": "x"}\n', encoding="utf-8"
+    )
     records = [Record(f"{src}:1", "call +44 20 7946 0000", (Edit(5, 21, "+** ** **** ****"),))]
     done = patch_file(src.read_bytes(), records)
     assert done.data is None and [r for r, _ in done.failed] == [f"{src}:1"]

@@ -54,7 +54,8 @@ def test_slack_link_needs_the_workspace() -> None:
     assert permalinks.for_message(m) is None  # "/archives/…" alone opens nothing
     for workspace in ("acme", "acme.slack.com", "https://acme.slack.com/"):
         assert (
-            permalinks.for_message(m, workspace) == "https://acme.slack.com/archives/C01GENERAL/p1709546400000001"
+            permalinks.for_message(m, workspace)
+            == "https://acme.slack.com/archives/C01GENERAL/p1709546400000001"
         )
     reply = _message(
         "slack", "C01GENERAL", "1709546500.000002", ConversationKind.CHANNEL, thread_id="1709546400.000001"
@@ -83,7 +84,9 @@ def test_discord_links() -> None:
         == "https://discord.com/channels/900000000000000001/900000000000000011/920000000000000001"
     )
     dm = _message("discord", "900000000000000033", "920000000000000201", ConversationKind.DM)
-    assert permalinks.for_message(dm) == "https://discord.com/channels/@me/900000000000000033/920000000000000201"
+    assert (
+        permalinks.for_message(dm) == "https://discord.com/channels/@me/900000000000000033/920000000000000201"
+    )
     server = _message("discord", "900000000000000011", "920000000000000001", ConversationKind.CHANNEL)
     assert permalinks.for_message(server) is None  # the server's id is not in the message
 
@@ -123,7 +126,7 @@ def test_actions_by_kind() -> None:
 def _finding(entity: str, severity: Severity, mid: str, link: str | None = None) -> Finding:
     occ = Occurrence(
         input="export.zip",
-        conversation="=HYPERLINK(\"x\")",
+        conversation='=HYPERLINK("x")',
         conversation_id="C1",
         message_id=mid,
         author="a",

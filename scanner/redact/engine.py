@@ -18,6 +18,7 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from recognizers.catalogue import info
 from scanner.analyzer import Detection
@@ -169,9 +170,7 @@ def redact(
             failed = {location for location, _ in done.failed}
             result.records += sum(1 for r in records if r.location not in failed)
     layout.write(output, patched)
-    log.info(
-        "redacted %d values in %d records of %d files", result.values, result.records, result.files
-    )
+    log.info("redacted %d values in %d records of %d files", result.values, result.records, result.files)
     return result
 
 
@@ -240,9 +239,9 @@ def _overwrite(path: Path, data: bytes) -> None:
     os.chmod(path, mode)
 
 
-def _copy_zip(source: Path, fh: object, patched: dict[str, bytes]) -> None:
+def _copy_zip(source: Path, fh: IO[bytes], patched: dict[str, bytes]) -> None:
     """Every member in the original order, with its name, date, attributes and compression."""
-    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(fh, "w") as zout:  # type: ignore[arg-type]
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(fh, "w") as zout:
         zout.comment = zin.comment
         for zinfo in zin.infolist():
             data = patched.get(zinfo.filename)

@@ -130,10 +130,7 @@ def _descend(
         else:
             pointer = _child(here, str(index))
             index += 1
-        if pointer in prefixes:
-            k = _descend(text, j, pointer, wanted, prefixes, found)
-        else:
-            k = value_end(text, j)
+        k = _descend(text, j, pointer, wanted, prefixes, found) if pointer in prefixes else value_end(text, j)
         if pointer in wanted:
             found[pointer] = (j, k)
         j = _ws(text, k)

@@ -35,7 +35,7 @@ class Operator:
             raise ValueError(f"unknown operator {name!r}")
         self.name = name
         self._key = key
-        self._engine = AnonymizerEngine()
+        self._engine = AnonymizerEngine()  # type: ignore[no-untyped-call]
 
     def _config(self, entity: str) -> OperatorConfig:
         if self.name == "replace":

@@ -144,10 +144,7 @@ def patch_file(data: bytes, records: Sequence[Record], starts: Iterable[int] = (
         for r in group:
             pointer = split_location(r.location)[2]
             span = spans.get(pointer if pointer is not None else "")
-            if span is not None:
-                found = _patch_json(doc, span, r)
-            else:
-                found = _patch_text(doc, region, r)
+            found = _patch_json(doc, span, r) if span is not None else _patch_text(doc, region, r)
             if found is None:
                 out.failed.append((r.location, "the redacted text was not found where the record lies"))
                 continue
@@ -222,9 +219,9 @@ def _patch_json(doc: str, span: tuple[int, int], record: Record) -> list[tuple[i
     if span[1] > span[0] and doc[span[0]] == '"':
         tokens = tokens[:1]
     for start, raw, value, offsets in tokens:
-        if value != record.text and (fixed := _unmojibake(value, offsets)) is not None:
-            if fixed[0] == record.text:
-                value, offsets = fixed
+        fixed = _unmojibake(value, offsets) if value != record.text else None
+        if fixed is not None and fixed[0] == record.text:
+            value, offsets = fixed
         if value == record.text:
             html_body = _is_html(value)
             return [
@@ -347,7 +344,8 @@ def _patch_text(doc: str, region: tuple[int, int], record: Record) -> list[tuple
                 continue
             base = start + at
             return [
-                (base + offsets[e.start], base + offsets[e.end], _escape(e.new, kind, area)) for e in record.edits
+                (base + offsets[e.start], base + offsets[e.end], _escape(e.new, kind, area))
+                for e in record.edits
             ]
     changes: list[tuple[int, int, str]] = []
     for edit in record.edits:
