@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import difflib
+import json
 import os
 import shutil
 import zipfile
@@ -205,7 +206,7 @@ def test_a_zip_stays_the_same_zip(tmp_path: Path, settings: Settings, scanner: S
 def test_replace_and_hash_keep_the_format_and_rescan_clean(
     operator: str, tmp_path: Path, settings: Settings, scanner: Scanner
 ) -> None:
-    for name in ("teams", "whatsapp txt", "wechat gb18030 csv", "telegram json"):
+    for name in ("slack folder", "teams", "whatsapp txt", "wechat gb18030 csv", "telegram json"):
         src = CASES[name]
         out = tmp_path / f"{operator}-{name.replace(' ', '_')}{src.suffix if src.is_file() else ''}"
         result = redact(src, out, settings, operator, Thresholds(), scanner)
@@ -294,3 +295,44 @@ def test_locations_split_into_file_line_and_pointer() -> None:
 def test_mask_keeps_the_layout() -> None:
     assert mask_layout("+44 20 7946-0000") == "+** ** ****-****"
     assert mask_layout("张三\n李四") == "**\n**"
+
+
+def test_a_value_the_record_repeats_is_redacted_everywhere_in_it(
+    tmp_path: Path, settings: Settings, scanner: Scanner
+) -> None:
+    # Slack keeps a message's text twice (``text`` and the rich-text ``blocks``) and escapes
+    # &, < and > in it: both copies go, the replacement escaped as Slack escapes, the user
+    # and the ts (which hold digits) untouched.
+    src = tmp_path / "messages.json"
+    block = {"type": "rich_text_section", "elements": [{"type": "text", "text": "write to jo@example.com"}]}
+    src.write_text(
+        json.dumps(
+            [
+                {
+                    "type": "message",
+                    "user": "U01JANE0P",
+                    "ts": "1434139102.000002",
+                    "text": "write to jo@example.com &amp; done",
+                    "blocks": [{"type": "rich_text", "elements": [block]}],
+                }
+            ],
+            indent=4,
+        ),
+        encoding="utf-8",
+    )
+    (tmp_path / "copy").mkdir()
+    out = tmp_path / "copy" / src.name
+    result = redact(src, out, settings, "replace", Thresholds(), scanner)
+    assert result.not_patched == [] and result.values == 2
+    raw = out.read_text(encoding="utf-8")
+    assert "jo@example.com" not in raw
+    assert raw.count("&lt;EMAIL_ADDRESS&gt;") == 2
+    assert json.loads(raw)[0]["ts"] == "1434139102.000002"
+    assert [m.message_id for m in _messages(out)] == ["1434139102.000002"]
+
+
+def test_identical_texts_in_a_file_without_line_positions_are_all_patched() -> None:
+    doc = b"<p>mail jo@example.com</p><p>mail jo@example.com</p>"
+    record = Record("page.html", "mail jo@example.com", (Edit(5, 19, "**@*******.***"),))
+    done = patch_file(doc, [record, record])
+    assert done.data == b"<p>mail **@*******.***</p><p>mail **@*******.***</p>"

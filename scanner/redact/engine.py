@@ -117,7 +117,8 @@ class _Collector:
             )
             if s
         )
-        self.records.setdefault(file, []).append(Record(location, text, tuple(edits), keep))
+        markup = message.platform == "slack"  # Slack's text escapes &, < and > as HTML does
+        self.records.setdefault(file, []).append(Record(location, text, tuple(edits), keep, markup))
 
 
 def _part_text(message: Message, part: str, location: str) -> str | None:

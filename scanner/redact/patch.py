@@ -20,6 +20,7 @@ parses as the original did. What cannot be found is returned, never guessed at.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import html
 import json
@@ -47,12 +48,15 @@ class Edit:
 @dataclass(frozen=True, slots=True)
 class Record:
     """One message part to redact. ``keep``: strings that name the record (its id, author)
-    and are never changed even when they equal a redacted value."""
+    and are never changed even when they equal a redacted value; ``markup``: the platform's
+    text escapes ``&``, ``<`` and ``>`` as HTML does (Slack), so a replacement must too."""
 
     location: str
     text: str
     edits: tuple[Edit, ...]
     keep: frozenset[str] = frozenset()
+    # The platform's text escapes &, < and > as HTML does (Slack): so must a replacement.
+    markup: bool = False
 
 
 @dataclass(slots=True)
@@ -144,7 +148,10 @@ def patch_file(data: bytes, records: Sequence[Record], starts: Iterable[int] = (
         for r in group:
             pointer = split_location(r.location)[2]
             span = spans.get(pointer if pointer is not None else "")
-            found = _patch_json(doc, span, r) if span is not None else _patch_text(doc, region, r)
+            if span is not None:
+                found = _patch_json(doc, span, r)
+            else:
+                found = _patch_text(doc, region, r, every=line is None)
             if found is None:
                 out.failed.append((r.location, "the redacted text was not found where the record lies"))
                 continue
@@ -179,8 +186,11 @@ def _region(doc: str, line: int | None, line_starts: list[int], first_lines: lis
     if line - 1 >= len(line_starts):
         return len(doc), len(doc)
     start = line_starts[line - 1]
-    later = [n for n in first_lines if n > line]
-    end = line_starts[later[0] - 1] if later and later[0] - 1 < len(line_starts) else len(doc)
+    at = bisect.bisect_right(first_lines, line)
+    following = first_lines[at] if at < len(first_lines) else None
+    end = (
+        line_starts[following - 1] if following is not None and following - 1 < len(line_starts) else len(doc)
+    )
     return start, end
 
 
@@ -206,8 +216,17 @@ def _loose(value: str) -> re.Pattern[str]:
     return re.compile("".join(parts))
 
 
+def _bounded(pattern: str) -> re.Pattern[str]:
+    """``pattern`` not glued to an ASCII letter or digit (a value is not patched inside an id,
+    a timestamp or a longer token that merely contains it)."""
+    return re.compile(rf"(?<![A-Za-z0-9])(?:{pattern})(?![A-Za-z0-9])")
+
+
 def _patch_json(doc: str, span: tuple[int, int], record: Record) -> list[tuple[int, int, str]] | None:
-    """Changes for a record held in the JSON value at ``span``."""
+    """Changes for a record held in the JSON value at ``span``: the edits at their offsets in
+    the string that holds the record's text, and each redacted value wherever else the
+    record repeats it (Slack blocks, previews, quoted roots, Teams mentions), names that
+    identify the record (``keep``) left alone."""
     tokens = []
     for start, end in string_tokens(doc, *span):
         raw = doc[start:end]
@@ -218,34 +237,39 @@ def _patch_json(doc: str, span: tuple[int, int], record: Record) -> list[tuple[i
         tokens.append((start, raw, value, offsets))
     if span[1] > span[0] and doc[span[0]] == '"':
         tokens = tokens[:1]
+    changes: list[tuple[int, int, str]] = []
+    exact = False
+    rest = []
     for start, raw, value, offsets in tokens:
         fixed = _unmojibake(value, offsets) if value != record.text else None
         if fixed is not None and fixed[0] == record.text:
             value, offsets = fixed
-        if value == record.text:
-            html_body = _is_html(value)
-            return [
-                (
-                    start + offsets[e.start],
-                    start + offsets[e.end],
-                    encode_like(html.escape(e.new, quote=False) if html_body else e.new, raw),
-                )
-                for e in record.edits
-            ]
-    changes: list[tuple[int, int, str]] = []
+        if value != record.text:
+            rest.append((start, raw, value, offsets))
+            continue
+        exact = True
+        markup = record.markup or _is_html(value)
+        changes.extend(
+            (
+                start + offsets[e.start],
+                start + offsets[e.end],
+                encode_like(html.escape(e.new, quote=False) if markup else e.new, raw),
+            )
+            for e in record.edits
+        )
     for edit in record.edits:
         target = record.text[edit.start : edit.end]
         hit = False
-        for start, raw, value, offsets in tokens:
+        for start, raw, value, offsets in rest:
             if value in record.keep:
                 continue
-            html_body = _is_html(value)
-            pattern = _loose(target) if html_body else re.compile(re.escape(target))
+            markup = record.markup or _is_html(value)
+            pattern = _bounded(_loose(target).pattern if markup else re.escape(target))
             for m in pattern.finditer(value):
-                new = html.escape(edit.new, quote=False) if html_body else edit.new
+                new = html.escape(edit.new, quote=False) if markup else edit.new
                 changes.append((start + offsets[m.start()], start + offsets[m.end()], encode_like(new, raw)))
                 hit = True
-        if not hit:
+        if not hit and not exact:
             return None
     return changes
 
@@ -332,19 +356,25 @@ def _escape(new: str, kind: str, sample: str) -> str:
     return new
 
 
-def _patch_text(doc: str, region: tuple[int, int], record: Record) -> list[tuple[int, int, str]] | None:
-    """Changes for a record in a line range (or a file) of text, CSV, HTML or JS."""
+def _patch_text(
+    doc: str, region: tuple[int, int], record: Record, every: bool = False
+) -> list[tuple[int, int, str]] | None:
+    """Changes for a record in a line range of text, CSV, HTML or JS: where the record's text
+    is (its last occurrence in the range, which is where a record's text lies after its
+    header; with ``every``, for a record whose range is the whole file, each occurrence,
+    as identical texts carry identical values), else each redacted value in the range."""
     start, end = region
     area = doc[start:end]
     newline = "\r\n" if "\r\n" in area else "\n"
     if record.text:
         for form, offsets, kind in _forms(record.text, newline):
-            at = area.rfind(form)
-            if at < 0:
+            places = [m.start() for m in re.finditer(re.escape(form), area)] if every else [area.rfind(form)]
+            places = [p for p in places if p >= 0]
+            if not places:
                 continue
-            base = start + at
             return [
-                (base + offsets[e.start], base + offsets[e.end], _escape(e.new, kind, area))
+                (start + p + offsets[e.start], start + p + offsets[e.end], _escape(e.new, kind, area))
+                for p in places
                 for e in record.edits
             ]
     changes: list[tuple[int, int, str]] = []
@@ -354,13 +384,13 @@ def _patch_text(doc: str, region: tuple[int, int], record: Record) -> list[tuple
         for form, _offsets, kind in _forms(target, newline):
             if not form or form in record.keep:
                 continue
-            for m in re.finditer(re.escape(form), area):
+            for m in _bounded(re.escape(form)).finditer(area):
                 changes.append((start + m.start(), start + m.end(), _escape(edit.new, kind, area)))
                 hit = True
             if hit:
                 break
         if not hit and _is_html(area):
-            for m in _loose(target).finditer(area):
+            for m in _bounded(_loose(target).pattern).finditer(area):
                 changes.append((start + m.start(), start + m.end(), html.escape(edit.new, quote=True)))
                 hit = True
         if not hit:
