@@ -336,3 +336,23 @@ def test_identical_texts_in_a_file_without_line_positions_are_all_patched() -> N
     record = Record("page.html", "mail jo@example.com", (Edit(5, 19, "**@*******.***"),))
     done = patch_file(doc, [record, record])
     assert done.data == b"<p>mail **@*******.***</p><p>mail **@*******.***</p>"
+
+
+def test_cli_lists_what_it_could_not_patch_and_exits_3(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scanner.redact import engine
+    from scanner.redact.patch import Patched
+
+    def refuse(data: bytes, records: list[Record], starts: object = ()) -> Patched:
+        return Patched(
+            None, 0, [(r.location, "the redacted text was not found where the record lies") for r in records]
+        )
+
+    monkeypatch.setattr(engine, "patch_file", refuse)
+    src = CASES["whatsapp txt"]
+    out = tmp_path / src.name
+    assert main(["redact", str(src), "-o", str(out), "--no-ner"]) == 3
+    err = capsys.readouterr().err
+    assert "NOT PATCHED" in err and "UNCHANGED" in err and src.name in err
+    assert out.read_bytes() == src.read_bytes()  # written, with those parts unchanged
