@@ -356,3 +356,32 @@ def test_cli_lists_what_it_could_not_patch_and_exits_3(
     err = capsys.readouterr().err
     assert "NOT PATCHED" in err and "UNCHANGED" in err and src.name in err
     assert out.read_bytes() == src.read_bytes()  # written, with those parts unchanged
+
+
+def test_text_parts_are_patched_at_their_own_locations(tmp_path: Path) -> None:
+    # A file link holding an access token, given to the hook as a text part of its message.
+    from scanner.analyzer import Detection
+    from scanner.model import PART_FILE_METADATA, Author, Conversation, TextPart
+    from scanner.redact.engine import _Collector
+    from scanner.redact.operators import Operator
+
+    link = "https://files.example.invalid/f/1?t=xoxe-0000000000-fake"
+    doc = {"ts": "1.000001", "text": "see file", "files": [{"name": "a.pdf", "url_private": link}]}
+    path = tmp_path / "day.json"
+    path.write_text(json.dumps([doc], indent=2).replace("/", "\\/"), encoding="utf-8")
+    part = TextPart(PART_FILE_METADATA, link, f"{path}#/0/files/0/url_private")
+    message = Message(
+        "slack", str(path), f"{path}#/0", Conversation("C1", "c"), "1.000001", Author("U1", "u"), None,
+        "see file", parts=(part,),
+    )  # fmt: skip
+    collect = _Collector(Thresholds(), Operator("mask", b"k" * 32))
+    collect(message, "text", message.location, [])
+    start = link.index("xoxe")
+    collect(message, part.name, part.location, [Detection("SLACK_TOKEN", start, len(link), 0.9, "", "t")])
+    done = patch_file(path.read_bytes(), collect.records[str(path)])
+    assert done.failed == [] and done.values == 1
+    out = json.loads(done.data or b"")
+    assert out[0]["files"][0]["url_private"] == link[:start] + "****-**********-****"
+    assert out[0]["text"] == "see file" and (done.data or b"").count(b"\\/") == path.read_bytes().count(
+        b"\\/"
+    )

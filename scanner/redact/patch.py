@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import functools
 import html
 import json
 import re
@@ -216,6 +217,12 @@ def _loose(value: str) -> re.Pattern[str]:
     return re.compile("".join(parts))
 
 
+@functools.lru_cache(maxsize=4096)
+def _value_pattern(target: str, markup: bool) -> re.Pattern[str]:
+    return _bounded(_loose(target).pattern if markup else re.escape(target))
+
+
+@functools.lru_cache(maxsize=4096)
 def _bounded(pattern: str) -> re.Pattern[str]:
     """``pattern`` not glued to an ASCII letter or digit (a value is not patched inside an id,
     a timestamp or a longer token that merely contains it)."""
@@ -264,8 +271,9 @@ def _patch_json(doc: str, span: tuple[int, int], record: Record) -> list[tuple[i
             if value in record.keep:
                 continue
             markup = record.markup or _is_html(value)
-            pattern = _bounded(_loose(target).pattern if markup else re.escape(target))
-            for m in pattern.finditer(value):
+            if not markup and target not in value:
+                continue
+            for m in _value_pattern(target, markup).finditer(value):
                 new = html.escape(edit.new, quote=False) if markup else edit.new
                 changes.append((start + offsets[m.start()], start + offsets[m.end()], encode_like(new, raw)))
                 hit = True
