@@ -249,6 +249,20 @@ def scan(
             "to you and deleted when the report is written.",
         ),
     ] = EVERY_SECONDS,
+    deletion_list: Annotated[
+        Path | None,
+        typer.Option(
+            "--deletion-list",
+            help="Also write the deletion list (messages to delete, redact or rotate) to this CSV file. "
+            "[default: deletion-list.csv beside reports written to a folder]",
+        ),
+    ] = None,
+    slack_workspace: Annotated[
+        str | None,
+        typer.Option(
+            "--slack-workspace", help="The Slack workspace's domain (acme.slack.com), for message links."
+        ),
+    ] = None,
     verbose: Annotated[
         bool, typer.Option("-v", "--verbose", help="Log progress details (never message text).")
     ] = False,
@@ -278,6 +292,7 @@ def scan(
         "min_confidence": min_confidence,
         "workers": workers,
         "cluster": cluster,
+        "slack_workspace": slack_workspace,
         "verbose": verbose,
         "debug": debug,
     }
@@ -293,6 +308,11 @@ def scan(
     known = _baseline_fingerprints(Path(settings.baseline), scan_key) if settings.baseline else None
     decisions = _load_triage(Path(settings.triage), scan_key) if settings.triage else None
     outputs = plan_outputs(settings.output, settings.formats, paths)
+    deletion_target = _plan_deletion_list(deletion_list, outputs, paths)
+    if deletion_target is not None:
+        outputs = Outputs(
+            outputs.targets, (*outputs.exclude, Path(os.path.abspath(deletion_target))), outputs.folder
+        )
     checkpoint = _checkpoint(settings, paths, outputs, resume, checkpoint_every)
 
     from scanner.pipeline import Scanner
@@ -317,11 +337,35 @@ def scan(
     result = _assess_duties(result)
 
     written = _write_reports(result, outputs.targets)
+    if deletion_target is not None:
+        written.append(_write_deletion_list(result, deletion_target))
     if checkpoint is not None:
         checkpoint.remove()
     code = exit_code(result, settings.fail_on)
     _print_summary(result, written, code, time.perf_counter() - t0)
     return code
+
+
+def _plan_deletion_list(asked: Path | None, outputs: Outputs, inputs: Sequence[Path]) -> Path | None:
+    """Where the deletion list goes: the file asked for, else beside reports in a folder."""
+    from reports.deletion_list import FILE_NAME
+
+    if asked is None:
+        return outputs.folder / FILE_NAME if outputs.folder is not None else None
+    _refuse_input_overlap(inputs, asked.parent, [asked], False)
+    _prepare_folder(asked.parent if str(asked.parent) else Path("."), [asked])
+    return asked
+
+
+def _write_deletion_list(result: ScanResult, target: Path) -> Path:
+    from reports import write_report
+    from reports.deletion_list import render
+
+    try:
+        write_report(render(result), target)
+    except OSError as exc:
+        raise OutputError(f"cannot write the deletion list {target}: {_reason(exc)}") from None
+    return target
 
 
 def _checkpoint(
@@ -431,6 +475,7 @@ class Outputs:
 
     targets: tuple[tuple[str, Path | None], ...]
     exclude: tuple[Path, ...]
+    folder: Path | None = None  # when the reports go to a folder: the deletion list goes there too
 
 
 def plan_outputs(output: str | None, formats: tuple[str, ...], inputs: Sequence[Path]) -> Outputs:
@@ -478,7 +523,10 @@ def plan_outputs(output: str | None, formats: tuple[str, ...], inputs: Sequence[
         for form in (Path(os.path.abspath(path)), Path(os.path.realpath(path))):
             if form not in exclude:
                 exclude.append(form)
-    return Outputs(tuple((name, path) for name, path in targets), tuple(exclude))
+    in_folder = default or folder == out
+    return Outputs(
+        tuple((name, path) for name, path in targets), tuple(exclude), folder if in_folder else None
+    )
 
 
 def _real(path: Path) -> Path:
@@ -705,6 +753,128 @@ def _print_summary(result: ScanResult, written: list[Path], code: int, seconds: 
         _say(f"report: {one_line(str(path))}")
     if code == EXIT_UNREAD:
         _say("exit 3: no finding reaches --fail-on, but not everything could be read (listed above)")
+
+
+# --- redact: a sanitised copy of an export, in the same format -----------------------
+
+
+@app.command("redact")
+def redact_cmd(
+    path: Annotated[Path, typer.Argument(help="The chat export to copy: a file, folder or zip.")],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="Where the redacted copy goes (a new name beside it).")
+    ],
+    operator: Annotated[
+        str,
+        typer.Option(
+            "--operator",
+            help="mask (letters and digits as *, layout kept), replace (<ENTITY_TYPE>) or hash "
+            "(<ENTITY_TYPE:keyed hash>, the same value gives the same token). [default: mask]",
+        ),
+    ] = "mask",
+    entities: Annotated[
+        str | None,
+        typer.Option("--entities", help="Only these entity types, comma-separated (see 'chatsweep rules')."),
+    ] = None,
+    min_severity: Annotated[
+        str,
+        typer.Option(
+            "--min-severity", help="Redact values this severe or worse: critical, high, medium, low."
+        ),
+    ] = "low",
+    min_confidence: Annotated[
+        float, typer.Option("--min-confidence", help="Redact values detected with at least this confidence.")
+    ] = 0.0,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang", help="Message language: auto (English and Chinese), en or zh. [default: auto]"
+        ),
+    ] = None,
+    no_ner: Annotated[
+        bool | None,
+        typer.Option(
+            "--no-ner", help="Patterns and checksums only; person and place names are not redacted."
+        ),
+    ] = None,
+    input_format: Annotated[
+        str | None,
+        typer.Option("--input-format", help="Force the export format instead of detecting it."),
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="TOML settings file (keys as the options).")
+    ] = None,
+    key_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--key-file", help="File holding the fingerprint key (what --operator hash is keyed with)."
+        ),
+    ] = None,
+    verbose: Annotated[
+        bool, typer.Option("-v", "--verbose", help="Log progress details (never message text).")
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Log debug details and show tracebacks on errors.")
+    ] = False,
+) -> int:
+    """Write a redacted copy of an export in the same format (exit 3: some parts could not be patched)."""
+    from scanner.redact import OPERATORS, Thresholds, check_output
+    from scanner.settings import resolve
+
+    _setup_logging(verbose, debug)
+    if operator not in OPERATORS:
+        raise UsageError(f"unknown operator {operator!r}; use one of {', '.join(OPERATORS)}")
+    if min_severity not in [s.value for s in Severity]:
+        raise UsageError(f"unknown severity {min_severity!r}; use critical, high, medium or low")
+    if not 0.0 <= min_confidence <= 1.0:
+        raise UsageError("--min-confidence must lie between 0 and 1")
+    flags: dict[str, Any] = {
+        "lang": lang,
+        "ner": False if no_ner else None,
+        "input_format": input_format,
+        "entities": entities,
+        "key_file": str(key_file) if key_file else None,
+        "verbose": verbose,
+        "debug": debug,
+    }
+    settings = resolve(flags, config)
+    if settings.input_format is not None:
+        _check_input_format(settings.input_format)
+    if settings.entities:
+        _check_entities(settings.entities)
+    check_output(path, output)
+    thresholds = Thresholds(
+        min_severity=Severity(min_severity),
+        min_confidence=min_confidence,
+        entities=frozenset(settings.entities) if settings.entities else None,
+    )
+    from scanner.pipeline import Scanner
+    from scanner.redact import redact
+
+    t0 = time.perf_counter()
+    with err.status("Loading analyzers…", spinner="dots") if err.is_terminal else contextlib.nullcontext():
+        scanner = Scanner(settings)
+    result = redact(path, output, settings, operator, thresholds, scanner)
+    _say(
+        f"redacted copy: {one_line(str(output))}: {result.values:,} value(s) replaced in "
+        f"{result.records:,} message part(s) of {result.files:,} file(s); "
+        f"{result.messages_scanned:,} messages scanned in {time.perf_counter() - t0:.1f}s"
+    )
+    _say("not changed: author, conversation and file names (the export's own structure)")
+    for item in result.unread[:UNREAD_SHOWN]:
+        _say(f"not read: {one_line(item.location, 300)}: {one_line(item.reason, 200)}")
+    for item in result.not_patched[:UNREAD_SHOWN]:
+        _say(f"NOT PATCHED: {one_line(item.location, 300)}: {one_line(item.reason, 200)}")
+    hidden = max(0, len(result.unread) - UNREAD_SHOWN) + max(0, len(result.not_patched) - UNREAD_SHOWN)
+    if hidden:
+        _say(f"... and {hidden} more")
+    if result.complete:
+        return EXIT_OK
+    _say(
+        f"exit 3: WARNING: the copy is written but {len(result.not_patched)} part(s) could not be "
+        f"patched and {len(result.unread)} could not be read: they are UNCHANGED in the copy"
+    )
+    return EXIT_UNREAD
 
 
 pull_app = typer.Typer(

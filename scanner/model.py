@@ -152,6 +152,9 @@ class Message:
     deleted: bool = False
     kind: MessageKind = MessageKind.USER
     parts: tuple[TextPart, ...] = ()
+    # A link to the message the export itself gives (Teams ``webUrl``), or one the reader
+    # built from what the export says (a Discord server's id, a public Telegram username).
+    permalink: str | None = None
 
     @property
     def timestamp_naive(self) -> bool:

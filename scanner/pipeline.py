@@ -48,8 +48,10 @@ from scanner.model import (
     Severity,
     Skipped,
 )
+from scanner.permalinks import for_message as permalink_for
 from scanner.readers import detect
 from scanner.readers.base import Reader, Source
+from scanner.remediation import remedy
 from scanner.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -180,6 +182,11 @@ class TextCache:
 
 # (messages done, current input, bytes read so far, total bytes of all inputs)
 ProgressHook = Callable[[int, str, int, int], None]
+# (message, part name — "text" or a ``TextPart.name`` —, the part's location, its final
+# detections: offsets into that part's text). Called once per analysed part; what a redacted
+# copy patches. Detections are those of the analyzer and the context rules, before the
+# entity and confidence filters of the report.
+DetectionsHook = Callable[[Message, str, str, Sequence[Detection]], None]
 # What goes to a backend for one message: its text and the analyzers' languages.
 _Item = tuple[str, tuple[str, ...] | None]
 
@@ -261,11 +268,14 @@ class Scanner:
         analyzer: ChatAnalyzer | None = None,
         cluster: object | None = None,
         text_cache: int = TEXT_CACHE,
+        on_detections: DetectionsHook | None = None,
     ) -> None:
         """``text_cache``: distinct texts whose detections are remembered (0: none; the
-        report is the same either way, only the time differs)."""
+        report is the same either way, only the time differs). ``on_detections`` is told
+        every message part's final detections (see ``DetectionsHook``)."""
         self.settings = settings
         self.text_cache = text_cache
+        self.on_detections = on_detections
         self._cluster = cluster if cluster is not None else settings.cluster
         self.analyzer = analyzer or ChatAnalyzer(
             AnalyzerConfig(
@@ -544,6 +554,8 @@ class Scanner:
                 # member event are the export's own member records, not something posted.
                 found = [d for d in found if d.entity != "PERSON"]
             state.add(message, found, shown)
+            if self.on_detections is not None:
+                self.on_detections(message, PART_TEXT, message.location, found)
         except Exception as exc:
             if self.settings.debug:
                 raise
@@ -790,6 +802,7 @@ class _ScanState:
                     conversation_kind=message.conversation.kind.value,
                     audience=message.conversation.member_count,
                     part=part,
+                    permalink=permalink_for(message, self.settings.slack_workspace),
                 )
             )
 
@@ -818,6 +831,7 @@ class _ScanState:
                 continue
             entry = info(acc.entity)
             severity = Severity(entry.severity)
+            todo = remedy(acc.entity)
             finding = Finding(
                 id=f"{entry.rule}-{acc.fingerprint[:12]}",
                 rule=entry.rule,
@@ -832,6 +846,8 @@ class _ScanState:
                 occurrences=tuple(acc.occurrences),
                 value=acc.value,
                 omitted_occurrences=acc.omitted,
+                action=todo.action,
+                remediation=todo.en,
             )
             out.append(((severity.rank, acc.entity, acc.first_seen), finding))
         out.sort(key=lambda pair: pair[0])

@@ -48,6 +48,9 @@ class Settings:
     allow: AllowList | None = None
     # A triage file (TOML or JSON): reviewers' decisions on findings, by fingerprint.
     triage: str | None = None
+    # The Slack workspace's domain ("acme" or "acme.slack.com"): Slack exports do not say
+    # it, and message links (deletion list, report) need it.
+    slack_workspace: str | None = None
     debug: bool = False
     verbose: bool = False
 
