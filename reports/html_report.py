@@ -209,11 +209,11 @@ def _stylesheet() -> Markup:
 
 
 @functools.cache
-def _script() -> tuple[Markup, str]:
+def _script() -> tuple[Markup, Markup]:
     """The inline script and its CSP source (``'sha256-…'`` of exactly the inlined text)."""
     source = _resource(SCRIPT)
     digest = base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode("ascii")
-    return Markup(source), f"'sha256-{digest}'"  # noqa: S704 - our own file
+    return Markup(source), Markup(f"'sha256-{digest}'")  # noqa: S704 - our own file and its digest
 
 
 # --- views ------------------------------------------------------------------------------
@@ -456,7 +456,8 @@ def _months_chart(ordered: Sequence[Finding], lang: str) -> Markup | None:
         x = left + i * slot + (slot - bar) / 2
         h = (height - bottom - 16) * n / top
         body += Markup(
-            '<rect class="bar" x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}"><title>{}: {}</title></rect>'
+            '<rect class="bar" x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}">'
+            "<title>{}: {}</title></rect>"
         ).format(x, height - bottom - h, bar, h, key, n)
         if i % label_every == 0:
             body += Markup('<text class="tick" x="{:.1f}" y="{}" text-anchor="middle">{}</text>').format(
@@ -471,7 +472,12 @@ def _charts(result: ScanResult, ordered: Sequence[Finding], lang: str) -> list[t
     by_cat = result.summary.by_category
     categories = _hbars(
         [
-            (text(lang, f"cat_{c.value}"), by_cat.get(c.value, 0), f"{by_cat.get(c.value, 0):,}", f"bar cat-{c.value}")
+            (
+                text(lang, f"cat_{c.value}"),
+                by_cat.get(c.value, 0),
+                f"{by_cat.get(c.value, 0):,}",
+                f"bar cat-{c.value}",
+            )
             for c in _CATEGORIES
         ],
         lang,

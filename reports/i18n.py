@@ -1,3 +1,5 @@
+# Whole sentences read better on one line each than split mid-phrase.
+# ruff: noqa: E501
 """Report labels in English and Chinese: one table, one function to look a label up.
 
 Every label, heading and piece of advice the HTML report and the command line's summary
@@ -34,8 +36,12 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "zh": "本报告包含检出的个人信息和密钥明文。请按原始导出数据同等级别保管和分享，用毕即删除。",
     },
     "noscript": {
-        "en": "Scripts are off: the first {shown} of {total} findings are listed below, most severe first, without search or filters. The JSON and CSV reports list every finding.",
-        "zh": "脚本已关闭：下方按严重程度列出 {total} 项发现中的前 {shown} 项，无搜索和筛选。JSON 和 CSV 报告列出全部发现。",
+        "en": "Scripts are off: findings are listed most severe first, without search or filters.",
+        "zh": "脚本已关闭：发现按严重程度排列，无搜索和筛选。",
+    },
+    "noscript_cut": {
+        "en": "Only the first {shown} of {total} findings are listed here; the JSON and CSV reports list every finding.",
+        "zh": "此处仅列出 {total} 项发现中的前 {shown} 项；JSON 和 CSV 报告列出全部发现。",
     },
     "footer": {
         "en": "Generated offline by {tool} {version}. Offsets are code points in the message text; times are as the export records them.",
@@ -177,7 +183,10 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
     "reset": {"en": "Reset", "zh": "重置"},
     "prev": {"en": "Previous", "zh": "上一页"},
     "next": {"en": "Next", "zh": "下一页"},
-    "page_of": {"en": "{shown} of {total} findings · page {page} of {pages}", "zh": "{total} 项发现中的 {shown} 项 · 第 {page}/{pages} 页"},
+    "page_of": {
+        "en": "{shown} of {total} findings · page {page} of {pages}",
+        "zh": "{total} 项发现中的 {shown} 项 · 第 {page}/{pages} 页",
+    },
     "col_severity": {"en": "Severity", "zh": "严重程度"},
     "col_type": {"en": "Type", "zh": "类型"},
     "col_category": {"en": "Category", "zh": "类别"},

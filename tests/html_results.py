@@ -75,7 +75,9 @@ def rich_result(*, hostile: bool = False, lang: str = "en") -> ScanResult:
     )
     second = replace(
         second,
-        occurrences=tuple(replace(o, snippet="身份证号 ****************** 请查收", part="text") for o in second.occurrences),
+        occurrences=tuple(
+            replace(o, snippet="身份证号 ****************** 请查收", part="text") for o in second.occurrences
+        ),
         baseline="new_place",
     )
     third = replace(third, detail="contact" + bad, triage=Triage(status="false_positive"))
