@@ -359,6 +359,7 @@ _SCRIPT_LABELS = (
     "prev",
     "next",
     "page_of",
+    "n_finding",
     "no_match",
     "explanation",
     "remediation",

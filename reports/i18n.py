@@ -184,8 +184,8 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
     "prev": {"en": "Previous", "zh": "上一页"},
     "next": {"en": "Next", "zh": "下一页"},
     "page_of": {
-        "en": "{shown} of {total} findings · page {page} of {pages}",
-        "zh": "{total} 项发现中的 {shown} 项 · 第 {page}/{pages} 页",
+        "en": "{shown} of {findings} · page {page} of {pages}",
+        "zh": "{findings}中的 {shown} 项 · 第 {page}/{pages} 页",
     },
     "col_severity": {"en": "Severity", "zh": "严重程度"},
     "col_type": {"en": "Type", "zh": "类型"},

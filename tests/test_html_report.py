@@ -20,7 +20,7 @@ import pytest
 
 from reports import get_renderer
 from reports.html_report import STATIC_FINDINGS, script_for_json
-from reports.i18n import TEXTS, plural, resolve_report_lang, text
+from reports.i18n import TEXTS, plural, resolve_report_lang
 from scanner.model import InputSummary, ScanResult
 from tests.html_results import big_result, rich_result
 from tests.test_reports import HOSTILE, SECRET_VALUE, make_result

@@ -22,16 +22,40 @@
     var l = HAN.test(text) ? "zh" : LATIN.test(text) ? "en" : "";
     if (l && l !== lang) node.lang = l;
   }
+  // Controls, bidi and zero-width characters are shown as visible escapes (\u202e), not obeyed.
+  var CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\t\n\r]/g;
+  function escapeOf(ch) {
+    var cp = ch.charCodeAt(0), hex = cp.toString(16);
+    return cp < 0x100 ? "\\x" + ("0" + hex).slice(-2) : "\\u" + ("000" + hex).slice(-4);
+  }
   function chat(tag, cls, text) {
-    var node = el(tag, cls);
-    var bdi = document.createElement("bdi");
-    setText(bdi, text === undefined || text === null ? "" : String(text));
+    var node = el(tag, cls), bdi = document.createElement("bdi");
+    text = text === undefined || text === null ? "" : String(text);
+    setText(bdi, text);
+    CONTROL.lastIndex = 0;
+    if (CONTROL.test(text)) {
+      bdi.textContent = "";
+      var last = 0, match;
+      CONTROL.lastIndex = 0;
+      while ((match = CONTROL.exec(text)) !== null) {
+        if (match.index > last) bdi.appendChild(document.createTextNode(text.slice(last, match.index)));
+        var mark = el("span", "ctl", escapeOf(match[0]));
+        mark.title = "invisible control or direction character";
+        bdi.appendChild(mark);
+        last = match.index + 1;
+      }
+      if (last < text.length) bdi.appendChild(document.createTextNode(text.slice(last)));
+    }
     node.appendChild(bdi);
     return node;
   }
   function str(i) { return i >= 0 ? S[i] : ""; }
   function fmt(template, values) {
     return template.replace(/\{(\w+)\}/g, function (_, k) { return values[k]; });
+  }
+  function plural(key, n) {
+    var forms = L[key].split("|");
+    return fmt(n === 1 || forms.length < 2 ? forms[0] : forms[1], { n: num(n) });
   }
   function num(n) { return Number(n).toLocaleString("en-US"); }
   function label(prefix, value) { return L[prefix + value] || value; }
@@ -215,7 +239,7 @@
       td.colSpan = 11; tr.appendChild(td); fragment.appendChild(tr);
     }
     body.replaceChildren(fragment);
-    info.textContent = fmt(L.page_of, { shown: num(slice.length), total: num(rows.length), page: page + 1, pages: pages });
+    info.textContent = fmt(L.page_of, { shown: num(slice.length), findings: plural("n_finding", rows.length), page: page + 1, pages: pages });
     prev.disabled = page === 0;
     next.disabled = page >= pages - 1;
   }
