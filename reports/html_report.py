@@ -340,7 +340,7 @@ def _island(result: ScanResult, ordered: Sequence[Finding], lang: str) -> dict[s
     labels.update({f"sev{i}": text(lang, f"sev_{sev.value}") for i, sev in enumerate(_SEVERITIES)})
     labels.update({f"cat{i}": text(lang, f"cat_{cat.value}") for i, cat in enumerate(_CATEGORIES)})
     labels.update({f"lik{i}": text(lang, f"lik_{lik.value}") for i, lik in enumerate(_LIKELIHOODS)})
-    labels.update({key: text(lang, key) for key in TEXTS if key.startswith(("tri_", "base_", "kind_"))})
+    labels.update({key: text(lang, key) for key in TEXTS if key.startswith(("tri_", "base_", "kind_", "part_"))})
     return {
         "lang": lang,
         "sev": [s.value for s in _SEVERITIES],

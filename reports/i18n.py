@@ -217,6 +217,19 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
     "details_hint": {"en": "Click a row for its details.", "zh": "点击一行查看详情。"},
     "no_match": {"en": "No finding matches.", "zh": "没有符合条件的发现。"},
     "resolved": {"en": "Resolved since the baseline", "zh": "自基线以来已解决"},
+    # where in a message a value was (scanner.model PART_* names, and the message's envelope)
+    "part_text": {"en": "text", "zh": "正文"},
+    "part_edit": {"en": "edit", "zh": "编辑前版本"},
+    "part_attachment name": {"en": "attachment name", "zh": "附件名"},
+    "part_caption": {"en": "caption", "zh": "说明文字"},
+    "part_file metadata": {"en": "file metadata", "zh": "文件元数据"},
+    "part_link": {"en": "link", "zh": "链接"},
+    "part_embed": {"en": "embed", "zh": "嵌入内容"},
+    "part_contact card": {"en": "contact card", "zh": "名片"},
+    "part_structured field": {"en": "structured field", "zh": "结构化字段"},
+    "part_author": {"en": "author", "zh": "作者"},
+    "part_conversation": {"en": "conversation", "zh": "会话名"},
+    "part_file name": {"en": "file name", "zh": "文件名"},
     # not inspected
     "not_inspected": {"en": "Not inspected", "zh": "未检查"},
     "not_inspected_intro": {

@@ -69,6 +69,15 @@ def test_every_label_has_both_languages_and_the_same_fields() -> None:
         assert _fields(entry["en"]) == _fields(entry["zh"]), key
 
 
+def test_every_part_name_has_a_label() -> None:
+    from scanner import model
+
+    parts = [v for k, v in vars(model).items() if k.startswith("PART_")]
+    assert len(parts) >= 9
+    for name in (*parts, "author", "conversation", "file name"):
+        assert f"part_{name}" in TEXTS, name
+
+
 def test_plurals() -> None:
     assert plural("en", "n_message", 1) == "1 message"
     assert plural("en", "n_message", 0) == "0 messages"
@@ -259,6 +268,7 @@ def test_chinese_report() -> None:
     # English text from the export is marked as English on a Chinese page
     assert '<bdi lang="en">Ops Bot</bdi>' in html or '<bdi lang="en">#deploy</bdi>' in html
     assert island(html)["labels"]["sev0"] == "严重"
+    assert island(html)["labels"]["part_attachment name"] == "附件名"
 
 
 def test_chinese_names_are_marked_on_an_english_page() -> None:
@@ -324,3 +334,29 @@ def test_html_outline_golden(update_goldens: bool) -> None:
     if update_goldens or not GOLDEN.exists():
         GOLDEN.write_text(actual, encoding="utf-8")
     assert actual == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_cli_report_lang(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from tests.helpers import run_cli, write_jsonl
+
+    export = write_jsonl(
+        tmp_path / "chat.jsonl",
+        [
+            {"id": "1", "conversation": "群", "author": "王芳", "timestamp": "2024-05-01T09:00:00Z",
+             "text": "我的邮箱是 wang.fang@example.org，明天见"},
+            {"id": "2", "conversation": "群", "author": "李娜", "timestamp": "2024-05-01T09:01:00Z",
+             "text": "好的，明天上午十点开会"},
+        ],
+    )  # fmt: skip
+    out = tmp_path / "out"
+    run = run_cli(capsys, "scan", str(export), "--no-ner", "--format", "html", "-o", str(out) + "/")
+    assert "扫描概要" in run.stderr  # auto: most messages are Chinese
+    html = (out / "chatsweep-report.html").read_text(encoding="utf-8")
+    assert '<html lang="zh">' in html and "个人信息泄露报告" in html
+    run = run_cli(
+        capsys, "scan", str(export), "--no-ner", "--format", "html", "-o", str(out) + "/", "--report-lang", "en"
+    )
+    assert "chatsweep summary" in run.stderr and "2 messages from 1 input" in run.stderr
+    html = (out / "chatsweep-report.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in html
+    assert run_cli(capsys, "scan", str(export), "--no-ner", "--report-lang", "fr").code == 2

@@ -171,7 +171,7 @@
       tr.appendChild(conv);
       tr.appendChild(chat("td", "author", str(o[1])));
       tr.appendChild(el("td", "nowrap", o[2] ? o[2].replace("T", " ") : "—"));
-      tr.appendChild(el("td", "", str(o[3])));
+      tr.appendChild(el("td", "", label("part_", str(o[3]))));
       tr.appendChild(chat("td", "snippet", o[4]));
       var sev = el("td"); if (o[7] >= 0) sev.appendChild(badge(o[7])); tr.appendChild(sev);
       var where = chat("td", "path", str(o[8]));
