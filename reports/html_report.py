@@ -61,8 +61,16 @@ FOLD_AFTER = 5
 # At most this many occurrences per finding go into the page (then "and N more"): one value
 # pasted 40,000 times must not make a page no browser opens. JSON and CSV carry them all.
 MAX_SHOWN_OCCURRENCES = 20
+# Occurrences in the whole page: past it each finding keeps fewer (never under
+# MIN_SHOWN_OCCURRENCES), so 10,000 findings of 20 occurrences each still make a page
+# under 10 MB.
+OCCURRENCE_BUDGET = 30_000
+MIN_SHOWN_OCCURRENCES = 3
 # Findings rendered server-side, most severe first, for a reader with scripts off.
 STATIC_FINDINGS = 200
+# Rows of the findings table on screen, and at most on paper (the filters choose which).
+PAGE_SIZE = 100
+PRINT_MAX = 2_000
 # Rows of the people, conversations and not-inspected tables (the JSON report has them all).
 MAX_TABLE_ROWS = 300
 # Bars of the riskiest-conversations chart; months before the chart groups by year.
@@ -285,9 +293,10 @@ def _island(result: ScanResult, ordered: Sequence[Finding], lang: str) -> dict[s
     """The findings table's data: compact, every repeated string interned once."""
     s = _Strings()
     findings = []
+    cap = max(MIN_SHOWN_OCCURRENCES, min(MAX_SHOWN_OCCURRENCES, OCCURRENCE_BUDGET // max(1, len(ordered))))
     for f in ordered:
         shown, value_shown = _shown(result, f)
-        stored = f.occurrences[:MAX_SHOWN_OCCURRENCES]
+        stored = f.occurrences[:cap]
         occurrences = [
             [
                 s(o.conversation),
@@ -340,7 +349,9 @@ def _island(result: ScanResult, ordered: Sequence[Finding], lang: str) -> dict[s
     labels.update({f"sev{i}": text(lang, f"sev_{sev.value}") for i, sev in enumerate(_SEVERITIES)})
     labels.update({f"cat{i}": text(lang, f"cat_{cat.value}") for i, cat in enumerate(_CATEGORIES)})
     labels.update({f"lik{i}": text(lang, f"lik_{lik.value}") for i, lik in enumerate(_LIKELIHOODS)})
-    labels.update({key: text(lang, key) for key in TEXTS if key.startswith(("tri_", "base_", "kind_", "part_"))})
+    labels.update(
+        {key: text(lang, key) for key in TEXTS if key.startswith(("tri_", "base_", "kind_", "part_"))}
+    )
     return {
         "lang": lang,
         "sev": [s.value for s in _SEVERITIES],
@@ -348,7 +359,8 @@ def _island(result: ScanResult, ordered: Sequence[Finding], lang: str) -> dict[s
         "lik": [k.value for k in _LIKELIHOODS],
         "labels": labels,
         "fold": FOLD_AFTER,
-        "pageSize": 100,
+        "pageSize": PAGE_SIZE,
+        "printMax": PRINT_MAX,
         "s": s.items,
         "f": findings,
     }

@@ -171,8 +171,9 @@ _CONVERSATIONS = ("#general", "#deploy", "项目群 Project", "人事部 HR", "S
 _AUTHORS = ("Alice Example", "Bob Example", "张伟", "李娜", "Ops Bot", "王芳 Wang Fang")
 
 
-def big_result(n: int, *, lang: str = "en") -> ScanResult:
-    """``n`` findings of seven types in six conversations over two years, 1–3 occurrences each.
+def big_result(n: int, *, lang: str = "en", per_finding: int | None = None) -> ScanResult:
+    """``n`` findings of seven types in six conversations over two years, 1–3 occurrences
+    each (or ``per_finding`` each).
 
     Finding ``F00042`` is findable by the word "needle" in its snippet; everything else is
     regular so the filters' counts can be computed in the test.
@@ -196,7 +197,7 @@ def big_result(n: int, *, lang: str = "en") -> ScanResult:
                 snippet=("needle " if i == 42 else "") + f"please send it to ***** before noon, thanks ({i})",
                 severity=severity,
             )
-            for j in range(1 + i % 3)
+            for j in range(per_finding or 1 + i % 3)
         )
         findings.append(
             Finding(

@@ -189,6 +189,15 @@ def test_static_findings_table_most_severe_first_with_a_note() -> None:
     assert ranks == sorted(ranks)
 
 
+def test_many_occurrences_keep_the_page_small() -> None:
+    html = render(big_result(10_000, per_finding=20))
+    assert len(html.encode("utf-8")) < 10 * 1024 * 1024
+    data = island(html)
+    assert all(len(f["o"]) == 3 and f["m"] == 17 for f in data["f"])
+    small = island(render(big_result(100, per_finding=30)))
+    assert all(len(f["o"]) == 20 and f["m"] == 10 for f in small["f"])
+
+
 def test_no_findings() -> None:
     html = render(replace(make_result(), findings=()))
     assert "No findings." in html
@@ -354,7 +363,16 @@ def test_cli_report_lang(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> 
     html = (out / "chatsweep-report.html").read_text(encoding="utf-8")
     assert '<html lang="zh">' in html and "个人信息泄露报告" in html
     run = run_cli(
-        capsys, "scan", str(export), "--no-ner", "--format", "html", "-o", str(out) + "/", "--report-lang", "en"
+        capsys,
+        "scan",
+        str(export),
+        "--no-ner",
+        "--format",
+        "html",
+        "-o",
+        str(out) + "/",
+        "--report-lang",
+        "en",
     )
     assert "chatsweep summary" in run.stderr and "2 messages from 1 input" in run.stderr
     html = (out / "chatsweep-report.html").read_text(encoding="utf-8")

@@ -225,8 +225,11 @@
   var byId = {};
   F.forEach(function (f) { byId[f.i] = f; });
 
+  // On paper, the findings the filters select (up to a bound), not only the current page.
+  var printing = false;
   function draw() {
-    var size = D.pageSize, pages = Math.max(1, Math.ceil(rows.length / size));
+    var size = printing ? Math.max(D.pageSize, Math.min(rows.length, D.printMax)) : D.pageSize;
+    var pages = Math.max(1, Math.ceil(rows.length / size));
     if (page >= pages) page = pages - 1;
     var fragment = document.createDocumentFragment();
     var slice = rows.slice(page * size, page * size + size);
@@ -289,6 +292,9 @@
   $("filters").addEventListener("reset", function () { setTimeout(apply, 0); });
   prev.addEventListener("click", function () { page -= 1; draw(); });
   next.addEventListener("click", function () { page += 1; draw(); });
+
+  window.addEventListener("beforeprint", function () { printing = true; page = 0; draw(); });
+  window.addEventListener("afterprint", function () { printing = false; draw(); });
 
   var fallback = $("static-findings");
   if (fallback) fallback.remove();
