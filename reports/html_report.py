@@ -249,6 +249,8 @@ class StaticRow:
     value_shown: bool
     conversations: int
     first_seen: str
+    occurrences: tuple[Occurrence, ...]  # the first few, in the row's details
+    more: int  # occurrences not in the row's details
 
 
 def _shown(result: ScanResult, finding: Finding) -> tuple[str, bool]:
@@ -267,6 +269,8 @@ def _static_rows(ordered: Sequence[Finding], result: ScanResult) -> list[StaticR
                 value_shown=value_shown,
                 conversations=_distinct(f.occurrences, "conversation_id"),
                 first_seen=_first_seen(f),
+                occurrences=f.occurrences[:FOLD_AFTER],
+                more=f.occurrence_count - min(len(f.occurrences), FOLD_AFTER),
             )
         )
     return rows
@@ -330,6 +334,8 @@ def _island(result: ScanResult, ordered: Sequence[Finding], lang: str) -> dict[s
             "o": occurrences,
             "m": f.occurrence_count - len(stored),
         }
+        if f.omitted_occurrences:
+            entry["om"] = f.omitted_occurrences
         if value_shown:
             entry["vs"] = 1
         if f.detail:
@@ -391,6 +397,7 @@ _SCRIPT_LABELS = (
     "col_severity",
     "more_occurrences",
     "not_shown_occurrences",
+    "omitted_occurrences",
 )
 
 
@@ -578,10 +585,14 @@ def render_html(result: ScanResult) -> str:
     def pl(key: str, n: int) -> str:
         return plural(lang, key, n)
 
+    def part(name: str) -> str:
+        return text(lang, f"part_{name}") if f"part_{name}" in TEXTS else name
+
     return template.render(
         lang=lang,
         t=t,
         pl=pl,
+        part=part,
         result=result,
         summary=summary,
         worst=worst.value if worst else None,

@@ -211,8 +211,12 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
     "triage_note": {"en": "Triage note", "zh": "分诊备注"},
     "more_occurrences": {"en": "{n} more", "zh": "另外 {n} 处"},
     "not_shown_occurrences": {
-        "en": "and {n} not shown here; the JSON and CSV reports list every stored one.",
+        "en": "and {n} more not shown here; the JSON and CSV reports list every stored one.",
         "zh": "另有 {n} 处未在此显示；JSON 和 CSV 报告列出全部已存储的出现位置。",
+    },
+    "omitted_occurrences": {
+        "en": "({n} were counted but not stored by the scan.)",
+        "zh": "（其中 {n} 处仅计数，扫描未存储。）",
     },
     "details_hint": {"en": "Click a row for its details.", "zh": "点击一行查看详情。"},
     "no_match": {"en": "No finding matches.", "zh": "没有符合条件的发现。"},

@@ -216,7 +216,11 @@
       more.appendChild(occurrenceTable(f.o.slice(D.fold)));
       td.appendChild(more);
     }
-    if (f.m > 0) td.appendChild(el("p", "muted", fmt(L.not_shown_occurrences, { n: num(f.m) })));
+    if (f.m > 0) {
+      var note = fmt(L.not_shown_occurrences, { n: num(f.m) });
+      if (f.om) note += " " + fmt(L.omitted_occurrences, { n: num(f.om) });
+      td.appendChild(el("p", "muted", note));
+    }
     tr.appendChild(td);
     return tr;
   }
