@@ -69,6 +69,27 @@ def test_every_label_has_both_languages_and_the_same_fields() -> None:
         assert _fields(entry["en"]) == _fields(entry["zh"]), key
 
 
+def test_every_label_is_used() -> None:
+    root = Path(__file__).resolve().parent.parent
+    sources = "".join(
+        (root / name).read_text(encoding="utf-8")
+        for name in (
+            "reports/templates/report.html.j2",
+            "reports/templates/report.js",
+            "reports/html_report.py",
+            "scanner/cli.py",
+        )
+    )
+    # looked up by a prefix and a value: severities, categories, likelihoods, states, parts
+    dynamic = ("sev_", "cat_", "lik_", "tri_", "base_", "kind_", "part_", "advice_")
+    unused = [
+        key
+        for key in TEXTS
+        if not key.startswith(dynamic) and not re.search(rf"[\"'.]{re.escape(key)}[\"'\s,)]", sources)
+    ]
+    assert unused == []
+
+
 def test_every_part_name_has_a_label() -> None:
     from scanner import model
 
