@@ -645,6 +645,7 @@ def _print_summary(result: ScanResult, written: list[Path], code: int, seconds: 
     from reports.i18n import plural, text
 
     lang = result.report_lang
+    colon = "：" if lang == "zh" else ": "
     summary = result.summary
     table = Table(title=text(lang, "cli_title"), show_header=True, header_style="bold", title_justify="left")
     table.add_column(text(lang, "cli_severity"))
@@ -659,7 +660,7 @@ def _print_summary(result: ScanResult, written: list[Path], code: int, seconds: 
     if summary.by_entity:
         _say(
             text(lang, "cli_by_type")
-            + ": "
+            + colon
             + ", ".join(f"{one_line(k, 80)} {v}" for k, v in summary.by_entity.items())
         )
     if result.subjects:
@@ -686,13 +687,13 @@ def _print_summary(result: ScanResult, written: list[Path], code: int, seconds: 
     unread = [s for i in result.inputs for s in i.skipped]
     not_read = text(lang, "cli_not_read")
     for item in unread[:UNREAD_SHOWN]:
-        _say(f"{not_read}: {one_line(item.location, 300)}: {one_line(item.reason, 200)}")
+        _say(f"{not_read}{colon}{one_line(item.location, 300)}: {one_line(item.reason, 200)}")
     if len(unread) > UNREAD_SHOWN:
-        _say(f"{not_read}: {text(lang, 'cli_not_read_more', n=len(unread) - UNREAD_SHOWN)}")
+        _say(f"{not_read}{colon}{text(lang, 'cli_not_read_more', n=len(unread) - UNREAD_SHOWN)}")
     for note in result.notices:
-        _say(f"{text(lang, 'cli_note')}: {one_line(note)}")
+        _say(f"{text(lang, 'cli_note')}{colon}{one_line(note)}")
     for path in written:
-        _say(f"{text(lang, 'cli_report')}: {one_line(str(path))}")
+        _say(f"{text(lang, 'cli_report')}{colon}{one_line(str(path))}")
     if code == EXIT_UNREAD:
         _say(text(lang, "cli_exit3"))
 
