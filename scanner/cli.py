@@ -184,7 +184,17 @@ def scan(
     baseline: Annotated[
         Path | None,
         typer.Option(
-            "--baseline", help="A previous JSON report: findings already in it are not reported again."
+            "--baseline",
+            help="A previous JSON report to compare with: findings are marked new, still present or "
+            "known in a new place; still-present ones do not count for --fail-on.",
+        ),
+    ] = None,
+    triage: Annotated[
+        Path | None,
+        typer.Option(
+            "--triage",
+            help="Triage file (TOML or JSON, see 'chatsweep triage'): false positives and accepted "
+            "findings do not count for --fail-on.",
         ),
     ] = None,
     key_file: Annotated[
@@ -269,6 +279,7 @@ def scan(
         "model": model,
         "fail_on": fail_on,
         "baseline": str(baseline) if baseline else None,
+        "triage": str(triage) if triage else None,
         "key_file": str(key_file) if key_file else None,
         "show_values": show_values,
         "input_format": input_format,
@@ -286,7 +297,10 @@ def scan(
         _check_input_format(settings.input_format)
     if settings.entities:
         _check_entities(settings.entities)
-    known = _baseline_fingerprints(Path(settings.baseline)) if settings.baseline else None
+    # A baseline or triage file made under another key is refused now, not after the scan.
+    scan_key = _scan_key_id(settings) if settings.baseline or settings.triage else None
+    known = _baseline_fingerprints(Path(settings.baseline), scan_key) if settings.baseline else None
+    decisions = _load_triage(Path(settings.triage), scan_key) if settings.triage else None
     outputs = plan_outputs(settings.output, settings.formats, paths)
     checkpoint = _checkpoint(settings, paths, outputs, resume, checkpoint_every)
 
@@ -307,6 +321,9 @@ def scan(
         raise
     if known:
         result = _apply_baseline(result, known)
+    if decisions is not None:
+        result = _apply_triage(result, decisions)
+    result = _assess_duties(result)
     result = _with_report_lang(result, settings.report_lang)
 
     written = _write_reports(result, outputs.targets)
@@ -361,10 +378,21 @@ def exit_code(result: ScanResult, fail_on: str) -> int:
     because a gate that passes must mean everything was looked at.
     """
     if fail_on != "never":
-        worst = result.worst_severity
+        worst = _worst_gating(result)
         if worst is not None and worst.at_least(Severity(fail_on)):
             return EXIT_FINDINGS
     return EXIT_UNREAD if result.unread > 0 else EXIT_OK
+
+
+def _worst_gating(result: ScanResult) -> Severity | None:
+    """The worst severity among findings that count for the gate: not false positives or
+    accepted risks (triage), not known values in known places (baseline)."""
+    from scanner import baseline, triage
+
+    gating = [
+        f.severity for f in result.findings if triage.counts_for_gate(f) and baseline.counts_for_gate(f)
+    ]
+    return min(gating, key=lambda s: s.rank) if gating else None
 
 
 # --- option values: unknown names get a "did you mean", as click gives for option names
@@ -565,17 +593,43 @@ def _write_stdout(text: str) -> None:
         raise OutputError(f"cannot write the report to standard output: {_reason(exc)}") from None
 
 
-def _baseline_fingerprints(path: Path) -> frozenset[str]:
+def _scan_key_id(settings: Any) -> str:
+    from scanner.keys import resolve_key
+    from scanner.masking import key_id
+
+    return key_id(resolve_key(settings))
+
+
+def _baseline_fingerprints(path: Path, scan_key: str | None = None) -> frozenset[str]:
     from scanner import baseline
 
-    # The key check waits for the scan's key id (in _apply_baseline).
-    return baseline.load(path)
+    # Checked again against the result's key id (in _apply_baseline).
+    return baseline.load(path, scan_key)
 
 
 def _apply_baseline(result: ScanResult, known: frozenset[str]) -> ScanResult:
     from scanner import baseline
 
     return baseline.apply(result, known)
+
+
+def _load_triage(path: Path, scan_key: str | None = None) -> Any:
+    from scanner import triage
+
+    # Checked again against the result's key id (in _apply_triage).
+    return triage.load(path, scan_key)
+
+
+def _apply_triage(result: ScanResult, decisions: Any) -> ScanResult:
+    from scanner import triage
+
+    return triage.apply(result, decisions)
+
+
+def _assess_duties(result: ScanResult) -> ScanResult:
+    from scanner import duties
+
+    return duties.attach(result)
 
 
 def _stop_check(done: int, current: str, bytes_done: int, bytes_total: int) -> None:
@@ -821,6 +875,44 @@ def pull_lanying_cmd(
         err.print(f"next: chatsweep scan {where} (scans what was pulled)", markup=False, soft_wrap=True)
         return EXIT_NOTHING_READ
     err.print(f"next: chatsweep scan {where}", markup=False, soft_wrap=True)
+    return EXIT_OK
+
+
+@app.command("triage")
+def triage_cmd(
+    report: Annotated[Path, typer.Argument(help="A chatsweep JSON report.")],
+    decisions: Annotated[
+        list[str],
+        typer.Option(
+            "--set",
+            help="FINDING_ID=STATUS (id or fingerprint; status confirmed, false_positive, accepted or "
+            "remediated). Repeat for more findings.",
+        ),
+    ],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="Triage file to create or update (.toml, or .json).")
+    ],
+    owner: Annotated[str, typer.Option("--owner", help="Who decided (kept in the file).")] = "",
+    note: Annotated[str, typer.Option("--note", help="Why (one line; never the value itself).")] = "",
+) -> int:
+    """Record decisions on findings in a triage file that later scans honour (--triage FILE).
+
+    The file is keyed by fingerprint and names the fingerprint key of the report; it holds
+    no values. False positives and accepted findings no longer count for --fail-on.
+    """
+    from scanner import triage
+
+    pairs = []
+    for item in decisions:
+        wanted, sep, status = item.partition("=")
+        if not sep or not wanted.strip() or not status.strip():
+            raise UsageError(f"--set takes FINDING_ID=STATUS, not '{one_line(item, 80)}'")
+        pairs.append((wanted.strip(), status.strip().lower().replace("-", "_").replace(" ", "_")))
+    written, done = triage.decide(report, pairs, output, owner=owner, note=note)
+    _say(
+        f"{len(done)} decision(s) recorded in {one_line(str(output))} "
+        f"({len(written.entries)} in all, key {written.key_id}); scan with --triage {one_line(str(output))}"
+    )
     return EXIT_OK
 
 

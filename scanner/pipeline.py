@@ -27,6 +27,7 @@ from pathlib import Path
 
 from recognizers.catalogue import info
 from scanner import __version__
+from scanner.allowlist import AllowMatcher, notice
 from scanner.analyzer import AnalyzerConfig, ChatAnalyzer, Detection, merge_detections, route_languages
 from scanner.checkpoint import Checkpoint, Partial
 from scanner.context import ChatContext, default_rules
@@ -350,6 +351,8 @@ class Scanner:
         notices = []
         if not self.settings.ner:
             notices.append("Person and place names were not scanned by an NER model (--no-ner).")
+        allowed_options, allowed_notices = state.allowed_summary()
+        notices.extend(allowed_notices)
         return ScanResult(
             tool_name="chatsweep",
             tool_version=__version__,
@@ -359,7 +362,12 @@ class Scanner:
             finished_at=datetime.now(UTC),
             languages=dict(sorted(state.languages.items())),
             models=dict(self.analyzer.models),
-            options={**self.settings.public_options(), "backend": backend_name, "workers": workers},
+            options={
+                **self.settings.public_options(),
+                "backend": backend_name,
+                "workers": workers,
+                **allowed_options,
+            },
             findings=findings,
             show_values=self.settings.show_values,
             notices=tuple(notices),
@@ -587,10 +595,14 @@ class _ScanState:
         # One (input, conversation id) pair per conversation, shared by its findings.
         self._where: dict[tuple[str, str], tuple[str, str]] = {}
         self._key: bytes | None = None
+        self._allow: AllowMatcher | None = None
+        # Fingerprints the allow-list kept out (distinct values), and their occurrences.
+        self.allowed: set[str] = set()
+        self.allowed_occurrences = 0
 
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
-        state.update(settings=None, analyzer=None, _key=None, analysing=set())
+        state.update(settings=None, analyzer=None, _key=None, analysing=set(), _allow=None)
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
@@ -602,6 +614,13 @@ class _ScanState:
         if self._key is None:
             self._key = resolve_key(self.settings)
         return self._key
+
+    @property
+    def allow(self) -> AllowMatcher | None:
+        """The config's allow-list for this scan (None without one)."""
+        if self._allow is None and self.settings.allow:
+            self._allow = AllowMatcher(self.settings.allow, self.key)
+        return self._allow
 
     # --- names: authors, conversations, files ---------------------------------------------
 
@@ -730,6 +749,8 @@ class _ScanState:
                 fp = fingerprint(d.entity, statement, self.key)
             else:
                 fp = fingerprint(d.entity, value, self.key)
+            if self.settings.allow is not None and self._allowed(d.entity, value, fp, message):
+                continue
             acc = self._acc.get(fp)
             if acc is None:
                 self._order += 1
@@ -771,6 +792,24 @@ class _ScanState:
                     part=part,
                 )
             )
+
+    def _allowed(self, entity: str, value: str, fp: str, message: Message) -> bool:
+        allow = self.allow
+        if allow is None:
+            return False
+        value_fp = fingerprint(entity, value, self.key) if entity in PER_STATEMENT else fp
+        if not allow.allows(entity, value, fp, value_fp, message.author, message.conversation):
+            return False
+        self.allowed.add(fp)
+        self.allowed_occurrences += 1
+        return True
+
+    def allowed_summary(self) -> tuple[dict[str, object], tuple[str, ...]]:
+        """What the allow-list kept out of the findings: report options and notices (counts)."""
+        if not self.settings.allow:
+            return {}, ()
+        counts = {"values": len(self.allowed), "occurrences": self.allowed_occurrences}
+        return {"allowed": counts}, ((notice(*counts.values()),) if self.allowed else ())
 
     def findings(self) -> tuple[Finding, ...]:
         out: list[tuple[tuple[int, str, int], Finding]] = []
