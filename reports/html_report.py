@@ -44,6 +44,7 @@ from scanner.model import (
     AttachmentRecord,
     Category,
     ConversationSummary,
+    Duty,
     Finding,
     Likelihood,
     Occurrence,
@@ -552,6 +553,22 @@ def _people(result: ScanResult) -> list[Subject]:
     return ordered[:MAX_TABLE_ROWS]
 
 
+def _duty_text(duty: Duty, name: str, lang: str) -> str:
+    """A duty's ``law``, ``why``, ``asks``, ``consequences`` or ``disclaimer`` in the report's
+    language: the duty's own Chinese text on a Chinese report, where it has one."""
+    if lang == "zh" and duty.zh.get(name):
+        return duty.zh[name]
+    return str(getattr(duty, name))
+
+
+def _disclaimer(result: ScanResult, lang: str) -> str:
+    for duty in result.duties:
+        shown = _duty_text(duty, "disclaimer", lang)
+        if shown:
+            return shown
+    return text(lang, "not_legal_advice")
+
+
 def _uninspected(result: ScanResult) -> list[tuple[str, AttachmentRecord]]:
     rows = [(i.path, a) for i in result.inputs for a in i.attachments if not a.inspected]
     return rows
@@ -593,6 +610,8 @@ def render_html(result: ScanResult) -> str:
         t=t,
         pl=pl,
         part=part,
+        duty_text=lambda duty, name: _duty_text(duty, name, lang),
+        disclaimer=_disclaimer(result, lang),
         result=result,
         summary=summary,
         worst=worst.value if worst else None,

@@ -37,6 +37,15 @@ DUTIES = (
         records=3,
         categories=("CN_RESIDENT_ID", "HEALTH_INFO"),
         consequences="identity theft, discrimination",
+        key="gdpr_art33",
+        disclaimer="An automated first assessment, not legal advice.",
+        zh={
+            "law": "GDPR 第 33/34 条",
+            "why": "2 人的健康数据和身份证号",
+            "asks": "72 小时内通知监管机构",
+            "consequences": "身份盗用、歧视",
+            "disclaimer": "自动生成的初步评估，不构成法律意见。",
+        },
     ),
     Duty(
         law="HIPAA Breach Notification Rule",

@@ -173,6 +173,14 @@ def test_duties_panel_says_it_is_not_legal_advice() -> None:
     assert "not legal advice" in duties
     assert "GDPR Art. 33/34" in duties and "triggered" in duties and "not triggered" in duties
     assert "2 people · 3 records" in duties
+    assert "An automated first assessment, not legal advice." in duties  # the duties' own line
+    zh = render(rich_result(lang="zh"))
+    duties = zh[zh.index('id="duties"') : zh.index('id="charts"')]
+    assert "GDPR 第 33/34 条" in duties and "72 小时内通知监管机构" in duties and "不构成法律意见" in duties
+    assert "HIPAA Breach Notification Rule" in duties  # no Chinese text given: as it is
+    # without duties of its own the panel still says it is not legal advice
+    bare = render(replace(rich_result(), duties=()))
+    assert "it is not legal advice" in bare[bare.index('id="duties"') : bare.index('id="charts"')]
 
 
 def test_people_conversations_and_not_inspected() -> None:
