@@ -12,8 +12,8 @@ every summary section is server-rendered, and so is a table of the most severe f
 
 Everything is inline: CSS from ``templates/report.css``, the script from
 ``templates/report.js``, charts as server-rendered SVG. The Content-Security-Policy allows
-no source at all but that one script, by its SHA-256 hash, and inline styles, so a value
-that slipped past escaping could neither fetch nor run anything. Every string from the
+no source at all but that one script and that one stylesheet, each by its SHA-256 hash,
+so a value that slipped past escaping could neither fetch, run nor restyle anything. Every string from the
 export goes through the ``chat`` filter (or the script's ``textContent``): HTML-escaped,
 wrapped in ``<bdi>`` so a right-to-left override cannot reorder the text around it, each
 control, bidi or zero-width character shown as a highlighted visible escape, and marked
@@ -211,18 +211,25 @@ def _resource(name: str) -> str:
     return resources.files("reports").joinpath("templates", name).read_text(encoding="utf-8")
 
 
-@functools.cache
-def _stylesheet() -> Markup:
-    # Our own file, not data from an export: safe to inline verbatim.
-    return Markup(_resource(STYLESHEET))  # noqa: S704
+def csp_source(inline: str) -> Markup:
+    """The Content-Security-Policy source that allows exactly this inline script or style."""
+    digest = base64.b64encode(hashlib.sha256(inline.encode("utf-8")).digest()).decode("ascii")
+    return Markup(f"'sha256-{digest}'")  # noqa: S704 - a base64 digest
 
 
 @functools.cache
 def _script() -> tuple[Markup, Markup]:
-    """The inline script and its CSP source (``'sha256-…'`` of exactly the inlined text)."""
+    """The inline script and its CSP source."""
     source = _resource(SCRIPT)
-    digest = base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode("ascii")
-    return Markup(source), Markup(f"'sha256-{digest}'")  # noqa: S704 - our own file and its digest
+    return Markup(source), csp_source(source)  # noqa: S704 - our own file
+
+
+@functools.cache
+def _style(lang: str) -> tuple[Markup, Markup]:
+    """The inline stylesheet, with the printed classification in ``lang``, and its CSP source."""
+    label = text(lang, "confidential").replace("\\", "").replace('"', "")
+    css = _resource(STYLESHEET) + f'\n@page {{ @top-center {{ content: "{label}"; }} }}\n'
+    return Markup(css), csp_source(css)  # noqa: S704 - our own file and label
 
 
 # --- views ------------------------------------------------------------------------------
@@ -594,6 +601,7 @@ def render_html(result: ScanResult) -> str:
     worst = result.worst_severity
     ordered = _ordered_findings(result)
     script, script_hash = _script()
+    css, style_hash = _style(lang)
     uninspected = _uninspected(result)
 
     def t(key: str, **values: object) -> str:
@@ -639,7 +647,8 @@ def render_html(result: ScanResult) -> str:
         skipped_total=result.unread,
         system_total=sum(i.system_messages for i in result.inputs),
         input_messages=sum(i.messages for i in result.inputs),
-        css=_stylesheet(),
+        css=css,
+        style_hash=style_hash,
     )
 
 

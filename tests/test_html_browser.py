@@ -135,6 +135,9 @@ def test_ten_thousand_findings_load_fast(browser: Browser, big_report: Path) -> 
         assert page.locator("#finding-rows tr.finding-row").count() == 100
         assert _total(page) == BIG
         assert page.locator("#static-findings").count() == 0  # the fallback made way
+        # the stylesheet applied under the policy (allowed by its hash)
+        background = page.locator(".masthead").evaluate("(e) => getComputedStyle(e).backgroundColor")
+        assert background == "rgb(36, 64, 107)"
         # printing lays out every selected finding up to a bound, not only the page on screen
         page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
         assert page.locator("#finding-rows tr.finding-row").count() == 2_000

@@ -280,6 +280,12 @@ def test_strict_content_security_policy() -> None:
     digest = base64.b64encode(hashlib.sha256(inline_script(html).encode("utf-8")).digest()).decode()
     assert directives["script-src"] == f"'sha256-{digest}'"
     assert "unsafe" not in directives["script-src"]
+    style = re.search(r"<style>(.*?)</style>", html, re.S)
+    assert style is not None and html.count("<style") == 1
+    digest = base64.b64encode(hashlib.sha256(style.group(1).encode("utf-8")).digest()).decode()
+    assert directives["style-src"] == f"'sha256-{digest}'"
+    assert "unsafe" not in policy.group(1)
+    assert not re.search(r"\sstyle=", html)  # an inline style attribute would be blocked
 
 
 def test_self_contained() -> None:
