@@ -138,17 +138,17 @@ def display_time(value: str | None) -> str:
     return f"{shown} {zone[:3]}:{zone[3:5]}"
 
 
-def display_option(value: object) -> str:
+def display_option(value: object, lang: str = "en") -> str:
     """A scan option's value for people: lists joined, booleans as yes/no, None as a dash."""
     value = plain(value)
     if value is None:
         return "—"
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return text(lang, "yes" if value else "no")
     if isinstance(value, list):
-        return ", ".join(display_option(v) for v in value) or "—"
+        return ", ".join(display_option(v, lang) for v in value) or "—"
     if isinstance(value, dict):
-        return ", ".join(f"{k}={display_option(v)}" for k, v in value.items()) or "—"
+        return ", ".join(f"{k}={display_option(v, lang)}" for k, v in value.items()) or "—"
     return str(value)
 
 
@@ -636,9 +636,10 @@ def render_html(result: ScanResult) -> str:
         max_rows=MAX_TABLE_ROWS,
         size=_size,
         languages=languages(result),
-        models={str(k): display_option(v) for k, v in sorted(result.models.items())},
+        models={str(k): display_option(v, lang) for k, v in sorted(result.models.items())},
         options={
-            str(k): display_option(v) for k, v in sorted(result.options.items(), key=lambda kv: str(kv[0]))
+            str(k): display_option(v, lang)
+            for k, v in sorted(result.options.items(), key=lambda kv: str(kv[0]))
         },
         started=iso_utc(result.started_at),
         finished=iso_utc(result.finished_at),
