@@ -126,7 +126,9 @@ def _occurrence(o: Occurrence) -> dict[str, Any]:
 
 
 def _triage(t: Triage | None) -> dict[str, Any] | None:
-    return None if t is None else {"status": t.status, "owner": t.owner, "note": t.note}
+    if t is None:
+        return None
+    return {"status": t.status, "owner": t.owner, "note": t.note, "reappeared": t.reappeared}
 
 
 def _finding(f: Finding, show_values: bool) -> dict[str, Any]:
@@ -197,6 +199,9 @@ def _duty(d: Duty) -> dict[str, Any]:
         "records": d.records,
         "categories": list(d.categories),
         "consequences": d.consequences,
+        "key": d.key,
+        "disclaimer": d.disclaimer,
+        "zh": plain(d.zh),
     }
 
 

@@ -62,7 +62,7 @@ COST_FACTOR = 20
 NOT_SAVED = frozenset({"settings", "analyzer", "texts", "analysing", "_key"})
 # Options that shape the findings: a resumed scan must run with the same ones. (Report
 # formats, --fail-on, workers and cluster may change between the runs.)
-_SHAPING = ("lang", "ner", "model", "show_values", "input_format", "entities", "min_confidence")
+_SHAPING = ("lang", "ner", "model", "show_values", "input_format", "entities", "min_confidence", "allow")
 
 
 class CheckpointError(UsageError):

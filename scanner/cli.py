@@ -21,7 +21,7 @@ import threading
 import time
 import traceback
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from difflib import get_close_matches
 from pathlib import Path
 from types import FrameType
@@ -152,6 +152,14 @@ def scan(
             "--lang", help="Message language: auto (English and Chinese), en or zh. [default: auto]"
         ),
     ] = None,
+    report_lang: Annotated[
+        str | None,
+        typer.Option(
+            "--report-lang",
+            help="Language of the report and this summary: auto (Chinese when most messages are), en or zh. "
+            "[default: auto]",
+        ),
+    ] = None,
     no_ner: Annotated[
         bool | None,
         typer.Option(
@@ -176,7 +184,17 @@ def scan(
     baseline: Annotated[
         Path | None,
         typer.Option(
-            "--baseline", help="A previous JSON report: findings already in it are not reported again."
+            "--baseline",
+            help="A previous JSON report to compare with: findings are marked new, still present or "
+            "known in a new place; still-present ones do not count for --fail-on.",
+        ),
+    ] = None,
+    triage: Annotated[
+        Path | None,
+        typer.Option(
+            "--triage",
+            help="Triage file (TOML or JSON, see 'chatsweep triage'): false positives and accepted "
+            "findings do not count for --fail-on.",
         ),
     ] = None,
     key_file: Annotated[
@@ -239,6 +257,20 @@ def scan(
             "to you and deleted when the report is written.",
         ),
     ] = EVERY_SECONDS,
+    deletion_list: Annotated[
+        Path | None,
+        typer.Option(
+            "--deletion-list",
+            help="Also write the deletion list (messages to delete, redact or rotate) to this CSV file. "
+            "[default: deletion-list.csv beside reports written to a folder]",
+        ),
+    ] = None,
+    slack_workspace: Annotated[
+        str | None,
+        typer.Option(
+            "--slack-workspace", help="The Slack workspace's domain (acme.slack.com), for message links."
+        ),
+    ] = None,
     verbose: Annotated[
         bool, typer.Option("-v", "--verbose", help="Log progress details (never message text).")
     ] = False,
@@ -256,10 +288,12 @@ def scan(
         "output": output,
         "formats": fmt,
         "lang": lang,
+        "report_lang": report_lang,
         "ner": False if no_ner else None,
         "model": model,
         "fail_on": fail_on,
         "baseline": str(baseline) if baseline else None,
+        "triage": str(triage) if triage else None,
         "key_file": str(key_file) if key_file else None,
         "show_values": show_values,
         "input_format": input_format,
@@ -267,6 +301,7 @@ def scan(
         "min_confidence": min_confidence,
         "workers": workers,
         "cluster": cluster,
+        "slack_workspace": slack_workspace,
         "verbose": verbose,
         "debug": debug,
     }
@@ -277,8 +312,16 @@ def scan(
         _check_input_format(settings.input_format)
     if settings.entities:
         _check_entities(settings.entities)
-    known = _baseline_fingerprints(Path(settings.baseline)) if settings.baseline else None
+    # A baseline or triage file made under another key is refused now, not after the scan.
+    scan_key = _scan_key_id(settings) if settings.baseline or settings.triage else None
+    known = _baseline_fingerprints(Path(settings.baseline), scan_key) if settings.baseline else None
+    decisions = _load_triage(Path(settings.triage), scan_key) if settings.triage else None
     outputs = plan_outputs(settings.output, settings.formats, paths)
+    deletion_target = _plan_deletion_list(deletion_list, outputs, paths)
+    if deletion_target is not None:
+        outputs = Outputs(
+            outputs.targets, (*outputs.exclude, Path(os.path.abspath(deletion_target))), outputs.folder
+        )
     checkpoint = _checkpoint(settings, paths, outputs, resume, checkpoint_every)
 
     from scanner.pipeline import Scanner
@@ -298,13 +341,41 @@ def scan(
         raise
     if known:
         result = _apply_baseline(result, known)
+    if decisions is not None:
+        result = _apply_triage(result, decisions)
+    result = _assess_duties(result)
+    result = _with_report_lang(result, settings.report_lang)
 
     written = _write_reports(result, outputs.targets)
+    if deletion_target is not None:
+        written.append(_write_deletion_list(result, deletion_target))
     if checkpoint is not None:
         checkpoint.remove()
     code = exit_code(result, settings.fail_on)
     _print_summary(result, written, code, time.perf_counter() - t0)
     return code
+
+
+def _plan_deletion_list(asked: Path | None, outputs: Outputs, inputs: Sequence[Path]) -> Path | None:
+    """Where the deletion list goes: the file asked for, else beside reports in a folder."""
+    from reports.deletion_list import FILE_NAME
+
+    if asked is None:
+        return outputs.folder / FILE_NAME if outputs.folder is not None else None
+    _refuse_input_overlap(inputs, asked.parent, [asked], False)
+    _prepare_folder(asked.parent if str(asked.parent) else Path("."), [asked])
+    return asked
+
+
+def _write_deletion_list(result: ScanResult, target: Path) -> Path:
+    from reports import write_report
+    from reports.deletion_list import render
+
+    try:
+        write_report(render(result), target)
+    except OSError as exc:
+        raise OutputError(f"cannot write the deletion list {target}: {_reason(exc)}") from None
+    return target
 
 
 def _checkpoint(
@@ -351,10 +422,21 @@ def exit_code(result: ScanResult, fail_on: str) -> int:
     because a gate that passes must mean everything was looked at.
     """
     if fail_on != "never":
-        worst = result.worst_severity
+        worst = _worst_gating(result)
         if worst is not None and worst.at_least(Severity(fail_on)):
             return EXIT_FINDINGS
     return EXIT_UNREAD if result.unread > 0 else EXIT_OK
+
+
+def _worst_gating(result: ScanResult) -> Severity | None:
+    """The worst severity among findings that count for the gate: not false positives or
+    accepted risks (triage), not known values in known places (baseline)."""
+    from scanner import baseline, triage
+
+    gating = [
+        f.severity for f in result.findings if triage.counts_for_gate(f) and baseline.counts_for_gate(f)
+    ]
+    return min(gating, key=lambda s: s.rank) if gating else None
 
 
 # --- option values: unknown names get a "did you mean", as click gives for option names
@@ -403,6 +485,7 @@ class Outputs:
 
     targets: tuple[tuple[str, Path | None], ...]
     exclude: tuple[Path, ...]
+    folder: Path | None = None  # when the reports go to a folder: the deletion list goes there too
 
 
 def plan_outputs(output: str | None, formats: tuple[str, ...], inputs: Sequence[Path]) -> Outputs:
@@ -450,7 +533,10 @@ def plan_outputs(output: str | None, formats: tuple[str, ...], inputs: Sequence[
         for form in (Path(os.path.abspath(path)), Path(os.path.realpath(path))):
             if form not in exclude:
                 exclude.append(form)
-    return Outputs(tuple((name, path) for name, path in targets), tuple(exclude))
+    in_folder = default or folder == out
+    return Outputs(
+        tuple((name, path) for name, path in targets), tuple(exclude), folder if in_folder else None
+    )
 
 
 def _real(path: Path) -> Path:
@@ -555,11 +641,18 @@ def _write_stdout(text: str) -> None:
         raise OutputError(f"cannot write the report to standard output: {_reason(exc)}") from None
 
 
-def _baseline_fingerprints(path: Path) -> frozenset[str]:
+def _scan_key_id(settings: Any) -> str:
+    from scanner.keys import resolve_key
+    from scanner.masking import key_id
+
+    return key_id(resolve_key(settings))
+
+
+def _baseline_fingerprints(path: Path, scan_key: str | None = None) -> frozenset[str]:
     from scanner import baseline
 
-    # The key check waits for the scan's key id (in _apply_baseline).
-    return baseline.load(path)
+    # Checked again against the result's key id (in _apply_baseline).
+    return baseline.load(path, scan_key)
 
 
 def _apply_baseline(result: ScanResult, known: frozenset[str]) -> ScanResult:
@@ -568,6 +661,25 @@ def _apply_baseline(result: ScanResult, known: frozenset[str]) -> ScanResult:
 
     # Subjects and conversations are recounted from the findings the baseline leaves.
     return refresh(baseline.apply(result, known), result)
+
+
+def _load_triage(path: Path, scan_key: str | None = None) -> Any:
+    from scanner import triage
+
+    # Checked again against the result's key id (in _apply_triage).
+    return triage.load(path, scan_key)
+
+
+def _apply_triage(result: ScanResult, decisions: Any) -> ScanResult:
+    from scanner import triage
+
+    return triage.apply(result, decisions)
+
+
+def _assess_duties(result: ScanResult) -> ScanResult:
+    from scanner import duties
+
+    return duties.attach(result)
 
 
 def _stop_check(done: int, current: str, bytes_done: int, bytes_total: int) -> None:
@@ -626,33 +738,190 @@ def _run_with_progress(
 _SEV_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan"}
 
 
+def _with_report_lang(result: ScanResult, setting: str) -> ScanResult:
+    """``result`` with the report's language chosen: as asked, or from the messages for auto."""
+    from reports.i18n import resolve_report_lang
+
+    return replace(result, report_lang=resolve_report_lang(setting, result.languages))
+
+
 def _print_summary(result: ScanResult, written: list[Path], code: int, seconds: float) -> None:
+    from reports.i18n import plural, text
+
+    lang = result.report_lang
+    colon = "：" if lang == "zh" else ": "
     summary = result.summary
-    table = Table(title="chatsweep summary", show_header=True, header_style="bold", title_justify="left")
-    table.add_column("severity")
-    table.add_column("findings", justify="right")
+    table = Table(title=text(lang, "cli_title"), show_header=True, header_style="bold", title_justify="left")
+    table.add_column(text(lang, "cli_severity"))
+    table.add_column(text(lang, "cli_findings"), justify="right")
     for sev, n in summary.by_severity.items():
-        table.add_row(f"[{_SEV_STYLE[sev]}]{sev}[/]", str(n))
-    table.add_row("[bold]total[/]", f"[bold]{summary.findings}[/] ({summary.occurrences} occurrences)")
+        table.add_row(f"[{_SEV_STYLE[sev]}]{text(lang, 'sev_' + sev)}[/]", str(n))
+    table.add_row(
+        f"[bold]{text(lang, 'cli_total')}[/]",
+        f"[bold]{summary.findings}[/] ({plural(lang, 'n_occurrence', summary.occurrences)})",
+    )
     err.print(table)
     if summary.by_entity:
-        _say("by type: " + ", ".join(f"{one_line(k, 80)} {v}" for k, v in summary.by_entity.items()))
+        _say(
+            text(lang, "cli_by_type")
+            + colon
+            + ", ".join(f"{one_line(k, 80)} {v}" for k, v in summary.by_entity.items())
+        )
+    if result.subjects:
+        _say(
+            text(
+                lang,
+                "cli_people",
+                people=plural(lang, "n_person", summary.subjects),
+                special=summary.special_subjects,
+            )
+        )
     rate = result.messages_scanned / seconds if seconds > 0 else 0.0
     _say(
-        f"{result.messages_scanned:,} messages from {len(result.inputs)} input(s) in {seconds:.1f}s "
-        f"({rate:,.0f} msg/s); {result.unread} file(s) or record(s) not read"
+        text(
+            lang,
+            "cli_scanned",
+            messages=plural(lang, "n_message", result.messages_scanned),
+            inputs=plural(lang, "n_input", len(result.inputs)),
+            seconds=f"{seconds:.1f}",
+            rate=f"{rate:,.0f}",
+            unread=plural(lang, "n_item", result.unread),
+        )
     )
     unread = [s for i in result.inputs for s in i.skipped]
+    not_read = text(lang, "cli_not_read")
     for item in unread[:UNREAD_SHOWN]:
-        _say(f"not read: {one_line(item.location, 300)}: {one_line(item.reason, 200)}")
+        _say(f"{not_read}{colon}{one_line(item.location, 300)}: {one_line(item.reason, 200)}")
     if len(unread) > UNREAD_SHOWN:
-        _say(f"not read: {len(unread) - UNREAD_SHOWN} more, listed in the report")
+        _say(f"{not_read}{colon}{text(lang, 'cli_not_read_more', n=len(unread) - UNREAD_SHOWN)}")
     for note in result.notices:
-        _say(f"note: {one_line(note)}")
+        _say(f"{text(lang, 'cli_note')}{colon}{one_line(note)}")
     for path in written:
-        _say(f"report: {one_line(str(path))}")
+        _say(f"{text(lang, 'cli_report')}{colon}{one_line(str(path))}")
     if code == EXIT_UNREAD:
-        _say("exit 3: no finding reaches --fail-on, but not everything could be read (listed above)")
+        _say(text(lang, "cli_exit3"))
+
+
+# --- redact: a sanitised copy of an export, in the same format -----------------------
+
+
+@app.command("redact")
+def redact_cmd(
+    path: Annotated[Path, typer.Argument(help="The chat export to copy: a file, folder or zip.")],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="Where the redacted copy goes (a new name beside it).")
+    ],
+    operator: Annotated[
+        str,
+        typer.Option(
+            "--operator",
+            help="mask (letters and digits as *, layout kept), replace (<ENTITY_TYPE>) or hash "
+            "(<ENTITY_TYPE:keyed hash>, the same value gives the same token). [default: mask]",
+        ),
+    ] = "mask",
+    entities: Annotated[
+        str | None,
+        typer.Option("--entities", help="Only these entity types, comma-separated (see 'chatsweep rules')."),
+    ] = None,
+    min_severity: Annotated[
+        str,
+        typer.Option(
+            "--min-severity", help="Redact values this severe or worse: critical, high, medium, low."
+        ),
+    ] = "low",
+    min_confidence: Annotated[
+        float, typer.Option("--min-confidence", help="Redact values detected with at least this confidence.")
+    ] = 0.0,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang", help="Message language: auto (English and Chinese), en or zh. [default: auto]"
+        ),
+    ] = None,
+    no_ner: Annotated[
+        bool | None,
+        typer.Option(
+            "--no-ner", help="Patterns and checksums only; person and place names are not redacted."
+        ),
+    ] = None,
+    input_format: Annotated[
+        str | None,
+        typer.Option("--input-format", help="Force the export format instead of detecting it."),
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="TOML settings file (keys as the options).")
+    ] = None,
+    key_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--key-file", help="File holding the fingerprint key (what --operator hash is keyed with)."
+        ),
+    ] = None,
+    verbose: Annotated[
+        bool, typer.Option("-v", "--verbose", help="Log progress details (never message text).")
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Log debug details and show tracebacks on errors.")
+    ] = False,
+) -> int:
+    """Write a redacted copy of an export in the same format (exit 3: some parts could not be patched)."""
+    from scanner.redact import OPERATORS, Thresholds, check_output
+    from scanner.settings import resolve
+
+    _setup_logging(verbose, debug)
+    if operator not in OPERATORS:
+        raise UsageError(f"unknown operator {operator!r}; use one of {', '.join(OPERATORS)}")
+    if min_severity not in [s.value for s in Severity]:
+        raise UsageError(f"unknown severity {min_severity!r}; use critical, high, medium or low")
+    if not 0.0 <= min_confidence <= 1.0:
+        raise UsageError("--min-confidence must lie between 0 and 1")
+    flags: dict[str, Any] = {
+        "lang": lang,
+        "ner": False if no_ner else None,
+        "input_format": input_format,
+        "entities": entities,
+        "key_file": str(key_file) if key_file else None,
+        "verbose": verbose,
+        "debug": debug,
+    }
+    settings = resolve(flags, config)
+    if settings.input_format is not None:
+        _check_input_format(settings.input_format)
+    if settings.entities:
+        _check_entities(settings.entities)
+    check_output(path, output)
+    thresholds = Thresholds(
+        min_severity=Severity(min_severity),
+        min_confidence=min_confidence,
+        entities=frozenset(settings.entities) if settings.entities else None,
+    )
+    from scanner.pipeline import Scanner
+    from scanner.redact import redact
+
+    t0 = time.perf_counter()
+    with err.status("Loading analyzers…", spinner="dots") if err.is_terminal else contextlib.nullcontext():
+        scanner = Scanner(settings)
+    result = redact(path, output, settings, operator, thresholds, scanner)
+    _say(
+        f"redacted copy: {one_line(str(output))}: {result.values:,} value(s) replaced in "
+        f"{result.records:,} message part(s) of {result.files:,} file(s); "
+        f"{result.messages_scanned:,} messages scanned in {time.perf_counter() - t0:.1f}s"
+    )
+    _say("not changed: author, conversation and file names (the export's own structure)")
+    for item in result.unread[:UNREAD_SHOWN]:
+        _say(f"not read: {one_line(item.location, 300)}: {one_line(item.reason, 200)}")
+    for item in result.not_patched[:UNREAD_SHOWN]:
+        _say(f"NOT PATCHED: {one_line(item.location, 300)}: {one_line(item.reason, 200)}")
+    hidden = max(0, len(result.unread) - UNREAD_SHOWN) + max(0, len(result.not_patched) - UNREAD_SHOWN)
+    if hidden:
+        _say(f"... and {hidden} more")
+    if result.complete:
+        return EXIT_OK
+    _say(
+        f"exit 3: WARNING: the copy is written but {len(result.not_patched)} part(s) could not be "
+        f"patched and {len(result.unread)} could not be read: they are UNCHANGED in the copy"
+    )
+    return EXIT_UNREAD
 
 
 pull_app = typer.Typer(
@@ -778,6 +1047,44 @@ def pull_lanying_cmd(
         err.print(f"next: chatsweep scan {where} (scans what was pulled)", markup=False, soft_wrap=True)
         return EXIT_NOTHING_READ
     err.print(f"next: chatsweep scan {where}", markup=False, soft_wrap=True)
+    return EXIT_OK
+
+
+@app.command("triage")
+def triage_cmd(
+    report: Annotated[Path, typer.Argument(help="A chatsweep JSON report.")],
+    decisions: Annotated[
+        list[str],
+        typer.Option(
+            "--set",
+            help="FINDING_ID=STATUS (id or fingerprint; status confirmed, false_positive, accepted or "
+            "remediated). Repeat for more findings.",
+        ),
+    ],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="Triage file to create or update (.toml, or .json).")
+    ],
+    owner: Annotated[str, typer.Option("--owner", help="Who decided (kept in the file).")] = "",
+    note: Annotated[str, typer.Option("--note", help="Why (one line; never the value itself).")] = "",
+) -> int:
+    """Record decisions on findings in a triage file that later scans honour (--triage FILE).
+
+    The file is keyed by fingerprint and names the fingerprint key of the report; it holds
+    no values. False positives and accepted findings no longer count for --fail-on.
+    """
+    from scanner import triage
+
+    pairs = []
+    for item in decisions:
+        wanted, sep, status = item.partition("=")
+        if not sep or not wanted.strip() or not status.strip():
+            raise UsageError(f"--set takes FINDING_ID=STATUS, not '{one_line(item, 80)}'")
+        pairs.append((wanted.strip(), status.strip().lower().replace("-", "_").replace(" ", "_")))
+    written, done = triage.decide(report, pairs, output, owner=owner, note=note)
+    _say(
+        f"{len(done)} decision(s) recorded in {one_line(str(output))} "
+        f"({len(written.entries)} in all, key {written.key_id}); scan with --triage {one_line(str(output))}"
+    )
     return EXIT_OK
 
 

@@ -171,8 +171,8 @@ def newest_leak(findings: Iterable[Finding]) -> datetime | None:
 def refresh(result: ScanResult, scanned: ScanResult) -> ScanResult:
     """``result`` (``scanned`` with findings taken out) with its subjects and conversations
     recounted from the findings left; ages are measured against the scan's newest leak."""
-    if result.findings == scanned.findings:
-        return result
+    if [f.id for f in result.findings] == [f.id for f in scanned.findings]:
+        return result  # the same findings (marked, perhaps): the same people and places
     kept = {f.id: f for f in result.findings}
     subjects = []
     for s in result.subjects:

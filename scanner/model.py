@@ -152,6 +152,9 @@ class Message:
     deleted: bool = False
     kind: MessageKind = MessageKind.USER
     parts: tuple[TextPart, ...] = ()
+    # A link to the message the export itself gives (Teams ``webUrl``), or one the reader
+    # built from what the export says (a Discord server's id, a public Telegram username).
+    permalink: str | None = None
 
     @property
     def timestamp_naive(self) -> bool:
@@ -185,6 +188,8 @@ class Triage:
     status: str  # confirmed | false_positive | accepted | remediated
     owner: str = ""
     note: str = ""
+    # A finding triaged as remediated that this scan found again.
+    reappeared: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,6 +309,12 @@ class Duty:
     records: int
     categories: tuple[str, ...]
     consequences: str
+    # A stable name for the duty ("gdpr_art33", "gdpr_art34", "pipl_art57", "hipaa_breach").
+    key: str = ""
+    # "This is not legal advice …" in English; ``zh`` holds the Chinese text of ``law``,
+    # ``why``, ``asks``, ``consequences`` and ``disclaimer`` under those names.
+    disclaimer: str = ""
+    zh: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from recognizers.catalogue import info
 from scanner import __version__
+from scanner.allowlist import AllowMatcher, notice
 from scanner.analyzer import AnalyzerConfig, ChatAnalyzer, Detection, merge_detections, route_languages
 from scanner.checkpoint import Checkpoint, Partial
 from scanner.context import ChatContext, default_rules
@@ -49,8 +50,10 @@ from scanner.model import (
     Severity,
     Skipped,
 )
+from scanner.permalinks import for_message as permalink_for
 from scanner.readers import detect
 from scanner.readers.base import Reader, Source
+from scanner.remediation import remedy
 from scanner.settings import Settings
 from scanner.snippets import Span, snippet
 from scanner.subjects import Linker, Mention
@@ -184,6 +187,11 @@ class TextCache:
 
 # (messages done, current input, bytes read so far, total bytes of all inputs)
 ProgressHook = Callable[[int, str, int, int], None]
+# (message, part name — "text" or a ``TextPart.name`` —, the part's location, its final
+# detections: offsets into that part's text). Called once per analysed part; what a redacted
+# copy patches. Detections are those of the analyzer and the context rules, before the
+# entity and confidence filters of the report.
+DetectionsHook = Callable[[Message, str, str, Sequence[Detection]], None]
 # What goes to a backend for one message: its text and the analyzers' languages.
 _Item = tuple[str, tuple[str, ...] | None]
 
@@ -265,11 +273,14 @@ class Scanner:
         analyzer: ChatAnalyzer | None = None,
         cluster: object | None = None,
         text_cache: int = TEXT_CACHE,
+        on_detections: DetectionsHook | None = None,
     ) -> None:
         """``text_cache``: distinct texts whose detections are remembered (0: none; the
-        report is the same either way, only the time differs)."""
+        report is the same either way, only the time differs). ``on_detections`` is told
+        every message part's final detections (see ``DetectionsHook``)."""
         self.settings = settings
         self.text_cache = text_cache
+        self.on_detections = on_detections
         self._cluster = cluster if cluster is not None else settings.cluster
         self.analyzer = analyzer or ChatAnalyzer(
             AnalyzerConfig(
@@ -357,6 +368,8 @@ class Scanner:
         notices = []
         if not self.settings.ner:
             notices.append("Person and place names were not scanned by an NER model (--no-ner).")
+        allowed_options, allowed_notices = state.allowed_summary()
+        notices.extend(allowed_notices)
         return ScanResult(
             tool_name="chatsweep",
             tool_version=__version__,
@@ -367,7 +380,12 @@ class Scanner:
             finished_at=datetime.now(UTC),
             languages=dict(sorted(state.languages.items())),
             models=dict(self.analyzer.models),
-            options={**self.settings.public_options(), "backend": backend_name, "workers": workers},
+            options={
+                **self.settings.public_options(),
+                "backend": backend_name,
+                "workers": workers,
+                **allowed_options,
+            },
             findings=findings,
             show_values=self.settings.show_values,
             notices=tuple(notices),
@@ -552,6 +570,8 @@ class Scanner:
                 # (still masked in the snippets of whatever else the message holds).
                 found = [d for d in found if d.entity != "PERSON"]
             state.add(message, found, shown, context=seen)
+            if self.on_detections is not None:
+                self.on_detections(message, PART_TEXT, message.location, found)
         except Exception as exc:
             if self.settings.debug:
                 raise
@@ -604,6 +624,10 @@ class _ScanState:
         # One (input, conversation id) pair per conversation, shared by its findings.
         self._where: dict[tuple[str, str], tuple[str, str]] = {}
         self._key: bytes | None = None
+        self._allow: AllowMatcher | None = None
+        # Fingerprints the allow-list kept out (distinct values), and their occurrences.
+        self.allowed: set[str] = set()
+        self.allowed_occurrences = 0
         self._init_report_state()
 
     def _init_report_state(self) -> None:
@@ -619,7 +643,7 @@ class _ScanState:
 
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
-        state.update(settings=None, analyzer=None, _key=None, analysing=set())
+        state.update(settings=None, analyzer=None, _key=None, analysing=set(), _allow=None)
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
@@ -631,6 +655,13 @@ class _ScanState:
         if self._key is None:
             self._key = resolve_key(self.settings)
         return self._key
+
+    @property
+    def allow(self) -> AllowMatcher | None:
+        """The config's allow-list for this scan (None without one)."""
+        if self._allow is None and self.settings.allow:
+            self._allow = AllowMatcher(self.settings.allow, self.key)
+        return self._allow
 
     # --- names: authors, conversations, files ---------------------------------------------
 
@@ -779,6 +810,8 @@ class _ScanState:
                 fp = fingerprint(d.entity, statement, self.key)
             else:
                 fp = fingerprint(d.entity, value, self.key)
+            if self.settings.allow is not None and self._allowed(d.entity, value, fp, message):
+                continue
             acc = self._acc.get(fp)
             if acc is None:
                 self._order += 1
@@ -845,6 +878,7 @@ class _ScanState:
                         conversation.member_count,
                         conversation.external_members,
                     ),
+                    permalink=permalink_for(message, self.settings.slack_workspace),
                 )
             )
         if mentions:
@@ -869,6 +903,24 @@ class _ScanState:
             known = self._authors[name] = (fingerprint("PERSON", name, self.key), mask("PERSON", name))
         return known
 
+    def _allowed(self, entity: str, value: str, fp: str, message: Message) -> bool:
+        allow = self.allow
+        if allow is None:
+            return False
+        value_fp = fingerprint(entity, value, self.key) if entity in PER_STATEMENT else fp
+        if not allow.allows(entity, value, fp, value_fp, message.author, message.conversation):
+            return False
+        self.allowed.add(fp)
+        self.allowed_occurrences += 1
+        return True
+
+    def allowed_summary(self) -> tuple[dict[str, object], tuple[str, ...]]:
+        """What the allow-list kept out of the findings: report options and notices (counts)."""
+        if not self.settings.allow:
+            return {}, ()
+        counts = {"values": len(self.allowed), "occurrences": self.allowed_occurrences}
+        return {"allowed": counts}, ((notice(*counts.values()),) if self.allowed else ())
+
     def findings(self) -> tuple[Finding, ...]:
         out: list[tuple[tuple[int, str, int], Finding]] = []
         for acc in self._acc.values():
@@ -876,6 +928,7 @@ class _ScanState:
                 continue
             entry = info(acc.entity)
             severity = Severity(entry.severity)
+            todo = remedy(acc.entity)
             finding = Finding(
                 id=f"{entry.rule}-{acc.fingerprint[:12]}",
                 rule=entry.rule,
@@ -891,6 +944,8 @@ class _ScanState:
                 value=acc.value,
                 omitted_occurrences=acc.omitted,
                 detail=statement_detail(acc.entity, acc.explanation) if acc.entity in PER_STATEMENT else None,
+                action=todo.action,
+                remediation=todo.en,
             )
             out.append(((severity.rank, acc.entity, acc.first_seen), finding))
         out.sort(key=lambda pair: pair[0])

@@ -14,6 +14,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from scanner.allowlist import AllowList
 from scanner.analyzer import DEFAULT_MODEL
 from scanner.errors import UsageError
 
@@ -27,6 +28,8 @@ class Settings:
     formats: tuple[str, ...] = ("html", "json")
     output: str | None = None
     lang: str = "auto"
+    # Language of the report's labels: auto (zh when most scanned messages are Chinese), en, zh.
+    report_lang: str = "auto"
     ner: bool = True
     model: str = DEFAULT_MODEL
     fail_on: str = "high"
@@ -43,6 +46,13 @@ class Settings:
     key_file: str | None = None
     custom_terms: tuple[str, ...] = ()
     custom_patterns: tuple[str, ...] = ()
+    # Values, patterns, authors and conversations that never become findings ([allow]).
+    allow: AllowList | None = None
+    # A triage file (TOML or JSON): reviewers' decisions on findings, by fingerprint.
+    triage: str | None = None
+    # The Slack workspace's domain ("acme" or "acme.slack.com"): Slack exports do not say
+    # it, and message links (deletion list, report) need it.
+    slack_workspace: str | None = None
     debug: bool = False
     verbose: bool = False
 
@@ -66,7 +76,12 @@ class Settings:
             # counts only: the terms themselves are confidential (project names, customers)
             "custom_terms": len(self.custom_terms),
             "custom_patterns": len(self.custom_patterns),
+            **self._allow_options(),
         }
+
+    def _allow_options(self) -> dict[str, Any]:
+        # Counts only, and only when an allow-list is given: its items are the user's own values.
+        return {"allow": self.allow.counts()} if self.allow else {}
 
 
 _KEYS = {f.name for f in fields(Settings)} - {"debug", "verbose"}
@@ -116,7 +131,7 @@ def _coerce(key: str, value: Any) -> Any:
             if v not in FAIL_ON:
                 raise ValueError(f"choose from {', '.join(FAIL_ON)}")
             return v
-        if key == "lang":
+        if key in ("lang", "report_lang"):
             v = str(value).lower()
             if v not in LANGS:
                 raise ValueError(f"choose from {', '.join(LANGS)}")
@@ -128,7 +143,12 @@ def _coerce(key: str, value: Any) -> Any:
             if len(key_bytes) < MIN_KEY_CHARS:
                 raise ValueError(f"must be at least {MIN_KEY_CHARS} characters")
             return key_bytes
-        if key == "key_file":
+        if key == "allow":
+            from recognizers.catalogue import BY_ENTITY
+            from scanner.allowlist import parse
+
+            return parse(value, BY_ENTITY) or None
+        if key in ("key_file", "triage"):
             text = str(value).strip()
             if not text:
                 raise ValueError("must be a path")
@@ -153,6 +173,8 @@ def _apply(base: Settings, values: Mapping[str, Any], origin: str) -> Settings:
             close = difflib.get_close_matches(key, sorted(_KEYS | {"format"}), n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             raise UsageError(f"unknown setting '{raw_key}' in {origin}{hint}")
+        if key == "allow" and origin in ("the environment", "flags"):
+            raise UsageError("allow-lists go in the config file ([allow]), not in the environment or flags")
         if key == "fingerprint_key" and origin == "the environment":
             from scanner.keys import ENV_VAR, check_key
 
@@ -179,10 +201,10 @@ def load_file(path: Path) -> dict[str, Any]:
     # Keys live at the top level or under [scan] (or [tool.chatsweep] in a pyproject.toml).
     table = data.get("tool", {}).get("chatsweep", data)
     if "scan" in table and isinstance(table["scan"], dict):
-        extra = [k for k in table if k != "scan"]
+        extra = [k for k in table if k not in ("scan", "allow")]
         if extra:
             raise UsageError(f"unknown section or setting '{extra[0]}' in {path}")
-        table = table["scan"]
+        table = {**table["scan"], **({"allow": table["allow"]} if "allow" in table else {})}
     return dict(table)
 
 
@@ -202,6 +224,8 @@ def resolve(
         if isinstance(table.get("key_file"), str) and table["key_file"].strip():
             # Relative to the config file, so a project's config works from any folder.
             table["key_file"] = str(config_file.parent / Path(table["key_file"].strip()).expanduser())
+        if isinstance(table.get("triage"), str) and table["triage"].strip():
+            table["triage"] = str(config_file.parent / Path(table["triage"].strip()).expanduser())
         settings = _apply(settings, table, str(config_file))
     env = os.environ if environ is None else environ
     env_values = {

@@ -357,60 +357,7 @@ def test_json_golden(update_goldens: bool) -> None:
     assert actual == path.read_text(encoding="utf-8")
 
 
-# --- HTML -------------------------------------------------------------------------------
-
-
-def test_html_escapes_hostile_strings() -> None:
-    html = render("html", make_result(hostile=True))
-    assert HOSTILE not in html
-    assert "<script" not in html.lower()
-    escaped = "&lt;script&gt;alert(1)&lt;/script&gt;"
-    # preview, explanation, conversation, author, skip reason and notice
-    assert html.count(escaped) >= 6
-    assert "#deploy" + escaped in html
-    assert "Ops Bot" + escaped in html
-
-
-def test_html_is_self_contained() -> None:
-    html = render("html", make_result())
-    lowered = html.lower()
-    assert "http://" not in lowered and "https://" not in lowered
-    assert not re.search(r"<link\b", lowered)
-    assert not re.search(r"\bsrc\s*=", lowered)
-    assert "@import" not in lowered
-    assert "url(" not in lowered
-    assert "<script" not in lowered
-    assert not re.search(r"href\s*=\s*\"(?!#)", lowered), "only in-page anchors"
-    assert "default-src 'none'" in html
-
-
-def test_html_content() -> None:
-    html = render("html", make_result())
-    assert html.startswith("<!DOCTYPE html>")
-    assert "chatsweep leak report" in html
-    assert "0.1.0" in html
-    for label in ("Critical", "High", "Medium", "Low"):
-        assert f'<span class="sev-badge">{label}</span>' in html
-    # most severe first
-    assert html.index('id="sev-critical"') < html.index('id="sev-high"') < html.index('id="sev-low"')
-    assert "names not scanned by a model (--no-ner)" in html
-    assert "en_core_web_sm 3.8.0" in html
-    assert "项目群 Project" in html and "李娜" in html
-    assert "exports/slack.zip:random/2024-02-30.json" in html and "invalid JSON" in html
-    assert "2024-03-01 09:00:00 +08:00" in html
-    # the long list folds, the short ones do not
-    assert html.count('<details class="occurrences">') == 1
-    assert "Values are masked" in html
-
-
-def test_html_show_values_warns() -> None:
-    html = render("html", make_result(show_values=True))
-    assert "Values shown." in html and SECRET_VALUE in html
-
-
-def test_html_no_findings() -> None:
-    html = render("html", replace(make_result(), findings=()))
-    assert "No findings." in html and 'id="sev-' not in html
+# The HTML report's tests are in tests/test_html_report.py and tests/test_html_browser.py.
 
 
 # --- CSV --------------------------------------------------------------------------------

@@ -241,10 +241,10 @@ def test_cli_resume_needs_an_output_folder(
 @pytest.mark.slow
 def test_sigint_then_resume_in_a_process(exports: dict[str, Path], tmp_path: Path) -> None:
     """A real Ctrl-C on a scan with worker processes, then ``--resume``."""
-    inputs = tmp_path / "big.jsonl"
-    _corpus(inputs, 14_000, 21, tmp_path)  # the first checkpoint inside it comes after 10,000
+    # A checkpoint is written after each input: the signal comes once the first one is read.
+    inputs = [_corpus(tmp_path / f"part{i}.jsonl", 1_500, 21 + i, tmp_path) for i in range(4)]
     env = {**os.environ, "PYTHONPATH": str(REPO), "CHATSWEEP_FINGERPRINT_KEY": KEY.decode()}
-    cmd = [sys.executable, "-m", "scanner.cli", "scan", str(inputs), "--no-ner", "--format", "json"]
+    cmd = [sys.executable, "-m", "scanner.cli", "scan", *map(str, inputs), "--no-ner", "--format", "json"]
     cmd += ["--workers", "2", "--checkpoint-every", "0.5"]
     (tmp_path / "whole").mkdir()
     whole = subprocess.run([*cmd, "-o", str(tmp_path / "whole")], env=env, capture_output=True, timeout=900)
