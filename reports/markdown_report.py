@@ -29,6 +29,8 @@ _LINEBREAK = re.compile(r"\s*[\r\n]+\s*")
 # Long tables stop being readable in a ticket; the full list is in the other reports.
 MAX_SHOWN_OCCURRENCES = 20
 MAX_ROWS = 50
+# Shown for the author of a system message (a member event, a notice): nobody posted it.
+SYSTEM = "(system message)"
 
 
 def _plural(n: int, word: str) -> str:
@@ -107,7 +109,7 @@ def render_markdown(result: ScanResult) -> str:
                     f"{f.likelihood.value} ({f.confidence:.2f})",
                     _shown(f, result.show_values),
                     str(f.occurrence_count),
-                    md_escape(f"{first.conversation} / {first.author}") if first else "",
+                    md_escape(f"{first.conversation} / {first.author or SYSTEM}") if first else "",
                     md_escape(f.explanation),
                 ]
             )
@@ -131,7 +133,7 @@ def render_markdown(result: ScanResult) -> str:
             [
                 md_escape(f.id),
                 md_escape(o.conversation),
-                md_escape(o.author),
+                md_escape(o.author or SYSTEM),
                 md_escape(o.timestamp or ""),
                 md_escape(o.message_id),
                 md_escape(o.location),

@@ -157,6 +157,11 @@ def _occurrence_fingerprint(f: Finding, o: Occurrence) -> str:
     return hashlib.sha256(place.encode("utf-8")).hexdigest()
 
 
+def _by(o: Occurrence) -> str:
+    """Who posted it; a system message (a member event, a notice) was posted by nobody."""
+    return f"by {visible_controls(o.author)}" if o.author else "in a system message"
+
+
 def _result(
     f: Finding, o: Occurrence, index: int, rule_index: int, show_values: bool, artifacts: dict[str, int]
 ) -> dict[str, Any]:
@@ -194,7 +199,7 @@ def _result(
         "level": LEVELS[f.severity],
         "message": {
             "text": f"{visible_controls(f.entity_type)} {shown} in message {visible_controls(o.message_id)} "
-            f"by {visible_controls(o.author)} in {visible_controls(o.conversation)}{when}: "
+            f"{_by(o)} in {visible_controls(o.conversation)}{when}: "
             f"{visible_controls(f.explanation)}"
         },
         "locations": [_location(o, artifacts)],
