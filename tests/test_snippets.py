@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from scanner.masking import mask
 from scanner.snippets import ELLIPSIS, Span, snippet
 
@@ -100,3 +103,38 @@ def test_a_cut_inside_a_word_moves_to_the_word_edge() -> None:
     value = Span(at, at + 11, "PHONE_NUMBER")
     out = snippet(text, value, [value], masker)
     assert out == "…yesterday with a condition, phone *********78, please call"
+
+
+_FILLER = st.text(alphabet="ab 张伟\n\t👍🏽\u200d\u0301.,-", max_size=60)
+
+
+@st.composite
+def _texts(draw: st.DrawFn) -> tuple[str, list[Span]]:
+    """Text with values made of a marker letter no filler has, and their spans."""
+    pieces: list[str] = []
+    spans: list[Span] = []
+    at = 0
+    for _ in range(draw(st.integers(1, 6))):
+        filler = draw(_FILLER)
+        pieces.append(filler)
+        at += len(filler)
+        value = "Ω" * draw(st.integers(1, 15))
+        pieces.append(value)
+        spans.append(Span(at, at + len(value), "PHONE_NUMBER"))
+        at += len(value)
+    pieces.append(draw(_FILLER))
+    return "".join(pieces), spans
+
+
+@settings(max_examples=300, deadline=None)
+@given(_texts(), st.data(), st.integers(0, 50))
+def test_no_piece_of_any_value_ever_shows(
+    drawn: tuple[str, list[Span]], data: st.DataObject, width: int
+) -> None:
+    text, spans = drawn
+    value = data.draw(st.sampled_from(spans))
+    out = snippet(text, value, spans, lambda entity, v: "[masked]", width=width)
+    assert "Ω" not in out
+    assert "[masked]" in out
+    shown = snippet(text, value, spans, lambda entity, v: "[masked]", show_value=True, width=width)
+    assert shown.count("Ω") == value.end - value.start
