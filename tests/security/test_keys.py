@@ -307,13 +307,15 @@ def _make_baseline(capsys: pytest.CaptureFixture[str], chat: Path, out: Path) ->
     return out
 
 
-def test_baseline_under_the_same_key_hides_known_findings(
+def test_baseline_under_the_same_key_matches_known_findings(
     install: Path, capsys: pytest.CaptureFixture[str], chat: Path, tmp_path: Path
 ) -> None:
     base = _make_baseline(capsys, chat, tmp_path / "base.json")
     code, stdout, _ = _scan_json(capsys, str(chat), "--baseline", str(base))
     report = json.loads(stdout)
-    assert code == 0 and report["findings"] == []
+    # Known findings stay in the report, marked, and no longer fail the gate.
+    assert code == 0 and report["findings"]
+    assert {f["baseline"] for f in report["findings"]} == {"still_present"}
     assert report["scan"]["key_id"] == json.loads(base.read_text(encoding="utf-8"))["scan"]["key_id"]
 
 
