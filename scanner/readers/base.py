@@ -53,8 +53,11 @@ from scanner.readers.entries import (
     entry_label,
     guarded,
     in_folder,
+    isolated,
     location_name,
     location_parts,
+    read_each,
+    sniff_each,
     sniff_text_export,
 )
 from scanner.readers.entry import ByteMeter, Entry
@@ -188,6 +191,16 @@ class Source:
 
     def get(self, name: str) -> Entry | None:
         return self._by_name.get(name)
+
+    @property
+    def is_file(self) -> bool:
+        """Whether the input is one file (not a folder or zip): nothing lies beside its entry."""
+        return self.kind == "file"
+
+    def member(self, name: str) -> Entry | None:
+        """The folder or zip member ``name`` (a file an export refers to: an attachment, a
+        media file); None when absent or when the input is a single file."""
+        return None if self.kind == "file" else self._by_name.get(name)
 
     def names(self) -> list[str]:
         return [e.name for e in self._entries]
@@ -394,6 +407,7 @@ __all__ = [
     "in_folder",
     "is_own_report",
     "iso_time",
+    "isolated",
     "iter_lines",
     "json_id",
     "json_lines",
@@ -409,8 +423,10 @@ __all__ = [
     "os_detail",
     "os_reason",
     "parse_events",
+    "read_each",
     "read_text",
     "skip_value",
+    "sniff_each",
     "sniff_text_export",
     "special_file_reason",
     "split_author",

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from scanner.errors import ReaderError
 from scanner.model import Attachment, Conversation, ConversationKind, Message, Skipped
+from scanner.readers.limits import SNIFF_ENTRIES
 from scanner.readers.oserrors import READ_ERRORS
 
 if TYPE_CHECKING:
@@ -22,6 +23,57 @@ def guarded(location: str, items: Iterator[Message | Skipped]) -> Iterator[Messa
         yield from items
     except READ_ERRORS as exc:
         raise ReaderError(location, f"read failed: {type(exc).__name__}") from None
+
+
+Items = Iterator[Message | Skipped]
+
+
+def isolated(entry: Entry, read: Callable[[Entry], Items]) -> Items:
+    """What ``read`` gives for ``entry``; when the entry turns out broken (it cannot be opened,
+    its data is damaged, a read fails part-way) what was read stays and one Skipped says where
+    and why, so the caller goes on with the next entry."""
+    try:
+        yield from guarded(entry.location, read(entry))
+    except ReaderError as exc:
+        yield Skipped(exc.location, exc.reason)
+
+
+def read_each(
+    source: Source,
+    read: Callable[[Entry], Items],
+    entries: Iterable[Entry] | None = None,
+    *,
+    accept: Callable[[Entry], bool] | None = None,
+    not_ours: str = "",
+) -> Items:
+    """The entry reader every format uses: a single-file input is read as it is (the user named
+    it, so a failure is the input's and propagates as a ReaderError); in a folder or zip each of
+    ``entries`` (default: all) is read with its failures isolated (see ``isolated``), and a
+    non-empty entry that ``accept`` refuses is skipped with the reason ``not_ours``."""
+    if source.is_file:
+        for entry in source.entries()[:1]:
+            yield from guarded(entry.location, read(entry))
+        return
+    for entry in source.entries() if entries is None else entries:
+        if accept is not None and not accept(entry):
+            if entry.size:
+                yield Skipped(entry.location, not_ours)
+            continue
+        yield from isolated(entry, read)
+
+
+def sniff_each(
+    source: Source,
+    looks_like: Callable[[Entry], bool],
+    candidates: Iterable[Entry] | None = None,
+) -> bool:
+    """Whether the input is this format: a single file that ``looks_like`` it, or a folder/zip
+    whose ``candidates`` (default: its non-empty entries) are not none and whose first
+    ``SNIFF_ENTRIES`` all look like it."""
+    if source.is_file:
+        return any(looks_like(e) for e in source.entries()[:1])
+    pool = [e for e in source.entries() if e.size] if candidates is None else list(candidates)
+    return bool(pool) and all(looks_like(e) for e in pool[:SNIFF_ENTRIES])
 
 
 def entry_label(source: Source, entry: Entry) -> str:
@@ -58,7 +110,7 @@ def in_folder(name: str, folders: Collection[str]) -> bool:
 def attachment_at(source: Source, member: str | None, name: str, mime: str | None = None) -> Attachment:
     """An attachment named ``name``, with the size and path of ``member`` when the input (a
     folder or zip, not a single file) holds that file."""
-    found = source.get(member) if member is not None and source.kind != "file" else None
+    found = source.member(member) if member is not None else None
     if found is None:
         return Attachment(name=name, mime=mime)
     return Attachment(name=name, size=found.size, mime=mime, path=member)
@@ -78,14 +130,14 @@ def dm_or_group(
     )
 
 
-TEXT_SNIFF_ENTRIES = 20
+TEXT_SNIFF_ENTRIES = SNIFF_ENTRIES
 
 
 def sniff_text_export(source: Source, looks_like: Callable[[Entry], bool]) -> bool:
     """Sniff for one-file-per-chat text formats: the file itself, or a folder/zip of nothing
     but ``.txt`` files whose first ``TEXT_SNIFF_ENTRIES`` all look like that format."""
     entries = source.entries()
-    if source.kind == "file":
+    if source.is_file:
         return len(entries) == 1 and looks_like(entries[0])
     if not entries or any(e.suffix != ".txt" for e in entries):
         return False
