@@ -77,36 +77,45 @@ def header_blocks(
     entry: Entry,
     lines: Iterable[str],
     start: Callable[[str], _T | None],
-    body: Callable[[_T], str],
+    body: Callable[[_T], str | None],
     max_chars: int,
+    *,
+    after_blank: bool = False,
+    preamble: str = "non-empty line(s) before the first header",
 ) -> Iterator[TextBlock[_T] | Skipped]:
     """The messages of a line-oriented export, in order: a line for which ``start`` gives a
-    header starts one (``body`` gives the text on that line), every other line continues it.
+    header starts one, every other line continues it. ``body`` gives the text on the header
+    line, or None when the text starts on the next line. With ``after_blank`` a header starts
+    a message only at the top of the file or after a blank line (exports that separate
+    messages so: a header-like line pasted inside a message stays in it).
 
-    Non-empty lines before the first header are reported as one Skipped. A message longer
-    than ``max_chars`` is cut at a line boundary, so one header followed by gigabytes of lines
-    cannot exhaust memory: each part keeps the header and starts at its own line.
+    Non-empty lines before the first header are reported as one Skipped (``preamble`` says
+    what they are). A message longer than ``max_chars`` is cut at a line boundary, so one
+    header followed by gigabytes of lines cannot exhaust memory: each part keeps the header
+    and starts at its own line.
     """
     current: TextBlock[_T] | None = None
-    preamble = 0
+    stray = 0
+    prev_blank = True
     for n, raw in enumerate(lines, start=1):
         line = strip_eol(raw)
         h = start(line)
-        if h is not None:
+        if h is not None and (prev_blank or not after_blank):
             if current is not None:
                 yield current
-            elif preamble:
-                yield Skipped(f"{entry.location}:1", f"{preamble} non-empty line(s) before the first header")
+            elif stray:
+                yield Skipped(f"{entry.location}:1", f"{stray} {preamble}")
             text = body(h)
-            current = TextBlock(h, n, [text], len(text))
+            current = TextBlock(h, n, [] if text is None else [text], len(text or ""))
         elif current is None:
-            preamble += bool(line.strip())
-        elif current.size + len(line) > max_chars:
+            stray += bool(line.strip())
+        elif current.size + len(line) > max_chars and current.parts:
             yield current
             current = TextBlock(current.header, n, [line], len(line))
         else:
             current.parts.append(line)
             current.size += len(line) + 1
+        prev_blank = not line.strip()
     if current is not None:
         yield current
 

@@ -60,13 +60,16 @@ from scanner.model import Attachment, Author, Conversation, Message, MessageKind
 from scanner.readers.base import (
     CHINESE_ENCODINGS,
     EPOCH_MS_FROM,
+    MAX_MESSAGE_CHARS,
     Entry,
     Source,
+    TextBlock,
     csv_rows,
     detect_encoding,
     dm_or_group,
     entry_folder,
     guarded,
+    header_blocks,
     in_folder,
     location_name,
     text_lines,
@@ -109,7 +112,6 @@ MEMOTRACE_SYSTEM_LABELS = frozenset({"系统消息", "拍一拍"})
 MEMOTRACE_MEDIA_LABELS = frozenset({"图片", "语音", "视频", "表情包", "文件"})
 _RECALLED = "撤回了一条消息"
 
-MAX_MESSAGE_CHARS = 1_000_000
 MAX_AUTHORS = 4096
 MAX_STRING_CHARS = 16 * 1024 * 1024
 MAX_DEPTH = 64
@@ -402,14 +404,6 @@ def _txt_survey(entry: Entry, encoding: str) -> tuple[bool, _Authors, int]:
     return strict, tracks[0 if strict else 1].authors, headers
 
 
-@dataclass(slots=True)
-class _TxtPending:
-    header: _TxtHeader
-    line: int
-    parts: list[str]
-    size: int
-
-
 def _txt_media(text: str) -> tuple[Attachment, ...]:
     first = text.split("\n", 1)[0].strip()
     m = _TXT_MEDIA.fullmatch(first)
@@ -431,7 +425,7 @@ def _read_txt(source: Source, entry: Entry, encoding: str) -> Iterator[Message |
     name = _chat_name(entry)
     conversation = authors.conversation(name, name)
 
-    def build(p: _TxtPending) -> Message:
+    def build(p: TextBlock[_TxtHeader]) -> Message:
         parts = list(p.parts)
         while parts and not parts[-1].strip():
             parts.pop()  # the blank line between messages is layout
@@ -454,28 +448,17 @@ def _read_txt(source: Source, entry: Entry, encoding: str) -> Iterator[Message |
             kind=MessageKind.SYSTEM if system else MessageKind.USER,
         )
 
-    current: _TxtPending | None = None
-    stray = 0
-    prev_blank = True
-    for n, line in enumerate(text_lines(entry, encoding), start=1):
-        h = _txt_header(line)
-        if h is not None and (prev_blank or not strict):
-            if current is not None:
-                yield build(current)
-            elif stray:
-                yield Skipped(f"{entry.location}:1", f"{stray} line(s) before the first message")
-            current = _TxtPending(h, n, [], 0)
-        elif current is None:
-            stray += bool(line.strip())
-        elif current.size + len(line) > MAX_MESSAGE_CHARS and current.parts:
-            yield build(current)
-            current = _TxtPending(current.header, n, [line], len(line))
-        else:
-            current.parts.append(line)
-            current.size += len(line) + 1
-        prev_blank = not line.strip()
-    if current is not None:
-        yield build(current)
+    lines = text_lines(entry, encoding)
+    for block in header_blocks(
+        entry,
+        lines,
+        _txt_header,
+        lambda h: None,
+        MAX_MESSAGE_CHARS,
+        after_blank=strict,
+        preamble="line(s) before the first message",
+    ):
+        yield block if isinstance(block, Skipped) else build(block)
 
 
 @dataclass(slots=True)
