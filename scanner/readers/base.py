@@ -78,6 +78,7 @@ from scanner.readers.jsonstream import (
     open_json,
     parse_events,
     skip_value,
+    sniff_values,
     stream_values,
 )
 from scanner.readers.limits import (
@@ -428,6 +429,7 @@ __all__ = [
     "skip_value",
     "sniff_each",
     "sniff_text_export",
+    "sniff_values",
     "special_file_reason",
     "split_author",
     "stream_values",

@@ -76,7 +76,7 @@ from scanner.readers.base import (
     json_str,
     load_json,
     open_json,
-    open_utf8,
+    sniff_values,
     stream_values,
 )
 
@@ -309,23 +309,15 @@ def _sniff_entry(entry: Entry) -> str | None:
         return None
     if first_char(entry) != "{":
         return None
-    try:
-        stream, _ = open_utf8(entry, SNIFF_BYTES)
-    except ReaderError:
-        return None
-    with stream:
-        try:
-            for prefix, _, value in stream_values(stream, SNIFF_WANTED):
-                if prefix == "messages.item":
-                    return _CHAT if _is_chat_message(value) else None
-                if prefix in HANGOUTS_CONVERSATIONS:
-                    if isinstance(value, dict) and value.keys() & CONVERSATION_KEYS:
-                        return _HANGOUTS
-                    return None
-                if prefix in HANGOUTS_EVENTS:
-                    return _HANGOUTS if _is_hangouts_event(value) else None
-        except (*IJSON_ERRORS, JsonTooDeep):
-            pass  # cut by the limit, or broken: judge on what was seen
+    for prefix, _, value in sniff_values(entry, SNIFF_WANTED):
+        if prefix == "messages.item":
+            return _CHAT if _is_chat_message(value) else None
+        if prefix in HANGOUTS_CONVERSATIONS:
+            if isinstance(value, dict) and value.keys() & CONVERSATION_KEYS:
+                return _HANGOUTS
+            return None
+        if prefix in HANGOUTS_EVENTS:
+            return _HANGOUTS if _is_hangouts_event(value) else None
     return None
 
 

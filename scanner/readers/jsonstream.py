@@ -13,7 +13,7 @@ import ijson
 from scanner.errors import ReaderError
 from scanner.model import Skipped
 from scanner.readers.decoding import detect_encoding, open_utf8
-from scanner.readers.limits import HEAD_BYTES
+from scanner.readers.limits import HEAD_BYTES, SNIFF_JSON_CHARS
 from scanner.readers.oserrors import READ_ERRORS
 
 if TYPE_CHECKING:
@@ -94,13 +94,16 @@ def parse_events(stream: IO[bytes]) -> Iterator[tuple[str, str, Any]]:
             yield prefixes[-1], event, value
 
 
-def stream_values(stream: IO[bytes], wanted: frozenset[str]) -> Iterator[tuple[str, tuple[int, ...], Any]]:
+def stream_values(
+    stream: IO[bytes], wanted: frozenset[str], building: list[bool] | None = None
+) -> Iterator[tuple[str, tuple[int, ...], Any]]:
     """Yield ``(prefix, indices, value)`` for every value whose ijson prefix is in ``wanted``.
 
     ``indices`` are the positions of the value in each enclosing array, outermost first (for
     JSON pointers); a prefix ending in ``item`` matches only an array element (not a key
     named "item"). Only wanted values are built, one at a time, so memory holds one record,
     not the file. ijson errors propagate; nesting beyond MAX_JSON_DEPTH raises JsonTooDeep.
+    ``building[0]``, when given, says whether a wanted value was being built when it stopped.
     """
     is_array: list[bool] = []
     index: list[int] = []
@@ -115,6 +118,8 @@ def stream_values(stream: IO[bytes], wanted: frozenset[str]) -> Iterator[tuple[s
             if builder is not None:
                 builder.event(event, value)
                 if len(is_array) == built_depth:
+                    if building is not None:
+                        building[0] = False
                     yield built_prefix, built_at, builder.value
                     builder = None
             continue
@@ -133,6 +138,8 @@ def stream_values(stream: IO[bytes], wanted: frozenset[str]) -> Iterator[tuple[s
                 builder = ijson.ObjectBuilder()
                 builder.event(event, value)
                 built_prefix, built_at, built_depth = prefix, at, len(is_array)
+                if building is not None:
+                    building[0] = True
             else:
                 yield prefix, at, value
         if starts:
@@ -140,6 +147,48 @@ def stream_values(stream: IO[bytes], wanted: frozenset[str]) -> Iterator[tuple[s
                 raise JsonTooDeep
             is_array.append(event == "start_array")
             index.append(-1)
+
+
+def sniff_values(
+    entry: Entry, wanted: frozenset[str], limit: int = SNIFF_JSON_CHARS
+) -> Iterator[tuple[str, tuple[int, ...], Any]]:
+    """The wanted values (as ``stream_values`` gives them) among the entry's first ``limit``
+    characters, for sniffing: it stops quietly where the window cuts the document, where the
+    document is broken or nests too deep, or when it cannot be read.
+
+    When the window ends inside a string of a wanted value (a first message holding a 10 MB
+    pasted log), the document is read on, up to MAX_SNIFF_LINE characters, so a long first
+    record is judged whole rather than refused; a large structure is never read on for.
+    """
+    seen = 0
+    for window in (limit, MAX_SNIFF_LINE):
+        building = [False]
+        try:
+            stream, _ = open_utf8(entry, window)
+        except ReaderError:
+            return
+        with stream:
+            try:
+                for n, item in enumerate(stream_values(stream, wanted, building)):
+                    if n >= seen:  # the second pass repeats what the first one gave
+                        seen += 1
+                        yield item
+                return
+            except JsonTooDeep:
+                return
+            except IJSON_ERRORS:
+                pass
+        if not building[0] or entry.size <= window or not _cut_in_string(entry, window):
+            return
+
+
+def _cut_in_string(entry: Entry, window: int) -> bool:
+    head = entry.head(window)
+    return cut_inside_string(head.decode(detect_encoding(head[:HEAD_BYTES]), errors="replace"), SNIFF_DEPTH)
+
+
+# How deep a sniffed record's long string may lie (document, array, record, nested content).
+SNIFF_DEPTH = 8
 
 
 def build_value(event: str, value: Any, events: Iterator[tuple[str, Any]], max_depth: int) -> Any:

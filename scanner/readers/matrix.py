@@ -58,7 +58,7 @@ from scanner.readers.base import (
     json_obj,
     json_str,
     open_json,
-    open_utf8,
+    sniff_values,
     stream_values,
 )
 
@@ -143,28 +143,20 @@ def _is_media(rel: str) -> bool:
 
 
 def _sniff_entry(entry: Entry) -> bool:
-    """Element's header keys, or a first event that is a Matrix event, within SNIFF_BYTES."""
+    """Element's header keys, or a first event that is a Matrix event, near the top of the file."""
     first = first_char(entry)
     if first not in ("{", "["):
         return False
     header: set[str] = set()
     record: Any = None
-    try:
-        stream, _ = open_utf8(entry, SNIFF_BYTES)
-    except ReaderError:
-        return False
-    with stream:
-        try:
-            for prefix, at, value in stream_values(stream, WANTED):
-                if prefix in EVENT_PREFIXES:
-                    if prefix == "item" and (first != "[" or len(at) != 1):
-                        continue
-                    record = value
-                    break
-                if first == "{" and isinstance(value, str):
-                    header.add(prefix)
-        except (*IJSON_ERRORS, JsonTooDeep):
-            pass  # cut by the limit, or broken: judge on what was seen
+    for prefix, at, value in sniff_values(entry, WANTED):
+        if prefix in EVENT_PREFIXES:
+            if prefix == "item" and (first != "[" or len(at) != 1):
+                continue
+            record = value
+            break
+        if first == "{" and isinstance(value, str):
+            header.add(prefix)
     if "room_name" in header and header & {"room_creator", "export_date", "exported_by"}:
         return True
     return _is_event(record)

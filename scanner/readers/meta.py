@@ -69,6 +69,7 @@ from scanner.readers.base import (
     json_str,
     open_json,
     open_utf8,
+    sniff_values,
     stream_values,
 )
 
@@ -212,21 +213,13 @@ def _sniff_entry(entry: Entry) -> _Probe | None:
     probe = _Probe(head="")
     record: Any = None
     participants: Any = None
-    try:
-        stream, _ = open_utf8(entry, SNIFF_BYTES)
-    except ReaderError:
-        return None
-    with stream:
-        try:
-            for prefix, _, value in stream_values(stream, SNIFF_WANTED):
-                probe.keys.add(prefix)
-                if prefix == "participants":
-                    participants = value
-                elif prefix == "messages.item":
-                    record = value
-                    break
-        except (*IJSON_ERRORS, JsonTooDeep):
-            pass  # cut by the limit, or broken: judge on what was seen
+    for prefix, _, value in sniff_values(entry, SNIFF_WANTED):
+        probe.keys.add(prefix)
+        if prefix == "participants":
+            participants = value
+        elif prefix == "messages.item":
+            record = value
+            break
     if record is not None:
         if not _is_message(record):
             return None

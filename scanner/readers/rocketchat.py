@@ -74,6 +74,7 @@ from scanner.readers.base import (
     json_str,
     open_json,
     open_utf8,
+    sniff_values,
     stream_values,
 )
 
@@ -207,17 +208,7 @@ def _mode(entry: Entry) -> str | None:
 
 
 def _first_streamed(entry: Entry, wanted: frozenset[str]) -> Any:
-    try:
-        stream, _ = open_utf8(entry, SNIFF_BYTES)
-    except ReaderError:
-        return None
-    with stream:
-        try:
-            for _, _, value in stream_values(stream, wanted):
-                return value
-        except (*IJSON_ERRORS, JsonTooDeep):
-            pass
-    return None
+    return next((value for _, _, value in sniff_values(entry, wanted)), None)
 
 
 def _is_record(value: Any) -> bool:
