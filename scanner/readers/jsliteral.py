@@ -97,8 +97,9 @@ class CharStream:
 
     CHUNK = 64 * 1024
 
-    def __init__(self, fh: IO[str]) -> None:
+    def __init__(self, fh: IO[str], limit: int | None = None) -> None:
         self._fh = fh
+        self._left = limit  # characters still to read (sniffing); None: the whole stream
         self.buf = ""
         self.pos = 0
         self.eof = False
@@ -106,7 +107,11 @@ class CharStream:
     def fill(self, need: int) -> bool:
         """At least ``need`` characters from the cursor, unless the stream ends first."""
         while len(self.buf) - self.pos < need and not self.eof:
-            chunk = self._fh.read(max(self.CHUNK, need))
+            size = max(self.CHUNK, need)
+            if self._left is not None:
+                size = min(size, self._left)
+                self._left -= size
+            chunk = self._fh.read(size) if size > 0 else ""
             if not chunk:
                 self.eof = True
                 break

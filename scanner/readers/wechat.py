@@ -61,6 +61,8 @@ from scanner.readers.base import (
     CHINESE_ENCODINGS,
     EPOCH_MS_FROM,
     MAX_MESSAGE_CHARS,
+    MAX_SNIFF_LINE,
+    READ_ERRORS,
     Entry,
     Source,
     TextBlock,
@@ -669,15 +671,26 @@ def _looks_like_txt(text: str) -> bool:
     return body and (headers == 1 or separated)
 
 
-def _looks_like_html(text: str) -> bool:
-    m = _ARRAY_START.search(text)
-    if m is None:
+def _looks_like_html(entry: Entry) -> bool:
+    """A ``chatMessages = [`` array in the page's head whose first record is a message. The
+    record is streamed from the file, so a first message longer than the head still counts."""
+    head, encoding = _head_text(entry, HTML_SNIFF_BYTES)
+    if _ARRAY_START.search(head) is None:
         return False
-    chars = CharStream(io.StringIO(text[m.end() :]))
     try:
-        first = JsLiteralParser(chars).value()
-    except JsSyntaxError:
+        fh = entry.open()
+    except ReaderError:
         return False
+    with io.TextIOWrapper(fh, encoding=encoding, errors="replace", newline="") as text:
+        chars = CharStream(text, MAX_SNIFF_LINE)
+        try:
+            start = chars.find(_ARRAY_START)
+            if start is None:
+                return False
+            chars.pos = start.end()
+            first = JsLiteralParser(chars).value()
+        except (JsSyntaxError, *READ_ERRORS):
+            return False
     if not isinstance(first, dict):
         return False
     return "timestamp" in first and any(
@@ -693,8 +706,7 @@ def chat_format(entry: Entry) -> str | None:
         first = next((line for line in text.splitlines() if line.strip()), "")
         return "csv" if _csv_header(first) is not None else None
     if suffix in HTML_SUFFIXES:
-        text, _ = _head_text(entry, HTML_SNIFF_BYTES)
-        return "html" if _looks_like_html(text) else None
+        return "html" if _looks_like_html(entry) else None
     if suffix == ".txt":
         text, _ = _head_text(entry)
         return "txt" if _looks_like_txt(text) else None
