@@ -5,10 +5,11 @@ An input is a ``Source``: one file, a folder, or a zip archive, seen as a flat l
 directly, so a Slack export reads the same from a folder or a zip, and nothing is
 unpacked to disk. Zip members are checked against traversal names and bomb limits.
 
-The parse toolkit lives in small modules beside this one and is re-exported here:
+The parse toolkit lives in small modules beside this one (most re-exported here):
 ``entries`` (reading each entry with its failures isolated, sniffing folders),
 ``decoding`` (encodings), ``jsonstream`` (streaming JSON, JSON Lines, path patterns),
-``lineblocks`` (header-line text exports), ``markup`` (HTML to text), ``values``,
+``lineblocks`` (header-line text exports), ``html_text`` (HTML to text), ``textparts``
+(a message's text parts with their JSON pointers), ``jsliteral``, ``values``,
 ``csvrows`` and ``limits`` (one set of sniff windows and message caps).
 """
 
@@ -67,6 +68,7 @@ from scanner.readers.jsonstream import (
     MAX_JSON_DEPTH,
     MAX_SNIFF_LINE,
     TOO_DEEP,
+    JsonHit,
     JsonTooDeep,
     JsonTruncated,
     build_value,
@@ -75,6 +77,9 @@ from scanner.readers.jsonstream import (
     first_line_object,
     json_lines,
     json_object,
+    json_pointer,
+    json_prefix,
+    json_walk,
     open_json,
     parse_events,
     skip_value,
@@ -380,6 +385,7 @@ __all__ = [
     "ByteMeter",
     "DigitRunTooLong",
     "Entry",
+    "JsonHit",
     "JsonTooDeep",
     "JsonTruncated",
     "Reader",
@@ -414,7 +420,10 @@ __all__ = [
     "json_lines",
     "json_obj",
     "json_object",
+    "json_pointer",
+    "json_prefix",
     "json_str",
+    "json_walk",
     "load_json",
     "location_name",
     "location_parts",

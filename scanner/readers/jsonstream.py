@@ -5,7 +5,8 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Collection, Generator, Iterable, Iterator
+from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
 import ijson
@@ -147,6 +148,55 @@ def stream_values(
                 raise JsonTooDeep
             is_array.append(event == "start_array")
             index.append(-1)
+
+
+@dataclass(frozen=True, slots=True)
+class JsonHit:
+    """A value ``json_walk`` found: the path pattern it matched, its JSON pointer, its
+    position in each enclosing array (outermost first), the value."""
+
+    pattern: str
+    pointer: str
+    indices: tuple[int, ...]
+    value: Any
+
+
+def json_prefix(pattern: str) -> str:
+    """The ijson prefix of a path pattern: ``messages/*`` → ``messages.item`` (``*``: any array element)."""
+    return ".".join("item" if part == "*" else part for part in pattern.split("/"))
+
+
+def json_pointer(pattern: str, indices: tuple[int, ...]) -> str:
+    """The JSON pointer of a value matched by ``pattern`` at ``indices``: ``/messages/3``."""
+    at = iter(indices)
+    return "".join(f"/{next(at, 0) if part == '*' else _escape(part)}" for part in pattern.split("/"))
+
+
+def _escape(key: str) -> str:
+    return key.replace("~", "~0").replace("/", "~1")
+
+
+def json_walk(
+    entry: Entry, stream: IO[bytes], patterns: Collection[str], noun: str = "messages"
+) -> Iterator[JsonHit | Skipped]:
+    """The values of a JSON entry whose paths match ``patterns`` (``messages/*``,
+    ``conversations/*/events/*``), in document order, one built at a time.
+
+    Where the document breaks (invalid, truncated, or nested beyond MAX_JSON_DEPTH) one
+    Skipped at the entry says after how many values (``noun``), and the walk stops: what was
+    read stays read. ijson's messages quote the input, so reasons are built from structure.
+    """
+    by_prefix = {json_prefix(p): p for p in patterns}
+    count = 0
+    try:
+        for prefix, indices, value in stream_values(stream, frozenset(by_prefix)):
+            pattern = by_prefix[prefix]
+            count += 1
+            yield JsonHit(pattern, json_pointer(pattern, indices), indices, value)
+    except JsonTooDeep:
+        yield Skipped(entry.location, f"JSON nested deeper than {MAX_JSON_DEPTH} levels after {count} {noun}")
+    except IJSON_ERRORS:
+        yield Skipped(entry.location, f"invalid or truncated JSON after {count} {noun}")
 
 
 def sniff_values(

@@ -1,12 +1,5 @@
-"""HTML fragments as the plain text a reader sees: one converter for every format.
-
-Block elements (``p``, ``div``, ``li``, ``blockquote``, ``pre`` …) and ``<br>`` break
-lines; elsewhere white space collapses to one space as a browser shows it, and ``&nbsp;``
-is white space like any other (a value split by one must still be found); entities are
-unescaped; ``<img>`` (and Teams' ``<emoji>``) give their ``alt`` text, which is what the
-author typed or chose (an emoji, a file name); inline tags keep their text; ``<pre>`` content
-is kept verbatim. Offsets of findings refer to this text.
-"""
+"""Plain text of HTML message bodies (Teams, e-mail-like exports), as a reader sees it,
+and the link targets a body hides behind their labels."""
 
 from __future__ import annotations
 
@@ -31,7 +24,7 @@ _SIMPLE_HTML = re.compile(r"(?:<p>)?([^<>&]*)(?:</p>)?")
 
 
 class _HtmlText(HTMLParser):
-    """Plain text of an HTML fragment, as a reader would see it (see ``html_text``)."""
+    """Plain text of an HTML fragment, as a reader would see it (see ``html_to_text``)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -111,9 +104,15 @@ class _HtmlText(HTMLParser):
                 self._emit(piece)
 
 
-def html_text(content: str) -> str:
-    """The plain text of an HTML fragment (the rules are in the module docstring); leading
-    and trailing line breaks dropped."""
+def html_to_text(content: str) -> str:
+    """The plain text of a Teams HTML body; offsets of findings refer to this text.
+
+    Block elements (``p``, ``div``, ``li``, ``blockquote``, ``pre`` …) and ``<br>`` break
+    lines; elsewhere white space (``&nbsp;`` included) collapses to one space, as a browser
+    shows it; entities are unescaped; ``<img>`` and Teams' ``<emoji>`` give their ``alt``
+    text; ``<at>`` mentions, links and other inline tags keep their text; ``<pre>`` content
+    is kept verbatim. Leading and trailing line breaks are dropped.
+    """
     simple = _SIMPLE_HTML.fullmatch(content)
     if simple is not None:  # most bodies: one paragraph of text, nothing to parse
         return " ".join(p for p in _WS.split(simple.group(1)) if p and not _WS.fullmatch(p))
@@ -123,5 +122,13 @@ def html_text(content: str) -> str:
         parser.close()
         text = "".join(parser.out)
     except Exception:  # html.parser can assert on malformed markup; fall back to tag stripping
-        text = html.unescape(re.sub(r"<[^>]*>", " ", content)).replace("\u00a0", " ")
+        text = html.unescape(re.sub(r"<[^>]*>", " ", content))
     return text.strip("\n")
+
+
+_HREF = re.compile(r"""(?i)<a\b[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+
+
+def html_links(content: str) -> list[str]:
+    """The ``href`` of each link in an HTML fragment, entities unescaped, in order."""
+    return [html.unescape(next(g for g in m.groups() if g is not None)) for m in _HREF.finditer(content)]
