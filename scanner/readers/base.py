@@ -119,6 +119,7 @@ from scanner.readers.values import (
     first_str,
     iso_time,
     json_id,
+    json_list,
     json_obj,
     json_str,
 )
@@ -418,6 +419,7 @@ __all__ = [
     "iter_lines",
     "json_id",
     "json_lines",
+    "json_list",
     "json_obj",
     "json_object",
     "json_pointer",

@@ -191,6 +191,8 @@ def json_walk(
     try:
         for prefix, indices, value in stream_values(stream, frozenset(by_prefix)):
             pattern = by_prefix[prefix]
+            if len(indices) != pattern.count("*"):
+                continue  # an object with a key named "item", not an array: nothing to point at
             count += 1
             yield JsonHit(pattern, json_pointer(pattern, indices), indices, value)
     except JsonTooDeep:

@@ -17,6 +17,11 @@ def json_obj(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def json_list(value: Any) -> list[Any]:
+    """The value if it is an array, else an empty one."""
+    return value if isinstance(value, list) else []
+
+
 def first_str(*values: Any) -> str:
     """The first value that is a non-empty string, else ''."""
     for v in values:
