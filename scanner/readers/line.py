@@ -32,6 +32,7 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -39,7 +40,6 @@ from datetime import date, datetime
 from pathlib import PurePosixPath
 from typing import ClassVar
 
-from scanner.errors import ReaderError
 from scanner.model import Attachment, Author, Conversation, Message, MessageKind, Skipped
 from scanner.readers.base import (
     Entry,
@@ -49,6 +49,7 @@ from scanner.readers.base import (
     guarded,
     head_text,
     location_name,
+    read_each,
     sniff_text_export,
     text_lines,
 )
@@ -392,15 +393,9 @@ class LineReader:
         return sniff_text_export(source, looks_like_line)
 
     def read(self, source: Source) -> Iterator[Message | Skipped]:
-        if source.kind == "file":
-            yield from _read_entry(source, source.entries()[0])
-            return
-        for entry in source.entries():
-            if not looks_like_line(entry):
-                if entry.size:
-                    yield Skipped(entry.location, "not a LINE chat export; not read")
-                continue
-            try:
-                yield from _read_entry(source, entry)
-            except ReaderError as exc:
-                yield Skipped(exc.location, exc.reason)
+        yield from read_each(
+            source,
+            functools.partial(_read_entry, source),
+            accept=looks_like_line,
+            not_ours="not a LINE chat export; not read",
+        )

@@ -39,6 +39,7 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -55,9 +56,11 @@ from scanner.readers.base import (
     entry_label,
     epoch_ms,
     first_char,
+    isolated,
     json_obj,
     json_str,
     open_json,
+    sniff_each,
     sniff_values,
     stream_values,
 )
@@ -103,9 +106,8 @@ class MatrixReader:
     )
 
     def sniff(self, source: Source) -> bool:
-        if source.kind == "file":
-            entries = source.entries()
-            return len(entries) == 1 and _sniff_entry(entries[0])
+        if source.is_file:
+            return sniff_each(source, _sniff_entry)
         root = source.strip_root()
         jsons: list[Entry] = []
         for entry in source.entries():
@@ -114,10 +116,10 @@ class MatrixReader:
                 jsons.append(entry)
             elif not _is_media(rel):
                 return False
-        return bool(jsons) and all(_sniff_entry(e) for e in jsons[:SNIFF_ENTRIES])
+        return sniff_each(source, _sniff_entry, jsons)
 
     def read(self, source: Source) -> Iterator[Message | Skipped]:
-        if source.kind == "file":
+        if source.is_file:
             yield from _read_entry(source, source.entries()[0])
             return
         found = False
@@ -129,7 +131,7 @@ class MatrixReader:
                     yield Skipped(entry.location, "not a Matrix export; not read")
                 continue
             found = True
-            yield from _read_entry(source, entry)
+            yield from isolated(entry, functools.partial(_read_entry, source))
         if not found:
             raise ReaderError(source.display, "no Matrix JSON export found")
 
@@ -359,7 +361,7 @@ class _MediaIndex:
     def __init__(self, source: Source, prefix: str) -> None:
         self._prefix = prefix  # the export file's folder, with a trailing slash ('' at the top)
         self._names: dict[str, list[str]] = {}
-        if source.kind == "file":
+        if source.is_file:
             return
         for name in source.names():
             if not name.startswith(self._prefix):

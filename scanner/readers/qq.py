@@ -47,6 +47,7 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -54,7 +55,6 @@ from datetime import datetime
 from pathlib import PurePosixPath
 from typing import ClassVar
 
-from scanner.errors import ReaderError
 from scanner.model import Attachment, Author, Conversation, Message, MessageKind, Skipped
 from scanner.readers.base import (
     CHINESE_ENCODINGS,
@@ -65,6 +65,7 @@ from scanner.readers.base import (
     guarded,
     head_text,
     location_name,
+    read_each,
     sniff_text_export,
     text_lines,
 )
@@ -409,15 +410,9 @@ class QQReader:
         return sniff_text_export(source, looks_like_qq)
 
     def read(self, source: Source) -> Iterator[Message | Skipped]:
-        if source.kind == "file":
-            yield from _read_entry(source, source.entries()[0])
-            return
-        for entry in source.entries():
-            if entry.suffix != ".txt" or not looks_like_qq(entry):
-                if entry.size:
-                    yield Skipped(entry.location, "not a QQ text export; not read")
-                continue
-            try:
-                yield from _read_entry(source, entry)
-            except ReaderError as exc:
-                yield Skipped(exc.location, exc.reason)
+        yield from read_each(
+            source,
+            functools.partial(_read_entry, source),
+            accept=lambda e: e.suffix == ".txt" and looks_like_qq(e),
+            not_ours="not a QQ text export; not read",
+        )

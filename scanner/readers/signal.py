@@ -44,6 +44,7 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -54,7 +55,6 @@ from pathlib import PurePosixPath
 from typing import Any, ClassVar
 from urllib.parse import unquote
 
-from scanner.errors import ReaderError
 from scanner.model import Attachment, Author, Conversation, Message, MessageKind, Skipped
 from scanner.readers.base import (
     Entry,
@@ -65,13 +65,14 @@ from scanner.readers.base import (
     dominant_headers,
     entry_folder,
     first_line_object,
-    guarded,
     head_text,
     header_blocks,
     iter_lines,
     json_lines,
     location_name,
     location_parts,
+    read_each,
+    sniff_each,
     split_author,
 )
 
@@ -415,28 +416,20 @@ class SignalReader:
     )
 
     def sniff(self, source: Source) -> bool:
-        if source.kind == "file":
-            return _claims(source.entries()[0])
+        if source.is_file:
+            return sniff_each(source, _claims)
         layout = _layout(source)
-        if layout.loose or not layout.chats:
-            return False
-        return all(_claims(e) for e in list(layout.chats.values())[:SNIFF_ENTRIES])
+        return not layout.loose and sniff_each(source, _claims, layout.chats.values())
 
     def read(self, source: Source) -> Iterator[Message | Skipped]:
-        if source.kind == "file":
-            entry = source.entries()[0]
-            yield from guarded(entry.location, self._read_entry(source, entry))
-            return
-        layout = _layout(source)
-        for entry in [*layout.chats.values(), *layout.loose]:
-            if not _claims(entry):
-                if entry.size:
-                    yield Skipped(entry.location, "not a Signal export file; not read")
-                continue
-            try:
-                yield from guarded(entry.location, self._read_entry(source, entry))
-            except ReaderError as exc:
-                yield Skipped(exc.location, exc.reason)
+        layout = None if source.is_file else _layout(source)
+        yield from read_each(
+            source,
+            functools.partial(self._read_entry, source),
+            None if layout is None else [*layout.chats.values(), *layout.loose],
+            accept=_claims,
+            not_ours="not a Signal export file; not read",
+        )
 
     def _read_entry(self, source: Source, entry: Entry) -> Iterator[Message | Skipped]:
         if entry.suffix in JSON_SUFFIXES:

@@ -167,9 +167,7 @@ def _media_path(value: str, source: Source, folder: str) -> tuple[str, str | Non
         return name, None, None  # a URL (emoji CDN) or nothing
     ref = ref.removeprefix("./")
     name = PurePosixPath(ref).name
-    if source.kind == "file" or ".." in ref.split("/"):
-        return name, None, None
-    found = source.get(f"{folder}{ref}")
+    found = None if ".." in ref.split("/") else source.member(f"{folder}{ref}")
     if found is None:
         return name, None, None
     return name, f"{folder}{ref}", found.size

@@ -37,6 +37,7 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -58,9 +59,11 @@ from scanner.readers.base import (
     Source,
     guarded,
     head_text,
+    isolated,
     json_str,
     open_json,
     parse_events,
+    sniff_each,
     stream_values,
 )
 
@@ -312,7 +315,7 @@ _ATTACHMENTS = frozenset({"zerver_attachment.item"})
 # --- messages -----------------------------------------------------------------------------------
 
 
-def _read_messages(source: Source, entry: Entry, realm: _Realm) -> Iterator[Message | Skipped]:
+def _read_messages(source: Source, realm: _Realm, entry: Entry) -> Iterator[Message | Skipped]:
     stream = yield from open_json(source, entry)
     if stream is None:
         return
@@ -408,9 +411,8 @@ class ZulipReader:
     )
 
     def sniff(self, source: Source) -> bool:
-        entries = source.entries()
-        if source.kind == "file":
-            return len(entries) == 1 and _looks_like_message_file(entries[0])
+        if source.is_file:
+            return sniff_each(source, _looks_like_message_file)
         root = source.strip_root()
         realm = source.get(f"{root}{REALM_FILE}")
         if realm is None or not _looks_like_realm(realm):
@@ -423,8 +425,8 @@ class ZulipReader:
 
     def _read(self, source: Source) -> Iterator[Message | Skipped]:
         realm = _Realm()
-        if source.kind == "file":
-            yield from _read_messages(source, source.entries()[0], realm)
+        if source.is_file:
+            yield from _read_messages(source, realm, source.entries()[0])
             return
         root = source.strip_root()
         files = _message_files(source, root)
@@ -440,4 +442,4 @@ class ZulipReader:
         if attachments is not None:
             yield from _load_attachments(source, attachments, root, realm)
         for entry in files:
-            yield from _read_messages(source, entry, realm)
+            yield from isolated(entry, functools.partial(_read_messages, source, realm))
