@@ -72,6 +72,8 @@ from scanner.model import (
     Skipped,
 )
 from scanner.readers.base import (
+    MAX_MESSAGE_CHARS,
+    SNIFF_TEXT_BYTES,
     Entry,
     Source,
     attachment_at,
@@ -90,12 +92,9 @@ PLATFORM = "imessage"
 ORPHANED = "orphaned"
 ATTACHMENTS_FOLDER = "attachments"
 INDENT = "    "
-MAX_MESSAGE_CHARS = 1_000_000
 MAX_AUTHORS = 4096
 # Inline replies remembered to link their top-level copies (oldest forgotten first).
 MAX_REPLY_LINKS = 100_000
-SNIFF_ENTRIES = 20
-SNIFF_BYTES = 16 * 1024
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 # chrono "%b %d, %Y %l:%M:%S %p": %l pads the hour with a space, hence one or two spaces.
@@ -425,7 +424,7 @@ def _looks_like_export(entry: Entry) -> bool:
     the next line) or an announcement."""
     if entry.suffix != ".txt":
         return False
-    lines = [ln.rstrip("\r") for ln in head_text(entry, SNIFF_BYTES).lstrip("\ufeff").split("\n")]
+    lines = [ln.rstrip("\r") for ln in head_text(entry, SNIFF_TEXT_BYTES).lstrip("\ufeff").split("\n")]
     for i, line in enumerate(lines):
         if not line.strip():
             continue

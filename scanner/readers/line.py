@@ -42,6 +42,8 @@ from typing import ClassVar
 
 from scanner.model import Attachment, Author, Conversation, Message, MessageKind, Skipped
 from scanner.readers.base import (
+    MAX_MESSAGE_CHARS,
+    SNIFF_TEXT_BYTES,
     Entry,
     Source,
     detect_encoding,
@@ -94,9 +96,7 @@ _MEDIA = re.compile(
 _FILE_PLACEHOLDERS = ("[File]", "[檔案]", "[文件]", "[ファイル]")
 _UNSENT = ("unsent a message", "Message unsent.", "已收回訊息", "撤回了一条消息", "送信を取り消しました")
 
-MAX_MESSAGE_CHARS = 1_000_000
 MAX_AUTHORS = 4096
-SNIFF_BYTES = 64 * 1024
 SNIFF_LINES = 40
 
 
@@ -362,7 +362,7 @@ def looks_like_line(entry: Entry) -> bool:
     without a title, a date line followed by tab-separated message lines."""
     if entry.suffix != ".txt":
         return False
-    lines = head_text(entry, SNIFF_BYTES).lstrip("\ufeff").splitlines()[:SNIFF_LINES]
+    lines = head_text(entry, SNIFF_TEXT_BYTES).lstrip("\ufeff").splitlines()[:SNIFF_LINES]
     nonblank = [line for line in lines if line.strip()]
     if not nonblank:
         return False

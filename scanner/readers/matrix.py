@@ -87,8 +87,6 @@ POLL_KEYS = ("m.poll.start", "org.matrix.msc3381.poll.start")
 ATTACHMENT_MSGTYPES = frozenset(MEDIA_DIRS)
 VOICE_KEYS = ("org.matrix.msc3245.voice", "m.voice")
 
-SNIFF_BYTES = 1024 * 1024
-SNIFF_ENTRIES = 20
 MAX_MEMBERS = 100_000  # display names kept; a room's member list, not its messages
 
 

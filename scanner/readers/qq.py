@@ -58,6 +58,8 @@ from typing import ClassVar
 from scanner.model import Attachment, Author, Conversation, Message, MessageKind, Skipped
 from scanner.readers.base import (
     CHINESE_ENCODINGS,
+    MAX_MESSAGE_CHARS,
+    SNIFF_TEXT_BYTES,
     Entry,
     Source,
     detect_encoding,
@@ -96,10 +98,8 @@ _MEDIA = re.compile(r"\[(?:图片|语音|视频|文件)\]")
 # One message longer than this (in characters) is cut at a line boundary, so a file with a
 # single header and gigabytes of continuation lines cannot exhaust memory. Each part keeps
 # author and time; its id is the line where it starts.
-MAX_MESSAGE_CHARS = 1_000_000
 # Distinct author names kept per conversation (a QQ group holds at most a few thousand).
 MAX_AUTHORS = 4096
-SNIFF_BYTES = 64 * 1024
 SNIFF_LINES = 200
 
 
@@ -373,7 +373,7 @@ def _messages(source: Source, entry: Entry) -> Iterator[Message | Skipped]:
 
 
 def _head_lines(entry: Entry) -> list[str]:
-    text = head_text(entry, SNIFF_BYTES, CHINESE_ENCODINGS).lstrip("\ufeff")
+    text = head_text(entry, SNIFF_TEXT_BYTES, CHINESE_ENCODINGS).lstrip("\ufeff")
     return text.splitlines()[:SNIFF_LINES]
 
 

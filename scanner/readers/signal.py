@@ -57,6 +57,8 @@ from urllib.parse import unquote
 
 from scanner.model import Attachment, Author, Conversation, Message, MessageKind, Skipped
 from scanner.readers.base import (
+    MAX_MESSAGE_CHARS,
+    SNIFF_TEXT_BYTES,
     Entry,
     Source,
     TextBlock,
@@ -91,10 +93,7 @@ MEDIA_FOLDERS = frozenset({"media", "exported_stickers"})
 # How many header lines decide the file's dominant header shape.
 DOMINANT_WINDOW = 100
 # One message longer than this (characters) is cut at a line boundary (see whatsapp.py).
-MAX_MESSAGE_CHARS = 1_000_000
 MAX_AUTHORS = 4096
-SNIFF_ENTRIES = 20
-SNIFF_BYTES = 16 * 1024
 
 _LEAD = "\u200e\ufeff"
 _HEADER = re.compile(
@@ -159,7 +158,7 @@ def _parse_header(line: str) -> _Header | None:
 
 
 def _first_line(entry: Entry) -> str | None:
-    for raw in head_text(entry, SNIFF_BYTES).split("\n"):
+    for raw in head_text(entry, SNIFF_TEXT_BYTES).split("\n"):
         line = raw.rstrip("\r").lstrip(_LEAD)
         if line.strip():
             return line

@@ -15,6 +15,7 @@ from scanner.model import Conversation
 from scanner.readers.base import (
     CHINESE_ENCODINGS,
     EPOCH_MS_FROM,
+    SNIFF_TEXT_BYTES,
     Entry,
     detect_encoding,
     dm_or_group,
@@ -39,7 +40,6 @@ MEMOTRACE_MEDIA_LABELS = frozenset({"图片", "语音", "视频", "表情包", "
 RECALLED = "撤回了一条消息"
 
 MAX_AUTHORS = 4096
-SNIFF_BYTES = 64 * 1024
 
 
 def encoding_of(head: bytes) -> str:
@@ -119,7 +119,7 @@ def recalled(system: bool, text: str) -> bool:
     return system and RECALLED in text
 
 
-def head_and_encoding(entry: Entry, n: int = SNIFF_BYTES) -> tuple[str, str]:
+def head_and_encoding(entry: Entry, n: int = SNIFF_TEXT_BYTES) -> tuple[str, str]:
     head = entry.head(n)
-    enc = encoding_of(head[:SNIFF_BYTES])
+    enc = encoding_of(head[:SNIFF_TEXT_BYTES])
     return head.decode(enc, errors="replace").lstrip("\ufeff"), enc

@@ -54,6 +54,7 @@ from scanner.model import Attachment, Author, Conversation, ConversationKind, Me
 from scanner.readers.base import (
     IJSON_ERRORS,
     MAX_JSON_DEPTH,
+    SNIFF_TEXT_BYTES,
     Entry,
     JsonTooDeep,
     Source,
@@ -88,7 +89,6 @@ REALM_TABLES = frozenset((*USER_TABLES, "zerver_recipient", "zerver_stream", "ze
 
 # Member names kept per conversation (member_count stays exact).
 MAX_MEMBER_NAMES = 4096
-SNIFF_BYTES = 4096
 
 
 def _int(value: Any) -> int | None:
@@ -387,7 +387,7 @@ def _message_files(source: Source, root: str) -> list[Entry]:
 
 
 def _head(entry: Entry) -> str:
-    return head_text(entry, SNIFF_BYTES).lstrip("\ufeff \t\r\n")
+    return head_text(entry, SNIFF_TEXT_BYTES).lstrip("\ufeff \t\r\n")
 
 
 def _looks_like_message_file(entry: Entry) -> bool:
