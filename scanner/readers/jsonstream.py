@@ -183,8 +183,9 @@ def json_walk(
     ``conversations/*/events/*``), in document order, one built at a time.
 
     Where the document breaks (invalid, truncated, or nested beyond MAX_JSON_DEPTH) one
-    Skipped at the entry says after how many values (``noun``), and the walk stops: what was
-    read stays read. ijson's messages quote the input, so reasons are built from structure.
+    Skipped at the entry says after how many records (``noun``: values matched by a pattern
+    with ``*``), and the walk stops: what was read stays read. ijson's messages quote the
+    input, so reasons are built from structure.
     """
     by_prefix = {json_prefix(p): p for p in patterns}
     count = 0
@@ -193,7 +194,7 @@ def json_walk(
             pattern = by_prefix[prefix]
             if len(indices) != pattern.count("*"):
                 continue  # an object with a key named "item", not an array: nothing to point at
-            count += 1
+            count += "*" in pattern  # records; a top-level key's value is not one
             yield JsonHit(pattern, json_pointer(pattern, indices), indices, value)
     except JsonTooDeep:
         yield Skipped(entry.location, f"JSON nested deeper than {MAX_JSON_DEPTH} levels after {count} {noun}")

@@ -45,31 +45,44 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from scanner.errors import ReaderError
-from scanner.model import Attachment, Author, Conversation, ConversationKind, Message, MessageKind, Skipped
+from scanner.model import (
+    PART_ATTACHMENT_NAME,
+    PART_EDIT,
+    PART_FIELD,
+    Attachment,
+    Author,
+    Conversation,
+    ConversationKind,
+    Message,
+    MessageKind,
+    Skipped,
+    TextPart,
+)
 from scanner.readers.base import (
-    IJSON_ERRORS,
-    MAX_JSON_DEPTH,
     Entry,
-    JsonTooDeep,
     Source,
     entry_folder,
     entry_label,
     epoch_ms,
     first_char,
     isolated,
+    json_list,
     json_obj,
+    json_prefix,
     json_str,
+    json_walk,
     open_json,
     sniff_each,
     sniff_values,
-    stream_values,
 )
+from scanner.readers.textparts import Parts
 
 PLATFORM = "matrix"
 
 HEADER_KEYS = ("room_name", "room_creator", "topic", "export_date", "exported_by")
 # Where a file keeps its events: Element's export, a /messages page, a bare list.
-EVENT_PREFIXES = {"messages.item": "messages", "chunk.item": "chunk", "item": ""}
+EVENT_PATTERNS = ("messages/*", "chunk/*", "*")
+EVENT_PREFIXES = frozenset(map(json_prefix, EVENT_PATTERNS))
 WANTED = frozenset([*HEADER_KEYS, *EVENT_PREFIXES])
 # Element's attachment folders (Exporter.getFilePath).
 MEDIA_DIRS = {
@@ -208,37 +221,24 @@ def _read_entry(source: Source, entry: Entry) -> Iterator[Message | Skipped]:
         return
     room = _Room(label)
     first = first_char(entry)
-    count = 0
     seen_events = False
     with stream:
-        try:
-            for prefix, at, value in stream_values(stream, WANTED):
-                if prefix in HEADER_KEYS:
-                    if first == "{" and isinstance(value, str):
-                        room.header[prefix] = value
-                    continue
-                if prefix == "item" and (first != "[" or len(at) != 1):
-                    continue
-                seen_events = True
-                index = at[-1]
-                pointer = f"/{EVENT_PREFIXES[prefix]}/{index}" if EVENT_PREFIXES[prefix] else f"/{index}"
-                location = f"{entry.location}#{pointer}"
-                count += 1
-                if not isinstance(value, dict):
-                    yield Skipped(location, "event is not an object")
-                    continue
-                decrypted = value.get("decrypted")
-                event: dict[str, Any] = decrypted if isinstance(decrypted, dict) else value
-                yield _message(source, location, event, index, room, media)
-        except JsonTooDeep:
-            yield Skipped(
-                entry.location, f"JSON nested deeper than {MAX_JSON_DEPTH} levels after {count} events"
-            )
-            return
-        except IJSON_ERRORS:
-            # ijson's messages quote the input, so the reason is built from structure only.
-            yield Skipped(entry.location, f"invalid or truncated JSON after {count} events")
-            return
+        for hit in json_walk(entry, stream, (*HEADER_KEYS, *EVENT_PATTERNS), "events"):
+            if isinstance(hit, Skipped):
+                yield hit
+                return
+            if hit.pattern in HEADER_KEYS:
+                if first == "{" and isinstance(hit.value, str):
+                    room.header[hit.pattern] = hit.value
+                continue
+            seen_events = True
+            location = f"{entry.location}#{hit.pointer}"
+            if not isinstance(hit.value, dict):
+                yield Skipped(location, "event is not an object")
+                continue
+            decrypted = hit.value.get("decrypted")
+            event: dict[str, Any] = decrypted if isinstance(decrypted, dict) else hit.value
+            yield _message(source, location, event, hit.indices[-1], room, media)
     if not seen_events and not room.header:
         yield Skipped(entry.location, "not a Matrix export (no events)")
 
@@ -272,6 +272,7 @@ def _message(
     elif "m.thread" in relations and event_id:
         thread_id = event_id  # a thread root is its own thread
 
+    text = "" if redacted else _text(etype, content, rel_type)
     return Message(
         platform=PLATFORM,
         source=source.display,
@@ -280,10 +281,11 @@ def _message(
         message_id=event_id or f"{room.label}#{index}",
         author=Author(id=sender, name=room.names.get(sender, sender)),
         timestamp=epoch_ms(event.get("origin_server_ts")),
-        text="" if redacted else _text(etype, content, rel_type),
+        text=text,
         thread_id=thread_id,
         reply_to=reply_to,
         attachments=() if redacted else _attachments(etype, content, media),
+        parts=() if redacted else _parts(location, event, content, text),
         edited=rel_type == "m.replace" or "m.replace" in relations,
         deleted=redacted,
         kind=MessageKind.USER if etype in USER_EVENT_TYPES else MessageKind.SYSTEM,
@@ -337,6 +339,26 @@ def _attachments(etype: str, content: dict[str, Any], media: _MediaIndex) -> tup
             path=media.find(folder, body or name, forced_ext=_forced_ext(etype, content)),
         ),
     )
+
+
+def _parts(location: str, event: dict[str, Any], content: dict[str, Any], text: str) -> tuple[TextPart, ...]:
+    """A file's name when its body is a caption; an edit's fallback body when it differs from the
+    new text; the latest edit of an original message (Synapse bundles it); poll answers."""
+    parts = Parts(location, text)
+    parts.add(PART_ATTACHMENT_NAME, content.get("filename"), "content", "filename")
+    body = json_str(content.get("body"))
+    if body.strip().removeprefix("* ") != text.strip():  # an edit's "* new text" fallback repeats it
+        parts.add(PART_EDIT, body, "content", "body")
+    replace = json_obj(json_obj(json_obj(event.get("unsigned")).get("m.relations")).get("m.replace"))
+    new = json_obj(json_obj(replace.get("content")).get("m.new_content"))
+    parts.add(
+        PART_EDIT, new.get("body"), "unsigned", "m.relations", "m.replace", "content", "m.new_content", "body"
+    )
+    for key in POLL_KEYS:
+        for i, answer in enumerate(json_list(json_obj(content.get(key)).get("answers"))):
+            for name in ("body", "m.text", "org.matrix.msc1767.text"):
+                parts.add(PART_FIELD, json_obj(answer).get(name), "content", key, "answers", i, name)
+    return parts.result()
 
 
 def _forced_ext(etype: str, content: dict[str, Any]) -> str | None:
