@@ -176,16 +176,23 @@ def _escape(key: str) -> str:
     return key.replace("~", "~0").replace("/", "~1")
 
 
+TOO_DEEP_REASON = "JSON nested deeper than {depth} levels after {n} {noun}"
+
+
 def json_walk(
-    entry: Entry, stream: IO[bytes], patterns: Collection[str], noun: str = "messages"
+    entry: Entry,
+    stream: IO[bytes],
+    patterns: Collection[str],
+    noun: str = "messages",
+    too_deep: str = TOO_DEEP_REASON,
 ) -> Iterator[JsonHit | Skipped]:
     """The values of a JSON entry whose paths match ``patterns`` (``messages/*``,
     ``conversations/*/events/*``), in document order, one built at a time.
 
     Where the document breaks (invalid, truncated, or nested beyond MAX_JSON_DEPTH) one
     Skipped at the entry says after how many records (``noun``: values matched by a pattern
-    with ``*``), and the walk stops: what was read stays read. ijson's messages quote the
-    input, so reasons are built from structure.
+    with ``*``; ``too_deep`` words the nesting case), and the walk stops: what was read
+    stays read. ijson's messages quote the input, so reasons are built from structure.
     """
     by_prefix = {json_prefix(p): p for p in patterns}
     count = 0
@@ -197,7 +204,7 @@ def json_walk(
             count += "*" in pattern  # records; a top-level key's value is not one
             yield JsonHit(pattern, json_pointer(pattern, indices), indices, value)
     except JsonTooDeep:
-        yield Skipped(entry.location, f"JSON nested deeper than {MAX_JSON_DEPTH} levels after {count} {noun}")
+        yield Skipped(entry.location, too_deep.format(depth=MAX_JSON_DEPTH, n=count, noun=noun))
     except IJSON_ERRORS:
         yield Skipped(entry.location, f"invalid or truncated JSON after {count} {noun}")
 
