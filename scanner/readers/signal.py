@@ -55,7 +55,16 @@ from pathlib import PurePosixPath
 from typing import Any, ClassVar
 from urllib.parse import unquote
 
-from scanner.model import Attachment, Author, Conversation, Message, MessageKind, Skipped
+from scanner.model import (
+    PART_ATTACHMENT_NAME,
+    PART_EMBED,
+    Attachment,
+    Author,
+    Conversation,
+    Message,
+    MessageKind,
+    Skipped,
+)
 from scanner.readers.base import (
     MAX_MESSAGE_CHARS,
     SNIFF_TEXT_BYTES,
@@ -71,12 +80,14 @@ from scanner.readers.base import (
     header_blocks,
     iter_lines,
     json_lines,
+    json_list,
     location_name,
     location_parts,
     read_each,
     sniff_each,
     split_author,
 )
+from scanner.readers.textparts import Parts
 
 log = logging.getLogger(__name__)
 
@@ -376,10 +387,13 @@ def _data_message(
         except ValueError:
             stamp = None
     attachments: list[Attachment] = []
-    for att in obj.get("attachments") or ():
+    parts = Parts(location, text)
+    for i, att in enumerate(json_list(obj.get("attachments"))):
         if isinstance(att, dict) and isinstance(att.get("path"), str):
             name = att.get("name") if isinstance(att.get("name"), str) else ""
             attachments.append(_attachment(str(name), att["path"], source, folder))
+            parts.add(PART_ATTACHMENT_NAME, name, "attachments", i, "name")
+    parts.add(PART_EMBED, obj.get("quote"), "quote")
     kind = MessageKind.SYSTEM if obj.get("call") is True else _kind(author, text)
     return Message(
         platform=PLATFORM,
@@ -391,6 +405,7 @@ def _data_message(
         timestamp=stamp,
         text=text,
         attachments=tuple(attachments),
+        parts=parts.result(),
         deleted=obj.get("deleted") is True or text == _DELETED,
         kind=kind,
     )
