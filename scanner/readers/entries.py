@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from scanner.errors import ReaderError
 from scanner.model import Attachment, Conversation, ConversationKind, Message, Skipped
-from scanner.readers.limits import SNIFF_ENTRIES
+from scanner.readers.limits import HEAD_BYTES, SNIFF_ENTRIES
 from scanner.readers.oserrors import READ_ERRORS
 
 if TYPE_CHECKING:
@@ -49,7 +49,8 @@ def read_each(
     """The entry reader every format uses: a single-file input is read as it is (the user named
     it, so a failure is the input's and propagates as a ReaderError); in a folder or zip each of
     ``entries`` (default: all) is read with its failures isolated (see ``isolated``), and a
-    non-empty entry that ``accept`` refuses is skipped with the reason ``not_ours``."""
+    non-empty entry that ``accept`` refuses is skipped with the reason ``not_ours`` (or why it
+    cannot be read, when that is why it was refused)."""
     if source.is_file:
         for entry in source.entries()[:1]:
             yield from guarded(entry.location, read(entry))
@@ -57,9 +58,22 @@ def read_each(
     for entry in source.entries() if entries is None else entries:
         if accept is not None and not accept(entry):
             if entry.size:
-                yield Skipped(entry.location, not_ours)
+                yield Skipped(entry.location, unreadable(entry) or not_ours)
             continue
         yield from isolated(entry, read)
+
+
+def unreadable(entry: Entry) -> str | None:
+    """Why the head of ``entry`` cannot be read (it cannot be opened, its data is damaged),
+    or None: a sniffer that saw nothing then says "damaged", not "not this format"."""
+    try:
+        with entry.open() as fh:
+            fh.read(HEAD_BYTES)
+    except ReaderError as exc:
+        return exc.reason
+    except READ_ERRORS as exc:
+        return f"read failed: {type(exc).__name__}"
+    return None
 
 
 def sniff_each(
