@@ -90,6 +90,26 @@ LONG_FIRST_RECORDS = {
     "qq": ("qq/全部消息记录.txt", "", lambda p: _pad_line(p, ")", "utf-8-sig")),
     "line": ("line/[LINE] Chat with Mika Test.txt", "", lambda p: _pad_line(p, "Hi Jane")),
     "imessage": ("imessage/export", "+15555550123.txt", lambda p: _pad_line(p, "are you coming")),
+    # Formats whose sniffers use the toolkit's first-value and first-line readers.
+    "discord": (
+        "discord/export",
+        "Direct Messages - Private - Rob Example [900000000000000033].json",
+        _pad_json("content"),
+    ),
+    "teams": (
+        "teams/export",
+        "teams/00000000-0000-4000-8000-00000000700a/messages_00000000-0000-4000-8000-00000000700a.json",
+        _pad_json("Content"),
+    ),
+    "slack": ("slack/export", "general/2024-03-04.json", _pad_json("text")),
+    "telegram": ("telegram/ChatExport_2024-03-05", "result.json", _pad_json("text")),
+    "lanying": ("lanying/response.json", "", _pad_json("content")),
+    "jsonl": ("generic/messages.jsonl", "", _pad_json_lines("text")),
+    "whatsapp": (
+        "whatsapp/WhatsApp Chat with Jane Roe.txt",
+        "",
+        lambda p: _pad_line(p, "Ready for the trip"),
+    ),
 }
 
 

@@ -65,7 +65,7 @@ def open_json(source: Source, entry: Entry) -> Generator[Skipped, None, IO[bytes
     return stream
 
 
-def parse_events(stream: IO[bytes]) -> Iterator[tuple[str, str, Any]]:
+def parse_events(stream: IO[bytes], buf_size: int = 64 * 1024) -> Iterator[tuple[str, str, Any]]:
     """``ijson.parse``'s ``(prefix, event, value)`` events, in time and memory linear in the input.
 
     ijson's own ``parse`` joins the whole path into every event's prefix, and its C backend
@@ -74,7 +74,7 @@ def parse_events(stream: IO[bytes]) -> Iterator[tuple[str, str, Any]]:
     made once, and nesting beyond MAX_JSON_DEPTH raises JsonTooDeep. ijson errors propagate.
     """
     prefixes = [""]  # prefixes[-1]: the prefix of the values at the current level
-    for event, value in ijson.basic_parse(stream):
+    for event, value in ijson.basic_parse(stream, buf_size=buf_size):
         if event == "map_key":
             parent = prefixes[-2]
             yield parent, event, value
@@ -96,7 +96,10 @@ def parse_events(stream: IO[bytes]) -> Iterator[tuple[str, str, Any]]:
 
 
 def stream_values(
-    stream: IO[bytes], wanted: frozenset[str], building: list[bool] | None = None
+    stream: IO[bytes],
+    wanted: frozenset[str],
+    building: list[bool] | None = None,
+    buf_size: int = 64 * 1024,
 ) -> Iterator[tuple[str, tuple[int, ...], Any]]:
     """Yield ``(prefix, indices, value)`` for every value whose ijson prefix is in ``wanted``.
 
@@ -112,7 +115,7 @@ def stream_values(
     built_prefix = ""
     built_at: tuple[int, ...] = ()
     built_depth = 0
-    for prefix, event, value in parse_events(stream):
+    for prefix, event, value in parse_events(stream, buf_size):
         if event == "end_map" or event == "end_array":
             is_array.pop()
             index.pop()
@@ -221,7 +224,7 @@ def sniff_values(
     record is judged whole rather than refused; a large structure is never read on for.
     """
     seen = 0
-    for window in (limit, MAX_SNIFF_LINE):
+    for window, buf_size in ((limit, 64 * 1024), (MAX_SNIFF_LINE, LONG_RECORD_BUFFER)):
         building = [False]
         try:
             stream, _ = open_utf8(entry, window)
@@ -229,7 +232,7 @@ def sniff_values(
             return
         with stream:
             try:
-                for n, item in enumerate(stream_values(stream, wanted, building)):
+                for n, item in enumerate(stream_values(stream, wanted, building, buf_size)):
                     if n >= seen:  # the second pass repeats what the first one gave
                         seen += 1
                         yield item
@@ -247,6 +250,10 @@ def _cut_in_string(entry: Entry, window: int) -> bool:
     return cut_inside_string(head.decode(detect_encoding(head[:HEAD_BYTES]), errors="replace"), SNIFF_DEPTH)
 
 
+# ijson's C lexer rescans a token that spans its read buffer: reading on through a long string
+# uses a buffer this large, so the rescans stay few (the cost grows with the square of the
+# string's length over the buffer's).
+LONG_RECORD_BUFFER = 4 * 1024 * 1024
 # How deep a sniffed record's long string may lie (document, array, record, nested content).
 SNIFF_DEPTH = 8
 
@@ -305,26 +312,44 @@ def skip_value(event: str, events: Iterator[tuple[str, Any]]) -> None:
 def first_json_value(entry: Entry, limit: int) -> Any:
     """The first top-level JSON value among the entry's first ``limit`` characters, for
     sniffing: a value cut by the limit (or broken) as far as it was read; None when the entry
-    cannot be read or the value nests deeper than MAX_JSON_DEPTH."""
+    cannot be read or the value nests deeper than MAX_JSON_DEPTH.
+
+    When the limit cuts a string (a first message holding a 10 MB pasted log), the entry is
+    read once more past it, up to MAX_SNIFF_LINE characters, as far as the end of the object
+    or array holding that string, so the value is judged with its first record whole.
+    """
+    value, events, cut = _first_value(entry, limit, None, 64 * 1024)
+    if cut and entry.size > limit and _cut_in_string(entry, limit):
+        value, _, _ = _first_value(entry, MAX_SNIFF_LINE, events + 1, LONG_RECORD_BUFFER)
+    return value
+
+
+def _first_value(entry: Entry, limit: int, max_events: int | None, buf_size: int) -> tuple[Any, int, bool]:
+    """(the value as far as read, events read, whether the read was cut or broken); with
+    ``max_events``, reading stops when the container of that event closes."""
     try:
         stream, _ = open_utf8(entry, limit)
     except ReaderError:
-        return None
+        return None, 0, False
     builder = ijson.ObjectBuilder()
-    depth = 0
+    depth = events = 0
+    stop_below = -1  # the depth of the container of event ``max_events``, once seen
     with stream:
         try:
-            for event, value in ijson.basic_parse(stream, multiple_values=True):
+            for event, value in ijson.basic_parse(stream, multiple_values=True, buf_size=buf_size):
                 depth += event in ("start_map", "start_array")
                 depth -= event in ("end_map", "end_array")
                 if depth > MAX_JSON_DEPTH:
-                    return None
+                    return None, events, False
                 builder.event(event, value)
-                if depth == 0:
-                    break  # the first top-level value is enough
+                events += 1
+                if events == max_events:
+                    stop_below = depth
+                if depth == 0 or depth < stop_below:
+                    break  # the first top-level value, or the record holding the cut string
         except IJSON_ERRORS:
-            pass  # cut by the limit: judge what was read
-    return getattr(builder, "value", None)
+            return getattr(builder, "value", None), events, True  # cut by the limit: judge what was read
+    return getattr(builder, "value", None), events, False
 
 
 # --- JSON Lines and CSV -----------------------------------------------------------------
