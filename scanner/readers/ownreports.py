@@ -25,6 +25,9 @@ _REPORT_MARKERS = (
     re.compile(rb'<meta\s+name="generator"\s+content="chatsweep[\s"]', re.I),  # HTML
     re.compile(rb"<title>chatsweep leak report", re.I),  # HTML, should the generator go
     re.compile(rb"\A(?:\xef\xbb\xbf)?finding_id,rule,entity_type,"),  # CSV header
+    re.compile(
+        rb"\A(?:\xef\xbb\xbf)?platform,input,conversation,conversation_id,message_id,"
+    ),  # deletion list
     re.compile(rb"\A(?:\xef\xbb\xbf)?\s*# chatsweep leak report"),  # Markdown
 )
 
