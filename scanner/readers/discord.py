@@ -55,6 +55,9 @@ import ijson
 
 from scanner.errors import ReaderError
 from scanner.model import (
+    PART_ATTACHMENT_NAME,
+    PART_EMBED,
+    PART_FILE_METADATA,
     Attachment,
     Author,
     Conversation,
@@ -62,6 +65,7 @@ from scanner.model import (
     Message,
     MessageKind,
     Skipped,
+    TextPart,
 )
 from scanner.readers.base import (
     IJSON_ERRORS,
@@ -87,6 +91,7 @@ from scanner.readers.base import (
     open_json,
     skip_value,
 )
+from scanner.readers.textparts import Parts
 
 PLATFORM = "discord"
 
@@ -315,6 +320,7 @@ class _JsonContext:
             attachments=self._attachments(rec.get("attachments")),
             edited=bool(rec.get("timestampEdited")),
             kind=MessageKind.USER if msg_type in USER_TYPES else MessageKind.SYSTEM,
+            parts=_parts(rec, location),
         )
 
     def _attachments(self, value: Any) -> tuple[Attachment, ...]:
@@ -428,7 +434,44 @@ def _read_csv(source: Source, entry: Entry) -> Iterator[Message | Skipped]:
             text=text,
             attachments=_csv_attachments(entry, fields.get("attachments", "")),
             kind=MessageKind.SYSTEM if _CSV_NOTICE.fullmatch(text) else MessageKind.USER,
+            # The links to the files (a CSV cell has no finer location than its row).
+            parts=_csv_parts(fields.get("attachments", ""), location),
         )
+
+
+def _parts(rec: dict[str, Any], location: str, *path: str) -> tuple[TextPart, ...]:
+    """File names and links, embeds (title, description, fields, footer, author) and the
+    text of a forwarded message."""
+    content = rec.get("content")
+    parts = Parts(location, content if isinstance(content, str) else "")
+    _message_parts(parts, rec, ())
+    forwarded = rec.get("forwardedMessage")
+    if isinstance(forwarded, dict):
+        parts.add(PART_EMBED, forwarded.get("content"), "forwardedMessage", "content")
+        _message_parts(parts, forwarded, ("forwardedMessage",))
+    return parts.result()
+
+
+def _message_parts(parts: Parts, rec: dict[str, Any], path: tuple[str, ...]) -> None:
+    attachments = rec.get("attachments")
+    for i, item in enumerate(attachments if isinstance(attachments, list) else ()):
+        parts.fields(PART_ATTACHMENT_NAME, item, ("fileName",), *path, "attachments", i)
+        parts.fields(PART_FILE_METADATA, item, ("url",), *path, "attachments", i)
+    embeds = rec.get("embeds")
+    for i, embed in enumerate(embeds if isinstance(embeds, list) else ()):
+        if not isinstance(embed, dict):
+            continue
+        at = (*path, "embeds", i)
+        parts.fields(PART_EMBED, embed, ("title", "description", "url"), *at)
+        parts.fields(PART_EMBED, embed.get("author"), ("name", "url"), *at, "author")
+        parts.fields(PART_EMBED, embed.get("footer"), ("text",), *at, "footer")
+        fields = embed.get("fields")
+        for j, fld in enumerate(fields if isinstance(fields, list) else ()):
+            parts.fields(PART_EMBED, fld, ("name", "value"), *at, "fields", j)
+
+
+def _csv_parts(value: str, location: str) -> tuple[TextPart, ...]:
+    return (TextPart(PART_FILE_METADATA, value, location),) if value.strip() else ()
 
 
 def _csv_conversation(stem: str) -> Conversation:

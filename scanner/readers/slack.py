@@ -65,6 +65,7 @@ from scanner.readers.base import (
     read_text,
     stream_values,
 )
+from scanner.readers.slack_parts import slack_parts
 
 PLATFORM = "slack"
 
@@ -502,9 +503,10 @@ def _message(
         thread_id=thread_id,
         reply_to=reply_to,
         attachments=_attachments(rec, source, conv_dir, root),
-        edited=rec.get("edited") is not None,
+        edited=rec.get("edited") is not None or subtype == "message_changed",
         deleted=subtype in DELETED_SUBTYPES,
         kind=MessageKind.USER if subtype is None or subtype in USER_SUBTYPES else MessageKind.SYSTEM,
+        parts=slack_parts(rec, location),
     )
 
 

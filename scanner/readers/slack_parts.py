@@ -1,0 +1,107 @@
+"""Text a Slack message holds besides its ``text``: files, legacy attachments, edits, blocks.
+
+Where each lies in a Slack message object (Slack API message objects, as the export writes
+them); every part is located by the JSON pointer of its field.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scanner.model import (
+    PART_ATTACHMENT_NAME,
+    PART_EDIT,
+    PART_EMBED,
+    PART_FIELD,
+    PART_FILE_METADATA,
+    PART_LINK,
+    TextPart,
+)
+from scanner.readers.textparts import Parts
+
+# Fields of a file object with text about the file: what it is called, a preview of it, and
+# links to it (``url_private`` links carried an access token in older exports).
+FILE_METADATA = (
+    "title",
+    "preview",
+    "plain_text",
+    "url_private",
+    "url_private_download",
+    "permalink",
+    "permalink_public",
+    "external_url",
+)
+# Fields of a legacy attachment (unfurl or bot message attachment) with text.
+ATTACHMENT_TEXT = (
+    "fallback",
+    "pretext",
+    "author_name",
+    "title",
+    "text",
+    "footer",
+    "title_link",
+    "from_url",
+    "original_url",
+)
+MAX_BLOCK_DEPTH = 8
+
+
+def slack_parts(rec: dict[str, Any], location: str) -> tuple[TextPart, ...]:
+    """The text parts of Slack message ``rec`` found at ``location``."""
+    text = rec.get("text")
+    text = text if isinstance(text, str) else ""
+    parts = Parts(location, text)
+    files: list[tuple[Any, tuple[str | int, ...]]] = [(rec.get("file"), ("file",))]
+    if isinstance(rec.get("files"), list):
+        files.extend((f, ("files", i)) for i, f in enumerate(rec["files"]))
+    for f, path in files:
+        if isinstance(f, dict):
+            parts.add(PART_ATTACHMENT_NAME, f.get("name"), *path, "name")
+            parts.fields(PART_FILE_METADATA, f, FILE_METADATA, *path)
+            comment = f.get("initial_comment")
+            if isinstance(comment, dict):
+                parts.add(PART_FILE_METADATA, comment.get("comment"), *path, "initial_comment", "comment")
+    attachments = rec.get("attachments")
+    if isinstance(attachments, list):
+        for i, att in enumerate(attachments):
+            if not isinstance(att, dict):
+                continue
+            parts.fields(PART_EMBED, att, ATTACHMENT_TEXT, "attachments", i)
+            fields = att.get("fields")
+            if isinstance(fields, list):
+                for j, fld in enumerate(fields):
+                    parts.fields(PART_FIELD, fld, ("title", "value"), "attachments", i, "fields", j)
+    # An edit event holds the text before (``previous_message``) and after (``message``).
+    for key in ("previous_message", "message"):
+        nested = rec.get(key)
+        if isinstance(nested, dict):
+            parts.add(PART_EDIT, nested.get("text"), key, "text")
+    blocks = rec.get("blocks")
+    if isinstance(blocks, list):
+        _blocks(parts, blocks, text, ("blocks",), MAX_BLOCK_DEPTH)
+    return parts.result()
+
+
+def _blocks(parts: Parts, value: Any, text: str, path: tuple[str | int, ...], depth: int) -> None:
+    """Text and links of a block tree that the message's ``text`` does not already hold
+    (Slack writes most rich text twice: as mrkdwn in ``text`` and as blocks)."""
+    if depth <= 0:
+        return
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            _blocks(parts, item, text, (*path, i), depth - 1)
+        return
+    if not isinstance(value, dict):
+        return
+    kind = value.get("type")
+    own = value.get("text")
+    if isinstance(own, str) and own.strip() and own not in text and own.strip() not in text:
+        parts.add(PART_EMBED, own, *path, "text")
+    elif isinstance(own, dict):
+        _blocks(parts, own, text, (*path, "text"), depth - 1)
+    url = value.get("url")
+    if kind == "link" and isinstance(url, str) and url not in text:
+        parts.add(PART_LINK, url, *path, "url")
+    for key in ("elements", "fields", "accessory"):
+        if key in value:
+            _blocks(parts, value[key], text, (*path, key), depth - 1)
