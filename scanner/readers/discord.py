@@ -439,7 +439,7 @@ def _read_csv(source: Source, entry: Entry) -> Iterator[Message | Skipped]:
         )
 
 
-def _parts(rec: dict[str, Any], location: str, *path: str) -> tuple[TextPart, ...]:
+def _parts(rec: dict[str, Any], location: str) -> tuple[TextPart, ...]:
     """File names and links, embeds (title, description, fields, footer, author) and the
     text of a forwarded message."""
     content = rec.get("content")
@@ -461,7 +461,7 @@ def _message_parts(parts: Parts, rec: dict[str, Any], path: tuple[str, ...]) -> 
     for i, embed in enumerate(embeds if isinstance(embeds, list) else ()):
         if not isinstance(embed, dict):
             continue
-        at = (*path, "embeds", i)
+        at: tuple[str | int, ...] = (*path, "embeds", i)
         parts.fields(PART_EMBED, embed, ("title", "description", "url"), *at)
         parts.fields(PART_EMBED, embed.get("author"), ("name", "url"), *at, "author")
         parts.fields(PART_EMBED, embed.get("footer"), ("text",), *at, "footer")

@@ -61,16 +61,7 @@ def slack_parts(rec: dict[str, Any], location: str) -> tuple[TextPart, ...]:
             comment = f.get("initial_comment")
             if isinstance(comment, dict):
                 parts.add(PART_FILE_METADATA, comment.get("comment"), *path, "initial_comment", "comment")
-    attachments = rec.get("attachments")
-    if isinstance(attachments, list):
-        for i, att in enumerate(attachments):
-            if not isinstance(att, dict):
-                continue
-            parts.fields(PART_EMBED, att, ATTACHMENT_TEXT, "attachments", i)
-            fields = att.get("fields")
-            if isinstance(fields, list):
-                for j, fld in enumerate(fields):
-                    parts.fields(PART_FIELD, fld, ("title", "value"), "attachments", i, "fields", j)
+    message_attachments(parts, rec.get("attachments"), "attachments")
     # An edit event holds the text before (``previous_message``) and after (``message``).
     for key in ("previous_message", "message"):
         nested = rec.get(key)
@@ -80,6 +71,18 @@ def slack_parts(rec: dict[str, Any], location: str) -> tuple[TextPart, ...]:
     if isinstance(blocks, list):
         _blocks(parts, blocks, text, ("blocks",), MAX_BLOCK_DEPTH)
     return parts.result()
+
+
+def message_attachments(parts: Parts, value: Any, *path: str | int) -> None:
+    """Parts of a list of Slack-style message attachments (unfurls, bot and webhook posts;
+    Mattermost's ``props.attachments`` have the same shape)."""
+    for i, att in enumerate(value if isinstance(value, list) else ()):
+        if not isinstance(att, dict):
+            continue
+        parts.fields(PART_EMBED, att, ATTACHMENT_TEXT, *path, i)
+        fields = att.get("fields")
+        for j, fld in enumerate(fields if isinstance(fields, list) else ()):
+            parts.fields(PART_FIELD, fld, ("title", "value"), *path, i, "fields", j)
 
 
 def _blocks(parts: Parts, value: Any, text: str, path: tuple[str | int, ...], depth: int) -> None:

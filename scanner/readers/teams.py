@@ -52,11 +52,9 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from typing import Any, ClassVar
 from urllib.parse import unquote, urlsplit
 
@@ -64,6 +62,11 @@ import ijson
 
 from scanner.errors import ReaderError
 from scanner.model import (
+    PART_ATTACHMENT_NAME,
+    PART_EMBED,
+    PART_FIELD,
+    PART_FILE_METADATA,
+    PART_LINK,
     Attachment,
     Author,
     Conversation,
@@ -71,6 +74,7 @@ from scanner.model import (
     Message,
     MessageKind,
     Skipped,
+    TextPart,
 )
 from scanner.readers.base import (
     IJSON_ERRORS,
@@ -90,6 +94,8 @@ from scanner.readers.base import (
     open_json,
     skip_value,
 )
+from scanner.readers.html_text import html_links, html_to_text
+from scanner.readers.textparts import Parts
 
 PLATFORM = "teams"
 
@@ -646,7 +652,40 @@ def _message(
         edited=bool(_get(rec, "lastEditedDateTime")),
         deleted=bool(_get(rec, "deletedDateTime")),
         kind=MessageKind.SYSTEM if system else MessageKind.USER,
+        parts=_parts(rec, location, text, content),
     )
+
+
+def _key(obj: dict[str, Any], key: str) -> str:
+    """The spelling of ``key`` that ``obj`` holds (camelCase or PascalCase)."""
+    return key if key in obj else key[:1].upper() + key[1:]
+
+
+def _parts(rec: dict[str, Any], location: str, text: str, content: str) -> tuple[TextPart, ...]:
+    """Subject and summary, link targets of the body, and the files and cards attached (a
+    card's content is JSON text: scanned as it is, located at its field)."""
+    parts = Parts(location, text)
+    for key in ("subject", "summary"):
+        parts.add(PART_FIELD, _get(rec, key), _key(rec, key))
+    if content and "href" in content:
+        body = _key(rec, "body")
+        for url in html_links(content):
+            if url not in text:
+                parts.add(PART_LINK, url, body, _key(rec[body], "content"))
+    items = _get(rec, "attachments")
+    attachments = _key(rec, "attachments")
+    for i, item in enumerate(items if isinstance(items, list) else ()):
+        if not isinstance(item, dict) or json_str(_get(item, "contentType")) == "messageReference":
+            continue  # a quoted reply: the other message's own text
+        parts.add(PART_ATTACHMENT_NAME, _get(item, "name"), attachments, i, _key(item, "name"))
+        for key in ("contentUrl", "thumbnailUrl"):
+            parts.add(PART_FILE_METADATA, _get(item, key), attachments, i, _key(item, key))
+        card = _get(item, "content")
+        if isinstance(card, str):
+            parts.add(PART_EMBED, card, attachments, i, _key(item, "content"))
+        elif isinstance(card, dict | list):
+            parts.strings(PART_EMBED, card, attachments, i, _key(item, "content"))
+    return parts.result()
 
 
 def _author(ctx: _Context, identity_set: Any) -> tuple[Author, bool]:
@@ -685,124 +724,3 @@ def _url_name(url: str) -> str:
     if not url:
         return ""
     return unquote(urlsplit(url).path.rstrip("/").rpartition("/")[2])
-
-
-# --- HTML bodies ----------------------------------------------------------------------
-
-_BLOCK_TAGS = frozenset(
-    {
-        *("p", "div", "blockquote", "li", "ul", "ol", "dl", "dt", "dd", "table", "tr", "thead"),
-        *("tbody", "tfoot", "caption", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "section"),
-        *("article", "header", "footer", "aside", "nav", "main", "figure", "figcaption"),
-        *("address", "details", "summary", "form", "fieldset", "center"),
-    }
-)
-_SKIP_TAGS = frozenset({"script", "style", "head", "title", "template"})
-_CELL_TAGS = frozenset({"td", "th"})
-_ALT_TAGS = frozenset({"img", "emoji", "area"})
-_WS = re.compile(r"([ \t\n\r\f\u00a0]+)")
-# A body that is plain text, or one <p> of it, converts without the parser (same result).
-_SIMPLE_HTML = re.compile(r"(?:<p>)?([^<>&]*)(?:</p>)?")
-
-
-class _HtmlText(HTMLParser):
-    """Plain text of an HTML fragment, as a reader would see it (see ``html_to_text``)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.out: list[str] = []
-        self.line_has_text = False  # something other than white space on the current line
-        self.space = False  # a collapsible space is pending before the next text
-        self.pre = 0
-        self.skip = 0
-        self.pre_start = False
-
-    def _emit(self, text: str) -> None:
-        if self.space and self.line_has_text:
-            self.out.append(" ")
-        self.space = False
-        self.out.append(text)
-        self.line_has_text = True
-
-    def _break(self, force: bool = False) -> None:
-        if force or self.line_has_text:
-            self.out.append("\n")
-        self.line_has_text = False
-        self.space = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _SKIP_TAGS:
-            self.skip += 1
-        elif tag == "br":
-            self._break(force=True)
-        elif tag == "pre":
-            self._break()
-            self.pre += 1
-            self.pre_start = True
-        elif tag in _BLOCK_TAGS:
-            self._break()
-        elif tag in _CELL_TAGS:
-            self.space = True
-        elif tag in _ALT_TAGS and not self.skip:
-            alt = next((v for k, v in attrs if k == "alt" and v), "")
-            if alt:
-                self.handle_data(alt)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _SKIP_TAGS:
-            return
-        self.handle_starttag(tag, attrs)
-        if tag not in _ALT_TAGS and tag != "br":
-            self.handle_endtag(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIP_TAGS:
-            self.skip = max(0, self.skip - 1)
-        elif tag == "pre":
-            self.pre = max(0, self.pre - 1)
-            self._break()
-        elif tag in _BLOCK_TAGS:
-            self._break()
-        elif tag in _CELL_TAGS:
-            self.space = True
-
-    def handle_data(self, data: str) -> None:
-        if self.skip or not data:
-            return
-        if self.pre:
-            if self.pre_start and data.startswith("\n"):
-                data = data[1:]  # HTML drops the newline right after <pre>
-            self.pre_start = False
-            if data:
-                self._emit(data.replace("\u00a0", " "))
-                self.line_has_text = not data.endswith("\n")
-            return
-        for piece in _WS.split(data):
-            if not piece:
-                continue
-            if _WS.fullmatch(piece):
-                self.space = True
-            else:
-                self._emit(piece)
-
-
-def html_to_text(content: str) -> str:
-    """The plain text of a Teams HTML body; offsets of findings refer to this text.
-
-    Block elements (``p``, ``div``, ``li``, ``blockquote``, ``pre`` …) and ``<br>`` break
-    lines; elsewhere white space (``&nbsp;`` included) collapses to one space, as a browser
-    shows it; entities are unescaped; ``<img>`` and Teams' ``<emoji>`` give their ``alt``
-    text; ``<at>`` mentions, links and other inline tags keep their text; ``<pre>`` content
-    is kept verbatim. Leading and trailing line breaks are dropped.
-    """
-    simple = _SIMPLE_HTML.fullmatch(content)
-    if simple is not None:  # most bodies: one paragraph of text, nothing to parse
-        return " ".join(p for p in _WS.split(simple.group(1)) if p and not _WS.fullmatch(p))
-    parser = _HtmlText()
-    try:
-        parser.feed(content)
-        parser.close()
-        text = "".join(parser.out)
-    except Exception:  # html.parser can assert on malformed markup; fall back to tag stripping
-        text = html.unescape(re.sub(r"<[^>]*>", " ", content))
-    return text.strip("\n")
