@@ -274,7 +274,8 @@ def _parts(
         attachment, url = found
         parts.add(PART_ATTACHMENT_NAME, attachment.name, "attachment")
         parts.add(PART_FILE_METADATA, url, "attachment")
-    for key in ("ext", "config"):
+    keys = ("ext", "config") if found is not None else ("ext", "config", "attachment")
+    for key in keys:  # an attachment that is no file: a location's address, a card
         value = obj.get(key)
         if isinstance(value, str):
             parts.add(PART_FIELD, value, key)
