@@ -36,6 +36,8 @@ from scanner.keys import resolve_key
 from scanner.masking import fingerprint, key_id, mask
 from scanner.model import (
     PART_ATTACHMENT_NAME,
+    PART_FILE_METADATA,
+    PART_LINK,
     PART_TEXT,
     AttachmentRecord,
     Category,
@@ -203,8 +205,9 @@ class _Sent:
     keys: list[bytes]  # the cache key of each item
     items: list[_Item]
     pending: Pending
-    # (message index, part index or -1 for the text, text analysed) of each entry of ``plan``
-    units: list[tuple[int, int, str]] = field(default_factory=list)
+    # (message index, part index or -1 for the text, text analysed, where the part starts in
+    # it) of each entry of ``plan``
+    units: list[tuple[int, int, str, int]] = field(default_factory=list)
     parts: list[tuple[TextPart, ...]] = field(default_factory=list)  # of each message
 
 
@@ -470,7 +473,7 @@ class Scanner:
         keys: list[bytes] = []
         items: list[_Item] = []
         sent: dict[bytes, int] = {}
-        units: list[tuple[int, int, str]] = []
+        units: list[tuple[int, int, str, int]] = []
         parts: list[tuple[TextPart, ...]] = []
 
         def add(text: str, langs: tuple[str, ...]) -> None:
@@ -498,13 +501,13 @@ class Scanner:
             langs = route_languages(m.text, languages) if m.text.strip() else ()
             for lang in langs:
                 state.languages[lang] = state.languages.get(lang, 0) + 1
-            units.append((i, -1, m.text))
+            units.append((i, -1, m.text, 0))
             add(m.text, langs)
             extra = message_parts(m) if m.parts or m.attachments else ()
             parts.append(extra)
             for j, part in enumerate(extra):
-                for text in part_texts(part):
-                    units.append((i, j, text))
+                for text, shift in part_texts(part):
+                    units.append((i, j, text, shift))
                     add(text, route_languages(text, languages) if text.strip() else ())
         state.analysing.update(keys)
         pending = self._backend.submit(items) if items else Done([])
@@ -531,7 +534,7 @@ class Scanner:
                 state.texts.put(key, result)
         texts: list[list[Detection] | Exception] = [[] for _ in sent.messages]
         in_parts: dict[tuple[int, int], list[Detection] | Exception] = {}
-        for (i, j, text), source in zip(sent.units, sent.plan, strict=True):
+        for (i, j, text, shift), source in zip(sent.units, sent.plan, strict=True):
             detections: list[Detection] | Exception
             if isinstance(source, int):
                 found = results[source]
@@ -546,6 +549,12 @@ class Scanner:
             if j < 0:
                 texts[i] = detections
                 continue
+            if shift and not isinstance(detections, Exception):
+                detections = [
+                    replace(d, start=d.start - shift, end=d.end - shift)
+                    for d in detections
+                    if d.start >= shift
+                ]
             # A part scanned as two texts (an attachment name as is and with its words apart):
             # the detections of both, merged.
             earlier = in_parts.get((i, j))
@@ -937,7 +946,18 @@ class _ScanState:
 
 # File names glue words with "_", and with "-" or "." between letters; a copy with those as
 # spaces (same length, offsets hold) lets recognizers see the words and the values apart.
-_NAME_GLUE = re.compile(r"(?<!\d)_|_(?!\d)|(?<=[^\W\d_])[-.](?=[^\W\d_])|\.(?=[^\W_]{1,5}\Z)")
+_NAME_GLUE = re.compile(r"(?<!\d)_|_(?!\d)|(?<=[^\W\d_])-(?=[^\W\d_])|\.(?=[^\W_]{1,5}\Z)")
+# The name of the JSON field a part lies in (the last token of its pointer), and parts short
+# enough to be analysed after it.
+_FIELD_NAME = re.compile(r"#(?:/[^/]*)*/([A-Za-z][A-Za-z_]{1,40})\Z")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+MAX_LABELLED = 200
+# Field names that say nothing of what the value is (a "name" may be a file's or a field's).
+_GENERIC_FIELDS = frozenset(
+    {"name", "title", "text", "value", "content", "description", "fallback", "pretext", "footer",
+     "comment", "preview", "question", "message", "body", "caption", "path", "url"}
+)  # fmt: skip
+_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 
 
 def message_parts(m: Message) -> tuple[TextPart, ...]:
@@ -957,13 +977,27 @@ def message_parts(m: Message) -> tuple[TextPart, ...]:
     return tuple(out)
 
 
-def part_texts(part: TextPart) -> tuple[str, ...]:
-    """The texts analysed for ``part``: itself, and for a file name a copy with its words
-    apart (``passport_John_Smith.pdf`` → ``passport John Smith pdf``)."""
-    if part.name != PART_ATTACHMENT_NAME:
-        return (part.text,)
-    apart = _NAME_GLUE.sub(" ", part.text)
-    return (part.text,) if apart == part.text else (part.text, apart)
+def part_texts(part: TextPart) -> tuple[tuple[str, int], ...]:
+    """The texts analysed for ``part``, each with where the part starts in it.
+
+    A short part is analysed after the name of the field that holds it (``phone number:
+    +44 …``): a bare value has no context words, the field's name gives them. A file name is
+    also analysed as a copy with its words apart (``passport_John_Smith.pdf`` → ``passport
+    John Smith pdf``)."""
+    label = ""
+    if len(part.text) <= MAX_LABELLED and (m := _FIELD_NAME.search(part.location)):
+        label = _CAMEL.sub(" ", m[1]).replace("_", " ").lower()
+        label = "" if label in _GENERIC_FIELDS else label + ": "
+    text = part.text
+    if part.name in (PART_FILE_METADATA, PART_LINK) and "%" in text:
+        # Percent escapes as spaces: "minutes%202024-03-05.docx" holds a date, not a phone.
+        text = _ESCAPE.sub("   ", text)
+    texts = [(label + text, len(label))]
+    if part.name == PART_ATTACHMENT_NAME:
+        apart = _NAME_GLUE.sub(" ", part.text)
+        if apart != part.text:
+            texts.append((label + apart, len(label)))
+    return tuple(texts)
 
 
 def _split_location(location: str) -> tuple[str, str]:
