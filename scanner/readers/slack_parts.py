@@ -1,4 +1,5 @@
-"""Text a Slack message holds besides its ``text``: files, legacy attachments, edits, blocks.
+"""Files of a Slack message, and the text it holds besides its ``text``: file names, titles
+and links, legacy attachments, edits, blocks.
 
 Where each lies in a Slack message object (Slack API message objects, as the export writes
 them); every part is located by the JSON pointer of its field.
@@ -15,8 +16,10 @@ from scanner.model import (
     PART_FIELD,
     PART_FILE_METADATA,
     PART_LINK,
+    Attachment,
     TextPart,
 )
+from scanner.readers.base import Source, first_str
 from scanner.readers.textparts import Parts
 
 # Fields of a file object with text about the file: what it is called, a preview of it, and
@@ -108,3 +111,41 @@ def _blocks(parts: Parts, value: Any, text: str, path: tuple[str | int, ...], de
     for key in ("elements", "fields", "accessory"):
         if key in value:
             _blocks(parts, value[key], text, (*path, key), depth - 1)
+
+
+def slack_files(rec: dict[str, Any], source: Source, conv_dir: str, root: str) -> tuple[Attachment, ...]:
+    """The files of a Slack message (legacy ``file`` and ``files``); the bodies are not in a
+    Slack export, so ``path`` is set only when an exporter put the file inside it."""
+    files: list[Any] = []
+    if isinstance(rec.get("file"), dict):
+        files.append(rec["file"])  # legacy file_share: one ``file``
+    if isinstance(rec.get("files"), list):
+        files.extend(rec["files"])
+    out: list[Attachment] = []
+    for f in files:
+        if not isinstance(f, dict):
+            continue
+        fid = first_str(f.get("id"))
+        name = first_str(f.get("name"), f.get("title"), fid)
+        size = f.get("size")
+        mime = f.get("mimetype")
+        out.append(
+            Attachment(
+                name=name,
+                size=size if isinstance(size, int) and not isinstance(size, bool) else None,
+                mime=mime if isinstance(mime, str) and mime else None,
+                path=_file_path(source, conv_dir, root, fid, name),
+            )
+        )
+    return tuple(out)
+
+
+def _file_path(source: Source, conv_dir: str, root: str, fid: str, name: str) -> str | None:
+    """Where an exporter stored the file inside the export, if it did (Slack itself does not)."""
+    if not fid or not name or "/" in name or name in (".", ".."):
+        return None
+    prefix = conv_dir + "/" if conv_dir else ""
+    for candidate in (f"{prefix}attachments/{fid}-{name}", f"{root}__uploads/{fid}/{name}"):
+        if source.get(candidate) is not None:
+            return candidate
+    return None
