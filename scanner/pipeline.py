@@ -141,6 +141,8 @@ def scrub_message(m: Message) -> Message:
             )
             for a in m.attachments
         )
+    if any(_dirty(p.name, p.text, p.location) for p in m.parts):
+        changes["parts"] = tuple(TextPart(scrub(p.name), scrub(p.text), scrub(p.location)) for p in m.parts)
     return replace(m, **changes) if changes else m  # type: ignore[arg-type]
 
 

@@ -283,3 +283,13 @@ def test_attachments_past_the_cap_are_counted(tmp_path: Path) -> None:
     path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
     (summary,) = Scanner(Settings(ner=False, workers=1)).scan([path]).inputs
     assert (len(summary.attachments), summary.attachments_omitted) == (MAX_ATTACHMENTS, 5)
+
+
+def test_parts_with_lone_surrogates_are_scrubbed(tmp_path: Path) -> None:
+    path = tmp_path / "s.jsonl"
+    row = {"id": "1", "conversation": "c", "author": "a", "timestamp": "2024-01-01T00:00:00Z", "text": "x"}
+    path.write_text(json.dumps({**row, "attachments": ["bad\ud800_536-90-4418.pdf"]}), encoding="utf-8")
+    result = Scanner(Settings(ner=False, workers=1)).scan([path])
+    (summary,) = result.inputs
+    assert not summary.skipped
+    assert summary.attachments[0].name.startswith("bad\ufffd")
