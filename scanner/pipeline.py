@@ -80,6 +80,9 @@ NAME_ENTITIES = frozenset(
         "MO_ID", "CN_TRAVEL_PERMIT", "MEDICAL_RECORD_NUMBER", "HEALTH_PLAN_ID", "CN_USCC",
     }
 )  # fmt: skip
+# Not looked for in file names: a person or place name there has no sentence around it, and
+# the NER model takes "Screenshot" or "Minutes" for one (identifiers are looked for).
+NOT_IN_FILE_NAMES = frozenset({"PERSON", "LOCATION"})
 # Distinct names remembered with their analysis; past this the oldest are forgotten (and
 # analysed again if they come back: the same answer, so results do not depend on it).
 NAME_CACHE = 20_000
@@ -567,7 +570,10 @@ class Scanner:
         for i, message in enumerate(sent.messages):
             self._record(message, texts[i], state, failed)
             for j, part in enumerate(sent.parts[i]):
-                self._record_part(message, part, in_parts.get((i, j), []), state, failed)
+                found = in_parts.get((i, j), [])
+                if part.name == PART_ATTACHMENT_NAME and not isinstance(found, Exception):
+                    found = in_parts[(i, j)] = [d for d in found if d.entity not in NOT_IN_FILE_NAMES]
+                self._record_part(message, part, found, state, failed)
             if message.attachments:
                 state.list_attachments(
                     message,
