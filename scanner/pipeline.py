@@ -952,8 +952,9 @@ class _ScanState:
         return tuple(f for _, f in out)
 
 
-# File names glue words with "_", and with "-" or "." between letters; a copy with those as
-# spaces (same length, offsets hold) lets recognizers see the words and the values apart.
+# File names glue words with "_" (not between digits: camera names are times), "-" between
+# letters, and end in ".ext"; a copy with those as spaces (same length, offsets hold) lets
+# recognizers see the words and the values apart. Other dots stay (e-mail addresses).
 _NAME_GLUE = re.compile(r"(?<!\d)_|_(?!\d)|(?<=[^\W\d_])-(?=[^\W\d_])|\.(?=[^\W_]{1,5}\Z)")
 # The name of the JSON field a part lies in (the last token of its pointer), and parts short
 # enough to be analysed after it.
