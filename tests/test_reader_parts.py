@@ -27,6 +27,7 @@ from scanner.model import (
 from scanner.pipeline import MAX_ATTACHMENTS, Scanner, message_parts, part_texts
 from scanner.readers import detect
 from scanner.settings import Settings
+from tests.conftest import REAL
 from tests.golden import assert_golden
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -293,3 +294,21 @@ def test_parts_with_lone_surrogates_are_scrubbed(tmp_path: Path) -> None:
     (summary,) = result.inputs
     assert not summary.skipped
     assert summary.attachments[0].name.startswith("bad\ufffd")
+
+
+REAL_SLACK = REAL / "slack" / "zulip"
+
+
+@pytest.mark.skipif(not REAL_SLACK.exists(), reason="the shared real-export samples are not here")
+def test_real_slack_file_links_with_tokens_are_secret_findings() -> None:
+    sample = REAL_SLACK / "exported_messages_fixtures" / "message_with_variety_files_and_rich_text.json"
+    result = Scanner(Settings(ner=False, workers=1)).scan([sample])
+    where = {
+        (o.part, _where(o.location))
+        for f in result.findings
+        if f.category.value == "secret"
+        for o in f.occurrences
+    }
+    assert (PART_FILE_METADATA, "#/files/0/url_private") in where
+    (summary,) = result.inputs
+    assert [a.name for a in summary.attachments] == ["Untitled", "channels.json"]
