@@ -261,6 +261,8 @@ class InputSummary:
     system_messages: int = 0
     encoding: str | None = None
     attachments: tuple[AttachmentRecord, ...] = ()
+    # Attachments past the per-input cap of the list: counted, not listed.
+    attachments_omitted: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,6 @@ import threading
 import time
 import tracemalloc
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
