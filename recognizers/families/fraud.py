@@ -33,6 +33,7 @@ given in ``CHATSWEEP_FRAUD_CUES`` (paths separated by the OS path separator).
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import unicodedata
@@ -88,6 +89,12 @@ SCORE_MIN, SCORE_MAX = 0.5, 0.95
 SCORE_SLOPE = 0.2  # score per unit of weight above the threshold
 STRONG_BONUS = 0.05  # and per specific phrase after the first
 FORWARDED_FACTOR = 0.75
+# The trained model (lexicons/fraud_model.tsv): its probability of a scam reports a message on its
+# own from MODEL_ALONE (when the message speaks to the reader), and a message the rules report
+# stays unreported below MODEL_VETO (the form of ordinary chat or of a genuine notice).
+MODEL_ALONE = 0.95
+MODEL_VETO = 0.02
+MODEL_NGRAMS = 4  # n-grams named in the explanation
 _REACH = 16  # how far past a phrase one that starts inside it may reach
 
 
@@ -124,6 +131,9 @@ class Assessment:
     forwarded: bool
     warning: bool
     total: float
+    model: float = 0.0  # the trained model's probability that the message is a scam
+    ngrams: tuple[str, ...] = ()  # the n-grams that pulled the model most towards a scam
+    span: tuple[int, int] | None = None  # where the strongest n-gram lies, when no cue phrase does
 
 
 # --- lexicons -----------------------------------------------------------------------------
@@ -407,6 +417,92 @@ def _shapes(norm: str) -> Iterable[tuple[Group, int, int]]:
             yield _MONEY, m.start(), m.end()
 
 
+# --- the trained model --------------------------------------------------------------------
+
+MODEL_FILE = "fraud_model.tsv"
+_DIGITS = re.compile(r"[0-9]+")
+_LATIN_WORD = re.compile(r"[a-z][a-z']*")
+_NOT_HAN = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff0]+")
+
+
+def model_features(norm: str, shapes: Iterable[tuple[Group, int, int]]) -> set[str]:
+    """What the trained model reads of a normalised message: the kinds of shape found (a link, a
+    short link, a QQ id, an amount), Chinese characters and their pairs and triples (numbers as
+    ``0``, links left out), and English words and word pairs."""
+    shapes = list(shapes)
+    out = {"§" + g.name for g, _a, _b in shapes}
+    text = norm
+    for _g, a, b in sorted(((g, a, b) for g, a, b in shapes if g.kind == "link"), key=lambda t: -t[1]):
+        text = text[:a] + " " + text[b:]
+    text = _DIGITS.sub("0", text)
+    if norm.startswith(("【", "[")) or norm.rstrip().endswith(("】", "]")):
+        out.add("§signed")
+    for run in _NOT_HAN.split(text):
+        for n in (1, 2, 3):
+            out.update(run[i : i + n] for i in range(len(run) - n + 1))
+    words = _LATIN_WORD.findall(text)
+    out.update(words)
+    out.update(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    """A logistic regression over ``model_features``: per class a bias and feature weights."""
+
+    classes: tuple[str, ...]
+    bias: tuple[float, ...]
+    weights: dict[str, tuple[tuple[int, float], ...]]
+
+    def scores(self, features: Iterable[str]) -> tuple[list[float], dict[str, float]]:
+        """Class probabilities, and each feature's pull towards scam (away from benign)."""
+        z = list(self.bias)
+        pull: dict[str, float] = {}
+        benign = self.classes.index("benign")
+        for f in features:
+            row = self.weights.get(f)
+            if row is None:
+                continue
+            for k, w in row:
+                z[k] += w
+            pull[f] = max((w for k, w in row if k != benign), default=0.0) - dict(row).get(benign, 0.0)
+        top = max(z)
+        exp = [math.exp(v - top) for v in z]
+        total = sum(exp)
+        return [e / total for e in exp], pull
+
+
+def parse_model(text: str) -> Model:
+    """The model file: "classes", "bias" lines, then "feature <TAB> k:w k:w …" (k a class index)."""
+    classes: tuple[str, ...] = ()
+    bias: tuple[float, ...] = ()
+    weights: dict[str, tuple[tuple[int, float], ...]] = {}
+    for raw in text.splitlines():
+        if not raw or raw.startswith("#"):
+            continue
+        key, _, rest = raw.partition("\t")
+        if key == "classes":
+            classes = tuple(rest.split())
+        elif key == "bias":
+            bias = tuple(float(v) for v in rest.split())
+        else:
+            weights[key] = tuple(
+                (int(k), float(w)) for k, w in (cell.split(":") for cell in rest.split())
+            )
+    if not classes or len(bias) != len(classes) or "benign" not in classes:
+        raise ValueError(f"{MODEL_FILE}: no classes, or a bias per class, or no benign class")
+    return Model(classes, bias, weights)
+
+
+@cache
+def _model() -> Model | None:
+    try:
+        text = resources.files("recognizers").joinpath("lexicons", MODEL_FILE).read_text("utf-8")
+    except FileNotFoundError:
+        return None
+    return parse_model(text)
+
+
 # --- the detector -------------------------------------------------------------------------
 
 _NOTHING = Assessment(False, 0.0, "other", (), False, False, 0.0)
@@ -417,8 +513,11 @@ def assess(text: str) -> Assessment:
     norm, where = normalise(text)
     matcher, groups = _lexicon()
     hits = _hits(matcher, norm)
-    if not any(groups[h.term].kind not in ("warning", "forward", "benign") for h in hits):
-        return _NOTHING  # a report needs a cue phrase: most messages stop here
+    model = _model()
+    if model is None and not any(groups[h.term].kind not in ("warning", "forward", "benign") for h in hits):
+        return _NOTHING  # without the model a report needs a cue phrase
+    if not norm.strip():
+        return _NOTHING
     cues: list[Cue] = []
     warning = forwarded = False
     shapes = list(_shapes(norm))
@@ -444,7 +543,59 @@ def assess(text: str) -> Assessment:
     addressed = _ADDRESSED.search(norm) is not None or not _HAN.search(norm)
     # A story told of oneself ("我是…", "我在开会") rather than of someone else ("王总在开会").
     first_person = _FIRST_PERSON.search(norm) is not None
-    return _decide(tuple(cues), warning, forwarded, addressed, first_person)
+    result = _decide(tuple(cues), warning, forwarded, addressed, first_person)
+    if model is None:
+        return result
+    return _with_model(result, model, (norm, where), shapes, addressed, forwarded)
+
+
+def _with_model(
+    result: Assessment,
+    model: Model,
+    text: tuple[str, list[int]],
+    shapes: list[tuple[Group, int, int]],
+    addressed: bool,
+    forwarded: bool,
+) -> Assessment:
+    """The rules' verdict weighed with the model's: either may report, a very low model score vetoes."""
+    norm, where = text
+    probs, pull = model.scores(model_features(norm, shapes))
+    benign = model.classes.index("benign")
+    p_scam = 1.0 - probs[benign]
+    flagged = (result.flagged and p_scam >= MODEL_VETO) or (
+        p_scam >= MODEL_ALONE and addressed and (forwarded or not result.warning)
+    )
+    ngrams = tuple(
+        f
+        for f, w in sorted(pull.items(), key=lambda kv: (-kv[1], kv[0]))
+        if w > 0 and not f.startswith("§") and (len(f) >= 2 or f.isascii()) and f in norm
+    )[:MODEL_NGRAMS]
+    cls, score, span = result.cls, result.score, None
+    if flagged and not result.flagged:
+        # Reported by the model alone: its class is the likeliest scam class, unless cues voted.
+        scam = [(p, c) for c, p in zip(model.classes, probs, strict=True) if c != "benign"]
+        if not any(c.group.cls != "-" for c in result.cues):
+            cls = max(scam)[1]
+        score = SCORE_MIN + (SCORE_MAX - SCORE_MIN) * (p_scam - MODEL_ALONE) / (1.0 - MODEL_ALONE)
+        if ngrams:
+            at = norm.find(ngrams[0])
+            span = (where[at], where[at + len(ngrams[0]) - 1] + 1)
+        else:
+            span = (0, where[-1] + 1) if where else (0, 0)
+        if forwarded:
+            score *= FORWARDED_FACTOR
+    return Assessment(
+        flagged,
+        round(min(SCORE_MAX, max(SCORE_MIN * FORWARDED_FACTOR, score)), 3),
+        cls,
+        result.cues,
+        forwarded and flagged,
+        result.warning,
+        result.total,
+        round(p_scam, 4),
+        ngrams,
+        span,
+    )
 
 
 def _hits(matcher: _phrases.Matcher, norm: str) -> list[_phrases.Hit]:
@@ -537,6 +688,8 @@ def explain(result: Assessment) -> str:
         if cue.group.kind != "benign" and cue.group.about not in abouts:
             abouts.append(cue.group.about)
     why = f"fraud indicator: {zh} ({en}); cues: " + "; ".join(abouts[:6])
+    if result.ngrams:
+        why += f"; model {result.model:.2f}: " + ", ".join(result.ngrams)
     if result.forwarded:
         why += "; forwarded: the message passes on a scam someone else sent"
     return why
@@ -544,6 +697,8 @@ def explain(result: Assessment) -> str:
 
 def _span(result: Assessment) -> tuple[int, int]:
     lexical = [c for c in result.cues if c.lexical and c.group.kind != "benign"]
+    if not lexical:
+        return result.span or (0, 0)
     best = max(lexical, key=lambda c: (c.weight, c.group.kind in STORY, -c.start, c.end - c.start))
     return best.start, best.end
 
