@@ -234,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
             for (_src, c, t), r in zip(cases, results, strict=True):
                 if (c == "benign") == r.flagged or (r.flagged and r.cls != c):
                     tag = "FALSE ALARM" if c == "benign" else ("MISS" if not r.flagged else f"CLASS {r.cls}")
-                    print(f"    {tag} [{c}] total={r.total} {t[:110]!r}")
+                    print(f"    {tag} [{c}] total={r.total} model={r.model:.2f} {t[:110]!r} {r.ngrams}")
     return 0
 
 

@@ -33,6 +33,7 @@ given in ``CHATSWEEP_FRAUD_CUES`` (paths separated by the OS path separator).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import re
@@ -107,6 +108,7 @@ class Group:
     cls: str
     weight: float
     about: str
+    extra: bool = False  # from a cue file of CHATSWEEP_FRAUD_CUES: the model does not overrule it
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +181,8 @@ class FraudCuesError(ValueError):
 
 def _extra_cues(path: Path) -> list[tuple[_phrases.Term, Group]]:
     try:
-        return parse_lexicon(path.read_text("utf-8"), str(path))
+        pairs = parse_lexicon(path.read_text("utf-8"), str(path))
+        return [(term, dataclasses.replace(group, extra=True)) for term, group in pairs]
     except (OSError, UnicodeDecodeError) as exc:
         reason = getattr(exc, "strerror", None) or type(exc).__name__
         raise FraudCuesError(
@@ -419,7 +422,7 @@ def _shapes(norm: str) -> Iterable[tuple[Group, int, int]]:
 
 # --- the trained model --------------------------------------------------------------------
 
-MODEL_FILE = "fraud_model.tsv"
+MODEL_FILE = "fraud_model.txt"
 _DIGITS = re.compile(r"[0-9]+")
 _LATIN_WORD = re.compile(r"[a-z][a-z']*")
 _NOT_HAN = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff0]+")
@@ -562,7 +565,9 @@ def _with_model(
     probs, pull = model.scores(model_features(norm, shapes))
     benign = model.classes.index("benign")
     p_scam = 1.0 - probs[benign]
-    flagged = (result.flagged and p_scam >= MODEL_VETO) or (
+    # The model does not overrule the user's own cues, nor one very specific phrase (安全账户).
+    own = any(c.group.extra or (c.lexical and c.weight >= SPECIFIC) for c in result.cues)
+    flagged = (result.flagged and (p_scam >= MODEL_VETO or own)) or (
         p_scam >= MODEL_ALONE and addressed and (forwarded or not result.warning)
     )
     ngrams = tuple(
@@ -688,8 +693,9 @@ def explain(result: Assessment) -> str:
         if cue.group.kind != "benign" and cue.group.about not in abouts:
             abouts.append(cue.group.about)
     why = f"fraud indicator: {zh} ({en}); cues: " + "; ".join(abouts[:6])
-    if result.ngrams:
-        why += f"; model {result.model:.2f}: " + ", ".join(result.ngrams)
+    if result.model >= MODEL_ALONE or (result.flagged and not abouts):
+        # The n-grams behind it stay in Assessment.ngrams: they are the message's words.
+        why += f"; trained model: {result.model:.2f} likely a scam"
     if result.forwarded:
         why += "; forwarded: the message passes on a scam someone else sent"
     return why
