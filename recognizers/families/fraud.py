@@ -566,7 +566,8 @@ def _with_model(
     benign = model.classes.index("benign")
     p_scam = 1.0 - probs[benign]
     # The model does not overrule the user's own cues, nor one very specific phrase (安全账户).
-    own = any(c.group.extra or (c.lexical and c.weight >= SPECIFIC) for c in result.cues)
+    # Nor English: it learnt from far fewer English texts.
+    own = not _HAN.search(norm) or any(c.group.extra or (c.lexical and c.weight >= SPECIFIC) for c in result.cues)
     flagged = (result.flagged and (p_scam >= MODEL_VETO or own)) or (
         p_scam >= MODEL_ALONE and addressed and (forwarded or not result.warning)
     )
