@@ -457,22 +457,30 @@ class Model:
     bias: tuple[float, ...]
     weights: dict[str, tuple[tuple[int, float], ...]]
 
-    def scores(self, features: Iterable[str]) -> tuple[list[float], dict[str, float]]:
-        """Class probabilities, and each feature's pull towards scam (away from benign)."""
+    def scores(self, features: Iterable[str]) -> list[float]:
+        """Class probabilities (softmax of the summed weights)."""
         z = list(self.bias)
-        pull: dict[str, float] = {}
-        benign = self.classes.index("benign")
+        weights = self.weights
         for f in features:
-            row = self.weights.get(f)
-            if row is None:
-                continue
-            for k, w in row:
-                z[k] += w
-            pull[f] = max((w for k, w in row if k != benign), default=0.0) - dict(row).get(benign, 0.0)
+            row = weights.get(f)
+            if row is not None:
+                for k, w in row:
+                    z[k] += w
         top = max(z)
         exp = [math.exp(v - top) for v in z]
         total = sum(exp)
-        return [e / total for e in exp], pull
+        return [e / total for e in exp]
+
+    def pull(self, features: Iterable[str], cls: str) -> dict[str, float]:
+        """Each feature's pull towards ``cls`` and away from benign."""
+        k_cls, k_benign = self.classes.index(cls), self.classes.index("benign")
+        out: dict[str, float] = {}
+        for f in features:
+            row = self.weights.get(f)
+            if row is not None:
+                ws = dict(row)
+                out[f] = ws.get(k_cls, 0.0) - ws.get(k_benign, 0.0)
+        return out
 
 
 def parse_model(text: str) -> Model:
@@ -547,8 +555,8 @@ def assess(text: str) -> Assessment:
     # A story told of oneself ("我是…", "我在开会") rather than of someone else ("王总在开会").
     first_person = _FIRST_PERSON.search(norm) is not None
     result = _decide(tuple(cues), warning, forwarded, addressed, first_person)
-    if model is None:
-        return result
+    if model is None or not (result.flagged or addressed):
+        return result  # the model reports alone only a message that speaks to the reader
     return _with_model(result, model, (norm, where), shapes, addressed, forwarded)
 
 
@@ -562,26 +570,28 @@ def _with_model(
 ) -> Assessment:
     """The rules' verdict weighed with the model's: either may report, a very low model score vetoes."""
     norm, where = text
-    probs, pull = model.scores(model_features(norm, shapes))
-    benign = model.classes.index("benign")
-    p_scam = 1.0 - probs[benign]
+    features = model_features(norm, shapes)
+    probs = model.scores(features)
+    p_scam = 1.0 - probs[model.classes.index("benign")]
     # The model does not overrule the user's own cues, nor one very specific phrase (安全账户).
     # Nor English: it learnt from far fewer English texts.
     own = not _HAN.search(norm) or any(c.group.extra or (c.lexical and c.weight >= SPECIFIC) for c in result.cues)
     flagged = (result.flagged and (p_scam >= MODEL_VETO or own)) or (
         p_scam >= MODEL_ALONE and addressed and (forwarded or not result.warning)
     )
-    ngrams = tuple(
-        f
-        for f, w in sorted(pull.items(), key=lambda kv: (-kv[1], kv[0]))
-        if w > 0 and not f.startswith("§") and (len(f) >= 2 or f.isascii()) and f in norm
-    )[:MODEL_NGRAMS]
     cls, score, span = result.cls, result.score, None
+    ngrams: tuple[str, ...] = ()
+    if flagged:
+        scam = max((p, c) for c, p in zip(model.classes, probs, strict=True) if c != "benign")[1]
+        if not result.flagged and not any(c.group.cls != "-" for c in result.cues):
+            cls = scam  # reported by the model alone, no cue voted: its likeliest scam class
+        pull = model.pull(features, scam)
+        ngrams = tuple(
+            f
+            for f, w in sorted(pull.items(), key=lambda kv: (-kv[1], kv[0]))
+            if w > 0 and not f.startswith("§") and (len(f) >= 2 or f.isascii()) and f in norm
+        )[:MODEL_NGRAMS]
     if flagged and not result.flagged:
-        # Reported by the model alone: its class is the likeliest scam class, unless cues voted.
-        scam = [(p, c) for c, p in zip(model.classes, probs, strict=True) if c != "benign"]
-        if not any(c.group.cls != "-" for c in result.cues):
-            cls = max(scam)[1]
         score = SCORE_MIN + (SCORE_MAX - SCORE_MIN) * (p_scam - MODEL_ALONE) / (1.0 - MODEL_ALONE)
         if ngrams:
             at = norm.find(ngrams[0])
