@@ -349,6 +349,11 @@ _ADDRESSED = re.compile(
     r"|董事长|兄弟|老板|领导|同学|宝贝)[，,：:]"
     r"|^[小老阿][\u4e00-\u9fff][，,：:]"
 )
+# … or asks the reader to get in touch (an advert's 联系我, 详询, 有意向回1), or greets them (张主任好，).
+_ASKS_READER = re.compile(
+    r"(?:联系|找|私|私聊|私信|加|call|text|contact|dm)(?:我|me)|详询|咨询|有意向?|需要的|有需要|回\d|回复"
+    r"|^[^，,。！？!?\s]{1,4}好[，,！!]"
+)
 _FIRST_PERSON = re.compile(r"我|(?<![a-z])(?:i|i'm|im|my|me|we|our)(?![a-z])")
 _CODE_ARRIVED = re.compile(r"(?:的)?(?:手机|邮箱|号|这|了|没|吗)")
 
@@ -555,9 +560,16 @@ def assess(text: str) -> Assessment:
     # A story told of oneself ("我是…", "我在开会") rather than of someone else ("王总在开会").
     first_person = _FIRST_PERSON.search(norm) is not None
     result = _decide(tuple(cues), warning, forwarded, addressed, first_person)
-    if model is None or not (result.flagged or addressed):
-        return result  # the model reports alone only a message that speaks to the reader
-    return _with_model(result, model, (norm, where), shapes, addressed, forwarded)
+    # The model reports alone only a message that speaks to the reader or asks something of them
+    # (联系我, a number to call, a link): not news that tells of a loan or a police case.
+    reader = (
+        addressed
+        or _ASKS_READER.search(norm) is not None
+        or any(c.group.kind in PUSH and c.group.kind != "lever" for c in cues)
+    )
+    if model is None or not (result.flagged or reader):
+        return result
+    return _with_model(result, model, (norm, where), shapes, reader, forwarded)
 
 
 def _with_model(
@@ -565,7 +577,7 @@ def _with_model(
     model: Model,
     text: tuple[str, list[int]],
     shapes: list[tuple[Group, int, int]],
-    addressed: bool,
+    reader: bool,
     forwarded: bool,
 ) -> Assessment:
     """The rules' verdict weighed with the model's: either may report, a very low model score vetoes."""
@@ -577,7 +589,7 @@ def _with_model(
     # Nor English: it learnt from far fewer English texts.
     own = not _HAN.search(norm) or any(c.group.extra or (c.lexical and c.weight >= SPECIFIC) for c in result.cues)
     flagged = (result.flagged and (p_scam >= MODEL_VETO or own)) or (
-        p_scam >= MODEL_ALONE and addressed and (forwarded or not result.warning)
+        p_scam >= MODEL_ALONE and reader and (forwarded or not result.warning)
     )
     cls, score, span = result.cls, result.score, None
     ngrams: tuple[str, ...] = ()
