@@ -43,7 +43,7 @@ def tsv(name: str) -> list[tuple[str, str]]:
 def ordinary(per_set: int, rng: random.Random) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for name in ORDINARY:
-        examples = read_split(name, "train") or []
+        examples = list(read_split(name, "train") or [])
         texts = [ex.text for ex in examples]
         rng.shuffle(texts)
         out += [("benign", t) for t in texts[:per_set]]
@@ -60,8 +60,8 @@ def features(text: str) -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
+    from sklearn.feature_extraction import DictVectorizer  # type: ignore[import-untyped]
+    from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     ap.add_argument("--keep", type=int, default=6000, help="features kept (largest weights)")
@@ -95,7 +95,8 @@ def main(argv: list[str] | None = None) -> int:
         if cells and "\t" not in names[j] and "\n" not in names[j]:
             lines.append(f"{names[j]}\t{' '.join(cells)}")
     OUT.write_text("\n".join(lines) + "\n", "utf-8")
-    print(f"{OUT.relative_to(ROOT)}: {len(lines) - 7} features, classes {classes}, {len(data)} texts")
+    named = " ".join(str(c) for c in classes)
+    print(f"{OUT.relative_to(ROOT)}: {len(lines) - 7} features, classes {named}, {len(data)} texts")
     return 0
 
 

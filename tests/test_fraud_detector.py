@@ -192,3 +192,81 @@ def test_a_broken_extra_cue_file_is_a_usage_error_before_any_message(
     finally:
         monkeypatch.delenv(fraud.ENV_CUES)
         fraud._lexicon.cache_clear()
+
+
+def test_the_model_file_is_read() -> None:
+    model = fraud._model()
+    assert model is not None
+    assert {"benign", "police", "loan", "service", "boss"} <= set(model.classes)
+    assert len(model.bias) == len(model.classes) and len(model.weights) > 1000
+
+
+def _rules_only(text: str, monkeypatch: pytest.MonkeyPatch) -> fraud.Assessment:
+    with monkeypatch.context() as m:
+        m.setattr(fraud, "_model", lambda: None)
+        return fraud.assess(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "cls"),
+    [
+        ("我是你大学室友啊，不记得我了？最近手头有点紧", "boss"),
+        ("小刘，我是你们局长，明天一早来我这里一趟，先把这个号存上", "boss"),
+        ("你好，这边是派出所，你的身份证被人拿去办了卡，现在你也在名单里", "police"),
+        ("无抵押贷款，当天下款，不看征信，有需要的联系我", "loan"),
+    ],
+)
+def test_the_model_reports_what_the_cues_miss(text: str, cls: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert not _rules_only(text, monkeypatch).flagged
+    result = fraud.assess(text)
+    assert result.flagged and result.cls == cls and result.model >= fraud.MODEL_ALONE
+    assert result.ngrams  # the n-grams behind it, for the benchmark's misses
+    _value, score, why = _one(text)
+    assert "trained model" in why and fraud.CLASSES[cls][0] in why
+    told = why.replace(fraud.CLASSES[cls][0], "")  # the class name may share a word (贷款)
+    assert not any(g in told for g in result.ngrams)  # the explanation never quotes the message
+    assert fraud.SCORE_MIN <= score <= fraud.SCORE_MAX
+
+
+def test_the_model_vetoes_weak_cues_on_a_genuine_notice(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "【中国移动】您的话费充值100元已到账，当前余额145.20元，感谢您的支持。"
+    assert _rules_only(text, monkeypatch).flagged
+    result = fraud.assess(text)
+    assert not result.flagged and result.model < fraud.MODEL_VETO
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "把验证码发给我",  # one very specific phrase
+        "Im in a meeting and can’t talk right now, buy 3 Steam cards for the client asap",  # English
+    ],
+)
+def test_the_model_does_not_overrule_specific_phrases_or_english(text: str) -> None:
+    result = fraud.assess(text)
+    assert result.flagged and result.model < fraud.MODEL_VETO
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "严酷的现实摆在她面前：买房的贷款还差30万铢没有付清，每月需付银行贷款和利息7500铢。",  # news
+        "明天上午十点开会，记得把季度报表带上",
+        "【国家反诈中心】提醒您：公检法机关不会通过电话办案，不存在安全账户，凡是要求转账的都是诈骗！",
+    ],
+)
+def test_the_model_leaves_news_chat_and_warnings_alone(text: str) -> None:
+    assert not fraud.assess(text).flagged
+
+
+def test_model_features_leave_links_and_numbers_out() -> None:
+    norm, _ = fraud.normalise("请点击 http://abc-refund.example.top/x 领取3000元")
+    features = fraud.model_features(norm, fraud._shapes(norm))
+    assert "§url" in features and "§amount" in features
+    assert "0元" in features and "3000" not in features
+    assert not any("abc" in f or "example" in f for f in features)
+
+
+def test_a_broken_model_file_is_an_error() -> None:
+    with pytest.raises(ValueError, match="classes"):
+        fraud.parse_model("bias\t0.1\nfoo\t0:1.0\n")

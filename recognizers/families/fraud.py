@@ -34,6 +34,7 @@ given in ``CHATSWEEP_FRAUD_CUES`` (paths separated by the OS path separator).
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 import os
 import re
@@ -450,7 +451,7 @@ def model_features(norm: str, shapes: Iterable[tuple[Group, int, int]]) -> set[s
             out.update(run[i : i + n] for i in range(len(run) - n + 1))
     words = _LATIN_WORD.findall(text)
     out.update(words)
-    out.update(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))
+    out.update(f"{a} {b}" for a, b in itertools.pairwise(words))
     return out
 
 
@@ -502,9 +503,7 @@ def parse_model(text: str) -> Model:
         elif key == "bias":
             bias = tuple(float(v) for v in rest.split())
         else:
-            weights[key] = tuple(
-                (int(k), float(w)) for k, w in (cell.split(":") for cell in rest.split())
-            )
+            weights[key] = tuple((int(k), float(w)) for k, w in (cell.split(":") for cell in rest.split()))
     if not classes or len(bias) != len(classes) or "benign" not in classes:
         raise ValueError(f"{MODEL_FILE}: no classes, or a bias per class, or no benign class")
     return Model(classes, bias, weights)
@@ -587,7 +586,9 @@ def _with_model(
     p_scam = 1.0 - probs[model.classes.index("benign")]
     # The model does not overrule the user's own cues, nor one very specific phrase (安全账户).
     # Nor English: it learnt from far fewer English texts.
-    own = not _HAN.search(norm) or any(c.group.extra or (c.lexical and c.weight >= SPECIFIC) for c in result.cues)
+    own = not _HAN.search(norm) or any(
+        c.group.extra or (c.lexical and c.weight >= SPECIFIC) for c in result.cues
+    )
     flagged = (result.flagged and (p_scam >= MODEL_VETO or own)) or (
         p_scam >= MODEL_ALONE and reader and (forwarded or not result.warning)
     )
