@@ -270,3 +270,16 @@ def test_model_features_leave_links_and_numbers_out() -> None:
 def test_a_broken_model_file_is_an_error() -> None:
     with pytest.raises(ValueError, match="classes"):
         fraud.parse_model("bias\t0.1\nfoo\t0:1.0\n")
+
+
+def test_a_signed_notice_that_moves_the_reader_nowhere_needs_the_model(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    advert = "【建设银行】快贷额度已更新，最高可借20万元，年化利率低至3.5%，详情登录建行手机银行查看。"
+    assert _rules_only(advert, monkeypatch).flagged
+    result = fraud.assess(advert)
+    assert fraud.MODEL_VETO <= result.model < fraud.MODEL_VETO_NOTICE and not result.flagged
+    scam = "【京东金融】您的白条已逾期，将影响征信，请联系专员QQ 2156718902 处理"  # moves the reader to QQ
+    norm, _ = fraud.normalise(scam)
+    assert not fraud._plain_notice(norm, fraud.assess(scam).cues)
+    assert fraud.assess(scam).flagged

@@ -96,6 +96,9 @@ FORWARDED_FACTOR = 0.75
 # stays unreported below MODEL_VETO (the form of ordinary chat or of a genuine notice).
 MODEL_ALONE = 0.95
 MODEL_VETO = 0.02
+# … and below MODEL_VETO_NOTICE when it has the form of a signed notice (【中国移动】…) that moves
+# the reader nowhere: no QQ or WeChat id, personal number, app file or link off the brand's domain.
+MODEL_VETO_NOTICE = 0.5
 MODEL_NGRAMS = 4  # n-grams named in the explanation
 _REACH = 16  # how far past a phrase one that starts inside it may reach
 
@@ -571,6 +574,20 @@ def assess(text: str) -> Assessment:
     return _with_model(result, model, (norm, where), shapes, reader, forwarded)
 
 
+_SIGNED = re.compile(r"^\s*[【\[][^】\]\n]{2,12}[】\]]|[【\[][^】\]\n]{2,12}[】\]]\s*$")
+_MOVES = ("contact", "link")
+
+
+def _plain_notice(norm: str, cues: tuple[Cue, ...]) -> bool:
+    """A signed notice that moves the reader nowhere (its links, if any, the brand's own)."""
+    if not _SIGNED.search(norm):
+        return False
+    return not any(
+        (not c.lexical and (c.group.kind in _MOVES or c.group is _APK_G) and c.group is not _OFFICIAL)
+        for c in cues
+    )
+
+
 def _with_model(
     result: Assessment,
     model: Model,
@@ -589,7 +606,8 @@ def _with_model(
     own = not _HAN.search(norm) or any(
         c.group.extra or (c.lexical and c.weight >= SPECIFIC) for c in result.cues
     )
-    flagged = (result.flagged and (p_scam >= MODEL_VETO or own)) or (
+    veto = MODEL_VETO_NOTICE if _plain_notice(norm, result.cues) else MODEL_VETO
+    flagged = (result.flagged and (p_scam >= veto or own)) or (
         p_scam >= MODEL_ALONE and reader and (forwarded or not result.warning)
     )
     cls, score, span = result.cls, result.score, None
