@@ -734,7 +734,8 @@ def explain(result: Assessment) -> str:
     for cue in sorted(result.cues, key=lambda c: -c.weight):
         if cue.group.kind != "benign" and cue.group.about not in abouts:
             abouts.append(cue.group.about)
-    why = f"fraud indicator: {zh} ({en}); cues: " + "; ".join(abouts[:6])
+    told = "; ".join(abouts[:6]) or "none of the listed phrases, the wording as a whole"
+    why = f"fraud indicator: {zh} ({en}); cues: {told}"
     if result.model >= MODEL_ALONE or (result.flagged and not abouts):
         # The n-grams behind it stay in Assessment.ngrams: they are the message's words.
         why += f"; trained model: {result.model:.2f} likely a scam"
