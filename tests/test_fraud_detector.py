@@ -211,7 +211,6 @@ def _rules_only(text: str, monkeypatch: pytest.MonkeyPatch) -> fraud.Assessment:
     ("text", "cls"),
     [
         ("我是你大学室友啊，不记得我了？最近手头有点紧", "boss"),
-        ("小刘，我是你们局长，明天一早来我这里一趟，先把这个号存上", "boss"),
         ("你好，这边是派出所，你的身份证被人拿去办了卡，现在你也在名单里", "police"),
         ("无抵押贷款，当天下款，不看征信，有需要的联系我", "loan"),
     ],
@@ -283,3 +282,33 @@ def test_a_signed_notice_that_moves_the_reader_nowhere_needs_the_model(
     norm, _ = fraud.normalise(scam)
     assert not fraud._plain_notice(norm, fraud.assess(scam).cues)
     assert fraud.assess(scam).flagged
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("小刘，我是你们局长，明天一早来我这里一趟，先把这个号存上", "我是你们局长"),
+        ("我，你哥，手机坏了，用别人手机发的，急用8000，先打这张卡", "我，你哥"),
+        ("我是你们的老板，你现在马上去银行，把公司账户里的钱转到这个账户", "我是你们的老板"),
+        ("喂，小王啊，我是你王叔，你爸让我找你借点钱，他不好意思开口", "我是你王叔"),
+    ],
+)
+def test_a_claimed_identity_with_a_request_for_money(
+    text: str, span: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = _rules_only(text, monkeypatch)
+    assert result.flagged and result.cls == "boss"
+    start, end = fraud._span(result)
+    assert text[start:end] == span
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我是你们部门新来的经理，以后请多关照",  # an introduction, no request
+        "我是你同学的妈妈，孩子们周末一起去公园玩吧",  # a claim, no money
+        "他说他是你们老板，让我转钱，我没理他",  # a story told of someone else
+    ],
+)
+def test_a_claimed_identity_alone_is_no_scam(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert "claimed_identity" not in {c.group.name for c in _rules_only(text, monkeypatch).cues}

@@ -362,6 +362,22 @@ _FIRST_PERSON = re.compile(r"我|(?<![a-z])(?:i|i'm|im|my|me|we|our)(?![a-z])")
 _CODE_ARRIVED = re.compile(r"(?:的)?(?:手机|邮箱|号|这|了|没|吗)")
 
 
+# Who the sender claims to be to the reader (我是你们的老板, 是我，你哥, 我是你爸的同事), and a
+# request for money or a new channel (借我, 转到这个账户, 垫付, 买几张卡, 存一下这个号): together the
+# script of an impersonated boss, relative or acquaintance, whatever the exact words.
+_CLAIM = re.compile(
+    r"(?:我是|我就是|是我[，,\s]*|^我[，,\s]+)(?:你|您)(?:们)?(?:的)?[^，,。！？!?\s]{0,6}?"
+    r"(?:老板|领导|经理|主管|总监|总裁|董事长|[总局处科所部厅院行]长|[总局处]|主任|书记|会计|财务|老师|班主任|校长|辅导员|同学|室友"
+    r"|朋友|同事|房东|客户|叔|舅|姨|伯|哥|姐|弟|妹|爸|妈|儿子|女儿|侄子|侄女|孙子|孙女|表哥|表姐|表弟|表妹"
+    r"|亲戚|老乡|战友|老公|老婆|助理|秘书|司机)"
+)
+_ASKS_MONEY_OR_CHANNEL = re.compile(
+    r"借(?:我|点|给我|一?笔|几|[0-9一二两三四五六七八九十百千万]+)|(?:转|汇|打)(?:一?笔|点)?(?:钱|款|账|给|到|过)"
+    r"|垫付|垫一下|先交|交(?:一?下|费|钱)|缴(?:费|纳)|急需|急用|用钱|手头紧|周转|买[0-9一二两三四五六七八九十几]+张"
+    r"|卡号和密码|存一下|存着|存上|新(?:的)?(?:微信|号|qq)|加我|私人(?:微信|号)|发到这个|拿(?:一?笔|点)?(?:钱|现金)"
+)
+
+
 def _shape_group(name: str, kind: str, weight: float, about: str) -> Group:
     return Group(name, kind, "-", weight, about)
 
@@ -376,6 +392,13 @@ _ID = _shape_group("contact_id", "contact", 0.8, "a QQ, WeChat or messenger id")
 _PHONE = _shape_group("phone_to_call", "contact", 0.6, "a personal phone number to call")
 _MONEY = _shape_group("amount", "money", 0.3, "an amount of money")
 _SERVICE = _shape_group("service_number", "benign", 0.5, "a bank's or operator's own service number")
+_IMPERSONATION = Group(
+    "claimed_identity",
+    "pretext",
+    "boss",
+    2.0,
+    "a sender who claims to be the reader's boss or kin and asks for money",
+)
 _OFFICIAL = _shape_group("official_link", "benign", 0.6, "a link to the brand's own domain")
 
 
@@ -557,6 +580,11 @@ def assess(text: str) -> Assessment:
         cues.append(Cue(group, weight, where[hit.start], where[hit.end - 1] + 1, True))
     for group, a, b in shapes:
         cues.append(Cue(group, group.weight, where[a], where[b - 1] + 1, False))
+    claim = _CLAIM.search(norm)
+    if claim and _ASKS_MONEY_OR_CHANNEL.search(norm) and not _negated(norm, claim.start(), _IMPERSONATION):
+        cues.append(
+            Cue(_IMPERSONATION, _IMPERSONATION.weight, where[claim.start()], where[claim.end() - 1] + 1, True)
+        )
     # English scam texts speak in the imperative ("buy 3 Steam cards"): the test is for Chinese.
     addressed = _ADDRESSED.search(norm) is not None or not _HAN.search(norm)
     # A story told of oneself ("我是…", "我在开会") rather than of someone else ("王总在开会").
