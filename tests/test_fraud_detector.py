@@ -312,3 +312,41 @@ def test_a_claimed_identity_with_a_request_for_money(
 )
 def test_a_claimed_identity_alone_is_no_scam(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
     assert "claimed_identity" not in {c.group.name for c in _rules_only(text, monkeypatch).cues}
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        (
+            "你的借款由于风控原因被冻结，需要你支付20%的保证金，我们会在24小时之内放款",
+            "需要你支付20%的保证金",
+        ),
+        ("您的贷款审核已通过，因为你是首次借款，需要先支付一个月的利息才能放款", "需要先支付一个月的利息"),
+        ("你好我是闲鱼客服，你的账号被冻结了，要交500保证金才能解冻", "要交500保证金"),
+    ],
+)
+def test_a_demand_to_pay_first(text: str, span: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = _rules_only(text, monkeypatch)
+    assert result.flagged
+    found = [text[c.start : c.end] for c in result.cues if c.group.name == "pay_first"]
+    assert found == [span]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "正规贷款放款前不需要支付任何费用",  # negated
+        "这个月的会员费我已经交了",  # no demand
+        "【国家电网】您的电费余额不足，请及时缴费",  # a bill, no fee demanded first
+    ],
+)
+def test_no_demand_to_pay_first(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert "pay_first" not in {c.group.name for c in _rules_only(text, monkeypatch).cues}
+
+
+def test_a_request_for_the_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "您好，我是保险公司的，您买的保险被误扣了，需要给您退费，请提供验证码"
+    result = _rules_only(text, monkeypatch)
+    assert result.flagged
+    assert text[slice(*fraud._span(result))] == "提供验证码"
+    assert not _rules_only("工作人员不会要求您提供验证码", monkeypatch).flagged

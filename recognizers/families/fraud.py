@@ -378,6 +378,15 @@ _ASKS_MONEY_OR_CHANNEL = re.compile(
 )
 
 
+# A demand that the reader pay or deposit something first (需要你先支付, 要交500保证金, 存入贷款金额的
+# 10%): in a loan, refund or account story this is the request itself, whatever the fee is called.
+_PAY_FIRST = re.compile(
+    r"(?<![不无免需])(?:需要|需|要|请|得|必须)(?:你|您)?(?:先|再|重新|往账户里)?(?:支付|缴纳|交纳|交|缴|存入|充值|转入|购买|开通)"
+    r"(?:一?[笔下个份])?(?:[0-9一二两三四五六七八九十百千万]+元?)?[^，,。！？!?\s]{0,8}"
+    r"(?:费|金|税|利息|保险|会员|押金|差价|余额|%|流水|理财)"
+)
+
+
 def _shape_group(name: str, kind: str, weight: float, about: str) -> Group:
     return Group(name, kind, "-", weight, about)
 
@@ -392,6 +401,7 @@ _ID = _shape_group("contact_id", "contact", 0.8, "a QQ, WeChat or messenger id")
 _PHONE = _shape_group("phone_to_call", "contact", 0.6, "a personal phone number to call")
 _MONEY = _shape_group("amount", "money", 0.3, "an amount of money")
 _SERVICE = _shape_group("service_number", "benign", 0.5, "a bank's or operator's own service number")
+_PAY_FIRST_G = _shape_group("pay_first", "action", 0.5, "a demand to pay a fee or deposit first")
 _IMPERSONATION = Group(
     "claimed_identity",
     "pretext",
@@ -447,6 +457,9 @@ def _shapes(norm: str) -> Iterable[tuple[Group, int, int]]:
         yield _PHONE, m.start(), m.end()
     for m in _SERVICE_NUMBER.finditer(norm):
         yield _SERVICE, m.start(), m.end()
+    for m in _PAY_FIRST.finditer(norm):
+        if _NEGATION.search(norm, max(0, m.start() - 12), m.start()) is None:
+            yield _PAY_FIRST_G, m.start(), m.end()
     for m in _AMOUNT.finditer(norm):
         if not any(a <= m.start() < b for a, b in spans):
             yield _MONEY, m.start(), m.end()
