@@ -67,9 +67,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep", type=int, default=6000, help="features kept (largest weights)")
     ap.add_argument("--c", type=float, default=2.0, help="inverse regularisation strength")
     ap.add_argument("--ordinary", type=int, default=3000, help="ordinary texts per NER data set")
+    ap.add_argument("--sets", default="fraud_dev,fraud_blind_a", help="labelled sets of benchmarks/data")
+    ap.add_argument("--out", type=Path, default=OUT, help="where to write the weights")
     args = ap.parse_args(argv)
     rng = random.Random(20261203)
-    data = tsv("fraud_dev") + tsv("fraud_blind_a") + ordinary(args.ordinary, rng)
+    data = [row for name in args.sets.split(",") for row in tsv(name)] + ordinary(args.ordinary, rng)
     labels = [cls for cls, _ in data]
     vec = DictVectorizer()
     x = vec.fit_transform([features(t) for _, t in data])
@@ -94,9 +96,9 @@ def main(argv: list[str] | None = None) -> int:
         cells = [f"{k}:{coef[k, j]:.3f}" for k in range(len(classes)) if abs(coef[k, j]) >= 0.01]
         if cells and "\t" not in names[j] and "\n" not in names[j]:
             lines.append(f"{names[j]}\t{' '.join(cells)}")
-    OUT.write_text("\n".join(lines) + "\n", "utf-8")
+    args.out.write_text("\n".join(lines) + "\n", "utf-8")
     named = " ".join(str(c) for c in classes)
-    print(f"{OUT.relative_to(ROOT)}: {len(lines) - 7} features, classes {named}, {len(data)} texts")
+    print(f"{args.out}: {len(lines) - 7} features, classes {named}, {len(data)} texts")
     return 0
 
 
