@@ -568,9 +568,11 @@ def assess(text: str) -> Assessment:
     matcher, groups = _lexicon()
     hits = _hits(matcher, norm)
     model = _model()
-    if model is None and not any(groups[h.term].kind not in ("warning", "forward", "benign") for h in hits):
-        return _NOTHING  # without the model a report needs a cue phrase
-    if not norm.strip():
+    if not any(groups[h.term].kind not in ("warning", "forward", "benign") for h in hits) and (
+        model is None or not (_CLAIM.search(norm) or _PAY_FIRST.search(norm))
+    ):
+        # A report needs a cue phrase, or (for the model) a claimed identity or a demand to pay
+        # first: most messages stop here, and the detector stays fast.
         return _NOTHING
     cues: list[Cue] = []
     warning = forwarded = False
