@@ -350,3 +350,51 @@ def test_a_request_for_the_code(monkeypatch: pytest.MonkeyPatch) -> None:
     assert result.flagged
     assert text[slice(*fraud._span(result))] == "提供验证码"
     assert not _rules_only("工作人员不会要求您提供验证码", monkeypatch).flagged
+
+
+@pytest.mark.parametrize(
+    ("text", "group", "span"),
+    [
+        (
+            "Hi Mum, I lost my phone, this is my new number. Can you send me 200 for a bill?",
+            "claimed_identity",
+            "Hi Mum",
+        ),
+        (
+            "Hey, it's your brother, my card got blocked, can you wire me $300?",
+            "claimed_identity",
+            "it's your brother",
+        ),
+        (
+            "Your parking fine is overdue. Pay the fine now at city-fines-pay.info to avoid court.",
+            "pay_first",
+            "Pay the fine now",
+        ),
+        (
+            "To unlock your refund, reply with your card number and CVV.",
+            "pay_first",
+            "reply with your card number",
+        ),
+    ],
+)
+def test_english_claims_and_demands(
+    text: str, group: str, span: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = _rules_only(text, monkeypatch)
+    assert result.flagged
+    assert [text[c.start : c.end] for c in result.cues if c.group.name == group] == [span]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mum, I'm home, dinner was great thanks!",
+        "Please pay the invoice by Friday as usual",
+        "I paid the parking fine online yesterday",
+        "Never give anyone your PIN or password",
+    ],
+)
+def test_english_near_misses(text: str) -> None:
+    result = fraud.assess(text)
+    assert not result.flagged
+    assert not {"claimed_identity", "pay_first"} & {c.group.name for c in result.cues}

@@ -386,6 +386,25 @@ _PAY_FIRST = re.compile(
     r"(?:费|金|税|利息|保险|会员|押金|差价|余额|%|流水|理财)"
 )
 
+# The same in English: "Hi Mum, new number", "this is your CFO", "it's your brother" with a request for
+# money, cards or a new channel.
+_CLAIM_EN = re.compile(
+    r"(?:^|[.!?,]\s*)(?:hi|hey|hello)?[ ,]*(?:mum|mom|mummy|mommy|dad|daddy|grandma|grandpa|nan|granny)\b"
+    r"|\b(?:this is|it'?s|i'?m|i am)\s+(?:your|ur)\s+(?:boss|manager|ceo|cfo|director|landlord|son|daughter"
+    r"|brother|sister|nephew|niece|grandson|granddaughter|mum|mom|dad|friend|colleague|teacher|accountant)\b"
+)
+_ASKS_MONEY_OR_CHANNEL_EN = re.compile(
+    r"\b(?:new number|lost my phone|broke my phone|phone (?:broke|died|is dead)|temp(?:orary)? number"
+    r"|(?:send|transfer|wire|lend|pay|paypal|venmo)\b[^.!?]{0,30}(?:money|funds|\$|£|€|rent|bill|it|me)"
+    r"|gift ?cards?|bail|new (?:account|bank)|changed banks)"
+)
+# A demand to pay a fee or fine now, or to hand over card details or a login.
+_PAY_FIRST_EN = re.compile(
+    r"\b(?:pay|send|buy)\b[^.!?]{0,25}\b(?:fee|fine|deposit|tax|insurance|toll|now|today|immediately)\b"
+    r"|\b(?:send|give|reply with|confirm|tell)\b[^.!?]{0,15}"
+    r"\b(?:card number|cvv|bank (?:details|login)|pin|password|login)\b"
+)
+
 
 def _shape_group(name: str, kind: str, weight: float, about: str) -> Group:
     return Group(name, kind, "-", weight, about)
@@ -457,7 +476,7 @@ def _shapes(norm: str) -> Iterable[tuple[Group, int, int]]:
         yield _PHONE, m.start(), m.end()
     for m in _SERVICE_NUMBER.finditer(norm):
         yield _SERVICE, m.start(), m.end()
-    for m in _PAY_FIRST.finditer(norm):
+    for m in itertools.chain(_PAY_FIRST.finditer(norm), _PAY_FIRST_EN.finditer(norm)):
         if _NEGATION.search(norm, max(0, m.start() - 12), m.start()) is None:
             yield _PAY_FIRST_G, m.start(), m.end()
     for m in _AMOUNT.finditer(norm):
@@ -569,7 +588,7 @@ def assess(text: str) -> Assessment:
     hits = _hits(matcher, norm)
     model = _model()
     if not any(groups[h.term].kind not in ("warning", "forward", "benign") for h in hits) and (
-        model is None or not (_CLAIM.search(norm) or _PAY_FIRST.search(norm))
+        model is None or not (_CLAIM.search(norm) or _PAY_FIRST.search(norm) or _CLAIM_EN.search(norm))
     ):
         # A report needs a cue phrase, or (for the model) a claimed identity or a demand to pay
         # first: most messages stop here, and the detector stays fast.
@@ -596,7 +615,9 @@ def assess(text: str) -> Assessment:
     for group, a, b in shapes:
         cues.append(Cue(group, group.weight, where[a], where[b - 1] + 1, False))
     claim = _CLAIM.search(norm)
-    if claim and _ASKS_MONEY_OR_CHANNEL.search(norm) and not _negated(norm, claim.start(), _IMPERSONATION):
+    if claim is None or not _ASKS_MONEY_OR_CHANNEL.search(norm):
+        claim = _CLAIM_EN.search(norm) if _ASKS_MONEY_OR_CHANNEL_EN.search(norm) else None
+    if claim and not _negated(norm, claim.start(), _IMPERSONATION):
         cues.append(
             Cue(_IMPERSONATION, _IMPERSONATION.weight, where[claim.start()], where[claim.end() - 1] + 1, True)
         )
