@@ -291,6 +291,10 @@ def test_a_signed_notice_that_moves_the_reader_nowhere_needs_the_model(
         ("我，你哥，手机坏了，用别人手机发的，急用8000，先打这张卡", "我，你哥"),
         ("我是你们的老板，你现在马上去银行，把公司账户里的钱转到这个账户", "我是你们的老板"),
         ("喂，小王啊，我是你王叔，你爸让我找你借点钱，他不好意思开口", "我是你王叔"),
+        ("我是陈总，你去银行办一下，把这个季度的款打给我新的合作单位，账号我晚点发给你", "我是陈总"),
+        ("姐，是我，我被人骗了，急需要钱，你能帮我一下吗？", "姐，是我"),
+        ("喂，老李，是我，老张，我在外面遇到点事，需要你帮个忙", "是我，老张，"),
+        ("领导好，我是您的下属，公司有个紧急情况，需要您转一笔钱", "我是您的下属"),
     ],
 )
 def test_a_claimed_identity_with_a_request_for_money(
@@ -308,6 +312,8 @@ def test_a_claimed_identity_with_a_request_for_money(
         "我是你们部门新来的经理，以后请多关照",  # an introduction, no request
         "我是你同学的妈妈，孩子们周末一起去公园玩吧",  # a claim, no money
         "他说他是你们老板，让我转钱，我没理他",  # a story told of someone else
+        "我是王总的助理，会议改到下午三点",  # someone else's assistant, no request
+        "妈，是我，我到家了",  # kin without a request
     ],
 )
 def test_a_claimed_identity_alone_is_no_scam(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -398,3 +404,8 @@ def test_english_near_misses(text: str) -> None:
     result = fraud.assess(text)
     assert not result.flagged
     assert not {"claimed_identity", "pay_first"} & {c.group.name for c in result.cues}
+
+
+def test_a_newcomer_who_asks_for_nothing_is_no_boss_scam() -> None:
+    result = fraud.assess("我是你们公司新来的同事，以后请多关照。")
+    assert not result.flagged

@@ -366,15 +366,22 @@ _CODE_ARRIVED = re.compile(r"(?:的)?(?:手机|邮箱|号|这|了|没|吗)")
 # request for money or a new channel (借我, 转到这个账户, 垫付, 买几张卡, 存一下这个号): together the
 # script of an impersonated boss, relative or acquaintance, whatever the exact words.
 _CLAIM = re.compile(
-    r"(?:我是|我就是|是我[，,\s]*|^我[，,\s]+)(?:你|您)(?:们)?(?:的)?[^，,。！？!?\s]{0,6}?"
+    # 我是陈总, 我是刘书记: a title and a surname need no 你
+    r"我是[\u4e00-\u9fff]{1,2}(?:总|局长?|处长?|书记|主任|董事长|董)(?![\u4e00-\u9fff]{0,2}的)"
+    # 姐，是我 / 喂，老李，是我，老张: a greeting of kin or an old friend, then "it's me"
+    r"|^[^，,。！？!?\s]{0,3}(?:哥|姐|妹|弟|爸|妈|叔|姨|舅|爷|奶|兄弟|老同学|同学)[，,\s]+(?:是我|我是)"
+    r"|是我[，,\s]+[老小][\u4e00-\u9fff](?:[，,\s]|$)"
+    r"|(?:我是|我就是|是我[，,\s]*|^我[，,\s]+)(?:你|您)(?:们)?(?:的)?[^，,。！？!?\s]{0,6}?"
     r"(?:老板|领导|经理|主管|总监|总裁|董事长|[总局处科所部厅院行]长|[总局处]|主任|书记|会计|财务|老师|班主任|校长|辅导员|同学|室友"
     r"|朋友|同事|房东|客户|叔|舅|姨|伯|哥|姐|弟|妹|爸|妈|儿子|女儿|侄子|侄女|孙子|孙女|表哥|表姐|表弟|表妹"
-    r"|亲戚|老乡|战友|老公|老婆|助理|秘书|司机)"
+    r"|亲戚|老乡|战友|老公|老婆|助理|秘书|司机|下属|员工|学生)"
 )
 _ASKS_MONEY_OR_CHANNEL = re.compile(
     r"借(?:我|点|给我|一?笔|几|[0-9一二两三四五六七八九十百千万]+)|(?:转|汇|打)(?:一?笔|点)?(?:钱|款|账|给|到|过)"
     r"|垫付|垫一下|先交|交(?:一?下|费|钱)|缴(?:费|纳)|急需|急用|用钱|手头紧|周转|买[0-9一二两三四五六七八九十几]+张"
     r"|卡号和密码|存一下|存着|存上|新(?:的)?(?:微信|号|qq)|加我|私人(?:微信|号)|发到这个|拿(?:一?笔|点)?(?:钱|现金)"
+    r"|转[0-9一二两三四五六七八九十百千万]|(?:需要|要|急需)钱|钱不够|急事|紧急|出事|出了事|麻烦|困难|住院|手术|车祸"
+    r"|帮(?:我|个)?忙|捐款|项目"
 )
 
 
@@ -652,6 +659,21 @@ def _plain_notice(norm: str, cues: tuple[Cue, ...]) -> bool:
     )
 
 
+# Anything a boss's or relative's message may ask or need (a broader net than _ASKS_MONEY_OR_CHANNEL,
+# for the model's reports only): money, a card, a number, a task, a favour, a meeting.
+_ASKS_ANYTHING = re.compile(
+    r"发(?:给)?我|款|钱|费|赔|卡|转|借|帮|办|处理|操作|急|号|微信|qq|联系|来我|找我|困难|麻烦|出事|住院|手头"
+    r"|\b(?:send|card|cards|pay|money|number|call|help|favour|favor|transfer|wire)\b"
+)
+
+
+def _asks_boss(norm: str, cues: tuple[Cue, ...]) -> bool:
+    """Whether a message in a boss's or relative's voice asks for something at all."""
+    return _ASKS_ANYTHING.search(norm) is not None or any(
+        c.group.kind in PUSH and c.group.kind != "lever" for c in cues
+    )
+
+
 def _with_model(
     result: Assessment,
     model: Model,
@@ -676,8 +698,10 @@ def _with_model(
     )
     cls, score, span = result.cls, result.score, None
     ngrams: tuple[str, ...] = ()
+    scam = max((p, c) for c, p in zip(model.classes, probs, strict=True) if c != "benign")[1]
+    if flagged and not result.flagged and scam == "boss" and not _asks_boss(norm, result.cues):
+        flagged = False  # "我是你们新来的同事，请多关照": a newcomer who asks for nothing
     if flagged:
-        scam = max((p, c) for c, p in zip(model.classes, probs, strict=True) if c != "benign")[1]
         if not result.flagged and not any(c.group.cls != "-" for c in result.cues):
             cls = scam  # reported by the model alone, no cue voted: its likeliest scam class
         pull = model.pull(features, scam)
