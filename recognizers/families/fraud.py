@@ -21,13 +21,23 @@ app, click, transfer, pass on a code). This recognizer scores a message by those
   phrase with a second cue, or a full story; a Chinese story without a request must speak to
   the reader (你, 您, 请, "小李，"), so that news of a money-laundering case is not a scam. A
   cue right after a negation (不要点击链接, "never share the code") does not count;
+- shapes of the script that no word list holds: a sender who claims to be the reader's boss or kin
+  (我是你们的老板, 姐，是我, "Hi Mum") and asks for money or a new channel, and a demand to pay a
+  fee or deposit first (需要你先支付…保证金, "pay the fine now", "reply with your card number");
+- a trained model (``lexicons/fraud_model.txt``: a logistic regression over character and word
+  n-grams, trained by benchmarks/train_fraud_model.py) weighs the wording as a whole: a message
+  with a cue phrase, a claimed identity or a demand to pay first that speaks to the reader (or
+  asks them to get in touch) is reported from MODEL_ALONE, and a Chinese message the cues
+  report stays unreported below MODEL_VETO (MODEL_VETO_NOTICE for a signed notice that moves
+  the reader nowhere), unless a very specific phrase or the user's own cue file fired;
 - a message that warns about fraud (反诈提醒, "scam alert", 银行不会索要验证码) is not reported,
   unless it passes on a scam ("收到这条短信，是诈骗吗：…"): a forwarded scam is reported with a
   lower score, and the explanation says it was forwarded.
 
 One result per message: its span is the strongest cue phrase (a lexicon phrase, never a link or
 a number, so that it overlaps no personal data found in the same message), its explanation the
-scam class and the kinds of cue that fired, never the text. More cue files (same format) can be
+scam class, the kinds of cue that fired and the model's probability, never the text (the n-grams
+behind the model's verdict stay in ``Assessment.ngrams``). More cue files (same format) can be
 given in ``CHATSWEEP_FRAUD_CUES`` (paths separated by the OS path separator).
 """
 
@@ -708,7 +718,7 @@ def _with_model(
         ngrams = tuple(
             f
             for f, w in sorted(pull.items(), key=lambda kv: (-kv[1], kv[0]))
-            if w > 0 and not f.startswith("§") and (len(f) >= 2 or f.isascii()) and f in norm
+            if w > 0 and f[0] != "§" and (len(f) >= 2 or f.isascii()) and f in norm and not _DIGITS.search(f)
         )[:MODEL_NGRAMS]
     if flagged and not result.flagged:
         score = SCORE_MIN + (SCORE_MAX - SCORE_MIN) * (p_scam - MODEL_ALONE) / (1.0 - MODEL_ALONE)
