@@ -522,8 +522,10 @@ def model_features(norm: str, shapes: Iterable[tuple[Group, int, int]]) -> set[s
     if norm.startswith(("【", "[")) or norm.rstrip().endswith(("】", "]")):
         out.add("§signed")
     for run in _NOT_HAN.split(text):
-        for n in (1, 2, 3):
-            out.update(run[i : i + n] for i in range(len(run) - n + 1))
+        if run:
+            out.update(run)
+            out.update([run[i : i + 2] for i in range(len(run) - 1)])
+            out.update([run[i : i + 3] for i in range(len(run) - 2)])
     words = _LATIN_WORD.findall(text)
     out.update(words)
     out.update(f"{a} {b}" for a, b in itertools.pairwise(words))
@@ -538,29 +540,25 @@ class Model:
     bias: tuple[float, ...]
     weights: dict[str, tuple[tuple[int, float], ...]]
 
-    def scores(self, features: Iterable[str]) -> list[float]:
+    def scores(self, features: set[str]) -> list[float]:
         """Class probabilities (softmax of the summed weights)."""
         z = list(self.bias)
         weights = self.weights
-        for f in features:
-            row = weights.get(f)
-            if row is not None:
-                for k, w in row:
-                    z[k] += w
+        for f in features.intersection(weights):
+            for k, w in weights[f]:
+                z[k] += w
         top = max(z)
         exp = [math.exp(v - top) for v in z]
         total = sum(exp)
         return [e / total for e in exp]
 
-    def pull(self, features: Iterable[str], cls: str) -> dict[str, float]:
+    def pull(self, features: set[str], cls: str) -> dict[str, float]:
         """Each feature's pull towards ``cls`` and away from benign."""
         k_cls, k_benign = self.classes.index(cls), self.classes.index("benign")
         out: dict[str, float] = {}
-        for f in features:
-            row = self.weights.get(f)
-            if row is not None:
-                ws = dict(row)
-                out[f] = ws.get(k_cls, 0.0) - ws.get(k_benign, 0.0)
+        for f in features.intersection(self.weights):
+            ws = dict(self.weights[f])
+            out[f] = ws.get(k_cls, 0.0) - ws.get(k_benign, 0.0)
         return out
 
 
