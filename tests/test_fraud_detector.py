@@ -409,3 +409,30 @@ def test_english_near_misses(text: str) -> None:
 def test_a_newcomer_who_asks_for_nothing_is_no_boss_scam() -> None:
     result = fraud.assess("我是你们公司新来的同事，以后请多关照。")
     assert not result.flagged
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        # An operator's own points notice: its link is the operator's, it asks for nothing.
+        (
+            "【中国联通】尊敬的客户，您的积分12000分即将到期，可兑换话费或流量，"
+            "详情点击 u.10010.cn/qAbc 回复TD退订",
+            False,
+        ),
+        ("【中国银行】您的信用卡积分即将到期，请登录中国银行APP积分商城兑换。", False),
+        ("【顺丰】您的快件因地址不详退回，如需重新派送请联系快递员，详情 sf-express.com", False),
+        # The points scam: a look-alike domain and card details, or an app file.
+        ("【中国移动】尊敬的客户，您的积分即将清零，可兑换现金，点击 10086-jf.com 输入银行卡号领取", True),
+        ("【中国移动】您的积分可兑换328元现金，请下载 jf-app.top/cmcc.apk 领取", True),
+    ],
+)
+def test_points_notices_and_points_scams(text: str, flagged: bool) -> None:
+    assert fraud.assess(text).flagged is flagged
+
+
+def test_operator_and_shop_domains_are_official() -> None:
+    for url in ("u.10010.cn/qAbc", "a.189.cn/xyz", "3.cn/xyz", "m.tb.cn/h.5Gx", "dx.10086.cn/zd"):
+        assert fraud._link_cue(url) is fraud._OFFICIAL, url
+    for url in ("10010-jf.com", "10086-jf.com", "jd-jr.vip/tx"):
+        assert fraud._link_cue(url) is fraud._LOOKALIKE, url

@@ -108,7 +108,7 @@ MODEL_ALONE = 0.95
 MODEL_VETO = 0.02
 # … and below MODEL_VETO_NOTICE when it has the form of a signed notice (【中国移动】…) that moves
 # the reader nowhere: no QQ or WeChat id, personal number, app file or link off the brand's domain.
-MODEL_VETO_NOTICE = 0.5
+MODEL_VETO_NOTICE = 0.95
 MODEL_NGRAMS = 4  # n-grams named in the explanation
 _REACH = 16  # how far past a phrase one that starts inside it may reach
 
