@@ -436,3 +436,25 @@ def test_operator_and_shop_domains_are_official() -> None:
         assert fraud._link_cue(url) is fraud._OFFICIAL, url
     for url in ("10010-jf.com", "10086-jf.com", "jd-jr.vip/tx"):
         assert fraud._link_cue(url) is fraud._LOOKALIKE, url
+
+
+def test_customer_service_asking_the_reader_to_act(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "你好，我是支付宝客服，您的支付宝账户存在安全问题，需要您进行实名认证"
+    result = _rules_only(text, monkeypatch)
+    assert result.flagged and result.cls == "service"
+    assert [text[c.start : c.end] for c in result.cues if c.group.name == "service_ask"] == ["认证"]
+    for genuine in (
+        "您好，我是淘宝客服，您的退款已经处理好了，三个工作日内原路退回",  # a state, no request
+        "我是京东客服，您反馈的问题我们已经记录，会尽快给您回复",
+        "我是客服，不需要您提供验证码，请放心",  # negated
+    ):
+        assert "service_ask" not in {c.group.name for c in _rules_only(genuine, monkeypatch).cues}, genuine
+
+
+def test_the_model_alone_needs_customer_service_to_ask_something() -> None:
+    # Genuine customer service telling a state is not reported, however much it sounds like a script.
+    assert not fraud.assess("您好，我是淘宝客服，您的退款已经处理好了，三个工作日内原路退回").flagged
+    # The script proposes money back to the reader and asks whether they can talk.
+    assert fraud.assess(
+        "您好，我是网店的售后，您买的外套有质量问题，要给您办理退款，请问您现在方便吗"
+    ).flagged

@@ -350,7 +350,7 @@ _AMOUNT = re.compile(
     r"|[0-9][0-9,.]{0,12}[ ]?(?:元|块|万|美元|美金|%|(?:usdt|usd|dollars?|bucks)(?![a-z]))"
 )
 _NEGATION = re.compile(
-    r"(?:不要|别|切勿|请勿|勿|千万别|千万不要|绝不会|不会|从不|不得|禁止|拒绝|不用|不必|无需|没有"
+    r"(?:不要|别|切勿|请勿|勿|千万别|千万不要|绝不会|不会|从不|不得|禁止|拒绝|不用|不必|无需|不需要?|没有"
     r"|never|don'?t|do not|won'?t|will not)"
     r"[^，,。.!！?？；;\n]{0,6}\Z"
 )
@@ -366,7 +366,7 @@ _ADDRESSED = re.compile(
 # … or asks the reader to get in touch (an advert's 联系我, 详询, 有意向回1), or greets them (张主任好，).
 _ASKS_READER = re.compile(
     r"(?:联系|找|私|私聊|私信|加|call|text|contact|dm)(?:我|me)|详询|咨询|有意向?|需要的|有需要|回\d|回复"
-    r"|^[^，,。！？!?\s]{1,4}好[，,！!]"
+    r"|^(?!你好|您好|大家好|早上好|晚上好)[^，,。！？!?\s]{1,4}好[，,！!]"
 )
 _FIRST_PERSON = re.compile(r"我|(?<![a-z])(?:i|i'm|im|my|me|we|our)(?![a-z])")
 _CODE_ARRIVED = re.compile(r"(?:的)?(?:手机|邮箱|号|这|了|没|吗)")
@@ -401,6 +401,7 @@ _PAY_FIRST = re.compile(
     r"(?<![不无免需])(?:需要|需|要|请|得|必须)(?:你|您)?(?:先|再|重新|往账户里)?(?:支付|缴纳|交纳|交|缴|存入|充值|转入|购买|开通)"
     r"(?:一?[笔下个份])?(?:[0-9一二两三四五六七八九十百千万]+元?)?[^，,。！？!?\s]{0,8}"
     r"(?:费|金|税|利息|保险|会员|押金|差价|余额|%|流水|理财)"
+    r"|(?<![不无免])(?:需要|需|要|请)(?:你|您)?(?:再次|重新)(?:支付|付款)"
 )
 
 # The same in English: "Hi Mum, new number", "this is your CFO", "it's your brother" with a request for
@@ -438,6 +439,7 @@ _PHONE = _shape_group("phone_to_call", "contact", 0.6, "a personal phone number 
 _MONEY = _shape_group("amount", "money", 0.3, "an amount of money")
 _SERVICE = _shape_group("service_number", "benign", 0.5, "a bank's or operator's own service number")
 _PAY_FIRST_G = _shape_group("pay_first", "action", 0.5, "a demand to pay a fee or deposit first")
+_SERVICE_ASK_G = Group("service_ask", "action", "service", 0.5, "customer service asking the reader to act")
 _IMPERSONATION = Group(
     "claimed_identity",
     "pretext",
@@ -629,6 +631,13 @@ def assess(text: str) -> Assessment:
         cues.append(Cue(group, weight, where[hit.start], where[hit.end - 1] + 1, True))
     for group, a, b in shapes:
         cues.append(Cue(group, group.weight, where[a], where[b - 1] + 1, False))
+    if _SERVICE_CLAIM.search(norm):
+        for m in _SERVICE_ASK.finditer(norm):
+            if _NEGATION.search(norm, max(0, m.start() - 12), m.start()) is None:
+                cues.append(
+                    Cue(_SERVICE_ASK_G, _SERVICE_ASK_G.weight, where[m.start()], where[m.end() - 1] + 1, True)
+                )
+                break
     claim = _CLAIM.search(norm)
     if claim is None or not _ASKS_MONEY_OR_CHANNEL.search(norm):
         claim = _CLAIM_EN.search(norm) if _ASKS_MONEY_OR_CHANNEL_EN.search(norm) else None
@@ -667,6 +676,19 @@ def _plain_notice(norm: str, cues: tuple[Cue, ...]) -> bool:
     )
 
 
+# A sender who says they are customer service (我是淘宝客服, 这边是快递理赔专员) and asks the reader
+# to do something about it (配合, 操作, 关闭, 注销, 解冻, 提供, 扫码): the fake-service script.
+_SERVICE_CLAIM = re.compile(
+    r"(?:我是|我们是|这里是|这边是|这是)[^，,。！？!?\s]{0,8}?(?:客服|售后|专员|工作人员|理赔员|快递员)"
+)
+_SERVICE_ASK = re.compile(
+    r"配合|操作|关闭|注销|取消|解冻|解封|解除|开通|提供|下载|申请|扫(?:一下|码|描)"
+    r"|加(?:一下|下|个)?(?:我|客服|售后|微信|v|qq|好友)|备用金|借呗|白条|花呗|收款码|二维码|验证|认证"
+    r"|重新支付|再次支付|补交|缴纳|请问|方便|给(?:您|你)[^，,。]{0,4}(?:退款|退费|赔偿|补偿|理赔|赔付)"
+    r"|\b(?:call|contact|click|verify|confirm|update|install|download|reply)\b"
+)
+
+
 # Anything a boss's or relative's message may ask or need (a broader net than _ASKS_MONEY_OR_CHANNEL,
 # for the model's reports only): money, a card, a number, a task, a favour, a meeting.
 _ASKS_ANYTHING = re.compile(
@@ -675,11 +697,17 @@ _ASKS_ANYTHING = re.compile(
 )
 
 
-def _asks_boss(norm: str, cues: tuple[Cue, ...]) -> bool:
-    """Whether a message in a boss's or relative's voice asks for something at all."""
-    return _ASKS_ANYTHING.search(norm) is not None or any(
-        c.group.kind in PUSH and c.group.kind != "lever" for c in cues
-    )
+def _asks(cls: str, norm: str, cues: tuple[Cue, ...]) -> bool:
+    """Whether a message the model takes for a scam of ``cls`` asks the reader for something: a
+    request among the cues, or (a boss or relative) anything they may need, or (customer
+    service) something to do."""
+    if any(c.group.kind in PUSH and c.group.kind != "lever" for c in cues):
+        return True
+    if cls == "boss":
+        return _ASKS_ANYTHING.search(norm) is not None
+    if cls == "service":
+        return _SERVICE_ASK.search(norm) is not None or _ASKS_READER.search(norm) is not None
+    return True
 
 
 def _with_model(
@@ -707,8 +735,10 @@ def _with_model(
     cls, score, span = result.cls, result.score, None
     ngrams: tuple[str, ...] = ()
     scam = max((p, c) for c, p in zip(model.classes, probs, strict=True) if c != "benign")[1]
-    if flagged and not result.flagged and scam == "boss" and not _asks_boss(norm, result.cues):
-        flagged = False  # "我是你们新来的同事，请多关照": a newcomer who asks for nothing
+    if flagged and not result.flagged and not _asks(scam, norm, result.cues):
+        # "我是你们新来的同事，请多关照", "您的退款已经处理好了": a newcomer or genuine customer
+        # service who asks for nothing
+        flagged = False
     if flagged:
         if not result.flagged and not any(c.group.cls != "-" for c in result.cues):
             cls = scam  # reported by the model alone, no cue voted: its likeliest scam class
