@@ -458,3 +458,9 @@ def test_the_model_alone_needs_customer_service_to_ask_something() -> None:
     assert fraud.assess(
         "您好，我是网店的售后，您买的外套有质量问题，要给您办理退款，请问您现在方便吗"
     ).flagged
+
+
+def test_an_app_file_off_a_store_is_a_bad_link(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "【中国移动】您的积分可兑换328元现金，请下载 jf-app.top/cmcc.apk 领取"
+    assert _rules_only(text, monkeypatch).flagged
+    assert not _rules_only("新版本已上架应用商店，请在应用商店下载更新", monkeypatch).flagged

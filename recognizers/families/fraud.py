@@ -823,7 +823,7 @@ def _decide(
         if cue.group.cls != "-":
             votes[cue.group.cls] = votes.get(cue.group.cls, 0.0) + cue.weight
     cls = max(votes, key=lambda c: (votes[c], -list(CLASSES).index(c))) if votes else "other"
-    bad_link = any(c.group in (_LOOKALIKE, _PUNY, _IP) for c in cues)
+    bad_link = any(c.group in (_LOOKALIKE, _PUNY, _IP, _APK_G) for c in cues)
     asks = any(c.lexical and c.group.kind in PUSH for c in cues)
     # A push of levers alone (a threat, urgency) is weaker than a request to act.
     acts = any(c.group.kind in PUSH and c.group.kind != "lever" for c in cues)
