@@ -3,6 +3,10 @@
 Sources (``--source``, repeatable; default all that are available):
 - ``synthetic``: benchmarks/data/fraud_dev.tsv, scams of every class and benign near misses
   (bank notices, refunds, colleagues asking for a code, anti-fraud warnings) written for chatsweep;
+- ``blind_a``, ``blind_b``: benchmarks/data/fraud_blind_a.tsv and fraud_blind_b.tsv, scams of the four
+  commonest kinds (police, loan, service, boss) and benign operator, bank, logistics, marketing and
+  government notices, written as SMS and chat are, before the rules were read; tune on A only, and
+  quote B (never tuned on);
 - ``evasion``: the synthetic scams rewritten as evaders do (traditional characters, full-width
   letters, symbols between characters, look-alike letters) and forwarded with a question;
 - ``fraud_tw_quiz``: the cached split (``--split``, default dev) of benchmarks/datasets/fraud_tw_quiz.py;
@@ -40,12 +44,12 @@ from recognizers.families import fraud  # noqa: E402
 Case = tuple[str, str, str]  # (source, class or "benign", text)
 
 
-def synthetic() -> list[Case]:
+def synthetic(name: str = "fraud_dev", source: str = "synthetic") -> list[Case]:
     out: list[Case] = []
-    for line in (ROOT / "benchmarks" / "data" / "fraud_dev.tsv").read_text("utf-8").splitlines():
+    for line in (ROOT / "benchmarks" / "data" / f"{name}.tsv").read_text("utf-8").splitlines():
         if line and not line.startswith("#"):
             cls, _lang, text = line.split("\t", 2)
-            out.append(("synthetic", cls, text))
+            out.append((source, cls, text))
     return out
 
 
@@ -190,7 +194,7 @@ def report(name: str, cases: list[Case], found: list[bool], classes: list[str] |
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    sources = ("synthetic", "evasion", "fraud_tw_quiz", "chat", "corpora")
+    sources = ("synthetic", "blind_a", "blind_b", "evasion", "fraud_tw_quiz", "chat", "corpora")
     ap.add_argument("--source", action="append", choices=sources)
     ap.add_argument("--messages", type=int, default=1500, help="messages of each generated chat corpus")
     ap.add_argument("--split", default="dev", help="split of cached data sets (tune on dev only)")
@@ -202,6 +206,9 @@ def main(argv: list[str] | None = None) -> int:
     sets: dict[str, list[Case]] = {}
     if "synthetic" in wanted:
         sets["synthetic"] = base
+    for blind in ("blind_a", "blind_b"):
+        if blind in wanted:
+            sets[blind] = synthetic(f"fraud_{blind}", blind)
     if "evasion" in wanted:
         sets["evasion"] = evasion(base)
     if "fraud_tw_quiz" in wanted:
@@ -227,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
             for (_src, c, t), r in zip(cases, results, strict=True):
                 if (c == "benign") == r.flagged or (r.flagged and r.cls != c):
                     tag = "FALSE ALARM" if c == "benign" else ("MISS" if not r.flagged else f"CLASS {r.cls}")
-                    print(f"    {tag} [{c}] total={r.total} {t[:110]!r}")
+                    print(f"    {tag} [{c}] total={r.total} model={r.model:.2f} {t[:110]!r} {r.ngrams}")
     return 0
 
 
