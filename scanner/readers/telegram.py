@@ -26,6 +26,7 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -64,7 +65,10 @@ from scanner.readers.base import (
     json_str,
     open_json,
     open_utf8,
+    read_each,
+    sniff_each,
 )
+from scanner.readers.limits import SNIFF_JSON_CHARS
 from scanner.readers.textparts import Parts
 
 PLATFORM = "telegram"
@@ -85,7 +89,6 @@ CHAT_LISTS = ("chats", "left_chats")
 MESSAGE_TYPES = ("message", "service")
 RESULT_FILE = "result.json"
 
-SNIFF_BYTES = 1024 * 1024
 # Telegram Desktop writes this instead of a path when it did not copy the media.
 _NOT_INCLUDED = "("
 
@@ -105,20 +108,15 @@ class TelegramReader:
     )
 
     def sniff(self, source: Source) -> bool:
-        if source.kind == "file":
-            entries = source.entries()
-            return len(entries) == 1 and entries[0].suffix == ".json" and _sniff_entry(entries[0])
+        if source.is_file:
+            return sniff_each(source, lambda e: e.suffix == ".json" and _sniff_entry(e))
         return any(_sniff_entry(e) for e in _result_files(source))
 
     def read(self, source: Source) -> Iterator[Message | Skipped]:
-        if source.kind == "file":
-            entries = source.entries()
-        else:
-            entries = _result_files(source)
-            if not entries:
-                raise ReaderError(source.display, f"no Telegram {RESULT_FILE} found")
-        for entry in entries:
-            yield from _read_entry(source, entry)
+        entries = None if source.is_file else _result_files(source)
+        if entries is not None and not entries:
+            raise ReaderError(source.display, f"no Telegram {RESULT_FILE} found")
+        yield from read_each(source, functools.partial(_read_entry, source), entries)
 
 
 def _result_files(source: Source) -> list[Entry]:
@@ -233,13 +231,13 @@ def _advance(frames: list[list[Any]]) -> None:
 
 
 def _sniff_entry(entry: Entry) -> bool:
-    """Read at most SNIFF_BYTES of the file and judge its shape."""
+    """Read at most SNIFF_JSON_CHARS of the file and judge its shape."""
     if first_char(entry) != "{":
         return False
     seen = _Walk()
     first_item: _Item | None = None
     try:
-        stream, _ = open_utf8(entry, SNIFF_BYTES)
+        stream, _ = open_utf8(entry, SNIFF_JSON_CHARS)
     except ReaderError:
         return False
     with stream:
