@@ -61,6 +61,7 @@ from typing import Any, ClassVar
 import ijson
 
 from scanner.errors import ReaderError
+from scanner import permalinks
 from scanner.model import Author, Conversation, ConversationKind, Message, MessageKind, Skipped
 from scanner.readers.base import (
     IJSON_ERRORS,
@@ -480,6 +481,7 @@ def _message(
         deleted=bool(_get(rec, "deletedDateTime")),
         kind=MessageKind.SYSTEM if system else MessageKind.USER,
         parts=teams_parts(rec, location, text, content),
+        permalink=permalinks.teams(json_str(_get(rec, "webUrl"))),
     )
 
 
