@@ -60,8 +60,8 @@ from typing import Any, ClassVar
 
 import ijson
 
-from scanner.errors import ReaderError
 from scanner import permalinks
+from scanner.errors import ReaderError
 from scanner.model import Author, Conversation, ConversationKind, Message, MessageKind, Skipped
 from scanner.readers.base import (
     IJSON_ERRORS,
