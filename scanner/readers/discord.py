@@ -53,6 +53,7 @@ from urllib.parse import unquote, urlsplit
 
 import ijson
 
+from scanner import permalinks
 from scanner.errors import ReaderError
 from scanner.model import (
     PART_ATTACHMENT_NAME,
@@ -274,10 +275,11 @@ class _JsonContext:
     meta: dict[str, Any] = field(default_factory=dict)
     conversation: Conversation | None = None
     thread_id: str | None = None
+    guild: str | None = None  # the guild id a message link names ("@me" for a DM)
 
     def _conversation(self) -> Conversation:
         if self.conversation is None:
-            self.conversation, self.thread_id = _json_conversation(
+            self.conversation, self.thread_id, self.guild = _json_conversation(
                 self.meta, _file_stem(self.source, self.entry)
             )
         return self.conversation
@@ -295,12 +297,13 @@ class _JsonContext:
         if json_str(reference.get("type")) != "Forward":
             reply_to = json_id(reference.get("messageId")) or None
         content = rec.get("content")
+        message_id = json_id(rec.get("id"))
         return Message(
             platform=PLATFORM,
             source=self.source.display,
             location=location,
             conversation=conversation,
-            message_id=json_id(rec.get("id")) or f"{self.label}#{index}",
+            message_id=message_id or f"{self.label}#{index}",
             author=Author(author_id or author_name, author_name),
             timestamp=iso_time(rec.get("timestamp")),
             text=content if isinstance(content, str) else "",
@@ -310,6 +313,7 @@ class _JsonContext:
             edited=bool(rec.get("timestampEdited")),
             kind=MessageKind.USER if msg_type in USER_TYPES else MessageKind.SYSTEM,
             parts=_parts(rec, location),
+            permalink=permalinks.discord(self.guild, conversation.id, message_id),
         )
 
     def _attachments(self, value: Any) -> tuple[Attachment, ...]:
@@ -332,8 +336,9 @@ class _JsonContext:
         return tuple(out)
 
 
-def _json_conversation(meta: dict[str, Any], stem: str) -> tuple[Conversation, str | None]:
-    """The channel of a DCE file, and the thread id when the channel is a thread."""
+def _json_conversation(meta: dict[str, Any], stem: str) -> tuple[Conversation, str | None, str | None]:
+    """The channel of a DCE file, the thread id when the channel is a thread, and the guild
+    its message links name (the server's id, "@me" for a DM, None when the file lacks it)."""
     guild = meta.get("guild")
     guild_d = guild if isinstance(guild, dict) else {}
     channel = json_obj(meta.get("channel"))
@@ -347,10 +352,10 @@ def _json_conversation(meta: dict[str, Any], stem: str) -> tuple[Conversation, s
     )
     if direct:
         group = "Group" in ctype or (not ctype and ", " in name)
-        return dm_or_group(cid, name or cid, group), None
+        return dm_or_group(cid, name or cid, group), None, "@me"
     parts = [p for p in (guild_name, json_str(channel.get("category")), name) if p]
     conv = Conversation(id=cid, name=" / ".join(parts) or cid, kind=ConversationKind.CHANNEL)
-    return conv, cid if ctype.endswith("Thread") else None
+    return conv, cid if ctype.endswith("Thread") else None, guild_id or None
 
 
 # --- CSV ------------------------------------------------------------------------------
