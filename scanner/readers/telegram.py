@@ -36,6 +36,7 @@ from typing import Any, ClassVar
 
 import ijson
 
+from scanner import permalinks
 from scanner.errors import ReaderError
 from scanner.model import (
     PART_ATTACHMENT_NAME,
@@ -86,6 +87,10 @@ CHAT_KINDS: dict[str, ConversationKind] = {
 # The audience is known only for one-to-one chats; Telegram does not export member lists.
 KNOWN_MEMBER_COUNTS = {"personal_chat": 2, "bot_chat": 2, "saved_messages": 1}
 CHAT_LISTS = ("chats", "left_chats")
+# A chat's own fields, which Telegram writes before its messages (``username`` only some
+# exporters write, for a public chat).
+CHAT_FIELDS = ("name", "type", "id", "username")
+PUBLIC_CHATS = frozenset({"public_channel", "public_supergroup"})
 MESSAGE_TYPES = ("message", "service")
 RESULT_FILE = "result.json"
 
@@ -212,11 +217,11 @@ def _walk(events: Iterator[tuple[str, Any]], seen: _Walk) -> Iterator[_Item]:
                 chat = seen.chat = _Chat(f"/{path[0]}/list/{path[2]}")
             frames.append([is_array, 0 if is_array else None])
             continue
-        # A scalar: a chat's name/type/id is kept, everything else outside messages is skipped.
-        if n == 1 and path[0] in ("name", "type", "id"):
+        # A scalar: a chat's own fields are kept, everything else outside messages is skipped.
+        if n == 1 and path[0] in CHAT_FIELDS:
             root.meta[path[0]] = value
             root.conversation = None
-        elif in_chat and n == 4 and path[3] in ("name", "type", "id"):
+        elif in_chat and n == 4 and path[3] in CHAT_FIELDS:
             chat.meta[path[3]] = value
             chat.conversation = None
         _advance(frames)
@@ -328,12 +333,13 @@ def _message(source: Source, location: str, item: _Item, label: str, folder: str
     name = author_name if isinstance(author_name, str) else ""
     reply_to = _id_str(rec.get("reply_to_message_id"))
     assert item.chat.conversation is not None
+    message_id = _id_str(rec.get("id"))
     return Message(
         platform=PLATFORM,
         source=source.display,
         location=location,
         conversation=item.chat.conversation,
-        message_id=_id_str(rec.get("id")) or f"{label}#{item.index}",
+        message_id=message_id or f"{label}#{item.index}",
         author=Author(id=author_id or name, name=name or author_id),
         timestamp=_timestamp(rec),
         text=_text(rec),
@@ -342,7 +348,17 @@ def _message(source: Source, location: str, item: _Item, label: str, folder: str
         edited=rec.get("edited") is not None or rec.get("edited_unixtime") is not None,
         kind=MessageKind.SYSTEM if service else MessageKind.USER,
         parts=_parts(rec, location),
+        permalink=_public_link(item.chat.meta, message_id),
     )
+
+
+def _public_link(meta: dict[str, Any], message_id: str) -> str | None:
+    """``https://t.me/<username>/<id>`` for a public channel or supergroup when the export
+    gives its username (not every exporter does); None otherwise."""
+    username = json_str(meta.get("username"))
+    if not username or json_str(meta.get("type")) not in PUBLIC_CHATS:
+        return None
+    return permalinks.telegram(_id_str(meta.get("id")), message_id, username=username)
 
 
 def _parts(rec: dict[str, Any], location: str) -> tuple[TextPart, ...]:
