@@ -73,8 +73,11 @@ def teams(web_url: str | None) -> str | None:
     """The export's own ``webUrl`` when it is an https link to Teams."""
     if not web_url:
         return None
-    parts = urlsplit(web_url)
-    if parts.scheme != "https" or parts.hostname not in _TRUSTED_HOSTS:
+    try:
+        parts = urlsplit(web_url)
+    except ValueError:  # an export's own text: "https://[" is no URL
+        return None
+    if parts.scheme != "https" or parts.hostname not in _TRUSTED_HOSTS or parts.username is not None:
         return None
     return web_url
 

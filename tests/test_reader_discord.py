@@ -190,6 +190,28 @@ def test_json_without_ids_or_channel_falls_back_to_the_file_name(tmp_path: Path)
     assert msg.conversation.id == "12345"
 
 
+def test_json_messages_link_to_their_server_channel_or_dm() -> None:
+    msgs = by_id(read(EXPORT))
+    base = "https://discord.com/channels"
+    guild, channel, thread = "900000000000000001", "900000000000000011", "900000000000000022"
+    assert msgs["920000000000000001"].permalink == f"{base}/{guild}/{channel}/920000000000000001"
+    assert msgs["920000000000000101"].permalink == f"{base}/{guild}/{thread}/920000000000000101"
+    assert msgs["920000000000000201"].permalink == f"{base}/@me/900000000000000033/920000000000000201"
+    assert msgs["920000000000000301"].permalink == f"{base}/@me/900000000000000044/920000000000000301"
+
+
+def test_no_link_without_the_ids_it_needs(tmp_path: Path) -> None:
+    message = {"id": "920000000000000001", "type": "Default", "content": "hi"}
+    channel = {"id": "900000000000000011", "type": "GuildTextChat", "name": "general"}
+    path = tmp_path / "export.json"
+    for guild in ({"name": "No id"}, {"id": "not-a-snowflake", "name": "G"}):
+        path.write_text(json.dumps({"guild": guild, "channel": channel, "messages": [message]}), "utf-8")
+        [msg] = read(path)
+        assert isinstance(msg, Message) and msg.permalink is None
+    csv_messages = [m for m in read(DISCORD / "csv") if isinstance(m, Message)]
+    assert csv_messages and all(m.permalink is None for m in csv_messages)
+
+
 def test_folder_without_dce_files_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "media").mkdir()
     (tmp_path / "media" / "x.png").write_bytes(b"png")

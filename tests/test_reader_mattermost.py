@@ -215,6 +215,25 @@ def test_sniff_claims_mattermost(path: Path) -> None:
     assert READER.sniff(Source.open(path))
 
 
+def test_sniff_claims_a_first_line_longer_than_the_json_head(tmp_path: Path) -> None:
+    # A posts-only export whose first post holds a pasted log longer than the 1 MiB head.
+    text = "log line 0123456789\n" * 60_000
+    post = {"team": "acme", "channel": "town-square", "user": "mei", "message": text, "create_at": 1}
+    reply = {"type": "post", "post": {**post, "message": "ok"}}
+    path = tmp_path / "import.jsonl"
+    lines = [json.dumps({"type": "post", "post": post}), json.dumps(reply)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert path.stat().st_size > 1024 * 1024
+    source = Source.open(path)
+    assert READER.sniff(source)
+    msgs = [m for m in READER.read(source) if isinstance(m, Message)]
+    assert [len(m.text) for m in msgs] == [len(text), 2]
+    folder = tmp_path / "export"
+    folder.mkdir()
+    shutil.move(path, folder / "import.jsonl")
+    assert READER.sniff(Source.open(folder))
+
+
 @pytest.mark.parametrize("path", other_fixture_paths("mattermost"), ids=fixture_id)
 def test_sniff_refuses_other_formats_fixtures(path: Path) -> None:
     assert_refuses(READER, path)

@@ -205,6 +205,37 @@ def test_truncated_file_keeps_what_came_before() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("web_url", "permalink"),
+    [
+        (
+            "https://teams.microsoft.com/l/message/19:demo@thread.tacv2/1709654400000?groupId=g1",
+            "https://teams.microsoft.com/l/message/19:demo@thread.tacv2/1709654400000?groupId=g1",
+        ),
+        (
+            "https://teams.cloud.microsoft/l/message/19:demo@thread.v2/1",
+            "https://teams.cloud.microsoft/l/message/19:demo@thread.v2/1",
+        ),
+        ("http://teams.microsoft.com/l/message/19:demo@thread.tacv2/1", None),  # not https
+        ("https://teams.microsoft.com.example.org/l/message/1", None),  # not a Teams host
+        ("https://teams.microsoft.com@example.org/l/message/1", None),
+        ("javascript:alert(1)", None),
+        ("https://[broken", None),
+        (None, None),
+        (42, None),
+    ],
+)
+def test_web_url_becomes_the_permalink_only_when_it_is_an_https_teams_link(
+    tmp_path: Path, web_url: object, permalink: str | None
+) -> None:
+    record = json.loads((TEAMS / "graph_single" / "message.json").read_text(encoding="utf-8"))
+    record["webUrl"] = web_url
+    path = tmp_path / "message.json"
+    path.write_text(json.dumps(record), encoding="utf-8")
+    [message] = [m for m in read(path) if isinstance(m, Message)]
+    assert message.permalink == permalink
+
+
 def test_utf16_and_bom_files_are_decoded(tmp_path: Path) -> None:
     text = (GRAPH / "chat_page.json").read_text(encoding="utf-8")
     for enc in ("utf-16", "utf-8-sig"):

@@ -121,6 +121,43 @@ def test_conversation_kinds() -> None:
     assert (single.id, single.name, single.kind) == ("1987654321", "Example Team ☕", ConversationKind.GROUP)
 
 
+def _chat(chat_type: str, username: str | None, chat_id: int = 1234567890) -> dict[str, object]:
+    chat: dict[str, object] = {"name": "Demo news", "type": chat_type, "id": chat_id}
+    if username is not None:
+        chat["username"] = username
+    message = {"id": 42, "type": "message", "date": "2024-03-05T16:00:00", "from": "Demo", "text": "hi"}
+    return {**chat, "messages": [message]}
+
+
+@pytest.mark.parametrize(
+    ("chat_type", "username", "permalink"),
+    [
+        ("public_channel", "demo_news", "https://t.me/demo_news/42"),
+        ("public_supergroup", "@demo_chat", "https://t.me/demo_chat/42"),
+        ("public_channel", None, None),  # the export does not say the username
+        ("private_channel", "demo_news", None),  # only a public chat's username opens it
+        ("public_channel", "no", None),  # not a Telegram username (5-32 characters)
+        ("public_channel", "bad/../name", None),
+    ],
+)
+def test_public_chats_link_by_username_when_the_export_gives_it(
+    tmp_path: Path, chat_type: str, username: str | None, permalink: str | None
+) -> None:
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps(_chat(chat_type, username)), encoding="utf-8")
+    [message] = [m for m in read(path) if isinstance(m, Message)]
+    assert message.message_id == "42"
+    assert message.permalink == permalink
+
+
+def test_account_chats_keep_their_own_username(tmp_path: Path) -> None:
+    chats = [_chat("public_channel", "demo_news"), _chat("public_channel", None, 99)]
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps({"about": "x", "chats": {"list": chats}}), encoding="utf-8")
+    links = [m.permalink for m in read(path) if isinstance(m, Message)]
+    assert links == ["https://t.me/demo_news/42", None]
+
+
 def test_account_locations_are_json_pointers() -> None:
     msgs = by_id(read(ACCOUNT))
     assert msgs["301"].location == f"{ACCOUNT}/result.json#/left_chats/list/0/messages/0"

@@ -43,6 +43,7 @@ Decisions worth knowing:
 from __future__ import annotations
 
 import csv
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -52,6 +53,7 @@ from urllib.parse import unquote, urlsplit
 
 import ijson
 
+from scanner import permalinks
 from scanner.errors import ReaderError
 from scanner.model import (
     PART_ATTACHMENT_NAME,
@@ -80,7 +82,6 @@ from scanner.readers.base import (
     entry_label,
     first_char,
     first_json_value,
-    guarded,
     head_text,
     iso_time,
     iter_lines,
@@ -88,8 +89,11 @@ from scanner.readers.base import (
     json_obj,
     json_str,
     open_json,
+    read_each,
     skip_value,
+    sniff_each,
 )
+from scanner.readers.limits import SNIFF_JSON_CHARS
 from scanner.readers.locale_dates import locale_time, survey_day_first
 from scanner.readers.textparts import Parts
 
@@ -110,9 +114,6 @@ _FILE_NAME = re.compile(
 _PART = re.compile(r" \[part (\d+)\](?=\.[^.]*$)")
 DM_GUILD_NAME = "Direct Messages"  # DCE's pseudo-guild for DMs (id "0")
 
-SNIFF_BYTES = 1024 * 1024
-SNIFF_ENTRIES = 20
-
 
 class DiscordReader:
     """DiscordChatExporter JSON or CSV: one file, or a folder/zip of channel files with media."""
@@ -130,33 +131,22 @@ class DiscordReader:
     )
 
     def sniff(self, source: Source) -> bool:
-        entries = source.entries()
-        if source.kind == "file":
-            return len(entries) == 1 and _claims(entries[0])
-        files = [e for e in entries if not _in_media_dir(e.name)]
-        if not files or any(e.suffix not in SUFFIXES for e in files):
-            return False
-        return all(_claims(e) for e in files[:SNIFF_ENTRIES])
+        if source.is_file:
+            return sniff_each(source, _claims)
+        files = [e for e in source.entries() if not _in_media_dir(e.name)]
+        return all(e.suffix in SUFFIXES for e in files) and sniff_each(source, _claims, files)
 
     def read(self, source: Source) -> Iterator[Message | Skipped]:
-        if source.kind == "file":
-            entries = source.entries()
-            if len(entries) != 1:
-                raise ReaderError(source.display, "expected one file")
-            yield from guarded(entries[0].location, _read_entry(source, entries[0]))
-            return
         files = [e for e in source.entries() if not _in_media_dir(e.name)]
-        if not files:
+        if not files and not source.is_file:
             raise ReaderError(source.display, "no DiscordChatExporter files found")
-        for entry in sorted(files, key=_part_order):
-            if entry.suffix not in SUFFIXES:
-                if entry.size:
-                    yield Skipped(entry.location, "not a DiscordChatExporter file; not read")
-                continue
-            try:
-                yield from guarded(entry.location, _read_entry(source, entry))
-            except ReaderError as exc:
-                yield Skipped(exc.location, exc.reason)
+        yield from read_each(
+            source,
+            functools.partial(_read_entry, source),
+            sorted(files, key=_part_order),
+            accept=lambda e: e.suffix in SUFFIXES,
+            not_ours="not a DiscordChatExporter file; not read",
+        )
 
 
 def _read_entry(source: Source, entry: Entry) -> Iterator[Message | Skipped]:
@@ -202,8 +192,8 @@ def _csv_header(entry: Entry) -> bool:
 
 
 def _sniff_json(entry: Entry) -> bool:
-    """The head of the file (at most SNIFF_BYTES) is a DCE export: guild and channel, then messages."""
-    top = first_json_value(entry, SNIFF_BYTES)
+    """The head of the file (at most SNIFF_JSON_CHARS) is a DCE export: guild and channel, then messages."""
+    top = first_json_value(entry, SNIFF_JSON_CHARS)
     if not isinstance(top, dict) or "guild" not in top or "messages" not in top:
         return False
     channel, guild, messages = top.get("channel"), top.get("guild"), top.get("messages")
@@ -285,10 +275,11 @@ class _JsonContext:
     meta: dict[str, Any] = field(default_factory=dict)
     conversation: Conversation | None = None
     thread_id: str | None = None
+    guild: str | None = None  # the guild id a message link names ("@me" for a DM)
 
     def _conversation(self) -> Conversation:
         if self.conversation is None:
-            self.conversation, self.thread_id = _json_conversation(
+            self.conversation, self.thread_id, self.guild = _json_conversation(
                 self.meta, _file_stem(self.source, self.entry)
             )
         return self.conversation
@@ -306,12 +297,13 @@ class _JsonContext:
         if json_str(reference.get("type")) != "Forward":
             reply_to = json_id(reference.get("messageId")) or None
         content = rec.get("content")
+        message_id = json_id(rec.get("id"))
         return Message(
             platform=PLATFORM,
             source=self.source.display,
             location=location,
             conversation=conversation,
-            message_id=json_id(rec.get("id")) or f"{self.label}#{index}",
+            message_id=message_id or f"{self.label}#{index}",
             author=Author(author_id or author_name, author_name),
             timestamp=iso_time(rec.get("timestamp")),
             text=content if isinstance(content, str) else "",
@@ -321,6 +313,7 @@ class _JsonContext:
             edited=bool(rec.get("timestampEdited")),
             kind=MessageKind.USER if msg_type in USER_TYPES else MessageKind.SYSTEM,
             parts=_parts(rec, location),
+            permalink=permalinks.discord(self.guild, conversation.id, message_id),
         )
 
     def _attachments(self, value: Any) -> tuple[Attachment, ...]:
@@ -343,8 +336,9 @@ class _JsonContext:
         return tuple(out)
 
 
-def _json_conversation(meta: dict[str, Any], stem: str) -> tuple[Conversation, str | None]:
-    """The channel of a DCE file, and the thread id when the channel is a thread."""
+def _json_conversation(meta: dict[str, Any], stem: str) -> tuple[Conversation, str | None, str | None]:
+    """The channel of a DCE file, the thread id when the channel is a thread, and the guild
+    its message links name (the server's id, "@me" for a DM, None when the file lacks it)."""
     guild = meta.get("guild")
     guild_d = guild if isinstance(guild, dict) else {}
     channel = json_obj(meta.get("channel"))
@@ -358,10 +352,10 @@ def _json_conversation(meta: dict[str, Any], stem: str) -> tuple[Conversation, s
     )
     if direct:
         group = "Group" in ctype or (not ctype and ", " in name)
-        return dm_or_group(cid, name or cid, group), None
+        return dm_or_group(cid, name or cid, group), None, "@me"
     parts = [p for p in (guild_name, json_str(channel.get("category")), name) if p]
     conv = Conversation(id=cid, name=" / ".join(parts) or cid, kind=ConversationKind.CHANNEL)
-    return conv, cid if ctype.endswith("Thread") else None
+    return conv, cid if ctype.endswith("Thread") else None, guild_id or None
 
 
 # --- CSV ------------------------------------------------------------------------------

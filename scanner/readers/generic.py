@@ -15,6 +15,7 @@ Both readers stream: one line (JSONL) or one row (CSV) at a time.
 from __future__ import annotations
 
 import csv
+import functools
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -40,11 +41,12 @@ from scanner.readers.base import (
     Source,
     csv_rows,
     first_line_object,
-    guarded,
     head_text,
     iter_lines,
     json_lines,
     location_name,
+    read_each,
+    sniff_each,
 )
 from scanner.readers.textparts import Parts
 
@@ -60,8 +62,6 @@ MATTERMOST_TYPES = frozenset(
         *("emoji", "bot", "scheme", "role"),
     ]
 )
-# How many entries of a folder or zip ``sniff`` looks at.
-SNIFF_ENTRIES = 20
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _TRUE = frozenset({"true", "1", "yes", "y", "t"})
 
@@ -306,35 +306,13 @@ def _sniff(source: Source, suffixes: tuple[str, ...], claims: _Claims) -> bool:
     ``chat.jsonl``) is left alone, so format detection splits it and each file finds its reader.
     """
     entries = source.entries()
-    if not entries or any(e.suffix not in suffixes for e in entries):
-        return False
-    return all(claims(e) for e in entries[:SNIFF_ENTRIES])
-
-
-def _entries(source: Source, claims: _Claims) -> Iterator[Entry | Skipped]:
-    """A single file is read whatever its name; in a folder or zip, the entries we claim."""
-    if source.kind == "file":
-        yield from source.entries()
-        return
-    for entry in source.entries():
-        if claims(entry):
-            yield entry
-        elif entry.size:
-            yield Skipped(entry.location, "not in the generic contract format; not read")
+    return all(e.suffix in suffixes for e in entries) and sniff_each(source, claims, entries)
 
 
 def _read_all(source: Source, claims: _Claims, read_entry: _ReadEntry) -> Iterator[Message | Skipped]:
-    for entry in _entries(source, claims):
-        if isinstance(entry, Skipped):
-            yield entry
-            continue
-        if source.kind == "file":
-            yield from guarded(entry.location, read_entry(source, entry))
-            continue
-        try:
-            yield from guarded(entry.location, read_entry(source, entry))
-        except ReaderError as exc:
-            yield Skipped(exc.location, exc.reason)
+    """A single file is read whatever its name; in a folder or zip, the entries we claim."""
+    not_ours = "not in the generic contract format; not read"
+    yield from read_each(source, functools.partial(read_entry, source), accept=claims, not_ours=not_ours)
 
 
 # --- JSONL ------------------------------------------------------------------------------

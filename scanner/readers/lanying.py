@@ -37,6 +37,7 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -71,7 +72,6 @@ from scanner.readers.base import (
     Source,
     epoch_seconds_or_ms,
     first_line_object,
-    guarded,
     head_text,
     iter_lines,
     json_lines,
@@ -79,7 +79,10 @@ from scanner.readers.base import (
     location_name,
     open_utf8,
     parse_events,
+    read_each,
+    sniff_each,
 )
+from scanner.readers.limits import SNIFF_ENTRIES, SNIFF_JSON_CHARS
 from scanner.readers.textparts import Parts
 
 PLATFORM = "lanying"
@@ -90,9 +93,7 @@ CONVERSATIONS = "conversations"
 # ctype as a string (server API) or the send API's number.
 CTYPES = ("TEXT", "IMAGE", "AUDIO", "VIDEO", "FILE", "LOCATION", "COMMAND", "FORWARD")
 SYSTEM_CTYPES = frozenset({"COMMAND"})
-SNIFF_ENTRIES = 20
 SNIFF_EVENTS = 5000
-SNIFF_CHARS = 1024 * 1024
 # Nesting kept when walking an already decoded ext/config document for its strings.
 MAX_DEPTH = 32
 
@@ -396,7 +397,7 @@ def _is_response(entry: Entry) -> bool:
     if entry.suffix != ".json" or not head_text(entry, 4096).lstrip("\ufeff \r\n\t").startswith("{"):
         return False
     try:
-        stream, _ = open_utf8(entry, limit=SNIFF_CHARS)
+        stream, _ = open_utf8(entry, limit=SNIFF_JSON_CHARS)
         with stream:
             for n, (prefix, event, value) in enumerate(parse_events(stream)):
                 if prefix == "data.messages.item" and event == "map_key" and value == "msg_id":
@@ -458,9 +459,8 @@ class LanyingReader:
     )
 
     def sniff(self, source: Source) -> bool:
-        if source.kind == "file":
-            entry = source.entries()[0]
-            return _is_message_jsonl(entry) or _is_response(entry)
+        if source.is_file:
+            return sniff_each(source, lambda e: _is_message_jsonl(e) or _is_response(e))
         layout = _layout(source)
         if layout.foreign or not (layout.conversations or layout.responses):
             return False
@@ -470,25 +470,19 @@ class LanyingReader:
         return all(_is_response(e) for e in layout.responses[:SNIFF_ENTRIES])
 
     def read(self, source: Source) -> Iterator[Message | Skipped]:
-        if source.kind == "file":
-            entry = source.entries()[0]
-            reader = _read_response if entry.suffix == ".json" else _read_jsonl
-            yield from guarded(entry.location, reader(source, entry, _Directory()))
+        if source.is_file:
+            yield from read_each(source, functools.partial(_read_entry, source, _Directory()))
             return
         layout = _layout(source)
         directory, skipped = _load_directory(source, layout.root)
         yield from skipped
-        for entry in layout.conversations:
-            try:
-                yield from guarded(entry.location, _read_jsonl(source, entry, directory))
-            except ReaderError as exc:
-                yield Skipped(exc.location, exc.reason)
-        for entry in layout.responses:
-            if not _is_response(entry):
-                if entry.size:
-                    yield Skipped(entry.location, "not a Lanying message response; not read")
-                continue
-            try:
-                yield from guarded(entry.location, _read_response(source, entry, directory))
-            except ReaderError as exc:
-                yield Skipped(exc.location, exc.reason)
+        read = functools.partial(_read_entry, source, directory)
+        yield from read_each(source, read, layout.conversations)
+        not_ours = "not a Lanying message response; not read"
+        yield from read_each(source, read, layout.responses, accept=_is_response, not_ours=not_ours)
+
+
+def _read_entry(source: Source, directory: _Directory, entry: Entry) -> Iterator[Message | Skipped]:
+    """An API response (``.json``) or a saved conversation (JSON Lines)."""
+    reader = _read_response if entry.suffix == ".json" else _read_jsonl
+    return reader(source, entry, directory)

@@ -42,6 +42,7 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterator
@@ -69,13 +70,16 @@ from scanner.readers.base import (
     entry_folder,
     entry_label,
     epoch_ms,
-    guarded,
+    first_line_object,
     in_folder,
     iter_lines,
     json_lines,
     json_object,
     json_str,
+    read_each,
+    sniff_each,
 )
+from scanner.readers.limits import HEAD_BYTES, SNIFF_ENTRIES
 from scanner.readers.slack_parts import message_attachments
 from scanner.readers.textparts import Parts
 
@@ -94,10 +98,9 @@ FILE_DIRS = frozenset({"data", "exported_emoji", "emoji", "attachments"})
 SUFFIXES = frozenset({".jsonl", ".json", ".ndjson", ""})
 GUEST_ROLES = frozenset({"system_guest", "team_guest", "channel_guest"})
 
+NOT_OURS = "not a Mattermost bulk export file; not read"
 MAX_CONVERSATIONS = 100_000
 SNIFF_LINES = 5
-SNIFF_ENTRIES = 20
-SNIFF_BYTES = 1024 * 1024
 MAX_TREE_DEPTH = 8
 
 # The notices Mattermost posts itself (server i18n: api.channel.join_channel.post_and_forget,
@@ -125,60 +128,35 @@ class MattermostReader:
     )
 
     def sniff(self, source: Source) -> bool:
-        if source.kind == "file":
-            entries = source.entries()
-            return len(entries) == 1 and _claims(entries[0])
+        if source.is_file:
+            return sniff_each(source, _claims)
         names = [e.name for e in source.entries()]
         return _is_export_tree(source, names, source.strip_root(), 0)
 
     def read(self, source: Source) -> Iterator[Message | Skipped]:
-        if source.kind == "file":
-            entries = source.entries()
-            if len(entries) != 1:
-                raise ReaderError(source.display, "expected one file")
-            yield from guarded(entries[0].location, _read_file(source, entries[0]))
-            return
         root = source.strip_root()
+        records = [e for e in source.entries() if not in_folder(e.name.removeprefix(root), FILE_DIRS)]
         found = False
-        for entry in source.entries():
-            rel = entry.name[len(root) :] if entry.name.startswith(root) else entry.name
-            if in_folder(rel, FILE_DIRS):
-                continue  # attachment and emoji files
-            if not _claims(entry):
-                if entry.size:
-                    yield Skipped(entry.location, "not a Mattermost bulk export file; not read")
-                continue
-            found = True
-            try:
-                yield from guarded(entry.location, _read_file(source, entry))
-            except ReaderError as exc:
-                yield Skipped(exc.location, exc.reason)
-        if not found:
+
+        def accept(entry: Entry) -> bool:
+            nonlocal found
+            ours = _claims(entry)
+            found = found or ours
+            return ours
+
+        read = functools.partial(_read_file, source)
+        yield from read_each(source, read, records, accept=accept, not_ours=NOT_OURS)
+        if not found and not source.is_file:
             raise ReaderError(source.display, "no Mattermost bulk export (.jsonl) found")
 
 
 # --- sniffing -------------------------------------------------------------------------
 
 
-def _head_lines(entry: Entry) -> list[str]:
-    """The first non-blank lines of an entry (at most SNIFF_LINES), decoded."""
-    data = entry.head(64 * 1024)
-    if b"\n" not in data and len(data) == 64 * 1024:
-        data = entry.head(SNIFF_BYTES)
-    text = data.decode(detect_encoding(data[:4096]), errors="replace").lstrip("\ufeff")
-    lines = [ln.strip() for ln in text.split("\n")]
-    if len(data) >= 64 * 1024 and lines:
-        lines.pop()  # possibly cut by the head
-    return [ln for ln in lines if ln][:SNIFF_LINES]
-
-
-def _record_type(line: str) -> str | None:
-    """The record type of one line, if it is a Mattermost record."""
-    obj = json_object(line)
-    if obj is None:
-        return None
-    kind = obj.get("type")
-    if not isinstance(kind, str) or kind not in RECORD_TYPES:
+def _record_type(obj: dict[str, Any] | None) -> str | None:
+    """The record type of one parsed line, if it is a Mattermost record."""
+    kind = obj.get("type") if obj is not None else None
+    if obj is None or not isinstance(kind, str) or kind not in RECORD_TYPES:
         return None
     if kind == "version":
         version = obj.get("version")
@@ -187,16 +165,20 @@ def _record_type(line: str) -> str | None:
 
 
 def _claims(entry: Entry) -> bool:
-    """A bulk export file: the version line first, or only Mattermost records at its head."""
-    if PurePosixPath(entry.name or entry.location).suffix.lower() not in SUFFIXES:
+    """A bulk export file: the version line first, or only Mattermost records among its first
+    SNIFF_LINES lines. The first line is read whole however long (a post holding a pasted log);
+    the lines after it are those the head holds."""
+    if entry.suffix not in SUFFIXES:
         return False
-    lines = _head_lines(entry)
-    if not lines:
-        return False
-    kinds = [_record_type(line) for line in lines]
-    if kinds[0] == "version":
-        return True
-    return all(k is not None for k in kinds)
+    kind = _record_type(first_line_object(entry))
+    if kind is None or kind == "version":
+        return kind is not None
+    head = entry.head()
+    lines = head.decode(detect_encoding(head), errors="replace").lstrip("\ufeff \t\r\n").split("\n")
+    if len(head) >= HEAD_BYTES:
+        lines.pop()  # possibly cut by the head
+    rest = [ln.strip() for ln in lines[1:] if ln.strip()][: SNIFF_LINES - 1]
+    return all(_record_type(json_object(ln)) is not None for ln in rest)
 
 
 def _is_export_tree(source: Source, names: list[str], prefix: str, depth: int) -> bool:
@@ -216,10 +198,8 @@ def _is_export_tree(source: Source, names: list[str], prefix: str, depth: int) -
             loose.append(name)
     if not loose:
         return False
-    for name in loose[:SNIFF_ENTRIES]:
-        entry = source.get(name)
-        if entry is None or not _claims(entry):
-            return False
+    if not all((entry := source.get(name)) is not None and _claims(entry) for name in loose[:SNIFF_ENTRIES]):
+        return False
     if len(loose) > SNIFF_ENTRIES and any(
         PurePosixPath(n).suffix.lower() not in SUFFIXES for n in loose[SNIFF_ENTRIES:]
     ):
@@ -507,10 +487,8 @@ def _parts(rec: dict[str, Any], pointer: str, text: str) -> tuple[TextPart, ...]
 
 def _epoch_ms(value: Any) -> datetime | None:
     """Aware UTC time of epoch milliseconds, exact (no float rounding for integers)."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    if isinstance(value, int):
-        return epoch_ms(value)
+    if not isinstance(value, float):
+        return epoch_ms(value)  # None for anything but an int
     try:
         return datetime.fromtimestamp(value / 1000, UTC)
     except (OverflowError, OSError, ValueError):

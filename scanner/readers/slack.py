@@ -34,6 +34,7 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -43,8 +44,18 @@ from typing import Any, ClassVar
 
 from scanner.errors import ReaderError
 from scanner.model import Author, Conversation, ConversationKind, Message, MessageKind, Skipped
-from scanner.readers.base import Entry, Source, detect_encoding, first_str, json_obj
+from scanner.readers.base import (
+    Entry,
+    Source,
+    detect_encoding,
+    first_str,
+    isolated,
+    json_obj,
+    read_each,
+    sniff_each,
+)
 from scanner.readers.json_records import list_records, metadata_records, sniff_value
+from scanner.readers.limits import SNIFF_JSON_CHARS
 from scanner.readers.slack_parts import slack_files, slack_parts
 
 PLATFORM = "slack"
@@ -75,7 +86,6 @@ DELETED_SUBTYPES = frozenset({"message_deleted", "tombstone"})
 
 # A single-object file is a single message: anything larger is not one.
 MAX_SINGLE_FILE_SNIFF = 8 * 1024 * 1024
-SNIFF_BYTES = 1024 * 1024
 SNIFF_RECORDS = 3
 SNIFF_DAY_FILES = 5
 
@@ -97,9 +107,8 @@ class SlackReader:
     # --- sniffing ---------------------------------------------------------------------
 
     def sniff(self, source: Source) -> bool:
-        if source.kind == "file":
-            entries = source.entries()
-            return len(entries) == 1 and _looks_like_message_file(entries[0])
+        if source.is_file:
+            return sniff_each(source, _looks_like_message_file)
         layout = _Layout.scan(source)
         # The export must start at the top (or inside the one folder a zip wraps it in):
         # metadata there, or day files there (the input is one conversation folder). A
@@ -115,7 +124,7 @@ class SlackReader:
             if conv_dir != top and conv_dir.rpartition("/")[0] != top:
                 continue
             for entry in days[:2]:
-                head = sniff_value(entry, SNIFF_BYTES, SNIFF_RECORDS)
+                head = sniff_value(entry, SNIFF_JSON_CHARS, SNIFF_RECORDS)
                 if isinstance(head, list) and _is_message_list(head):
                     return True
             checked += 1
@@ -126,14 +135,14 @@ class SlackReader:
     # --- reading ----------------------------------------------------------------------
 
     def read(self, source: Source) -> Iterator[Message | Skipped]:
-        if source.kind == "file":
-            entries = source.entries()
-            if len(entries) != 1:
-                raise ReaderError(source.display, "expected one file")
-            entry = entries[0]
-            name = _conversation_name_for_file(entry, source)
-            ctx = _Context(conversations={}, users={})
-            yield from self._read_file(source, entry, ctx.conversation(name), ctx, "", single=True)
+        if source.is_file:
+            single = _Context(conversations={}, users={})
+
+            def read_single(entry: Entry) -> Iterator[Message | Skipped]:
+                conversation = single.conversation(_conversation_name_for_file(entry, source))
+                return self._read_file(source, entry, conversation, single, "", single=True)
+
+            yield from read_each(source, read_single)
             return
         layout = _Layout.scan(source)
         if not layout.days:
@@ -150,10 +159,17 @@ class SlackReader:
             folder = PurePosixPath(conv_dir).name if conv_dir else _input_name(source)
             conversation = ctx.conversation(folder)
             root = conv_dir.rsplit("/", 1)[0] + "/" if "/" in conv_dir else ""
+            read = functools.partial(
+                self._read_file,
+                source,
+                conversation=conversation,
+                ctx=ctx,
+                conv_dir=conv_dir,
+                single=False,
+                root=root,
+            )
             for entry in layout.days[conv_dir]:
-                yield from self._read_file(
-                    source, entry, conversation, ctx, conv_dir, single=False, root=root
-                )
+                yield from isolated(entry, read)
 
     def _read_file(
         self,
@@ -438,7 +454,7 @@ def _looks_like_message_file(entry: Entry) -> bool:
             return False
         value = sniff_value(entry, MAX_SINGLE_FILE_SNIFF, SNIFF_RECORDS)
     elif first == "[":
-        value = sniff_value(entry, SNIFF_BYTES, SNIFF_RECORDS)
+        value = sniff_value(entry, SNIFF_JSON_CHARS, SNIFF_RECORDS)
     else:
         return False
     if isinstance(value, dict):

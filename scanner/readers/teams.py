@@ -52,6 +52,7 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -59,6 +60,7 @@ from typing import Any, ClassVar
 
 import ijson
 
+from scanner import permalinks
 from scanner.errors import ReaderError
 from scanner.model import Author, Conversation, ConversationKind, Message, MessageKind, Skipped
 from scanner.readers.base import (
@@ -70,15 +72,17 @@ from scanner.readers.base import (
     entry_label,
     first_char,
     first_json_value,
-    guarded,
     iso_time,
     json_id,
     json_str,
     open_json,
+    read_each,
+    sniff_each,
 )
 from scanner.readers.graph_json import get as _get
 from scanner.readers.graph_json import is_page, list_objects, walk
 from scanner.readers.html_text import html_to_text
+from scanner.readers.limits import SNIFF_JSON_CHARS
 from scanner.readers.teams_parts import MESSAGE_FIELDS, is_chat_message, teams_attachments, teams_parts
 
 PLATFORM = "teams"
@@ -96,8 +100,6 @@ SUFFIXES = (".json", ".jsonl")
 # A 1:1 chat's id names both users: 19:<aad id>_<aad id>@unq.gbl.spaces.
 _ONE_ON_ONE = re.compile(r"19:(?P<a>[0-9A-Za-z-]+)_(?P<b>[0-9A-Za-z-]+)@unq\.gbl\.spaces")
 USER_MESSAGE_TYPES = frozenset({"message"})
-SNIFF_BYTES = 1024 * 1024
-SNIFF_ENTRIES = 20
 # Bounds on the caches (a tenant of the export tool has at most a few thousand users and
 # chats; the caps only stop hostile input from growing them).
 MAX_NAMES = 100_000
@@ -119,9 +121,9 @@ class TeamsReader:
     )
 
     def sniff(self, source: Source) -> bool:
+        if source.is_file:
+            return sniff_each(source, _claims)
         entries = source.entries()
-        if source.kind == "file":
-            return len(entries) == 1 and _claims(entries[0])
         # Nothing but JSON: a folder holding an export among other things is split by the caller.
         if not entries or any(e.suffix not in SUFFIXES for e in entries):
             return False
@@ -131,36 +133,33 @@ class TeamsReader:
             if entry is not None and first_char(entry) == "[":
                 return True
         # Graph pages, or one folder of the export tool (teams/<id>/, users/<id>/).
-        messages = [e for e in entries if not _META_FILE.fullmatch(e.basename)]
-        return bool(messages) and all(_claims(e) for e in messages[:SNIFF_ENTRIES])
+        return sniff_each(source, _claims, [e for e in entries if not _META_FILE.fullmatch(e.basename)])
 
     def read(self, source: Source) -> Iterator[Message | Skipped]:
-        entries = source.entries()
-        if source.kind == "file":
-            if len(entries) != 1:
-                raise ReaderError(source.display, "expected one file")
-            ctx = _Context(source)
-            yield from guarded(entries[0].location, _read_messages(ctx, entries[0]))
-            return
         ctx = _Context(source)
+        if source.is_file:
+            yield from read_each(source, functools.partial(_read_messages, ctx))
+            return
+        entries = source.entries()
         yield from ctx.load_metadata(entries)
         files = [e for e in entries if not _META_FILE.fullmatch(e.basename)]
         if not files:
             raise ReaderError(source.display, "no Teams message files found")
         ctx.dedup = len(files) > 1
         # Channel files first, then per-user chat files: a chat message read once is not repeated.
-        for entry in sorted(files, key=lambda e: (_area(e.name), e.name)):
-            # messages_*.json are messages by name; any other file must look like them.
-            if entry.suffix not in SUFFIXES or not (
-                _MESSAGES_FILE.fullmatch(entry.basename) or _claims(entry)
-            ):
-                if entry.size:
-                    yield Skipped(entry.location, "not a Teams message file; not read")
-                continue
-            try:
-                yield from guarded(entry.location, _read_messages(ctx, entry))
-            except ReaderError as exc:
-                yield Skipped(exc.location, exc.reason)
+        yield from read_each(
+            source,
+            functools.partial(_read_messages, ctx),
+            sorted(files, key=lambda e: (_area(e.name), e.name)),
+            accept=_message_file,
+            not_ours="not a Teams message file; not read",
+        )
+
+
+def _message_file(entry: Entry) -> bool:
+    """messages_*.json are messages by name; any other file must look like them."""
+    by_name = _MESSAGES_FILE.fullmatch(entry.basename) is not None
+    return entry.suffix in SUFFIXES and (by_name or _claims(entry))
 
 
 def _area(name: str) -> int:
@@ -175,7 +174,7 @@ def _claims(entry: Entry) -> bool:
     """A .json/.jsonl file whose head holds Graph chatMessage objects."""
     if entry.suffix not in SUFFIXES or first_char(entry) not in ("[", "{"):
         return False
-    return _looks_like_messages(first_json_value(entry, SNIFF_BYTES))
+    return _looks_like_messages(first_json_value(entry, SNIFF_JSON_CHARS))
 
 
 def _looks_like_messages(top: Any) -> bool:
@@ -482,6 +481,7 @@ def _message(
         deleted=bool(_get(rec, "deletedDateTime")),
         kind=MessageKind.SYSTEM if system else MessageKind.USER,
         parts=teams_parts(rec, location, text, content),
+        permalink=permalinks.teams(json_str(_get(rec, "webUrl"))),
     )
 
 

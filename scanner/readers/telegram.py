@@ -26,6 +26,7 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -35,6 +36,7 @@ from typing import Any, ClassVar
 
 import ijson
 
+from scanner import permalinks
 from scanner.errors import ReaderError
 from scanner.model import (
     PART_ATTACHMENT_NAME,
@@ -64,7 +66,10 @@ from scanner.readers.base import (
     json_str,
     open_json,
     open_utf8,
+    read_each,
+    sniff_each,
 )
+from scanner.readers.limits import SNIFF_JSON_CHARS
 from scanner.readers.textparts import Parts
 
 PLATFORM = "telegram"
@@ -82,10 +87,13 @@ CHAT_KINDS: dict[str, ConversationKind] = {
 # The audience is known only for one-to-one chats; Telegram does not export member lists.
 KNOWN_MEMBER_COUNTS = {"personal_chat": 2, "bot_chat": 2, "saved_messages": 1}
 CHAT_LISTS = ("chats", "left_chats")
+# A chat's own fields, which Telegram writes before its messages (``username`` only some
+# exporters write, for a public chat).
+CHAT_FIELDS = ("name", "type", "id", "username")
+PUBLIC_CHATS = frozenset({"public_channel", "public_supergroup"})
 MESSAGE_TYPES = ("message", "service")
 RESULT_FILE = "result.json"
 
-SNIFF_BYTES = 1024 * 1024
 # Telegram Desktop writes this instead of a path when it did not copy the media.
 _NOT_INCLUDED = "("
 
@@ -105,20 +113,15 @@ class TelegramReader:
     )
 
     def sniff(self, source: Source) -> bool:
-        if source.kind == "file":
-            entries = source.entries()
-            return len(entries) == 1 and entries[0].suffix == ".json" and _sniff_entry(entries[0])
+        if source.is_file:
+            return sniff_each(source, lambda e: e.suffix == ".json" and _sniff_entry(e))
         return any(_sniff_entry(e) for e in _result_files(source))
 
     def read(self, source: Source) -> Iterator[Message | Skipped]:
-        if source.kind == "file":
-            entries = source.entries()
-        else:
-            entries = _result_files(source)
-            if not entries:
-                raise ReaderError(source.display, f"no Telegram {RESULT_FILE} found")
-        for entry in entries:
-            yield from _read_entry(source, entry)
+        entries = None if source.is_file else _result_files(source)
+        if entries is not None and not entries:
+            raise ReaderError(source.display, f"no Telegram {RESULT_FILE} found")
+        yield from read_each(source, functools.partial(_read_entry, source), entries)
 
 
 def _result_files(source: Source) -> list[Entry]:
@@ -214,11 +217,11 @@ def _walk(events: Iterator[tuple[str, Any]], seen: _Walk) -> Iterator[_Item]:
                 chat = seen.chat = _Chat(f"/{path[0]}/list/{path[2]}")
             frames.append([is_array, 0 if is_array else None])
             continue
-        # A scalar: a chat's name/type/id is kept, everything else outside messages is skipped.
-        if n == 1 and path[0] in ("name", "type", "id"):
+        # A scalar: a chat's own fields are kept, everything else outside messages is skipped.
+        if n == 1 and path[0] in CHAT_FIELDS:
             root.meta[path[0]] = value
             root.conversation = None
-        elif in_chat and n == 4 and path[3] in ("name", "type", "id"):
+        elif in_chat and n == 4 and path[3] in CHAT_FIELDS:
             chat.meta[path[3]] = value
             chat.conversation = None
         _advance(frames)
@@ -233,13 +236,13 @@ def _advance(frames: list[list[Any]]) -> None:
 
 
 def _sniff_entry(entry: Entry) -> bool:
-    """Read at most SNIFF_BYTES of the file and judge its shape."""
+    """Read at most SNIFF_JSON_CHARS of the file and judge its shape."""
     if first_char(entry) != "{":
         return False
     seen = _Walk()
     first_item: _Item | None = None
     try:
-        stream, _ = open_utf8(entry, SNIFF_BYTES)
+        stream, _ = open_utf8(entry, SNIFF_JSON_CHARS)
     except ReaderError:
         return False
     with stream:
@@ -330,12 +333,13 @@ def _message(source: Source, location: str, item: _Item, label: str, folder: str
     name = author_name if isinstance(author_name, str) else ""
     reply_to = _id_str(rec.get("reply_to_message_id"))
     assert item.chat.conversation is not None
+    message_id = _id_str(rec.get("id"))
     return Message(
         platform=PLATFORM,
         source=source.display,
         location=location,
         conversation=item.chat.conversation,
-        message_id=_id_str(rec.get("id")) or f"{label}#{item.index}",
+        message_id=message_id or f"{label}#{item.index}",
         author=Author(id=author_id or name, name=name or author_id),
         timestamp=_timestamp(rec),
         text=_text(rec),
@@ -344,7 +348,17 @@ def _message(source: Source, location: str, item: _Item, label: str, folder: str
         edited=rec.get("edited") is not None or rec.get("edited_unixtime") is not None,
         kind=MessageKind.SYSTEM if service else MessageKind.USER,
         parts=_parts(rec, location),
+        permalink=_public_link(item.chat.meta, message_id),
     )
+
+
+def _public_link(meta: dict[str, Any], message_id: str) -> str | None:
+    """``https://t.me/<username>/<id>`` for a public channel or supergroup when the export
+    gives its username (not every exporter does); None otherwise."""
+    username = json_str(meta.get("username"))
+    if not username or json_str(meta.get("type")) not in PUBLIC_CHATS:
+        return None
+    return permalinks.telegram(_id_str(meta.get("id")), message_id, username=username)
 
 
 def _parts(rec: dict[str, Any], location: str) -> tuple[TextPart, ...]:

@@ -14,6 +14,7 @@ yields messages. Memory holds one message at a time plus the set of author names
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Iterator
@@ -22,7 +23,6 @@ from datetime import datetime
 from pathlib import PurePosixPath
 from typing import ClassVar
 
-from scanner.errors import ReaderError
 from scanner.model import PART_ATTACHMENT_NAME, Attachment, Author, Message, MessageKind, Skipped, TextPart
 from scanner.readers.base import (
     Entry,
@@ -32,28 +32,24 @@ from scanner.readers.base import (
     dm_or_group,
     dominant_headers,
     entry_folder,
-    guarded,
     head_text,
     header_blocks,
     iter_lines,
     location_parts,
+    read_each,
+    sniff_each,
     split_author,
 )
+from scanner.readers.limits import MAX_MESSAGE_CHARS, SNIFF_ENTRIES
 
 log = logging.getLogger(__name__)
 
 # How many header-looking lines decide the file's dominant header shape. Exports are
 # uniform; the window only has to outvote a few pasted lines from other chats.
 DOMINANT_WINDOW = 100
-# One message longer than this (in characters) is cut at a line boundary, so a file with a
-# single header and gigabytes of continuation lines cannot exhaust memory. The parts keep
-# author and time; each part's id is the line where it starts.
-MAX_MESSAGE_CHARS = 1_000_000
 # Distinct author names kept for the conversation's member list (a WhatsApp group holds at
 # most 1024 members; the cap only guards against a misparsed file).
 MAX_AUTHORS = 4096
-# How many .txt entries of a folder or zip ``sniff`` looks at.
-SNIFF_ENTRIES = 20
 
 _SP = "[ \u00a0\u202f]"  # WhatsApp puts NBSP / narrow NBSP inside times, before am/pm
 _INVISIBLE = "\u200e\u200f\u202a\u202c\ufeff"
@@ -413,8 +409,8 @@ class WhatsAppReader:
         A folder holding other things (``examples/`` with a Slack export beside a chat) is
         left alone, so format detection splits it and finds each chat file on its own.
         """
-        if source.kind == "file":
-            return _looks_like_chat(source.entries()[0])
+        if source.is_file:
+            return sniff_each(source, _looks_like_chat)
         root = source.strip_root()
         names = [e.name[len(root) :] for e in source.entries()]
         if any("/" in n or PurePosixPath(n).suffix.lower() in _NOT_MEDIA for n in names):
@@ -422,21 +418,11 @@ class WhatsAppReader:
         return any(_looks_like_chat(e) for e in _candidates(source)[:SNIFF_ENTRIES])
 
     def read(self, source: Source) -> Iterator[Message | Skipped]:
-        if source.kind == "file":
-            yield from self._read_entry(source, source.entries()[0])
-            return
-        for entry in _candidates(source):
-            if not _looks_like_chat(entry):
-                if entry.size:
-                    yield Skipped(entry.location, "not a WhatsApp chat; not read")
-                continue
-            try:
-                yield from self._read_entry(source, entry)
-            except ReaderError as exc:
-                yield Skipped(exc.location, exc.reason)
-
-    def _read_entry(self, source: Source, entry: Entry) -> Iterator[Message | Skipped]:
-        yield from guarded(entry.location, self._messages(source, entry))
+        """Each chat file; a message longer than MAX_MESSAGE_CHARS is cut at a line boundary
+        into parts that keep its author and time, each part's id the line where it starts."""
+        read = functools.partial(self._messages, source)
+        not_ours = "not a WhatsApp chat; not read"
+        yield from read_each(source, read, _candidates(source), accept=_looks_like_chat, not_ours=not_ours)
 
     def _messages(self, source: Source, entry: Entry) -> Iterator[Message | Skipped]:
         survey = _survey(entry)
@@ -485,7 +471,7 @@ class WhatsAppReader:
 def _candidates(source: Source) -> list[Entry]:
     """Entries that may hold a chat: every .txt, export-named ones first."""
     entries = source.entries()
-    if source.kind == "file":
+    if source.is_file:
         return entries
     txt = [e for e in entries if e.suffix == ".txt"]
 
