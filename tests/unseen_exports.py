@@ -294,6 +294,9 @@ def _slack(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, list[P
     ssn = v.ssn()
     aws = v.aws_key()
     edited = v.iban()
+    late = v.email("dara")
+    cc = v.email("hr")
+    me_phone = v.us_phone()
     t0 = base + 0.000100
     day1 = [
         {"type": "message", "subtype": "channel_join", "ts": f"{base - 50:.6f}", "user": PEOPLE[3][0],
@@ -306,13 +309,19 @@ def _slack(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, list[P
             edited={"user": PEOPLE[2][0], "ts": f"{t0 + 180:.6f}"}),
         {"type": "message", "subtype": "bot_message", "ts": f"{t0 + 240:.6f}", "bot_id": "B01BOT00001",
          "username": "deploybot", "text": f"deploy used key {aws} :warning:"},
-        msg(PEOPLE[3][0], t0 + 300, LONG),
+        msg(PEOPLE[3][0], t0 + 300, LONG + f" 😀👋🏽 last thing: {late}"),
+        msg(PEOPLE[1][0], t0 + 360, f"also cc'ing &lt;{cc}&gt; on this", subtype="thread_broadcast",
+            thread_ts=f"{t0:.6f}", root=msg(PEOPLE[0][0], t0, "Reach me at the old address")),
+        msg(PEOPLE[0][0], t0 + 420, f"_is out today, call {me_phone}_", subtype="me_message"),
     ]
     plants += [
         Plant(email, EMAIL, PEOPLE[0][0], f"{t0:.6f}", "C01GENERAL1"),
         Plant(ssn, SSN, PEOPLE[1][0], f"{t0 + 60:.6f}", "C01GENERAL1"),
         Plant(edited, IBAN, PEOPLE[2][0], f"{t0 + 120:.6f}", "C01GENERAL1"),
         Plant(aws, AWS, "B01BOT00001", f"{t0 + 240:.6f}", "C01GENERAL1"),
+        Plant(late, EMAIL, PEOPLE[3][0], f"{t0 + 300:.6f}", "C01GENERAL1"),
+        Plant(cc, EMAIL, PEOPLE[1][0], f"{t0 + 360:.6f}", "C01GENERAL1"),
+        Plant(me_phone, PHONE, PEOPLE[0][0], f"{t0 + 420:.6f}", "C01GENERAL1"),
     ]
     count += len(day1)
     (out / "general").mkdir()
@@ -321,6 +330,7 @@ def _slack(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, list[P
     t1 = base + 86400.000200
     file_name = f"passport_John_Smith_SSN_{v.ssn()}.pdf"
     token = v.slack_file_token()
+    bot_phone = v.us_phone()
     day2 = [
         msg(PEOPLE[0][0], t1, "here is the scan", subtype="file_share", upload=True, files=[{
             "id": "F01FILE0001", "created": int(t1), "timestamp": int(t1), "name": file_name,
@@ -331,10 +341,15 @@ def _slack(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, list[P
             "permalink": f"https://acme.slack.com/files/{PEOPLE[0][0]}/F01FILE0001/{file_name}",
         }]),
         msg(PEOPLE[1][0], t1 + 30, _lorem(rng)),
+        {"type": "message", "subtype": "bot_message", "ts": f"{t1 + 60:.6f}", "bot_id": "B01BOT00001",
+         "username": "pagerbot", "text": "", "attachments": [{
+             "fallback": "on-call handover", "color": "danger", "title": "On-call handover",
+             "fields": [{"title": "Escalation", "value": f"call {bot_phone}", "short": True}]}]},
     ]
     plants += [
         Plant(file_name.split("SSN_")[1][:11], SSN, PEOPLE[0][0], f"{t1:.6f}", "C01GENERAL1", "attachment name"),
         Plant(token, SLACK, PEOPLE[0][0], f"{t1:.6f}", "C01GENERAL1", "file metadata"),
+        Plant(bot_phone, PHONE, "B01BOT00001", f"{t1 + 60:.6f}", "C01GENERAL1", "structured field"),
     ]
     count += len(day2)
     (out / "general" / "2026-01-06.json").write_text(_slack_json(day2))
@@ -399,6 +414,7 @@ def _telegram_chat(v: Values, rng: random.Random, chat_id: int, name: str) -> tu
     cn_id = v.cn_id()
     file_ssn = v.ssn()
     contact_phone = v.us_phone()
+    card = v.card()
     messages = [
         {"id": chat_id * 100, "type": "service", "date": when.strftime("%Y-%m-%dT%H:%M:%S"),
          "date_unixtime": str(int(when.replace(tzinfo=UTC).timestamp())), "actor": "Ava Lindqvist",
@@ -419,6 +435,8 @@ def _telegram_chat(v: Values, rng: random.Random, chat_id: int, name: str) -> tu
         _tg_message(chat_id * 100 + 5, when + timedelta(minutes=6), None, 0,  # type: ignore[arg-type]
                     [{"type": "bold", "text": "deleted account"}, " says hi ", {"type": "custom_emoji", "text": "🔥", "document_id": "x"}]),
         _tg_message(chat_id * 100 + 6, when + timedelta(minutes=7), "Ava Lindqvist", 1001, _lorem(rng)),
+        _tg_message(chat_id * 100 + 7, when + timedelta(minutes=8), "Ava Lindqvist", 1001,
+                    ["card ", {"type": "bold", "text": card[:9]}, card[9:] + " \"quoted\" ok"]),
     ]
     messages[-2]["from_id"] = "user0"
     plants = [
@@ -428,6 +446,7 @@ def _telegram_chat(v: Values, rng: random.Random, chat_id: int, name: str) -> tu
         Plant(mobile, PHONE, "user1003", str(chat_id * 100 + 2), name),
         Plant(file_ssn, SSN, "user1002", str(chat_id * 100 + 3), name, "attachment name"),
         Plant(contact_phone, PHONE, "user1001", str(chat_id * 100 + 4), name, "contact card"),
+        Plant(card, CARD, "user1001", str(chat_id * 100 + 7), name),
     ]
     return {"name": name, "type": "private_group", "id": chat_id, "messages": messages}, plants
 
@@ -458,7 +477,8 @@ def _telegram_account(root: Path, v: Values, rng: random.Random) -> tuple[Path, 
         "chats": {"about": "chats", "list": [a, b]},
         "left_chats": {"about": "", "list": []},
     }
-    (out / "result.json").write_text(json.dumps(account, ensure_ascii=False, indent=1), encoding="utf-8")
+    # some exports escape every slash
+    (out / "result.json").write_text(json.dumps(account, ensure_ascii=False, indent=1).replace("/", "\\/"), encoding="utf-8")
     return out, len(a["messages"]) + len(b["messages"]), pa + pb  # type: ignore[arg-type]
 
 
@@ -587,6 +607,8 @@ def _whatsapp_text(v: Values, rng: random.Random, header: Callable[[datetime, st
     ssn = v.ssn()
     cn_id = v.cn_id()
     file_ssn = v.ssn()
+    mobile2 = v.cn_mobile()
+    joiner = f"+86 {mobile2[:3]} {mobile2[3:7]} {mobile2[7:]}"
     lines = [
         lrm + header(t, "") + "Messages and calls are end-to-end encrypted. No one outside of this chat, not even WhatsApp, can read or listen to them.",
         header(t + timedelta(minutes=1), "Ava Lindqvist: ") + f"new number is {phone}",
@@ -601,6 +623,7 @@ def _whatsapp_text(v: Values, rng: random.Random, header: Callable[[datetime, st
         else header(t + timedelta(minutes=4), "Ava Lindqvist: ") + f"passport_John_Smith_SSN_{file_ssn}.pdf (file attached)",
         header(t + timedelta(minutes=5), "Dara Okafor 🌻: ") + ("image omitted" if ios else "<Media omitted>"),
         header(t + timedelta(minutes=6), "Ava Lindqvist: ") + LONG,
+        lrm + header(t + timedelta(minutes=7), "") + f"\u202a{joiner}\u202c joined using this group's invite link",
     ]
     plants = [
         Plant(phone, PHONE, "Ava Lindqvist"),
@@ -609,8 +632,9 @@ def _whatsapp_text(v: Values, rng: random.Random, header: Callable[[datetime, st
         Plant(mobile, PHONE, "陈小雨"),
         Plant(cn_id, CN_ID, "陈小雨"),
         Plant(file_ssn, SSN, "Ava Lindqvist", part="attachment name"),
+        Plant(joiner, PHONE, ""),
     ]
-    return "\n".join(lines) + "\n", 7, plants
+    return "\n".join(lines) + "\n", 8, plants
 
 
 # --- Mattermost bulk export ------------------------------------------------------------------
@@ -818,12 +842,12 @@ def _generic_jsonl(root: Path, v: Values, rng: random.Random) -> tuple[Path, int
     return out, 2, [Plant(aws, AWS, "u1", "g1", "C9"), Plant(email, EMAIL, "u2", "g2", "C9")]
 
 
-def _generic_csv(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, list[Plant]]:
+def _generic_csv(root: Path, v: Values, rng: random.Random, delimiter: str = ",") -> tuple[Path, int, list[Plant]]:
     out = root / "support_chat.csv"
     card = v.card()
     phone = v.us_phone()
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
+    w = csv.writer(buf, lineterminator="\r\n", delimiter=delimiter)
     w.writerow(["id", "conversation", "author", "timestamp", "text"])
     w.writerow(["r1", "support", "Erin", "2026-01-05T10:00:00+01:00", f"card on file:\n{card}"])
     w.writerow(["r2", "support", "Frank", "2026-01-05T10:01:00+01:00", f"call {phone}, ok?"])
@@ -898,4 +922,5 @@ def build(root: Path, seed: int = 20260105) -> list[Case]:
     add("line txt lf bom", "line", lambda r, v_, g: _line_txt(r, v_, g, False))
     add("generic jsonl", "jsonl", _generic_jsonl)
     add("generic csv bom crlf", "csv", _generic_csv)
+    add("generic csv semicolons", "csv", lambda r, v_, g: _generic_csv(r, v_, g, ";"))
     return cases

@@ -278,8 +278,75 @@ def _patch_json(doc: str, span: tuple[int, int], record: Record) -> list[tuple[i
                 changes.append((start + offsets[m.start()], start + offsets[m.end()], encode_like(new, raw)))
                 hit = True
         if not hit and not exact:
-            return None
+            split = _split_value(target, edit.new, rest, record.keep)
+            if split is None:
+                return None
+            changes.extend(split)
     return changes
+
+
+def _split_value(
+    target: str, new: str, tokens: list[tuple[int, str, str, list[int]]], keep: frozenset[str]
+) -> list[tuple[int, int, str]] | None:
+    """Changes for a value the export splits over several strings (a Telegram message whose
+    text mixes plain strings and formatted entities, "card " + bold "4305 1150" + " 4042…"):
+    the end of one string, then whole strings, then the start of one, in document order,
+    with at most ``_GAP`` strings between two pieces (the entity's ``type``). Every such
+    chain is patched (the text and its ``text_entities`` copy); None when there is none."""
+    found: list[tuple[int, int, str]] = []
+    for i, (_, _, value, _) in enumerate(tokens):
+        if value in keep:
+            continue
+        for cut in range(max(0, len(value) - len(target) + 1), len(value)):
+            if target.startswith(value[cut:]):
+                chain = _chain(target, cut, i, tokens)
+                if chain is not None:
+                    found.extend(_pieces(chain, new, len(target), tokens))
+                break
+    return found or None
+
+
+_GAP = 2
+
+
+def _chain(
+    target: str, cut: int, first: int, tokens: list[tuple[int, str, str, list[int]]]
+) -> list[tuple[int, int, int]] | None:
+    """(token, start, end) pieces that spell ``target`` from ``tokens[first][cut:]`` on."""
+    pieces = [(first, cut, len(tokens[first][2]))]
+    at = len(tokens[first][2]) - cut
+    i = first + 1
+    while at < len(target):
+        for j in range(i, min(i + _GAP + 1, len(tokens))):
+            value = tokens[j][2]
+            rest = target[at:]
+            if value and rest.startswith(value):
+                pieces.append((j, 0, len(value)))
+                at += len(value)
+                i = j + 1
+                break
+            if value and value.startswith(rest):
+                pieces.append((j, 0, len(rest)))
+                at += len(rest)
+                i = j + 1
+                break
+        else:
+            return None
+    return pieces
+
+
+def _pieces(
+    chain: list[tuple[int, int, int]], new: str, length: int, tokens: list[tuple[int, str, str, list[int]]]
+) -> Iterable[tuple[int, int, str]]:
+    at = 0
+    for n, (j, a, b) in enumerate(chain):
+        start, raw, _, offsets = tokens[j]
+        if len(new) == length:
+            piece = new[at : at + b - a]
+        else:
+            piece = new if n == 0 else ""
+        at += b - a
+        yield start + offsets[a], start + offsets[b], encode_like(piece, raw)
 
 
 def _unmojibake(value: str, offsets: list[int]) -> tuple[str, list[int]] | None:
