@@ -607,6 +607,7 @@ def _whatsapp_text(v: Values, rng: random.Random, header: Callable[[datetime, st
     ssn = v.ssn()
     cn_id = v.cn_id()
     file_ssn = v.ssn()
+    iban = v.iban()
     mobile2 = v.cn_mobile()
     joiner = f"+86 {mobile2[:3]} {mobile2[3:7]} {mobile2[7:]}"
     lines = [
@@ -622,7 +623,7 @@ def _whatsapp_text(v: Values, rng: random.Random, header: Callable[[datetime, st
         if attach == "ios"
         else header(t + timedelta(minutes=4), "Ava Lindqvist: ") + f"passport_John_Smith_SSN_{file_ssn}.pdf (file attached)",
         header(t + timedelta(minutes=5), "Dara Okafor 🌻: ") + ("image omitted" if ios else "<Media omitted>"),
-        header(t + timedelta(minutes=6), "Ava Lindqvist: ") + LONG,
+        header(t + timedelta(minutes=6), "Ava Lindqvist: ") + LONG + f"\u2028PS: IBAN {iban}",
         lrm + header(t + timedelta(minutes=7), "") + f"\u202a{joiner}\u202c joined using this group's invite link",
     ]
     plants = [
@@ -633,6 +634,7 @@ def _whatsapp_text(v: Values, rng: random.Random, header: Callable[[datetime, st
         Plant(cn_id, CN_ID, "陈小雨"),
         Plant(file_ssn, SSN, "Ava Lindqvist", part="attachment name"),
         Plant(joiner, PHONE, ""),
+        Plant(iban, IBAN, "Ava Lindqvist"),
     ]
     return "\n".join(lines) + "\n", 8, plants
 
@@ -828,18 +830,22 @@ def _line_txt(root: Path, v: Values, rng: random.Random, crlf: bool) -> tuple[Pa
 # --- generic JSONL / CSV -----------------------------------------------------------------------
 
 
-def _generic_jsonl(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, list[Plant]]:
+def _generic_jsonl(root: Path, v: Values, rng: random.Random, raw: bool = False) -> tuple[Path, int, list[Plant]]:
     out = root / "messages.jsonl"
     aws = v.aws_key()
     email = v.email("gen")
+    card = v.card()
     rows = [
         {"id": "g1", "conversation": {"id": "C9", "name": "ops 🚨"}, "author": {"id": "u1", "name": "Ava"},
          "timestamp": "2026-01-05T08:00:00Z", "text": f"key {aws}"},
         {"id": "g2", "conversation": {"id": "C9", "name": "ops 🚨"}, "author": {"id": "u2", "name": "Bo"},
          "timestamp": 1767600060, "text": f"mail \u00e9t\u00e9 {email}"},
+        {"id": "g3", "conversation": {"id": "C9", "name": "ops 🚨"}, "author": {"id": "u1", "name": "Ava"},
+         "timestamp": "2026-01-05T08:02:00Z", "text": f"pasted from notes:\u2028line two\u0085card {card}"},
     ]
-    out.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    return out, 2, [Plant(aws, AWS, "u1", "g1", "C9"), Plant(email, EMAIL, "u2", "g2", "C9")]
+    sep = "\r\n" if raw else "\n"
+    out.write_text("".join(json.dumps(r, ensure_ascii=not raw) + sep for r in rows), encoding="utf-8", newline="")
+    return out, 3, [Plant(aws, AWS, "u1", "g1", "C9"), Plant(email, EMAIL, "u2", "g2", "C9"), Plant(card, CARD, "u1", "g3", "C9")]
 
 
 def _generic_csv(root: Path, v: Values, rng: random.Random, delimiter: str = ",") -> tuple[Path, int, list[Plant]]:
@@ -867,6 +873,7 @@ def _whatsapp_cases(root: Path, v: Values, rng: random.Random) -> Iterator[Case]
         ("whatsapp german dots crlf bom", _wa_de, False, "android", "utf-8", True, True, "file"),
         ("whatsapp utf-16 re-saved", _wa_android_24, False, "android", "utf-16", False, True, "file"),
         ("whatsapp ios zip", _wa_ios, True, "ios", "utf-8", False, False, "zip"),
+        ("whatsapp android zip crlf", _wa_android_24, False, "android", "utf-8", False, True, "android zip"),
     )
     for name, header, ios, attach, encoding, bom, crlf, kind in variants:
         text, count, plants = _whatsapp_text(v, rng, header, ios, attach)
@@ -878,6 +885,12 @@ def _whatsapp_cases(root: Path, v: Values, rng: random.Random) -> Iterator[Case]
             with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
                 zf.writestr("_chat.txt", data)
                 zf.writestr(f"00000012-DOCUMENT-{plants[-1].value}.pdf", b"%PDF-1.4\n")
+        elif kind == "android zip":
+            path = folder / "WhatsApp Chat with Polaris Team.zip"
+            with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+                zf.writestr("WhatsApp Chat with Polaris Team.txt", data)
+                zf.writestr(f"passport_John_Smith_SSN_{plants[5].value}.pdf", b"%PDF-1.4\n")
+                zf.writestr("IMG-20260114-WA0001.jpg", b"\xff\xd8\xff\xe0")
         else:
             path = folder / ("WhatsApp Chat with Polaris Team.txt" if not ios else "_chat.txt")
             path.write_bytes(data)
@@ -921,6 +934,7 @@ def build(root: Path, seed: int = 20260105) -> list[Case]:
     add("line txt crlf bom", "line", lambda r, v_, g: _line_txt(r, v_, g, True))
     add("line txt lf bom", "line", lambda r, v_, g: _line_txt(r, v_, g, False))
     add("generic jsonl", "jsonl", _generic_jsonl)
+    add("generic jsonl raw unicode crlf", "jsonl", lambda r, v_, g: _generic_jsonl(r, v_, g, raw=True))
     add("generic csv bom crlf", "csv", _generic_csv)
     add("generic csv semicolons", "csv", lambda r, v_, g: _generic_csv(r, v_, g, ";"))
     return cases
