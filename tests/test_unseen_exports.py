@@ -32,6 +32,7 @@ _PART_REASON = {
     "embed": "embed titles and descriptions are not read as a message part yet",
     "contact card": "shared contact cards are not read as a message part yet",
     "structured field": "extension payloads are not read as a message part yet",
+    "link": "link targets are not read as a message part yet",
 }
 
 

@@ -415,6 +415,7 @@ def _telegram_chat(v: Values, rng: random.Random, chat_id: int, name: str) -> tu
     file_ssn = v.ssn()
     contact_phone = v.us_phone()
     card = v.card()
+    link_token = v.github_token()
     messages = [
         {"id": chat_id * 100, "type": "service", "date": when.strftime("%Y-%m-%dT%H:%M:%S"),
          "date_unixtime": str(int(when.replace(tzinfo=UTC).timestamp())), "actor": "Ava Lindqvist",
@@ -434,7 +435,8 @@ def _telegram_chat(v: Values, rng: random.Random, chat_id: int, name: str) -> tu
                     contact_vcard="(File not included. Change data exporting settings to download.)"),
         _tg_message(chat_id * 100 + 5, when + timedelta(minutes=6), None, 0,  # type: ignore[arg-type]
                     [{"type": "bold", "text": "deleted account"}, " says hi ", {"type": "custom_emoji", "text": "🔥", "document_id": "x"}]),
-        _tg_message(chat_id * 100 + 6, when + timedelta(minutes=7), "Ava Lindqvist", 1001, _lorem(rng)),
+        _tg_message(chat_id * 100 + 6, when + timedelta(minutes=7), "Ava Lindqvist", 1001,
+                    [_lorem(rng) + " ", {"type": "text_link", "text": "the doc", "href": f"https://docs.example.com/x?access_token={link_token}"}]),
         _tg_message(chat_id * 100 + 7, when + timedelta(minutes=8), "Ava Lindqvist", 1001,
                     ["card ", {"type": "bold", "text": card[:9]}, card[9:] + " \"quoted\" ok"]),
     ]
@@ -447,6 +449,7 @@ def _telegram_chat(v: Values, rng: random.Random, chat_id: int, name: str) -> tu
         Plant(file_ssn, SSN, "user1002", str(chat_id * 100 + 3), name, "attachment name"),
         Plant(contact_phone, PHONE, "user1001", str(chat_id * 100 + 4), name, "contact card"),
         Plant(card, CARD, "user1001", str(chat_id * 100 + 7), name),
+        Plant(link_token, GITHUB, "user1001", str(chat_id * 100 + 6), name, "link"),
     ]
     return {"name": name, "type": "private_group", "id": chat_id, "messages": messages}, plants
 
@@ -505,7 +508,7 @@ def _discord_json(root: Path, v: Values, rng: random.Random) -> tuple[Path, int,
          "author": _dce_author("900000000000000004", "dara"), "attachments": [], "embeds": [], "stickers": [],
          "reactions": [], "mentions": [], "inlineEmojis": []},
         {"id": "1213000000000000002", "type": "Default", "timestamp": ts.format(1), "timestampEdited": ts.format(2),
-         "callEndedTimestamp": None, "isPinned": False, "content": f"my paypal is {email} ✨",
+         "callEndedTimestamp": None, "isPinned": False, "content": f"my paypal is {email} ✨ (again: {email})",
          "author": _dce_author("900000000000000004", "dara"), "attachments": [], "embeds": [], "stickers": [],
          "reactions": [{"emoji": {"id": "", "name": "👍", "code": "thumbsup", "isAnimated": False,
                                   "imageUrl": "https://cdn.jsdelivr.net/x.svg"}, "count": 1, "users": []}],
@@ -697,6 +700,8 @@ def _teams(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, list[P
     email = v.email("ava")
     iban = v.iban()
     ssn = v.ssn()
+    card = v.card()
+    mobile = v.cn_mobile()
 
     def user(i: int) -> dict[str, object]:
         return {"Application": None, "Device": None,
@@ -719,6 +724,8 @@ def _teams(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, list[P
         message("1767603600001", 0, f"<p>Mail me: <a href=\"mailto:{email}\">{email}</a> &amp; thanks</p>"),
         message("1767603600002", 1, f"<div>IBAN&nbsp;{iban}</div>", reply="1767603600001"),
         message("1767603600003", 2, f"<p>SSN: <strong>{ssn}</strong> 谢谢</p>"),
+        message("1767603600004", 3, "<p>card&nbsp;" + card.replace(" ", "&nbsp;") + "</p>"),
+        message("1767603600005", 0, f"<p>ref {mobile[:3]}<em>{mobile[3:7]}</em>{mobile[7:]} 手机</p>"),
     ]
     (out / "teams" / "teamsList.json").write_text(json.dumps([{"Name": "Acme", "GroupsId": team, "Privacy": "Private"}]), encoding="utf-8")
     (out / "teams" / team / f"channels_{team}.json").write_text(json.dumps(
@@ -728,8 +735,10 @@ def _teams(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, list[P
         Plant(email, EMAIL, "00000000-0000-4000-8000-000000000000", "1767603600001"),
         Plant(iban, IBAN, "00000000-0000-4000-8000-000000000001", "1767603600002"),
         Plant(ssn, SSN, "00000000-0000-4000-8000-000000000002", "1767603600003"),
+        Plant(card, CARD, "00000000-0000-4000-8000-000000000003", "1767603600004"),
+        Plant(mobile, PHONE, "00000000-0000-4000-8000-000000000000", "1767603600005"),
     ]
-    return out, 3, plants
+    return out, 5, plants
 
 
 # --- Lanying saved history -------------------------------------------------------------------
@@ -856,7 +865,7 @@ def _generic_csv(root: Path, v: Values, rng: random.Random, delimiter: str = ","
     w = csv.writer(buf, lineterminator="\r\n", delimiter=delimiter)
     w.writerow(["id", "conversation", "author", "timestamp", "text"])
     w.writerow(["r1", "support", "Erin", "2026-01-05T10:00:00+01:00", f"card on file:\n{card}"])
-    w.writerow(["r2", "support", "Frank", "2026-01-05T10:01:00+01:00", f"call {phone}, ok?"])
+    w.writerow(["r2", "support", "Frank", "2026-01-05T10:01:00+01:00", f'she said "call {phone}", ok?'])
     out.write_bytes(codecs.BOM_UTF8 + buf.getvalue().encode("utf-8"))
     return out, 2, [Plant(card, CARD, "Erin", "r1"), Plant(phone, PHONE, "Frank", "r2")]
 

@@ -278,11 +278,57 @@ def _patch_json(doc: str, span: tuple[int, int], record: Record) -> list[tuple[i
                 changes.append((start + offsets[m.start()], start + offsets[m.end()], encode_like(new, raw)))
                 hit = True
         if not hit and not exact:
+            tagged = _tagged_value(target, edit.new, rest, record)
+            if tagged:
+                changes.extend(tagged)
+                continue
             split = _split_value(target, edit.new, rest, record.keep)
             if split is None:
                 return None
             changes.extend(split)
     return changes
+
+
+_TAG = re.compile(r"<[^<>]*>")
+
+
+@functools.lru_cache(maxsize=1024)
+def _tagged_pattern(target: str) -> re.Pattern[str]:
+    """``target`` in HTML with formatting tags anywhere between its characters."""
+    loose = [_loose(ch).pattern for ch in target]
+    return _bounded("(?:<[^<>]*>)*".join(loose))
+
+
+def _tagged_value(
+    target: str, new: str, tokens: list[tuple[int, str, str, list[int]]], record: Record
+) -> list[tuple[int, int, str]]:
+    """Changes for a value an HTML body splits with tags ("139<em>1234</em>5678"): only the
+    text between the tags is replaced, the tags stay."""
+    changes: list[tuple[int, int, str]] = []
+    for start, raw, value, offsets in tokens:
+        if value in record.keep or "<" not in value or not (record.markup or _is_html(value)):
+            continue
+        for m in _tagged_pattern(target).finditer(value):
+            at = 0
+            segments = [(a, b) for a, b in _text_segments(m.start(), m.end(), value) if b > a]
+            for n, (a, b) in enumerate(segments):
+                size = len(html.unescape(value[a:b]))
+                if len(new) == len(target):
+                    piece = new[at : at + size]
+                else:
+                    piece = new if n == 0 else ""
+                at += size
+                escaped = html.escape(piece, quote=False)
+                changes.append((start + offsets[a], start + offsets[b], encode_like(escaped, raw)))
+    return changes
+
+
+def _text_segments(start: int, end: int, value: str) -> Iterable[tuple[int, int]]:
+    at = start
+    for tag in _TAG.finditer(value, start, end):
+        yield at, tag.start()
+        at = tag.end()
+    yield at, end
 
 
 def _split_value(
