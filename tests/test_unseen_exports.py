@@ -13,15 +13,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from _pytest.mark.structures import ParameterSet
 
 from reports.json_report import report_dict
 from scanner.model import Message, MessageKind, ScanResult
 from scanner.pipeline import Scanner
 from scanner.readers import detect
 from scanner.redact import RedactResult, Thresholds, redact
+from scanner.redact.patch import Edit, Record, patch_file
 from scanner.settings import Settings
-from tests.unseen_exports import Case, Plant, build
 from tests.test_redact import _check_only_values_changed
+from tests.unseen_exports import Case, Plant, build
 
 KEY = "unseen-exports-test-key-0123456789abcdef"
 
@@ -68,8 +70,16 @@ CASE_NAMES = _case_names()
 
 
 class _Run:
-    def __init__(self, case: Case, scan: ScanResult, messages: list[Message], out: Path, result: RedactResult,
-                 after: list[Message], rescan: ScanResult) -> None:
+    def __init__(
+        self,
+        case: Case,
+        scan: ScanResult,
+        messages: list[Message],
+        out: Path,
+        result: RedactResult,
+        after: list[Message],
+        rescan: ScanResult,
+    ) -> None:
         self.case, self.scan, self.messages, self.out = case, scan, messages, out
         self.result, self.after, self.rescan = result, after, rescan
 
@@ -87,8 +97,14 @@ def runs() -> dict[str, _Run]:
     return {}
 
 
-def _run(name: str, cases: dict[str, Case], runs: dict[str, _Run], settings: Settings, scanner: Scanner,
-         tmp: pytest.TempPathFactory) -> _Run:
+def _run(
+    name: str,
+    cases: dict[str, Case],
+    runs: dict[str, _Run],
+    settings: Settings,
+    scanner: Scanner,
+    tmp: pytest.TempPathFactory,
+) -> _Run:
     if name not in runs:
         case = cases[name]
         _, messages = _read(case.path)
@@ -123,7 +139,7 @@ def _marks(plant: Plant) -> list[pytest.MarkDecorator]:
     return []
 
 
-def _plant_params() -> list[object]:
+def _plant_params() -> list[ParameterSet]:
     import tempfile
 
     params = []
@@ -131,7 +147,12 @@ def _plant_params() -> list[object]:
         for case in build(Path(tmp)):
             for i, plant in enumerate(case.plants):
                 params.append(
-                    pytest.param(case.name, i, id=f"{case.name}-{plant.part}-{plant.entities[0]}-{i}", marks=_marks(plant))
+                    pytest.param(
+                        case.name,
+                        i,
+                        id=f"{case.name}-{plant.part}-{plant.entities[0]}-{i}",
+                        marks=_marks(plant),
+                    )
                 )
     return params
 
@@ -148,7 +169,12 @@ def test_the_expected_reader_reads_every_message(name: str, cases: dict[str, Cas
 
 @pytest.mark.parametrize(("name", "index"), _plant_params())
 def test_planted_value_is_found_where_it_was_written(
-    name: str, index: int, cases: dict[str, Case], runs: dict[str, _Run], settings: Settings, scanner: Scanner,
+    name: str,
+    index: int,
+    cases: dict[str, Case],
+    runs: dict[str, _Run],
+    settings: Settings,
+    scanner: Scanner,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
     run = _run(name, cases, runs, settings, scanner, tmp_path_factory)
@@ -156,7 +182,9 @@ def test_planted_value_is_found_where_it_was_written(
     message, text = _holder(plant, run.messages)
     assert plant.author in (message.author.id, message.author.name), message.author
     if plant.conversation is not None:
-        assert plant.conversation in (message.conversation.id, message.conversation.name), message.conversation
+        assert plant.conversation in (message.conversation.id, message.conversation.name), (
+            message.conversation
+        )
     start = text.index(plant.value)
     end = start + len(plant.value)
     hits = [
@@ -181,7 +209,11 @@ def test_planted_value_is_found_where_it_was_written(
 
 @pytest.mark.parametrize("name", CASE_NAMES)
 def test_redacted_copy_rereads_rescans_clean_and_keeps_every_other_byte(
-    name: str, cases: dict[str, Case], runs: dict[str, _Run], settings: Settings, scanner: Scanner,
+    name: str,
+    cases: dict[str, Case],
+    runs: dict[str, _Run],
+    settings: Settings,
+    scanner: Scanner,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
     run = _run(name, cases, runs, settings, scanner, tmp_path_factory)
@@ -210,7 +242,9 @@ def test_redacted_copy_rereads_rescans_clean_and_keeps_every_other_byte(
 
 def _files(path: Path) -> dict[str, bytes]:
     if path.is_dir():
-        return {p.relative_to(path).as_posix(): p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()}
+        return {
+            p.relative_to(path).as_posix(): p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()
+        }
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as zf:
             return {i.filename: zf.read(i) for i in zf.infolist() if not i.is_dir()}
@@ -219,7 +253,11 @@ def _files(path: Path) -> dict[str, bytes]:
 
 @pytest.mark.parametrize("name", CASE_NAMES)
 def test_report_counts_match_the_data(
-    name: str, cases: dict[str, Case], runs: dict[str, _Run], settings: Settings, scanner: Scanner,
+    name: str,
+    cases: dict[str, Case],
+    runs: dict[str, _Run],
+    settings: Settings,
+    scanner: Scanner,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
     run = _run(name, cases, runs, settings, scanner, tmp_path_factory)
@@ -245,14 +283,16 @@ def test_report_counts_match_the_data(
             assert by_entity.get(plant.entities[0], 0) or any(by_entity.get(e) for e in plant.entities), plant
 
 
-def _attachment_params() -> list[object]:
+def _attachment_params() -> list[ParameterSet]:
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
         return [
             pytest.param(
                 c.name,
-                marks=pytest.mark.xfail(strict=False, reason="the input summary does not list attachments yet"),
+                marks=pytest.mark.xfail(
+                    strict=False, reason="the input summary does not list attachments yet"
+                ),
             )
             for c in build(Path(tmp))
             if any(p.part == "attachment name" for p in c.plants)
@@ -261,7 +301,11 @@ def _attachment_params() -> list[object]:
 
 @pytest.mark.parametrize("name", _attachment_params())
 def test_attachments_are_listed_in_the_input_summary(
-    name: str, cases: dict[str, Case], runs: dict[str, _Run], settings: Settings, scanner: Scanner,
+    name: str,
+    cases: dict[str, Case],
+    runs: dict[str, _Run],
+    settings: Settings,
+    scanner: Scanner,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
     run = _run(name, cases, runs, settings, scanner, tmp_path_factory)
@@ -269,3 +313,28 @@ def test_attachments_are_listed_in_the_input_summary(
     for plant in run.case.plants:
         if plant.part == "attachment name":
             assert plant.value in listed or "passport_" in listed, listed
+
+
+def test_a_value_split_over_json_strings_is_patched_in_every_piece() -> None:
+    doc = (
+        '{"messages": [{"id": 7, "text": ["card ", {"type": "bold", "text": "4305 1150"}, " 4042 2701 ok"],'
+        ' "text_entities": [{"type": "plain", "text": "card "}, {"type": "bold", "text": "4305 1150"},'
+        ' {"type": "plain", "text": " 4042 2701 ok"}]}]}'
+    )
+    text = "card 4305 1150 4042 2701 ok"
+    record = Record("result.json#/messages/0", text, (Edit(5, 24, "**** **** **** ****"),))
+    done = patch_file(doc.encode(), [record])
+    assert done.failed == []
+    assert done.data is not None
+    out = done.data.decode()
+    assert "4305" not in out and "2701" not in out
+    assert out == doc.replace("4305 1150", "**** ****").replace(" 4042 2701", " **** ****")
+
+
+def test_a_value_split_by_html_tags_keeps_the_tags() -> None:
+    doc = '[{"Id": "1", "Body": {"Content": "<p>ref 139<em>1234</em>5678 ok</p>"}}]'
+    record = Record("m.json#/0", "ref 13912345678 ok", (Edit(4, 15, "***********"),))
+    done = patch_file(doc.encode(), [record])
+    assert done.failed == []
+    assert done.data is not None
+    assert done.data.decode() == '[{"Id": "1", "Body": {"Content": "<p>ref ***<em>****</em>**** ok</p>"}}]'

@@ -111,7 +111,11 @@ class Values:
 
     def cn_id(self) -> str:
         birth = datetime(1970, 1, 1) + timedelta(days=self.rng.randint(0, 15000))
-        body = self.rng.choice(("110105", "310104", "440305", "510107")) + birth.strftime("%Y%m%d") + self._digits(3)
+        body = (
+            self.rng.choice(("110105", "310104", "440305", "510107"))
+            + birth.strftime("%Y%m%d")
+            + self._digits(3)
+        )
         weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
         check = "10X98765432"[sum(int(c) * w for c, w in zip(body, weights, strict=True)) % 11]
         return body + check
@@ -284,7 +288,10 @@ def _slack(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, list[P
             "team": "T01TEAM0001",
             "user_team": "T01TEAM0001",
             "source_team": "T01TEAM0001",
-            "user_profile": {"real_name": dict((p[0], p[2]) for p in PEOPLE).get(uid, ""), "team": "T01TEAM0001"},
+            "user_profile": {
+                "real_name": dict((p[0], p[2]) for p in PEOPLE).get(uid, ""),
+                "team": "T01TEAM0001",
+            },
         }
         m.update(extra)
         return m
@@ -299,19 +306,52 @@ def _slack(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, list[P
     me_phone = v.us_phone()
     t0 = base + 0.000100
     day1 = [
-        {"type": "message", "subtype": "channel_join", "ts": f"{base - 50:.6f}", "user": PEOPLE[3][0],
-         "text": f"<@{PEOPLE[3][0]}> has joined the channel"},
-        msg(PEOPLE[0][0], t0, f"Reach me at <mailto:{email}|{email}> &amp; not the old one &lt;3",
-            thread_ts=f"{t0:.6f}", reply_count=1, reply_users=[PEOPLE[1][0]], latest_reply=f"{t0 + 60:.6f}"),
-        msg(PEOPLE[1][0], t0 + 60, f"for the HR form my SSN is {ssn}", thread_ts=f"{t0:.6f}",
-            parent_user_id=PEOPLE[0][0]),
-        msg(PEOPLE[2][0], t0 + 120, f"账户 IBAN {edited} 请查收",
-            edited={"user": PEOPLE[2][0], "ts": f"{t0 + 180:.6f}"}),
-        {"type": "message", "subtype": "bot_message", "ts": f"{t0 + 240:.6f}", "bot_id": "B01BOT00001",
-         "username": "deploybot", "text": f"deploy used key {aws} :warning:"},
+        {
+            "type": "message",
+            "subtype": "channel_join",
+            "ts": f"{base - 50:.6f}",
+            "user": PEOPLE[3][0],
+            "text": f"<@{PEOPLE[3][0]}> has joined the channel",
+        },
+        msg(
+            PEOPLE[0][0],
+            t0,
+            f"Reach me at <mailto:{email}|{email}> &amp; not the old one &lt;3",
+            thread_ts=f"{t0:.6f}",
+            reply_count=1,
+            reply_users=[PEOPLE[1][0]],
+            latest_reply=f"{t0 + 60:.6f}",
+        ),
+        msg(
+            PEOPLE[1][0],
+            t0 + 60,
+            f"for the HR form my SSN is {ssn}",
+            thread_ts=f"{t0:.6f}",
+            parent_user_id=PEOPLE[0][0],
+        ),
+        msg(
+            PEOPLE[2][0],
+            t0 + 120,
+            f"账户 IBAN {edited} 请查收",
+            edited={"user": PEOPLE[2][0], "ts": f"{t0 + 180:.6f}"},
+        ),
+        {
+            "type": "message",
+            "subtype": "bot_message",
+            "ts": f"{t0 + 240:.6f}",
+            "bot_id": "B01BOT00001",
+            "username": "deploybot",
+            "text": f"deploy used key {aws} :warning:",
+        },
         msg(PEOPLE[3][0], t0 + 300, LONG + f" 😀👋🏽 last thing: {late}"),
-        msg(PEOPLE[1][0], t0 + 360, f"also cc'ing &lt;{cc}&gt; on this", subtype="thread_broadcast",
-            thread_ts=f"{t0:.6f}", root=msg(PEOPLE[0][0], t0, "Reach me at the old address")),
+        msg(
+            PEOPLE[1][0],
+            t0 + 360,
+            f"also cc'ing &lt;{cc}&gt; on this",
+            subtype="thread_broadcast",
+            thread_ts=f"{t0:.6f}",
+            root=msg(PEOPLE[0][0], t0, "Reach me at the old address"),
+        ),
         msg(PEOPLE[0][0], t0 + 420, f"_is out today, call {me_phone}_", subtype="me_message"),
     ]
     plants += [
@@ -332,22 +372,54 @@ def _slack(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, list[P
     token = v.slack_file_token()
     bot_phone = v.us_phone()
     day2 = [
-        msg(PEOPLE[0][0], t1, "here is the scan", subtype="file_share", upload=True, files=[{
-            "id": "F01FILE0001", "created": int(t1), "timestamp": int(t1), "name": file_name,
-            "title": file_name, "mimetype": "application/pdf", "filetype": "pdf", "pretty_type": "PDF",
-            "user": PEOPLE[0][0], "size": 48213, "mode": "hosted", "is_external": False,
-            "url_private": f"https://files.slack.com/files-pri/T01TEAM0001-F01FILE0001/{file_name}?t={token}",
-            "url_private_download": f"https://files.slack.com/files-pri/T01TEAM0001-F01FILE0001/download/{file_name}?t={token}",
-            "permalink": f"https://acme.slack.com/files/{PEOPLE[0][0]}/F01FILE0001/{file_name}",
-        }]),
+        msg(
+            PEOPLE[0][0],
+            t1,
+            "here is the scan",
+            subtype="file_share",
+            upload=True,
+            files=[
+                {
+                    "id": "F01FILE0001",
+                    "created": int(t1),
+                    "timestamp": int(t1),
+                    "name": file_name,
+                    "title": file_name,
+                    "mimetype": "application/pdf",
+                    "filetype": "pdf",
+                    "pretty_type": "PDF",
+                    "user": PEOPLE[0][0],
+                    "size": 48213,
+                    "mode": "hosted",
+                    "is_external": False,
+                    "url_private": f"https://files.slack.com/files-pri/T01TEAM0001-F01FILE0001/{file_name}?t={token}",
+                    "url_private_download": f"https://files.slack.com/files-pri/T01TEAM0001-F01FILE0001/download/{file_name}?t={token}",
+                    "permalink": f"https://acme.slack.com/files/{PEOPLE[0][0]}/F01FILE0001/{file_name}",
+                }
+            ],
+        ),
         msg(PEOPLE[1][0], t1 + 30, _lorem(rng)),
-        {"type": "message", "subtype": "bot_message", "ts": f"{t1 + 60:.6f}", "bot_id": "B01BOT00001",
-         "username": "pagerbot", "text": "", "attachments": [{
-             "fallback": "on-call handover", "color": "danger", "title": "On-call handover",
-             "fields": [{"title": "Escalation", "value": f"call {bot_phone}", "short": True}]}]},
+        {
+            "type": "message",
+            "subtype": "bot_message",
+            "ts": f"{t1 + 60:.6f}",
+            "bot_id": "B01BOT00001",
+            "username": "pagerbot",
+            "text": "",
+            "attachments": [
+                {
+                    "fallback": "on-call handover",
+                    "color": "danger",
+                    "title": "On-call handover",
+                    "fields": [{"title": "Escalation", "value": f"call {bot_phone}", "short": True}],
+                }
+            ],
+        },
     ]
     plants += [
-        Plant(file_name.split("SSN_")[1][:11], SSN, PEOPLE[0][0], f"{t1:.6f}", "C01GENERAL1", "attachment name"),
+        Plant(
+            file_name.split("SSN_")[1][:11], SSN, PEOPLE[0][0], f"{t1:.6f}", "C01GENERAL1", "attachment name"
+        ),
         Plant(token, SLACK, PEOPLE[0][0], f"{t1:.6f}", "C01GENERAL1", "file metadata"),
         Plant(bot_phone, PHONE, "B01BOT00001", f"{t1 + 60:.6f}", "C01GENERAL1", "structured field"),
     ]
@@ -355,7 +427,10 @@ def _slack(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, list[P
     (out / "general" / "2026-01-06.json").write_text(_slack_json(day2))
     # a channel with a Unicode name, Chinese text glued to a mobile number
     mobile = v.cn_mobile()
-    day3 = [msg(PEOPLE[2][0], base + 3600.0003, f"我的手机{mobile}有事打给我"), msg(PEOPLE[1][0], base + 3700.0003, "ok")]
+    day3 = [
+        msg(PEOPLE[2][0], base + 3600.0003, f"我的手机{mobile}有事打给我"),
+        msg(PEOPLE[1][0], base + 3700.0003, "ok"),
+    ]
     plants.append(Plant(mobile, PHONE, PEOPLE[2][0], f"{base + 3600.0003:.6f}", "C01PROJ0002"))
     count += len(day3)
     (out / "proj-北极星").mkdir()
@@ -386,7 +461,9 @@ def _slack(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, list[P
 # --- Telegram ------------------------------------------------------------------------------
 
 
-def _tg_message(mid: int, when: datetime, who: str, uid: int, text: object, **extra: object) -> dict[str, object]:
+def _tg_message(
+    mid: int, when: datetime, who: str | None, uid: int, text: object, **extra: object
+) -> dict[str, object]:
     m: dict[str, object] = {
         "id": mid,
         "type": "message",
@@ -400,13 +477,16 @@ def _tg_message(mid: int, when: datetime, who: str, uid: int, text: object, **ex
         m["text_entities"] = [{"type": "plain", "text": text}] if text else []
     else:
         m["text_entities"] = [
-            part if isinstance(part, dict) else {"type": "plain", "text": part} for part in text  # type: ignore[attr-defined]
+            part if isinstance(part, dict) else {"type": "plain", "text": part}
+            for part in text  # type: ignore[attr-defined]
         ]
     m.update(extra)
     return m
 
 
-def _telegram_chat(v: Values, rng: random.Random, chat_id: int, name: str) -> tuple[dict[str, object], list[Plant]]:
+def _telegram_chat(
+    v: Values, rng: random.Random, chat_id: int, name: str
+) -> tuple[dict[str, object], list[Plant]]:
     when = datetime(2026, 2, 3, 21, 15, 0)
     email = v.email("bo")
     phone = v.us_phone()
@@ -417,28 +497,94 @@ def _telegram_chat(v: Values, rng: random.Random, chat_id: int, name: str) -> tu
     card = v.card()
     link_token = v.github_token()
     messages = [
-        {"id": chat_id * 100, "type": "service", "date": when.strftime("%Y-%m-%dT%H:%M:%S"),
-         "date_unixtime": str(int(when.replace(tzinfo=UTC).timestamp())), "actor": "Ava Lindqvist",
-         "actor_id": "user1001", "action": "create_group", "title": name, "members": ["Ava Lindqvist", "Bo Marchetti"],
-         "text": "", "text_entities": []},
-        _tg_message(chat_id * 100 + 1, when + timedelta(minutes=1), "Bo Marchetti", 1002,
-                    ["write to ", {"type": "email", "text": email}, " or call ", {"type": "phone", "text": phone}, " 🙏"]),
-        _tg_message(chat_id * 100 + 2, when + timedelta(minutes=2), "陈小雨", 1003, f"身份证号{cn_id}，手机{mobile}",
-                    edited=(when + timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M:%S"),
-                    edited_unixtime=str(int((when + timedelta(minutes=5)).replace(tzinfo=UTC).timestamp())),
-                    reply_to_message_id=chat_id * 100 + 1),
-        _tg_message(chat_id * 100 + 3, when + timedelta(minutes=3), "Bo Marchetti", 1002, "",
-                    file=f"files/passport_John_Smith_SSN_{file_ssn}.pdf", file_name=f"passport_John_Smith_SSN_{file_ssn}.pdf",
-                    file_size=88123, mime_type="application/pdf"),
-        _tg_message(chat_id * 100 + 4, when + timedelta(minutes=4), "Ava Lindqvist", 1001, "",
-                    contact_information={"first_name": "John", "last_name": "Smith", "phone_number": contact_phone},
-                    contact_vcard="(File not included. Change data exporting settings to download.)"),
-        _tg_message(chat_id * 100 + 5, when + timedelta(minutes=6), None, 0,  # type: ignore[arg-type]
-                    [{"type": "bold", "text": "deleted account"}, " says hi ", {"type": "custom_emoji", "text": "🔥", "document_id": "x"}]),
-        _tg_message(chat_id * 100 + 6, when + timedelta(minutes=7), "Ava Lindqvist", 1001,
-                    [_lorem(rng) + " ", {"type": "text_link", "text": "the doc", "href": f"https://docs.example.com/x?access_token={link_token}"}]),
-        _tg_message(chat_id * 100 + 7, when + timedelta(minutes=8), "Ava Lindqvist", 1001,
-                    ["card ", {"type": "bold", "text": card[:9]}, card[9:] + " \"quoted\" ok"]),
+        {
+            "id": chat_id * 100,
+            "type": "service",
+            "date": when.strftime("%Y-%m-%dT%H:%M:%S"),
+            "date_unixtime": str(int(when.replace(tzinfo=UTC).timestamp())),
+            "actor": "Ava Lindqvist",
+            "actor_id": "user1001",
+            "action": "create_group",
+            "title": name,
+            "members": ["Ava Lindqvist", "Bo Marchetti"],
+            "text": "",
+            "text_entities": [],
+        },
+        _tg_message(
+            chat_id * 100 + 1,
+            when + timedelta(minutes=1),
+            "Bo Marchetti",
+            1002,
+            [
+                "write to ",
+                {"type": "email", "text": email},
+                " or call ",
+                {"type": "phone", "text": phone},
+                " 🙏",
+            ],
+        ),
+        _tg_message(
+            chat_id * 100 + 2,
+            when + timedelta(minutes=2),
+            "陈小雨",
+            1003,
+            f"身份证号{cn_id}，手机{mobile}",
+            edited=(when + timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M:%S"),
+            edited_unixtime=str(int((when + timedelta(minutes=5)).replace(tzinfo=UTC).timestamp())),
+            reply_to_message_id=chat_id * 100 + 1,
+        ),
+        _tg_message(
+            chat_id * 100 + 3,
+            when + timedelta(minutes=3),
+            "Bo Marchetti",
+            1002,
+            "",
+            file=f"files/passport_John_Smith_SSN_{file_ssn}.pdf",
+            file_name=f"passport_John_Smith_SSN_{file_ssn}.pdf",
+            file_size=88123,
+            mime_type="application/pdf",
+        ),
+        _tg_message(
+            chat_id * 100 + 4,
+            when + timedelta(minutes=4),
+            "Ava Lindqvist",
+            1001,
+            "",
+            contact_information={"first_name": "John", "last_name": "Smith", "phone_number": contact_phone},
+            contact_vcard="(File not included. Change data exporting settings to download.)",
+        ),
+        _tg_message(
+            chat_id * 100 + 5,
+            when + timedelta(minutes=6),
+            None,
+            0,
+            [
+                {"type": "bold", "text": "deleted account"},
+                " says hi ",
+                {"type": "custom_emoji", "text": "🔥", "document_id": "x"},
+            ],
+        ),
+        _tg_message(
+            chat_id * 100 + 6,
+            when + timedelta(minutes=7),
+            "Ava Lindqvist",
+            1001,
+            [
+                _lorem(rng) + " ",
+                {
+                    "type": "text_link",
+                    "text": "the doc",
+                    "href": f"https://docs.example.com/x?access_token={link_token}",
+                },
+            ],
+        ),
+        _tg_message(
+            chat_id * 100 + 7,
+            when + timedelta(minutes=8),
+            "Ava Lindqvist",
+            1001,
+            ["card ", {"type": "bold", "text": card[:9]}, card[9:] + ' "quoted" ok'],
+        ),
     ]
     messages[-2]["from_id"] = "user0"
     plants = [
@@ -471,17 +617,35 @@ def _telegram_account(root: Path, v: Values, rng: random.Random) -> tuple[Path, 
     own_phone = v.us_phone()
     account = {
         "about": "Here is the data you requested.",
-        "personal_information": {"user_id": 1001, "first_name": "Ava", "last_name": "Lindqvist",
-                                 "phone_number": own_phone, "username": "@ava_l", "bio": ""},
-        "contacts": {"about": "contacts", "list": [
-            {"user_id": 1002, "first_name": "Bo", "last_name": "Marchetti", "phone_number": v.us_phone(),
-             "date": "2025-12-01T10:00:00", "date_unixtime": "1764583200"}]},
+        "personal_information": {
+            "user_id": 1001,
+            "first_name": "Ava",
+            "last_name": "Lindqvist",
+            "phone_number": own_phone,
+            "username": "@ava_l",
+            "bio": "",
+        },
+        "contacts": {
+            "about": "contacts",
+            "list": [
+                {
+                    "user_id": 1002,
+                    "first_name": "Bo",
+                    "last_name": "Marchetti",
+                    "phone_number": v.us_phone(),
+                    "date": "2025-12-01T10:00:00",
+                    "date_unixtime": "1764583200",
+                }
+            ],
+        },
         "frequent_contacts": {"about": "", "list": []},
         "chats": {"about": "chats", "list": [a, b]},
         "left_chats": {"about": "", "list": []},
     }
     # some exports escape every slash
-    (out / "result.json").write_text(json.dumps(account, ensure_ascii=False, indent=1).replace("/", "\\/"), encoding="utf-8")
+    (out / "result.json").write_text(
+        json.dumps(account, ensure_ascii=False, indent=1).replace("/", "\\/"), encoding="utf-8"
+    )
     return out, len(a["messages"]) + len(b["messages"]), pa + pb  # type: ignore[arg-type]
 
 
@@ -489,8 +653,16 @@ def _telegram_account(root: Path, v: Values, rng: random.Random) -> tuple[Path, 
 
 
 def _dce_author(uid: str, name: str, bot: bool = False) -> dict[str, object]:
-    return {"id": uid, "name": name, "discriminator": "0000", "nickname": name.title(), "color": None,
-            "isBot": bot, "roles": [], "avatarUrl": "https://cdn.discordapp.com/embed/avatars/0.png"}
+    return {
+        "id": uid,
+        "name": name,
+        "discriminator": "0000",
+        "nickname": name.title(),
+        "color": None,
+        "isBot": bot,
+        "roles": [],
+        "avatarUrl": "https://cdn.discordapp.com/embed/avatars/0.png",
+    }
 
 
 def _discord_json(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, list[Plant]]:
@@ -503,40 +675,136 @@ def _discord_json(root: Path, v: Values, rng: random.Random) -> tuple[Path, int,
     mobile = v.cn_mobile()
     ts = "2026-03-01T10:0{}:00.123+01:00"
     messages = [
-        {"id": "1213000000000000001", "type": "GuildMemberJoin", "timestamp": ts.format(0), "timestampEdited": None,
-         "callEndedTimestamp": None, "isPinned": False, "content": "Joined the server.",
-         "author": _dce_author("900000000000000004", "dara"), "attachments": [], "embeds": [], "stickers": [],
-         "reactions": [], "mentions": [], "inlineEmojis": []},
-        {"id": "1213000000000000002", "type": "Default", "timestamp": ts.format(1), "timestampEdited": ts.format(2),
-         "callEndedTimestamp": None, "isPinned": False, "content": f"my paypal is {email} ✨ (again: {email})",
-         "author": _dce_author("900000000000000004", "dara"), "attachments": [], "embeds": [], "stickers": [],
-         "reactions": [{"emoji": {"id": "", "name": "👍", "code": "thumbsup", "isAnimated": False,
-                                  "imageUrl": "https://cdn.jsdelivr.net/x.svg"}, "count": 1, "users": []}],
-         "mentions": [], "inlineEmojis": []},
-        {"id": "1213000000000000003", "type": "Reply", "timestamp": ts.format(3), "timestampEdited": None,
-         "callEndedTimestamp": None, "isPinned": True, "content": f"card {card}\nthanks!\n微信同号{mobile}",
-         "author": _dce_author("900000000000000005", "bo_m"),
-         "attachments": [{"id": "1213000000000000099", "url": f"https://cdn.discordapp.com/attachments/1/2/passport_John_Smith_SSN_{attach_ssn}.pdf",
-                          "fileName": f"passport_John_Smith_SSN_{attach_ssn}.pdf", "fileSizeBytes": 22000}],
-         "embeds": [], "stickers": [], "reactions": [], "mentions": [_dce_author("900000000000000004", "dara")],
-         "reference": {"messageId": "1213000000000000002", "channelId": "1200000000000000001", "guildId": "1100000000000000001"},
-         "inlineEmojis": []},
-        {"id": "1213000000000000004", "type": "Default", "timestamp": ts.format(4), "timestampEdited": None,
-         "callEndedTimestamp": None, "isPinned": False, "content": "",
-         "author": _dce_author("900000000000000006", "CI Bot", True), "attachments": [],
-         "embeds": [{"title": "Build failed", "url": "https://ci.example.com/build/7", "timestamp": ts.format(4),
-                     "description": f"leaked env GITHUB_TOKEN={embed_key}", "color": "#FF0000",
-                     "fields": [{"name": "branch", "value": "main", "isInline": True}], "images": [], "inlineEmojis": []}],
-         "stickers": [], "reactions": [], "mentions": [], "inlineEmojis": []},
-        {"id": "1213000000000000005", "type": "Default", "timestamp": ts.format(5), "timestampEdited": None,
-         "callEndedTimestamp": None, "isPinned": False, "content": LONG,
-         "author": _dce_author("900000000000000005", "bo_m"), "attachments": [], "embeds": [], "stickers": [],
-         "reactions": [], "mentions": [], "inlineEmojis": []},
+        {
+            "id": "1213000000000000001",
+            "type": "GuildMemberJoin",
+            "timestamp": ts.format(0),
+            "timestampEdited": None,
+            "callEndedTimestamp": None,
+            "isPinned": False,
+            "content": "Joined the server.",
+            "author": _dce_author("900000000000000004", "dara"),
+            "attachments": [],
+            "embeds": [],
+            "stickers": [],
+            "reactions": [],
+            "mentions": [],
+            "inlineEmojis": [],
+        },
+        {
+            "id": "1213000000000000002",
+            "type": "Default",
+            "timestamp": ts.format(1),
+            "timestampEdited": ts.format(2),
+            "callEndedTimestamp": None,
+            "isPinned": False,
+            "content": f"my paypal is {email} ✨ (again: {email})",
+            "author": _dce_author("900000000000000004", "dara"),
+            "attachments": [],
+            "embeds": [],
+            "stickers": [],
+            "reactions": [
+                {
+                    "emoji": {
+                        "id": "",
+                        "name": "👍",
+                        "code": "thumbsup",
+                        "isAnimated": False,
+                        "imageUrl": "https://cdn.jsdelivr.net/x.svg",
+                    },
+                    "count": 1,
+                    "users": [],
+                }
+            ],
+            "mentions": [],
+            "inlineEmojis": [],
+        },
+        {
+            "id": "1213000000000000003",
+            "type": "Reply",
+            "timestamp": ts.format(3),
+            "timestampEdited": None,
+            "callEndedTimestamp": None,
+            "isPinned": True,
+            "content": f"card {card}\nthanks!\n微信同号{mobile}",
+            "author": _dce_author("900000000000000005", "bo_m"),
+            "attachments": [
+                {
+                    "id": "1213000000000000099",
+                    "url": f"https://cdn.discordapp.com/attachments/1/2/passport_John_Smith_SSN_{attach_ssn}.pdf",
+                    "fileName": f"passport_John_Smith_SSN_{attach_ssn}.pdf",
+                    "fileSizeBytes": 22000,
+                }
+            ],
+            "embeds": [],
+            "stickers": [],
+            "reactions": [],
+            "mentions": [_dce_author("900000000000000004", "dara")],
+            "reference": {
+                "messageId": "1213000000000000002",
+                "channelId": "1200000000000000001",
+                "guildId": "1100000000000000001",
+            },
+            "inlineEmojis": [],
+        },
+        {
+            "id": "1213000000000000004",
+            "type": "Default",
+            "timestamp": ts.format(4),
+            "timestampEdited": None,
+            "callEndedTimestamp": None,
+            "isPinned": False,
+            "content": "",
+            "author": _dce_author("900000000000000006", "CI Bot", True),
+            "attachments": [],
+            "embeds": [
+                {
+                    "title": "Build failed",
+                    "url": "https://ci.example.com/build/7",
+                    "timestamp": ts.format(4),
+                    "description": f"leaked env GITHUB_TOKEN={embed_key}",
+                    "color": "#FF0000",
+                    "fields": [{"name": "branch", "value": "main", "isInline": True}],
+                    "images": [],
+                    "inlineEmojis": [],
+                }
+            ],
+            "stickers": [],
+            "reactions": [],
+            "mentions": [],
+            "inlineEmojis": [],
+        },
+        {
+            "id": "1213000000000000005",
+            "type": "Default",
+            "timestamp": ts.format(5),
+            "timestampEdited": None,
+            "callEndedTimestamp": None,
+            "isPinned": False,
+            "content": LONG,
+            "author": _dce_author("900000000000000005", "bo_m"),
+            "attachments": [],
+            "embeds": [],
+            "stickers": [],
+            "reactions": [],
+            "mentions": [],
+            "inlineEmojis": [],
+        },
     ]
     doc = {
-        "guild": {"id": "1100000000000000001", "name": "Polaris Guild", "iconUrl": "https://cdn.discordapp.com/icons/x.png"},
-        "channel": {"id": "1200000000000000001", "type": "GuildTextChat", "categoryId": "1150000000000000001",
-                    "category": "Text Channels", "name": "général", "topic": None},
+        "guild": {
+            "id": "1100000000000000001",
+            "name": "Polaris Guild",
+            "iconUrl": "https://cdn.discordapp.com/icons/x.png",
+        },
+        "channel": {
+            "id": "1200000000000000001",
+            "type": "GuildTextChat",
+            "categoryId": "1150000000000000001",
+            "category": "Text Channels",
+            "name": "général",
+            "topic": None,
+        },
         "dateRange": {"after": None, "before": None},
         "exportedAt": "2026-03-02T00:00:00.000+00:00",
         "messages": messages,
@@ -549,7 +817,14 @@ def _discord_json(root: Path, v: Values, rng: random.Random) -> tuple[Path, int,
         Plant(email, EMAIL, "900000000000000004", "1213000000000000002", "1200000000000000001"),
         Plant(card, CARD, "900000000000000005", "1213000000000000003", "1200000000000000001"),
         Plant(mobile, PHONE, "900000000000000005", "1213000000000000003", "1200000000000000001"),
-        Plant(attach_ssn, SSN, "900000000000000005", "1213000000000000003", "1200000000000000001", "attachment name"),
+        Plant(
+            attach_ssn,
+            SSN,
+            "900000000000000005",
+            "1213000000000000003",
+            "1200000000000000001",
+            "attachment name",
+        ),
         Plant(embed_key, GITHUB, "900000000000000006", "1213000000000000004", "1200000000000000001", "embed"),
     ]
     return out, len(messages), plants
@@ -562,10 +837,20 @@ def _discord_csv(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, 
     buf = io.StringIO()
     w = csv.writer(buf, quoting=csv.QUOTE_ALL, lineterminator="\n")
     w.writerow(["AuthorID", "Author", "Date", "Content", "Attachments", "Reactions"])
-    w.writerow(["900000000000000004", "dara", "01-Mar-26 10:01 AM", f'ping "{email}" re: invoice', "", "👍 (2)"])
+    w.writerow(
+        ["900000000000000004", "dara", "01-Mar-26 10:01 AM", f'ping "{email}" re: invoice', "", "👍 (2)"]
+    )
     w.writerow(["900000000000000005", "bo_m", "01-Mar-26 10:02 AM", f"aws:\n{aws}\n(rotate pls)", "", ""])
-    w.writerow(["900000000000000004", "dara", "01-Mar-26 10:03 AM", "",
-                "https://cdn.discordapp.com/attachments/1/2/IMG_2041.jpg", ""])
+    w.writerow(
+        [
+            "900000000000000004",
+            "dara",
+            "01-Mar-26 10:03 AM",
+            "",
+            "https://cdn.discordapp.com/attachments/1/2/IMG_2041.jpg",
+            "",
+        ]
+    )
     out.write_text(buf.getvalue(), encoding="utf-8")
     plants = [Plant(email, EMAIL, "900000000000000004"), Plant(aws, AWS, "900000000000000005")]
     return out, 3, plants
@@ -585,7 +870,9 @@ def _wa_android_24(t: datetime, who: str) -> str:
 
 
 def _wa_us_12(t: datetime, who: str) -> str:
-    return f"{t.month}/{t.day}/{t:%y}, {t.hour % 12 or 12}:{t:%M}\u202f{'AM' if t.hour < 12 else 'PM'} - {who}"
+    return (
+        f"{t.month}/{t.day}/{t:%y}, {t.hour % 12 or 12}:{t:%M}\u202f{'AM' if t.hour < 12 else 'PM'} - {who}"
+    )
 
 
 def _wa_ios(t: datetime, who: str) -> str:
@@ -597,11 +884,13 @@ def _wa_de(t: datetime, who: str) -> str:
 
 
 def _wa_ios_us(t: datetime, who: str) -> str:
-    return f"[{t.month}/{t.day}/{t:%y}, {t.hour % 12 or 12}:{t:%M:%S}\u202f{'AM' if t.hour < 12 else 'PM'}] {who}"
+    noon = "AM" if t.hour < 12 else "PM"
+    return f"[{t.month}/{t.day}/{t:%y}, {t.hour % 12 or 12}:{t:%M:%S}\u202f{noon}] {who}"
 
 
-def _whatsapp_text(v: Values, rng: random.Random, header: Callable[[datetime, str], str], ios: bool,
-                   attach: str) -> tuple[str, int, list[Plant]]:
+def _whatsapp_text(
+    v: Values, rng: random.Random, header: Callable[[datetime, str], str], ios: bool, attach: str
+) -> tuple[str, int, list[Plant]]:
     t = datetime(2026, 1, 14, 8, 5, 0)  # day 14 > 12 makes the order decidable
     lrm = "\u200e" if ios else ""
     phone = v.us_phone()
@@ -614,7 +903,10 @@ def _whatsapp_text(v: Values, rng: random.Random, header: Callable[[datetime, st
     mobile2 = v.cn_mobile()
     joiner = f"+86 {mobile2[:3]} {mobile2[3:7]} {mobile2[7:]}"
     lines = [
-        lrm + header(t, "") + "Messages and calls are end-to-end encrypted. No one outside of this chat, not even WhatsApp, can read or listen to them.",
+        lrm
+        + header(t, "")
+        + "Messages and calls are end-to-end encrypted. No one outside of this chat, not even WhatsApp, "
+        "can read or listen to them.",
         header(t + timedelta(minutes=1), "Ava Lindqvist: ") + f"new number is {phone}",
         header(t + timedelta(minutes=2), "Dara Okafor 🌻: ") + "ok here are my details:",
         f"email {email}",
@@ -622,12 +914,21 @@ def _whatsapp_text(v: Values, rng: random.Random, header: Callable[[datetime, st
         "",
         "14/01/2026 is when I start",
         header(t + timedelta(minutes=3), "陈小雨: ") + f"我的手机是{mobile}，身份证{cn_id}",
-        (lrm + header(t + timedelta(minutes=4), "Ava Lindqvist: ") + lrm + f"<attached: 00000012-DOCUMENT-passport_John_Smith_SSN_{file_ssn}.pdf>")
+        (
+            lrm
+            + header(t + timedelta(minutes=4), "Ava Lindqvist: ")
+            + lrm
+            + f"<attached: 00000012-DOCUMENT-passport_John_Smith_SSN_{file_ssn}.pdf>"
+        )
         if attach == "ios"
-        else header(t + timedelta(minutes=4), "Ava Lindqvist: ") + f"passport_John_Smith_SSN_{file_ssn}.pdf (file attached)",
-        header(t + timedelta(minutes=5), "Dara Okafor 🌻: ") + ("image omitted" if ios else "<Media omitted>"),
+        else header(t + timedelta(minutes=4), "Ava Lindqvist: ")
+        + f"passport_John_Smith_SSN_{file_ssn}.pdf (file attached)",
+        header(t + timedelta(minutes=5), "Dara Okafor 🌻: ")
+        + ("image omitted" if ios else "<Media omitted>"),
         header(t + timedelta(minutes=6), "Ava Lindqvist: ") + LONG + f"\u2028PS: IBAN {iban}",
-        lrm + header(t + timedelta(minutes=7), "") + f"\u202a{joiner}\u202c joined using this group's invite link",
+        lrm
+        + header(t + timedelta(minutes=7), "")
+        + f"\u202a{joiner}\u202c joined using this group's invite link",
     ]
     plants = [
         Plant(phone, PHONE, "Ava Lindqvist"),
@@ -654,30 +955,112 @@ def _mattermost(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, l
     card = v.card()
     at = 1767600000000
     rows: list[dict[str, object]] = [
-        {"type": "version", "version": 1, "info": {"generator": "mmctl", "version": "9.11.0", "created": "2026-01-31T00:00:00Z"}},
-        {"type": "team", "team": {"name": "acme", "display_name": "Acme 🏢", "type": "O", "description": "", "allow_open_invite": False}},
-        {"type": "channel", "channel": {"team": "acme", "name": "town-square", "display_name": "Town Square", "type": "O", "header": "", "purpose": ""}},
-        {"type": "channel", "channel": {"team": "acme", "name": "payroll", "display_name": "薪资 Payroll", "type": "P", "header": "", "purpose": "confidential"}},
+        {
+            "type": "version",
+            "version": 1,
+            "info": {"generator": "mmctl", "version": "9.11.0", "created": "2026-01-31T00:00:00Z"},
+        },
+        {
+            "type": "team",
+            "team": {
+                "name": "acme",
+                "display_name": "Acme 🏢",
+                "type": "O",
+                "description": "",
+                "allow_open_invite": False,
+            },
+        },
+        {
+            "type": "channel",
+            "channel": {
+                "team": "acme",
+                "name": "town-square",
+                "display_name": "Town Square",
+                "type": "O",
+                "header": "",
+                "purpose": "",
+            },
+        },
+        {
+            "type": "channel",
+            "channel": {
+                "team": "acme",
+                "name": "payroll",
+                "display_name": "薪资 Payroll",
+                "type": "P",
+                "header": "",
+                "purpose": "confidential",
+            },
+        },
     ]
     for _uid, handle, real in PEOPLE:
         first, _, last = real.partition(" ")
-        rows.append({"type": "user", "user": {"username": handle, "email": f"{handle}@example.com", "auth_service": "",
-                                              "nickname": "", "first_name": first, "last_name": last, "position": "",
-                                              "roles": "system_user", "locale": "en",
-                                              "teams": [{"name": "acme", "roles": "team_user", "channels": [
-                                                  {"name": "town-square", "roles": "channel_user"},
-                                                  {"name": "payroll", "roles": "channel_user"}]}]}})
+        rows.append(
+            {
+                "type": "user",
+                "user": {
+                    "username": handle,
+                    "email": f"{handle}@example.com",
+                    "auth_service": "",
+                    "nickname": "",
+                    "first_name": first,
+                    "last_name": last,
+                    "position": "",
+                    "roles": "system_user",
+                    "locale": "en",
+                    "teams": [
+                        {
+                            "name": "acme",
+                            "roles": "team_user",
+                            "channels": [
+                                {"name": "town-square", "roles": "channel_user"},
+                                {"name": "payroll", "roles": "channel_user"},
+                            ],
+                        }
+                    ],
+                },
+            }
+        )
     rows += [
-        {"type": "post", "post": {"team": "acme", "channel": "town-square", "user": "ava.lindqvist",
-                                  "message": f"contact {email} for access", "create_at": at, "props": {},
-                                  "replies": [{"user": "bo.marchetti", "message": f"CI token {github}", "create_at": at + 1000}],
-                                  "reactions": [{"user": "chen.xiaoyu", "emoji_name": "+1", "create_at": at + 2000}]}},
-        {"type": "post", "post": {"team": "acme", "channel": "payroll", "user": "chen.xiaoyu",
-                                  "message": f"报销卡号 {card}，电话{mobile}", "create_at": at + 5000,
-                                  "attachments": [{"path": "data/attachments/salaries_2026.xlsx"}]}},
-        {"type": "direct_channel", "direct_channel": {"members": ["ava.lindqvist", "dara.okafor"], "header": ""}},
-        {"type": "direct_post", "direct_post": {"channel_members": ["ava.lindqvist", "dara.okafor"], "user": "dara.okafor",
-                                                "message": "see you at 5 " + _lorem(rng), "create_at": at + 9000}},
+        {
+            "type": "post",
+            "post": {
+                "team": "acme",
+                "channel": "town-square",
+                "user": "ava.lindqvist",
+                "message": f"contact {email} for access",
+                "create_at": at,
+                "props": {},
+                "replies": [
+                    {"user": "bo.marchetti", "message": f"CI token {github}", "create_at": at + 1000}
+                ],
+                "reactions": [{"user": "chen.xiaoyu", "emoji_name": "+1", "create_at": at + 2000}],
+            },
+        },
+        {
+            "type": "post",
+            "post": {
+                "team": "acme",
+                "channel": "payroll",
+                "user": "chen.xiaoyu",
+                "message": f"报销卡号 {card}，电话{mobile}",
+                "create_at": at + 5000,
+                "attachments": [{"path": "data/attachments/salaries_2026.xlsx"}],
+            },
+        },
+        {
+            "type": "direct_channel",
+            "direct_channel": {"members": ["ava.lindqvist", "dara.okafor"], "header": ""},
+        },
+        {
+            "type": "direct_post",
+            "direct_post": {
+                "channel_members": ["ava.lindqvist", "dara.okafor"],
+                "user": "dara.okafor",
+                "message": "see you at 5 " + _lorem(rng),
+                "create_at": at + 9000,
+            },
+        },
     ]
     text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
     (out / "import.jsonl").write_text(text, encoding="utf-8")
@@ -704,33 +1087,61 @@ def _teams(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, list[P
     mobile = v.cn_mobile()
 
     def user(i: int) -> dict[str, object]:
-        return {"Application": None, "Device": None,
-                "User": {"Id": f"00000000-0000-4000-8000-00000000000{i}", "DisplayName": PEOPLE[i][2],
-                         "UserIdentityType": "aadUser", "TenantId": "00000000-0000-4000-8000-000000000000"}}
+        return {
+            "Application": None,
+            "Device": None,
+            "User": {
+                "Id": f"00000000-0000-4000-8000-00000000000{i}",
+                "DisplayName": PEOPLE[i][2],
+                "UserIdentityType": "aadUser",
+                "TenantId": "00000000-0000-4000-8000-000000000000",
+            },
+        }
 
     def message(mid: str, i: int, html: str, reply: str | None = None, **extra: object) -> dict[str, object]:
         m: dict[str, object] = {
-            "Id": mid, "Body": {"ContentType": "html", "Content": html},
+            "Id": mid,
+            "Body": {"ContentType": "html", "Content": html},
             "CreatedDateTime": f"2026-01-05T09:{int(mid) % 60:02d}:00.000+00:00",
-            "LastModifiedDateTime": None, "LastEditedDateTime": None, "DeletedDateTime": None,
-            "Subject": None, "Summary": None, "Importance": "normal", "Locale": "en-us", "PolicyViolation": None,
-            "ReplyToId": reply, "WebUrl": None, "From": user(i), "Attachments": [], "Mentions": [],
-            "Reactions": [], "MessageType": "message", "ChannelIdentity": {"TeamId": team, "ChannelId": "19:general@thread.tacv2"},
+            "LastModifiedDateTime": None,
+            "LastEditedDateTime": None,
+            "DeletedDateTime": None,
+            "Subject": None,
+            "Summary": None,
+            "Importance": "normal",
+            "Locale": "en-us",
+            "PolicyViolation": None,
+            "ReplyToId": reply,
+            "WebUrl": None,
+            "From": user(i),
+            "Attachments": [],
+            "Mentions": [],
+            "Reactions": [],
+            "MessageType": "message",
+            "ChannelIdentity": {"TeamId": team, "ChannelId": "19:general@thread.tacv2"},
         }
         m.update(extra)
         return m
 
     messages = [
-        message("1767603600001", 0, f"<p>Mail me: <a href=\"mailto:{email}\">{email}</a> &amp; thanks</p>"),
+        message("1767603600001", 0, f'<p>Mail me: <a href="mailto:{email}">{email}</a> &amp; thanks</p>'),
         message("1767603600002", 1, f"<div>IBAN&nbsp;{iban}</div>", reply="1767603600001"),
         message("1767603600003", 2, f"<p>SSN: <strong>{ssn}</strong> 谢谢</p>"),
         message("1767603600004", 3, "<p>card&nbsp;" + card.replace(" ", "&nbsp;") + "</p>"),
         message("1767603600005", 0, f"<p>ref {mobile[:3]}<em>{mobile[3:7]}</em>{mobile[7:]} 手机</p>"),
     ]
-    (out / "teams" / "teamsList.json").write_text(json.dumps([{"Name": "Acme", "GroupsId": team, "Privacy": "Private"}]), encoding="utf-8")
-    (out / "teams" / team / f"channels_{team}.json").write_text(json.dumps(
-        [{"Id": "19:general@thread.tacv2", "DisplayName": "General", "MembershipType": "standard"}]), encoding="utf-8")
-    (out / "teams" / team / f"messages_{team}.json").write_text(json.dumps(messages, indent=2), encoding="utf-8")
+    (out / "teams" / "teamsList.json").write_text(
+        json.dumps([{"Name": "Acme", "GroupsId": team, "Privacy": "Private"}]), encoding="utf-8"
+    )
+    (out / "teams" / team / f"channels_{team}.json").write_text(
+        json.dumps(
+            [{"Id": "19:general@thread.tacv2", "DisplayName": "General", "MembershipType": "standard"}]
+        ),
+        encoding="utf-8",
+    )
+    (out / "teams" / team / f"messages_{team}.json").write_text(
+        json.dumps(messages, indent=2), encoding="utf-8"
+    )
     plants = [
         Plant(email, EMAIL, "00000000-0000-4000-8000-000000000000", "1767603600001"),
         Plant(iban, IBAN, "00000000-0000-4000-8000-000000000001", "1767603600002"),
@@ -747,27 +1158,70 @@ def _teams(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, list[P
 def _lanying(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, list[Plant]]:
     out = root / "lanying_saved"
     (out / "conversations").mkdir(parents=True)
-    (out / "users.json").write_text(json.dumps([
-        {"user_id": 2001, "username": "ava", "nick_name": "Ava Lindqvist"},
-        {"user_id": 2002, "username": "xiaoyu", "nick_name": "陈小雨"}], ensure_ascii=False), encoding="utf-8")
-    (out / "groups.json").write_text(json.dumps([{"group_id": 7001, "name": "北极星项目组"}], ensure_ascii=False), encoding="utf-8")
+    (out / "users.json").write_text(
+        json.dumps(
+            [
+                {"user_id": 2001, "username": "ava", "nick_name": "Ava Lindqvist"},
+                {"user_id": 2002, "username": "xiaoyu", "nick_name": "陈小雨"},
+            ],
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    (out / "groups.json").write_text(
+        json.dumps([{"group_id": 7001, "name": "北极星项目组"}], ensure_ascii=False), encoding="utf-8"
+    )
     mobile = v.cn_mobile()
     cn_id = v.cn_id()
     ext_email = v.email("ava")
     file_ssn = v.ssn()
     rows = [
-        {"msg_id": 7300000000000000003, "from_xid": {"uid": 2002, "device_sn": 1}, "to_xid": {"uid": 7001, "device_sn": 0},
-         "timestamp": 1767600003000, "ctype": "TEXT", "content": f"我的身份证号{cn_id}，手机号码：{mobile}",
-         "attachment": "", "config": "", "ext": "", "status": "READ"},
-        {"msg_id": 7300000000000000002, "from_xid": {"uid": 2001, "device_sn": 2}, "to_xid": {"uid": 7001, "device_sn": 0},
-         "timestamp": 1767600002000, "ctype": "FILE", "content": "",
-         "attachment": json.dumps({"url": "https://files.example.com/f/1", "name": f"passport_John_Smith_SSN_{file_ssn}.pdf", "size": 1024}),
-         "config": "", "ext": json.dumps({"contact": ext_email}), "status": "READ"},
-        {"msg_id": 7300000000000000001, "from_xid": {"uid": 2001, "device_sn": 2}, "to_xid": {"uid": 7001, "device_sn": 0},
-         "timestamp": 1767600001000, "ctype": "TEXT", "content": _lorem(rng), "attachment": "", "config": "", "ext": "", "status": "READ"},
+        {
+            "msg_id": 7300000000000000003,
+            "from_xid": {"uid": 2002, "device_sn": 1},
+            "to_xid": {"uid": 7001, "device_sn": 0},
+            "timestamp": 1767600003000,
+            "ctype": "TEXT",
+            "content": f"我的身份证号{cn_id}，手机号码：{mobile}",
+            "attachment": "",
+            "config": "",
+            "ext": "",
+            "status": "READ",
+        },
+        {
+            "msg_id": 7300000000000000002,
+            "from_xid": {"uid": 2001, "device_sn": 2},
+            "to_xid": {"uid": 7001, "device_sn": 0},
+            "timestamp": 1767600002000,
+            "ctype": "FILE",
+            "content": "",
+            "attachment": json.dumps(
+                {
+                    "url": "https://files.example.com/f/1",
+                    "name": f"passport_John_Smith_SSN_{file_ssn}.pdf",
+                    "size": 1024,
+                }
+            ),
+            "config": "",
+            "ext": json.dumps({"contact": ext_email}),
+            "status": "READ",
+        },
+        {
+            "msg_id": 7300000000000000001,
+            "from_xid": {"uid": 2001, "device_sn": 2},
+            "to_xid": {"uid": 7001, "device_sn": 0},
+            "timestamp": 1767600001000,
+            "ctype": "TEXT",
+            "content": _lorem(rng),
+            "attachment": "",
+            "config": "",
+            "ext": "",
+            "status": "READ",
+        },
     ]
     (out / "conversations" / "group-7001.jsonl").write_text(
-        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+    )
     plants = [
         Plant(cn_id, CN_ID, "2002", "7300000000000000003"),
         Plant(mobile, PHONE, "2002", "7300000000000000003"),
@@ -787,8 +1241,30 @@ def _wechat_csv(root: Path, v: Values, rng: random.Random, encoding: str) -> tup
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(["消息ID", "类型", "发送人", "时间", "内容", "备注", "昵称", "更多信息"])
-    w.writerow(["7410000000000000001", "文本", "陈小雨", "2026-01-05 20:00:00", f"手机{mobile}，有事打我", "小雨", "雨", ""])
-    w.writerow(["7410000000000000002", "文本", "我", "2026-01-05 20:01:00", f"身份证：{cn_id}\n别外传", "我", "我", ""])
+    w.writerow(
+        [
+            "7410000000000000001",
+            "文本",
+            "陈小雨",
+            "2026-01-05 20:00:00",
+            f"手机{mobile}，有事打我",
+            "小雨",
+            "雨",
+            "",
+        ]
+    )
+    w.writerow(
+        [
+            "7410000000000000002",
+            "文本",
+            "我",
+            "2026-01-05 20:01:00",
+            f"身份证：{cn_id}\n别外传",
+            "我",
+            "我",
+            "",
+        ]
+    )
     w.writerow(["7410000000000000003", "图片", "陈小雨", "2026-01-05 20:02:00", "【图片】", "小雨", "雨", ""])
     data = buf.getvalue().encode("utf-8-sig") if encoding == "utf8" else buf.getvalue().encode("gb18030")
     out.write_bytes(data)
@@ -800,38 +1276,64 @@ def _qq_txt(root: Path, v: Values, rng: random.Random, encoding: str) -> tuple[P
     mobile = v.cn_mobile()
     email = v.email("qq")
     cn_id = v.cn_id()
-    text = "\n".join([
-        "消息记录（此消息记录为文本格式，不支持重新导入）", "",
-        "================================================================",
-        "消息分组:我的好友",
-        "================================================================",
-        "消息对象:陈小雨",
-        "================================================================", "",
-        "2026-01-05 9:41:32 陈小雨", f"我手机号{mobile}", "地址回头发你", "",
-        "2026-01-05 09:45:00 王测试", f"邮箱 {email}", "",
-        "================================================================",
-        "消息分组:我的QQ群",
-        "================================================================",
-        "消息对象:北极星项目群",
-        "================================================================", "",
-        "2026-01-06 10:00:00 【管理员】张测试(10000001)", f"报名请填身份证{cn_id}", "",
-    ]) + "\n"
+    text = (
+        "\n".join(
+            [
+                "消息记录（此消息记录为文本格式，不支持重新导入）",
+                "",
+                "================================================================",
+                "消息分组:我的好友",
+                "================================================================",
+                "消息对象:陈小雨",
+                "================================================================",
+                "",
+                "2026-01-05 9:41:32 陈小雨",
+                f"我手机号{mobile}",
+                "地址回头发你",
+                "",
+                "2026-01-05 09:45:00 王测试",
+                f"邮箱 {email}",
+                "",
+                "================================================================",
+                "消息分组:我的QQ群",
+                "================================================================",
+                "消息对象:北极星项目群",
+                "================================================================",
+                "",
+                "2026-01-06 10:00:00 【管理员】张测试(10000001)",
+                f"报名请填身份证{cn_id}",
+                "",
+            ]
+        )
+        + "\n"
+    )
     out.write_bytes(_encode(text, "utf-16" if encoding == "utf16" else "gb18030", crlf=True))
-    return out, 3, [Plant(mobile, PHONE, "陈小雨"), Plant(email, EMAIL, "王测试"), Plant(cn_id, CN_ID, "张测试")]
+    return (
+        out,
+        3,
+        [Plant(mobile, PHONE, "陈小雨"), Plant(email, EMAIL, "王测试"), Plant(cn_id, CN_ID, "张测试")],
+    )
 
 
 def _line_txt(root: Path, v: Values, rng: random.Random, crlf: bool) -> tuple[Path, int, list[Plant]]:
     out = root / ("[LINE] Chat with Bo Marchetti.txt" if crlf else "[LINE] 北极星的聊天記錄.txt")
     email = v.email("line")
     phone = v.us_phone()
-    text = "\n".join([
-        "[LINE] Chat history with Bo Marchetti", "Saved on: 2026/01/08 09:00", "",
-        "2026/01/05(Mon)",
-        f"10:23\tBo Marchetti\tmail {email}",
-        "10:24\tAva Lindqvist\t\"sure, my cell:",
-        f"{phone}\"",
-        "10:25\tBo Marchetti\t[Sticker]",
-    ]) + "\n"
+    text = (
+        "\n".join(
+            [
+                "[LINE] Chat history with Bo Marchetti",
+                "Saved on: 2026/01/08 09:00",
+                "",
+                "2026/01/05(Mon)",
+                f"10:23\tBo Marchetti\tmail {email}",
+                '10:24\tAva Lindqvist\t"sure, my cell:',
+                f'{phone}"',
+                "10:25\tBo Marchetti\t[Sticker]",
+            ]
+        )
+        + "\n"
+    )
     out.write_bytes(_encode(text, "utf-8", bom=True, crlf=crlf))
     return out, 3, [Plant(email, EMAIL, "Bo Marchetti"), Plant(phone, PHONE, "Ava Lindqvist")]
 
@@ -839,25 +1341,54 @@ def _line_txt(root: Path, v: Values, rng: random.Random, crlf: bool) -> tuple[Pa
 # --- generic JSONL / CSV -----------------------------------------------------------------------
 
 
-def _generic_jsonl(root: Path, v: Values, rng: random.Random, raw: bool = False) -> tuple[Path, int, list[Plant]]:
+def _generic_jsonl(
+    root: Path, v: Values, rng: random.Random, raw: bool = False
+) -> tuple[Path, int, list[Plant]]:
     out = root / "messages.jsonl"
     aws = v.aws_key()
     email = v.email("gen")
     card = v.card()
     rows = [
-        {"id": "g1", "conversation": {"id": "C9", "name": "ops 🚨"}, "author": {"id": "u1", "name": "Ava"},
-         "timestamp": "2026-01-05T08:00:00Z", "text": f"key {aws}"},
-        {"id": "g2", "conversation": {"id": "C9", "name": "ops 🚨"}, "author": {"id": "u2", "name": "Bo"},
-         "timestamp": 1767600060, "text": f"mail \u00e9t\u00e9 {email}"},
-        {"id": "g3", "conversation": {"id": "C9", "name": "ops 🚨"}, "author": {"id": "u1", "name": "Ava"},
-         "timestamp": "2026-01-05T08:02:00Z", "text": f"pasted from notes:\u2028line two\u0085card {card}"},
+        {
+            "id": "g1",
+            "conversation": {"id": "C9", "name": "ops 🚨"},
+            "author": {"id": "u1", "name": "Ava"},
+            "timestamp": "2026-01-05T08:00:00Z",
+            "text": f"key {aws}",
+        },
+        {
+            "id": "g2",
+            "conversation": {"id": "C9", "name": "ops 🚨"},
+            "author": {"id": "u2", "name": "Bo"},
+            "timestamp": 1767600060,
+            "text": f"mail \u00e9t\u00e9 {email}",
+        },
+        {
+            "id": "g3",
+            "conversation": {"id": "C9", "name": "ops 🚨"},
+            "author": {"id": "u1", "name": "Ava"},
+            "timestamp": "2026-01-05T08:02:00Z",
+            "text": f"pasted from notes:\u2028line two\u0085card {card}",
+        },
     ]
     sep = "\r\n" if raw else "\n"
-    out.write_text("".join(json.dumps(r, ensure_ascii=not raw) + sep for r in rows), encoding="utf-8", newline="")
-    return out, 3, [Plant(aws, AWS, "u1", "g1", "C9"), Plant(email, EMAIL, "u2", "g2", "C9"), Plant(card, CARD, "u1", "g3", "C9")]
+    out.write_text(
+        "".join(json.dumps(r, ensure_ascii=not raw) + sep for r in rows), encoding="utf-8", newline=""
+    )
+    return (
+        out,
+        3,
+        [
+            Plant(aws, AWS, "u1", "g1", "C9"),
+            Plant(email, EMAIL, "u2", "g2", "C9"),
+            Plant(card, CARD, "u1", "g3", "C9"),
+        ],
+    )
 
 
-def _generic_csv(root: Path, v: Values, rng: random.Random, delimiter: str = ",") -> tuple[Path, int, list[Plant]]:
+def _generic_csv(
+    root: Path, v: Values, rng: random.Random, delimiter: str = ","
+) -> tuple[Path, int, list[Plant]]:
     out = root / "support_chat.csv"
     card = v.card()
     phone = v.us_phone()
@@ -912,7 +1443,9 @@ def build(root: Path, seed: int = 20260105) -> list[Case]:
     v = Values(rng)
     cases: list[Case] = []
 
-    def add(name: str, reader: str, maker: Callable[[Path, Values, random.Random], tuple[Path, int, list[Plant]]]) -> Path:
+    def add(
+        name: str, reader: str, maker: Callable[[Path, Values, random.Random], tuple[Path, int, list[Plant]]]
+    ) -> Path:
         folder = root / name.replace(" ", "_")
         folder.mkdir(parents=True)
         path, count, plants = maker(folder, v, rng)
@@ -922,12 +1455,26 @@ def build(root: Path, seed: int = 20260105) -> list[Case]:
     slack = add("slack folder", "slack", _slack)
     zipped = root / "slack_zip"
     zipped.mkdir()
-    cases.append(Case("slack zip", _zip_folder(slack, zipped / "Acme Corp Slack export.zip"), "slack",
-                      cases[-1].messages, list(cases[-1].plants)))
+    cases.append(
+        Case(
+            "slack zip",
+            _zip_folder(slack, zipped / "Acme Corp Slack export.zip"),
+            "slack",
+            cases[-1].messages,
+            list(cases[-1].plants),
+        )
+    )
     nested = root / "slack_zip_nested"
     nested.mkdir()
-    cases.append(Case("slack zip nested folder", _zip_folder(slack, nested / "export.zip", nest=slack.name), "slack",
-                      cases[-2].messages, list(cases[-2].plants)))
+    cases.append(
+        Case(
+            "slack zip nested folder",
+            _zip_folder(slack, nested / "export.zip", nest=slack.name),
+            "slack",
+            cases[-2].messages,
+            list(cases[-2].plants),
+        )
+    )
     add("telegram single chat", "telegram", _telegram_single)
     add("telegram full account", "telegram", _telegram_account)
     add("discord dce json", "discord", _discord_json)

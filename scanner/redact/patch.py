@@ -313,10 +313,7 @@ def _tagged_value(
             segments = [(a, b) for a, b in _text_segments(m.start(), m.end(), value) if b > a]
             for n, (a, b) in enumerate(segments):
                 size = len(html.unescape(value[a:b]))
-                if len(new) == len(target):
-                    piece = new[at : at + size]
-                else:
-                    piece = new if n == 0 else ""
+                piece = new[at : at + size] if len(new) == len(target) else new if n == 0 else ""
                 at += size
                 escaped = html.escape(piece, quote=False)
                 changes.append((start + offsets[a], start + offsets[b], encode_like(escaped, raw)))
@@ -387,10 +384,7 @@ def _pieces(
     at = 0
     for n, (j, a, b) in enumerate(chain):
         start, raw, _, offsets = tokens[j]
-        if len(new) == length:
-            piece = new[at : at + b - a]
-        else:
-            piece = new if n == 0 else ""
+        piece = new[at : at + b - a] if len(new) == length else new if n == 0 else ""
         at += b - a
         yield start + offsets[a], start + offsets[b], encode_like(piece, raw)
 
