@@ -196,7 +196,8 @@ def test_planted_value_is_found_where_it_was_written(
     assert hits, f"{plant.value!r} ({plant.entities[0]}) not found in {plant.part} of {message.message_id}"
     entity, occurrence = hits[0]
     assert entity in plant.entities, (entity, plant.entities)
-    assert occurrence.author_id == message.author.id
+    # an author id that is itself an address or number is shown masked
+    assert occurrence.author_id == message.author.id or "***" in occurrence.author_id, occurrence.author_id
     assert occurrence.conversation_id == message.conversation.id
     # the value is gone from the redacted copy
     after = [m for m in run.after if m.message_id == message.message_id]

@@ -1401,6 +1401,96 @@ def _generic_csv(
     return out, 2, [Plant(card, CARD, "Erin", "r1"), Plant(phone, PHONE, "Frank", "r2")]
 
 
+# --- Messenger / Instagram (Download Your Information JSON) ------------------------------------
+
+
+def _mojibake(value: object) -> object:
+    """Meta writes every UTF-8 byte of a string as its own \\u00XX escape."""
+    if isinstance(value, str):
+        return value.encode("utf-8").decode("latin-1")
+    if isinstance(value, list):
+        return [_mojibake(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _mojibake(v) for k, v in value.items()}
+    return value
+
+
+def _meta(root: Path, v: Values, rng: random.Random, app: str) -> tuple[Path, int, list[Plant]]:
+    activity = "your_facebook_activity" if app == "facebook" else "your_instagram_activity"
+    out = root / f"{app}-avalindqvist-2026-02-01"
+    thread = out / activity / "messages" / "inbox" / "polaristeam_4815162342"
+    (thread / "files").mkdir(parents=True)
+    email = v.email("renee")
+    mobile = v.cn_mobile()
+    card = v.card()
+    file_ssn = v.ssn()
+    at = 1767600000000
+    newest_first = [
+        {"sender_name": "Renée Exemple", "timestamp_ms": at + 4000, "content": f"Merci ! 收到 👍 mail {email}",
+         "is_geoblocked_for_viewer": False},
+        {"sender_name": "陈小雨", "timestamp_ms": at + 3000, "content": f"我的手机😀{mobile}，卡号 {card}",
+         "reactions": [{"reaction": "❤", "actor": "Renée Exemple"}], "is_geoblocked_for_viewer": False},
+        {"sender_name": "Ava Lindqvist", "timestamp_ms": at + 2000,
+         "files": [{"uri": f"{activity}/messages/inbox/polaristeam_4815162342/files/passport_John_Smith_SSN_{file_ssn}.pdf",
+                    "creation_timestamp": (at + 2000) // 1000}], "is_geoblocked_for_viewer": False},
+        {"sender_name": "Ava Lindqvist", "timestamp_ms": at + 1000, "content": _lorem(rng), "is_geoblocked_for_viewer": False},
+    ]
+    doc = {
+        "participants": [{"name": "Renée Exemple"}, {"name": "陈小雨"}, {"name": "Ava Lindqvist"}],
+        "messages": newest_first,
+        "title": "Polaris Team ✨",
+        "is_still_participant": True,
+        "thread_path": "inbox/polaristeam_4815162342",
+        "magic_words": [],
+    }
+    (thread / "message_1.json").write_text(json.dumps(_mojibake(doc), indent=2), encoding="ascii")
+    (thread / "files" / f"passport_John_Smith_SSN_{file_ssn}.pdf").write_bytes(b"%PDF-1.4\n")
+    plants = [
+        Plant(email, EMAIL, "Renée Exemple"),
+        Plant(mobile, PHONE, "陈小雨"),
+        Plant(card, CARD, "陈小雨"),
+        Plant(file_ssn, SSN, "Ava Lindqvist", part="attachment name"),
+    ]
+    return out, 4, plants
+
+
+# --- Google Chat (Takeout) -----------------------------------------------------------------------
+
+
+def _googlechat(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, list[Plant]]:
+    out = root / "Takeout"
+    space = out / "Google Chat" / "Groups" / "Space AAAAp0laris"
+    space.mkdir(parents=True)
+    people = [("Ava Lindqvist", "ava.lindqvist@example.com"), ("陈小雨", "xiaoyu.chen@example.com")]
+    (space / "group_info.json").write_text(json.dumps({"name": "Polaris 🚀", "members": [
+        {"name": n, "email": e, "user_type": "Human"} for n, e in people]}, ensure_ascii=False, indent=2), encoding="utf-8")
+    aws = v.aws_key()
+    mobile = v.cn_mobile()
+    iban = v.iban()
+
+    def when(minute: int) -> str:
+        return f"Monday, January 5, 2026 at 4:{minute:02d}:00\u202fPM UTC"
+
+    messages = [
+        {"creator": {"name": people[0][0], "email": people[0][1], "user_type": "Human"}, "created_date": when(1),
+         "text": f"deploy key {aws}", "topic_id": "Tpol1", "message_id": "AAAAp0laris/Tpol1/Tpol1"},
+        {"creator": {"name": people[1][0], "email": people[1][1], "user_type": "Human"}, "created_date": when(2),
+         "text": f"电话{mobile}\nIBAN {iban}", "topic_id": "Tpol1", "message_id": "AAAAp0laris/Tpol1/Mreply01",
+         "annotations": [{"start_index": 0, "length": 2, "format_metadata": {"format_type": "BOLD"}}]},
+        {"creator": {"name": people[0][0], "email": people[0][1], "user_type": "Human"}, "created_date": when(3),
+         "text": "", "attached_files": [{"original_name": "IMG_2041.jpg", "export_name": "File-IMG_2041.jpg"}],
+         "topic_id": "Tpol2", "message_id": "AAAAp0laris/Tpol2/Tpol2"},
+    ]
+    (space / "messages.json").write_text(json.dumps({"messages": messages}, ensure_ascii=False, indent=2), encoding="utf-8")
+    (space / "File-IMG_2041.jpg").write_bytes(b"\xff\xd8\xff\xe0")
+    plants = [
+        Plant(aws, AWS, "Ava Lindqvist", "AAAAp0laris/Tpol1/Tpol1"),
+        Plant(mobile, PHONE, "陈小雨", "AAAAp0laris/Tpol1/Mreply01"),
+        Plant(iban, IBAN, "陈小雨", "AAAAp0laris/Tpol1/Mreply01"),
+    ]
+    return out, 3, plants
+
+
 # --- the cases -----------------------------------------------------------------------------------
 
 
@@ -1489,6 +1579,9 @@ def build(root: Path, seed: int = 20260105) -> list[Case]:
     add("qq txt gb18030 crlf", "qq", lambda r, v_, g: _qq_txt(r, v_, g, "gb18030"))
     add("line txt crlf bom", "line", lambda r, v_, g: _line_txt(r, v_, g, True))
     add("line txt lf bom", "line", lambda r, v_, g: _line_txt(r, v_, g, False))
+    add("messenger mojibake json", "messenger", lambda r, v_, g: _meta(r, v_, g, "facebook"))
+    add("instagram mojibake json", "instagram", lambda r, v_, g: _meta(r, v_, g, "instagram"))
+    add("google chat takeout", "googlechat", _googlechat)
     add("generic jsonl", "jsonl", _generic_jsonl)
     add("generic jsonl raw unicode crlf", "jsonl", lambda r, v_, g: _generic_jsonl(r, v_, g, raw=True))
     add("generic csv bom crlf", "csv", _generic_csv)
