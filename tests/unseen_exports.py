@@ -1491,6 +1491,174 @@ def _googlechat(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, l
     return out, 3, plants
 
 
+# --- Signal (signal-export) ---------------------------------------------------------------------
+
+
+def _signal(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, list[Plant]]:
+    out = root / "signal-chats"
+    chat = out / "Polaris Team"
+    (chat / "media").mkdir(parents=True)
+    email = v.email("ava")
+    mobile = v.cn_mobile()
+    file_ssn = v.ssn()
+    card = v.card()
+    name = f"passport_John_Smith_SSN_{file_ssn}.pdf"
+    text = (
+        f"[2026-01-05 10:23:45] Ava Lindqvist: mail me at {email}  \n\n"
+        f"[2026-01-05 10:24:02] Me: 好的 我的手机{mobile}  \n\n"
+        f"[2026-01-05 10:25:00] Ava Lindqvist: [2026-01-05T10-25-00.000_00_{name}](./media/2026-01-05T10-25-00.000_00_"
+        f"{name.replace(' ', '%20')})  \n\n"
+        f"[2026-01-05 10:26:00] Me: \n\n> mail me at {email}\n\ncard for the deposit:\n{card}  \n(- Ava Lindqvist: 👍 -)\n\n"
+        "[2026-01-05 10:27:00] Dara Okafor 🌻: Missed voice call  \n\n"
+    )
+    (chat / "chat.md").write_text(text, encoding="utf-8")
+    (chat / "media" / f"2026-01-05T10-25-00.000_00_{name}").write_bytes(b"%PDF-1.4\n")
+    plants = [
+        Plant(email, EMAIL, "Ava Lindqvist", "L1"),
+        Plant(mobile, PHONE, "Me", "L3"),
+        Plant(file_ssn, SSN, "Ava Lindqvist", "L5"),
+        Plant(card, CARD, "Me", "L7"),
+    ]
+    return out, 5, plants
+
+
+# --- Rocket.Chat room export ---------------------------------------------------------------------
+
+
+def _rocketchat(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, list[Plant]]:
+    folder = root / "rc"
+    (folder / "assets").mkdir(parents=True)
+    github = v.github_token()
+    mobile = v.cn_mobile()
+    file_ssn = v.ssn()
+    rows = [
+        {"msg": "ava.lindqvist joined the channel", "username": "ava.lindqvist", "ts": "2026-01-05T10:00:00.000Z", "type": "uj"},
+        {"msg": f"CI token {github} — rotate after", "username": "ava.lindqvist", "ts": "2026-01-05T10:01:05.120Z"},
+        {"msg": f"电话：{mobile}", "username": "chen.xiaoyu", "ts": "2026-01-05T10:02:00.000Z"},
+        {"msg": "", "username": "ava.lindqvist", "ts": "2026-01-05T10:03:00.000Z", "attachments": [
+            {"type": "file", "title": f"passport_John_Smith_SSN_{file_ssn}.pdf",
+             "title_link": f"/file-upload/Fq1/passport_John_Smith_SSN_{file_ssn}.pdf", "fileId": "Fq1",
+             "fileName": f"passport_John_Smith_SSN_{file_ssn}.pdf"}]},
+    ]
+    (folder / "北极星.json").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    (folder / "assets" / f"Fq1-passport_John_Smith_SSN_{file_ssn}.pdf").write_bytes(b"%PDF-1.4\n")
+    out = _zip_folder(folder, root / "rocketchat-export.zip")
+    plants = [
+        Plant(github, GITHUB, "ava.lindqvist"),
+        Plant(mobile, PHONE, "chen.xiaoyu"),
+        Plant(file_ssn, SSN, "ava.lindqvist", part="attachment name"),
+    ]
+    return out, 4, plants
+
+
+# --- Matrix / Element -----------------------------------------------------------------------------
+
+
+def _matrix(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, list[Plant]]:
+    out = root / "matrix-Polaris 北极星-export-2026-01-06.json"
+    email = v.email("ava")
+    iban = v.iban()
+    aws = v.aws_key()
+
+    def event(n: int, sender: str, etype: str, content: dict[str, object], **extra: object) -> dict[str, object]:
+        e: dict[str, object] = {"type": etype, "room_id": "!polaris:example.org", "sender": sender, "content": content,
+                                "origin_server_ts": 1767600000000 + n * 60000, "unsigned": {"age": 1000},
+                                "event_id": f"$ev{n:02d}-polaris"}
+        e.update(extra)
+        return e
+
+    events = [
+        event(0, "@ava:example.org", "m.room.member", {"membership": "join", "displayname": "Ava Lindqvist"}, state_key="@ava:example.org"),
+        event(1, "@xiaoyu:example.org", "m.room.member", {"membership": "join", "displayname": "陈小雨"}, state_key="@xiaoyu:example.org"),
+        event(2, "@ava:example.org", "m.room.message", {"msgtype": "m.text", "body": f"mail {email} 😀",
+              "format": "org.matrix.custom.html", "formatted_body": f"mail <a href=\"mailto:{email}\">{email}</a> 😀"}),
+        event(3, "@xiaoyu:example.org", "m.room.message", {"msgtype": "m.text", "body": f"> <@ava:example.org> mail\n\nIBAN {iban}",
+              "m.relates_to": {"m.in_reply_to": {"event_id": "$ev02-polaris"}}}),
+        event(4, "@ava:example.org", "m.room.message", {"msgtype": "m.text", "body": f" * key {aws}",
+              "m.new_content": {"msgtype": "m.text", "body": f"key {aws}"},
+              "m.relates_to": {"rel_type": "m.replace", "event_id": "$ev02-polaris"}}),
+    ]
+    doc = {"room_name": "Polaris 北极星", "room_creator": "Ava Lindqvist", "topic": "", "export_date": "06/01/2026",
+           "exported_by": "Ava Lindqvist", "messages": events}
+    out.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
+    plants = [
+        Plant(email, EMAIL, "@ava:example.org", "$ev02-polaris"),
+        Plant(iban, IBAN, "@xiaoyu:example.org", "$ev03-polaris"),
+        Plant(aws, AWS, "@ava:example.org"),
+    ]
+    return out, 5, plants
+
+
+# --- iMessage (imessage-exporter txt) ---------------------------------------------------------------
+
+
+def _imessage(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, list[Plant]]:
+    out = root / "imessage_export"
+    out.mkdir()
+    email = v.email("bo")
+    ssn = v.ssn()
+    text = (
+        "Jan 05, 2026  6:00:00 PM You named the conversation Polaris\n\n"
+        "Jan 05, 2026  6:01:00 PM\nBo Marchetti\n" + f"my e-mail is {email}\n\n"
+        "Jan 05, 2026  6:02:00 PM (Read by you after 10 seconds)\nMe\n" + f"SSN {ssn}\nfor the form\n\n"
+    )
+    (out / "Polaris - 7.txt").write_text(text, encoding="utf-8")
+    return out, 3, [Plant(email, EMAIL, "Bo Marchetti"), Plant(ssn, SSN, "Me")]
+
+
+# --- Teams Graph API page ------------------------------------------------------------------------
+
+
+def _teams_graph(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, list[Plant]]:
+    out = root / "graph_chat_messages.json"
+    email = v.email("dara")
+    card = v.card()
+
+    def message(mid: str, i: int, html_body: str, **extra: object) -> dict[str, object]:
+        m: dict[str, object] = {
+            "id": mid, "replyToId": None, "etag": mid, "messageType": "message",
+            "createdDateTime": f"2026-01-05T09:{int(mid) % 60:02d}:00.123Z", "lastModifiedDateTime": None,
+            "lastEditedDateTime": None, "deletedDateTime": None, "subject": None, "summary": None,
+            "chatId": "19:meeting_polaris@thread.v2", "importance": "normal", "locale": "en-us", "webUrl": None,
+            "channelIdentity": None, "policyViolation": None, "eventDetail": None,
+            "from": {"application": None, "device": None,
+                     "user": {"@odata.type": "#microsoft.graph.teamworkUserIdentity", "id": PEOPLE[i][0],
+                              "displayName": PEOPLE[i][2], "userIdentityType": "aadUser"}},
+            "body": {"contentType": "html", "content": html_body}, "attachments": [], "mentions": [], "reactions": [],
+        }
+        m.update(extra)
+        return m
+
+    page = {
+        "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#chats('19%3Ameeting_polaris%40thread.v2')/messages",
+        "@odata.count": 3,
+        "value": [
+            message("1767604000003", 1, f"<p>card <b>{card}</b></p>"),
+            message("1767604000002", 3, f"<div><div>contact:&nbsp;{email}</div></div>"),
+            message("1767604000001", 0, "<systemEventMessage/>", messageType="systemEventMessage",
+                    eventDetail={"@odata.type": "#microsoft.graph.membersAddedEventMessageDetail"}),
+        ],
+    }
+    out.write_text(json.dumps(page, indent=2), encoding="utf-8")
+    return out, 3, [Plant(card, CARD, PEOPLE[1][0], "1767604000003"), Plant(email, EMAIL, PEOPLE[3][0], "1767604000002")]
+
+
+# --- WeChat TXT (MemoTrace) --------------------------------------------------------------------------
+
+
+def _wechat_txt(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, list[Plant]]:
+    out = root / "陈小雨.txt"
+    mobile = v.cn_mobile()
+    cn_id = v.cn_id()
+    text = (
+        f"2026-01-05 20:00:00 陈小雨\n我的手机{mobile}\n晚点打给我\n\n"
+        f"2026-01-05 20:01:00 我\n身份证号码：{cn_id}\n\n"
+        "2026-01-05 20:02:00\n你撤回了一条消息\n\n"
+    )
+    out.write_bytes(text.encode("utf-8"))
+    return out, 3, [Plant(mobile, PHONE, "陈小雨"), Plant(cn_id, CN_ID, "我")]
+
+
 # --- the cases -----------------------------------------------------------------------------------
 
 
@@ -1582,6 +1750,12 @@ def build(root: Path, seed: int = 20260105) -> list[Case]:
     add("messenger mojibake json", "messenger", lambda r, v_, g: _meta(r, v_, g, "facebook"))
     add("instagram mojibake json", "instagram", lambda r, v_, g: _meta(r, v_, g, "instagram"))
     add("google chat takeout", "googlechat", _googlechat)
+    add("signal chat.md", "signal", _signal)
+    add("rocket.chat room export zip", "rocketchat", _rocketchat)
+    add("matrix element json", "matrix", _matrix)
+    add("imessage txt", "imessage", _imessage)
+    add("teams graph page", "teams", _teams_graph)
+    add("wechat txt memotrace", "wechat", _wechat_txt)
     add("generic jsonl", "jsonl", _generic_jsonl)
     add("generic jsonl raw unicode crlf", "jsonl", lambda r, v_, g: _generic_jsonl(r, v_, g, raw=True))
     add("generic csv bom crlf", "csv", _generic_csv)
