@@ -317,6 +317,10 @@ def _slack(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, list[P
             PEOPLE[0][0],
             t0,
             f"Reach me at <mailto:{email}|{email}> &amp; not the old one &lt;3",
+            blocks=[{"type": "rich_text", "block_id": "b1", "elements": [{"type": "rich_text_section", "elements": [
+                {"type": "text", "text": "Reach me at "},
+                {"type": "link", "url": f"mailto:{email}", "text": email},
+                {"type": "text", "text": " & not the old one <3"}]}]}],
             thread_ts=f"{t0:.6f}",
             reply_count=1,
             reply_users=[PEOPLE[1][0]],
