@@ -37,6 +37,7 @@ class Plant:
     message_id: str | None = None  # when the format has its own message ids
     conversation: str | None = None  # the conversation's id or name
     part: str = "text"
+    in_text: bool = False  # the format writes this part into the message text as well
 
 
 @dataclass(slots=True)
@@ -317,10 +318,22 @@ def _slack(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, list[P
             PEOPLE[0][0],
             t0,
             f"Reach me at <mailto:{email}|{email}> &amp; not the old one &lt;3",
-            blocks=[{"type": "rich_text", "block_id": "b1", "elements": [{"type": "rich_text_section", "elements": [
-                {"type": "text", "text": "Reach me at "},
-                {"type": "link", "url": f"mailto:{email}", "text": email},
-                {"type": "text", "text": " & not the old one <3"}]}]}],
+            blocks=[
+                {
+                    "type": "rich_text",
+                    "block_id": "b1",
+                    "elements": [
+                        {
+                            "type": "rich_text_section",
+                            "elements": [
+                                {"type": "text", "text": "Reach me at "},
+                                {"type": "link", "url": f"mailto:{email}", "text": email},
+                                {"type": "text", "text": " & not the old one <3"},
+                            ],
+                        }
+                    ],
+                }
+            ],
             thread_ts=f"{t0:.6f}",
             reply_count=1,
             reply_users=[PEOPLE[1][0]],
@@ -441,11 +454,24 @@ def _slack(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, list[P
     (out / "proj-北极星" / "2026-01-05.json").write_text(_slack_json(day3))
     # private channel, DM (folder named by id) and group DM
     github = v.github_token()
+    reset = v.github_token()
     (out / "hr-private").mkdir()
     (out / "hr-private" / "2026-01-07.json").write_text(
-        _slack_json([msg(PEOPLE[0][0], base + 2 * 86400 + 0.0004, f"token for CI: `{github}`")])
+        _slack_json(
+            [
+                msg(PEOPLE[0][0], base + 2 * 86400 + 0.0004, f"token for CI: `{github}`"),
+                msg(
+                    PEOPLE[1][0],
+                    base + 2 * 86400 + 0.0007,
+                    f"reset here <https://git.example.com/reset?token={reset}|reset link> thx",
+                ),
+            ]
+        )
     )
     plants.append(Plant(github, GITHUB, PEOPLE[0][0], f"{base + 2 * 86400 + 0.0004:.6f}", "G01PRIV0003"))
+    plants.append(
+        Plant(reset, GITHUB, PEOPLE[1][0], f"{base + 2 * 86400 + 0.0007:.6f}", "G01PRIV0003", "link", True)
+    )
     card = v.card()
     (out / "D01DIRECT04").mkdir()
     (out / "D01DIRECT04" / "2026-01-07.json").write_text(
@@ -458,7 +484,7 @@ def _slack(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, list[P
         _slack_json([msg(PEOPLE[2][0], base + 3 * 86400 + 0.0006, f"slack token {slack_token} 用完就撤销")])
     )
     plants.append(Plant(slack_token, SLACK, PEOPLE[2][0], f"{base + 3 * 86400 + 0.0006:.6f}", "G01MPIM0005"))
-    count += 3
+    count += 4
     return out, count, plants
 
 
@@ -887,6 +913,10 @@ def _wa_de(t: datetime, who: str) -> str:
     return f"{t.day:02d}.{t.month:02d}.{t:%y}, {t:%H:%M} - {who}"
 
 
+def _wa_fi(t: datetime, who: str) -> str:
+    return f"[{t.day}.{t.month}.{t.year} klo {t.hour}.{t:%M}.{t:%S}] {who}"
+
+
 def _wa_ios_us(t: datetime, who: str) -> str:
     noon = "AM" if t.hour < 12 else "PM"
     return f"[{t.month}/{t.day}/{t:%y}, {t.hour % 12 or 12}:{t:%M:%S}\u202f{noon}] {who}"
@@ -940,7 +970,7 @@ def _whatsapp_text(
         Plant(ssn, SSN, "Dara Okafor 🌻"),
         Plant(mobile, PHONE, "陈小雨"),
         Plant(cn_id, CN_ID, "陈小雨"),
-        Plant(file_ssn, SSN, "Ava Lindqvist", part="attachment name"),
+        Plant(file_ssn, SSN, "Ava Lindqvist", part="attachment name", in_text=True),
         Plant(joiner, PHONE, ""),
         Plant(iban, IBAN, "Ava Lindqvist"),
     ]
@@ -1430,14 +1460,37 @@ def _meta(root: Path, v: Values, rng: random.Random, app: str) -> tuple[Path, in
     file_ssn = v.ssn()
     at = 1767600000000
     newest_first = [
-        {"sender_name": "Renée Exemple", "timestamp_ms": at + 4000, "content": f"Merci ! 收到 👍 mail {email}",
-         "is_geoblocked_for_viewer": False},
-        {"sender_name": "陈小雨", "timestamp_ms": at + 3000, "content": f"我的手机😀{mobile}，卡号 {card}",
-         "reactions": [{"reaction": "❤", "actor": "Renée Exemple"}], "is_geoblocked_for_viewer": False},
-        {"sender_name": "Ava Lindqvist", "timestamp_ms": at + 2000,
-         "files": [{"uri": f"{activity}/messages/inbox/polaristeam_4815162342/files/passport_John_Smith_SSN_{file_ssn}.pdf",
-                    "creation_timestamp": (at + 2000) // 1000}], "is_geoblocked_for_viewer": False},
-        {"sender_name": "Ava Lindqvist", "timestamp_ms": at + 1000, "content": _lorem(rng), "is_geoblocked_for_viewer": False},
+        {
+            "sender_name": "Renée Exemple",
+            "timestamp_ms": at + 4000,
+            "content": f"Merci ! 收到 👍 mail {email}",
+            "is_geoblocked_for_viewer": False,
+        },
+        {
+            "sender_name": "陈小雨",
+            "timestamp_ms": at + 3000,
+            "content": f"我的手机😀{mobile}，卡号 {card}",
+            "reactions": [{"reaction": "❤", "actor": "Renée Exemple"}],
+            "is_geoblocked_for_viewer": False,
+        },
+        {
+            "sender_name": "Ava Lindqvist",
+            "timestamp_ms": at + 2000,
+            "files": [
+                {
+                    "uri": f"{activity}/messages/inbox/polaristeam_4815162342/files/"
+                    f"passport_John_Smith_SSN_{file_ssn}.pdf",
+                    "creation_timestamp": (at + 2000) // 1000,
+                }
+            ],
+            "is_geoblocked_for_viewer": False,
+        },
+        {
+            "sender_name": "Ava Lindqvist",
+            "timestamp_ms": at + 1000,
+            "content": _lorem(rng),
+            "is_geoblocked_for_viewer": False,
+        },
     ]
     doc = {
         "participants": [{"name": "Renée Exemple"}, {"name": "陈小雨"}, {"name": "Ava Lindqvist"}],
@@ -1466,8 +1519,17 @@ def _googlechat(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, l
     space = out / "Google Chat" / "Groups" / "Space AAAAp0laris"
     space.mkdir(parents=True)
     people = [("Ava Lindqvist", "ava.lindqvist@example.com"), ("陈小雨", "xiaoyu.chen@example.com")]
-    (space / "group_info.json").write_text(json.dumps({"name": "Polaris 🚀", "members": [
-        {"name": n, "email": e, "user_type": "Human"} for n, e in people]}, ensure_ascii=False, indent=2), encoding="utf-8")
+    (space / "group_info.json").write_text(
+        json.dumps(
+            {
+                "name": "Polaris 🚀",
+                "members": [{"name": n, "email": e, "user_type": "Human"} for n, e in people],
+            },
+            ensure_ascii=False,
+            indent=2,
+        ),
+        encoding="utf-8",
+    )
     aws = v.aws_key()
     mobile = v.cn_mobile()
     iban = v.iban()
@@ -1476,16 +1538,33 @@ def _googlechat(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, l
         return f"Monday, January 5, 2026 at 4:{minute:02d}:00\u202fPM UTC"
 
     messages = [
-        {"creator": {"name": people[0][0], "email": people[0][1], "user_type": "Human"}, "created_date": when(1),
-         "text": f"deploy key {aws}", "topic_id": "Tpol1", "message_id": "AAAAp0laris/Tpol1/Tpol1"},
-        {"creator": {"name": people[1][0], "email": people[1][1], "user_type": "Human"}, "created_date": when(2),
-         "text": f"电话{mobile}\nIBAN {iban}", "topic_id": "Tpol1", "message_id": "AAAAp0laris/Tpol1/Mreply01",
-         "annotations": [{"start_index": 0, "length": 2, "format_metadata": {"format_type": "BOLD"}}]},
-        {"creator": {"name": people[0][0], "email": people[0][1], "user_type": "Human"}, "created_date": when(3),
-         "text": "", "attached_files": [{"original_name": "IMG_2041.jpg", "export_name": "File-IMG_2041.jpg"}],
-         "topic_id": "Tpol2", "message_id": "AAAAp0laris/Tpol2/Tpol2"},
+        {
+            "creator": {"name": people[0][0], "email": people[0][1], "user_type": "Human"},
+            "created_date": when(1),
+            "text": f"deploy key {aws}",
+            "topic_id": "Tpol1",
+            "message_id": "AAAAp0laris/Tpol1/Tpol1",
+        },
+        {
+            "creator": {"name": people[1][0], "email": people[1][1], "user_type": "Human"},
+            "created_date": when(2),
+            "text": f"电话{mobile}\nIBAN {iban}",
+            "topic_id": "Tpol1",
+            "message_id": "AAAAp0laris/Tpol1/Mreply01",
+            "annotations": [{"start_index": 0, "length": 2, "format_metadata": {"format_type": "BOLD"}}],
+        },
+        {
+            "creator": {"name": people[0][0], "email": people[0][1], "user_type": "Human"},
+            "created_date": when(3),
+            "text": "",
+            "attached_files": [{"original_name": "IMG_2041.jpg", "export_name": "File-IMG_2041.jpg"}],
+            "topic_id": "Tpol2",
+            "message_id": "AAAAp0laris/Tpol2/Tpol2",
+        },
     ]
-    (space / "messages.json").write_text(json.dumps({"messages": messages}, ensure_ascii=False, indent=2), encoding="utf-8")
+    (space / "messages.json").write_text(
+        json.dumps({"messages": messages}, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
     (space / "File-IMG_2041.jpg").write_bytes(b"\xff\xd8\xff\xe0")
     plants = [
         Plant(aws, AWS, "Ava Lindqvist", "AAAAp0laris/Tpol1/Tpol1"),
@@ -1510,9 +1589,10 @@ def _signal(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, list[
     text = (
         f"[2026-01-05 10:23:45] Ava Lindqvist: mail me at {email}  \n\n"
         f"[2026-01-05 10:24:02] Me: 好的 我的手机{mobile}  \n\n"
-        f"[2026-01-05 10:25:00] Ava Lindqvist: [2026-01-05T10-25-00.000_00_{name}](./media/2026-01-05T10-25-00.000_00_"
-        f"{name.replace(' ', '%20')})  \n\n"
-        f"[2026-01-05 10:26:00] Me: \n\n> mail me at {email}\n\ncard for the deposit:\n{card}  \n(- Ava Lindqvist: 👍 -)\n\n"
+        f"[2026-01-05 10:25:00] Ava Lindqvist: [2026-01-05T10-25-00.000_00_{name}]"
+        f"(./media/2026-01-05T10-25-00.000_00_{name.replace(' ', '%20')})  \n\n"
+        f"[2026-01-05 10:26:00] Me: \n\n> mail me at {email}\n\ncard for the deposit:\n{card}  \n"
+        "(- Ava Lindqvist: 👍 -)\n\n"
         "[2026-01-05 10:27:00] Dara Okafor 🌻: Missed voice call  \n\n"
     )
     (chat / "chat.md").write_text(text, encoding="utf-8")
@@ -1536,15 +1616,36 @@ def _rocketchat(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, l
     mobile = v.cn_mobile()
     file_ssn = v.ssn()
     rows = [
-        {"msg": "ava.lindqvist joined the channel", "username": "ava.lindqvist", "ts": "2026-01-05T10:00:00.000Z", "type": "uj"},
-        {"msg": f"CI token {github} — rotate after", "username": "ava.lindqvist", "ts": "2026-01-05T10:01:05.120Z"},
+        {
+            "msg": "ava.lindqvist joined the channel",
+            "username": "ava.lindqvist",
+            "ts": "2026-01-05T10:00:00.000Z",
+            "type": "uj",
+        },
+        {
+            "msg": f"CI token {github} — rotate after",
+            "username": "ava.lindqvist",
+            "ts": "2026-01-05T10:01:05.120Z",
+        },
         {"msg": f"电话：{mobile}", "username": "chen.xiaoyu", "ts": "2026-01-05T10:02:00.000Z"},
-        {"msg": "", "username": "ava.lindqvist", "ts": "2026-01-05T10:03:00.000Z", "attachments": [
-            {"type": "file", "title": f"passport_John_Smith_SSN_{file_ssn}.pdf",
-             "title_link": f"/file-upload/Fq1/passport_John_Smith_SSN_{file_ssn}.pdf", "fileId": "Fq1",
-             "fileName": f"passport_John_Smith_SSN_{file_ssn}.pdf"}]},
+        {
+            "msg": "",
+            "username": "ava.lindqvist",
+            "ts": "2026-01-05T10:03:00.000Z",
+            "attachments": [
+                {
+                    "type": "file",
+                    "title": f"passport_John_Smith_SSN_{file_ssn}.pdf",
+                    "title_link": f"/file-upload/Fq1/passport_John_Smith_SSN_{file_ssn}.pdf",
+                    "fileId": "Fq1",
+                    "fileName": f"passport_John_Smith_SSN_{file_ssn}.pdf",
+                }
+            ],
+        },
     ]
-    (folder / "北极星.json").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    (folder / "北极星.json").write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+    )
     (folder / "assets" / f"Fq1-passport_John_Smith_SSN_{file_ssn}.pdf").write_bytes(b"%PDF-1.4\n")
     out = _zip_folder(folder, root / "rocketchat-export.zip")
     plants = [
@@ -1564,26 +1665,77 @@ def _matrix(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, list[
     iban = v.iban()
     aws = v.aws_key()
 
-    def event(n: int, sender: str, etype: str, content: dict[str, object], **extra: object) -> dict[str, object]:
-        e: dict[str, object] = {"type": etype, "room_id": "!polaris:example.org", "sender": sender, "content": content,
-                                "origin_server_ts": 1767600000000 + n * 60000, "unsigned": {"age": 1000},
-                                "event_id": f"$ev{n:02d}-polaris"}
+    def event(
+        n: int, sender: str, etype: str, content: dict[str, object], **extra: object
+    ) -> dict[str, object]:
+        e: dict[str, object] = {
+            "type": etype,
+            "room_id": "!polaris:example.org",
+            "sender": sender,
+            "content": content,
+            "origin_server_ts": 1767600000000 + n * 60000,
+            "unsigned": {"age": 1000},
+            "event_id": f"$ev{n:02d}-polaris",
+        }
         e.update(extra)
         return e
 
     events = [
-        event(0, "@ava:example.org", "m.room.member", {"membership": "join", "displayname": "Ava Lindqvist"}, state_key="@ava:example.org"),
-        event(1, "@xiaoyu:example.org", "m.room.member", {"membership": "join", "displayname": "陈小雨"}, state_key="@xiaoyu:example.org"),
-        event(2, "@ava:example.org", "m.room.message", {"msgtype": "m.text", "body": f"mail {email} 😀",
-              "format": "org.matrix.custom.html", "formatted_body": f"mail <a href=\"mailto:{email}\">{email}</a> 😀"}),
-        event(3, "@xiaoyu:example.org", "m.room.message", {"msgtype": "m.text", "body": f"> <@ava:example.org> mail\n\nIBAN {iban}",
-              "m.relates_to": {"m.in_reply_to": {"event_id": "$ev02-polaris"}}}),
-        event(4, "@ava:example.org", "m.room.message", {"msgtype": "m.text", "body": f" * key {aws}",
-              "m.new_content": {"msgtype": "m.text", "body": f"key {aws}"},
-              "m.relates_to": {"rel_type": "m.replace", "event_id": "$ev02-polaris"}}),
+        event(
+            0,
+            "@ava:example.org",
+            "m.room.member",
+            {"membership": "join", "displayname": "Ava Lindqvist"},
+            state_key="@ava:example.org",
+        ),
+        event(
+            1,
+            "@xiaoyu:example.org",
+            "m.room.member",
+            {"membership": "join", "displayname": "陈小雨"},
+            state_key="@xiaoyu:example.org",
+        ),
+        event(
+            2,
+            "@ava:example.org",
+            "m.room.message",
+            {
+                "msgtype": "m.text",
+                "body": f"mail {email} 😀",
+                "format": "org.matrix.custom.html",
+                "formatted_body": f'mail <a href="mailto:{email}">{email}</a> 😀',
+            },
+        ),
+        event(
+            3,
+            "@xiaoyu:example.org",
+            "m.room.message",
+            {
+                "msgtype": "m.text",
+                "body": f"> <@ava:example.org> mail\n\nIBAN {iban}",
+                "m.relates_to": {"m.in_reply_to": {"event_id": "$ev02-polaris"}},
+            },
+        ),
+        event(
+            4,
+            "@ava:example.org",
+            "m.room.message",
+            {
+                "msgtype": "m.text",
+                "body": f" * key {aws}",
+                "m.new_content": {"msgtype": "m.text", "body": f"key {aws}"},
+                "m.relates_to": {"rel_type": "m.replace", "event_id": "$ev02-polaris"},
+            },
+        ),
     ]
-    doc = {"room_name": "Polaris 北极星", "room_creator": "Ava Lindqvist", "topic": "", "export_date": "06/01/2026",
-           "exported_by": "Ava Lindqvist", "messages": events}
+    doc = {
+        "room_name": "Polaris 北极星",
+        "room_creator": "Ava Lindqvist",
+        "topic": "",
+        "export_date": "06/01/2026",
+        "exported_by": "Ava Lindqvist",
+        "messages": events,
+    }
     out.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
     plants = [
         Plant(email, EMAIL, "@ava:example.org", "$ev02-polaris"),
@@ -1620,15 +1772,37 @@ def _teams_graph(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, 
 
     def message(mid: str, i: int, html_body: str, **extra: object) -> dict[str, object]:
         m: dict[str, object] = {
-            "id": mid, "replyToId": None, "etag": mid, "messageType": "message",
-            "createdDateTime": f"2026-01-05T09:{int(mid) % 60:02d}:00.123Z", "lastModifiedDateTime": None,
-            "lastEditedDateTime": None, "deletedDateTime": None, "subject": None, "summary": None,
-            "chatId": "19:meeting_polaris@thread.v2", "importance": "normal", "locale": "en-us", "webUrl": None,
-            "channelIdentity": None, "policyViolation": None, "eventDetail": None,
-            "from": {"application": None, "device": None,
-                     "user": {"@odata.type": "#microsoft.graph.teamworkUserIdentity", "id": PEOPLE[i][0],
-                              "displayName": PEOPLE[i][2], "userIdentityType": "aadUser"}},
-            "body": {"contentType": "html", "content": html_body}, "attachments": [], "mentions": [], "reactions": [],
+            "id": mid,
+            "replyToId": None,
+            "etag": mid,
+            "messageType": "message",
+            "createdDateTime": f"2026-01-05T09:{int(mid) % 60:02d}:00.123Z",
+            "lastModifiedDateTime": None,
+            "lastEditedDateTime": None,
+            "deletedDateTime": None,
+            "subject": None,
+            "summary": None,
+            "chatId": "19:meeting_polaris@thread.v2",
+            "importance": "normal",
+            "locale": "en-us",
+            "webUrl": None,
+            "channelIdentity": None,
+            "policyViolation": None,
+            "eventDetail": None,
+            "from": {
+                "application": None,
+                "device": None,
+                "user": {
+                    "@odata.type": "#microsoft.graph.teamworkUserIdentity",
+                    "id": PEOPLE[i][0],
+                    "displayName": PEOPLE[i][2],
+                    "userIdentityType": "aadUser",
+                },
+            },
+            "body": {"contentType": "html", "content": html_body},
+            "attachments": [],
+            "mentions": [],
+            "reactions": [],
         }
         m.update(extra)
         return m
@@ -1639,12 +1813,24 @@ def _teams_graph(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, 
         "value": [
             message("1767604000003", 1, f"<p>card <b>{card}</b></p>"),
             message("1767604000002", 3, f"<div><div>contact:&nbsp;{email}</div></div>"),
-            message("1767604000001", 0, "<systemEventMessage/>", messageType="systemEventMessage",
-                    eventDetail={"@odata.type": "#microsoft.graph.membersAddedEventMessageDetail"}),
+            message(
+                "1767604000001",
+                0,
+                "<systemEventMessage/>",
+                messageType="systemEventMessage",
+                eventDetail={"@odata.type": "#microsoft.graph.membersAddedEventMessageDetail"},
+            ),
         ],
     }
     out.write_text(json.dumps(page, indent=2), encoding="utf-8")
-    return out, 3, [Plant(card, CARD, PEOPLE[1][0], "1767604000003"), Plant(email, EMAIL, PEOPLE[3][0], "1767604000002")]
+    return (
+        out,
+        3,
+        [
+            Plant(card, CARD, PEOPLE[1][0], "1767604000003"),
+            Plant(email, EMAIL, PEOPLE[3][0], "1767604000002"),
+        ],
+    )
 
 
 # --- WeChat TXT (MemoTrace) --------------------------------------------------------------------------
@@ -1676,11 +1862,14 @@ def _whatsapp_cases(root: Path, v: Values, rng: random.Random) -> Iterator[Case]
         ("whatsapp utf-16 re-saved", _wa_android_24, False, "android", "utf-16", False, True, "file"),
         ("whatsapp ios zip", _wa_ios, True, "ios", "utf-8", False, False, "zip"),
         ("whatsapp android zip crlf", _wa_android_24, False, "android", "utf-8", False, True, "android zip"),
+        ("whatsapp finnish ios no final newline", _wa_fi, True, "ios", "utf-8", False, False, "file no eol"),
     )
     for name, header, ios, attach, encoding, bom, crlf, kind in variants:
         text, count, plants = _whatsapp_text(v, rng, header, ios, attach)
         folder = root / name.replace(" ", "_").replace("/", "-")
         folder.mkdir(parents=True)
+        if kind.endswith("no eol"):
+            text = text.rstrip("\n")
         data = _encode(text, encoding, bom=bom, crlf=crlf)
         if kind == "zip":
             path = folder / "WhatsApp Chat - Polaris Team.zip"
