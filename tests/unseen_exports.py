@@ -1849,6 +1849,30 @@ def _wechat_txt(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, l
     return out, 3, [Plant(mobile, PHONE, "陈小雨"), Plant(cn_id, CN_ID, "我")]
 
 
+# --- names (need name recognition) -----------------------------------------------------------------
+
+
+def _names_whatsapp(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, list[Plant]]:
+    out = root / "WhatsApp Chat with Margaret.txt"
+    t = datetime(2026, 1, 14, 9, 0)
+    lines = [
+        _wa_android_24(t, "Bo Marchetti: ")
+        + "Please send the signed contract to Margaret Whitfield by Friday.",
+        _wa_android_24(t + timedelta(minutes=1), "Ava Lindqvist: ")
+        + "ok, and I'll ask Harold Finch about the keys",
+        _wa_android_24(t + timedelta(minutes=2), "陈小雨: ") + "我叫王建国，住在北京市朝阳区建国路88号",
+    ]
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    person = ("PERSON",)
+    plants = [
+        Plant("Margaret Whitfield", person, "Bo Marchetti"),
+        Plant("Harold Finch", person, "Ava Lindqvist"),
+        Plant("王建国", person, "陈小雨"),
+        Plant("北京市朝阳区建国路88号", ("LOCATION", "ADDRESS", "CN_ADDRESS"), "陈小雨"),
+    ]
+    return out, 3, plants
+
+
 # --- the cases -----------------------------------------------------------------------------------
 
 
@@ -1953,4 +1977,6 @@ def build(root: Path, seed: int = 20260105) -> list[Case]:
     add("generic jsonl raw unicode crlf", "jsonl", lambda r, v_, g: _generic_jsonl(r, v_, g, raw=True))
     add("generic csv bom crlf", "csv", _generic_csv)
     add("generic csv semicolons", "csv", lambda r, v_, g: _generic_csv(r, v_, g, ";"))
+    add("names whatsapp", "whatsapp", _names_whatsapp)
+    cases[-1].ner = True
     return cases
