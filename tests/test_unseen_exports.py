@@ -28,6 +28,22 @@ from tests.unseen_exports import Case, Plant, build
 
 KEY = "unseen-exports-test-key-0123456789abcdef"
 
+# Exports that show a known fault, with what goes wrong (the test passes once it is fixed).
+_KNOWN = {
+    "telegram zip made on a mac": "a zip made by macOS Finder holds __MACOSX/._* AppleDouble files, which "
+    "are reported as an unreadable input (hidden names are skipped in folders, not in zips)",
+}
+
+
+def _cases(names: list[str]) -> list[ParameterSet]:
+    return [
+        pytest.param(n, marks=pytest.mark.xfail(strict=False, reason=_KNOWN[n]))
+        if n in _KNOWN
+        else pytest.param(n)
+        for n in names
+    ]
+
+
 # Values planted only in a message part other than its text: found once that part is read.
 _PART_REASON = {
     "attachment name": "attachment file names are not read as a message part yet",
@@ -214,7 +230,7 @@ def test_planted_value_is_found_where_it_was_written(
     assert not left, left
 
 
-@pytest.mark.parametrize("name", CASE_NAMES)
+@pytest.mark.parametrize("name", _cases(CASE_NAMES))
 def test_redacted_copy_rereads_rescans_clean_and_keeps_every_other_byte(
     name: str,
     cases: dict[str, Case],
@@ -225,6 +241,7 @@ def test_redacted_copy_rereads_rescans_clean_and_keeps_every_other_byte(
 ) -> None:
     run = _run(name, cases, runs, settings, scanner, tmp_path_factory)
     assert run.result.not_patched == [], run.result.not_patched
+    assert run.result.unread == [], run.result.unread
     assert _read(run.out)[0] == _read(run.case.path)[0]
     before, after = run.messages, run.after
     assert [(m.message_id, m.author, m.timestamp, m.conversation.id) for m in after] == [
@@ -273,7 +290,7 @@ def _files(path: Path) -> dict[str, bytes]:
     return {"": path.read_bytes()}
 
 
-@pytest.mark.parametrize("name", CASE_NAMES)
+@pytest.mark.parametrize("name", _cases(CASE_NAMES))
 def test_report_counts_match_the_data(
     name: str,
     cases: dict[str, Case],

@@ -186,6 +186,21 @@ def _encode(text: str, encoding: str, bom: bool = False, crlf: bool = False) -> 
     return (codecs.BOM_UTF8 + data) if bom else data
 
 
+def _mac_zip(folder: Path, out: Path) -> Path:
+    """A zip made with macOS Finder: AppleDouble ``__MACOSX/`` entries and a ``.DS_Store``."""
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(f"{folder.name}/", b"")
+        for p in sorted(folder.rglob("*")):
+            if p.is_file():
+                name = f"{folder.name}/{p.relative_to(folder).as_posix()}"
+                zf.write(p, name)
+                parent, _, leaf = name.rpartition("/")
+                apple = b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        " + bytes(50)
+                zf.writestr(f"__MACOSX/{parent}/._{leaf}", apple)
+        zf.writestr(f"{folder.name}/.DS_Store", b"\x00\x00\x00\x01Bud1" + bytes(60))
+    return out
+
+
 # --- Slack ---------------------------------------------------------------------------------
 
 
@@ -630,11 +645,14 @@ def _telegram_chat(
     return {"name": name, "type": "private_group", "id": chat_id, "messages": messages}, plants
 
 
-def _telegram_single(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, list[Plant]]:
+def _telegram_single(
+    root: Path, v: Values, rng: random.Random, minified: bool = False
+) -> tuple[Path, int, list[Plant]]:
     out = root / "ChatExport_2026-02-04"
     (out / "files").mkdir(parents=True)
     chat, plants = _telegram_chat(v, rng, 4242, "Polaris 🚀 团队")
-    (out / "result.json").write_text(json.dumps(chat, ensure_ascii=False, indent=1), encoding="utf-8")
+    indent = None if minified else 1
+    (out / "result.json").write_text(json.dumps(chat, ensure_ascii=False, indent=indent), encoding="utf-8")
     return out, len(chat["messages"]), plants  # type: ignore[arg-type]
 
 
@@ -863,6 +881,7 @@ def _discord_json(root: Path, v: Values, rng: random.Random) -> tuple[Path, int,
 def _discord_csv(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, list[Plant]]:
     out = root / "Polaris Guild - Text Channels - ops [1200000000000000002].csv"
     email = v.email("ava")
+    file_ssn = v.ssn()
     aws = v.aws_key()
     buf = io.StringIO()
     w = csv.writer(buf, quoting=csv.QUOTE_ALL, lineterminator="\n")
@@ -877,12 +896,16 @@ def _discord_csv(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, 
             "dara",
             "01-Mar-26 10:03 AM",
             "",
-            "https://cdn.discordapp.com/attachments/1/2/IMG_2041.jpg",
+            f"https://cdn.discordapp.com/attachments/1/2/passport_John_Smith_SSN_{file_ssn}.pdf",
             "",
         ]
     )
     out.write_text(buf.getvalue(), encoding="utf-8")
-    plants = [Plant(email, EMAIL, "900000000000000004"), Plant(aws, AWS, "900000000000000005")]
+    plants = [
+        Plant(email, EMAIL, "900000000000000004"),
+        Plant(aws, AWS, "900000000000000005"),
+        Plant(file_ssn, SSN, "900000000000000004", part="attachment name"),
+    ]
     return out, 3, plants
 
 
@@ -1341,7 +1364,8 @@ def _qq_txt(root: Path, v: Values, rng: random.Random, encoding: str) -> tuple[P
         )
         + "\n"
     )
-    out.write_bytes(_encode(text, "utf-16" if encoding == "utf16" else "gb18030", crlf=True))
+    codec = {"utf16": "utf-16", "gb18030": "gb18030"}.get(encoding, "utf-8")
+    out.write_bytes(_encode(text, codec, bom=encoding == "utf8", crlf=True))
     return (
         out,
         3,
@@ -1433,6 +1457,19 @@ def _generic_csv(
     w.writerow(["r2", "support", "Frank", "2026-01-05T10:01:00+01:00", f'she said "call {phone}", ok?'])
     out.write_bytes(codecs.BOM_UTF8 + buf.getvalue().encode("utf-8"))
     return out, 2, [Plant(card, CARD, "Erin", "r1"), Plant(phone, PHONE, "Frank", "r2")]
+
+
+def _generic_csv_gbk(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, list[Plant]]:
+    out = root / "客服记录.csv"
+    mobile = v.cn_mobile()
+    cn_id = v.cn_id()
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(["id", "conversation", "author", "timestamp", "text"])
+    w.writerow(["k1", "客服", "王测试", "2026-01-05 10:00:00", f"电话{mobile}"])
+    w.writerow(["k2", "客服", "李示例", "2026-01-05 10:01:00", f"身份证号：{cn_id}，谢谢"])
+    out.write_bytes(buf.getvalue().encode("gbk"))
+    return out, 2, [Plant(mobile, PHONE, "王测试", "k1"), Plant(cn_id, CN_ID, "李示例", "k2")]
 
 
 # --- Messenger / Instagram (Download Your Information JSON) ------------------------------------
@@ -1952,6 +1989,16 @@ def build(root: Path, seed: int = 20260105) -> list[Case]:
     )
     add("telegram single chat", "telegram", _telegram_single)
     add("telegram full account", "telegram", _telegram_account)
+    add(
+        "telegram single chat minified",
+        "telegram",
+        lambda r, v_, g: _telegram_single(r, v_, g, minified=True),
+    )
+    folder = root / "telegram_mac_zip"
+    folder.mkdir()
+    chat_folder, count, plants = _telegram_single(folder, v, rng)
+    mac = _mac_zip(chat_folder, folder / "ChatExport.zip")
+    cases.append(Case("telegram zip made on a mac", mac, "telegram", count, plants))
     add("discord dce json", "discord", _discord_json)
     add("discord dce csv", "discord", _discord_csv)
     cases.extend(_whatsapp_cases(root / "whatsapp", v, rng))
@@ -1962,6 +2009,7 @@ def build(root: Path, seed: int = 20260105) -> list[Case]:
     add("wechat csv gb18030", "wechat", lambda r, v_, g: _wechat_csv(r, v_, g, "gb18030"))
     add("qq txt utf-16 crlf", "qq", lambda r, v_, g: _qq_txt(r, v_, g, "utf16"))
     add("qq txt gb18030 crlf", "qq", lambda r, v_, g: _qq_txt(r, v_, g, "gb18030"))
+    add("qq txt utf-8 bom crlf", "qq", lambda r, v_, g: _qq_txt(r, v_, g, "utf8"))
     add("line txt crlf bom", "line", lambda r, v_, g: _line_txt(r, v_, g, True))
     add("line txt lf bom", "line", lambda r, v_, g: _line_txt(r, v_, g, False))
     add("messenger mojibake json", "messenger", lambda r, v_, g: _meta(r, v_, g, "facebook"))
@@ -1977,6 +2025,7 @@ def build(root: Path, seed: int = 20260105) -> list[Case]:
     add("generic jsonl raw unicode crlf", "jsonl", lambda r, v_, g: _generic_jsonl(r, v_, g, raw=True))
     add("generic csv bom crlf", "csv", _generic_csv)
     add("generic csv semicolons", "csv", lambda r, v_, g: _generic_csv(r, v_, g, ";"))
+    add("generic csv gbk", "csv", _generic_csv_gbk)
     add("names whatsapp", "whatsapp", _names_whatsapp)
     cases[-1].ner = True
     return cases
