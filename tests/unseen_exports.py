@@ -229,6 +229,24 @@ def _slack(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, list[P
         {"id": "U01BOT00001", "name": "deploybot", "real_name": "Deploy Bot", "is_bot": True, "profile": {}}
     )
     (out / "users.json").write_text(_slack_json(users))
+    (out / "integration_logs.json").write_text(
+        _slack_json(
+            {
+                "logs": [
+                    {
+                        "user_id": PEOPLE[0][0],
+                        "user_name": PEOPLE[0][1],
+                        "date": "1767225600",
+                        "change_type": "added",
+                        "app_type": "bot",
+                        "app_id": "A01APP0001",
+                        "reason": "",
+                    }
+                ]
+            }
+        )
+    )
+    (out / "canvases.json").write_text(_slack_json([]))
     members = [p[0] for p in PEOPLE]
     channels = [
         {
@@ -651,6 +669,11 @@ def _telegram_single(
     out = root / "ChatExport_2026-02-04"
     (out / "files").mkdir(parents=True)
     chat, plants = _telegram_chat(v, rng, 4242, "Polaris 🚀 团队")
+    (out / "photos").mkdir()
+    (out / "photos" / "photo_1@05-01-2026_10-00-00.jpg").write_bytes(b"\xff\xd8\xff\xe0" + bytes(64))
+    for m in chat["messages"]:  # type: ignore[attr-defined]
+        if m.get("file_name"):
+            (out / m["file"]).write_bytes(b"%PDF-1.4\n" + bytes(64))
     indent = None if minified else 1
     (out / "result.json").write_text(json.dumps(chat, ensure_ascii=False, indent=indent), encoding="utf-8")
     return out, len(chat["messages"]), plants  # type: ignore[arg-type]
@@ -858,6 +881,10 @@ def _discord_json(root: Path, v: Values, rng: random.Random) -> tuple[Path, int,
         "messages": messages,
         "messageCount": len(messages),
     }
+    media = out / "Polaris Guild - Text Channels - général [1200000000000000001].json_Files"
+    media.mkdir()
+    (media / "passport-5F2A1.pdf").write_bytes(b"%PDF-1.4\n" + bytes(64))
+    (media / "avatar-0.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
     (out / "Polaris Guild - Text Channels - général [1200000000000000001].json").write_text(
         json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8"
     )
@@ -1121,6 +1148,8 @@ def _mattermost(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, l
     ]
     text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
     (out / "import.jsonl").write_text(text, encoding="utf-8")
+    (out / "data" / "attachments").mkdir(parents=True)
+    (out / "data" / "attachments" / "salaries_2026.xlsx").write_bytes(b"PK\x03\x04" + bytes(64))
     plants = [
         Plant(email, EMAIL, "ava.lindqvist", conversation="acme/town-square"),
         Plant(github, GITHUB, "bo.marchetti", conversation="acme/town-square"),
