@@ -8,8 +8,10 @@ finds none of the planted values; and the copy differs from the original only in
 from __future__ import annotations
 
 import os
+import tempfile
 import zipfile
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -76,14 +78,14 @@ def cases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Case]:
     return {c.name: c for c in build(tmp_path_factory.mktemp("unseen"))}
 
 
-def _case_names() -> list[str]:
-    import tempfile
-
+def _catalogue() -> list[Case]:
+    """The cases with their plants, for parametrisation (the files are written again per run)."""
     with tempfile.TemporaryDirectory() as tmp:
-        return [c.name for c in build(Path(tmp)) if not c.ner]
+        return build(Path(tmp))
 
 
-CASE_NAMES = _case_names()
+CATALOGUE = _catalogue()
+CASE_NAMES = [c.name for c in CATALOGUE if not c.ner]
 
 
 class _Run:
@@ -160,23 +162,12 @@ def _marks(plant: Plant) -> list[pytest.MarkDecorator]:
 
 
 def _plant_params() -> list[ParameterSet]:
-    import tempfile
-
-    params = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for case in build(Path(tmp)):
-            if case.ner:
-                continue
-            for i, plant in enumerate(case.plants):
-                params.append(
-                    pytest.param(
-                        case.name,
-                        i,
-                        id=f"{case.name}-{plant.part}-{plant.entities[0]}-{i}",
-                        marks=_marks(plant),
-                    )
-                )
-    return params
+    return [
+        pytest.param(case.name, i, id=f"{case.name}-{p.part}-{p.entities[0]}-{i}", marks=_marks(p))
+        for case in CATALOGUE
+        if not case.ner
+        for i, p in enumerate(case.plants)
+    ]
 
 
 @pytest.mark.parametrize("name", CASE_NAMES)
@@ -221,6 +212,20 @@ def test_planted_value_is_found_where_it_was_written(
     # an author id that is itself an address or number is shown masked
     assert occurrence.author_id == message.author.id or "***" in occurrence.author_id, occurrence.author_id
     assert occurrence.conversation_id == message.conversation.id
+    assert occurrence.conversation == message.conversation.name, (
+        occurrence.conversation,
+        message.conversation,
+    )
+    assert occurrence.author == message.author.name, (occurrence.author, message.author)
+    if message.timestamp is None:
+        assert occurrence.timestamp is None
+    else:
+        assert occurrence.timestamp is not None
+        stamp = datetime.fromisoformat(occurrence.timestamp.replace("Z", "+00:00"))
+        assert stamp == message.timestamp or stamp.replace(tzinfo=None) == message.timestamp, (
+            occurrence.timestamp,
+            message.timestamp,
+        )
     # the value is gone from the redacted copy
     after = [m for m in run.after if m.message_id == message.message_id]
     assert after, "the redacted copy lost the message"
@@ -323,19 +328,12 @@ def test_report_counts_match_the_data(
 
 
 def _attachment_params() -> list[ParameterSet]:
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as tmp:
-        return [
-            pytest.param(
-                c.name,
-                marks=pytest.mark.xfail(
-                    strict=False, reason="the input summary does not list attachments yet"
-                ),
-            )
-            for c in build(Path(tmp))
-            if any(p.part == "attachment name" for p in c.plants)
-        ]
+    reason = "the input summary does not list attachments yet"
+    return [
+        pytest.param(c.name, marks=pytest.mark.xfail(strict=False, reason=reason))
+        for c in CATALOGUE
+        if any(p.part == "attachment name" for p in c.plants)
+    ]
 
 
 @pytest.mark.parametrize("name", _attachment_params())
