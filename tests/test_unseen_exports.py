@@ -428,3 +428,37 @@ def test_the_redact_command_writes_a_clean_copy(
         (f.entity_type, o.message_id) for f in rescan.findings for o in f.occurrences if o.part == "text"
     ] == []
     assert len(_read(out)[1]) == len(_read(case.path)[1])
+
+
+@pytest.mark.parametrize("operator", ["replace", "hash"])
+@pytest.mark.parametrize(
+    "name",
+    ["slack folder", "mattermost bulk jsonl", "google chat takeout", "generic jsonl", "teams data export"],
+)
+def test_copies_redacted_with_placeholders_rescan_clean(
+    name: str, operator: str, cases: dict[str, Case], settings: Settings, scanner: Scanner, tmp_path: Path
+) -> None:
+    case = cases[name]
+    out = tmp_path / case.path.parent.name / case.path.name
+    out.parent.mkdir()
+    result = redact(case.path, out, settings, operator, Thresholds(), scanner)
+    assert result.not_patched == [] and result.values > 0
+    before, after = _read(case.path)[1], _read(out)[1]
+    assert [(m.message_id, m.author, m.timestamp) for m in after] == [
+        (m.message_id, m.author, m.timestamp) for m in before
+    ]
+    rescan = scanner.scan([out])
+    assert [
+        (f.entity_type, o.message_id) for f in rescan.findings for o in f.occurrences if o.part == "text"
+    ] == []
+
+
+def test_nothing_inside_a_redaction_placeholder_is_a_finding(scanner: Scanner) -> None:
+    for text in (
+        "deploy used key &lt;AWS_ACCESS_KEY&gt; :warning:",
+        "key <AWS_ACCESS_KEY:3f9a2b7c1d0e>",
+        "reset <https://git.example.com/reset?token=&lt;GITHUB_TOKEN&gt;|reset link>",
+    ):
+        assert scanner.analyzer.analyze(text) == [], text
+    found = scanner.analyzer.analyze("<EMAIL_ADDRESS> then jo.smith@example.com")
+    assert [d.entity for d in found] == ["EMAIL_ADDRESS"]
