@@ -10,7 +10,10 @@ Control, bidi and zero-width characters in a cell are shown as visible escapes
 (``\\u202e``) so a name cannot read as another one.
 
 Every stored occurrence is a row; ``omitted_occurrences`` repeats, on each row of a
-finding, how many more the scan counted but did not store.
+finding, how many more the scan counted but did not store. The columns of schema 2
+(``snippet``, ``part``, ``permalink``, ``occurrence_severity``, ``triage_status``) come
+after every earlier column (after ``value`` too, when values are shown), so a sheet or
+import that reads columns by position keeps working.
 
 The file starts with a UTF-8 byte order mark so Excel shows Chinese names correctly
 instead of guessing a legacy code page; Python reads it with ``encoding="utf-8-sig"``.
@@ -44,6 +47,8 @@ COLUMNS = (
     "location",
     "omitted_occurrences",
 )
+# Appended in schema 2, after the columns above (and ``value``).
+COLUMNS_2 = ("snippet", "part", "permalink", "occurrence_severity", "triage_status")
 
 # '=' '+' '-' '@' start a formula; tab and CR can hide one from a quick look and some
 # importers strip them before evaluating. Full-width forms are included because some
@@ -82,6 +87,7 @@ class CsvRenderer:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
         header = [*COLUMNS, "value"] if result.show_values else list(COLUMNS)
+        header += COLUMNS_2
         writer.writerow(header)
         for f in result.findings:
             for o in f.occurrences:
@@ -107,5 +113,12 @@ class CsvRenderer:
                 ]
                 if result.show_values:
                     row.append(chat_cell(f.value or ""))
+                row += [
+                    chat_cell(o.snippet or ""),
+                    chat_cell(o.part),
+                    chat_cell(o.permalink or ""),
+                    o.severity.value if o.severity is not None else "",
+                    chat_cell(f.triage.status) if f.triage is not None else "",
+                ]
                 writer.writerow(row)
         return BOM + buffer.getvalue()

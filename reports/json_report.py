@@ -1,8 +1,13 @@
-"""The JSON report, schema_version 1 (DESIGN.md, "JSON report").
+"""The JSON report, schema_version 2 (DESIGN.md, "JSON report"; ``schema/report-2.json``).
 
 The contract keys are written in the order the design lists them; extra keys
-(``likelihood``, ``conversation_id``, ``notices`` …) sit beside them and are never a
-replacement for one. Output is deterministic: mappings from the scan (languages, models,
+(``conversation_id``, ``notices``, an occurrence's ``severity`` …) sit beside them and are
+never a replacement for one. Every version-1 key keeps its name and meaning; version 2
+adds input ``attachments``, the occurrence's ``part``, ``snippet`` (masked context),
+``permalink`` and ``severity`` (raised by audience), the finding's ``triage``, ``detail``,
+``action``, ``remediation`` and ``baseline``, the summary's ``subjects`` and
+``special_subjects``, and the top-level ``subjects``, ``conversations``, ``duties`` and
+``resolved`` lists. Output is deterministic: mappings from the scan (languages, models,
 options) are sorted by key, findings keep the pipeline's order, and only ``started_at``
 and ``finished_at`` differ between two scans of the same input.
 
@@ -13,16 +18,26 @@ carries its masked ``preview`` and keyed ``fingerprint`` and nothing else of the
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from enum import Enum
 from pathlib import PurePath
 from typing import Any, BinaryIO
 
 from reports.textsafe import json_escape_invisible
-from scanner.model import Finding, InputSummary, Occurrence, ScanResult
+from scanner.model import (
+    AttachmentRecord,
+    ConversationSummary,
+    Duty,
+    Finding,
+    InputSummary,
+    Occurrence,
+    ScanResult,
+    Subject,
+    Triage,
+)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Always present in ``scan.languages`` so consumers can read them without a default.
 _CONTRACT_LANGUAGES = ("en", "zh")
@@ -73,8 +88,19 @@ def _input(item: InputSummary) -> dict[str, Any]:
         "format": item.format,
         "messages": item.messages,
         "skipped": [{"location": s.location, "reason": s.reason} for s in item.skipped],
+        "attachments": [_attachment(a) for a in item.attachments],
         "system_messages": item.system_messages,
         "encoding": item.encoding,
+    }
+
+
+def _attachment(a: AttachmentRecord) -> dict[str, Any]:
+    return {
+        "name": a.name,
+        "mime": a.mime,
+        "size": a.size,
+        "inspected": a.inspected,
+        "message_id": a.message_id,
     }
 
 
@@ -88,11 +114,21 @@ def _occurrence(o: Occurrence) -> dict[str, Any]:
         "start": o.start,
         "end": o.end,
         "location": o.location,
-        "conversation_id": o.conversation_id,
-        "author_id": o.author_id,
+        "part": o.part,
+        "snippet": o.snippet,
         "conversation_kind": o.conversation_kind,
         "audience": o.audience,
+        "permalink": o.permalink,
+        "conversation_id": o.conversation_id,
+        "author_id": o.author_id,
+        "severity": o.severity.value if o.severity is not None else None,
     }
+
+
+def _triage(t: Triage | None) -> dict[str, Any] | None:
+    if t is None:
+        return None
+    return {"status": t.status, "owner": t.owner, "note": t.note, "reappeared": t.reappeared}
 
 
 def _finding(f: Finding, show_values: bool) -> dict[str, Any]:
@@ -112,14 +148,98 @@ def _finding(f: Finding, show_values: bool) -> dict[str, Any]:
         out["value"] = f.value
     out["fingerprint"] = f.fingerprint
     out["explanation"] = f.explanation
+    out["triage"] = _triage(f.triage)
+    out["detail"] = f.detail
+    out["action"] = f.action
+    out["remediation"] = f.remediation
+    out["baseline"] = f.baseline
     out["occurrences"] = [_occurrence(o) for o in f.occurrences]
     # Occurrences past the scan's per-finding cap: counted, not stored, so not listed.
     out["omitted_occurrences"] = f.omitted_occurrences
     return out
 
 
+def _subject(s: Subject) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "label": s.label,
+        "identifiers": list(s.identifiers),
+        "categories": list(s.categories),
+        "special": s.special,
+        "conversations": list(s.conversations),
+        "first_seen": s.first_seen,
+        "last_seen": s.last_seen,
+        "audience": s.audience,
+        "fingerprints": list(s.fingerprints),
+    }
+
+
+def _conversation(c: ConversationSummary) -> dict[str, Any]:
+    return {
+        "input": c.input,
+        "conversation": c.conversation,
+        "kind": c.kind,
+        "members": c.members,
+        "external_members": c.external_members,
+        "findings_by_severity": {str(k): int(v) for k, v in c.findings_by_severity.items()},
+        "subjects": c.subjects,
+        "oldest": c.oldest,
+        "risk": c.risk,
+        "conversation_id": c.conversation_id,
+    }
+
+
+def _duty(d: Duty) -> dict[str, Any]:
+    return {
+        "law": d.law,
+        "triggered": d.triggered,
+        "why": d.why,
+        "asks": d.asks,
+        "subjects": d.subjects,
+        "records": d.records,
+        "categories": list(d.categories),
+        "consequences": d.consequences,
+        "key": d.key,
+        "disclaimer": d.disclaimer,
+        "zh": plain(d.zh),
+    }
+
+
+def _resolved(f: Finding) -> dict[str, Any]:
+    """A baseline finding no longer seen: what it was, never where (it is gone)."""
+    return {
+        "id": f.id,
+        "rule": f.rule,
+        "entity_type": f.entity_type,
+        "category": f.category.value,
+        "severity": f.severity.value,
+        "preview": f.preview,
+        "fingerprint": f.fingerprint,
+        "detail": f.detail,
+    }
+
+
+def _after_findings(result: ScanResult) -> dict[str, Any]:
+    """The keys that follow ``findings``, in contract order."""
+    return {
+        "subjects": [_subject(s) for s in result.subjects],
+        "conversations": [_conversation(c) for c in result.conversations],
+        "duties": [_duty(d) for d in result.duties],
+        "resolved": [_resolved(f) for f in result.resolved],
+    }
+
+
 def report_dict(result: ScanResult, findings: bool = True) -> dict[str, Any]:
     """The report as plain data, in contract key order (``findings=False``: their list empty)."""
+    return {
+        **_head(result),
+        "findings": [_finding(f, result.show_values) for f in result.findings] if findings else [],
+        **_after_findings(result),
+    }
+
+
+def _head(result: ScanResult) -> dict[str, Any]:
+    """The keys before ``findings``."""
     summary = result.summary
     return {
         "schema_version": SCHEMA_VERSION,
@@ -140,35 +260,45 @@ def report_dict(result: ScanResult, findings: bool = True) -> dict[str, Any]:
         "summary": {
             "findings": summary.findings,
             "occurrences": summary.occurrences,
+            "subjects": summary.subjects,
             "by_severity": dict(summary.by_severity),
             "by_category": dict(summary.by_category),
             "by_entity": dict(summary.by_entity),
+            "special_subjects": summary.special_subjects,
         },
-        "findings": [_finding(f, result.show_values) for f in result.findings] if findings else [],
     }
 
 
 def chunks(result: ScanResult) -> Iterator[str]:
-    """The report's text in pieces, a finding at a time: what ``render`` returns, joined.
+    """The report's text in pieces, a list item at a time: what ``render`` returns, joined.
 
-    A scan of millions of messages has hundreds of thousands of findings; written this way
-    the whole report never sits in memory, as data or as text.
+    A scan of millions of messages has hundreds of thousands of findings and subjects;
+    written this way the whole report never sits in memory, as data or as text. The text
+    is exactly ``json.dumps(report_dict(result), ensure_ascii=False, indent=2)``.
     """
-    doc = report_dict(result, findings=False)
-    text = json.dumps(doc, ensure_ascii=False, indent=2)
-    if not result.findings:
-        yield json_escape_invisible(text) + "\n"
-        return
-    # "findings" is the last key: its empty list closes the document.
-    head = text.removesuffix("[]\n}")
-    yield json_escape_invisible(head) + "[\n"
-    last = len(result.findings) - 1
-    for i, finding in enumerate(result.findings):
-        item = json.dumps(_finding(finding, result.show_values), ensure_ascii=False, indent=2)
-        # Nested two levels deep, as json.dumps would indent it in place (strings hold no raw
-        # newline, so every newline here is the layout's).
-        yield json_escape_invisible("    " + item.replace("\n", "\n    ")) + (",\n" if i < last else "\n")
-    yield "  ]\n}\n"
+    head = json.dumps(_head(result), ensure_ascii=False, indent=2).removesuffix("\n}")
+    yield json_escape_invisible(head) + ",\n"
+    lists: list[tuple[str, Sequence[Any], Callable[[Any], dict[str, Any]]]] = [
+        ("findings", result.findings, lambda f: _finding(f, result.show_values)),
+        ("subjects", result.subjects, _subject),
+        ("conversations", result.conversations, _conversation),
+        ("duties", result.duties, _duty),
+        ("resolved", result.resolved, _resolved),
+    ]
+    for n, (name, items, render) in enumerate(lists):
+        end = ",\n" if n < len(lists) - 1 else "\n"
+        if not items:
+            yield f'  "{name}": []{end}'
+            continue
+        yield f'  "{name}": [\n'
+        last = len(items) - 1
+        for i, item in enumerate(items):
+            text = json.dumps(render(item), ensure_ascii=False, indent=2)
+            # Nested two levels deep, as json.dumps would indent it in place (strings hold no
+            # raw newline, so every newline here is the layout's).
+            yield json_escape_invisible("    " + text.replace("\n", "\n    ")) + (",\n" if i < last else "\n")
+        yield f"  ]{end}"
+    yield "}\n"
 
 
 class JsonRenderer:

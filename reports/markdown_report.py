@@ -7,7 +7,9 @@ Control, bidi and zero-width characters are shown as code-span escapes (`` `\\u2
 so a right-to-left override cannot make a name read as another one.
 
 At most ``MAX_SHOWN_OCCURRENCES`` occurrences of a finding are listed, then "and N more":
-the other reports (JSON, CSV) carry every stored one.
+the other reports (JSON, CSV) carry every stored one. "People" lists the data subjects
+(masked), "Conversations" the exposure of each conversation, riskiest first (at most
+``MAX_ROWS`` rows each).
 """
 
 from __future__ import annotations
@@ -26,6 +28,13 @@ _LINEBREAK = re.compile(r"\s*[\r\n]+\s*")
 
 # Long tables stop being readable in a ticket; the full list is in the other reports.
 MAX_SHOWN_OCCURRENCES = 20
+MAX_ROWS = 50
+# Shown for the author of a system message (a member event, a notice): nobody posted it.
+SYSTEM = "(system message)"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def md_escape(text: str) -> str:
@@ -54,7 +63,7 @@ def render_markdown(result: ScanResult) -> str:
     out.append(
         f"{md_escape(result.tool_name)} {md_escape(result.tool_version)} · "
         f"scan {iso_utc(result.started_at)} → {iso_utc(result.finished_at)} · "
-        f"{result.messages_scanned} messages in {len(result.inputs)} input(s) · "
+        f"{_messages(result)} in {_plural(len(result.inputs), 'input')} · "
         + ("**values shown**" if result.show_values else "values masked")
         + (f" · fingerprint key id `{md_escape(result.key_id)}`" if result.key_id else "")
     )
@@ -69,7 +78,11 @@ def render_markdown(result: ScanResult) -> str:
 
     out.append("## Summary")
     out.append("")
-    out.append(f"**{summary.findings}** findings, **{summary.occurrences}** occurrences.")
+    out.append(
+        f"**{summary.findings}** findings, **{summary.occurrences}** occurrences, "
+        f"**{summary.subjects}** people affected ({summary.special_subjects} with special-category "
+        "or sensitive data)."
+    )
     out.append("")
     out += _table(
         ["Severity", "Findings"], ([s.value, str(summary.by_severity.get(s.value, 0))] for s in Severity)
@@ -96,7 +109,7 @@ def render_markdown(result: ScanResult) -> str:
                     f"{f.likelihood.value} ({f.confidence:.2f})",
                     _shown(f, result.show_values),
                     str(f.occurrence_count),
-                    md_escape(f"{first.conversation} / {first.author}") if first else "",
+                    md_escape(f"{first.conversation} / {first.author or SYSTEM}") if first else "",
                     md_escape(f.explanation),
                 ]
             )
@@ -120,10 +133,11 @@ def render_markdown(result: ScanResult) -> str:
             [
                 md_escape(f.id),
                 md_escape(o.conversation),
-                md_escape(o.author),
+                md_escape(o.author or SYSTEM),
                 md_escape(o.timestamp or ""),
                 md_escape(o.message_id),
                 md_escape(o.location),
+                md_escape(o.snippet or ""),
             ]
             for f in result.findings
             for o in f.occurrences[:MAX_SHOWN_OCCURRENCES]
@@ -135,7 +149,9 @@ def render_markdown(result: ScanResult) -> str:
         ]
         out.append("### Occurrences")
         out.append("")
-        out += _table(["Finding", "Conversation", "Author", "Time", "Message", "Location"], occurrence_rows)
+        out += _table(
+            ["Finding", "Conversation", "Author", "Time", "Message", "Location", "Context"], occurrence_rows
+        )
         if more:
             out.append("")
             for f, n in more:
@@ -148,13 +164,22 @@ def render_markdown(result: ScanResult) -> str:
         out.append("No findings.")
         out.append("")
 
+    out += _people(result)
+    out += _conversations(result)
+
     skipped = [(i.path, s.location, s.reason) for i in result.inputs for s in i.skipped]
     out.append("## Inputs")
     out.append("")
     out += _table(
-        ["Input", "Format", "Messages", "Skipped"],
+        ["Input", "Format", "Messages", "System messages", "Skipped"],
         (
-            [md_escape(i.path), md_escape(i.format), str(i.messages), str(len(i.skipped))]
+            [
+                md_escape(i.path),
+                md_escape(i.format),
+                str(i.messages),
+                str(i.system_messages),
+                str(len(i.skipped)),
+            ]
             for i in result.inputs
         ),
     )
@@ -168,6 +193,92 @@ def render_markdown(result: ScanResult) -> str:
         )
         out.append("")
     return "\n".join(out)
+
+
+def _messages(result: ScanResult) -> str:
+    """The message count as "215 messages (51 system)": the inputs table's messages plus system ones."""
+    system = sum(i.system_messages for i in result.inputs)
+    text = _plural(result.messages_scanned, "message")
+    return f"{text} ({system} system)" if system else text
+
+
+def _people(result: ScanResult) -> list[str]:
+    if not result.subjects:
+        return []
+    out = ["## People", ""]
+    rows = [
+        [
+            md_escape(s.id),
+            md_escape(s.label),
+            "yes" if s.special else "",
+            md_escape(", ".join(s.categories)),
+            str(len(s.identifiers)),
+            md_escape(", ".join(s.conversations[:5]) + (" …" if len(s.conversations) > 5 else "")),
+            str(s.audience) if s.audience is not None else "",
+            md_escape(s.first_seen or ""),
+            md_escape(s.last_seen or ""),
+        ]
+        for s in result.subjects[:MAX_ROWS]
+    ]
+    out += _table(
+        [
+            "Subject",
+            "Label",
+            "Special",
+            "Data exposed",
+            "Findings",
+            "Conversations",
+            "Largest audience",
+            "First seen",
+            "Last seen",
+        ],
+        rows,
+    )
+    if len(result.subjects) > MAX_ROWS:
+        out += ["", f"- and {len(result.subjects) - MAX_ROWS} more (every one is in the JSON report)"]
+    out.append("")
+    return out
+
+
+def _conversations(result: ScanResult) -> list[str]:
+    if not result.conversations:
+        return []
+    out = [
+        "## Conversations",
+        "",
+        "Riskiest first (risk weighs severity by audience, externals and age).",
+        "",
+    ]
+    rows = [
+        [
+            md_escape(c.conversation),
+            md_escape(c.kind),
+            str(c.members) if c.members is not None else "?",
+            str(c.external_members) if c.external_members is not None else "?",
+            " / ".join(str(c.findings_by_severity.get(s.value, 0)) for s in Severity),
+            str(c.subjects),
+            md_escape(c.oldest or ""),
+            f"{c.risk:.1f}",
+        ]
+        for c in result.conversations[:MAX_ROWS]
+    ]
+    out += _table(
+        [
+            "Conversation",
+            "Kind",
+            "Members",
+            "External",
+            "Critical / high / medium / low",
+            "People",
+            "Oldest leak",
+            "Risk",
+        ],
+        rows,
+    )
+    if len(result.conversations) > MAX_ROWS:
+        out += ["", f"- and {len(result.conversations) - MAX_ROWS} more (every one is in the JSON report)"]
+    out.append("")
+    return out
 
 
 class MarkdownRenderer:

@@ -9,11 +9,15 @@ and a notification say how many occurrences have no result, counting those the s
 counted but never stored.
 
 The artifact is the file inside the export that holds the message (a zip member is
-written ``archive.zip!/member``, as in a ``jar:`` URL), not the export folder. The region
-is a ``startLine`` when the location is line-based (``file:12``, or a ``L<n>`` message id);
-a JSON pointer location (``file#/messages/3``) has no region, and no ``charOffset``: the
-occurrence's offsets count code points in the message text, not in the file, and are
-kept in ``properties``. The conversation and message id go in ``logicalLocations``.
+written ``archive.zip!/member``, as in a ``jar:`` URL), not the export folder: ``artifacts``
+lists those files, and each result points at its file by index (the inputs as given are in
+the run's ``properties.inputs``). The region is a ``startLine`` when the location is
+line-based (``file:12``, or a ``L<n>`` message id). In a structured export (a JSON pointer
+location, ``file#/messages/3``) it is the value's ``charOffset``/``charLength`` in the text
+part that holds it (the message text, an edit, an attachment name …, named by the result's
+``properties.part``), which is where the pointer leads, not offsets into the file. Either
+way the region's ``snippet`` is the occurrence's masked context. The conversation and
+message id go in ``logicalLocations``.
 ``partialFingerprints["chatsweep/v1"]`` is the finding's keyed fingerprint, so dashboards
 track a leaked value across scans without ever seeing it. Messages carry the masked
 preview; the raw value appears only with ``--show-values``. Every string from the export
@@ -110,14 +114,30 @@ def file_uri(path: str) -> str:
     return artifact_uri(archive) + "".join("!/" + quote(m.lstrip("/"), safe="/") for m in members)
 
 
-def _location(o: Occurrence) -> dict[str, Any]:
+def occurrence_file(o: Occurrence) -> tuple[str, int | None]:
+    """The artifact URI of the file holding an occurrence, and its line when line-based."""
     path, line = split_location(o.location) if o.location else (o.input, None)
     if line is None:
         by_id = _LINE_ID.match(o.message_id)
         line = int(by_id.group(1)) if by_id else None
-    physical: dict[str, Any] = {"artifactLocation": {"uri": file_uri(path or o.input)}}
-    if line is not None:
-        physical["region"] = {"startLine": line}
+    return file_uri(path or o.input), line
+
+
+def _region(o: Occurrence, line: int | None) -> dict[str, Any]:
+    region: dict[str, Any] = (
+        {"startLine": line} if line is not None else {"charOffset": o.start, "charLength": o.end - o.start}
+    )
+    if o.snippet:
+        region["snippet"] = {"text": visible_controls(o.snippet)}
+    return region
+
+
+def _location(o: Occurrence, artifacts: dict[str, int]) -> dict[str, Any]:
+    uri, line = occurrence_file(o)
+    physical: dict[str, Any] = {
+        "artifactLocation": {"uri": uri, "index": artifacts.setdefault(uri, len(artifacts))},
+        "region": _region(o, line),
+    }
     conversation = visible_controls(o.conversation or o.conversation_id)
     conversation_id = visible_controls(o.conversation_id or o.conversation)
     message_id = visible_controls(o.message_id)
@@ -137,7 +157,14 @@ def _occurrence_fingerprint(f: Finding, o: Occurrence) -> str:
     return hashlib.sha256(place.encode("utf-8")).hexdigest()
 
 
-def _result(f: Finding, o: Occurrence, index: int, rule_index: int, show_values: bool) -> dict[str, Any]:
+def _by(o: Occurrence) -> str:
+    """Who posted it; a system message (a member event, a notice) was posted by nobody."""
+    return f"by {visible_controls(o.author)}" if o.author else "in a system message"
+
+
+def _result(
+    f: Finding, o: Occurrence, index: int, rule_index: int, show_values: bool, artifacts: dict[str, int]
+) -> dict[str, Any]:
     value_shown = show_values and f.value is not None
     shown = visible_controls(f.value if value_shown and f.value is not None else f.preview)
     when = f" at {visible_controls(o.timestamp)}" if o.timestamp else ""
@@ -156,6 +183,13 @@ def _result(f: Finding, o: Occurrence, index: int, rule_index: int, show_values:
         "timestamp": o.timestamp and visible_controls(o.timestamp),
         "start": o.start,
         "end": o.end,
+        "part": visible_controls(o.part),
+        "snippet": o.snippet and visible_controls(o.snippet),
+        "occurrence_severity": o.severity.value if o.severity is not None else None,
+        "audience": o.audience,
+        "permalink": o.permalink and visible_controls(o.permalink),
+        "detail": f.detail and visible_controls(f.detail),
+        "triage": f.triage.status if f.triage is not None else None,
     }
     if value_shown:
         properties["value"] = shown
@@ -165,10 +199,10 @@ def _result(f: Finding, o: Occurrence, index: int, rule_index: int, show_values:
         "level": LEVELS[f.severity],
         "message": {
             "text": f"{visible_controls(f.entity_type)} {shown} in message {visible_controls(o.message_id)} "
-            f"by {visible_controls(o.author)} in {visible_controls(o.conversation)}{when}: "
+            f"{_by(o)} in {visible_controls(o.conversation)}{when}: "
             f"{visible_controls(f.explanation)}"
         },
-        "locations": [_location(o)],
+        "locations": [_location(o, artifacts)],
         "partialFingerprints": {
             FINGERPRINT_KEY: f.fingerprint,
             OCCURRENCE_FINGERPRINT_KEY: _occurrence_fingerprint(f, o),
@@ -211,8 +245,9 @@ def sarif_dict(result: ScanResult) -> dict[str, Any]:
             rules.append(_rule(f))
 
     quota = result_quota([len(f.occurrences) for f in result.findings], MAX_RESULTS)
+    artifacts: dict[str, int] = {}  # file URI -> index in run.artifacts, in first-use order
     results = [
-        _result(f, o, n, rule_index[f.rule], result.show_values)
+        _result(f, o, n, rule_index[f.rule], result.show_values, artifacts)
         for f, take in zip(result.findings, quota, strict=True)
         for n, o in enumerate(f.occurrences[:take])
     ]
@@ -266,14 +301,7 @@ def sarif_dict(result: ScanResult) -> dict[str, Any]:
                         "toolExecutionNotifications": notifications,
                     }
                 ],
-                "artifacts": [
-                    {
-                        "location": {"uri": artifact_uri(i.path)},
-                        **({"encoding": visible_controls(i.encoding)} if i.encoding else {}),
-                        "properties": {"format": visible_controls(i.format), "messages": i.messages},
-                    }
-                    for i in result.inputs
-                ],
+                "artifacts": [{"location": {"uri": uri}} for uri in artifacts],
                 "columnKind": "unicodeCodePoints",
                 "results": results,
                 "properties": {
@@ -281,6 +309,16 @@ def sarif_dict(result: ScanResult) -> dict[str, Any]:
                     "show_values": result.show_values,
                     "results_omitted": beyond_cap + not_stored,
                     "results_cap": MAX_RESULTS,
+                    "inputs": [
+                        {
+                            "uri": artifact_uri(i.path),
+                            "format": visible_controls(i.format),
+                            "messages": i.messages,
+                            "system_messages": i.system_messages,
+                            **({"encoding": visible_controls(i.encoding)} if i.encoding else {}),
+                        }
+                        for i in result.inputs
+                    ],
                 },
             }
         ],

@@ -46,7 +46,7 @@ log = logging.getLogger(__name__)
 
 SUFFIX = ".checkpoint"
 # Bumped whenever what is saved changes shape; a checkpoint of another version is refused.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 _MAGIC = b"chatsweep-checkpoint\n"
 _TAG_BYTES = 32
 # Defaults: a checkpoint costs a pickle of the state (megabytes on a large export), so it is

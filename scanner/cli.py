@@ -21,7 +21,7 @@ import threading
 import time
 import traceback
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from difflib import get_close_matches
 from pathlib import Path
 from types import FrameType
@@ -152,6 +152,14 @@ def scan(
             "--lang", help="Message language: auto (English and Chinese), en or zh. [default: auto]"
         ),
     ] = None,
+    report_lang: Annotated[
+        str | None,
+        typer.Option(
+            "--report-lang",
+            help="Language of the report and this summary: auto (Chinese when most messages are), en or zh. "
+            "[default: auto]",
+        ),
+    ] = None,
     no_ner: Annotated[
         bool | None,
         typer.Option(
@@ -280,6 +288,7 @@ def scan(
         "output": output,
         "formats": fmt,
         "lang": lang,
+        "report_lang": report_lang,
         "ner": False if no_ner else None,
         "model": model,
         "fail_on": fail_on,
@@ -335,6 +344,7 @@ def scan(
     if decisions is not None:
         result = _apply_triage(result, decisions)
     result = _assess_duties(result)
+    result = _with_report_lang(result, settings.report_lang)
 
     written = _write_reports(result, outputs.targets)
     if deletion_target is not None:
@@ -647,8 +657,10 @@ def _baseline_fingerprints(path: Path, scan_key: str | None = None) -> frozenset
 
 def _apply_baseline(result: ScanResult, known: frozenset[str]) -> ScanResult:
     from scanner import baseline
+    from scanner.exposure import refresh
 
-    return baseline.apply(result, known)
+    # Subjects and conversations are recounted from the findings the baseline leaves.
+    return refresh(baseline.apply(result, known), result)
 
 
 def _load_triage(path: Path, scan_key: str | None = None) -> Any:
@@ -726,33 +738,68 @@ def _run_with_progress(
 _SEV_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan"}
 
 
+def _with_report_lang(result: ScanResult, setting: str) -> ScanResult:
+    """``result`` with the report's language chosen: as asked, or from the messages for auto."""
+    from reports.i18n import resolve_report_lang
+
+    return replace(result, report_lang=resolve_report_lang(setting, result.languages))
+
+
 def _print_summary(result: ScanResult, written: list[Path], code: int, seconds: float) -> None:
+    from reports.i18n import plural, text
+
+    lang = result.report_lang
+    colon = "：" if lang == "zh" else ": "
     summary = result.summary
-    table = Table(title="chatsweep summary", show_header=True, header_style="bold", title_justify="left")
-    table.add_column("severity")
-    table.add_column("findings", justify="right")
+    table = Table(title=text(lang, "cli_title"), show_header=True, header_style="bold", title_justify="left")
+    table.add_column(text(lang, "cli_severity"))
+    table.add_column(text(lang, "cli_findings"), justify="right")
     for sev, n in summary.by_severity.items():
-        table.add_row(f"[{_SEV_STYLE[sev]}]{sev}[/]", str(n))
-    table.add_row("[bold]total[/]", f"[bold]{summary.findings}[/] ({summary.occurrences} occurrences)")
+        table.add_row(f"[{_SEV_STYLE[sev]}]{text(lang, 'sev_' + sev)}[/]", str(n))
+    table.add_row(
+        f"[bold]{text(lang, 'cli_total')}[/]",
+        f"[bold]{summary.findings}[/] ({plural(lang, 'n_occurrence', summary.occurrences)})",
+    )
     err.print(table)
     if summary.by_entity:
-        _say("by type: " + ", ".join(f"{one_line(k, 80)} {v}" for k, v in summary.by_entity.items()))
+        _say(
+            text(lang, "cli_by_type")
+            + colon
+            + ", ".join(f"{one_line(k, 80)} {v}" for k, v in summary.by_entity.items())
+        )
+    if result.subjects:
+        _say(
+            text(
+                lang,
+                "cli_people",
+                people=plural(lang, "n_person", summary.subjects),
+                special=summary.special_subjects,
+            )
+        )
     rate = result.messages_scanned / seconds if seconds > 0 else 0.0
     _say(
-        f"{result.messages_scanned:,} messages from {len(result.inputs)} input(s) in {seconds:.1f}s "
-        f"({rate:,.0f} msg/s); {result.unread} file(s) or record(s) not read"
+        text(
+            lang,
+            "cli_scanned",
+            messages=plural(lang, "n_message", result.messages_scanned),
+            inputs=plural(lang, "n_input", len(result.inputs)),
+            seconds=f"{seconds:.1f}",
+            rate=f"{rate:,.0f}",
+            unread=plural(lang, "n_item", result.unread),
+        )
     )
     unread = [s for i in result.inputs for s in i.skipped]
+    not_read = text(lang, "cli_not_read")
     for item in unread[:UNREAD_SHOWN]:
-        _say(f"not read: {one_line(item.location, 300)}: {one_line(item.reason, 200)}")
+        _say(f"{not_read}{colon}{one_line(item.location, 300)}: {one_line(item.reason, 200)}")
     if len(unread) > UNREAD_SHOWN:
-        _say(f"not read: {len(unread) - UNREAD_SHOWN} more, listed in the report")
+        _say(f"{not_read}{colon}{text(lang, 'cli_not_read_more', n=len(unread) - UNREAD_SHOWN)}")
     for note in result.notices:
-        _say(f"note: {one_line(note)}")
+        _say(f"{text(lang, 'cli_note')}{colon}{one_line(note)}")
     for path in written:
-        _say(f"report: {one_line(str(path))}")
+        _say(f"{text(lang, 'cli_report')}{colon}{one_line(str(path))}")
     if code == EXIT_UNREAD:
-        _say("exit 3: no finding reaches --fail-on, but not everything could be read (listed above)")
+        _say(text(lang, "cli_exit3"))
 
 
 # --- redact: a sanitised copy of an export, in the same format -----------------------
@@ -1039,6 +1086,51 @@ def triage_cmd(
         f"({len(written.entries)} in all, key {written.key_id}); scan with --triage {one_line(str(output))}"
     )
     return EXIT_OK
+
+
+@app.command()
+def subject(
+    report: Annotated[Path, typer.Argument(help="A JSON report of chatsweep scan (schema 2).")],
+    match: Annotated[
+        str,
+        typer.Option("--match", help="A value that identifies the person: e-mail, phone, ID number, name."),
+    ],
+    key_file: Annotated[
+        Path | None,
+        typer.Option("--key-file", help="File holding the fingerprint key the report was made with."),
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="TOML settings file (for key_file).")
+    ] = None,
+    output_format: Annotated[str, typer.Option("--format", help="text or json. [default: text]")] = "text",
+) -> int:
+    """Everything a report holds about one person, masked (exit 1: nothing matches)."""
+    from scanner.keys import resolve_key
+    from scanner.settings import resolve
+    from scanner.subject_lookup import check_key, load_report, lookup, render_text
+
+    if output_format not in ("text", "json"):
+        raise UsageError(f"unknown --format {output_format!r}; choose text or json")
+    if not match.strip():
+        raise UsageError("--match needs a value")
+    settings = resolve({"key_file": str(key_file) if key_file else None}, config)
+    data = load_report(report)
+    key = resolve_key(settings)
+    check_key(data, key, report)
+    answer = lookup(data, match, key)
+    if output_format == "json":
+        import json
+
+        from reports.textsafe import json_escape_invisible
+
+        _write_stdout(
+            json_escape_invisible(json.dumps(answer.as_dict(), ensure_ascii=False, indent=2)) + "\n"
+        )
+    elif answer.found:
+        _write_stdout("".join(one_line(line) + "\n" for line in render_text(answer)))
+    else:
+        _say("chatsweep: no finding in the report matches that value")
+    return EXIT_OK if answer.found else EXIT_FINDINGS
 
 
 @app.command()

@@ -261,6 +261,8 @@ class InputSummary:
     system_messages: int = 0
     encoding: str | None = None
     attachments: tuple[AttachmentRecord, ...] = ()
+    # Attachments past the per-input cap of the list: counted, not listed.
+    attachments_omitted: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,6 +278,9 @@ class Subject:
     first_seen: str | None
     last_seen: str | None
     audience: int | None = None  # the largest audience any of it reached
+    # Keyed fingerprints (as a PERSON's) of the participant names this person posted under,
+    # so a subject can be found by the name of someone who is no finding themselves.
+    fingerprints: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

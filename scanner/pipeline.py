@@ -31,12 +31,18 @@ from scanner.allowlist import AllowMatcher, notice
 from scanner.analyzer import AnalyzerConfig, ChatAnalyzer, Detection, merge_detections, route_languages
 from scanner.checkpoint import Checkpoint, Partial
 from scanner.context import ChatContext, default_rules
+from scanner.details import statement_detail
 from scanner.errors import ChatsweepError, NothingReadError, ReaderError
 from scanner.execution import Backend, Done, Pending, choose
+from scanner.exposure import Room, conversations, occurrence_severity
 from scanner.keys import resolve_key
 from scanner.masking import fingerprint, key_id, mask
 from scanner.model import (
+    PART_ATTACHMENT_NAME,
+    PART_FILE_METADATA,
+    PART_LINK,
     PART_TEXT,
+    AttachmentRecord,
     Category,
     Finding,
     InputSummary,
@@ -47,12 +53,16 @@ from scanner.model import (
     ScanResult,
     Severity,
     Skipped,
+    TextPart,
 )
 from scanner.permalinks import for_message as permalink_for
 from scanner.readers import detect
 from scanner.readers.base import Reader, Source
 from scanner.remediation import remedy
 from scanner.settings import Settings
+from scanner.snippets import Span, snippet
+from scanner.subjects import Linker, Mention
+from scanner.subjects import build as build_subjects
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +88,9 @@ NAME_ENTITIES = frozenset(
         "MO_ID", "CN_TRAVEL_PERMIT", "MEDICAL_RECORD_NUMBER", "HEALTH_PLAN_ID", "CN_USCC",
     }
 )  # fmt: skip
+# Not looked for in file names: a person or place name there has no sentence around it, and
+# the NER model takes "Screenshot" or "Minutes" for one (identifiers are looked for).
+NOT_IN_FILE_NAMES = frozenset({"PERSON", "LOCATION"})
 # Distinct names remembered with their analysis; past this the oldest are forgotten (and
 # analysed again if they come back: the same answer, so results do not depend on it).
 NAME_CACHE = 20_000
@@ -86,6 +99,8 @@ NAME_CACHE = 20_000
 # forgotten. An entry is a 16-byte digest and the text's detections (offsets into the text,
 # so valid for any identical text): tens of MB at most, whatever the export's size.
 TEXT_CACHE = 50_000
+# Attachments listed per input; the rest are counted (``InputSummary.attachments_omitted``).
+MAX_ATTACHMENTS = 1_000
 # Every identifier entity above has a digit or an "@": names without either skip analysis.
 _MAYBE_IDENTIFIER = re.compile(r"[@＠\d]")
 # The position at the end of a location (line, JSON pointer) is not part of the file name.
@@ -137,6 +152,8 @@ def scrub_message(m: Message) -> Message:
             )
             for a in m.attachments
         )
+    if any(_dirty(p.name, p.text, p.location) for p in m.parts):
+        changes["parts"] = tuple(TextPart(scrub(p.name), scrub(p.text), scrub(p.location)) for p in m.parts)
     return replace(m, **changes) if changes else m  # type: ignore[arg-type]
 
 
@@ -206,6 +223,10 @@ class _Sent:
     keys: list[bytes]  # the cache key of each item
     items: list[_Item]
     pending: Pending
+    # (message index, part index or -1 for the text, text analysed, where the part starts in
+    # it) of each entry of ``plan``
+    units: list[tuple[int, int, str, int]] = field(default_factory=list)
+    parts: list[tuple[TextPart, ...]] = field(default_factory=list)  # of each message
 
 
 @dataclass(slots=True)
@@ -346,6 +367,8 @@ class Scanner:
             reasons = "; ".join(f"{s.location}: {s.reason}" for i in inputs for s in i.skipped[:1])
             raise NothingReadError(f"nothing could be read ({reasons or 'no input'})")
         findings = state.findings()
+        subjects = build_subjects(findings, state.people)
+        rooms = conversations(findings, state.rooms, subjects)
         log.info(
             "scanned %d messages in %.2fs: %d findings",
             state.messages,
@@ -367,7 +390,8 @@ class Scanner:
             tool_name="chatsweep",
             tool_version=__version__,
             inputs=tuple(inputs),
-            messages_scanned=state.messages,
+            # Counted as the inputs table counts them: every message analysed, system ones included.
+            messages_scanned=sum(i.messages + i.system_messages for i in inputs),
             started_at=started,
             finished_at=datetime.now(UTC),
             languages=dict(sorted(state.languages.items())),
@@ -382,6 +406,8 @@ class Scanner:
             show_values=self.settings.show_values,
             notices=tuple(notices),
             key_id=key_id(resolve_key(self.settings)),
+            subjects=subjects,
+            conversations=rooms,
         )
 
     def _scan_input(
@@ -395,6 +421,7 @@ class Scanner:
         inputs: Sequence[InputSummary] = (),
     ) -> InputSummary:
         display = state.mask_path(scrub(source.display))
+        state.current = index
         log.info("reading %s as %s", display, reader.name)
         source.meter.n = 0  # sniffing read some heads; count the real read only
         # Where a resumed scan left this input: the reader's items counted before are re-read only.
@@ -404,6 +431,8 @@ class Scanner:
         # because when a batch is collected depends on the backend, and the report must not.
         failed: list[Skipped] = list(resumed.failed)
         users, systems = resumed.users, resumed.systems
+        if not resumed.consumed:
+            state.attachments, state.attachments_omitted = [], 0
         consumed = 0
         batch: list[Message] = []
         # Batches in flight, consumed in order; bounded so memory stays flat.
@@ -442,7 +471,18 @@ class Scanner:
             progress(state.messages, display, state.bytes_done + source.total_bytes, state.bytes_total)
         encoding = ", ".join(sorted(source.encodings)) or None
         unread = tuple(state.mask_skipped(s.location, s.reason) for s in skipped) + tuple(failed)
-        return InputSummary(display, reader.name, users, unread, systems, encoding)
+        # Messages whose analysis failed are listed as skipped, not counted as scanned.
+        lost = state.unscanned.pop(index, [0, 0])
+        return InputSummary(
+            display,
+            reader.name,
+            users - lost[0],
+            unread,
+            systems - lost[1],
+            encoding,
+            tuple(state.attachments),
+            state.attachments_omitted,
+        )
 
     def _guarded(self, reader: Reader, source: Source, skipped: list[Skipped]) -> Iterator[Message | Skipped]:
         """The reader's stream; a reader that fails mid-way loses only the rest of that input."""
@@ -461,26 +501,25 @@ class Scanner:
             )
 
     def _submit(self, batch: list[Message], state: _ScanState) -> _Sent:
-        """Sends the batch's texts not analysed before (each distinct text once)."""
+        """Sends the batch's texts not analysed before (each distinct text once): every
+        message's text, then the text parts of each (``message_parts``)."""
         cache = state.texts
+        languages = self.analyzer.config.languages
         plan: list[list[Detection] | int | None] = []
         keys: list[bytes] = []
         items: list[_Item] = []
         sent: dict[bytes, int] = {}
-        for m in batch:
-            langs = route_languages(m.text, self.analyzer.config.languages) if m.text.strip() else ()
-            for lang in langs:
-                state.languages[lang] = state.languages.get(lang, 0) + 1
+        units: list[tuple[int, int, str, int]] = []
+        parts: list[tuple[TextPart, ...]] = []
+
+        def add(text: str, langs: tuple[str, ...]) -> None:
             if not langs:
                 plan.append([])  # nothing to analyse (the analyzer skips blank text too)
-                continue
-            if cache.size <= 0:
+            elif cache.size <= 0:
                 plan.append(len(items))
                 keys.append(b"")
-                items.append((m.text, langs))
-                continue
-            key = cache.key(m.text, langs)
-            if (index := sent.get(key)) is not None:
+                items.append((text, langs))
+            elif (index := sent.get(key := cache.key(text, langs))) is not None:
                 plan.append(index)
             elif key in state.analysing:
                 plan.append(None)
@@ -492,10 +531,23 @@ class Scanner:
                 sent[key] = len(items)
                 plan.append(len(items))
                 keys.append(key)
-                items.append((m.text, langs))
+                items.append((text, langs))
+
+        for i, m in enumerate(batch):
+            langs = route_languages(m.text, languages) if m.text.strip() else ()
+            for lang in langs:
+                state.languages[lang] = state.languages.get(lang, 0) + 1
+            units.append((i, -1, m.text, 0))
+            add(m.text, langs)
+            extra = message_parts(m) if m.parts or m.attachments else ()
+            parts.append(extra)
+            for j, part in enumerate(extra):
+                for text, shift in part_texts(part):
+                    units.append((i, j, text, shift))
+                    add(text, route_languages(text, languages) if text.strip() else ())
         state.analysing.update(keys)
         pending = self._backend.submit(items) if items else Done([])
-        return _Sent(batch, plan, keys, items, pending)
+        return _Sent(batch, plan, keys, items, pending, units, parts)
 
     def _collect(self, sent: _Sent, state: _ScanState, failed: list[Skipped]) -> None:
         """Findings of a batch, in message order. One message that cannot be analysed is
@@ -516,19 +568,50 @@ class Scanner:
             state.analysing.discard(key)
             if not isinstance(result, Exception):
                 state.texts.put(key, result)
-        for message, source in zip(sent.messages, sent.plan, strict=True):
+        texts: list[list[Detection] | Exception] = [[] for _ in sent.messages]
+        in_parts: dict[tuple[int, int], list[Detection] | Exception] = {}
+        for (i, j, text, shift), source in zip(sent.units, sent.plan, strict=True):
             detections: list[Detection] | Exception
             if isinstance(source, int):
                 found = results[source]
                 detections = found if isinstance(found, Exception) else list(found)
             elif source is None:
                 # Analysed by an earlier batch: in the cache, unless it failed or was forgotten.
-                item = (message.text, route_languages(message.text, self.analyzer.config.languages))
+                item = (text, route_languages(text, self.analyzer.config.languages))
                 cached = state.texts.get(state.texts.key(*item))
                 detections = cached if cached is not None else self._analyse_one(item)
             else:
                 detections = source
-            self._record(message, detections, state, failed)
+            if j < 0:
+                texts[i] = detections
+                continue
+            if shift and not isinstance(detections, Exception):
+                detections = [
+                    replace(d, start=d.start - shift, end=d.end - shift)
+                    for d in detections
+                    if d.start >= shift
+                ]
+            # A part scanned as two texts (an attachment name as is and with its words apart):
+            # the detections of both, merged.
+            earlier = in_parts.get((i, j))
+            if earlier is None or isinstance(detections, Exception):
+                in_parts[(i, j)] = detections
+            elif not isinstance(earlier, Exception):
+                in_parts[(i, j)] = merge_detections(earlier + detections)
+        for i, message in enumerate(sent.messages):
+            self._record(message, texts[i], state, failed)
+            for j, part in enumerate(sent.parts[i]):
+                found = in_parts.get((i, j), [])
+                if part.name == PART_ATTACHMENT_NAME and not isinstance(found, Exception):
+                    found = in_parts[(i, j)] = [d for d in found if d.entity not in NOT_IN_FILE_NAMES]
+                self._record_part(message, part, found, state, failed)
+            if message.attachments:
+                state.list_attachments(
+                    message,
+                    sent.parts[i],
+                    texts[i],
+                    [in_parts.get((i, j), []) for j in range(len(sent.parts[i]))],
+                )
 
     def _record(
         self,
@@ -541,6 +624,7 @@ class Scanner:
         if isinstance(detections, Exception):
             where = state.mask_location(message.location)
             failed.append(Skipped(where, f"analysis failed ({type(detections).__name__})"))
+            state.lose(message)
             return
         try:
             extra = state.context.process(message, detections)
@@ -549,11 +633,13 @@ class Scanner:
                 failed.append(Skipped(where, f"context rule {rule} failed ({error}); scanned without it"))
             shown = state.names(message)
             found = merge_detections(detections + extra) if extra else detections
+            seen = found
             if message.kind is MessageKind.SYSTEM:
                 # "李强 joined the group", "ron added to the channel by harry": the names in a
-                # member event are the export's own member records, not something posted.
+                # member event are the export's own member records, not something posted
+                # (still masked in the snippets of whatever else the message holds).
                 found = [d for d in found if d.entity != "PERSON"]
-            state.add(message, found, shown)
+            state.add(message, found, shown, context=seen)
             if self.on_detections is not None:
                 self.on_detections(message, PART_TEXT, message.location, found)
         except Exception as exc:
@@ -562,8 +648,41 @@ class Scanner:
             log.warning("analysis failed on a message: %s", type(exc).__name__)
             where = state.mask_location(message.location)
             failed.append(Skipped(where, f"analysis failed ({type(exc).__name__})"))
+            state.lose(message)
             return
         state.messages += 1
+
+    def _record_part(
+        self,
+        message: Message,
+        part: TextPart,
+        detections: list[Detection] | Exception,
+        state: _ScanState,
+        failed: list[Skipped],
+    ) -> None:
+        """Findings of one text part of a message: offsets into the part, located where the
+        part lies. The conversation rules (answers, mentions) read the flow of messages, so
+        they run on the message's text only."""
+        if isinstance(detections, Exception):
+            where = state.mask_location(part.location)
+            failed.append(Skipped(where, f"analysis of its {part.name} failed ({type(detections).__name__})"))
+            return
+        if not detections:
+            return
+        try:
+            shown = replace(state.names(message), location=state.mask_location(part.location))
+            found = detections
+            if message.kind is MessageKind.SYSTEM:
+                found = [d for d in found if d.entity != "PERSON"]
+            state.add(replace(message, text=part.text), found, shown, part.name, context=detections)
+            if self.on_detections is not None:
+                self.on_detections(message, part.name, part.location, found)
+        except Exception as exc:
+            if self.settings.debug:
+                raise
+            log.warning("analysis failed on a part of a message: %s", type(exc).__name__)
+            where = state.mask_location(part.location)
+            failed.append(Skipped(where, f"analysis of its {part.name} failed ({type(exc).__name__})"))
 
     def _analyse_one(self, item: _Item) -> list[Detection] | Exception:
         """One message's detections, or the exception its analysis raised."""
@@ -611,6 +730,21 @@ class _ScanState:
         # Fingerprints the allow-list kept out (distinct values), and their occurrences.
         self.allowed: set[str] = set()
         self.allowed_occurrences = 0
+        # The attachments of the input being read (at most ``MAX_ATTACHMENTS``), and how many more.
+        self.attachments: list[AttachmentRecord] = []
+        self.attachments_omitted = 0
+        self._init_report_state()
+
+    def _init_report_state(self) -> None:
+        # Who the findings belong to (bounded by distinct findings and authors).
+        self.people = Linker()
+        # Conversations holding findings, by (input, conversation id) as reports show them.
+        self.rooms: dict[tuple[str, str], Room] = {}
+        # Messages of each input (by index) whose analysis failed: [user, system].
+        self.unscanned: dict[int, list[int]] = {}
+        self.current = 0  # the index of the input being read
+        # Authors' name keys and masked labels, by name as shown.
+        self._authors: dict[str, tuple[str, str]] = {}
 
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
@@ -740,14 +874,84 @@ class _ScanState:
         )
         return shown, file.shown, bool(file.hits or author.hits or conversation.hits)
 
+    # --- attachments ----------------------------------------------------------------------
+
+    def list_attachments(
+        self,
+        message: Message,
+        parts: Sequence[TextPart],
+        text: list[Detection] | Exception,
+        found: Sequence[list[Detection] | Exception],
+    ) -> None:
+        """The message's attachments as the report lists them: the name with what was found in
+        it masked, where it lies (the name's own location when the export gives one)."""
+        for attachment in message.attachments:
+            if len(self.attachments) >= MAX_ATTACHMENTS:
+                self.attachments_omitted += 1
+                continue
+            hits: list[Detection] | Exception = []
+            location = message.location
+            if attachment.name == message.text:
+                hits = text
+            for part, detections in zip(parts, found, strict=True):
+                if part.text == attachment.name:
+                    hits, location = detections, part.location
+                    break
+            name = attachment.name
+            if not isinstance(hits, Exception):
+                name = self.masked(name, hits)
+            self.attachments.append(
+                AttachmentRecord(
+                    name=name,
+                    message_id=message.message_id,
+                    location=self.mask_location(location),
+                    mime=attachment.mime,
+                    size=attachment.size,
+                    inspected=False,
+                )
+            )
+
+    def masked(self, text: str, detections: Sequence[Detection]) -> str:
+        """``text`` with the values of ``detections`` masked (as is with --show-values)."""
+        if self.settings.show_values:
+            return text
+        wanted = self.settings.entities
+        shown, end = text, len(text) + 1
+        for d in sorted(detections, key=lambda d: d.start, reverse=True):
+            if (wanted and d.entity not in wanted) or d.score < self.settings.min_confidence or d.end > end:
+                continue
+            preview = mask(d.entity, text[d.start : d.end], info(d.entity).category)
+            shown, end = shown[: d.start] + preview + shown[d.end :], d.start
+        return shown
+
     # --- findings -------------------------------------------------------------------------
 
     def add(
-        self, message: Message, detections: list[Detection], shown: _Shown, part: str = PART_TEXT
+        self,
+        message: Message,
+        detections: list[Detection],
+        shown: _Shown,
+        part: str = PART_TEXT,
+        context: Sequence[Detection] | None = None,
     ) -> None:
-        """Occurrences of ``detections``, whose offsets are into ``message.text`` (the part)."""
+        """Occurrences of ``detections``, whose offsets are into ``message.text`` (the part).
+
+        ``context``: every value detected in the part (default ``detections``), masked in
+        the occurrences' snippets whether or not it is a finding."""
         wanted = self.settings.entities
         where: tuple[str, str] | None = None
+        spans = [Span(d.start, d.end, d.entity) for d in (detections if context is None else context)]
+        masked: dict[tuple[str, str], str] = {}  # each value of the part masked once
+
+        def masker(entity: str, value: str) -> str:
+            shown = masked.get((entity, value))
+            if shown is None:
+                shown = masked[entity, value] = _mask_any(entity, value)
+            return shown
+
+        mentions: list[Mention] = []
+        system = message.kind is MessageKind.SYSTEM
+        conversation = message.conversation
         for d in detections:
             if wanted and d.entity not in wanted:
                 continue
@@ -778,9 +982,21 @@ class _ScanState:
                 self._acc[fp] = acc
             elif d.score > acc.score:
                 acc.score, acc.explanation = d.score, sys.intern(d.explanation)
+            if entry.category == Category.PERSONAL.value:
+                mentions.append(Mention(fp, acc.entity, d.start))
             if where is None:
                 key = (message.source, message.conversation.id)
                 where = self._where.setdefault(key, key)
+                room = (shown.input, shown.conversation_id)
+                if room not in self.rooms:
+                    self.rooms[room] = Room(
+                        shown.input,
+                        shown.conversation,
+                        shown.conversation_id,
+                        conversation.kind.value,
+                        conversation.member_count,
+                        conversation.external_members,
+                    )
             if len(acc.occurrences) >= MAX_OCCURRENCES and (
                 acc.seen_in(where) or len(acc.occurrences) >= MAX_OCCURRENCES + MAX_EXTRA_CONVERSATIONS
             ):
@@ -793,18 +1009,54 @@ class _ScanState:
                     conversation=shown.conversation,
                     conversation_id=shown.conversation_id,
                     message_id=message.message_id,
-                    author=shown.author,
-                    author_id=shown.author_id,
+                    # A system message (a member event, a platform notice) has no author who
+                    # posted what it holds.
+                    author="" if system else shown.author,
+                    author_id="" if system else shown.author_id,
                     timestamp=message.timestamp.isoformat() if message.timestamp else None,
                     start=d.start,
                     end=d.end,
                     location=shown.location,
-                    conversation_kind=message.conversation.kind.value,
-                    audience=message.conversation.member_count,
+                    conversation_kind=conversation.kind.value,
+                    audience=conversation.member_count,
                     part=part,
+                    snippet=snippet(
+                        message.text,
+                        Span(d.start, d.end, d.entity),
+                        spans,
+                        masker,
+                        show_value=self.settings.show_values,
+                    ),
+                    severity=occurrence_severity(
+                        Severity(entry.severity),
+                        conversation.kind.value,
+                        conversation.member_count,
+                        conversation.external_members,
+                    ),
                     permalink=permalink_for(message, self.settings.slack_workspace),
                 )
             )
+        if mentions:
+            self.people.part(mentions, *self._author(message, shown, part))
+
+    def lose(self, message: Message) -> None:
+        """Count a message of the current input whose analysis failed (it is not scanned)."""
+        self.unscanned.setdefault(self.current, [0, 0])[message.kind is MessageKind.SYSTEM] += 1
+
+    def _author(self, message: Message, shown: _Shown, part: str) -> tuple[str | None, str]:
+        """The key and masked label of who posted this part, (None, "") when nobody did."""
+        if message.kind is MessageKind.SYSTEM or part in (PART_CONVERSATION, PART_FILE):
+            return None, ""
+        name = shown.author or shown.author_id
+        if not name:
+            return None, ""
+        known = self._authors.get(name)
+        if known is None:
+            if len(self._authors) >= NAME_CACHE:
+                del self._authors[next(iter(self._authors))]
+            # As a PERSON finding of the same name would be fingerprinted: the same person.
+            known = self._authors[name] = (fingerprint("PERSON", name, self.key), mask("PERSON", name))
+        return known
 
     def _allowed(self, entity: str, value: str, fp: str, message: Message) -> bool:
         allow = self.allow
@@ -846,12 +1098,75 @@ class _ScanState:
                 occurrences=tuple(acc.occurrences),
                 value=acc.value,
                 omitted_occurrences=acc.omitted,
+                detail=statement_detail(acc.entity, acc.explanation) if acc.entity in PER_STATEMENT else None,
                 action=todo.action,
                 remediation=todo.en,
             )
             out.append(((severity.rank, acc.entity, acc.first_seen), finding))
         out.sort(key=lambda pair: pair[0])
         return tuple(f for _, f in out)
+
+
+def _mask_any(entity: str, value: str) -> str:
+    """A detected value as snippets show it: masked as a finding of its type would be."""
+    return mask(entity, value, info(entity).category)
+
+
+# File names glue words with "_" (not between digits: camera names are times), "-" between
+# letters, and end in ".ext"; a copy with those as spaces (same length, offsets hold) lets
+# recognizers see the words and the values apart. Other dots stay (e-mail addresses).
+_NAME_GLUE = re.compile(r"(?<!\d)_|_(?!\d)|(?<=[^\W\d_])-(?=[^\W\d_])|\.(?=[^\W_]{1,5}\Z)")
+# The name of the JSON field a part lies in (the last token of its pointer), and parts short
+# enough to be analysed after it.
+_FIELD_NAME = re.compile(r"#(?:/[^/]*)*/([A-Za-z][A-Za-z_]{1,40})\Z")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+MAX_LABELLED = 200
+# Field names that say nothing of what the value is (a "name" may be a file's or a field's).
+_GENERIC_FIELDS = frozenset(
+    {"name", "title", "text", "value", "content", "description", "fallback", "pretext", "footer",
+     "comment", "preview", "question", "message", "body", "caption", "path", "url"}
+)  # fmt: skip
+_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+
+
+def message_parts(m: Message) -> tuple[TextPart, ...]:
+    """The text parts of ``m`` to analyse besides its text: the reader's parts, and the name of
+    each attachment the reader did not give as a part (located at the message). A part whose
+    text the message or an earlier part already holds is analysed once, there."""
+    out: list[TextPart] = []
+    seen = {m.text}
+    for part in m.parts:
+        if part.text.strip() and part.text not in seen:
+            seen.add(part.text)
+            out.append(part)
+    for attachment in m.attachments:
+        if attachment.name.strip() and attachment.name not in seen:
+            seen.add(attachment.name)
+            out.append(TextPart(PART_ATTACHMENT_NAME, attachment.name, m.location))
+    return tuple(out)
+
+
+def part_texts(part: TextPart) -> tuple[tuple[str, int], ...]:
+    """The texts analysed for ``part``, each with where the part starts in it.
+
+    A short part is analysed after the name of the field that holds it (``phone number:
+    +44 …``): a bare value has no context words, the field's name gives them. A file name is
+    also analysed as a copy with its words apart (``passport_John_Smith.pdf`` → ``passport
+    John Smith pdf``)."""
+    label = ""
+    if len(part.text) <= MAX_LABELLED and (m := _FIELD_NAME.search(part.location)):
+        label = _CAMEL.sub(" ", m[1]).replace("_", " ").lower()
+        label = "" if label in _GENERIC_FIELDS else label + ": "
+    text = part.text
+    if part.name in (PART_FILE_METADATA, PART_LINK) and "%" in text:
+        # Percent escapes as spaces: "minutes%202024-03-05.docx" holds a date, not a phone.
+        text = _ESCAPE.sub("   ", text)
+    texts = [(label + text, len(label))]
+    if part.name == PART_ATTACHMENT_NAME:
+        apart = _NAME_GLUE.sub(" ", part.text)
+        if apart != part.text:
+            texts.append((label + apart, len(label)))
+    return tuple(texts)
 
 
 def _split_location(location: str) -> tuple[str, str]:

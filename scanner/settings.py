@@ -28,6 +28,8 @@ class Settings:
     formats: tuple[str, ...] = ("html", "json")
     output: str | None = None
     lang: str = "auto"
+    # Language of the report's labels: auto (zh when most scanned messages are Chinese), en, zh.
+    report_lang: str = "auto"
     ner: bool = True
     model: str = DEFAULT_MODEL
     fail_on: str = "high"
@@ -129,7 +131,7 @@ def _coerce(key: str, value: Any) -> Any:
             if v not in FAIL_ON:
                 raise ValueError(f"choose from {', '.join(FAIL_ON)}")
             return v
-        if key == "lang":
+        if key in ("lang", "report_lang"):
             v = str(value).lower()
             if v not in LANGS:
                 raise ValueError(f"choose from {', '.join(LANGS)}")

@@ -17,7 +17,7 @@ GOLDENS = Path(__file__).resolve().parent / "goldens"
 
 
 def message_to_dict(m: Message) -> dict[str, Any]:
-    return {
+    d = {
         "platform": m.platform,
         "location": m.location,
         "conversation": {
@@ -41,6 +41,9 @@ def message_to_dict(m: Message) -> dict[str, Any]:
         "deleted": m.deleted,
         "kind": m.kind.value,
     }
+    if m.parts:  # only where a reader fills them, so goldens without parts stay as they were
+        d["parts"] = [{"name": p.name, "text": p.text, "location": p.location} for p in m.parts]
+    return d
 
 
 def serialise(items: Iterable[Message | Skipped], root: str = "") -> list[dict[str, Any]]:
@@ -52,6 +55,8 @@ def serialise(items: Iterable[Message | Skipped], root: str = "") -> list[dict[s
         else:
             d = message_to_dict(item)
             d["location"] = d["location"].replace(root, "")
+            for part in d.get("parts", ()):
+                part["location"] = part["location"].replace(root, "")
             out.append(d)
     return out
 

@@ -53,7 +53,7 @@ def test_scan_writes_contract_json_and_exits_1(
     assert run.code == 1, run.stderr
     report = json.loads((out / "chatsweep-report.json").read_text(encoding="utf-8"))
     assert set(report) >= CONTRACT_TOP
-    assert report["schema_version"] == 1
+    assert report["schema_version"] == 2
     assert set(report["scan"]) >= CONTRACT_SCAN
     assert report["scan"]["messages_scanned"] == 3
     assert report["scan"]["inputs"][0]["format"] == "jsonl"

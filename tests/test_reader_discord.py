@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 from scanner.errors import ReaderError
 from scanner.model import ConversationKind, Message, MessageKind, Skipped
 from scanner.readers.base import Source
-from scanner.readers.discord import DiscordReader, _csv_time
+from scanner.readers.discord import DiscordReader
 from scanner.readers.generic import CsvReader, JsonlReader
+from scanner.readers.locale_dates import locale_time as _csv_time
 from scanner.readers.slack import SlackReader
 from scanner.readers.telegram import TelegramReader
 from tests.golden import assert_golden, serialise

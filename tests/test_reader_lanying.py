@@ -12,7 +12,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scanner.model import ConversationKind, Message, MessageKind, Skipped
+from scanner.model import (
+    PART_ATTACHMENT_NAME,
+    PART_FIELD,
+    PART_FILE_METADATA,
+    ConversationKind,
+    Message,
+    MessageKind,
+    Skipped,
+)
 from scanner.readers.base import Source
 from scanner.readers.imessage import IMessageReader
 from scanner.readers.lanying import LanyingReader
@@ -98,28 +106,29 @@ def test_big_ids_and_times_are_exact() -> None:
     )
 
 
-def test_ext_config_and_attachment_text_is_scanned() -> None:
+def test_ext_config_and_attachment_are_text_parts() -> None:
     msgs = by_id(read(SAVED))
-    ext = msgs[f"{BIG + 1}#ext"]
-    assert ext.text == "order_id: ORD-0001\nphone: +86 138 0000 0000 (fake)"  # numbers and booleans left out
-    assert (ext.author, ext.timestamp, ext.conversation, ext.kind) == (
-        msgs[str(BIG + 1)].author,
-        msgs[str(BIG + 1)].timestamp,
-        msgs[str(BIG + 1)].conversation,
-        MessageKind.USER,
-    )
+    assert not any(m.endswith("#ext") for m in msgs)  # parts of the message, not messages
+    parts = {(p.name, p.text) for p in msgs[str(BIG + 1)].parts}
+    ext = [p for p in msgs[str(BIG + 1)].parts if p.name == PART_FIELD]
+    assert [p.location.rpartition("#")[2] for p in ext] == ["/ext", "/config"]
+    assert "ORD-0001" in ext[0].text and "+86 138 0000 0000 (fake)" in ext[0].text, parts
     image = msgs[str(BIG + 2)]
     att = image.attachments[0]
     assert (att.name, att.size, att.path) == ("passport_scan.jpg", 52341, None)
-    assert "sig=abc" in msgs[f"{BIG + 2}#ext"].text  # URLs can carry tokens
-    assert msgs[f"{BIG + 3}#ext"].text == "addr: 示例路1号 (fake)"  # a location's address
-    assert str(BIG + 4) + "#ext" not in msgs  # nothing to scan besides content
+    by_name = {p.name: p for p in image.parts}
+    assert by_name[PART_ATTACHMENT_NAME].text == "passport_scan.jpg"
+    assert by_name[PART_ATTACHMENT_NAME].location.endswith("#/attachment")
+    assert "sig=abc" in by_name[PART_FILE_METADATA].text  # URLs can carry tokens
+    assert any("示例路1号 (fake)" in p.text for p in msgs[str(BIG + 3)].parts)  # a location's address
+    assert msgs[str(BIG + 4)].parts == ()  # nothing to scan besides content
     assert msgs["1234567890123456787"].kind is MessageKind.SYSTEM  # ctype COMMAND (6)
 
 
 def test_response_without_users_file() -> None:
     msgs = by_id(read(RESPONSE))
-    assert list(msgs) == [str(BIG + 10), str(BIG + 9), f"{BIG + 9}#ext"]
+    assert list(msgs) == [str(BIG + 10), str(BIG + 9)]
+    assert [p.text for p in msgs[str(BIG + 9)].parts] == ['{"note": "ext only text"}']
     assert msgs[str(BIG + 10)].location.endswith("response.json#/data/messages/0")
     assert msgs[str(BIG + 10)].conversation.id == "user-1001-1003"
 

@@ -215,12 +215,30 @@ def test_show_values_reports_hold_values(name: str) -> None:
 
 # --- JSON -------------------------------------------------------------------------------
 
-TOP_KEYS = {"schema_version", "tool", "scan", "summary", "findings"}
+TOP_KEYS = {
+    "schema_version",
+    "tool",
+    "scan",
+    "summary",
+    "findings",
+    "subjects",
+    "conversations",
+    "duties",
+    "resolved",
+}
 TOOL_KEYS = {"name", "version"}
 SCAN_KEYS = {"inputs", "messages_scanned", "started_at", "finished_at", "languages", "models", "options"}
 INPUT_KEYS = {"path", "format", "messages", "skipped"}
 SKIPPED_KEYS = {"location", "reason"}
-SUMMARY_KEYS = {"findings", "occurrences", "by_severity", "by_category", "by_entity"}
+SUMMARY_KEYS = {
+    "findings",
+    "occurrences",
+    "subjects",
+    "by_severity",
+    "by_category",
+    "by_entity",
+    "special_subjects",
+}
 FINDING_KEYS = {
     "id",
     "rule",
@@ -239,7 +257,7 @@ OCCURRENCE_KEYS = {"input", "conversation", "message_id", "author", "timestamp",
 def test_json_has_the_contract_keys() -> None:
     data = json.loads(render("json", make_result()))
     assert set(data) == TOP_KEYS
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
     assert set(data["tool"]) == TOOL_KEYS
     assert data["tool"] == {"name": "chatsweep", "version": "0.1.0"}
     assert set(data["scan"]) >= SCAN_KEYS
@@ -283,7 +301,17 @@ def test_json_contract_values() -> None:
 
 def test_json_contract_key_order() -> None:
     data = json.loads(render("json", make_result()))
-    assert list(data) == ["schema_version", "tool", "scan", "summary", "findings"]
+    assert list(data) == [
+        "schema_version",
+        "tool",
+        "scan",
+        "summary",
+        "findings",
+        "subjects",
+        "conversations",
+        "duties",
+        "resolved",
+    ]
     contract_order = [k for k in data["findings"][0] if k in FINDING_KEYS]
     assert contract_order == [
         "id",
@@ -329,60 +357,7 @@ def test_json_golden(update_goldens: bool) -> None:
     assert actual == path.read_text(encoding="utf-8")
 
 
-# --- HTML -------------------------------------------------------------------------------
-
-
-def test_html_escapes_hostile_strings() -> None:
-    html = render("html", make_result(hostile=True))
-    assert HOSTILE not in html
-    assert "<script" not in html.lower()
-    escaped = "&lt;script&gt;alert(1)&lt;/script&gt;"
-    # preview, explanation, conversation, author, skip reason and notice
-    assert html.count(escaped) >= 6
-    assert "#deploy" + escaped in html
-    assert "Ops Bot" + escaped in html
-
-
-def test_html_is_self_contained() -> None:
-    html = render("html", make_result())
-    lowered = html.lower()
-    assert "http://" not in lowered and "https://" not in lowered
-    assert not re.search(r"<link\b", lowered)
-    assert not re.search(r"\bsrc\s*=", lowered)
-    assert "@import" not in lowered
-    assert "url(" not in lowered
-    assert "<script" not in lowered
-    assert not re.search(r"href\s*=\s*\"(?!#)", lowered), "only in-page anchors"
-    assert "default-src 'none'" in html
-
-
-def test_html_content() -> None:
-    html = render("html", make_result())
-    assert html.startswith("<!DOCTYPE html>")
-    assert "chatsweep leak report" in html
-    assert "0.1.0" in html
-    for label in ("Critical", "High", "Medium", "Low"):
-        assert f'<span class="sev-badge">{label}</span>' in html
-    # most severe first
-    assert html.index('id="sev-critical"') < html.index('id="sev-high"') < html.index('id="sev-low"')
-    assert "names not scanned by a model (--no-ner)" in html
-    assert "en_core_web_sm 3.8.0" in html
-    assert "项目群 Project" in html and "李娜" in html
-    assert "exports/slack.zip:random/2024-02-30.json" in html and "invalid JSON" in html
-    assert "2024-03-01 09:00:00 +08:00" in html
-    # the long list folds, the short ones do not
-    assert html.count('<details class="occurrences">') == 1
-    assert "Values are masked" in html
-
-
-def test_html_show_values_warns() -> None:
-    html = render("html", make_result(show_values=True))
-    assert "Values shown." in html and SECRET_VALUE in html
-
-
-def test_html_no_findings() -> None:
-    html = render("html", replace(make_result(), findings=()))
-    assert "No findings." in html and 'id="sev-' not in html
+# The HTML report's tests are in tests/test_html_report.py and tests/test_html_browser.py.
 
 
 # --- CSV --------------------------------------------------------------------------------
@@ -472,15 +447,21 @@ def test_sarif_structure() -> None:
     assert first["physicalLocation"]["region"] == {"startLine": 1}
     names = [loc["name"] for loc in first["logicalLocations"]]
     assert names == ["#deploy", "1700000000.000000"]
-    # a JSON pointer location has no region (offsets are in the message, not the file)
+    # a JSON pointer location: the value's offsets in the text part the pointer leads to
     email = [r for r in results if r["ruleId"] == "CS-P002"]
     pointer = email[1]["locations"][0]["physicalLocation"]
-    assert pointer["artifactLocation"]["uri"] == "chat.jsonl" and "region" not in pointer
+    assert pointer["artifactLocation"]["uri"] == "chat.jsonl"
+    assert pointer["region"] == {"charOffset": 4, "charLength": 20}
     # an absolute path with a space and Chinese becomes a file URI
     low = results[-1]["locations"][0]["physicalLocation"]
     assert low["artifactLocation"]["uri"] == "%E8%81%8A%E5%A4%A9%E8%AE%B0%E5%BD%95.txt"
     assert low["region"] == {"startLine": 42}
-    inputs = [a["location"]["uri"] for a in run["artifacts"]]
+    # the artifacts are the files, each result pointing at its own by index
+    files = [a["location"]["uri"] for a in run["artifacts"]]
+    for r in results:
+        located = r["locations"][0]["physicalLocation"]["artifactLocation"]
+        assert files[located["index"]] == located["uri"]
+    inputs = [i["uri"] for i in run["properties"]["inputs"]]
     assert inputs[1].startswith("file:///data/wechat%20export/")
     notes = run["invocations"][0]["toolExecutionNotifications"]
     assert any("invalid JSON" in n["message"]["text"] for n in notes)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from scanner.errors import ReaderError
-from scanner.readers import base, detect
+from scanner.readers import base, detect, ziparchive
 from scanner.readers.base import Source, detect_encoding, read_text
 
 CHAT = (
@@ -71,7 +71,7 @@ def test_zip_bomb_ratio_is_refused(tmp_path: Path) -> None:
 
 
 def test_total_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(base, "MAX_ZIP_TOTAL", 100)
+    monkeypatch.setattr(ziparchive, "MAX_ZIP_TOTAL", 100)
     path = tmp_path / "big.zip"
     path.write_bytes(_zip_bytes({"a.jsonl": CHAT, "b.jsonl": CHAT}))
     with pytest.raises(ReaderError, match="size limit"):

@@ -46,7 +46,6 @@ import csv
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any, ClassVar
 from urllib.parse import unquote, urlsplit
@@ -55,6 +54,9 @@ import ijson
 
 from scanner.errors import ReaderError
 from scanner.model import (
+    PART_ATTACHMENT_NAME,
+    PART_EMBED,
+    PART_FILE_METADATA,
     Attachment,
     Author,
     Conversation,
@@ -62,6 +64,7 @@ from scanner.model import (
     Message,
     MessageKind,
     Skipped,
+    TextPart,
 )
 from scanner.readers.base import (
     IJSON_ERRORS,
@@ -87,6 +90,8 @@ from scanner.readers.base import (
     open_json,
     skip_value,
 )
+from scanner.readers.locale_dates import locale_time, survey_day_first
+from scanner.readers.textparts import Parts
 
 PLATFORM = "discord"
 
@@ -315,6 +320,7 @@ class _JsonContext:
             attachments=self._attachments(rec.get("attachments")),
             edited=bool(rec.get("timestampEdited")),
             kind=MessageKind.USER if msg_type in USER_TYPES else MessageKind.SYSTEM,
+            parts=_parts(rec, location),
         )
 
     def _attachments(self, value: Any) -> tuple[Attachment, ...]:
@@ -367,34 +373,11 @@ _CSV_NOTICE = re.compile(
     r"|Changed the channel name: .*|Started a call(?: that lasted \d+ minutes?)?\."
     r"|Added .+ to the group\.|Removed .+ from the group\."
 )
-_MONTHS = {
-    m: i
-    for i, m in enumerate(
-        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1
-    )
-}
-# .NET "g" (short date + short time) in the cultures DCE users run: 6/24/2026 7:06 PM,
-# 24/06/2026 19:06, 24.06.2026 19:06, 2026/6/24 19:06, 2026-06-24 19:06 …, and the old
-# default "dd-MMM-yy hh:mm tt" (24-Jun-26 07:06 PM).
-_NUMERIC_DATE = re.compile(
-    r"\s*(?P<a>\d{1,4})[./-]\s?(?P<b>\d{1,2})[./-]\s?(?P<c>\d{1,4})\.?,?[\sT]+"
-    r"(?P<ampm1>上午|下午|午前|午後|오전|오후)?\s*"
-    r"(?P<h>\d{1,2})[:.](?P<mi>\d{2})(?:[:.](?P<s>\d{2}))?"
-    r"\s*(?P<ampm>[AaPp]\.?\s?[Mm]\.?|上午|下午|午前|午後|오전|오후)?\s*"
-)
-_NAMED_DATE = re.compile(
-    r"\s*(?P<d>\d{1,2})[- ](?P<mon>[A-Za-z]{3})[A-Za-z]*\.?[- ,]+(?P<y>\d{2,4}),?\s+"
-    r"(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?\s*(?P<ampm>[AaPp]\.?\s?[Mm]\.?)?\s*"
-)
-_PM_WORDS = ("p", "下午", "午後", "오후")
-_AM_WORDS = ("a", "上午", "午前", "오전")
-# Rows read to decide day/month order before reading the file for real.
-DATE_SURVEY_ROWS = 10_000
 
 
 def _read_csv(source: Source, entry: Entry) -> Iterator[Message | Skipped]:
     allow_long_csv_fields()  # before the survey, which reads rows too
-    day_first = _survey_day_first(entry)
+    day_first = survey_day_first(entry, CSV_HEADER.index("date"))
     lines, encoding = iter_lines(entry)
     source.encodings.add(encoding)
     label = entry_label(source, entry)
@@ -424,11 +407,44 @@ def _read_csv(source: Source, entry: Entry) -> Iterator[Message | Skipped]:
             conversation=conversation,
             message_id=f"{label}#{start}",
             author=Author(author_id or author_name, author_name or author_id),
-            timestamp=_csv_time(fields.get("date", ""), day_first),
+            timestamp=locale_time(fields.get("date", ""), day_first),
             text=text,
-            attachments=_csv_attachments(entry, fields.get("attachments", "")),
+            attachments=_csv_attachments(entry, links := fields.get("attachments", "")),
             kind=MessageKind.SYSTEM if _CSV_NOTICE.fullmatch(text) else MessageKind.USER,
+            # The links to the files (a CSV cell has no finer location than its row).
+            parts=(TextPart(PART_FILE_METADATA, links, location),) if links.strip() else (),
         )
+
+
+def _parts(rec: dict[str, Any], location: str) -> tuple[TextPart, ...]:
+    """File names and links, embeds (title, description, fields, footer, author) and the
+    text of a forwarded message."""
+    content = rec.get("content")
+    parts = Parts(location, content if isinstance(content, str) else "")
+    _message_parts(parts, rec, ())
+    forwarded = rec.get("forwardedMessage")
+    if isinstance(forwarded, dict):
+        parts.add(PART_EMBED, forwarded.get("content"), "forwardedMessage", "content")
+        _message_parts(parts, forwarded, ("forwardedMessage",))
+    return parts.result()
+
+
+def _message_parts(parts: Parts, rec: dict[str, Any], path: tuple[str, ...]) -> None:
+    attachments = rec.get("attachments")
+    for i, item in enumerate(attachments if isinstance(attachments, list) else ()):
+        parts.fields(PART_ATTACHMENT_NAME, item, ("fileName",), *path, "attachments", i)
+        parts.fields(PART_FILE_METADATA, item, ("url",), *path, "attachments", i)
+    embeds = rec.get("embeds")
+    for i, embed in enumerate(embeds if isinstance(embeds, list) else ()):
+        if not isinstance(embed, dict):
+            continue
+        at: tuple[str | int, ...] = (*path, "embeds", i)
+        parts.fields(PART_EMBED, embed, ("title", "description", "url"), *at)
+        parts.fields(PART_EMBED, embed.get("author"), ("name", "url"), *at, "author")
+        parts.fields(PART_EMBED, embed.get("footer"), ("text",), *at, "footer")
+        fields = embed.get("fields")
+        for j, fld in enumerate(fields if isinstance(fields, list) else ()):
+            parts.fields(PART_EMBED, fld, ("name", "value"), *at, "fields", j)
 
 
 def _csv_conversation(stem: str) -> Conversation:
@@ -441,87 +457,6 @@ def _csv_conversation(stem: str) -> Conversation:
         recipients = recipients.split(" - ", 1)[1] if " - " in recipients else recipients
         return dm_or_group(cid, recipients, group=", " in recipients)
     return Conversation(id=cid, name=name.replace(" - ", " / "), kind=ConversationKind.CHANNEL)
-
-
-def _survey_day_first(entry: Entry) -> bool | None:
-    """Day-first (True), month-first (False) or unknown (None), from the file's dates."""
-    lines, _ = iter_lines(entry)
-    rows = csv.reader(lines)
-    try:
-        for n, row in enumerate(rows):
-            if n > DATE_SURVEY_ROWS:
-                break
-            if n == 0 or len(row) < 3:
-                continue
-            m = _NUMERIC_DATE.fullmatch(row[2])
-            if m is None or len(m.group("a")) == 4:
-                continue
-            a, b = int(m.group("a")), int(m.group("b"))
-            if a > 12 >= b:
-                return True
-            if b > 12 >= a:
-                return False
-    except csv.Error:
-        pass
-    finally:
-        close = getattr(lines, "close", None)
-        if close is not None:
-            close()
-    return None
-
-
-def _csv_time(value: str, day_first: bool | None) -> datetime | None:
-    """A naive local time from DCE's locale-formatted date, or an aware one from ISO 8601."""
-    text = value.strip()
-    if not text:
-        return None
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        pass
-    m = _NUMERIC_DATE.fullmatch(text)
-    if m is not None:
-        a, b, c = m.group("a"), m.group("b"), m.group("c")
-        if len(a) == 4:
-            year, month, day = int(a), int(b), int(c)
-        else:
-            first, second = int(a), int(b)
-            # Without evidence in the file, month-first (en-US, DCE's most common locale).
-            month, day = (second, first) if day_first else (first, second)
-            year = int(c)
-        ampm = m.group("ampm") or m.group("ampm1")
-        return _make(year, month, day, m.group("h"), m.group("mi"), m.group("s"), ampm)
-    m = _NAMED_DATE.fullmatch(text)
-    named = _MONTHS.get(m.group("mon").lower()) if m is not None else None
-    if m is None or named is None:
-        return None
-    return _make(
-        int(m.group("y")),
-        named,
-        int(m.group("d")),
-        m.group("h"),
-        m.group("mi"),
-        m.group("s"),
-        m.group("ampm"),
-    )
-
-
-def _make(
-    year: int, month: int, day: int, hour: str, minute: str, second: str | None, ampm: str | None
-) -> datetime | None:
-    h = int(hour)
-    if ampm:
-        marker = ampm.lower()
-        if marker.startswith(_PM_WORDS) and h < 12:
-            h += 12
-        elif marker.startswith(_AM_WORDS) and h == 12:
-            h = 0
-    if year < 100:
-        year += 2000
-    try:
-        return datetime(year, month, day, h, int(minute), int(second or 0))
-    except ValueError:
-        return None
 
 
 def _csv_attachments(entry: Entry, value: str) -> tuple[Attachment, ...]:

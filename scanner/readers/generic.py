@@ -24,6 +24,7 @@ from typing import Any, ClassVar
 
 from scanner.errors import ReaderError
 from scanner.model import (
+    PART_ATTACHMENT_NAME,
     Attachment,
     Author,
     Conversation,
@@ -31,6 +32,7 @@ from scanner.model import (
     Message,
     MessageKind,
     Skipped,
+    TextPart,
 )
 from scanner.readers.base import (
     EPOCH_MS_FROM,
@@ -44,6 +46,7 @@ from scanner.readers.base import (
     json_lines,
     location_name,
 )
+from scanner.readers.textparts import Parts
 
 PLATFORM = "generic"
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
@@ -272,7 +275,24 @@ def _message(source: Source, entry: Entry, rec: _Record) -> Message | Skipped:
         edited=_as_bool(fields.get("edited")),
         deleted=_as_bool(fields.get("deleted")),
         kind=MessageKind.SYSTEM if system else MessageKind.USER,
+        parts=_parts(fields.get("attachments"), location, text),
     )
+
+
+def _parts(value: Any, location: str, text: str) -> tuple[TextPart, ...]:
+    """Names of the files listed as JSON (``attachments``: names, or objects with a name or
+    path), located at their field; names in a CSV cell are located at the row."""
+    parts = Parts(location, text)
+    for i, item in enumerate(value if isinstance(value, list) else ()):
+        if isinstance(item, str):
+            parts.add(PART_ATTACHMENT_NAME, item, "attachments", i)
+        elif isinstance(item, dict):
+            name, path = _scalar_str(item.get("name")), _scalar_str(item.get("path"))
+            if name:
+                parts.add(PART_ATTACHMENT_NAME, name, "attachments", i, "name")
+            elif path:
+                parts.add(PART_ATTACHMENT_NAME, PurePosixPath(path).name, "attachments", i, "path")
+    return parts.result()
 
 
 _Claims = Callable[[Entry], bool]

@@ -11,19 +11,7 @@ updated_date?, text, topic_id, message_id, annotations, attached_files [{origina
 export_name}], reactions, deletion_metadata?} …]}`` and ``group_info.json`` is
 ``{"name"?, "members": [{name, email, user_type}]}`` (no name for a DM).
 
-**Hangouts** (``Takeout/Hangouts/Hangouts.json``, often hundreds of MB)::
-
-    {"conversations": [{"conversation": {"conversation_id": {"id"},
-        "conversation": {"type", "name"?, "participant_data": [{"id": {"gaia_id", "chat_id"},
-        "fallback_name"}]}},
-      "events": [{"event_id", "sender_id": {"gaia_id"}, "timestamp" (µs), "event_type",
-        "chat_message": {"message_content": {"segment": [{"type", "text"}],
-        "attachment": [{"embed_item": …}]}}} …]} …]}
-
-and the pre-2018 shape ``{"conversation_state": [{"conversation_state": {"conversation":
-…, "event": [ … ]}}]}``. Both are streamed with ijson: memory holds one event plus one
-conversation's participants (the conversation object comes before its events in Takeout
-files; events found before it get a conversation named by its id).
+**Hangouts** (``Takeout/Hangouts/Hangouts.json``) is read by the ``hangouts`` module.
 
 Decisions worth knowing:
 
@@ -43,42 +31,59 @@ Decisions worth knowing:
   and member count. Authors are the creator's e-mail (id) and name.
 * Attachments are ``attached_files`` with the path inside the export when the file is
   there (Takeout writes ``?`` in ``export_name`` as ``_`` on disk).
-* Hangouts: ``message_id`` is ``event_id``; text is the concatenated segments (LINE_BREAK
-  as a newline); chat, SMS and voicemail events are user messages, hangout calls,
-  membership and rename events system messages (a rename keeps the new name as text).
-  Hangouts was folded into Google Chat, and its messages carry the platform
-  ``googlechat`` like the rest of this reader's.
 """
 
 from __future__ import annotations
 
-import re
+import functools
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
-from decimal import Decimal
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import IO, Any, ClassVar
 
 from scanner.errors import ReaderError
-from scanner.model import Attachment, Author, Conversation, ConversationKind, Message, MessageKind, Skipped
+from scanner.model import (
+    PART_ATTACHMENT_NAME,
+    PART_EMBED,
+    PART_FILE_METADATA,
+    PART_LINK,
+    Attachment,
+    Author,
+    Conversation,
+    ConversationKind,
+    Message,
+    MessageKind,
+    Skipped,
+    TextPart,
+)
 from scanner.readers.base import (
-    IJSON_ERRORS,
-    MAX_JSON_DEPTH,
     Entry,
-    JsonTooDeep,
     Source,
     entry_label,
     first_char,
     first_str,
+    isolated,
     json_id,
+    json_list,
     json_obj,
+    json_prefix,
     json_str,
+    json_walk,
     load_json,
     open_json,
-    open_utf8,
-    stream_values,
+    sniff_each,
+    sniff_values,
 )
+from scanner.readers.googledates import parse_google_date
+from scanner.readers.hangouts import (
+    CONVERSATION_KEYS,
+    HANGOUTS_CONVERSATIONS,
+    HANGOUTS_EVENTS,
+    HANGOUTS_PATTERNS,
+    is_hangouts_event,
+    read_hangouts,
+)
+from scanner.readers.textparts import Parts
 
 PLATFORM = "googlechat"
 
@@ -90,125 +95,8 @@ HANGOUTS_FILE = "Hangouts.json"
 TAKEOUT_EXTRAS = frozenset(["archive_browser.html"])
 GROUP_PREFIXES = ("DM ", "Space ")
 
-CHAT_WANTED = frozenset(["messages.item"])
-# Hangouts: the current shape, then the pre-2018 one.
-HANGOUTS_CONVERSATIONS = {
-    "conversations.item.conversation": "conversations",
-    "conversation_state.item.conversation_state.conversation": "conversation_state",
-}
-HANGOUTS_EVENTS = {
-    "conversations.item.events.item": "/conversations/{0}/events/{1}",
-    "conversation_state.item.conversation_state.event.item": (
-        "/conversation_state/{0}/conversation_state/event/{1}"
-    ),
-}
-HANGOUTS_WANTED = frozenset([*HANGOUTS_CONVERSATIONS, *HANGOUTS_EVENTS])
-# Keys of a Hangouts conversation object (current shape, then the pre-2018 inner one).
-CONVERSATION_KEYS = frozenset(["conversation_id", "conversation", "participant_data"])
-HANGOUTS_USER_EVENTS = frozenset(["REGULAR_CHAT_MESSAGE", "SMS", "VOICEMAIL"])
-
-SNIFF_BYTES = 1024 * 1024
-SNIFF_ENTRIES = 20
-
-# --- Google's English dates -------------------------------------------------------------
-
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-# Zone names Google writes (the account's zone; Takeout uses UTC) and their offsets in hours.
-ZONES = {
-    "UTC": 0.0,
-    "GMT": 0.0,
-    "Z": 0.0,
-    "EST": -5.0,
-    "EDT": -4.0,
-    "CST": -6.0,
-    "CDT": -5.0,
-    "MST": -7.0,
-    "MDT": -6.0,
-    "PST": -8.0,
-    "PDT": -7.0,
-    "CET": 1.0,
-    "CEST": 2.0,
-    "BST": 1.0,
-    "IST": 5.5,
-    "JST": 9.0,
-}
-_SPACE = r"[ \t\u00a0\u202f]"
-# "Tuesday, January 3, 2023 at 9:01:02 AM UTC": weekday optional, seconds optional,
-# 12- or 24-hour, U+202F or NBSP before AM/PM, zone name with or without an offset.
-GOOGLE_DATE = re.compile(
-    rf"(?:[A-Za-z]+,{_SPACE}*)?(?P<month>[A-Za-z]+)\.?{_SPACE}+(?P<day>\d{{1,2}}),?{_SPACE}+"
-    rf"(?P<year>\d{{4}}),?{_SPACE}+(?:at{_SPACE}+)?(?P<hour>\d{{1,2}}):(?P<minute>\d{{2}})"
-    rf"(?::(?P<second>\d{{2}})(?:\.(?P<fraction>\d{{1,6}}))?)?"
-    rf"(?:{_SPACE}*(?P<ampm>[AaPp])\.?{_SPACE}?[Mm]\.?)?"
-    rf"(?:{_SPACE}*(?P<zone>[A-Za-z]{{1,5}})?(?P<offset>[+-]\d{{1,2}}(?::?\d{{2}})?)?)?"
-)
-
-
-def parse_google_date(value: Any) -> datetime | None:
-    """A Takeout date string as a datetime: aware for UTC/GMT/known zones/offsets, else naive."""
-    if not isinstance(value, str):
-        return None
-    m = GOOGLE_DATE.fullmatch(value.strip(" \t\u00a0\u202f"))
-    if m is None:
-        return None
-    month = MONTHS.get(m["month"].lower())
-    if month is None:
-        return None
-    hour = int(m["hour"])
-    if m["ampm"]:
-        if not 1 <= hour <= 12:
-            return None
-        hour = hour % 12 + (12 if m["ampm"].lower() == "p" else 0)
-    zone = (m["zone"] or "").upper()
-    tz: timezone | None = None
-    if zone or m["offset"]:
-        if zone and zone not in ZONES:
-            tz = None  # a zone we cannot place: keep the wall time, naive
-        else:
-            hours = ZONES.get(zone, 0.0)
-            tz = timezone(timedelta(hours=hours) + _offset(m["offset"]))
-    try:
-        return datetime(
-            int(m["year"]),
-            month,
-            int(m["day"]),
-            hour,
-            int(m["minute"]),
-            int(m["second"] or 0),
-            int((m["fraction"] or "0").ljust(6, "0")),
-            tzinfo=tz,
-        )
-    except ValueError:
-        return None
-
-
-def _offset(text: str | None) -> timedelta:
-    if not text:
-        return timedelta(0)
-    sign = -1 if text[0] == "-" else 1
-    digits = text[1:].replace(":", "")
-    hours, minutes = (digits[:-2], digits[-2:]) if len(digits) > 2 else (digits, "0")
-    return sign * timedelta(hours=int(hours), minutes=int(minutes))
+# Google's wrapper around a link it has checked (its name is Google's own).
+SAFE_URL = "private_do_not_access_or_else_safe_url_wrapped_value"
 
 
 # --- the reader -------------------------------------------------------------------------
@@ -233,9 +121,8 @@ class GoogleChatReader:
         """A messages.json or Hangouts.json, or a folder/zip holding nothing but Takeout's chat
         layout: group folders (messages, group_info, attachments), Users/…/user_info.json,
         Hangouts.json and archive_browser.html."""
-        if source.kind == "file":
-            entries = source.entries()
-            return len(entries) == 1 and _sniff_entry(entries[0]) is not None
+        if source.is_file:
+            return sniff_each(source, lambda e: _sniff_entry(e) is not None)
         groups = _group_folders(source)
         data: list[Entry] = []
         for entry in source.entries():
@@ -251,11 +138,11 @@ class GoogleChatReader:
                 data.append(entry)  # Hangouts.json
             else:
                 return False
-        checked = [e for e in data if not (e.basename == MESSAGES_FILE and _is_empty_chat(e))][:SNIFF_ENTRIES]
-        return bool(checked) and all(_sniff_entry(e) is not None for e in checked)
+        checked = [e for e in data if not (e.basename == MESSAGES_FILE and _is_empty_chat(e))]
+        return sniff_each(source, lambda e: _sniff_entry(e) is not None, checked)
 
     def read(self, source: Source) -> Iterator[Message | Skipped]:
-        if source.kind == "file":
+        if source.is_file:
             entry = source.entries()[0]
             yield from _read_entry(source, entry, _sniff_entry(entry))
             return
@@ -275,7 +162,7 @@ class GoogleChatReader:
                     yield Skipped(entry.location, "not a Google Chat or Hangouts file; not read")
                 continue
             found = True
-            yield from _read_entry(source, entry, shape)
+            yield from isolated(entry, functools.partial(_read_entry, source, shape=shape))
         if not found:
             raise ReaderError(source.display, "no Google Chat messages.json or Hangouts.json found")
 
@@ -300,7 +187,11 @@ def _is_user_info(rel: str) -> bool:
 # --- sniffing -------------------------------------------------------------------------
 
 _CHAT, _HANGOUTS = "chat", "hangouts"
-SNIFF_WANTED = frozenset(["messages.item", *HANGOUTS_WANTED])
+SNIFF_WANTED = frozenset(json_prefix(p) for p in ("messages/*", *HANGOUTS_PATTERNS))
+
+
+_CONVERSATION_PREFIXES = frozenset(map(json_prefix, HANGOUTS_CONVERSATIONS))
+_EVENT_PREFIXES = frozenset(map(json_prefix, HANGOUTS_EVENTS))
 
 
 def _sniff_entry(entry: Entry) -> str | None:
@@ -309,23 +200,15 @@ def _sniff_entry(entry: Entry) -> str | None:
         return None
     if first_char(entry) != "{":
         return None
-    try:
-        stream, _ = open_utf8(entry, SNIFF_BYTES)
-    except ReaderError:
-        return None
-    with stream:
-        try:
-            for prefix, _, value in stream_values(stream, SNIFF_WANTED):
-                if prefix == "messages.item":
-                    return _CHAT if _is_chat_message(value) else None
-                if prefix in HANGOUTS_CONVERSATIONS:
-                    if isinstance(value, dict) and value.keys() & CONVERSATION_KEYS:
-                        return _HANGOUTS
-                    return None
-                if prefix in HANGOUTS_EVENTS:
-                    return _HANGOUTS if _is_hangouts_event(value) else None
-        except (*IJSON_ERRORS, JsonTooDeep):
-            pass  # cut by the limit, or broken: judge on what was seen
+    for prefix, _, value in sniff_values(entry, SNIFF_WANTED):
+        if prefix == "messages.item":
+            return _CHAT if _is_chat_message(value) else None
+        if prefix in _CONVERSATION_PREFIXES:
+            if isinstance(value, dict) and value.keys() & CONVERSATION_KEYS:
+                return _HANGOUTS
+            return None
+        if prefix in _EVENT_PREFIXES:
+            return _HANGOUTS if is_hangouts_event(value) else None
     return None
 
 
@@ -348,10 +231,6 @@ def _is_chat_message(value: Any) -> bool:
     )
 
 
-def _is_hangouts_event(value: Any) -> bool:
-    return isinstance(value, dict) and isinstance(value.get("sender_id"), dict) and "timestamp" in value
-
-
 # --- reading --------------------------------------------------------------------------
 
 
@@ -362,7 +241,7 @@ def _read_entry(source: Source, entry: Entry, shape: str | None) -> Iterator[Mes
     label = entry_label(source, entry)
     with stream:
         if shape == _HANGOUTS:
-            yield from _read_hangouts(source, entry, stream, label)
+            yield from read_hangouts(source, entry, stream, label)
         else:
             yield from _read_chat(source, entry, stream, label)
 
@@ -428,24 +307,16 @@ def _read_chat(source: Source, entry: Entry, stream: IO[bytes], label: str) -> I
     group, skipped = _group(source, entry, label)
     yield from skipped
     count = 0
-    try:
-        for _, at, value in stream_values(stream, CHAT_WANTED):
-            index = at[-1]
-            location = f"{entry.location}#/messages/{index}"
-            count += 1
-            if not isinstance(value, dict):
-                yield Skipped(location, "record is not an object")
-                continue
-            yield _chat_message(source, location, f"{label}#{index}", value, group)
-    except JsonTooDeep:
-        yield Skipped(
-            entry.location, f"JSON nested deeper than {MAX_JSON_DEPTH} levels after {count} messages"
-        )
-        return
-    except IJSON_ERRORS:
-        # ijson's messages quote the input, so the reason is built from structure only.
-        yield Skipped(entry.location, f"invalid or truncated JSON after {count} messages")
-        return
+    for hit in json_walk(entry, stream, ("messages/*",)):
+        if isinstance(hit, Skipped):
+            yield hit
+            return
+        count += 1
+        location = f"{entry.location}#{hit.pointer}"
+        if not isinstance(hit.value, dict):
+            yield Skipped(location, "record is not an object")
+            continue
+        yield _chat_message(source, location, f"{label}#{hit.indices[-1]}", hit.value, group)
     if count == 0 and _sniff_entry(entry) is None and not _is_empty_chat(entry):
         yield Skipped(entry.location, "not a Google Chat messages file (no messages list)")
 
@@ -464,7 +335,7 @@ def _chat_message(
     created = rec.get("created_date")
     updated = rec.get("updated_date")
     state = json_str(rec.get("message_state")).upper()
-    text = rec.get("text")
+    text = json_str(rec.get("text"))
     return Message(
         platform=PLATFORM,
         source=source.display,
@@ -473,10 +344,11 @@ def _chat_message(
         message_id=message_id or fallback_id,
         author=Author(id=email or name, name=name or email),
         timestamp=parse_google_date(created),
-        text=text if isinstance(text, str) else "",
+        text=text,
         thread_id=thread_id,
         reply_to=reply_to,
         attachments=_chat_attachments(source, rec, group.folder),
+        parts=_chat_parts(location, rec, text),
         edited=isinstance(updated, str) and bool(updated) and updated != created,
         deleted=rec.get("deletion_metadata") is not None or "DELETED" in state,
         kind=MessageKind.USER,
@@ -499,169 +371,31 @@ def _chat_attachments(source: Source, rec: dict[str, Any], folder: str) -> tuple
     return tuple(out)
 
 
+def _chat_parts(location: str, rec: dict[str, Any], text: str) -> tuple[TextPart, ...]:
+    """File names as the author gave them, link previews (title, snippet; the URL when the
+    text does not hold it), Drive file titles and the text of a quoted message."""
+    parts = Parts(location, text)
+    for i, f in enumerate(json_list(rec.get("attached_files"))):
+        key = "original_name" if json_str(json_obj(f).get("original_name")) else "export_name"
+        parts.fields(PART_ATTACHMENT_NAME, f, (key,), "attached_files", i)
+    for i, note in enumerate(json_list(rec.get("annotations"))):
+        preview = json_obj(json_obj(note).get("url_metadata"))
+        parts.fields(PART_LINK, preview, ("title", "snippet"), "annotations", i, "url_metadata")
+        url = json_str(json_obj(preview.get("url")).get(SAFE_URL))
+        if url not in text:
+            parts.add(PART_LINK, url, "annotations", i, "url_metadata", "url", SAFE_URL)
+        drive = json_obj(json_obj(note).get("drive_metadata"))
+        parts.fields(PART_FILE_METADATA, drive, ("title",), "annotations", i, "drive_metadata")
+    quoted = json_obj(rec.get("quoted_message_metadata"))
+    parts.add(PART_EMBED, quoted.get("text"), "quoted_message_metadata", "text")
+    return parts.result()
+
+
 def _exported_file(source: Source, folder: str, export_name: str) -> str | None:
     if not export_name or "/" in export_name or export_name in (".", ".."):
         return None
     prefix = f"{folder}/" if folder else ""
     for candidate in (export_name, export_name.replace("?", "_")):
-        if source.kind != "file" and source.get(prefix + candidate) is not None:
+        if source.member(prefix + candidate) is not None:
             return prefix + candidate
     return None
-
-
-# Hangouts
-
-
-@dataclass(slots=True)
-class _HangoutsState:
-    """The conversation being read and its participants' names (one at a time)."""
-
-    index: int = -1
-    conversation: Conversation | None = None
-    names: dict[str, str] = field(default_factory=dict)
-
-
-def _read_hangouts(
-    source: Source, entry: Entry, stream: IO[bytes], label: str
-) -> Iterator[Message | Skipped]:
-    state = _HangoutsState()
-    count = 0
-    seen = False
-    try:
-        for prefix, at, value in stream_values(stream, HANGOUTS_WANTED):
-            seen = True
-            if len(at) != (1 if prefix in HANGOUTS_CONVERSATIONS else 2):
-                continue  # "conversations" is not a list: nothing to point at
-            if prefix in HANGOUTS_CONVERSATIONS:
-                state.index = at[0]
-                state.conversation, state.names = _hangouts_conversation(value, f"{label}#{at[0]}")
-                continue
-            outer, inner = at[0], at[-1]
-            location = f"{entry.location}#{HANGOUTS_EVENTS[prefix].format(outer, inner)}"
-            count += 1
-            if not isinstance(value, dict):
-                yield Skipped(location, "event is not an object")
-                continue
-            if state.index != outer or state.conversation is None:
-                cid = json_id(json_obj(value.get("conversation_id")).get("id")) or f"{label}#{outer}"
-                state.index = outer
-                state.conversation = Conversation(id=cid, name=cid, kind=ConversationKind.GROUP)
-                state.names = {}
-            yield _hangouts_message(source, location, f"{label}#{outer}/{inner}", value, state)
-    except JsonTooDeep:
-        yield Skipped(entry.location, f"JSON nested deeper than {MAX_JSON_DEPTH} levels after {count} events")
-        return
-    except IJSON_ERRORS:
-        yield Skipped(entry.location, f"invalid or truncated JSON after {count} events")
-        return
-    if not seen:
-        yield Skipped(entry.location, "not a Hangouts export (no conversations)")
-
-
-def _hangouts_conversation(value: Any, fallback: str) -> tuple[Conversation, dict[str, str]]:
-    outer = json_obj(value)
-    # Current shape: {conversation_id, conversation: {…}}; pre-2018: the inner object itself.
-    inner = json_obj(outer.get("conversation")) if "conversation" in outer else outer
-    cid = (
-        json_id(json_obj(outer.get("conversation_id")).get("id"))
-        or json_id(json_obj(inner.get("id")).get("id"))
-        or json_id(json_obj(inner.get("conversation_id")).get("id"))
-    )
-    names: dict[str, str] = {}
-    ordered: list[str] = []
-    raw = inner.get("participant_data")
-    for p in raw if isinstance(raw, list) else []:
-        if not isinstance(p, dict):
-            continue
-        pid = json_obj(p.get("id"))
-        gaia = json_id(pid.get("gaia_id")) or json_id(pid.get("chat_id"))
-        name = json_str(p.get("fallback_name")) or json_str(json_obj(p.get("phone_number")).get("e164"))
-        if gaia and name:
-            names[gaia] = name
-        if name:
-            ordered.append(name)
-    members = tuple(dict.fromkeys(ordered))
-    ctype = json_str(inner.get("type"))
-    if ctype == "STICKY_ONE_TO_ONE":
-        kind = ConversationKind.DM
-    elif ctype == "GROUP":
-        kind = ConversationKind.GROUP
-    else:
-        kind = ConversationKind.DM if raw is not None and len(members) == 2 else ConversationKind.GROUP
-    cid = cid or fallback
-    name = json_str(inner.get("name")) or ", ".join(members) or cid
-    count = len(raw) if isinstance(raw, list) else None
-    return Conversation(id=cid, name=name, kind=kind, member_count=count, members=members), names
-
-
-def _hangouts_message(
-    source: Source, location: str, fallback_id: str, event: dict[str, Any], state: _HangoutsState
-) -> Message:
-    sender = json_obj(event.get("sender_id"))
-    author_id = json_id(sender.get("gaia_id")) or json_id(sender.get("chat_id"))
-    etype = json_str(event.get("event_type"))
-    content = json_obj(json_obj(event.get("chat_message")).get("message_content"))
-    text = _segments_text(content.get("segment"))
-    if etype == "RENAME_CONVERSATION" and not text:
-        text = json_str(json_obj(event.get("conversation_rename")).get("new_name"))
-    user = etype in HANGOUTS_USER_EVENTS or (not etype and "chat_message" in event)
-    assert state.conversation is not None
-    return Message(
-        platform=PLATFORM,
-        source=source.display,
-        location=location,
-        conversation=state.conversation,
-        message_id=json_id(event.get("event_id")) or fallback_id,
-        author=Author(id=author_id, name=state.names.get(author_id, author_id)),
-        timestamp=_micros(event.get("timestamp")),
-        text=text,
-        attachments=_hangouts_attachments(content.get("attachment")),
-        kind=MessageKind.USER if user else MessageKind.SYSTEM,
-    )
-
-
-def _segments_text(segments: Any) -> str:
-    if not isinstance(segments, list):
-        return ""
-    parts: list[str] = []
-    for seg in segments:
-        if not isinstance(seg, dict):
-            continue
-        text = seg.get("text")
-        if isinstance(text, str):
-            parts.append(text)
-        elif seg.get("type") == "LINE_BREAK":
-            parts.append("\n")
-    return "".join(parts)
-
-
-def _hangouts_attachments(items: Any) -> tuple[Attachment, ...]:
-    if not isinstance(items, list):
-        return ()
-    out: list[Attachment] = []
-    for item in items:
-        embed = json_obj(json_obj(item).get("embed_item"))
-        if not embed:
-            continue
-        photo = json_obj(embed.get("plus_photo"))
-        url = first_str(
-            photo.get("url"), photo.get("original_content_url"), json_obj(photo.get("thumbnail")).get("url")
-        )
-        name = PurePosixPath(url.split("?", 1)[0]).name if url else ""
-        kinds = embed.get("type")
-        kind = kinds[0] if isinstance(kinds, list) and kinds and isinstance(kinds[0], str) else ""
-        out.append(Attachment(name=name or json_str(embed.get("id")) or kind or "attachment"))
-    return tuple(out)
-
-
-def _micros(value: Any) -> datetime | None:
-    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 20:
-        value = int(value)
-    if isinstance(value, Decimal) and value.is_finite():
-        value = int(value)
-    if not isinstance(value, int) or isinstance(value, bool):
-        return None
-    try:
-        return datetime.fromtimestamp(value // 1_000_000, UTC).replace(microsecond=value % 1_000_000)
-    except (OverflowError, OSError, ValueError):
-        return None

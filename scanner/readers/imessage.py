@@ -53,6 +53,7 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Iterator
@@ -61,7 +62,6 @@ from datetime import datetime
 from pathlib import PurePosixPath
 from typing import ClassVar
 
-from scanner.errors import ReaderError
 from scanner.model import (
     Attachment,
     Author,
@@ -72,14 +72,17 @@ from scanner.model import (
     Skipped,
 )
 from scanner.readers.base import (
+    MAX_MESSAGE_CHARS,
+    SNIFF_TEXT_BYTES,
     Entry,
     Source,
     attachment_at,
     entry_folder,
-    guarded,
     head_text,
     iter_lines,
     location_name,
+    read_each,
+    sniff_each,
     strip_eol,
 )
 
@@ -89,12 +92,9 @@ PLATFORM = "imessage"
 ORPHANED = "orphaned"
 ATTACHMENTS_FOLDER = "attachments"
 INDENT = "    "
-MAX_MESSAGE_CHARS = 1_000_000
 MAX_AUTHORS = 4096
 # Inline replies remembered to link their top-level copies (oldest forgotten first).
 MAX_REPLY_LINKS = 100_000
-SNIFF_ENTRIES = 20
-SNIFF_BYTES = 16 * 1024
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 # chrono "%b %d, %Y %l:%M:%S %p": %l pads the hour with a space, hence one or two spaces.
@@ -424,7 +424,7 @@ def _looks_like_export(entry: Entry) -> bool:
     the next line) or an announcement."""
     if entry.suffix != ".txt":
         return False
-    lines = [ln.rstrip("\r") for ln in head_text(entry, SNIFF_BYTES).lstrip("\ufeff").split("\n")]
+    lines = [ln.rstrip("\r") for ln in head_text(entry, SNIFF_TEXT_BYTES).lstrip("\ufeff").split("\n")]
     for i, line in enumerate(lines):
         if not line.strip():
             continue
@@ -469,27 +469,17 @@ class IMessageReader:
     )
 
     def sniff(self, source: Source) -> bool:
-        if source.kind == "file":
-            return _looks_like_export(source.entries()[0])
+        if source.is_file:
+            return sniff_each(source, _looks_like_export)
         files, only_ours = _layout(source)
-        if not only_ours:
-            return False
-        non_empty = [e for e in files if e.size][:SNIFF_ENTRIES]
-        return bool(non_empty) and all(_looks_like_export(e) for e in non_empty)
+        return only_ours and sniff_each(source, _looks_like_export, [e for e in files if e.size])
 
     def read(self, source: Source) -> Iterator[Message | Skipped]:
-        if source.kind == "file":
-            entry = source.entries()[0]
-            yield from guarded(entry.location, _read_file(source, entry))
-            return
-        files, _ = _layout(source)
-        for entry in files:
-            if not entry.size:
-                continue
-            if not _looks_like_export(entry):
-                yield Skipped(entry.location, "not an iMessage export file; not read")
-                continue
-            try:
-                yield from guarded(entry.location, _read_file(source, entry))
-            except ReaderError as exc:
-                yield Skipped(exc.location, exc.reason)
+        files = _layout(source)[0] if not source.is_file else None
+        yield from read_each(
+            source,
+            functools.partial(_read_file, source),
+            files,
+            accept=_looks_like_export,
+            not_ours="not an iMessage export file; not read",
+        )

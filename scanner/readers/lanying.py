@@ -20,17 +20,14 @@ conversation is told from ``to_xid`` (a known group id, else the pair of users).
 Decisions worth knowing:
 
 * ``message_id`` is ``msg_id`` as a string (int64; JSON integers are parsed exactly).
-* ``text`` is ``content``. The scannable text of ``ext``, ``config`` and ``attachment``
-  (JSON strings apps fill with business data, mentions, file names, URLs, addresses) goes
-  into one extra message per message, id ``<msg_id>#ext``, same author, time and
-  conversation, kind user, whose text is one line per string value found in those JSON
-  documents, written ``key: value`` (the key gives recognisers their context words; list
-  items and bare strings are written as they are). A value that is not JSON is one line as
-  it is. No extra message is made when there is no non-empty string value.
+* ``text`` is ``content``. ``ext`` and ``config`` (JSON strings apps fill with business
+  data, mentions, file names, URLs, addresses) are text parts of the message (structured
+  field), each as written, located at its field (``<line>#/ext``); the attachment's name
+  and URL are parts too (attachment name, file metadata).
 * ``timestamp`` is epoch milliseconds → aware UTC (values below 1e11 are taken as seconds).
 * ``attachment`` gives ``attachments``: the file's name (``dName``/``name``/``fileName``),
   size (``fLen``/``size``) and MIME type when given. Its URL is not a path inside the
-  export, so ``path`` stays empty; the URL is scanned with the ``#ext`` text.
+  export, so ``path`` stays empty; the URL is scanned as a text part.
 * Authors are ``from_xid.uid`` with the name from ``users.json`` (``nick_name``, else
   ``username``); a uid not listed keeps the uid as its name.
 * ``ctype`` COMMAND (6) messages are app commands, not user text: kind system.
@@ -54,6 +51,9 @@ import ijson
 
 from scanner.errors import ReaderError
 from scanner.model import (
+    PART_ATTACHMENT_NAME,
+    PART_FIELD,
+    PART_FILE_METADATA,
     Attachment,
     Author,
     Conversation,
@@ -61,6 +61,7 @@ from scanner.model import (
     Message,
     MessageKind,
     Skipped,
+    TextPart,
 )
 from scanner.readers.base import (
     IJSON_ERRORS,
@@ -79,20 +80,20 @@ from scanner.readers.base import (
     open_utf8,
     parse_events,
 )
+from scanner.readers.textparts import Parts
 
 PLATFORM = "lanying"
 USERS_FILE = "users.json"
 GROUPS_FILE = "groups.json"
 STATE_FILE = "state.json"
 CONVERSATIONS = "conversations"
-EXT_SUFFIX = "#ext"
 # ctype as a string (server API) or the send API's number.
 CTYPES = ("TEXT", "IMAGE", "AUDIO", "VIDEO", "FILE", "LOCATION", "COMMAND", "FORWARD")
 SYSTEM_CTYPES = frozenset({"COMMAND"})
 SNIFF_ENTRIES = 20
 SNIFF_EVENTS = 5000
 SNIFF_CHARS = 1024 * 1024
-# Nesting kept when walking ext/config/attachment documents for their strings.
+# Nesting kept when walking an already decoded ext/config document for its strings.
 MAX_DEPTH = 32
 
 _CONVERSATION_FILE = re.compile(r"(?P<kind>user|group)-(?P<a>\d+)(?:-(?P<b>\d+))?\.jsonl")
@@ -204,22 +205,8 @@ def _json_document(value: Any) -> Any:
     return value
 
 
-def _strings(doc: Any, key: str | None = None, depth: int = 0) -> Iterator[str]:
-    """``key: value`` lines for the non-empty string values of a JSON document."""
-    if depth > MAX_DEPTH:
-        return
-    if isinstance(doc, str):
-        if doc.strip():
-            yield f"{key}: {doc}" if key else doc
-    elif isinstance(doc, dict):
-        for k, v in doc.items():
-            yield from _strings(v, str(k), depth + 1)
-    elif isinstance(doc, list):
-        for v in doc:
-            yield from _strings(v, key, depth + 1)
-
-
-def _attachment(doc: Any) -> Attachment | None:
+def _attachment(doc: Any) -> tuple[Attachment, str | None] | None:
+    """The file an ``attachment`` document describes, and its URL on the server."""
     if not isinstance(doc, dict):
         return None
     name = next((doc[k] for k in _NAME_KEYS if isinstance(doc.get(k), str) and doc[k]), None)
@@ -232,8 +219,8 @@ def _attachment(doc: Any) -> Attachment | None:
     mime = next((doc[k] for k in _MIME_KEYS if isinstance(doc.get(k), str) and "/" in doc[k]), None)
     if name is None and url is not None:
         name = PurePosixPath(url.split("?", 1)[0]).name
-    # The URL is on the server, not a path inside the export; it is scanned in the #ext message.
-    return Attachment(name=name or "", size=size, mime=mime)
+    # The URL is on the server, not a path inside the export; it is scanned as file metadata.
+    return Attachment(name=name or "", size=size, mime=mime), url
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,8 +247,7 @@ def _messages(source: Source, obj: Any, where: _Where, directory: _Directory) ->
     when = _timestamp(obj.get("timestamp"))
     ctype = _ctype(obj.get("ctype"))
     kind = MessageKind.SYSTEM if ctype in SYSTEM_CTYPES else MessageKind.USER
-    attachment = _json_document(obj.get("attachment"))
-    found = _attachment(attachment)
+    found = _attachment(_json_document(obj.get("attachment")))
     yield Message(
         platform=PLATFORM,
         source=source.display,
@@ -271,24 +257,31 @@ def _messages(source: Source, obj: Any, where: _Where, directory: _Directory) ->
         author=author,
         timestamp=when,
         text=content or "",
-        attachments=(found,) if found is not None else (),
+        attachments=(found[0],) if found is not None else (),
         kind=kind,
+        parts=_parts(obj, where.location, content or "", found),
     )
-    lines: list[str] = []
-    for doc in (_json_document(obj.get("ext")), _json_document(obj.get("config")), attachment):
-        lines.extend(_strings(doc))
-    if lines:
-        yield Message(
-            platform=PLATFORM,
-            source=source.display,
-            location=where.location,
-            conversation=conversation,
-            message_id=f"{msg_id}{EXT_SUFFIX}",
-            author=author,
-            timestamp=when,
-            text="\n".join(lines),
-            kind=MessageKind.USER,
-        )
+
+
+def _parts(
+    obj: dict[str, Any], location: str, text: str, found: tuple[Attachment, str | None] | None
+) -> tuple[TextPart, ...]:
+    """``ext`` and ``config`` (JSON text apps fill with business data, mentions, addresses:
+    scanned as written, keys and all, so recognisers see their context words), and the
+    attachment's name and URL (located at the ``attachment`` field that holds them)."""
+    parts = Parts(location, text)
+    if found is not None:
+        attachment, url = found
+        parts.add(PART_ATTACHMENT_NAME, attachment.name, "attachment")
+        parts.add(PART_FILE_METADATA, url, "attachment")
+    keys = ("ext", "config") if found is not None else ("ext", "config", "attachment")
+    for key in keys:  # an attachment that is no file: a location's address, a card
+        value = obj.get(key)
+        if isinstance(value, str):
+            parts.add(PART_FIELD, value, key)
+        else:
+            parts.strings(PART_FIELD, value, key, depth=MAX_DEPTH)
+    return parts.result()
 
 
 def _conversation_of(obj: dict[str, Any], directory: _Directory) -> Conversation:

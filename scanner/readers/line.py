@@ -32,6 +32,7 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -39,9 +40,10 @@ from datetime import date, datetime
 from pathlib import PurePosixPath
 from typing import ClassVar
 
-from scanner.errors import ReaderError
 from scanner.model import Attachment, Author, Conversation, Message, MessageKind, Skipped
 from scanner.readers.base import (
+    MAX_MESSAGE_CHARS,
+    SNIFF_TEXT_BYTES,
     Entry,
     Source,
     detect_encoding,
@@ -49,6 +51,7 @@ from scanner.readers.base import (
     guarded,
     head_text,
     location_name,
+    read_each,
     sniff_text_export,
     text_lines,
 )
@@ -93,9 +96,7 @@ _MEDIA = re.compile(
 _FILE_PLACEHOLDERS = ("[File]", "[檔案]", "[文件]", "[ファイル]")
 _UNSENT = ("unsent a message", "Message unsent.", "已收回訊息", "撤回了一条消息", "送信を取り消しました")
 
-MAX_MESSAGE_CHARS = 1_000_000
 MAX_AUTHORS = 4096
-SNIFF_BYTES = 64 * 1024
 SNIFF_LINES = 40
 
 
@@ -361,7 +362,7 @@ def looks_like_line(entry: Entry) -> bool:
     without a title, a date line followed by tab-separated message lines."""
     if entry.suffix != ".txt":
         return False
-    lines = head_text(entry, SNIFF_BYTES).lstrip("\ufeff").splitlines()[:SNIFF_LINES]
+    lines = head_text(entry, SNIFF_TEXT_BYTES).lstrip("\ufeff").splitlines()[:SNIFF_LINES]
     nonblank = [line for line in lines if line.strip()]
     if not nonblank:
         return False
@@ -392,15 +393,9 @@ class LineReader:
         return sniff_text_export(source, looks_like_line)
 
     def read(self, source: Source) -> Iterator[Message | Skipped]:
-        if source.kind == "file":
-            yield from _read_entry(source, source.entries()[0])
-            return
-        for entry in source.entries():
-            if not looks_like_line(entry):
-                if entry.size:
-                    yield Skipped(entry.location, "not a LINE chat export; not read")
-                continue
-            try:
-                yield from _read_entry(source, entry)
-            except ReaderError as exc:
-                yield Skipped(exc.location, exc.reason)
+        yield from read_each(
+            source,
+            functools.partial(_read_entry, source),
+            accept=looks_like_line,
+            not_ours="not a LINE chat export; not read",
+        )

@@ -39,34 +39,50 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from scanner.errors import ReaderError
-from scanner.model import Attachment, Author, Conversation, ConversationKind, Message, MessageKind, Skipped
+from scanner.model import (
+    PART_ATTACHMENT_NAME,
+    PART_EDIT,
+    PART_FIELD,
+    Attachment,
+    Author,
+    Conversation,
+    ConversationKind,
+    Message,
+    MessageKind,
+    Skipped,
+    TextPart,
+)
 from scanner.readers.base import (
-    IJSON_ERRORS,
-    MAX_JSON_DEPTH,
     Entry,
-    JsonTooDeep,
     Source,
     entry_folder,
     entry_label,
     epoch_ms,
     first_char,
+    isolated,
+    json_list,
     json_obj,
+    json_prefix,
     json_str,
+    json_walk,
     open_json,
-    open_utf8,
-    stream_values,
+    sniff_each,
+    sniff_values,
 )
+from scanner.readers.textparts import Parts
 
 PLATFORM = "matrix"
 
 HEADER_KEYS = ("room_name", "room_creator", "topic", "export_date", "exported_by")
 # Where a file keeps its events: Element's export, a /messages page, a bare list.
-EVENT_PREFIXES = {"messages.item": "messages", "chunk.item": "chunk", "item": ""}
+EVENT_PATTERNS = ("messages/*", "chunk/*", "*")
+EVENT_PREFIXES = frozenset(map(json_prefix, EVENT_PATTERNS))
 WANTED = frozenset([*HEADER_KEYS, *EVENT_PREFIXES])
 # Element's attachment folders (Exporter.getFilePath).
 MEDIA_DIRS = {
@@ -84,8 +100,6 @@ POLL_KEYS = ("m.poll.start", "org.matrix.msc3381.poll.start")
 ATTACHMENT_MSGTYPES = frozenset(MEDIA_DIRS)
 VOICE_KEYS = ("org.matrix.msc3245.voice", "m.voice")
 
-SNIFF_BYTES = 1024 * 1024
-SNIFF_ENTRIES = 20
 MAX_MEMBERS = 100_000  # display names kept; a room's member list, not its messages
 
 
@@ -103,9 +117,8 @@ class MatrixReader:
     )
 
     def sniff(self, source: Source) -> bool:
-        if source.kind == "file":
-            entries = source.entries()
-            return len(entries) == 1 and _sniff_entry(entries[0])
+        if source.is_file:
+            return sniff_each(source, _sniff_entry)
         root = source.strip_root()
         jsons: list[Entry] = []
         for entry in source.entries():
@@ -114,10 +127,10 @@ class MatrixReader:
                 jsons.append(entry)
             elif not _is_media(rel):
                 return False
-        return bool(jsons) and all(_sniff_entry(e) for e in jsons[:SNIFF_ENTRIES])
+        return sniff_each(source, _sniff_entry, jsons)
 
     def read(self, source: Source) -> Iterator[Message | Skipped]:
-        if source.kind == "file":
+        if source.is_file:
             yield from _read_entry(source, source.entries()[0])
             return
         found = False
@@ -129,7 +142,7 @@ class MatrixReader:
                     yield Skipped(entry.location, "not a Matrix export; not read")
                 continue
             found = True
-            yield from _read_entry(source, entry)
+            yield from isolated(entry, functools.partial(_read_entry, source))
         if not found:
             raise ReaderError(source.display, "no Matrix JSON export found")
 
@@ -143,28 +156,20 @@ def _is_media(rel: str) -> bool:
 
 
 def _sniff_entry(entry: Entry) -> bool:
-    """Element's header keys, or a first event that is a Matrix event, within SNIFF_BYTES."""
+    """Element's header keys, or a first event that is a Matrix event, near the top of the file."""
     first = first_char(entry)
     if first not in ("{", "["):
         return False
     header: set[str] = set()
     record: Any = None
-    try:
-        stream, _ = open_utf8(entry, SNIFF_BYTES)
-    except ReaderError:
-        return False
-    with stream:
-        try:
-            for prefix, at, value in stream_values(stream, WANTED):
-                if prefix in EVENT_PREFIXES:
-                    if prefix == "item" and (first != "[" or len(at) != 1):
-                        continue
-                    record = value
-                    break
-                if first == "{" and isinstance(value, str):
-                    header.add(prefix)
-        except (*IJSON_ERRORS, JsonTooDeep):
-            pass  # cut by the limit, or broken: judge on what was seen
+    for prefix, at, value in sniff_values(entry, WANTED):
+        if prefix in EVENT_PREFIXES:
+            if prefix == "item" and (first != "[" or len(at) != 1):
+                continue
+            record = value
+            break
+        if first == "{" and isinstance(value, str):
+            header.add(prefix)
     if "room_name" in header and header & {"room_creator", "export_date", "exported_by"}:
         return True
     return _is_event(record)
@@ -216,37 +221,24 @@ def _read_entry(source: Source, entry: Entry) -> Iterator[Message | Skipped]:
         return
     room = _Room(label)
     first = first_char(entry)
-    count = 0
     seen_events = False
     with stream:
-        try:
-            for prefix, at, value in stream_values(stream, WANTED):
-                if prefix in HEADER_KEYS:
-                    if first == "{" and isinstance(value, str):
-                        room.header[prefix] = value
-                    continue
-                if prefix == "item" and (first != "[" or len(at) != 1):
-                    continue
-                seen_events = True
-                index = at[-1]
-                pointer = f"/{EVENT_PREFIXES[prefix]}/{index}" if EVENT_PREFIXES[prefix] else f"/{index}"
-                location = f"{entry.location}#{pointer}"
-                count += 1
-                if not isinstance(value, dict):
-                    yield Skipped(location, "event is not an object")
-                    continue
-                decrypted = value.get("decrypted")
-                event: dict[str, Any] = decrypted if isinstance(decrypted, dict) else value
-                yield _message(source, location, event, index, room, media)
-        except JsonTooDeep:
-            yield Skipped(
-                entry.location, f"JSON nested deeper than {MAX_JSON_DEPTH} levels after {count} events"
-            )
-            return
-        except IJSON_ERRORS:
-            # ijson's messages quote the input, so the reason is built from structure only.
-            yield Skipped(entry.location, f"invalid or truncated JSON after {count} events")
-            return
+        for hit in json_walk(entry, stream, (*HEADER_KEYS, *EVENT_PATTERNS), "events"):
+            if isinstance(hit, Skipped):
+                yield hit
+                return
+            if hit.pattern in HEADER_KEYS:
+                if first == "{" and isinstance(hit.value, str):
+                    room.header[hit.pattern] = hit.value
+                continue
+            seen_events = True
+            location = f"{entry.location}#{hit.pointer}"
+            if not isinstance(hit.value, dict):
+                yield Skipped(location, "event is not an object")
+                continue
+            decrypted = hit.value.get("decrypted")
+            event: dict[str, Any] = decrypted if isinstance(decrypted, dict) else hit.value
+            yield _message(source, location, event, hit.indices[-1], room, media)
     if not seen_events and not room.header:
         yield Skipped(entry.location, "not a Matrix export (no events)")
 
@@ -280,6 +272,7 @@ def _message(
     elif "m.thread" in relations and event_id:
         thread_id = event_id  # a thread root is its own thread
 
+    text = "" if redacted else _text(etype, content, rel_type)
     return Message(
         platform=PLATFORM,
         source=source.display,
@@ -288,10 +281,11 @@ def _message(
         message_id=event_id or f"{room.label}#{index}",
         author=Author(id=sender, name=room.names.get(sender, sender)),
         timestamp=epoch_ms(event.get("origin_server_ts")),
-        text="" if redacted else _text(etype, content, rel_type),
+        text=text,
         thread_id=thread_id,
         reply_to=reply_to,
         attachments=() if redacted else _attachments(etype, content, media),
+        parts=() if redacted else _parts(location, event, content, text),
         edited=rel_type == "m.replace" or "m.replace" in relations,
         deleted=redacted,
         kind=MessageKind.USER if etype in USER_EVENT_TYPES else MessageKind.SYSTEM,
@@ -347,6 +341,26 @@ def _attachments(etype: str, content: dict[str, Any], media: _MediaIndex) -> tup
     )
 
 
+def _parts(location: str, event: dict[str, Any], content: dict[str, Any], text: str) -> tuple[TextPart, ...]:
+    """A file's name when its body is a caption; an edit's fallback body when it differs from the
+    new text; the latest edit of an original message (Synapse bundles it); poll answers."""
+    parts = Parts(location, text)
+    parts.add(PART_ATTACHMENT_NAME, content.get("filename"), "content", "filename")
+    body = json_str(content.get("body"))
+    if body.strip().removeprefix("* ") != text.strip():  # an edit's "* new text" fallback repeats it
+        parts.add(PART_EDIT, body, "content", "body")
+    replace = json_obj(json_obj(json_obj(event.get("unsigned")).get("m.relations")).get("m.replace"))
+    new = json_obj(json_obj(replace.get("content")).get("m.new_content"))
+    parts.add(
+        PART_EDIT, new.get("body"), "unsigned", "m.relations", "m.replace", "content", "m.new_content", "body"
+    )
+    for key in POLL_KEYS:
+        for i, answer in enumerate(json_list(json_obj(content.get(key)).get("answers"))):
+            for name in ("body", "m.text", "org.matrix.msc1767.text"):
+                parts.add(PART_FIELD, json_obj(answer).get(name), "content", key, "answers", i, name)
+    return parts.result()
+
+
 def _forced_ext(etype: str, content: dict[str, Any]) -> str | None:
     """Element saves stickers as .png and voice messages as .ogg whatever the body says."""
     if etype == "m.sticker":
@@ -367,7 +381,7 @@ class _MediaIndex:
     def __init__(self, source: Source, prefix: str) -> None:
         self._prefix = prefix  # the export file's folder, with a trailing slash ('' at the top)
         self._names: dict[str, list[str]] = {}
-        if source.kind == "file":
+        if source.is_file:
             return
         for name in source.names():
             if not name.startswith(self._prefix):

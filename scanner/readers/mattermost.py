@@ -52,6 +52,7 @@ from typing import Any, ClassVar
 
 from scanner.errors import ReaderError
 from scanner.model import (
+    PART_ATTACHMENT_NAME,
     Attachment,
     Author,
     Conversation,
@@ -59,6 +60,7 @@ from scanner.model import (
     Message,
     MessageKind,
     Skipped,
+    TextPart,
 )
 from scanner.readers.base import (
     Entry,
@@ -74,6 +76,8 @@ from scanner.readers.base import (
     json_object,
     json_str,
 )
+from scanner.readers.slack_parts import message_attachments
+from scanner.readers.textparts import Parts
 
 PLATFORM = "mattermost"
 
@@ -421,13 +425,17 @@ class _FileContext:
         root_id = f"{self.label}#{line}"
         replies = body.get("replies")
         replies = replies if isinstance(replies, list) else []
-        yield self._message(body, location, root_id, conversation, root_id if replies else None, None)
+        yield self._message(
+            body, location, root_id, conversation, root_id if replies else None, None, f"{location}#/{kind}"
+        )
         for k, reply in enumerate(replies):
             reply_location = f"{location}#/{kind}/replies/{k}"
             if not isinstance(reply, dict):
                 yield Skipped(reply_location, "reply is not a JSON object")
                 continue
-            yield self._message(reply, reply_location, f"{root_id}/r{k}", conversation, root_id, root_id)
+            yield self._message(
+                reply, reply_location, f"{root_id}/r{k}", conversation, root_id, root_id, reply_location
+            )
 
     def _message(
         self,
@@ -437,7 +445,9 @@ class _FileContext:
         conversation: Conversation,
         thread_id: str | None,
         reply_to: str | None,
+        pointer: str,
     ) -> Message:
+        """``pointer`` locates the post object itself (``location`` is its line for a root post)."""
         username = json_str(rec.get("user"))
         text = rec.get("message")
         text = text if isinstance(text, str) else ""
@@ -459,6 +469,7 @@ class _FileContext:
             edited=isinstance(edit_at, int) and not isinstance(edit_at, bool) and edit_at > 0,
             deleted=_positive(rec.get("delete_at")),
             kind=MessageKind.SYSTEM if system else MessageKind.USER,
+            parts=_parts(rec, pointer, text),
         )
 
     def _attachments(self, value: Any) -> tuple[Attachment, ...]:
@@ -477,6 +488,21 @@ class _FileContext:
                     break
             out.append(Attachment(name=PurePosixPath(path).name or path, path=inside))
         return tuple(out)
+
+
+def _parts(rec: dict[str, Any], pointer: str, text: str) -> tuple[TextPart, ...]:
+    """File names (located at the ``path`` that ends with them) and the message attachments
+    of integrations (``props.attachments``, Slack's shape)."""
+    parts = Parts(pointer, text)
+    files = rec.get("attachments")
+    for i, item in enumerate(files if isinstance(files, list) else ()):
+        path = json_str(item.get("path")) if isinstance(item, dict) else ""
+        if path:
+            parts.add(PART_ATTACHMENT_NAME, PurePosixPath(path).name or path, "attachments", i, "path")
+    props = rec.get("props")
+    if isinstance(props, dict):
+        message_attachments(parts, props.get("attachments"), "props", "attachments")
+    return parts.result()
 
 
 def _epoch_ms(value: Any) -> datetime | None:

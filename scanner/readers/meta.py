@@ -19,14 +19,7 @@ decoding a string reads as Latin-1 ("JosÃ©"). Every string used (text, names, 
 paths) is repaired with ``s.encode("latin-1").decode("utf-8")`` when that round-trips;
 otherwise (a fixed export, or text that is not mojibake) it is kept as it is.
 
-**Messenger or Instagram.** The files do not say which product wrote them; the first of
-these that decides, decides for the whole input: folder names inside the export
-(``your_instagram_activity`` / ``your_facebook_activity``), the same names in attachment
-paths, a Messenger-only ``thread_type`` key, then a folder or zip on the input's own path
-named like Meta's downloads (``instagram-<user>-<date>…``, ``facebook-<user>-<date>…``,
-nearest first). Failing all of these a file without ``participants`` (chat-miner's Instagram
-sample) is Instagram, anything else Messenger. ``MessengerReader`` and ``InstagramReader``
-use the same decision, so exactly one of them claims an input.
+Which product wrote an input (the files do not say) is decided in ``meta_detect``.
 
 Decisions worth knowing:
 
@@ -46,49 +39,63 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import PurePosixPath
 from typing import Any, ClassVar
 
 from scanner.errors import ReaderError
-from scanner.model import Attachment, Author, Conversation, ConversationKind, Message, MessageKind, Skipped
+from scanner.model import (
+    PART_EMBED,
+    PART_LINK,
+    Attachment,
+    Author,
+    Conversation,
+    ConversationKind,
+    Message,
+    MessageKind,
+    Skipped,
+    TextPart,
+)
 from scanner.readers.base import (
     IJSON_ERRORS,
-    MAX_JSON_DEPTH,
     Entry,
     JsonTooDeep,
     Source,
     epoch_ms,
-    first_char,
-    head_text,
     in_folder,
+    json_obj,
     json_str,
+    json_walk,
     open_json,
     open_utf8,
+    read_each,
     stream_values,
 )
+from scanner.readers.meta_detect import (
+    INSTAGRAM,
+    MEDIA_FOLDERS,
+    MESSAGE_FILE,
+    MESSENGER,
+    claim,
+    file_order,
+    is_int,
+    platform_of,
+    sniff_entry,
+)
+from scanner.readers.textparts import Parts
 
-MESSENGER = "messenger"
-INSTAGRAM = "instagram"
-
-MESSAGE_FILE = re.compile(r"message_(\d{1,6})\.json")
 META_KEYS = ("participants", "title", "thread_path", "thread_type", "threadName")
-SNIFF_WANTED = frozenset(["messages.item", "participants", "thread_path", "is_still_participant", "title"])
 META_WANTED = frozenset(META_KEYS)
-MESSAGE_WANTED = frozenset(["messages.item"])
 MEDIA_KEYS = ("photos", "videos", "audio_files", "gifs", "files", "media")
-# Folders Meta keeps a thread's media in (and anything a user may find beside a thread).
-MEDIA_FOLDERS = frozenset(["photos", "videos", "audio", "gifs", "files", "stickers", "media"])
 SYSTEM_TYPES = frozenset(["Call", "Subscribe", "Unsubscribe"])
 # Reactions Instagram writes as messages of their own ("Liked a message", "Reacted ❤️ to your
 # message"): notices, not posts. Matched whole, so a sentence that merely contains the words
 # stays a user message.
 REACTION_NOTICE = re.compile(r"(?:.{1,100} )?(?:[Ll]iked a message|[Rr]eacted .{1,16} to your message)")
-INSTAGRAM_MARK = "your_instagram_activity"
 # Folders of the package itself (never taken for a wrapper around it).
 PACKAGE_FOLDERS = frozenset(
     [
@@ -96,13 +103,6 @@ PACKAGE_FOLDERS = frozenset(
         *("archived_threads", "filtered_threads", "message_requests", "e2ee_cutover"),
     ]
 )
-FACEBOOK_MARK = "your_facebook_activity"
-
-# Meta names a download "instagram-<user>-<date>-<code>" / "facebook-<user>-<date>-<code>".
-DOWNLOAD_NAME = re.compile(r"(instagram|facebook)(?:[-_ .]|$)", re.IGNORECASE)
-
-SNIFF_BYTES = 1024 * 1024
-SNIFF_ENTRIES = 20
 
 
 def repair(text: str) -> str:
@@ -128,11 +128,11 @@ class _MetaReader:
     detection: ClassVar[str]
 
     def sniff(self, source: Source) -> bool:
-        probe = _claim(source)
-        return probe is not None and _platform(source, probe) == self.platform
+        probe = claim(source)
+        return probe is not None and platform_of(source, probe) == self.platform
 
     def read(self, source: Source) -> Iterator[Message | Skipped]:
-        if source.kind == "file":
+        if source.is_file:
             entry = source.entries()[0]
             yield from _read_thread(source, [entry], self.platform)
             return
@@ -142,7 +142,7 @@ class _MetaReader:
         for entry in source.entries():
             if entry.suffix != ".json" or in_folder(entry.name[len(root) :], MEDIA_FOLDERS):
                 continue
-            if _sniff_entry(entry) is None:
+            if sniff_entry(entry) is None:
                 if entry.size:
                     yield Skipped(entry.location, f"not a {self.platform.title()} message file; not read")
                 continue
@@ -154,7 +154,7 @@ class _MetaReader:
         if not found:
             raise ReaderError(source.display, f"no {self.platform.title()} message file found")
         for key in sorted(threads):
-            yield from _read_thread(source, sorted(threads[key], key=_file_order), self.platform)
+            yield from _read_thread(source, sorted(threads[key], key=file_order), self.platform)
 
 
 class MessengerReader(_MetaReader):
@@ -187,133 +187,7 @@ class InstagramReader(_MetaReader):
     )
 
 
-def _file_order(entry: Entry) -> tuple[int, str]:
-    m = MESSAGE_FILE.fullmatch(entry.basename)
-    return (int(m[1]) if m else 0, entry.name)
-
-
-# --- sniffing -------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class _Probe:
-    """What the head of one message file showed."""
-
-    head: str
-    keys: set[str] = field(default_factory=set)
-
-
-def _sniff_entry(entry: Entry) -> _Probe | None:
-    """The file's probe if its head is a Meta message file, else None."""
-    if entry.suffix != ".json":
-        return None
-    if first_char(entry) != "{":
-        return None
-    probe = _Probe(head="")
-    record: Any = None
-    participants: Any = None
-    try:
-        stream, _ = open_utf8(entry, SNIFF_BYTES)
-    except ReaderError:
-        return None
-    with stream:
-        try:
-            for prefix, _, value in stream_values(stream, SNIFF_WANTED):
-                probe.keys.add(prefix)
-                if prefix == "participants":
-                    participants = value
-                elif prefix == "messages.item":
-                    record = value
-                    break
-        except (*IJSON_ERRORS, JsonTooDeep):
-            pass  # cut by the limit, or broken: judge on what was seen
-    if record is not None:
-        if not _is_message(record):
-            return None
-    elif not (_is_participant_list(participants) and probe.keys & {"thread_path", "is_still_participant"}):
-        return None  # an empty thread still lists its participants and says where it lives
-    probe.head = head_text(entry)
-    return probe
-
-
-def _is_message(value: Any) -> bool:
-    if not isinstance(value, dict):
-        return False
-    if isinstance(value.get("sender_name"), str):
-        return _is_int(value.get("timestamp_ms")) or _is_int(value.get("timestamp"))
-    # Messenger's end-to-end encrypted download
-    return isinstance(value.get("senderName"), str) and _is_int(value.get("timestamp"))
-
-
-def _is_participant_list(value: Any) -> bool:
-    return (
-        isinstance(value, list)
-        and bool(value)
-        and all((isinstance(p, dict) and isinstance(p.get("name"), str)) or isinstance(p, str) for p in value)
-    )
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _claim(source: Source) -> _Probe | None:
-    """The probe of the first message file if the whole input is Meta message files (and media)."""
-    if source.kind == "file":
-        entries = source.entries()
-        return _sniff_entry(entries[0]) if len(entries) == 1 else None
-    root = source.strip_root()
-    files: list[Entry] = []
-    for entry in source.entries():
-        rel = entry.name[len(root) :]
-        if in_folder(rel, MEDIA_FOLDERS):
-            continue
-        if entry.suffix != ".json":
-            return None
-        files.append(entry)
-    files.sort(key=lambda e: (e.name.count("/"), _file_order(e)))
-    probes = [_sniff_entry(e) for e in files[:SNIFF_ENTRIES]]
-    if not probes or any(p is None for p in probes):
-        return None
-    return probes[0]
-
-
-def _platform(source: Source, probe: _Probe) -> str | None:
-    """Messenger or Instagram, from the strongest evidence at hand (see the module docstring).
-
-    None for a folder holding both packages: detection then splits it.
-    """
-    marks = {_mark(name) for name in source.names()} - {None}
-    if len(marks) > 1:
-        return None
-    if marks:
-        return marks.pop()
-    found = _mark(probe.head)
-    if found:
-        return found
-    if '"thread_type"' in probe.head:
-        return MESSENGER
-    for part in reversed(source.path.parts):
-        named = DOWNLOAD_NAME.match(part)
-        if named:
-            return INSTAGRAM if named[1].lower() == "instagram" else MESSENGER
-    return MESSENGER if "participants" in probe.keys else INSTAGRAM
-
-
-def _mark(text: str) -> str | None:
-    if INSTAGRAM_MARK in text:
-        return INSTAGRAM
-    if FACEBOOK_MARK in text:
-        return MESSENGER
-    return None
-
-
 # --- reading --------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class _Thread:
-    meta: dict[str, Any] = field(default_factory=dict)
 
 
 def _label(source: Source, entry: Entry) -> str:
@@ -340,8 +214,8 @@ def _read_thread(source: Source, entries: list[Entry], platform: str) -> Iterato
     folder = first_label.rpartition("/")[0] if MESSAGE_FILE.fullmatch(entries[0].basename) else ""
     conversation = _conversation(meta, folder or first_label)
     resolver = _Resolver(source)
-    for entry in entries:
-        yield from _read_file(source, entry, _label(source, entry), conversation, resolver, platform)
+    read = functools.partial(_read_file, source, conversation, resolver, platform)
+    yield from read_each(source, read, entries)
 
 
 def _thread_meta(entry: Entry) -> dict[str, Any]:
@@ -391,33 +265,23 @@ def _conversation(meta: dict[str, Any], fallback: str) -> Conversation:
 
 
 def _read_file(
-    source: Source,
-    entry: Entry,
-    label: str,
-    conversation: Conversation,
-    resolver: _Resolver,
-    platform: str,
+    source: Source, conversation: Conversation, resolver: _Resolver, platform: str, entry: Entry
 ) -> Iterator[Message | Skipped]:
     stream = yield from open_json(source, entry)
     if stream is None:
         return
-    count = 0
+    label = _label(source, entry)
     with stream:
-        try:
-            for _, at, value in stream_values(stream, MESSAGE_WANTED):
-                index = at[-1]
-                location = f"{entry.location}#/messages/{index}"
-                count += 1
-                if not isinstance(value, dict):
-                    yield Skipped(location, "record is not an object")
-                    continue
-                yield _message(source, location, f"{label}#{index}", value, conversation, resolver, platform)
-        except JsonTooDeep:
-            reason = f"JSON nested deeper than {MAX_JSON_DEPTH} levels after {count} messages"
-            yield Skipped(entry.location, reason)
-        except IJSON_ERRORS:
-            # ijson's messages quote the input, so the reason is built from structure only.
-            yield Skipped(entry.location, f"invalid or truncated JSON after {count} messages")
+        for hit in json_walk(entry, stream, ("messages/*",)):
+            if isinstance(hit, Skipped):
+                yield hit
+                return
+            location = f"{entry.location}#{hit.pointer}"
+            if not isinstance(hit.value, dict):
+                yield Skipped(location, "record is not an object")
+                continue
+            mid = f"{label}#{hit.indices[-1]}"
+            yield _message(source, location, mid, hit.value, conversation, resolver, platform)
 
 
 def _message(
@@ -446,6 +310,7 @@ def _message(
         timestamp=_timestamp(rec),
         text=text,
         attachments=_attachments(rec, resolver),
+        parts=_parts(location, rec, text),
         deleted=rec.get("is_unsent") is True or rec.get("isUnsent") is True,
         kind=MessageKind.SYSTEM if system else MessageKind.USER,
     )
@@ -455,7 +320,7 @@ def _timestamp(rec: dict[str, Any]) -> datetime | None:
     millis = rec.get("timestamp_ms")
     if "timestamp_ms" not in rec and "senderName" in rec:
         millis = rec.get("timestamp")  # the E2EE download writes milliseconds as "timestamp"
-    if (isinstance(millis, Decimal) and millis.is_finite()) or _is_int(millis):
+    if (isinstance(millis, Decimal) and millis.is_finite()) or is_int(millis):
         return epoch_ms(millis)
     seconds = rec.get("timestamp")  # very old packages: whole seconds
     if isinstance(seconds, int) and not isinstance(seconds, bool):
@@ -485,6 +350,17 @@ def _attachments(rec: dict[str, Any], resolver: _Resolver) -> tuple[Attachment, 
     return tuple(out)
 
 
+def _parts(location: str, rec: dict[str, Any], text: str) -> tuple[TextPart, ...]:
+    """A shared link and the text shared with it (Meta writes the rest as attachments)."""
+    share = json_obj(rec.get("share"))
+    parts = Parts(location, text)
+    for key, name in (("link", PART_LINK), ("share_text", PART_EMBED)):
+        value = repair(json_str(share.get(key)))
+        if value not in text:
+            parts.add(name, value, "share", key)
+    return parts.result()
+
+
 class _Resolver:
     """Finds a ``uri`` (relative to the package root) among the input's files.
 
@@ -494,16 +370,16 @@ class _Resolver:
 
     def __init__(self, source: Source) -> None:
         self._source = source
-        self._root = _wrapper(source) if source.kind != "file" else ""
+        self._root = "" if source.is_file else _wrapper(source)
 
     def find(self, uri: str) -> str | None:
-        if self._source.kind == "file" or "://" in uri:
+        if self._source.is_file or "://" in uri:
             return None
         parts = [p for p in uri.split("/") if p]
         if any(p in (".", "..") for p in parts):
             return None
         for k in range(len(parts), 1, -1):
             name = self._root + "/".join(parts[-k:])
-            if self._source.get(name) is not None:
+            if self._source.member(name) is not None:
                 return name
         return None

@@ -47,6 +47,7 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -54,10 +55,11 @@ from datetime import datetime
 from pathlib import PurePosixPath
 from typing import ClassVar
 
-from scanner.errors import ReaderError
 from scanner.model import Attachment, Author, Conversation, Message, MessageKind, Skipped
 from scanner.readers.base import (
     CHINESE_ENCODINGS,
+    MAX_MESSAGE_CHARS,
+    SNIFF_TEXT_BYTES,
     Entry,
     Source,
     detect_encoding,
@@ -65,6 +67,7 @@ from scanner.readers.base import (
     guarded,
     head_text,
     location_name,
+    read_each,
     sniff_text_export,
     text_lines,
 )
@@ -95,10 +98,8 @@ _MEDIA = re.compile(r"\[(?:图片|语音|视频|文件)\]")
 # One message longer than this (in characters) is cut at a line boundary, so a file with a
 # single header and gigabytes of continuation lines cannot exhaust memory. Each part keeps
 # author and time; its id is the line where it starts.
-MAX_MESSAGE_CHARS = 1_000_000
 # Distinct author names kept per conversation (a QQ group holds at most a few thousand).
 MAX_AUTHORS = 4096
-SNIFF_BYTES = 64 * 1024
 SNIFF_LINES = 200
 
 
@@ -372,7 +373,7 @@ def _messages(source: Source, entry: Entry) -> Iterator[Message | Skipped]:
 
 
 def _head_lines(entry: Entry) -> list[str]:
-    text = head_text(entry, SNIFF_BYTES, CHINESE_ENCODINGS).lstrip("\ufeff")
+    text = head_text(entry, SNIFF_TEXT_BYTES, CHINESE_ENCODINGS).lstrip("\ufeff")
     return text.splitlines()[:SNIFF_LINES]
 
 
@@ -409,15 +410,9 @@ class QQReader:
         return sniff_text_export(source, looks_like_qq)
 
     def read(self, source: Source) -> Iterator[Message | Skipped]:
-        if source.kind == "file":
-            yield from _read_entry(source, source.entries()[0])
-            return
-        for entry in source.entries():
-            if entry.suffix != ".txt" or not looks_like_qq(entry):
-                if entry.size:
-                    yield Skipped(entry.location, "not a QQ text export; not read")
-                continue
-            try:
-                yield from _read_entry(source, entry)
-            except ReaderError as exc:
-                yield Skipped(exc.location, exc.reason)
+        yield from read_each(
+            source,
+            functools.partial(_read_entry, source),
+            accept=lambda e: e.suffix == ".txt" and looks_like_qq(e),
+            not_ours="not a QQ text export; not read",
+        )

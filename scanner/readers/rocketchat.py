@@ -44,66 +44,64 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
-import json
+import functools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from decimal import Decimal
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any, ClassVar
 
 from scanner.errors import ReaderError
-from scanner.model import Attachment, Author, Conversation, ConversationKind, Message, MessageKind, Skipped
+from scanner.model import (
+    PART_ATTACHMENT_NAME,
+    PART_CAPTION,
+    PART_EMBED,
+    PART_FIELD,
+    PART_FILE_METADATA,
+    Attachment,
+    Author,
+    Message,
+    MessageKind,
+    Skipped,
+    TextPart,
+)
 from scanner.readers.base import (
-    IJSON_ERRORS,
-    MAX_JSON_DEPTH,
+    SNIFF_JSON_CHARS,
     Entry,
-    JsonTooDeep,
     Source,
     entry_folder,
     entry_label,
-    epoch_seconds_or_ms,
-    first_char,
     first_line_object,
     first_str,
     head_text,
+    isolated,
     iter_lines,
     json_lines,
+    json_list,
+    json_obj,
     json_object,
     json_str,
+    json_walk,
     open_json,
-    open_utf8,
-    stream_values,
+    sniff_each,
+    sniff_values,
 )
+from scanner.readers.mongojson import mongo_count, mongo_id, mongo_time
+from scanner.readers.rocketchat_rooms import CHANNELS_FILE, DUMP_USERS, RoomDirectory
+from scanner.readers.textparts import Parts
 
 PLATFORM = "rocketchat"
 
 SUFFIXES = (".json", ".jsonl", ".ndjson")
-CHANNELS_FILE = "channels.json"
 USER_FILE = "user.json"
 AVATAR_FILE = "avatar"
 ASSETS_DIR = "assets"
 # mongoexport files beside rocketchat_message (rooms, users, uploads …)
 DUMP_PREFIX = "rocketchat_"
-DUMP_USERS = "users.json"
-ROOM_FILE = re.compile(r"rocketchat_room(?:[._-].*)?\.(?:json|jsonl|ndjson)")
 # Keys of a record of the room/data-download file export (exportRoomMessagesToFile.ts).
 FILE_EXPORT_KEYS = frozenset(["msg", "username", "ts", "attachments", "type"])
 USER_TYPES = frozenset(["e2e", "rm"])
-ROOM_KINDS = {
-    "c": ConversationKind.CHANNEL,
-    "p": ConversationKind.GROUP,
-    "d": ConversationKind.DM,
-    "l": ConversationKind.DM,  # livechat: a visitor and an agent
-    "v": ConversationKind.DM,  # omnichannel VoIP
-}
-# Meteor ids are 17 characters; a DM's room id is its two members' ids side by side.
-DM_ROOM_ID = re.compile(r"[A-Za-z0-9]{34}")
 QUOTE_ID = re.compile(r"[?&]msg=([A-Za-z0-9_-]+)")
-
-SNIFF_BYTES = 1024 * 1024
-SNIFF_ENTRIES = 20
 
 
 class RocketChatReader:
@@ -123,9 +121,8 @@ class RocketChatReader:
     )
 
     def sniff(self, source: Source) -> bool:
-        if source.kind == "file":
-            entries = source.entries()
-            return len(entries) == 1 and _mode(entries[0]) is not None
+        if source.is_file:
+            return sniff_each(source, lambda e: _mode(e) is not None)
         root = source.strip_root()
         candidates: list[Entry] = []
         for entry in source.entries():
@@ -137,15 +134,14 @@ class RocketChatReader:
             if not head_text(entry, 4096).strip():
                 continue  # a room with no messages: the export writes an empty line
             candidates.append(entry)
-        checked = candidates[:SNIFF_ENTRIES]
-        return bool(checked) and all(_mode(e) is not None for e in checked)
+        return sniff_each(source, lambda e: _mode(e) is not None, candidates)
 
     def read(self, source: Source) -> Iterator[Message | Skipped]:
-        if source.kind == "file":
+        if source.is_file:
             entry = source.entries()[0]
-            yield from _read_entry(source, entry, _Directory(), _mode(entry))
+            yield from _read_entry(source, RoomDirectory(), _mode(entry), entry)
             return
-        directory, skipped = _Directory.load(source)
+        directory, skipped = RoomDirectory.load(source)
         yield from skipped
         root = source.strip_root()
         found = False
@@ -159,7 +155,7 @@ class RocketChatReader:
                     yield Skipped(entry.location, "not a Rocket.Chat message file; not read")
                 continue
             found = True
-            yield from _read_entry(source, entry, directory, mode)
+            yield from isolated(entry, functools.partial(_read_entry, source, directory, mode))
         if not found:
             raise ReaderError(source.display, "no Rocket.Chat message file found")
 
@@ -186,7 +182,7 @@ def _mode(entry: Entry) -> str | None:
     """How the file holds its records (lines, array, object) if it is a Rocket.Chat message file."""
     if entry.suffix not in SUFFIXES:
         return None
-    head = head_text(entry, SNIFF_BYTES).lstrip("\ufeff \t\r\n")
+    head = head_text(entry, SNIFF_JSON_CHARS).lstrip("\ufeff \t\r\n")
     if head[:1] == "[":
         return _ARRAY if _is_record(_first_streamed(entry, ARRAY_WANTED)) else None
     if head[:1] != "{":
@@ -207,17 +203,7 @@ def _mode(entry: Entry) -> str | None:
 
 
 def _first_streamed(entry: Entry, wanted: frozenset[str]) -> Any:
-    try:
-        stream, _ = open_utf8(entry, SNIFF_BYTES)
-    except ReaderError:
-        return None
-    with stream:
-        try:
-            for _, _, value in stream_values(stream, wanted):
-                return value
-        except (*IJSON_ERRORS, JsonTooDeep):
-            pass
-    return None
+    return next((value for _, _, value in sniff_values(entry, wanted)), None)
 
 
 def _is_record(value: Any) -> bool:
@@ -232,174 +218,28 @@ def _is_record(value: Any) -> bool:
     return isinstance(value.get("username"), str) and value.keys() <= FILE_EXPORT_KEYS
 
 
-# --- the room directory ---------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Room:
-    id: str
-    name: str
-    kind: ConversationKind | None
-    members: tuple[str, ...] = ()
-    member_count: int | None = None
-
-
-@dataclass(slots=True)
-class _Directory:
-    """Rooms by id (database dumps) and by export file name (channels.json)."""
-
-    by_id: dict[str, _Room] = field(default_factory=dict)
-    by_name: dict[str, _Room] = field(default_factory=dict)
-    conversations: dict[str, Conversation] = field(default_factory=dict)
-    # (username or user id, name) of people in a users dump, for resolving @mentions.
-    handles: tuple[tuple[str, str], ...] = ()
-
-    @classmethod
-    def load(cls, source: Source) -> tuple[_Directory, list[Skipped]]:
-        directory = cls()
-        skipped: list[Skipped] = []
-        handles: list[tuple[str, str]] = []
-        for entry in source.entries():
-            if entry.basename == CHANNELS_FILE:
-                for rec in _small_records(entry, skipped):
-                    rid, name = _id_str(rec.get("roomId")), json_str(rec.get("roomName"))
-                    if name or rid:
-                        room = _Room(rid or name, name or rid, ROOM_KINDS.get(json_str(rec.get("type"))))
-                        directory.by_name.setdefault(name or rid, room)
-                        directory.by_id.setdefault(room.id, room)
-            elif ROOM_FILE.fullmatch(entry.basename):
-                for rec in _small_records(entry, skipped):
-                    directory._add_db_room(rec)
-            elif entry.basename == DUMP_USERS:
-                for rec in _small_records(entry, skipped):
-                    name = json_str(rec.get("name"))
-                    if name and json_str(rec.get("type")) in ("", "user"):
-                        handles.extend(
-                            (h, name) for h in (json_str(rec.get("username")), _id_str(rec.get("_id"))) if h
-                        )
-        directory.handles = tuple(dict.fromkeys(handles))
-        return directory, skipped
-
-    def _add_db_room(self, rec: dict[str, Any]) -> None:
-        rid = _id_str(rec.get("_id"))
-        if not rid:
-            return
-        raw = rec.get("usernames")
-        members = tuple(dict.fromkeys(u for u in raw if isinstance(u, str))) if isinstance(raw, list) else ()
-        count = _int(rec.get("usersCount"))
-        name = json_str(rec.get("fname")) or json_str(rec.get("name")) or ", ".join(members) or rid
-        self.by_id.setdefault(
-            rid,
-            _Room(
-                rid,
-                name,
-                ROOM_KINDS.get(json_str(rec.get("t"))),
-                members,
-                count if count is not None else None,
-            ),
-        )
-
-    def conversation(self, rid: str, file_room: str) -> Conversation:
-        """The conversation of a record: by its ``rid`` (database, API), else by its file."""
-        key = f"id:{rid}" if rid else f"file:{file_room}"
-        found = self.conversations.get(key)
-        if found is not None:
-            return found
-        room = self.by_id.get(rid) if rid else self.by_name.get(file_room)
-        if room is None:
-            cid = rid or file_room
-            room = _Room(cid, cid, None)
-        kind = room.kind or _guess_kind(room.id)
-        count = room.member_count
-        if count is None and room.members:
-            count = len(room.members)
-        conv = Conversation(
-            id=room.id,
-            name=room.name,
-            kind=kind,
-            member_count=count,
-            members=room.members,
-            handles=self.handles,
-        )
-        self.conversations[key] = conv
-        return conv
-
-
-def _guess_kind(rid: str) -> ConversationKind:
-    if rid == "GENERAL":
-        return ConversationKind.CHANNEL  # the default channel every workspace starts with
-    if DM_ROOM_ID.fullmatch(rid):
-        return ConversationKind.DM
-    return ConversationKind.GROUP
-
-
-def _small_records(entry: Entry, skipped: list[Skipped]) -> Iterator[dict[str, Any]]:
-    """Objects of a metadata file: JSON Lines, or a JSON array (streamed)."""
-    if first_char(entry) == "[":
-        count = 0
-        try:
-            stream, _ = open_utf8(entry)
-        except ReaderError as exc:
-            skipped.append(Skipped(exc.location, exc.reason))
-            return
-        with stream:
-            try:
-                for _, _, value in stream_values(stream, ARRAY_WANTED):
-                    count += 1
-                    if isinstance(value, dict):
-                        yield value
-            except (*IJSON_ERRORS, JsonTooDeep):
-                skipped.append(Skipped(entry.location, f"invalid JSON after {count} records"))
-        return
-    try:
-        lines, _ = iter_lines(entry)
-        for n, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                value = json.loads(line)
-            except (ValueError, RecursionError):
-                skipped.append(Skipped(f"{entry.location}:{n}", "invalid JSON"))
-                continue
-            if isinstance(value, dict):
-                yield value
-    except ReaderError as exc:
-        skipped.append(Skipped(exc.location, exc.reason))
-
-
 # --- reading --------------------------------------------------------------------------
 
 
 def _read_entry(
-    source: Source, entry: Entry, directory: _Directory, mode: str | None
+    source: Source, directory: RoomDirectory, mode: str | None, entry: Entry
 ) -> Iterator[Message | Skipped]:
     label = entry_label(source, entry)
     ctx = _Context(source, directory, label, PurePosixPath(label).stem, entry_folder(entry))
     if mode == _LINES:
         yield from _read_lines(entry, ctx)
         return
-    wanted = ARRAY_WANTED if mode == _ARRAY else OBJECT_WANTED
-    pointer = "" if mode == _ARRAY else "/messages"
     stream = yield from open_json(source, entry)
     if stream is None:
         return
     count = 0
     with stream:
-        try:
-            for _, at, value in stream_values(stream, wanted):
-                index = at[-1]
-                location = f"{entry.location}#{pointer}/{index}"
-                count += 1
-                yield _record(ctx, location, index, value)
-        except JsonTooDeep:
-            yield Skipped(
-                entry.location, f"JSON nested deeper than {MAX_JSON_DEPTH} levels after {count} messages"
-            )
-            return
-        except IJSON_ERRORS:
-            # ijson's messages quote the input, so the reason is built from structure only.
-            yield Skipped(entry.location, f"invalid or truncated JSON after {count} messages")
-            return
+        for hit in json_walk(entry, stream, ("*",) if mode == _ARRAY else ("messages/*",)):
+            if isinstance(hit, Skipped):
+                yield hit
+                return
+            count += 1
+            yield _record(ctx, f"{entry.location}#{hit.pointer}", hit.indices[-1], hit.value)
     if count == 0 and mode is None:
         yield Skipped(entry.location, "not a Rocket.Chat message file")
 
@@ -419,7 +259,7 @@ def _read_lines(entry: Entry, ctx: _Context) -> Iterator[Message | Skipped]:
 @dataclass(frozen=True, slots=True)
 class _Context:
     source: Source
-    directory: _Directory
+    directory: RoomDirectory
     label: str
     file_room: str
     base: str  # the folder of the message file inside the input, with a trailing slash
@@ -434,31 +274,32 @@ def _record(ctx: _Context, location: str, index: int, value: Any) -> Message | S
 
 
 def _message(ctx: _Context, location: str, index: int, rec: dict[str, Any]) -> Message:
-    mid = _id_str(rec.get("_id"))
+    mid = mongo_id(rec.get("_id"))
     mtype = json_str(rec.get("t")) or json_str(rec.get("type"))
     hidden = rec.get("_hidden") is True
-    tmid = _id_str(rec.get("tmid"))
+    tmid = mongo_id(rec.get("tmid"))
     thread_id: str | None = tmid or None
     if not tmid and mid and _has_replies(rec):
         thread_id = mid  # a thread root is its own thread
     attachments, quoted = _attachments(ctx, rec)
     reply_to = quoted or tmid or None
     if hidden:
-        reply_to = _id_str(rec.get("parent")) or reply_to
+        reply_to = mongo_id(rec.get("parent")) or reply_to
     text = rec.get("msg")
     system = hidden or (bool(mtype) and mtype not in USER_TYPES)
     return Message(
         platform=PLATFORM,
         source=ctx.source.display,
         location=location,
-        conversation=ctx.directory.conversation(_id_str(rec.get("rid")), ctx.file_room),
+        conversation=ctx.directory.conversation(mongo_id(rec.get("rid")), ctx.file_room),
         message_id=mid or f"{ctx.label}#{index}",
         author=_author(rec),
-        timestamp=_timestamp(rec.get("ts")),
+        timestamp=mongo_time(rec.get("ts")),
         text=text if isinstance(text, str) else "",
         thread_id=thread_id,
         reply_to=reply_to,
         attachments=attachments,
+        parts=_parts(location, rec, text if isinstance(text, str) else ""),
         edited=hidden or rec.get("editedAt") is not None,
         deleted=mtype == "rm",
         kind=MessageKind.SYSTEM if system else MessageKind.USER,
@@ -466,7 +307,7 @@ def _message(ctx: _Context, location: str, index: int, rec: dict[str, Any]) -> M
 
 
 def _has_replies(rec: dict[str, Any]) -> bool:
-    count = _int(rec.get("tcount"))
+    count = mongo_count(rec.get("tcount"))
     replies = rec.get("replies")
     return (count is not None and count > 0) or (isinstance(replies, list) and bool(replies))
 
@@ -474,7 +315,7 @@ def _has_replies(rec: dict[str, Any]) -> bool:
 def _author(rec: dict[str, Any]) -> Author:
     user = rec.get("u")
     if isinstance(user, dict):
-        uid = _id_str(user.get("_id"))
+        uid = mongo_id(user.get("_id"))
         username = json_str(user.get("username"))
         name = json_str(user.get("name"))
         return Author(id=uid or username or name, name=name or username or uid)
@@ -494,14 +335,14 @@ def _attachments(ctx: _Context, rec: dict[str, Any]) -> tuple[tuple[Attachment, 
     for f in files:
         if not isinstance(f, dict):
             continue
-        fid, name = _id_str(f.get("_id")), json_str(f.get("name"))
+        fid, name = mongo_id(f.get("_id")), json_str(f.get("name"))
         if not name or name in seen:
             continue
         seen.add(name)
         out.append(
             Attachment(
                 name=name,
-                size=_int(f.get("size")),
+                size=mongo_count(f.get("size")),
                 mime=json_str(f.get("type")) or None,
                 path=_asset(ctx, fid, name),
             )
@@ -526,62 +367,41 @@ def _attachments(ctx: _Context, rec: dict[str, Any]) -> tuple[tuple[Attachment, 
         seen.add(name)
         mime = first_str(att.get("image_type"), att.get("video_type"), att.get("audio_type"))
         size = next(
-            (s for s in (_int(att.get(k)) for k in ("image_size", "video_size", "audio_size", "size")) if s),
+            (
+                s
+                for s in (mongo_count(att.get(k)) for k in ("image_size", "video_size", "audio_size", "size"))
+                if s
+            ),
             None,
         )
         out.append(
             Attachment(
-                name=name, size=size, mime=mime or None, path=_asset(ctx, _id_str(att.get("fileId")), name)
+                name=name, size=size, mime=mime or None, path=_asset(ctx, mongo_id(att.get("fileId")), name)
             )
         )
     return tuple(out), quoted
 
 
+def _parts(location: str, rec: dict[str, Any], text: str) -> tuple[TextPart, ...]:
+    """Uploaded file names, file descriptions, attachment titles, quoted or bot card text and
+    card fields."""
+    parts = Parts(location, text)
+    for i, f in enumerate(json_list(rec.get("files"))):
+        parts.fields(PART_ATTACHMENT_NAME, f, ("name",), "files", i)
+    parts.fields(PART_ATTACHMENT_NAME, rec.get("file"), ("name",), "file")
+    for i, att in enumerate(json_list(rec.get("attachments"))):
+        parts.fields(PART_ATTACHMENT_NAME, att, ("fileName",), "attachments", i)
+        parts.fields(PART_FILE_METADATA, att, ("title",), "attachments", i)
+        parts.fields(PART_CAPTION, att, ("description",), "attachments", i)
+        parts.fields(PART_EMBED, att, ("pretext", "text"), "attachments", i)
+        for j, field_ in enumerate(json_list(json_obj(att).get("fields"))):
+            parts.fields(PART_FIELD, field_, ("title", "value"), "attachments", i, "fields", j)
+    return parts.result()
+
+
 def _asset(ctx: _Context, fid: str, name: str) -> str | None:
     """Where the export copied an upload: ``assets/<fileId>-<name>`` beside the room files."""
-    if not fid or not name or "/" in name or ctx.source.kind == "file":
+    if not fid or not name or "/" in name:
         return None
     candidate = f"{ctx.base}{ASSETS_DIR}/{fid}-{name}"
-    return candidate if ctx.source.get(candidate) is not None else None
-
-
-# --- values ---------------------------------------------------------------------------
-
-
-def _timestamp(value: Any) -> datetime | None:
-    """ISO 8601, epoch (s or ms), or MongoDB extended JSON ``{"$date": …}``."""
-    if isinstance(value, dict):
-        value = value.get("$date")
-        if isinstance(value, dict):
-            value = value.get("$numberLong")
-            if isinstance(value, str) and value.lstrip("-").isdigit() and len(value) <= 20:
-                value = int(value)
-    if isinstance(value, str):
-        try:
-            parsed = datetime.fromisoformat(value.strip())
-        except ValueError:
-            return None
-        return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
-    if isinstance(value, Decimal) and value.is_finite():
-        value = int(value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return epoch_seconds_or_ms(value)
-    return None
-
-
-def _int(value: Any) -> int | None:
-    """A non-negative count or size, also in extended JSON (``{"$numberInt": "5"}``)."""
-    if isinstance(value, dict):
-        value = value.get("$numberInt", value.get("$numberLong"))
-        if isinstance(value, str) and value.isdigit() and len(value) <= 20:
-            value = int(value)
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
-    return None
-
-
-def _id_str(value: Any) -> str:
-    """Ids are strings; mongoexport may write an ObjectId as ``{"$oid": …}``."""
-    if isinstance(value, dict):
-        value = value.get("$oid")
-    return value if isinstance(value, str) else ""
+    return candidate if ctx.source.member(candidate) is not None else None

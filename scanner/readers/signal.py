@@ -44,6 +44,7 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -54,9 +55,19 @@ from pathlib import PurePosixPath
 from typing import Any, ClassVar
 from urllib.parse import unquote
 
-from scanner.errors import ReaderError
-from scanner.model import Attachment, Author, Conversation, Message, MessageKind, Skipped
+from scanner.model import (
+    PART_ATTACHMENT_NAME,
+    PART_EMBED,
+    Attachment,
+    Author,
+    Conversation,
+    Message,
+    MessageKind,
+    Skipped,
+)
 from scanner.readers.base import (
+    MAX_MESSAGE_CHARS,
+    SNIFF_TEXT_BYTES,
     Entry,
     Source,
     TextBlock,
@@ -65,15 +76,18 @@ from scanner.readers.base import (
     dominant_headers,
     entry_folder,
     first_line_object,
-    guarded,
     head_text,
     header_blocks,
     iter_lines,
     json_lines,
+    json_list,
     location_name,
     location_parts,
+    read_each,
+    sniff_each,
     split_author,
 )
+from scanner.readers.textparts import Parts
 
 log = logging.getLogger(__name__)
 
@@ -90,10 +104,7 @@ MEDIA_FOLDERS = frozenset({"media", "exported_stickers"})
 # How many header lines decide the file's dominant header shape.
 DOMINANT_WINDOW = 100
 # One message longer than this (characters) is cut at a line boundary (see whatsapp.py).
-MAX_MESSAGE_CHARS = 1_000_000
 MAX_AUTHORS = 4096
-SNIFF_ENTRIES = 20
-SNIFF_BYTES = 16 * 1024
 
 _LEAD = "\u200e\ufeff"
 _HEADER = re.compile(
@@ -158,7 +169,7 @@ def _parse_header(line: str) -> _Header | None:
 
 
 def _first_line(entry: Entry) -> str | None:
-    for raw in head_text(entry, SNIFF_BYTES).split("\n"):
+    for raw in head_text(entry, SNIFF_TEXT_BYTES).split("\n"):
         line = raw.rstrip("\r").lstrip(_LEAD)
         if line.strip():
             return line
@@ -376,10 +387,13 @@ def _data_message(
         except ValueError:
             stamp = None
     attachments: list[Attachment] = []
-    for att in obj.get("attachments") or ():
+    parts = Parts(location, text)
+    for i, att in enumerate(json_list(obj.get("attachments"))):
         if isinstance(att, dict) and isinstance(att.get("path"), str):
             name = att.get("name") if isinstance(att.get("name"), str) else ""
             attachments.append(_attachment(str(name), att["path"], source, folder))
+            parts.add(PART_ATTACHMENT_NAME, name, "attachments", i, "name")
+    parts.add(PART_EMBED, obj.get("quote"), "quote")
     kind = MessageKind.SYSTEM if obj.get("call") is True else _kind(author, text)
     return Message(
         platform=PLATFORM,
@@ -391,6 +405,7 @@ def _data_message(
         timestamp=stamp,
         text=text,
         attachments=tuple(attachments),
+        parts=parts.result(),
         deleted=obj.get("deleted") is True or text == _DELETED,
         kind=kind,
     )
@@ -415,28 +430,20 @@ class SignalReader:
     )
 
     def sniff(self, source: Source) -> bool:
-        if source.kind == "file":
-            return _claims(source.entries()[0])
+        if source.is_file:
+            return sniff_each(source, _claims)
         layout = _layout(source)
-        if layout.loose or not layout.chats:
-            return False
-        return all(_claims(e) for e in list(layout.chats.values())[:SNIFF_ENTRIES])
+        return not layout.loose and sniff_each(source, _claims, layout.chats.values())
 
     def read(self, source: Source) -> Iterator[Message | Skipped]:
-        if source.kind == "file":
-            entry = source.entries()[0]
-            yield from guarded(entry.location, self._read_entry(source, entry))
-            return
-        layout = _layout(source)
-        for entry in [*layout.chats.values(), *layout.loose]:
-            if not _claims(entry):
-                if entry.size:
-                    yield Skipped(entry.location, "not a Signal export file; not read")
-                continue
-            try:
-                yield from guarded(entry.location, self._read_entry(source, entry))
-            except ReaderError as exc:
-                yield Skipped(exc.location, exc.reason)
+        layout = None if source.is_file else _layout(source)
+        yield from read_each(
+            source,
+            functools.partial(self._read_entry, source),
+            None if layout is None else [*layout.chats.values(), *layout.loose],
+            accept=_claims,
+            not_ours="not a Signal export file; not read",
+        )
 
     def _read_entry(self, source: Source, entry: Entry) -> Iterator[Message | Skipped]:
         if entry.suffix in JSON_SUFFIXES:

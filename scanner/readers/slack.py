@@ -34,8 +34,6 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
-import io
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -43,28 +41,11 @@ from datetime import UTC, datetime
 from pathlib import PurePosixPath
 from typing import Any, ClassVar
 
-import ijson
-
 from scanner.errors import ReaderError
-from scanner.model import Attachment, Author, Conversation, ConversationKind, Message, MessageKind, Skipped
-from scanner.readers.base import (
-    HEAD_BYTES,
-    IJSON_ERRORS,
-    MAX_JSON_DEPTH,
-    READ_ERRORS,
-    TOO_DEEP,
-    Entry,
-    JsonTooDeep,
-    Source,
-    Utf8Stream,
-    build_value,
-    cut_inside_string,
-    detect_encoding,
-    open_json,
-    open_utf8,
-    read_text,
-    stream_values,
-)
+from scanner.model import Author, Conversation, ConversationKind, Message, MessageKind, Skipped
+from scanner.readers.base import Entry, Source, detect_encoding, first_str, json_obj
+from scanner.readers.json_records import list_records, metadata_records, sniff_value
+from scanner.readers.slack_parts import slack_files, slack_parts
 
 PLATFORM = "slack"
 
@@ -134,7 +115,7 @@ class SlackReader:
             if conv_dir != top and conv_dir.rpartition("/")[0] != top:
                 continue
             for entry in days[:2]:
-                head = _sniff_value(entry)
+                head = sniff_value(entry, SNIFF_BYTES, SNIFF_RECORDS)
                 if isinstance(head, list) and _is_message_list(head):
                     return True
             checked += 1
@@ -185,11 +166,7 @@ class SlackReader:
         single: bool,
         root: str = "",
     ) -> Iterator[Message | Skipped]:
-        if entry.size <= WHOLE_FILE_BYTES:
-            records: Iterator[tuple[str, Any] | Skipped] = _parsed_records(source, entry, single)
-        else:
-            records = _streamed_records(source, entry, single)
-        for item in records:
+        for item in list_records(source, entry, NOT_A_LIST, _single_record if single else None):
             if isinstance(item, Skipped):
                 yield item
                 continue
@@ -205,81 +182,6 @@ class SlackReader:
                 yield Skipped(location, "ts is not a string")
                 continue
             yield _message(source, location, record, ts, conversation, ctx, conv_dir, root)
-
-
-# Day files up to this size are parsed whole, as they always were: the error of a broken
-# one says its line and column, and none of its records is read. Larger ones are streamed
-# one record at a time (a 200 MB day file no longer takes 700 MB): a break there loses
-# only the records after it, and the reason says how many were read.
-WHOLE_FILE_BYTES = 4 * 1024 * 1024
-# ijson's C lexer rescans a token that spans its read buffer, so a long string costs time
-# quadratic in (length / buffer): a 1 MB buffer keeps a message of tens of MB linear enough
-# (Slack itself caps a message at 40,000 characters).
-STREAM_BUFFER = 1024 * 1024
-
-
-def _parsed_records(source: Source, entry: Entry, single: bool) -> Iterator[tuple[str, Any] | Skipped]:
-    """``(location, record)`` for each record of a (small) file parsed whole."""
-    try:
-        text, enc = read_text(entry)
-    except ReaderError as exc:
-        yield Skipped(exc.location, exc.reason)
-        return
-    source.encodings.add(enc)
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as exc:
-        yield Skipped(entry.location, f"invalid JSON at line {exc.lineno} column {exc.colno}")
-        return
-    except (ValueError, RecursionError):
-        yield Skipped(entry.location, "invalid JSON (number too long or nesting too deep)")
-        return
-    del text
-    if single and isinstance(value, dict):
-        yield from _single_record(entry, value)
-    elif isinstance(value, list):
-        for index, record in enumerate(value):
-            yield f"{entry.location}#/{index}", record
-    else:
-        yield Skipped(entry.location, NOT_A_LIST)
-
-
-def _streamed_records(source: Source, entry: Entry, single: bool) -> Iterator[tuple[str, Any] | Skipped]:
-    """``(location, record)`` for each record of a file streamed with ijson: memory holds one
-    record at a time. Nesting beyond MAX_JSON_DEPTH or a break ends the file with a Skipped."""
-    stream = yield from open_json(source, entry)
-    if stream is None:
-        return
-    count = 0
-    with stream:
-        try:
-            events = ijson.basic_parse(stream, buf_size=STREAM_BUFFER, use_float=True)
-            event, value = next(events, ("", None))
-            if event == "start_map" and single:
-                record = build_value(event, value, events, MAX_JSON_DEPTH)
-                if record is TOO_DEEP:
-                    yield Skipped(entry.location, "JSON nested too deep; not read")
-                    return
-                yield from _single_record(entry, record)
-            elif event == "start_array":
-                for event, value in events:
-                    if event == "end_array":
-                        break
-                    record = build_value(event, value, events, MAX_JSON_DEPTH)
-                    if record is TOO_DEEP:
-                        yield Skipped(
-                            entry.location, f"JSON nested too deep after {count} records; rest not read"
-                        )
-                        return
-                    yield f"{entry.location}#/{count}", record
-                    count += 1
-            else:
-                yield Skipped(entry.location, NOT_A_LIST)
-                return
-            for _ in events:
-                pass  # anything after the value is an error, as json.loads would say
-        except (*IJSON_ERRORS, *READ_ERRORS):
-            yield Skipped(entry.location, f"invalid JSON after {count} records; rest of file not read")
 
 
 def _single_record(entry: Entry, value: dict[str, Any]) -> Iterator[tuple[str, Any] | Skipped]:
@@ -360,7 +262,7 @@ class _Context:
                 entry = layout.meta_dirs[folder].get(fname)
                 if entry is None:
                     continue
-                for item in _stream_records(source, entry):
+                for item in metadata_records(source, entry):
                     if isinstance(item, Skipped):
                         yield item
                     else:
@@ -370,7 +272,7 @@ class _Context:
             entry = files.get(fname)
             if entry is None:
                 continue
-            for item in _stream_records(source, entry):
+            for item in metadata_records(source, entry):
                 if isinstance(item, Skipped):
                     yield item
                 else:
@@ -380,12 +282,12 @@ class _Context:
         uid = user.get("id")
         if not isinstance(uid, str) or not uid:
             return
-        profile = _obj(user.get("profile"))
-        name = _first_str(
+        profile = json_obj(user.get("profile"))
+        name = first_str(
             profile.get("display_name"), profile.get("real_name"), user.get("real_name"), user.get("name")
         )
         self.users[uid] = name or uid
-        real = _first_str(profile.get("real_name"), user.get("real_name"))
+        real = first_str(profile.get("real_name"), user.get("real_name"))
         if real and not user.get("is_bot") and not user.get("is_app_user") and uid != "USLACKBOT":
             for handle in (uid, user.get("name"), profile.get("display_name")):
                 if isinstance(handle, str) and handle:
@@ -395,7 +297,7 @@ class _Context:
             self.users.setdefault(bot_id, name or uid)
 
     def _add_conversation(self, record: dict[str, Any], kind: ConversationKind) -> None:
-        cid, name = _first_str(record.get("id")), _first_str(record.get("name"))
+        cid, name = first_str(record.get("id")), first_str(record.get("name"))
         if not cid and not name:
             return
         raw = record.get("members")
@@ -414,7 +316,7 @@ class _Context:
             handles=self.handles,
         )
         # Folders are named by channel/MPIM name, DM folders by id; the first entry wins.
-        if _first_str(record.get("name")):
+        if first_str(record.get("name")):
             self.conversations.setdefault(name, conv)
         if cid:
             self.by_id.setdefault(cid, conv)
@@ -435,37 +337,6 @@ def _guess_kind(folder: str) -> ConversationKind:
     if re.fullmatch(r"D[A-Z0-9]{6,}", folder):
         return ConversationKind.DM
     return ConversationKind.CHANNEL
-
-
-def _stream_records(source: Source, entry: Entry) -> Iterator[dict[str, Any] | Skipped]:
-    """Objects of a metadata list file, streamed (users.json of a large org is big).
-
-    A broken file yields what was read before the break, then one Skipped.
-    """
-    count = 0
-    try:
-        stream, enc = open_utf8(entry)
-    except ReaderError as exc:
-        yield Skipped(exc.location, exc.reason)
-        return
-    source.encodings.add(enc)
-    with stream:
-        try:
-            for _, _, item in stream_values(stream, _TOP_ITEMS):
-                count += 1
-                if isinstance(item, dict):
-                    yield item
-        except _IJSON_ERRORS:
-            # ijson's messages quote the input, so the reason is built from structure only.
-            yield Skipped(entry.location, f"invalid JSON after {count} records")
-        except JsonTooDeep:
-            yield Skipped(entry.location, f"JSON nested too deep after {count} records; rest not read")
-
-
-_TOP_ITEMS = frozenset({"item"})
-
-
-_IJSON_ERRORS = IJSON_ERRORS
 
 
 # --- one message ----------------------------------------------------------------------
@@ -501,10 +372,11 @@ def _message(
         text=text if isinstance(text, str) else "",
         thread_id=thread_id,
         reply_to=reply_to,
-        attachments=_attachments(rec, source, conv_dir, root),
-        edited=rec.get("edited") is not None,
+        attachments=slack_files(rec, source, conv_dir, root),
+        edited=rec.get("edited") is not None or subtype == "message_changed",
         deleted=subtype in DELETED_SUBTYPES,
         kind=MessageKind.USER if subtype is None or subtype in USER_SUBTYPES else MessageKind.SYSTEM,
+        parts=slack_parts(rec, location),
     )
 
 
@@ -515,9 +387,9 @@ def _has_replies(rec: dict[str, Any]) -> bool:
 
 
 def _author(rec: dict[str, Any], ctx: _Context) -> Author:
-    author_id = _first_str(rec.get("user"), rec.get("bot_id"), rec.get("username"))
-    profile, bot = _obj(rec.get("user_profile")), _obj(rec.get("bot_profile"))
-    name = _first_str(
+    author_id = first_str(rec.get("user"), rec.get("bot_id"), rec.get("username"))
+    profile, bot = json_obj(rec.get("user_profile")), json_obj(rec.get("bot_profile"))
+    name = first_str(
         ctx.users.get(author_id),
         profile.get("display_name"),
         profile.get("real_name"),
@@ -525,42 +397,6 @@ def _author(rec: dict[str, Any], ctx: _Context) -> Author:
         bot.get("name"),
     )
     return Author(id=author_id, name=name or author_id)
-
-
-def _attachments(rec: dict[str, Any], source: Source, conv_dir: str, root: str) -> tuple[Attachment, ...]:
-    files: list[Any] = []
-    if isinstance(rec.get("file"), dict):
-        files.append(rec["file"])  # legacy file_share: one ``file``
-    if isinstance(rec.get("files"), list):
-        files.extend(rec["files"])
-    out: list[Attachment] = []
-    for f in files:
-        if not isinstance(f, dict):
-            continue
-        fid = _first_str(f.get("id"))
-        name = _first_str(f.get("name"), f.get("title"), fid)
-        size = f.get("size")
-        mime = f.get("mimetype")
-        out.append(
-            Attachment(
-                name=name,
-                size=size if isinstance(size, int) and not isinstance(size, bool) else None,
-                mime=mime if isinstance(mime, str) and mime else None,
-                path=_file_path(source, conv_dir, root, fid, name),
-            )
-        )
-    return tuple(out)
-
-
-def _file_path(source: Source, conv_dir: str, root: str, fid: str, name: str) -> str | None:
-    """Where an exporter stored the file inside the export, if it did (Slack itself does not)."""
-    if not fid or not name or "/" in name or name in (".", ".."):
-        return None
-    prefix = conv_dir + "/" if conv_dir else ""
-    for candidate in (f"{prefix}attachments/{fid}-{name}", f"{root}__uploads/{fid}/{name}"):
-        if source.get(candidate) is not None:
-            return candidate
-    return None
 
 
 def ts_to_datetime(ts: str) -> datetime | None:
@@ -573,17 +409,6 @@ def ts_to_datetime(ts: str) -> datetime | None:
         return datetime.fromtimestamp(int(m[1]), UTC).replace(microsecond=micros)
     except (OverflowError, OSError, ValueError):
         return None
-
-
-def _obj(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _first_str(*values: Any) -> str:
-    for v in values:
-        if isinstance(v, str) and v:
-            return v
-    return ""
 
 
 def _input_name(source: Source) -> str:
@@ -599,70 +424,7 @@ def _conversation_name_for_file(entry: Entry, source: Source) -> str:
     return path.stem or entry.location
 
 
-# --- sniff helpers --------------------------------------------------------------------
-
-
-def _sniff_value(entry: Entry, limit: int = SNIFF_BYTES) -> Any:
-    """The parsed file if it fits in ``limit`` bytes, else the first records of its top-level list."""
-    data = entry.head(limit)
-    if not data:
-        return None
-    text = data.decode(detect_encoding(data[:HEAD_BYTES]), errors="replace").lstrip("\ufeff \t\r\n")
-    if len(data) < limit or entry.size <= len(data):
-        try:
-            return json.loads(text)
-        except (ValueError, RecursionError):
-            return None
-    if not text.startswith("["):
-        return None
-    records: list[Any] = []
-    try:
-        stream = Utf8Stream(io.BytesIO(text.encode("utf-8", errors="replace")), "utf-8")
-        # basic_parse, not ijson.items: its prefix per level made a head of '[' cost minutes.
-        events = ijson.basic_parse(io.BufferedReader(stream))
-        next(events)  # the list's start_array
-        for event, value in events:
-            if event == "end_array":
-                break
-            record = build_value(event, value, events, MAX_JSON_DEPTH)
-            if record is TOO_DEEP:
-                break
-            records.append(record)
-            if len(records) >= SNIFF_RECORDS:
-                break
-    except _IJSON_ERRORS:
-        pass  # the head cuts the list; judge on what was read
-    if records or not cut_inside_string(text, 2):
-        return records
-    # The first record is longer than the window because of one long field (a pasted
-    # log): read on to its end. A head cut inside nested structure is judged as it is.
-    return _first_records(entry, 1)
-
-
-def _first_records(entry: Entry, count: int) -> list[Any]:
-    """The first ``count`` records of a top-level list, streamed from the entry itself."""
-    records: list[Any] = []
-    try:
-        stream, _ = open_utf8(entry)
-    except ReaderError:
-        return records
-    with stream:
-        try:
-            events = ijson.basic_parse(stream, buf_size=STREAM_BUFFER, use_float=True)
-            if next(events, ("", None))[0] != "start_array":
-                return records
-            for event, value in events:
-                if event == "end_array":
-                    break
-                record = build_value(event, value, events, MAX_JSON_DEPTH)
-                if record is TOO_DEEP:
-                    break
-                records.append(record)
-                if len(records) >= count:
-                    break
-        except (*IJSON_ERRORS, *READ_ERRORS):
-            pass  # judge on what was read
-    return records
+# --- sniffing -------------------------------------------------------------------------
 
 
 def _looks_like_message_file(entry: Entry) -> bool:
@@ -674,9 +436,9 @@ def _looks_like_message_file(entry: Entry) -> bool:
         # One message object: small, so parse it whole (its ts may come last).
         if entry.size > MAX_SINGLE_FILE_SNIFF:
             return False
-        value = _sniff_value(entry, MAX_SINGLE_FILE_SNIFF)
+        value = sniff_value(entry, MAX_SINGLE_FILE_SNIFF, SNIFF_RECORDS)
     elif first == "[":
-        value = _sniff_value(entry)
+        value = sniff_value(entry, SNIFF_BYTES, SNIFF_RECORDS)
     else:
         return False
     if isinstance(value, dict):

@@ -52,34 +52,21 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from typing import Any, ClassVar
-from urllib.parse import unquote, urlsplit
 
 import ijson
 
 from scanner.errors import ReaderError
-from scanner.model import (
-    Attachment,
-    Author,
-    Conversation,
-    ConversationKind,
-    Message,
-    MessageKind,
-    Skipped,
-)
+from scanner.model import Author, Conversation, ConversationKind, Message, MessageKind, Skipped
 from scanner.readers.base import (
     IJSON_ERRORS,
     MAX_JSON_DEPTH,
     TOO_DEEP,
     Entry,
-    JsonTruncated,
     Source,
-    build_value,
     entry_label,
     first_char,
     first_json_value,
@@ -88,8 +75,11 @@ from scanner.readers.base import (
     json_id,
     json_str,
     open_json,
-    skip_value,
 )
+from scanner.readers.graph_json import get as _get
+from scanner.readers.graph_json import is_page, list_objects, walk
+from scanner.readers.html_text import html_to_text
+from scanner.readers.teams_parts import MESSAGE_FIELDS, is_chat_message, teams_attachments, teams_parts
 
 PLATFORM = "teams"
 
@@ -106,18 +96,6 @@ SUFFIXES = (".json", ".jsonl")
 # A 1:1 chat's id names both users: 19:<aad id>_<aad id>@unq.gbl.spaces.
 _ONE_ON_ONE = re.compile(r"19:(?P<a>[0-9A-Za-z-]+)_(?P<b>[0-9A-Za-z-]+)@unq\.gbl\.spaces")
 USER_MESSAGE_TYPES = frozenset({"message"})
-# Fields of a chatMessage (lower-cased); a top-level object keeps only these, so a huge
-# foreign object (read with --input-format teams) is never built.
-_MESSAGE_FIELDS = frozenset(
-    s.lower()
-    for s in (
-        *("id", "replyToId", "etag", "messageType", "createdDateTime", "lastModifiedDateTime"),
-        *("lastEditedDateTime", "deletedDateTime", "subject", "summary", "chatId", "importance"),
-        *("locale", "webUrl", "channelIdentity", "policyViolation", "eventDetail", "from", "body"),
-        *("attachments", "mentions", "reactions", "messageHistory", "onBehalfOf", "chatType", "replies"),
-    )
-)
-
 SNIFF_BYTES = 1024 * 1024
 SNIFF_ENTRIES = 20
 # Bounds on the caches (a tenant of the export tool has at most a few thousand users and
@@ -186,44 +164,8 @@ class TeamsReader:
 
 
 def _area(name: str) -> int:
-    parts = name.split("/")
-    if "teams" in parts[:-1]:
-        return 0
-    if "users" in parts[:-1]:
-        return 2
-    return 1
-
-
-# --- field access (both casings) --------------------------------------------------------
-
-
-_PASCAL: dict[str, str] = {}
-
-
-def _get(obj: Any, key: str) -> Any:
-    """``obj[key]`` in camelCase (Graph) or PascalCase (export tool); None if absent."""
-    if not isinstance(obj, dict):
-        return None
-    value = obj.get(key)
-    if value is None:
-        pascal = _PASCAL.get(key)
-        if pascal is None:
-            pascal = _PASCAL.setdefault(key, key[:1].upper() + key[1:])
-        value = obj.get(pascal)
-    return value
-
-
-def is_chat_message(obj: Any) -> bool:
-    """A Graph chatMessage in either casing: an id, a creation time, and a type or a body."""
-    if not isinstance(obj, dict) or not json_id(_get(obj, "id")):
-        return False
-    if not isinstance(_get(obj, "createdDateTime"), str):
-        return False
-    return isinstance(_get(obj, "messageType"), str) or isinstance(_get(obj, "body"), dict)
-
-
-def _is_page(obj: Any) -> bool:
-    return isinstance(obj, dict) and isinstance(_get(obj, "value"), list) and not is_chat_message(obj)
+    folders = name.split("/")[:-1]
+    return 0 if "teams" in folders else 2 if "users" in folders else 1
 
 
 # --- sniffing -------------------------------------------------------------------------
@@ -241,7 +183,7 @@ def _looks_like_messages(top: Any) -> bool:
         first = next((x for x in top if isinstance(x, dict)), None)
         if first is None:
             return False
-        return is_chat_message(first) or (_is_page(first) and _looks_like_messages(first))
+        return is_chat_message(first) or (is_page(first, is_chat_message) and _looks_like_messages(first))
     if not isinstance(top, dict):
         return False
     if is_chat_message(top):
@@ -306,7 +248,7 @@ class _Context:
             base = entry.basename
             lower = base.lower()
             if lower == TEAMS_LIST.lower():
-                for rec in _records(self.source, entry):
+                for rec in list_objects(self.source, entry):
                     if isinstance(rec, Skipped):
                         yield rec
                         continue
@@ -315,7 +257,7 @@ class _Context:
                     if tid and name:
                         self.teams[tid] = name
             elif lower == USERS_LIST.lower():
-                for rec in _records(self.source, entry):
+                for rec in list_objects(self.source, entry):
                     if isinstance(rec, Skipped):
                         yield rec
                         continue
@@ -325,7 +267,7 @@ class _Context:
                         self.users[uid] = name
             elif lower.startswith("channels_") and lower.endswith(".json"):
                 team_id = base[len("channels_") : -len(".json")]
-                for rec in _records(self.source, entry):
+                for rec in list_objects(self.source, entry):
                     if isinstance(rec, Skipped):
                         yield rec
                         continue
@@ -343,7 +285,7 @@ class _Context:
         names: list[str] = []
         guests = 0
         roles_known = False
-        for rec in _records(self.source, entry):
+        for rec in list_objects(self.source, entry):
             if isinstance(rec, Skipped):
                 yield rec
                 continue
@@ -437,116 +379,7 @@ class _Context:
             self.learned.setdefault(uid, name)
 
 
-def _records(source: Source, entry: Entry) -> Iterator[dict[str, Any] | Skipped]:
-    """Objects of a (metadata) JSON list file, streamed; a broken file yields one Skipped.
-
-    Built from ``basic_parse`` events with a depth cap: ``ijson.items`` keeps a prefix string
-    per level, which makes memory quadratic in the nesting depth of hostile input.
-    """
-    count = 0
-    stream = yield from open_json(source, entry)
-    if stream is None:
-        return
-    with stream:
-        events = ijson.basic_parse(stream)
-        try:
-            first = next(events, None)
-            if first is None or first[0] != "start_array":
-                yield Skipped(entry.location, "not a JSON list")
-                return
-            for event, value in events:
-                if event == "end_array":
-                    return
-                item = build_value(event, value, events, MAX_JSON_DEPTH - 1)
-                if item is TOO_DEEP:
-                    yield Skipped(
-                        entry.location,
-                        f"JSON nested deeper than {MAX_JSON_DEPTH} levels after {count} records",
-                    )
-                    return
-                count += 1
-                if isinstance(item, dict):
-                    yield item
-        except IJSON_ERRORS:  # JsonTruncated included
-            yield Skipped(entry.location, f"invalid JSON after {count} records")
-
-
 # --- messages -------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class _Found:
-    """A value at a message position: its JSON pointer and the value (or TOO_DEEP)."""
-
-    pointer: str
-    value: Any
-
-
-def _walk(events: Iterator[tuple[str, Any]]) -> Iterator[_Found]:
-    """Every chatMessage position of a file: ``[msg…]``, ``{"value": [msg…]}``, ``[page…]``,
-    one message object, or several such values one after another.
-
-    Pointers are JSON pointers into the top-level value; the k-th (k ≥ 1) of several
-    concatenated values is prefixed ``[k]``.
-    """
-    for index, (event, _value) in enumerate(events):
-        prefix = f"[{index}]" if index else ""
-        if event == "start_array":
-            for i, (ev, val) in enumerate(events):
-                if ev == "end_array":
-                    break
-                built = build_value(ev, val, events, MAX_JSON_DEPTH - 1)
-                if _is_page(built):
-                    for j, item in enumerate(_get(built, "value")):
-                        yield _Found(f"{prefix}/{i}/value/{j}", item)
-                else:
-                    yield _Found(f"{prefix}/{i}", built)
-                    if built is TOO_DEEP:
-                        return
-            else:
-                raise JsonTruncated
-        elif event == "start_map":
-            yield from _walk_object(events, prefix)
-        else:
-            yield _Found(prefix, _NOT_A_MESSAGE)  # a scalar
-
-
-def _walk_object(events: Iterator[tuple[str, Any]], prefix: str) -> Iterator[_Found]:
-    """A top-level object: a page (its ``value`` items streamed) or one chatMessage."""
-    top: dict[str, Any] = {}
-    paged = False
-    for ev, key in events:
-        if ev == "end_map":
-            break
-        ev2, val = next(events, ("", None))
-        if not ev2:
-            raise JsonTruncated
-        if key in ("value", "Value") and ev2 == "start_array":
-            paged = True
-            for j, (ev3, val3) in enumerate(events):
-                if ev3 == "end_array":
-                    break
-                built = build_value(ev3, val3, events, MAX_JSON_DEPTH - 2)
-                yield _Found(f"{prefix}/{key}/{j}", built)
-                if built is TOO_DEEP:
-                    return
-            else:
-                raise JsonTruncated
-        elif isinstance(key, str) and key.lower() in _MESSAGE_FIELDS:
-            built = build_value(ev2, val, events, MAX_JSON_DEPTH - 1)
-            if built is TOO_DEEP:
-                yield _Found(prefix, built)
-                return
-            top[key] = built
-        else:
-            skip_value(ev2, events)
-    else:
-        raise JsonTruncated
-    if not paged:
-        yield _Found(prefix, top or None)
-
-
-_NOT_A_MESSAGE = object()
 
 
 def _read_messages(ctx: _Context, entry: Entry) -> Iterator[Message | Skipped]:
@@ -559,7 +392,9 @@ def _read_messages(ctx: _Context, entry: Entry) -> Iterator[Message | Skipped]:
     found_any = False
     with stream:
         try:
-            for found in _walk(ijson.basic_parse(stream, multiple_values=True)):
+            for found in walk(
+                ijson.basic_parse(stream, multiple_values=True), is_chat_message, MESSAGE_FIELDS
+            ):
                 found_any = True
                 location = f"{entry.location}#{found.pointer}" if found.pointer else entry.location
                 if found.value is TOO_DEEP:
@@ -624,7 +459,7 @@ def _message(
     if system and not has_sender:
         author, _ = _author(ctx, _get(_get(rec, "eventDetail"), "initiator"))
     reply_to = json_id(_get(rec, "replyToId")) or parent
-    attachments, quoted = _attachments(_get(rec, "attachments"))
+    attachments, quoted = teams_attachments(_get(rec, "attachments"))
     thread_id = None
     if in_channel:
         # Every post in a channel starts a thread; replies name it. Events start none.
@@ -646,6 +481,7 @@ def _message(
         edited=bool(_get(rec, "lastEditedDateTime")),
         deleted=bool(_get(rec, "deletedDateTime")),
         kind=MessageKind.SYSTEM if system else MessageKind.USER,
+        parts=teams_parts(rec, location, text, content),
     )
 
 
@@ -659,150 +495,3 @@ def _author(ctx: _Context, identity_set: Any) -> tuple[Author, bool]:
             if uid or name:
                 return Author(uid or name, name), True
     return Author("", ""), False
-
-
-def _attachments(value: Any) -> tuple[tuple[Attachment, ...], str | None]:
-    """Files and cards of a message, and the id a quoted reply refers to."""
-    if not isinstance(value, list):
-        return (), None
-    out: list[Attachment] = []
-    quoted: str | None = None
-    for item in value:
-        if not isinstance(item, dict):
-            continue
-        content_type = json_str(_get(item, "contentType"))
-        att_id = json_id(_get(item, "id"))
-        if content_type == "messageReference":
-            quoted = quoted or att_id or None
-            continue
-        url = json_str(_get(item, "contentUrl"))
-        name = json_str(_get(item, "name")) or _url_name(url) or att_id or content_type
-        out.append(Attachment(name=name, mime=content_type if "/" in content_type else None))
-    return tuple(out), quoted
-
-
-def _url_name(url: str) -> str:
-    if not url:
-        return ""
-    return unquote(urlsplit(url).path.rstrip("/").rpartition("/")[2])
-
-
-# --- HTML bodies ----------------------------------------------------------------------
-
-_BLOCK_TAGS = frozenset(
-    {
-        *("p", "div", "blockquote", "li", "ul", "ol", "dl", "dt", "dd", "table", "tr", "thead"),
-        *("tbody", "tfoot", "caption", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "section"),
-        *("article", "header", "footer", "aside", "nav", "main", "figure", "figcaption"),
-        *("address", "details", "summary", "form", "fieldset", "center"),
-    }
-)
-_SKIP_TAGS = frozenset({"script", "style", "head", "title", "template"})
-_CELL_TAGS = frozenset({"td", "th"})
-_ALT_TAGS = frozenset({"img", "emoji", "area"})
-_WS = re.compile(r"([ \t\n\r\f\u00a0]+)")
-# A body that is plain text, or one <p> of it, converts without the parser (same result).
-_SIMPLE_HTML = re.compile(r"(?:<p>)?([^<>&]*)(?:</p>)?")
-
-
-class _HtmlText(HTMLParser):
-    """Plain text of an HTML fragment, as a reader would see it (see ``html_to_text``)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.out: list[str] = []
-        self.line_has_text = False  # something other than white space on the current line
-        self.space = False  # a collapsible space is pending before the next text
-        self.pre = 0
-        self.skip = 0
-        self.pre_start = False
-
-    def _emit(self, text: str) -> None:
-        if self.space and self.line_has_text:
-            self.out.append(" ")
-        self.space = False
-        self.out.append(text)
-        self.line_has_text = True
-
-    def _break(self, force: bool = False) -> None:
-        if force or self.line_has_text:
-            self.out.append("\n")
-        self.line_has_text = False
-        self.space = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _SKIP_TAGS:
-            self.skip += 1
-        elif tag == "br":
-            self._break(force=True)
-        elif tag == "pre":
-            self._break()
-            self.pre += 1
-            self.pre_start = True
-        elif tag in _BLOCK_TAGS:
-            self._break()
-        elif tag in _CELL_TAGS:
-            self.space = True
-        elif tag in _ALT_TAGS and not self.skip:
-            alt = next((v for k, v in attrs if k == "alt" and v), "")
-            if alt:
-                self.handle_data(alt)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _SKIP_TAGS:
-            return
-        self.handle_starttag(tag, attrs)
-        if tag not in _ALT_TAGS and tag != "br":
-            self.handle_endtag(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIP_TAGS:
-            self.skip = max(0, self.skip - 1)
-        elif tag == "pre":
-            self.pre = max(0, self.pre - 1)
-            self._break()
-        elif tag in _BLOCK_TAGS:
-            self._break()
-        elif tag in _CELL_TAGS:
-            self.space = True
-
-    def handle_data(self, data: str) -> None:
-        if self.skip or not data:
-            return
-        if self.pre:
-            if self.pre_start and data.startswith("\n"):
-                data = data[1:]  # HTML drops the newline right after <pre>
-            self.pre_start = False
-            if data:
-                self._emit(data.replace("\u00a0", " "))
-                self.line_has_text = not data.endswith("\n")
-            return
-        for piece in _WS.split(data):
-            if not piece:
-                continue
-            if _WS.fullmatch(piece):
-                self.space = True
-            else:
-                self._emit(piece)
-
-
-def html_to_text(content: str) -> str:
-    """The plain text of a Teams HTML body; offsets of findings refer to this text.
-
-    Block elements (``p``, ``div``, ``li``, ``blockquote``, ``pre`` …) and ``<br>`` break
-    lines; elsewhere white space (``&nbsp;`` included) collapses to one space, as a browser
-    shows it; entities are unescaped; ``<img>`` and Teams' ``<emoji>`` give their ``alt``
-    text; ``<at>`` mentions, links and other inline tags keep their text; ``<pre>`` content
-    is kept verbatim. Leading and trailing line breaks are dropped.
-    """
-    simple = _SIMPLE_HTML.fullmatch(content)
-    if simple is not None:  # most bodies: one paragraph of text, nothing to parse
-        return " ".join(p for p in _WS.split(simple.group(1)) if p and not _WS.fullmatch(p))
-    parser = _HtmlText()
-    try:
-        parser.feed(content)
-        parser.close()
-        text = "".join(parser.out)
-    except Exception:  # html.parser can assert on malformed markup; fall back to tag stripping
-        text = html.unescape(re.sub(r"<[^>]*>", " ", content))
-    return text.strip("\n")

@@ -36,7 +36,21 @@ from typing import Any, ClassVar
 import ijson
 
 from scanner.errors import ReaderError
-from scanner.model import Attachment, Author, Conversation, ConversationKind, Message, MessageKind, Skipped
+from scanner.model import (
+    PART_ATTACHMENT_NAME,
+    PART_CONTACT,
+    PART_FIELD,
+    PART_FILE_METADATA,
+    PART_LINK,
+    Attachment,
+    Author,
+    Conversation,
+    ConversationKind,
+    Message,
+    MessageKind,
+    Skipped,
+    TextPart,
+)
 from scanner.readers.base import (
     IJSON_ERRORS,
     MAX_JSON_DEPTH,
@@ -51,6 +65,7 @@ from scanner.readers.base import (
     open_json,
     open_utf8,
 )
+from scanner.readers.textparts import Parts
 
 PLATFORM = "telegram"
 
@@ -328,7 +343,32 @@ def _message(source: Source, location: str, item: _Item, label: str, folder: str
         attachments=_attachments(rec, folder),
         edited=rec.get("edited") is not None or rec.get("edited_unixtime") is not None,
         kind=MessageKind.SYSTEM if service else MessageKind.USER,
+        parts=_parts(rec, location),
     )
+
+
+def _parts(rec: dict[str, Any], location: str) -> tuple[TextPart, ...]:
+    """Text besides the message (or caption): a shared contact's card, a venue, a poll, the
+    file's name and title, and the targets of links whose label is all the text shows."""
+    parts = Parts(location, _text(rec))
+    parts.add(PART_ATTACHMENT_NAME, rec.get("file_name"), "file_name")
+    if "file" in rec:  # a service message's title is the chat's, not a file's
+        parts.fields(PART_FILE_METADATA, rec, ("title", "performer"))
+    parts.fields(PART_CONTACT, rec.get("contact_information"), CONTACT_FIELDS, "contact_information")
+    parts.fields(PART_FIELD, rec.get("location_information"), PLACE_FIELDS, "location_information")
+    for key in ("place_name", "address"):
+        parts.add(PART_FIELD, rec.get(key), key)
+    poll = rec.get("poll")
+    if isinstance(poll, dict):
+        parts.add(PART_FIELD, poll.get("question"), "poll", "question")
+        answers = poll.get("answers")
+        for i, answer in enumerate(answers if isinstance(answers, list) else ()):
+            parts.fields(PART_FIELD, answer, ("text",), "poll", "answers", i)
+    for key in ("text", "text_entities"):
+        pieces = rec.get(key)
+        for i, piece in enumerate(pieces if isinstance(pieces, list) else ()):
+            parts.fields(PART_LINK, piece, ("href",), key, i)
+    return parts.result()
 
 
 def _text(rec: dict[str, Any]) -> str:
@@ -395,6 +435,10 @@ def _attachments(rec: dict[str, Any], folder: str) -> tuple[Attachment, ...]:
             )
         )
     return tuple(out)
+
+
+CONTACT_FIELDS = ("first_name", "last_name", "phone_number", "email")
+PLACE_FIELDS = ("place_name", "address", "title")
 
 
 def _id_str(value: Any) -> str:

@@ -46,34 +46,49 @@ Decisions worth knowing:
 from __future__ import annotations
 
 import csv
-import html
-import io
-import json
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from pathlib import PurePosixPath
-from typing import IO, Any, ClassVar
+from datetime import datetime
+from typing import ClassVar
 
 from scanner.errors import ReaderError
 from scanner.model import Attachment, Author, Conversation, Message, MessageKind, Skipped
 from scanner.readers.base import (
-    CHINESE_ENCODINGS,
-    EPOCH_MS_FROM,
+    MAX_MESSAGE_CHARS,
+    SNIFF_ENTRIES,
     Entry,
     Source,
+    TextBlock,
     csv_rows,
-    detect_encoding,
-    dm_or_group,
-    entry_folder,
     guarded,
+    header_blocks,
     in_folder,
+    isolated,
     location_name,
+    sniff_each,
     text_lines,
 )
-
-PLATFORM = "wechat"
+from scanner.readers.wechat_html import looks_like_html, read_html
+from scanner.readers.wechat_records import (
+    APP_TYPE,
+    FILE_SUBTYPE,
+    MEDIA_TYPES,
+    MEMOTRACE_MEDIA_LABELS,
+    MEMOTRACE_SYSTEM_LABELS,
+    PLATFORM,
+    SYSTEM_TYPES,
+    Authors,
+    chat_name,
+    encoding_of,
+    epoch_time,
+    head_and_encoding,
+    int_value,
+    local_time,
+    raw_lines,
+    recalled,
+)
 
 # --- layout constants -----------------------------------------------------------------------
 
@@ -87,30 +102,7 @@ MEDIA_DIRS = frozenset({"image", "image_t", "emoji", "video", "voice", "file", "
 OTHER_EXPORT_SUFFIXES = (".docx", ".json")
 FORMAT_PREFERENCE = ("csv", "html", "txt")
 
-SYSTEM_TYPES = frozenset({0, 10000, 10002})  # 0: WeChatMsg HTML's system records
-MEDIA_TYPES = frozenset({3, 34, 43, 47})
-APP_TYPE = 49
-FILE_SUBTYPE = 6
-LINK_SUBTYPES = frozenset({3, 5})
-# MemoTrace's 64-bit type codes (wxManager MessageType).
-MT_FILE = 25769803825
-MT_LINKS = frozenset(
-    {21474836529, 292057776177, 4294967345, 326417514545, 17179869233, 12884901937, 219043332145}
-)
-MT_QUOTE = 244813135921
-MEMOTRACE_SYSTEM_LABELS = frozenset({"系统消息", "拍一拍"})
-MEMOTRACE_MEDIA_LABELS = frozenset({"图片", "语音", "视频", "表情包", "文件"})
-_RECALLED = "撤回了一条消息"
-
-MAX_MESSAGE_CHARS = 1_000_000
-MAX_AUTHORS = 4096
-MAX_STRING_CHARS = 16 * 1024 * 1024
-MAX_DEPTH = 64
-SNIFF_BYTES = 64 * 1024
-HTML_SNIFF_BYTES = 1024 * 1024
-HEAD_KEEP = 2 * 1024 * 1024  # characters of the page before the array searched for its title
 SNIFF_LINES = 60
-SNIFF_ENTRIES = 20
 
 # TXT: "2023-01-05 10:23:45 张三" (StrTime is always zero-padded), or the time alone.
 _TXT_HEADER = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2}) (?P<time>\d{2}:\d{2}:\d{2})(?: (?P<rest>.*))?")
@@ -122,93 +114,6 @@ _TXT_MEDIA = re.compile(
     r"\[(?:图片|语音|视频|表情包|文件)\]|【(?:图片|语音|视频|表情包)】.*|【文件】(?P<file>.*)"
 )
 _TXT_FILE_NAME = re.compile(r"(?P<name>.+?) \d+(?:\.\d+)? MB(?: |$)")
-
-_ARRAY_START = re.compile(r"\bchatMessages\s*=\s*\[")
-_TITLE = re.compile(r"<title>(?P<title>[^<]{0,512})</title>", re.IGNORECASE)
-_EMOJI_IMG = re.compile(
-    r"<img\b[^<>]*?\bclass=\"emoji_img\"[^<>]*>|<img\b[^<>]*?\bid=\"[^\"]*\"[^<>]*?emoji_img[^<>]*>"
-)
-_IMG_ID = re.compile(r"\bid=\"(?P<id>[^\"]*)\"")
-_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
-_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
-
-
-def _encoding(head: bytes) -> str:
-    """WeChat exports are Chinese: valid GB18030 beats charset-normalizer's other guesses."""
-    return detect_encoding(head, CHINESE_ENCODINGS)
-
-
-def _raw_lines(entry: Entry, encoding: str) -> Iterator[str]:
-    """Decoded lines with their line ends (for the csv module), a BOM dropped."""
-    fh = entry.open()
-    with io.TextIOWrapper(fh, encoding=encoding, errors="replace", newline="") as text:
-        for n, raw in enumerate(text):
-            yield raw.lstrip("\ufeff") if n == 0 else raw
-
-
-def _epoch(value: Any) -> datetime | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, str):
-        value = value.strip()
-        if not re.fullmatch(r"\d{1,12}(?:\.\d+)?", value):
-            return None
-        value = float(value)
-    if not isinstance(value, int | float) or value != value or value <= 0:
-        return None
-    if value >= EPOCH_MS_FROM:  # milliseconds
-        value /= 1000
-    try:
-        return datetime.fromtimestamp(value, UTC)
-    except (OverflowError, OSError, ValueError):
-        return None
-
-
-def _local_time(value: str) -> datetime | None:
-    try:
-        return datetime.strptime(value.strip(), "%Y-%m-%d %H:%M:%S")  # no zone in the export
-    except ValueError:
-        return None
-
-
-def _int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and re.fullmatch(r"-?\d{1,20}", value.strip()):
-        return int(value.strip())
-    return None
-
-
-def _chat_name(entry: Entry) -> str:
-    stem = PurePosixPath(location_name(entry.location)).stem
-    return stem.removesuffix("_utf8") or stem
-
-
-@dataclass(slots=True)
-class _Authors:
-    """Distinct names seen (capped) and whether the export marked the chat as a group."""
-
-    names: set[str] = field(default_factory=set)
-    ids: set[str] = field(default_factory=set)
-    group: bool = False
-
-    def add(self, name: str, uid: str = "") -> None:
-        if len(self.names) < MAX_AUTHORS and name:
-            self.names.add(name)
-        if len(self.ids) < MAX_AUTHORS and (uid or name):
-            self.ids.add(uid or name)
-
-    def conversation(self, cid: str, name: str) -> Conversation:
-        return dm_or_group(cid or name, name or cid, self.group or len(self.ids) > 2, self.names)
-
-
-def _deleted(system: bool, text: str) -> bool:
-    return system and _RECALLED in text
-
 
 # --- CSV ------------------------------------------------------------------------------------
 
@@ -227,7 +132,7 @@ def _csv_header(line: str) -> list[str] | None:
 def _csv_rows(entry: Entry, encoding: str) -> Iterator[tuple[int, dict[str, str]] | Skipped]:
     """(start line, row by column) for each data row; a malformed row is a Skipped."""
     header: list[str] | None = None
-    for item in csv_rows(entry, _raw_lines(entry, encoding)):
+    for item in csv_rows(entry, raw_lines(entry, encoding)):
         if isinstance(item, Skipped):
             yield item
             continue
@@ -262,11 +167,11 @@ def _csv_author(row: dict[str, str]) -> tuple[str, str]:
 def _csv_system(row: dict[str, str]) -> bool:
     if _csv_is_memotrace(row):
         return row.get("类型", "").strip() in MEMOTRACE_SYSTEM_LABELS
-    return _int(row.get("Type")) in SYSTEM_TYPES
+    return int_value(row.get("Type")) in SYSTEM_TYPES
 
 
 def _read_csv(source: Source, entry: Entry, encoding: str) -> Iterator[Message | Skipped]:
-    authors = _Authors()
+    authors = Authors()
     talker = ""
     for item in _csv_rows(entry, encoding):
         if isinstance(item, Skipped):
@@ -277,7 +182,7 @@ def _read_csv(source: Source, entry: Entry, encoding: str) -> Iterator[Message |
             uid, display = _csv_author(row)
             authors.add(display, uid)
     authors.group |= talker.endswith("@chatroom")
-    name = _chat_name(entry)
+    name = chat_name(entry)
     conversation = authors.conversation(talker, name)
     label = location_name(entry.location)
     index = 0
@@ -297,14 +202,14 @@ def _csv_message(
     uid, name = _csv_author(row)
     if _csv_is_memotrace(row):
         mid = row.get("消息ID", "").strip()
-        when = _local_time(row.get("时间", ""))
+        when = local_time(row.get("时间", ""))
         text = row.get("内容", "")
         media = row.get("类型", "").strip() in MEMOTRACE_MEDIA_LABELS
     else:
         mid = row.get("localId", "").strip()
-        when = _epoch(row.get("CreateTime")) or _local_time(row.get("StrTime", ""))
+        when = epoch_time(row.get("CreateTime")) or local_time(row.get("StrTime", ""))
         text = row.get("StrContent", "")
-        kind, sub = _int(row.get("Type")), _int(row.get("SubType"))
+        kind, sub = int_value(row.get("Type")), int_value(row.get("SubType"))
         media = kind in MEDIA_TYPES or (kind == APP_TYPE and sub == FILE_SUBTYPE)
     return Message(
         platform=PLATFORM,
@@ -316,7 +221,7 @@ def _csv_message(
         timestamp=when,
         text=text,
         attachments=(Attachment(name=""),) if media and not system else (),
-        deleted=_deleted(system, text),
+        deleted=recalled(system, text),
         kind=MessageKind.SYSTEM if system else MessageKind.USER,
     )
 
@@ -337,7 +242,7 @@ def _txt_header(line: str) -> _TxtHeader | None:
     rest = m["rest"]
     if rest is not None and rest.startswith(("- ", "\u2013 ")):
         return None  # "2019-01-01 11:25:03 - Name: text" is a WhatsApp shape
-    when = _local_time(f"{m['date']} {m['time']}")
+    when = local_time(f"{m['date']} {m['time']}")
     if when is None:
         return None
     return _TxtHeader(when, rest)
@@ -348,7 +253,7 @@ class _TxtTrack:
     """Authors of the messages a header policy would find (used by the survey)."""
 
     strict: bool
-    authors: _Authors = field(default_factory=_Authors)
+    authors: Authors = field(default_factory=Authors)
     rest: str | None = None
     open: bool = False
     body: bool = False
@@ -366,7 +271,7 @@ class _TxtTrack:
         self.open = False
 
 
-def _txt_survey(entry: Entry, encoding: str) -> tuple[bool, _Authors, int]:
+def _txt_survey(entry: Entry, encoding: str) -> tuple[bool, Authors, int]:
     """(only headers after a blank line start messages?, authors under that policy, headers)."""
     tracks = (_TxtTrack(strict=True), _TxtTrack(strict=False))
     headers = counted = after_blank = 0
@@ -395,14 +300,6 @@ def _txt_survey(entry: Entry, encoding: str) -> tuple[bool, _Authors, int]:
     return strict, tracks[0 if strict else 1].authors, headers
 
 
-@dataclass(slots=True)
-class _TxtPending:
-    header: _TxtHeader
-    line: int
-    parts: list[str]
-    size: int
-
-
 def _txt_media(text: str) -> tuple[Attachment, ...]:
     first = text.split("\n", 1)[0].strip()
     m = _TXT_MEDIA.fullmatch(first)
@@ -421,10 +318,10 @@ def _read_txt(source: Source, entry: Entry, encoding: str) -> Iterator[Message |
         if entry.size:
             yield Skipped(f"{entry.location}:1", "no WeChat message header found; file not read")
         return
-    name = _chat_name(entry)
+    name = chat_name(entry)
     conversation = authors.conversation(name, name)
 
-    def build(p: _TxtPending) -> Message:
+    def build(p: TextBlock[_TxtHeader]) -> Message:
         parts = list(p.parts)
         while parts and not parts[-1].strip():
             parts.pop()  # the blank line between messages is layout
@@ -443,516 +340,24 @@ def _read_txt(source: Source, entry: Entry, encoding: str) -> Iterator[Message |
             timestamp=p.header.when,
             text=text,
             attachments=() if system else _txt_media(text),
-            deleted=_deleted(system, text),
+            deleted=recalled(system, text),
             kind=MessageKind.SYSTEM if system else MessageKind.USER,
         )
 
-    current: _TxtPending | None = None
-    stray = 0
-    prev_blank = True
-    for n, line in enumerate(text_lines(entry, encoding), start=1):
-        h = _txt_header(line)
-        if h is not None and (prev_blank or not strict):
-            if current is not None:
-                yield build(current)
-            elif stray:
-                yield Skipped(f"{entry.location}:1", f"{stray} line(s) before the first message")
-            current = _TxtPending(h, n, [], 0)
-        elif current is None:
-            stray += bool(line.strip())
-        elif current.size + len(line) > MAX_MESSAGE_CHARS and current.parts:
-            yield build(current)
-            current = _TxtPending(current.header, n, [line], len(line))
-        else:
-            current.parts.append(line)
-            current.size += len(line) + 1
-        prev_blank = not line.strip()
-    if current is not None:
-        yield build(current)
-
-
-# --- HTML: a streaming parser for a JavaScript/JSON array literal --------------------------
-
-
-class _JsSyntaxError(Exception):
-    """The literal is not what WeChatMsg writes here. Messages never quote the input."""
-
-
-_WS = re.compile(r"(?:\s+|//[^\n]*\n|/\*.*?\*/)*", re.DOTALL)
-# One token of a JavaScript object literal (JSON is a subset), after whitespace and comments.
-_TOKEN = re.compile(
-    r"""(?:\s+|//[^\n]*\n|/\*.*?\*/)*
-    (?:(?P<p>[{}\[\],:])
-      |'(?P<sq>(?:[^'\\]|\\.)*)'
-      |"(?P<dq>(?:[^"\\]|\\.)*)"
-      |(?P<num>[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)
-      |(?P<id>[A-Za-z_$][\w$]*))""",
-    re.DOTALL | re.VERBOSE,
-)
-_INTEGER = re.compile(r"[-+]?\d+")
-_ESCAPE = re.compile(r"\\(u\{[0-9A-Fa-f]{1,6}\}|u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2}|\r\n|[\s\S])")
-_SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
-_LITERALS: dict[str, Any] = {"true": True, "false": False, "null": None, "undefined": None}
-# After a broken record: the next "}, {" boundary between two records.
-_RESYNC = re.compile(r"\}\s*,\s*(?=\{)")
-_JSON = json.JSONDecoder()
-# A JSON record larger than this is parsed by the token parser instead (which streams).
-MAX_JSON_RECORD = 1024 * 1024
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-# A flat object literal (WeChatMsg's records never nest) up to its closing brace, strings whole.
-# Possessive quantifiers: a record that does not close is given up on at once, never backtracked.
-_FLAT_PREFIX = re.compile(r"""\{(?:[^{}'"]++|'(?:[^'\\]|\\.)*+'|"(?:[^"\\]|\\.)*+")*+""", re.DOTALL)
-# The pieces of a JavaScript literal JSON writes differently: quoted strings (re-encoded), bare
-# keys (quoted), ``undefined`` (null) and trailing commas (dropped).
-_JS_TO_JSON = re.compile(
-    r"""'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|([A-Za-z_$][\w$]*)(?=\s*:)|\bundefined\b|,(?=\s*[}\]])""",
-    re.DOTALL,
-)
-
-
-def _js_to_json(m: re.Match[str]) -> str:
-    sq, dq, key = m.group(1), m.group(2), m.group(3)
-    if sq is not None:
-        return json.encoder.encode_basestring(_unescape_js(sq))
-    if dq is not None:
-        return json.encoder.encode_basestring(_unescape_js(dq))
-    if key is not None:
-        return f'"{key}"'
-    return "null" if m.group() == "undefined" else ""
-
-
-def _clean(text: str) -> str:
-    """Join surrogate pairs left by escapes (JSON writes astral characters so) and replace lone ones."""
-    if _SURROGATE.search(text):
-        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    return text
-
-
-def _unescape_js(body: str) -> str:
-    def one(m: re.Match[str]) -> str:
-        e = m.group(1)
-        if e[0] == "u" and len(e) > 1:
-            code = int(e[2:-1] if e[1] == "{" else e[1:], 16)
-            return chr(code) if code <= 0x10FFFF else "\ufffd"
-        if e[0] == "x" and len(e) == 3:
-            return chr(int(e[1:], 16))
-        if e in ("\n", "\r\n", "\r", "\u2028", "\u2029"):
-            return ""  # a line continuation
-        return _SIMPLE_ESCAPES.get(e, e)
-
-    return _clean(_ESCAPE.sub(one, body) if "\\" in body else body)
-
-
-class _Chars:
-    """A text stream read in chunks, with a cursor; only what is not yet parsed is kept."""
-
-    CHUNK = 64 * 1024
-
-    def __init__(self, fh: IO[str]) -> None:
-        self._fh = fh
-        self.buf = ""
-        self.pos = 0
-        self.eof = False
-
-    def fill(self, need: int) -> bool:
-        """At least ``need`` characters from the cursor, unless the stream ends first."""
-        while len(self.buf) - self.pos < need and not self.eof:
-            chunk = self._fh.read(max(self.CHUNK, need))
-            if not chunk:
-                self.eof = True
-                break
-            if self.pos:
-                self.buf, self.pos = self.buf[self.pos :], 0
-            self.buf += chunk
-        return len(self.buf) - self.pos >= need
-
-    def skip_space(self) -> None:
-        while True:
-            self.fill(2)
-            m = _WS.match(self.buf, self.pos)
-            end = m.end() if m else self.pos
-            if end < len(self.buf) or self.eof:
-                self.pos = end
-                return
-            self.pos = end  # all whitespace so far: read on
-
-    def peek(self) -> str:
-        self.skip_space()
-        return self.buf[self.pos] if self.pos < len(self.buf) else ""
-
-    def find(self, pattern: re.Pattern[str], keep: int = 64) -> re.Match[str] | None:
-        """Advance to the first match of ``pattern`` (which must be shorter than ``keep``)."""
-        while True:
-            m = pattern.search(self.buf, self.pos)
-            if m is not None and (m.end() < len(self.buf) or self.eof):
-                return m
-            if self.eof:
-                return None
-            self.pos = max(self.pos, len(self.buf) - keep)
-            self.fill(len(self.buf) - self.pos + self.CHUNK)
-
-
-class _JsParser:
-    """JavaScript object/array literals as WeChatMsg writes them, and JSON (a subset).
-
-    One regex match per token and an explicit stack: no recursion, bounded depth. Bare
-    identifiers are keys or the literals true/false/null/undefined, nothing else, so a quote
-    an old exporter forgot to escape is found rather than read past.
-    """
-
-    def __init__(self, chars: _Chars) -> None:
-        self.c = chars
-        self.as_json: bool | None = None  # MemoTrace writes JSON; decided by the first record
-
-    def record(self) -> Any:
-        """The array element at the cursor, by the fastest route that parses it."""
-        if self.as_json is not False:
-            parsed, value = self.json_value()
-            if self.as_json is None:
-                self.as_json = parsed
-            if parsed:
-                return value
-        parsed, value = self.flat_value()
-        return value if parsed else self.value()
-
-    def flat_value(self) -> tuple[bool, Any]:
-        """A flat object literal, converted to JSON and decoded in C (WeChatMsg's records)."""
-        c = self.c
-        need = 4 * 1024
-        while True:
-            c.fill(need)
-            end = _FLAT_PREFIX.match(c.buf, c.pos)
-            stop = end.end() if end else c.pos
-            if stop < len(c.buf):
-                if c.buf[stop] != "}":
-                    if c.buf[stop] == "{" or c.eof:
-                        return False, None  # nested, or a broken string: the token parser decides
-                else:
-                    text = _JS_TO_JSON.sub(_js_to_json, c.buf[c.pos : stop + 1])
-                    try:
-                        value = json.loads(text)
-                    except (ValueError, RecursionError):
-                        return False, None
-                    c.pos = stop + 1
-                    return True, value
-            if c.eof or need >= MAX_JSON_RECORD:
-                return False, None
-            need *= 4
-
-    def json_value(self) -> tuple[bool, Any]:
-        """Try the record at the cursor as JSON (MemoTrace writes JSON): (parsed?, value)."""
-        c = self.c
-        need = 4 * 1024
-        while True:
-            c.fill(need)
-            try:
-                value, end = _JSON.raw_decode(c.buf, c.pos)
-            except (json.JSONDecodeError, RecursionError):
-                if c.eof or need >= MAX_JSON_RECORD:
-                    return False, None
-                need *= 4  # maybe cut by the end of the buffer
-                continue
-            if end >= len(c.buf) and not c.eof:
-                need *= 4  # a number at the end of the buffer may go on
-                continue
-            c.pos = end
-            return True, value
-
-    def _token(self) -> re.Match[str]:
-        c = self.c
-        need = 1024
-        while True:
-            if len(c.buf) - c.pos < need:
-                c.fill(need)
-            m = _TOKEN.match(c.buf, c.pos)
-            if m is not None and (m.end() < len(c.buf) or c.eof):
-                c.pos = m.end()
-                return m
-            if m is None:
-                ws = _WS.match(c.buf, c.pos)
-                at = ws.end() if ws else c.pos
-                if at < len(c.buf) and c.buf[at] not in "'\"/":
-                    raise _JsSyntaxError("unexpected character")
-            if c.eof:
-                raise _JsSyntaxError("unexpected end of data")
-            if need > MAX_STRING_CHARS:
-                raise _JsSyntaxError("string or token too long")
-            need *= 4
-
-    def value(self) -> Any:
-        stack: list[dict[str, Any] | list[Any]] = []
-        keys: list[str | None] = []  # per open object: the key read, awaiting its value
-        while True:
-            m = self._token()
-            kind = m.lastgroup
-            if kind == "p":
-                ch = m.group("p")
-                if ch in "{[":
-                    if len(stack) >= MAX_DEPTH:
-                        raise _JsSyntaxError(f"nested deeper than {MAX_DEPTH} levels")
-                    if stack and isinstance(stack[-1], dict) and keys[-1] is None:
-                        raise _JsSyntaxError("bad object key")
-                    stack.append({} if ch == "{" else [])
-                    keys.append(None)
-                elif ch in "}]":
-                    if not stack or isinstance(stack[-1], dict) != (ch == "}") or keys[-1] is not None:
-                        raise _JsSyntaxError("unbalanced brackets or missing value")
-                    done = stack.pop()
-                    keys.pop()
-                    if not stack:
-                        return done
-                    self._put(stack, keys, done)
-                elif not stack or (ch == ":" and (not isinstance(stack[-1], dict) or keys[-1] is None)):
-                    raise _JsSyntaxError(f"misplaced '{ch}'")
-                continue  # "," and ":" only separate
-            text = m.group(kind or "")
-            if stack and isinstance(stack[-1], dict) and keys[-1] is None:
-                keys[-1] = _unescape_js(text) if kind in ("sq", "dq") else text
-                continue
-            scalar = self._scalar(kind, text)
-            if not stack:
-                return scalar
-            self._put(stack, keys, scalar)
-
-    @staticmethod
-    def _put(stack: list[dict[str, Any] | list[Any]], keys: list[str | None], value: Any) -> None:
-        top = stack[-1]
-        if isinstance(top, dict):
-            top[keys[-1] or ""] = value
-            keys[-1] = None
-        else:
-            top.append(value)
-
-    @staticmethod
-    def _scalar(kind: str | None, text: str) -> Any:
-        if kind in ("sq", "dq"):
-            return _unescape_js(text)
-        if kind == "num":
-            try:
-                return int(text) if _INTEGER.fullmatch(text) else float(text)
-            except ValueError:
-                raise _JsSyntaxError("bad number") from None
-        if text in _LITERALS:
-            return _LITERALS[text]
-        raise _JsSyntaxError("unexpected identifier")
-
-
-@dataclass(slots=True)
-class _HtmlHead:
-    title: str = ""
-    chatroom: bool = False
-    found: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class _Broken:
-    index: int
-    reason: str
-
-
-def _html_records(entry: Entry, encoding: str, head: _HtmlHead) -> Iterator[tuple[int, Any] | _Broken]:
-    """(index, record) for each element of ``chatMessages``; a broken element is a _Broken."""
-    fh = entry.open()
-    with io.TextIOWrapper(fh, encoding=encoding, errors="replace", newline="") as text:
-        chars = _Chars(text)
-        seen: list[str] = []  # the page before the array (its first HEAD_KEEP characters)
-        kept = 0
-        m: re.Match[str] | None = None
-        while True:
-            chars.fill(chars.CHUNK)
-            m = _ARRAY_START.search(chars.buf, chars.pos)
-            if m is not None:
-                stop = m.start()
-            else:
-                stop = len(chars.buf) if chars.eof else max(chars.pos, len(chars.buf) - 64)
-            if kept < HEAD_KEEP:
-                piece = chars.buf[chars.pos : stop][: HEAD_KEEP - kept]
-                seen.append(piece)
-                kept += len(piece)
-            if m is not None:
-                chars.pos = m.end()  # just after "["
-                break
-            chars.pos = stop
-            if chars.eof:
-                break
-            chars.fill(len(chars.buf) - chars.pos + chars.CHUNK)
-        page = "".join(seen)
-        title = _TITLE.search(page)
-        head.title = html.unescape(title["title"]).strip() if title else ""
-        head.chatroom = "@chatroom" in page
-        if m is None:
-            return
-        head.found = True
-        parser = _JsParser(chars)
-        index = 0
-        while True:
-            try:
-                ch = chars.peek()
-                if ch == "]":
-                    return
-                if ch == ",":
-                    chars.pos += 1
-                    continue
-                if not ch:
-                    yield _Broken(index, f"array ends early after {index} records")
-                    return
-                value = parser.record()
-                yield index, value
-                index += 1
-                ch = chars.peek()
-                if ch == ",":
-                    chars.pos += 1
-                elif ch != "]":
-                    raise _JsSyntaxError("missing ',' between records")
-            except _JsSyntaxError as exc:
-                yield _Broken(index, f"invalid record ({exc})")
-                index += 1
-                r = chars.find(_RESYNC)
-                if r is None:
-                    return
-                chars.pos = r.end()
-
-
-def _html_text(value: Any) -> str:
-    """WeChatMsg's HTML-escaped text (with emoji <img> tags) as plain text."""
-    if not isinstance(value, str):
-        return ""
-    value = _clean(value)
-    if "<" in value:
-        value = _EMOJI_IMG.sub(_emoji_name, value)
-        value = _BR.sub("\n", value)
-        value = _TAG.sub("", value)
-    return html.unescape(value)
-
-
-def _emoji_name(m: re.Match[str]) -> str:
-    ident = _IMG_ID.search(m.group())
-    return f"[{ident['id']}]" if ident else ""
-
-
-def _first(rec: dict[str, Any], *keys: str) -> str:
-    for key in keys:
-        value = rec.get(key)
-        if isinstance(value, bool) or value is None:
-            continue
-        if isinstance(value, int | float | str) and str(value).strip():
-            return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
-    return ""
-
-
-def _truthy(value: Any) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() in ("1", "true")
-    return bool(value) and not isinstance(value, dict | list)
-
-
-def _html_name(rec: dict[str, Any]) -> str:
-    return _html_text(rec.get("displayname", rec.get("display_name", ""))).strip()
-
-
-def _html_kind(rec: dict[str, Any]) -> tuple[int | None, int | None]:
-    return _int(rec.get("type")), _int(rec.get("sub_type"))
-
-
-def _html_system(rec: dict[str, Any]) -> bool:
-    return _html_kind(rec)[0] in SYSTEM_TYPES
-
-
-def _media_path(value: str, source: Source, folder: str) -> tuple[str, str | None, int | None]:
-    """(file name, path inside the export if the file is there, size)."""
-    ref = value.strip().replace("\\", "/")
-    if not ref or re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", ref):
-        name = PurePosixPath(ref.split("?", 1)[0]).name if ref else ""
-        return name, None, None  # a URL (emoji CDN) or nothing
-    ref = ref.removeprefix("./")
-    name = PurePosixPath(ref).name
-    if source.kind == "file" or ".." in ref.split("/"):
-        return name, None, None
-    found = source.get(f"{folder}{ref}")
-    if found is None:
-        return name, None, None
-    return name, f"{folder}{ref}", found.size
-
-
-def _html_message(
-    source: Source,
-    entry: Entry,
-    conversation: Conversation,
-    index: int,
-    rec: dict[str, Any],
-    folder: str,
-) -> Message:
-    kind, sub = _html_kind(rec)
-    system = kind in SYSTEM_TYPES
-    attachments: tuple[Attachment, ...] = ()
-    if kind in MEDIA_TYPES or kind == MT_FILE or (kind == APP_TYPE and sub == FILE_SUBTYPE):
-        ref = _first(rec, "path") or _first(rec, "text")  # MemoTrace: path; WeChatMsg: text
-        name, path, size = _media_path(_html_text(ref), source, folder)
-        if kind in (MT_FILE, APP_TYPE):  # a file keeps its own name; media are named by the exporter
-            name = _html_text(rec.get("file_name")).strip() or name
-        declared = _int(rec.get("file_size"))
-        attachments = (Attachment(name=name, size=size if size is not None else declared, path=path),)
-        text = _html_text(rec.get("voice_to_text"))
-    elif kind in MT_LINKS or (kind == APP_TYPE and sub in LINK_SUBTYPES):
-        pieces = (_html_text(rec.get(k)).strip() for k in ("title", "description", "url", "link_url"))
-        text = "\n".join(p for p in pieces if p)
-    else:
-        text = _html_text(rec.get("text"))
-    name = _html_name(rec)
-    quote = _first(rec, "quote_server_id")
-    return Message(
-        platform=PLATFORM,
-        source=source.display,
-        location=f"{entry.location}#/chatMessages/{index}",
-        conversation=conversation,
-        message_id=_first(rec, "server_id", "MsgSvrID", "msgSvrId", "localId", "local_id")
-        or f"{location_name(entry.location)}#{index}",
-        author=Author("", "") if system else Author(name, name),
-        timestamp=_epoch(rec.get("timestamp")),
-        text=text,
-        reply_to=quote if kind == MT_QUOTE and quote and quote != "0" else None,
-        attachments=attachments,
-        deleted=_deleted(system, text),
-        kind=MessageKind.SYSTEM if system else MessageKind.USER,
-    )
-
-
-def _read_html(source: Source, entry: Entry, encoding: str) -> Iterator[Message | Skipped]:
-    head = _HtmlHead()
-    authors = _Authors()
-    for item in _html_records(entry, encoding, head):
-        if isinstance(item, tuple) and isinstance(item[1], dict):
-            rec = item[1]
-            authors.group |= _truthy(rec.get("is_chatroom"))
-            if not _html_system(rec):
-                authors.add(_html_name(rec))
-    if not head.found:
-        yield Skipped(entry.location, "no WeChatMsg chatMessages array found; file not read")
-        return
-    authors.group |= head.chatroom
-    name = head.title or _chat_name(entry)
-    conversation = authors.conversation(name, name)
-    folder = entry_folder(entry)
-    for item in _html_records(entry, encoding, head):
-        if isinstance(item, _Broken):
-            yield Skipped(f"{entry.location}#/chatMessages/{item.index}", item.reason)
-            continue
-        index, rec = item
-        if not isinstance(rec, dict):
-            yield Skipped(f"{entry.location}#/chatMessages/{index}", "record is not an object")
-            continue
-        yield _html_message(source, entry, conversation, index, rec, folder)
+    lines = text_lines(entry, encoding)
+    for block in header_blocks(
+        entry,
+        lines,
+        _txt_header,
+        lambda h: None,
+        MAX_MESSAGE_CHARS,
+        after_blank=strict,
+        preamble="line(s) before the first message",
+    ):
+        yield block if isinstance(block, Skipped) else build(block)
 
 
 # --- per-file dispatch and sniffing ---------------------------------------------------------
-
-
-def _head_text(entry: Entry, n: int = SNIFF_BYTES) -> tuple[str, str]:
-    head = entry.head(n)
-    enc = _encoding(head[:SNIFF_BYTES])
-    return head.decode(enc, errors="replace").lstrip("\ufeff"), enc
 
 
 def _looks_like_txt(text: str) -> bool:
@@ -980,47 +385,30 @@ def _looks_like_txt(text: str) -> bool:
     return body and (headers == 1 or separated)
 
 
-def _looks_like_html(text: str) -> bool:
-    m = _ARRAY_START.search(text)
-    if m is None:
-        return False
-    chars = _Chars(io.StringIO(text[m.end() :]))
-    try:
-        first = _JsParser(chars).value()
-    except _JsSyntaxError:
-        return False
-    if not isinstance(first, dict):
-        return False
-    return "timestamp" in first and any(
-        k in first for k in ("is_send", "displayname", "display_name", "server_id", "MsgSvrID")
-    )
-
-
 def chat_format(entry: Entry) -> str | None:
     """'csv', 'html' or 'txt' for a WeChatMsg/MemoTrace chat file, else None (reads a head only)."""
     suffix = entry.suffix
     if suffix == ".csv":
-        text, _ = _head_text(entry)
+        text, _ = head_and_encoding(entry)
         first = next((line for line in text.splitlines() if line.strip()), "")
         return "csv" if _csv_header(first) is not None else None
     if suffix in HTML_SUFFIXES:
-        text, _ = _head_text(entry, HTML_SNIFF_BYTES)
-        return "html" if _looks_like_html(text) else None
+        return "html" if looks_like_html(entry) else None
     if suffix == ".txt":
-        text, _ = _head_text(entry)
+        text, _ = head_and_encoding(entry)
         return "txt" if _looks_like_txt(text) else None
     return None
 
 
 _READERS: dict[str, Callable[[Source, Entry, str], Iterator[Message | Skipped]]] = {
     "csv": _read_csv,
-    "html": _read_html,
+    "html": read_html,
     "txt": _read_txt,
 }
 
 
 def _read_entry(source: Source, entry: Entry, fmt: str) -> Iterator[Message | Skipped]:
-    encoding = _encoding(entry.head())
+    encoding = encoding_of(entry.head())
     source.encodings.add(encoding)
     yield from guarded(entry.location, _READERS[fmt](source, entry, encoding))
 
@@ -1055,7 +443,7 @@ def _layout(source: Source, limit: int | None = None) -> _Layout:
         fmt = chat_format(entry)
         if fmt is not None:
             # One chat is "<remark>_utf8.csv", "<remark>.html", "<remark>.txt" in one folder.
-            chat = f"{entry.name.rpartition('/')[0]}/{_chat_name(entry)}"
+            chat = f"{entry.name.rpartition('/')[0]}/{chat_name(entry)}"
             layout.chats.setdefault(chat, []).append((entry, fmt))
         elif entry.suffix in OTHER_EXPORT_SUFFIXES:
             layout.extras.append(entry)
@@ -1078,14 +466,13 @@ class WeChatReader:
     )
 
     def sniff(self, source: Source) -> bool:
-        entries = source.entries()
-        if source.kind == "file":
-            return len(entries) == 1 and chat_format(entries[0]) is not None
+        if source.is_file:
+            return sniff_each(source, lambda e: chat_format(e) is not None)
         layout = _layout(source, SNIFF_ENTRIES)
         return bool(layout.chats) and not layout.others
 
     def read(self, source: Source) -> Iterator[Message | Skipped]:
-        if source.kind == "file":
+        if source.is_file:
             entry = source.entries()[0]
             yield from _read_entry(source, entry, chat_format(entry) or _forced_format(entry))
             return
@@ -1104,7 +491,4 @@ class WeChatReader:
                         entry.location, f"the same chat is read from its {FORMAT_PREFERENCE[best]} export"
                     )
                     continue
-                try:
-                    yield from _read_entry(source, entry, fmt)
-                except ReaderError as exc:
-                    yield Skipped(exc.location, exc.reason)
+                yield from isolated(entry, functools.partial(_read_entry, source, fmt=fmt))

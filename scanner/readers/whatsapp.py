@@ -23,7 +23,7 @@ from pathlib import PurePosixPath
 from typing import ClassVar
 
 from scanner.errors import ReaderError
-from scanner.model import Attachment, Author, Message, MessageKind, Skipped
+from scanner.model import PART_ATTACHMENT_NAME, Attachment, Author, Message, MessageKind, Skipped, TextPart
 from scanner.readers.base import (
     Entry,
     Source,
@@ -345,6 +345,18 @@ def _attachments(text: str, source: Source, folder: str) -> tuple[Attachment, ..
     return tuple(_attachment(n, source, folder) for n in names)
 
 
+def _parts(attachments: tuple[Attachment, ...], text: str, location: str, line: int) -> tuple[TextPart, ...]:
+    """The name of each attached file, located at the line that names it."""
+    out: list[TextPart] = []
+    for a in attachments:
+        at = text.find(a.name) if a.name else -1
+        if at >= 0:
+            out.append(
+                TextPart(PART_ATTACHMENT_NAME, a.name, f"{location}:{line + text.count(chr(10), 0, at)}")
+            )
+    return tuple(out)
+
+
 def _attachment(name: str, source: Source, folder: str) -> Attachment:
     if not name:
         return Attachment(name="")
@@ -444,6 +456,7 @@ class WhatsAppReader:
             text = "\n".join(p.parts)
             first = _INVISIBLE_RE.sub("", text.split("\n", 1)[0]).strip()
             user = author is not None
+            attachments = _attachments(text, source, folder) if user else ()
             return Message(
                 platform=self.platform,
                 source=source.display,
@@ -453,10 +466,11 @@ class WhatsAppReader:
                 author=Author(author, author) if author is not None else Author("", ""),
                 timestamp=_timestamp(p.header, survey.day_first),
                 text=text,
-                attachments=_attachments(text, source, folder) if user else (),
+                attachments=attachments,
                 edited=user and text.rstrip().endswith(_EDITED),
                 deleted=user and "\n" not in text and first.rstrip(".").casefold() in _DELETED,
                 kind=MessageKind.USER if user else MessageKind.SYSTEM,
+                parts=_parts(attachments, text, entry.location, p.line),
             )
 
         def start(line: str) -> _Header | None:

@@ -37,6 +37,8 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -49,22 +51,39 @@ from typing import Any, ClassVar
 import ijson
 
 from scanner.errors import ReaderError
-from scanner.model import Attachment, Author, Conversation, ConversationKind, Message, MessageKind, Skipped
+from scanner.model import (
+    PART_EDIT,
+    Attachment,
+    Author,
+    Conversation,
+    ConversationKind,
+    Message,
+    MessageKind,
+    Skipped,
+    TextPart,
+)
 from scanner.readers.base import (
     IJSON_ERRORS,
     MAX_JSON_DEPTH,
+    SNIFF_TEXT_BYTES,
     Entry,
     JsonTooDeep,
     Source,
     guarded,
     head_text,
+    isolated,
+    json_list,
+    json_obj,
     json_str,
+    json_walk,
     open_json,
     parse_events,
-    stream_values,
+    sniff_each,
 )
+from scanner.readers.textparts import Parts
 
 PLATFORM = "zulip"
+TOO_DEEP = "JSON nested too deep after {n} {noun}; rest not read"
 
 REALM_FILE = "realm.json"
 ATTACHMENT_FILE = "attachment.json"
@@ -85,7 +104,6 @@ REALM_TABLES = frozenset((*USER_TABLES, "zerver_recipient", "zerver_stream", "ze
 
 # Member names kept per conversation (member_count stays exact).
 MAX_MEMBER_NAMES = 4096
-SNIFF_BYTES = 4096
 
 
 def _int(value: Any) -> int | None:
@@ -276,23 +294,19 @@ def _load_attachments(source: Source, entry: Entry, root: str, realm: _Realm) ->
     stream = yield from open_json(source, entry)
     if stream is None:
         return
-    count = 0
     with stream:
-        try:
-            for _, _, rec in stream_values(stream, _ATTACHMENTS):
-                count += 1
-                if not isinstance(rec, dict):
-                    continue
-                attachment = _attachment(rec, source, root)
-                linked = rec.get("messages")
-                for mid in linked if isinstance(linked, list) else ():
-                    m = _int(mid)
-                    if m is not None:
-                        realm.attachments.setdefault(m, []).append(attachment)
-        except IJSON_ERRORS:
-            yield Skipped(entry.location, f"invalid or truncated JSON after {count} records")
-        except JsonTooDeep:
-            yield Skipped(entry.location, f"JSON nested too deep after {count} records; rest not read")
+        for hit in json_walk(entry, stream, ("zerver_attachment/*",), "records", TOO_DEEP):
+            if isinstance(hit, Skipped):
+                yield hit
+                return
+            rec = hit.value
+            if not isinstance(rec, dict):
+                continue
+            attachment = _attachment(rec, source, root)
+            for mid in json_list(rec.get("messages")):
+                m = _int(mid)
+                if m is not None:
+                    realm.attachments.setdefault(m, []).append(attachment)
 
 
 def _attachment(rec: dict[str, Any], source: Source, root: str) -> Attachment:
@@ -305,36 +319,28 @@ def _attachment(rec: dict[str, Any], source: Source, root: str) -> Attachment:
     return Attachment(name=name, size=size, mime=mime, path=member if found is not None else None)
 
 
-_MESSAGES = frozenset({"zerver_message.item"})
-_ATTACHMENTS = frozenset({"zerver_attachment.item"})
-
-
 # --- messages -----------------------------------------------------------------------------------
 
 
-def _read_messages(source: Source, entry: Entry, realm: _Realm) -> Iterator[Message | Skipped]:
+def _read_messages(source: Source, realm: _Realm, entry: Entry) -> Iterator[Message | Skipped]:
     stream = yield from open_json(source, entry)
     if stream is None:
         return
-    index = 0
     with stream:
-        try:
-            for _, _, rec in stream_values(stream, _MESSAGES):
-                location = f"{entry.location}#/zerver_message/{index}"
-                index += 1
-                if not isinstance(rec, dict):
-                    yield Skipped(location, "record is not an object")
-                    continue
-                mid = _int(rec.get("id"))
-                if mid is None:
-                    yield Skipped(location, "message has no id")
-                    continue
-                yield _message(source, location, mid, rec, realm)
-        except IJSON_ERRORS:
-            # ijson's messages quote the input, so the reason is built from structure only.
-            yield Skipped(entry.location, f"invalid or truncated JSON after {index} messages")
-        except JsonTooDeep:
-            yield Skipped(entry.location, f"JSON nested too deep after {index} messages; rest not read")
+        for hit in json_walk(entry, stream, ("zerver_message/*",), too_deep=TOO_DEEP):
+            if isinstance(hit, Skipped):
+                yield hit
+                return
+            location = f"{entry.location}#{hit.pointer}"
+            rec = hit.value
+            if not isinstance(rec, dict):
+                yield Skipped(location, "record is not an object")
+                continue
+            mid = _int(rec.get("id"))
+            if mid is None:
+                yield Skipped(location, "message has no id")
+                continue
+            yield _message(source, location, mid, rec, realm)
 
 
 def _message(source: Source, location: str, mid: int, rec: dict[str, Any], realm: _Realm) -> Message:
@@ -365,9 +371,27 @@ def _message(source: Source, location: str, mid: int, rec: dict[str, Any], realm
         text=text,
         thread_id=topic or None if conversation.kind is ConversationKind.CHANNEL else None,
         attachments=tuple(realm.attachments.get(mid, ())),
+        parts=_edits(location, edits, text),
         edited=rec.get("last_edit_time") is not None or (isinstance(edits, str) and edits not in ("", "[]")),
         kind=MessageKind.SYSTEM if system else MessageKind.USER,
     )
+
+
+def _edits(location: str, history: Any, text: str) -> tuple[TextPart, ...]:
+    """Earlier versions of a message from its ``edit_history``: a list, or (as the export
+    writes it) a JSON string holding one, when each part lies encoded in that string."""
+    parts = Parts(location, text)
+    if isinstance(history, str):
+        try:
+            decoded = json.loads(history)
+        except (ValueError, RecursionError):
+            return ()
+        for item in json_list(decoded):
+            parts.add(PART_EDIT, json_obj(item).get("prev_content"), "edit_history")
+    else:
+        for i, item in enumerate(json_list(history)):
+            parts.add(PART_EDIT, json_obj(item).get("prev_content"), "edit_history", i, "prev_content")
+    return parts.result()
 
 
 # --- layout and sniffing ------------------------------------------------------------------------
@@ -384,7 +408,7 @@ def _message_files(source: Source, root: str) -> list[Entry]:
 
 
 def _head(entry: Entry) -> str:
-    return head_text(entry, SNIFF_BYTES).lstrip("\ufeff \t\r\n")
+    return head_text(entry, SNIFF_TEXT_BYTES).lstrip("\ufeff \t\r\n")
 
 
 def _looks_like_message_file(entry: Entry) -> bool:
@@ -408,9 +432,8 @@ class ZulipReader:
     )
 
     def sniff(self, source: Source) -> bool:
-        entries = source.entries()
-        if source.kind == "file":
-            return len(entries) == 1 and _looks_like_message_file(entries[0])
+        if source.is_file:
+            return sniff_each(source, _looks_like_message_file)
         root = source.strip_root()
         realm = source.get(f"{root}{REALM_FILE}")
         if realm is None or not _looks_like_realm(realm):
@@ -423,8 +446,8 @@ class ZulipReader:
 
     def _read(self, source: Source) -> Iterator[Message | Skipped]:
         realm = _Realm()
-        if source.kind == "file":
-            yield from _read_messages(source, source.entries()[0], realm)
+        if source.is_file:
+            yield from _read_messages(source, realm, source.entries()[0])
             return
         root = source.strip_root()
         files = _message_files(source, root)
@@ -440,4 +463,4 @@ class ZulipReader:
         if attachments is not None:
             yield from _load_attachments(source, attachments, root, realm)
         for entry in files:
-            yield from _read_messages(source, entry, realm)
+            yield from isolated(entry, functools.partial(_read_messages, source, realm))

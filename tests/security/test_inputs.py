@@ -22,8 +22,7 @@ import pytest
 from reports import RENDERERS
 from scanner.errors import ReaderError
 from scanner.model import Message, ScanResult, Skipped
-from scanner.readers import OFFICE, SQLITE, SQLITE_TOOLS, TELEGRAM_HTML, UNRECOGNISED, detect
-from scanner.readers import slack as slack_reader
+from scanner.readers import OFFICE, SQLITE, SQLITE_TOOLS, TELEGRAM_HTML, UNRECOGNISED, detect, json_records
 from scanner.readers.base import (
     MAX_DIGIT_RUN,
     OWN_REPORT,
@@ -168,7 +167,7 @@ def test_large_slack_day_file_is_read_in_bounded_memory(tmp_path: Path) -> None:
 def test_streamed_and_whole_slack_reads_give_the_same_messages(monkeypatch: pytest.MonkeyPatch) -> None:
     export = FIXTURES / "slack" / "export"
     whole = list(SlackReader().read(Source.open(export)))
-    monkeypatch.setattr(slack_reader, "WHOLE_FILE_BYTES", -1)
+    monkeypatch.setattr(json_records, "WHOLE_FILE_BYTES", -1)
     streamed = list(SlackReader().read(Source.open(export)))
     whole_msgs = [m for m in whole if isinstance(m, Message)]
     streamed_msgs = [m for m in streamed if isinstance(m, Message)]
