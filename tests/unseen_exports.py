@@ -649,7 +649,7 @@ def _telegram_chat(
             ["card ", {"type": "bold", "text": card[:9]}, card[9:] + ' "quoted" ok'],
         ),
     ]
-    messages[-2]["from_id"] = "user0"
+    messages[5]["from_id"] = "user0"  # the deleted account
     plants = [
         Plant(email, EMAIL, "user1002", str(chat_id * 100 + 1), name),
         Plant(phone, PHONE, "user1002", str(chat_id * 100 + 1), name),
@@ -931,7 +931,7 @@ def _discord_csv(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, 
     plants = [
         Plant(email, EMAIL, "900000000000000004"),
         Plant(aws, AWS, "900000000000000005"),
-        Plant(file_ssn, SSN, "900000000000000004", part="attachment name"),
+        Plant(file_ssn, SSN, "900000000000000004", part="file metadata"),  # the attachment's URL
     ]
     return out, 3, plants
 

@@ -58,6 +58,9 @@ class Record:
     keep: frozenset[str] = frozenset()
     # The platform's text escapes &, < and > as HTML does (Slack): so must a replacement.
     markup: bool = False
+    # For a part, where its message lies: the message's other copies of the part's values
+    # (Telegram's text_entities, a file's title beside its name) are patched with it.
+    scope: str | None = None
 
 
 @dataclass(slots=True)
@@ -138,7 +141,7 @@ def patch_file(data: bytes, records: Sequence[Record], starts: Iterable[int] = (
         by_doc.setdefault(split_location(r.location)[1], []).append(r)
     for line, group in by_doc.items():
         region = _region(doc, line, line_starts, first_lines)
-        pointers = {p for r in group if (p := split_location(r.location)[2]) is not None}
+        pointers = {p for r in group if (p := _span_pointer(r)) is not None}
         spans: dict[str, tuple[int, int]] = {}
         if pointers or (line is None and doc[region[0] : region[0] + 8].lstrip("\ufeff \t\r\n")[:1] in "[{"):
             try:
@@ -147,8 +150,7 @@ def patch_file(data: bytes, records: Sequence[Record], starts: Iterable[int] = (
             except (JsonSyntax, ValueError, IndexError, RecursionError):
                 spans = {}
         for r in group:
-            pointer = split_location(r.location)[2]
-            span = spans.get(pointer if pointer is not None else "")
+            span = spans.get(_span_pointer(r) or "")
             if span is not None:
                 found = _patch_json(doc, span, r)
             else:
@@ -172,6 +174,32 @@ def patch_file(data: bytes, records: Sequence[Record], starts: Iterable[int] = (
     pieces.append(doc[at:])
     out.data = "".join(pieces).encode(codec, errors="surrogateescape")
     return out
+
+
+def _span_pointer(record: Record) -> str | None:
+    """The JSON value a record is patched in: its message for a part (``scope``), else the
+    object holding its field (see ``_holder``); None for a record without a pointer."""
+    file, line, pointer = split_location(record.location)
+    if pointer is None:
+        return None
+    if record.scope is not None:
+        scope_file, scope_line, scope = split_location(record.scope)
+        if (scope_file, scope_line) == (file, line):
+            if scope is None:
+                return ""
+            if pointer.startswith(scope + "/"):
+                return scope
+    return _holder(pointer)
+
+
+def _holder(pointer: str) -> str:
+    """The object holding a field ("/0/files/0" for "/0/files/0/name"): the other fields of a
+    file or an attachment repeat its name (Slack ``title``, Rocket.Chat ``title_link``), and
+    they are patched with it. A pointer to an array item or to the document stays itself."""
+    parent, _, last = pointer.rpartition("/")
+    if not last or last.isdigit():
+        return pointer
+    return parent
 
 
 def _line_end(doc: str, line: int | None, line_starts: list[int]) -> int:
