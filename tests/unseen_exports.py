@@ -744,6 +744,7 @@ def _discord_json(root: Path, v: Values, rng: random.Random) -> tuple[Path, int,
     embed_key = v.github_token()
     attach_ssn = v.ssn()
     mobile = v.cn_mobile()
+    field_phone = v.us_phone()
     ts = "2026-03-01T10:0{}:00.123+01:00"
     messages = [
         {
@@ -835,7 +836,10 @@ def _discord_json(root: Path, v: Values, rng: random.Random) -> tuple[Path, int,
                     "timestamp": ts.format(4),
                     "description": f"leaked env GITHUB_TOKEN={embed_key}",
                     "color": "#FF0000",
-                    "fields": [{"name": "branch", "value": "main", "isInline": True}],
+                    "fields": [
+                        {"name": "branch", "value": "main", "isInline": True},
+                        {"name": "on call", "value": f"page {field_phone}", "isInline": False},
+                    ],
                     "images": [],
                     "inlineEmojis": [],
                 }
@@ -901,6 +905,9 @@ def _discord_json(root: Path, v: Values, rng: random.Random) -> tuple[Path, int,
             "attachment name",
         ),
         Plant(embed_key, GITHUB, "900000000000000006", "1213000000000000004", "1200000000000000001", "embed"),
+        Plant(
+            field_phone, PHONE, "900000000000000006", "1213000000000000004", "1200000000000000001", "embed"
+        ),
     ]
     return out, len(messages), plants
 
@@ -1171,6 +1178,8 @@ def _teams(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, list[P
     ssn = v.ssn()
     card = v.card()
     mobile = v.cn_mobile()
+    teams_ssn = v.ssn()
+    teams_file = f"passport_John_Smith_SSN_{teams_ssn}.pdf"
 
     def user(i: int) -> dict[str, object]:
         return {
@@ -1215,6 +1224,21 @@ def _teams(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, list[P
         message("1767603600003", 2, f"<p>SSN: <strong>{ssn}</strong> 谢谢</p>"),
         message("1767603600004", 3, "<p>card&nbsp;" + card.replace(" ", "&nbsp;") + "</p>"),
         message("1767603600005", 0, f"<p>ref {mobile[:3]}<em>{mobile[3:7]}</em>{mobile[7:]} 手机</p>"),
+        message(
+            "1767603600006",
+            1,
+            '<p>here you go <attachment id="a1b2"></attachment></p>',
+            Attachments=[
+                {
+                    "Id": "a1b2",
+                    "ContentType": "reference",
+                    "ContentUrl": f"https://acme.sharepoint.com/sites/hr/Shared%20Documents/{teams_file}",
+                    "Content": None,
+                    "Name": teams_file,
+                    "ThumbnailUrl": None,
+                }
+            ],
+        ),
     ]
     (out / "teams" / "teamsList.json").write_text(
         json.dumps([{"Name": "Acme", "GroupsId": team, "Privacy": "Private"}]), encoding="utf-8"
@@ -1234,8 +1258,11 @@ def _teams(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, list[P
         Plant(ssn, SSN, "00000000-0000-4000-8000-000000000002", "1767603600003"),
         Plant(card, CARD, "00000000-0000-4000-8000-000000000003", "1767603600004"),
         Plant(mobile, PHONE, "00000000-0000-4000-8000-000000000000", "1767603600005"),
+        Plant(
+            teams_ssn, SSN, "00000000-0000-4000-8000-000000000001", "1767603600006", part="attachment name"
+        ),
     ]
-    return out, 5, plants
+    return out, 6, plants
 
 
 # --- Lanying saved history -------------------------------------------------------------------
@@ -1599,6 +1626,8 @@ def _googlechat(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, l
     aws = v.aws_key()
     mobile = v.cn_mobile()
     iban = v.iban()
+    gc_ssn = v.ssn()
+    gc_file = f"passport_John_Smith_SSN_{gc_ssn}.pdf"
 
     def when(minute: int) -> str:
         return f"Monday, January 5, 2026 at 4:{minute:02d}:00\u202fPM UTC"
@@ -1623,7 +1652,7 @@ def _googlechat(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, l
             "creator": {"name": people[0][0], "email": people[0][1], "user_type": "Human"},
             "created_date": when(3),
             "text": "",
-            "attached_files": [{"original_name": "IMG_2041.jpg", "export_name": "File-IMG_2041.jpg"}],
+            "attached_files": [{"original_name": gc_file, "export_name": f"File-{gc_file}"}],
             "topic_id": "Tpol2",
             "message_id": "AAAAp0laris/Tpol2/Tpol2",
         },
@@ -1631,11 +1660,12 @@ def _googlechat(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, l
     (space / "messages.json").write_text(
         json.dumps({"messages": messages}, ensure_ascii=False, indent=2), encoding="utf-8"
     )
-    (space / "File-IMG_2041.jpg").write_bytes(b"\xff\xd8\xff\xe0")
+    (space / f"File-{gc_file}").write_bytes(b"%PDF-1.4\n")
     plants = [
         Plant(aws, AWS, "Ava Lindqvist", "AAAAp0laris/Tpol1/Tpol1"),
         Plant(mobile, PHONE, "陈小雨", "AAAAp0laris/Tpol1/Mreply01"),
         Plant(iban, IBAN, "陈小雨", "AAAAp0laris/Tpol1/Mreply01"),
+        Plant(gc_ssn, SSN, "Ava Lindqvist", "AAAAp0laris/Tpol2/Tpol2", part="attachment name"),
     ]
     return out, 3, plants
 
