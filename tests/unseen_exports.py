@@ -892,7 +892,22 @@ def _discord_json(root: Path, v: Values, rng: random.Random) -> tuple[Path, int,
     (out / "Polaris Guild - Text Channels - général [1200000000000000001].json").write_text(
         json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8"
     )
+    # DCE splits a long channel into " [part N]" files
+    part2_iban = v.iban()
+    later = dict(
+        messages[1],
+        id="1213000000000000006",
+        timestamp="2026-03-01T11:00:00.000+01:00",
+        timestampEdited=None,
+        content=f"new IBAN {part2_iban}",
+        reactions=[],
+    )
+    doc2 = dict(doc, messages=[later], messageCount=1)
+    (out / "Polaris Guild - Text Channels - général [1200000000000000001] [part 2].json").write_text(
+        json.dumps(doc2, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
     plants = [
+        Plant(part2_iban, IBAN, "900000000000000004", "1213000000000000006", "1200000000000000001"),
         Plant(email, EMAIL, "900000000000000004", "1213000000000000002", "1200000000000000001"),
         Plant(card, CARD, "900000000000000005", "1213000000000000003", "1200000000000000001"),
         Plant(mobile, PHONE, "900000000000000005", "1213000000000000003", "1200000000000000001"),
@@ -909,7 +924,7 @@ def _discord_json(root: Path, v: Values, rng: random.Random) -> tuple[Path, int,
             field_phone, PHONE, "900000000000000006", "1213000000000000004", "1200000000000000001", "embed"
         ),
     ]
-    return out, len(messages), plants
+    return out, len(messages) + 1, plants
 
 
 def _discord_csv(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, list[Plant]]:
