@@ -1467,6 +1467,29 @@ def _line_txt(root: Path, v: Values, rng: random.Random, crlf: bool) -> tuple[Pa
     return out, 3, [Plant(email, EMAIL, "Bo Marchetti"), Plant(phone, PHONE, "Ava Lindqvist")]
 
 
+def _wechat_html(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, list[Plant]]:
+    """WeChatMsg's HTML: the messages as JavaScript object literals in a script."""
+    out = root / "北极星项目群.html"
+    mobile = v.cn_mobile()
+    cn_id = v.cn_id()
+    email = v.email("wx")
+    records = [
+        f'{{ type:1, text: \'我的手机{mobile}<br>晚点打给我 <img src="./emoji/wx.png" id="微笑">\', is_send:0, '
+        "timestamp:1767614400, avatar_path:'./avatar/a.png', displayname:'陈小雨' },",
+        f"{{ type:1, text: '身份证 {cn_id}，邮箱 {email}', is_send:1, timestamp:1767614460, avatar_path:'', "
+        "displayname:'我' },",
+        "{ type:10000, text: '你撤回了一条消息', is_send:1, timestamp:1767614520, avatar_path:'', displayname:'' },",
+    ]
+    page = (
+        '<!DOCTYPE html>\n<html lang="zh">\n<head><meta charset="UTF-8"><title>北极星项目群</title></head>\n<body>\n'
+        '<div id="chat-container"></div>\n<script>\n    const chatMessages = [\n'
+        + "\n".join("        " + r for r in records)
+        + "\n    ];\n</script>\n</body>\n</html>\n"
+    )
+    out.write_text(page, encoding="utf-8")
+    return out, 3, [Plant(mobile, PHONE, "陈小雨"), Plant(cn_id, CN_ID, "我"), Plant(email, EMAIL, "我")]
+
+
 # --- generic JSONL / CSV -----------------------------------------------------------------------
 
 
@@ -2095,6 +2118,7 @@ def build(root: Path, seed: int = 20260105) -> list[Case]:
     add("imessage txt", "imessage", _imessage)
     add("teams graph page", "teams", _teams_graph)
     add("wechat txt memotrace", "wechat", _wechat_txt)
+    add("wechat html wechatmsg", "wechat", _wechat_html)
     add("generic jsonl", "jsonl", _generic_jsonl)
     add("generic jsonl raw unicode crlf", "jsonl", lambda r, v_, g: _generic_jsonl(r, v_, g, raw=True))
     add("generic csv bom crlf", "csv", _generic_csv)
