@@ -1473,15 +1473,18 @@ def _wechat_html(root: Path, v: Values, rng: random.Random) -> tuple[Path, int, 
     mobile = v.cn_mobile()
     cn_id = v.cn_id()
     email = v.email("wx")
+    emoji = '<img src="./emoji/wx.png" id="微笑">'
     records = [
-        f'{{ type:1, text: \'我的手机{mobile}<br>晚点打给我 <img src="./emoji/wx.png" id="微笑">\', is_send:0, '
-        "timestamp:1767614400, avatar_path:'./avatar/a.png', displayname:'陈小雨' },",
-        f"{{ type:1, text: '身份证 {cn_id}，邮箱 {email}', is_send:1, timestamp:1767614460, avatar_path:'', "
-        "displayname:'我' },",
-        "{ type:10000, text: '你撤回了一条消息', is_send:1, timestamp:1767614520, avatar_path:'', displayname:'' },",
+        f"{{ type:1, text: '我的手机{mobile}<br>晚点打给我 {emoji}', is_send:0, timestamp:1767614400, "
+        "avatar_path:'./avatar/a.png', displayname:'陈小雨' },",
+        f"{{ type:1, text: '身份证 {cn_id}，邮箱 {email}', is_send:1, timestamp:1767614460, "
+        "avatar_path:'', displayname:'我' },",
+        "{ type:10000, text: '你撤回了一条消息', is_send:1, timestamp:1767614520, "
+        "avatar_path:'', displayname:'' },",
     ]
     page = (
-        '<!DOCTYPE html>\n<html lang="zh">\n<head><meta charset="UTF-8"><title>北极星项目群</title></head>\n<body>\n'
+        '<!DOCTYPE html>\n<html lang="zh">\n<head><meta charset="UTF-8">'
+        "<title>北极星项目群</title></head>\n<body>\n"
         '<div id="chat-container"></div>\n<script>\n    const chatMessages = [\n'
         + "\n".join("        " + r for r in records)
         + "\n    ];\n</script>\n</body>\n</html>\n"
