@@ -746,7 +746,7 @@ def _discord_json(root: Path, v: Values, rng: random.Random) -> tuple[Path, int,
     mobile = v.cn_mobile()
     field_phone = v.us_phone()
     ts = "2026-03-01T10:0{}:00.123+01:00"
-    messages = [
+    messages: list[dict[str, object]] = [
         {
             "id": "1213000000000000001",
             "type": "GuildMemberJoin",
@@ -894,15 +894,15 @@ def _discord_json(root: Path, v: Values, rng: random.Random) -> tuple[Path, int,
     )
     # DCE splits a long channel into " [part N]" files
     part2_iban = v.iban()
-    later = dict(
-        messages[1],
-        id="1213000000000000006",
-        timestamp="2026-03-01T11:00:00.000+01:00",
-        timestampEdited=None,
-        content=f"new IBAN {part2_iban}",
-        reactions=[],
-    )
-    doc2 = dict(doc, messages=[later], messageCount=1)
+    later: dict[str, object] = {
+        **messages[1],
+        "id": "1213000000000000006",
+        "timestamp": "2026-03-01T11:00:00.000+01:00",
+        "timestampEdited": None,
+        "content": f"new IBAN {part2_iban}",
+        "reactions": [],
+    }
+    doc2 = {**doc, "messages": [later], "messageCount": 1}
     (out / "Polaris Guild - Text Channels - général [1200000000000000001] [part 2].json").write_text(
         json.dumps(doc2, ensure_ascii=False, indent=2), encoding="utf-8"
     )
