@@ -532,7 +532,7 @@ class ChatAnalyzer:
                     for d in self._to_detections(found, window_text, lang, w.start)
                     if w.keep_from <= d.start < w.keep_to
                 )
-        return [merge_detections(r) for r in results]
+        return [merge_detections(outside_redactions(r, texts[i])) for i, r in enumerate(results)]
 
     def _piece(self, item: int, w: _Window, text: str) -> _Piece:
         """A window within the NER budget: read by the NER model if it could hold a name."""
@@ -765,6 +765,23 @@ def _explain(expl: Any) -> str:
     if word:
         parts.append(f"context word '{word}' nearby")
     return "; ".join(parts)
+
+
+# What ``chatsweep redact --operator replace|hash`` writes in place of a value ("<EMAIL_ADDRESS>",
+# "<US_SSN:3f9a2b7c1d0e>"), also HTML-escaped as Slack and HTML bodies hold it: a redacted copy
+# is scanned clean, so nothing inside one is a finding.
+_REDACTION = re.compile(r"(?:<|&lt;)[A-Z][A-Z0-9_]{2,}(?::[0-9a-f]{12})?(?:>|&gt;)")
+
+
+def outside_redactions(dets: list[Detection], text: str) -> list[Detection]:
+    """``dets`` less those inside a redaction placeholder of ``text``."""
+    if not dets or ("<" not in text and "&lt;" not in text):
+        return dets
+    tokens = [(m.start(), m.end()) for m in _REDACTION.finditer(text)]
+    if not tokens:
+        return dets
+    # A value that starts with a placeholder ("token=<GITHUB_TOKEN>|reset") was redacted too.
+    return [d for d in dets if not any(a <= d.start < b for a, b in tokens)]
 
 
 def merge_detections(dets: list[Detection]) -> list[Detection]:

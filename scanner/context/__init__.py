@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Protocol
 
-from scanner.analyzer import Detection
+from scanner.analyzer import Detection, outside_redactions
 from scanner.model import Message, MessageKind
 
 log = logging.getLogger(__name__)
@@ -124,6 +124,7 @@ class ChatContext:
                     raise
                 log.warning("context rule %s failed: %s", rule.name, type(exc).__name__)
                 self.failures.append((rule.name, type(exc).__name__))
+        extra = outside_redactions(extra, message.text)
         if message.author.name:
             st.participants.setdefault(message.author.id or message.author.name, message.author.name)
         st.recent.append(Recent(message, tuple(found) + tuple(extra)))

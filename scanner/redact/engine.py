@@ -118,7 +118,8 @@ class _Collector:
             if s
         )
         markup = message.platform == "slack"  # Slack's text escapes &, < and > as HTML does
-        self.records.setdefault(file, []).append(Record(location, text, tuple(edits), keep, markup))
+        scope = message.location if part != PART_TEXT else None
+        self.records.setdefault(file, []).append(Record(location, text, tuple(edits), keep, markup, scope))
 
 
 def _part_text(message: Message, part: str, location: str) -> str | None:

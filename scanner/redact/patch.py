@@ -58,6 +58,9 @@ class Record:
     keep: frozenset[str] = frozenset()
     # The platform's text escapes &, < and > as HTML does (Slack): so must a replacement.
     markup: bool = False
+    # For a part, where its message lies: the message's other copies of the part's values
+    # (Telegram's text_entities, a file's title beside its name) are patched with it.
+    scope: str | None = None
 
 
 @dataclass(slots=True)
@@ -138,7 +141,7 @@ def patch_file(data: bytes, records: Sequence[Record], starts: Iterable[int] = (
         by_doc.setdefault(split_location(r.location)[1], []).append(r)
     for line, group in by_doc.items():
         region = _region(doc, line, line_starts, first_lines)
-        pointers = {p for r in group if (p := split_location(r.location)[2]) is not None}
+        pointers = {p for r in group if (p := _span_pointer(r)) is not None}
         spans: dict[str, tuple[int, int]] = {}
         if pointers or (line is None and doc[region[0] : region[0] + 8].lstrip("\ufeff \t\r\n")[:1] in "[{"):
             try:
@@ -147,8 +150,7 @@ def patch_file(data: bytes, records: Sequence[Record], starts: Iterable[int] = (
             except (JsonSyntax, ValueError, IndexError, RecursionError):
                 spans = {}
         for r in group:
-            pointer = split_location(r.location)[2]
-            span = spans.get(pointer if pointer is not None else "")
+            span = spans.get(_span_pointer(r) or "")
             if span is not None:
                 found = _patch_json(doc, span, r)
             else:
@@ -172,6 +174,32 @@ def patch_file(data: bytes, records: Sequence[Record], starts: Iterable[int] = (
     pieces.append(doc[at:])
     out.data = "".join(pieces).encode(codec, errors="surrogateescape")
     return out
+
+
+def _span_pointer(record: Record) -> str | None:
+    """The JSON value a record is patched in: its message for a part (``scope``), else the
+    object holding its field (see ``_holder``); None for a record without a pointer."""
+    file, line, pointer = split_location(record.location)
+    if pointer is None:
+        return None
+    if record.scope is not None:
+        scope_file, scope_line, scope = split_location(record.scope)
+        if (scope_file, scope_line) == (file, line):
+            if scope is None:
+                return ""
+            if pointer.startswith(scope + "/"):
+                return scope
+    return _holder(pointer)
+
+
+def _holder(pointer: str) -> str:
+    """The object holding a field ("/0/files/0" for "/0/files/0/name"): the other fields of a
+    file or an attachment repeat its name (Slack ``title``, Rocket.Chat ``title_link``), and
+    they are patched with it. A pointer to an array item or to the document stays itself."""
+    parent, _, last = pointer.rpartition("/")
+    if not last or last.isdigit():
+        return pointer
+    return parent
 
 
 def _line_end(doc: str, line: int | None, line_starts: list[int]) -> int:
@@ -278,8 +306,115 @@ def _patch_json(doc: str, span: tuple[int, int], record: Record) -> list[tuple[i
                 changes.append((start + offsets[m.start()], start + offsets[m.end()], encode_like(new, raw)))
                 hit = True
         if not hit and not exact:
-            return None
+            tagged = _tagged_value(target, edit.new, rest, record)
+            if tagged:
+                changes.extend(tagged)
+                continue
+            split = _split_value(target, edit.new, rest, record.keep)
+            if split is None:
+                return None
+            changes.extend(split)
     return changes
+
+
+_TAG = re.compile(r"<[^<>]*>")
+
+
+@functools.lru_cache(maxsize=1024)
+def _tagged_pattern(target: str) -> re.Pattern[str]:
+    """``target`` in HTML with formatting tags anywhere between its characters."""
+    loose = [_loose(ch).pattern for ch in target]
+    return _bounded("(?:<[^<>]*>)*".join(loose))
+
+
+def _tagged_value(
+    target: str, new: str, tokens: list[tuple[int, str, str, list[int]]], record: Record
+) -> list[tuple[int, int, str]]:
+    """Changes for a value an HTML body splits with tags ("139<em>1234</em>5678"): only the
+    text between the tags is replaced, the tags stay."""
+    changes: list[tuple[int, int, str]] = []
+    for start, raw, value, offsets in tokens:
+        if value in record.keep or "<" not in value or not (record.markup or _is_html(value)):
+            continue
+        for m in _tagged_pattern(target).finditer(value):
+            at = 0
+            segments = [(a, b) for a, b in _text_segments(m.start(), m.end(), value) if b > a]
+            for n, (a, b) in enumerate(segments):
+                size = len(html.unescape(value[a:b]))
+                piece = new[at : at + size] if len(new) == len(target) else new if n == 0 else ""
+                at += size
+                escaped = html.escape(piece, quote=False)
+                changes.append((start + offsets[a], start + offsets[b], encode_like(escaped, raw)))
+    return changes
+
+
+def _text_segments(start: int, end: int, value: str) -> Iterable[tuple[int, int]]:
+    at = start
+    for tag in _TAG.finditer(value, start, end):
+        yield at, tag.start()
+        at = tag.end()
+    yield at, end
+
+
+def _split_value(
+    target: str, new: str, tokens: list[tuple[int, str, str, list[int]]], keep: frozenset[str]
+) -> list[tuple[int, int, str]] | None:
+    """Changes for a value the export splits over several strings (a Telegram message whose
+    text mixes plain strings and formatted entities, "card " + bold "4305 1150" + " 4042…"):
+    the end of one string, then whole strings, then the start of one, in document order,
+    with at most ``_GAP`` strings between two pieces (the entity's ``type``). Every such
+    chain is patched (the text and its ``text_entities`` copy); None when there is none."""
+    found: list[tuple[int, int, str]] = []
+    for i, (_, _, value, _) in enumerate(tokens):
+        if value in keep:
+            continue
+        for cut in range(max(0, len(value) - len(target) + 1), len(value)):
+            if target.startswith(value[cut:]):
+                chain = _chain(target, cut, i, tokens)
+                if chain is not None:
+                    found.extend(_pieces(chain, new, len(target), tokens))
+                break
+    return found or None
+
+
+_GAP = 2
+
+
+def _chain(
+    target: str, cut: int, first: int, tokens: list[tuple[int, str, str, list[int]]]
+) -> list[tuple[int, int, int]] | None:
+    """(token, start, end) pieces that spell ``target`` from ``tokens[first][cut:]`` on."""
+    pieces = [(first, cut, len(tokens[first][2]))]
+    at = len(tokens[first][2]) - cut
+    i = first + 1
+    while at < len(target):
+        for j in range(i, min(i + _GAP + 1, len(tokens))):
+            value = tokens[j][2]
+            rest = target[at:]
+            if value and rest.startswith(value):
+                pieces.append((j, 0, len(value)))
+                at += len(value)
+                i = j + 1
+                break
+            if value and value.startswith(rest):
+                pieces.append((j, 0, len(rest)))
+                at += len(rest)
+                i = j + 1
+                break
+        else:
+            return None
+    return pieces
+
+
+def _pieces(
+    chain: list[tuple[int, int, int]], new: str, length: int, tokens: list[tuple[int, str, str, list[int]]]
+) -> Iterable[tuple[int, int, str]]:
+    at = 0
+    for n, (j, a, b) in enumerate(chain):
+        start, raw, _, offsets = tokens[j]
+        piece = new[at : at + b - a] if len(new) == length else new if n == 0 else ""
+        at += b - a
+        yield start + offsets[a], start + offsets[b], encode_like(piece, raw)
 
 
 def _unmojibake(value: str, offsets: list[int]) -> tuple[str, list[int]] | None:
