@@ -21,7 +21,7 @@ from _pytest.mark.structures import ParameterSet
 from reports.json_report import report_dict
 from scanner.cli import main
 from scanner.model import Message, MessageKind, ScanResult
-from scanner.pipeline import Scanner
+from scanner.pipeline import Scanner, message_parts
 from scanner.readers import detect
 from scanner.redact import RedactResult, Thresholds, redact
 from scanner.redact.patch import Edit, Record, decode, patch_file
@@ -30,27 +30,9 @@ from tests.unseen_exports import Case, Plant, build
 
 KEY = "unseen-exports-test-key-0123456789abcdef"
 
-# Exports that show a known fault, with what goes wrong (the test passes once it is fixed).
-_KNOWN = {
-    "telegram zip made on a mac": "a zip made by macOS Finder holds __MACOSX/._* AppleDouble files, which "
-    "are reported as an unreadable input (hidden names are skipped in folders, not in zips)",
-}
-
 
 def _cases(names: list[str]) -> list[ParameterSet]:
-    return [
-        pytest.param(n, marks=pytest.mark.xfail(strict=False, reason=_KNOWN[n]))
-        if n in _KNOWN
-        else pytest.param(n)
-        for n in names
-    ]
-
-
-# Values planted in a part a reader does not read yet, with what is missing.
-_PART_GAPS = {
-    ("messenger mojibake json", "attachment name"): "Meta exports' files[].uri names are not read as a part",
-    ("instagram mojibake json", "attachment name"): "Meta exports' files[].uri names are not read as a part",
-}
+    return [pytest.param(n) for n in names]
 
 
 @pytest.fixture(scope="module")
@@ -145,20 +127,15 @@ def _holder(plant: Plant, messages: list[Message]) -> tuple[Message, str, str]:
                 if plant.value in m.text:
                     return m, m.text, "text"
             else:
-                for p in m.parts:
+                for p in message_parts(m):  # the reader's parts and its attachments' names
                     if p.name == want_part and plant.value in p.text:
                         return m, p.text, p.name
     raise AssertionError(f"no message holds {plant.value!r} in its {plant.part}")
 
 
-def _marks(case: Case, plant: Plant) -> list[pytest.MarkDecorator]:
-    reason = _PART_GAPS.get((case.name, plant.part))
-    return [pytest.mark.xfail(strict=False, reason=reason)] if reason else []
-
-
 def _plant_params() -> list[ParameterSet]:
     return [
-        pytest.param(case.name, i, id=f"{case.name}-{p.part}-{p.entities[0]}-{i}", marks=_marks(case, p))
+        pytest.param(case.name, i, id=f"{case.name}-{p.part}-{p.entities[0]}-{i}")
         for case in CATALOGUE
         if not case.ner
         for i, p in enumerate(case.plants)
@@ -260,7 +237,7 @@ def test_redacted_copy_rereads_rescans_clean_and_keeps_every_other_byte(
             assert value not in m.text, (value, m.message_id)
     files_before, files_after = _files(run.case.path), _files(run.out)
     raw = [_text(data) for data in files_after.values()]
-    planted = {p.value for p in run.case.plants if (run.case.name, p.part) not in _PART_GAPS}
+    planted = {p.value for p in run.case.plants}
     copies = [value for value in planted if any(value in t for t in raw)]
     assert copies == [], "left elsewhere in the copy (a second copy in the file)"
     assert list(files_after) == list(files_before)

@@ -44,6 +44,12 @@ def member_name(raw: str) -> str | None:
     return "/".join(parts)
 
 
+def _hidden(name: str) -> bool:
+    """Tool metadata, not chat, left out as in a folder: hidden names (``.DS_Store``) and the
+    resource forks macOS's Finder adds to every zip it makes (``__MACOSX/…/._result.json``)."""
+    return any(part.startswith(".") or part == "__MACOSX" for part in name.split("/"))
+
+
 ArchiveOpener = Callable[[], "str | IO[bytes]"]
 
 
@@ -97,6 +103,8 @@ def list_zip(archive: Archive, display: str) -> tuple[list[Entry], list[Skipped]
         name = member_name(info.filename)
         if name is None:
             skipped.append(Skipped(location, "unsafe member name (absolute, drive letter or '..'); not read"))
+            continue
+        if _hidden(name):
             continue
         if stat.S_ISLNK(info.external_attr >> 16):
             skipped.append(Skipped(location, SYMLINK))

@@ -25,7 +25,7 @@ from scanner.analyzer import Detection
 from scanner.errors import UsageError
 from scanner.keys import resolve_key
 from scanner.model import PART_TEXT, Message, Severity, Skipped
-from scanner.pipeline import Scanner, _ScanState
+from scanner.pipeline import Scanner, _ScanState, message_parts
 from scanner.redact.operators import Operator
 from scanner.redact.patch import Edit, Record, patch_file, split_location
 from scanner.settings import Settings
@@ -123,7 +123,9 @@ class _Collector:
 
 
 def _part_text(message: Message, part: str, location: str) -> str | None:
-    for p in message.parts:
+    """The text of the part the scan analysed: one of the reader's, or the name of an
+    attachment the pipeline analyses as a part of its own (located at the message)."""
+    for p in message_parts(message):
         if p.name == part and p.location == location:
             return p.text
     return None
