@@ -1,7 +1,7 @@
 """Train the fraud detector's model: a logistic regression over character and word n-grams.
 
 A development tool (it needs scikit-learn, which chatsweep does not need to run): it writes
-``recognizers/lexicons/fraud_model.tsv``, the weights that ``recognizers.families.fraud`` reads;
+``recognizers/lexicons/fraud_model.txt``, the weights that ``recognizers.families.fraud`` reads;
 at run time the model is a sum of weights, offline.
 
 Training data, all of it ours or ordinary text, never a held-out or test split:
