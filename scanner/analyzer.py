@@ -40,6 +40,7 @@ punctuation, one 25k-character URL, a customer list with thousands of values):
 from __future__ import annotations
 
 import bisect
+import copy
 import itertools
 import logging
 import re
@@ -284,6 +285,7 @@ class _LanguageRecognizers:
     ) -> None:
         from presidio_analyzer import EntityRecognizer
 
+        from recognizers.families._base import FamilyRecognizer
         from scanner.candidates import Candidates
 
         self.lang = lang
@@ -304,17 +306,35 @@ class _LanguageRecognizers:
         self.candidates = Candidates(self._patterns)
         self._enhancer = enhancer
         self._reads_tokens = {r.id for r in recognizers if lang in getattr(r, "READS_TOKENS", ())}
+        # Our recognizers whose raw results are a function of the text alone (see ``analyze``).
+        self._shareable = {
+            r.id for r in recognizers if isinstance(r, FamilyRecognizer) and not r.READS_TOKENS
+        }
+        self._entities_key = tuple(self._own_entities) if self._own_entities else None
         self._thresholds = {r.id: r.score_thresholds for r in recognizers}
         self._context = {r.id: tuple(w.lower() for w in r.context) for r in recognizers}
         self._base_recognizer_enhance = EntityRecognizer.enhance_using_context
 
     def analyze(
-        self, text: str, artifacts: Callable[[], Any], ner: bool, surface_lemmas: bool = False
+        self,
+        text: str,
+        artifacts: Callable[[], Any],
+        ner: bool,
+        surface_lemmas: bool = False,
+        shared: dict[Any, list[Any]] | None = None,
+        also: tuple[str, ...] = (),
     ) -> list[Any]:
         """Presidio's results for ``text``; ``artifacts()`` makes its NLP artifacts when needed.
 
         ``surface_lemmas``: the artifacts' lemmas are their tokens in lower case (no lemmatizer),
         so a context word can only match if it occurs in the lower-cased text.
+
+        A text that both languages analyse (``also``: the other languages it goes through) is
+        given the same ``shared`` dictionary by each: a recognizer whose findings depend on the
+        text alone (it reads no tokens and nothing of its language) runs in the first language
+        only, and the others take copies of its raw results, which each language's own context
+        step then weighs. Recognizers that declare a ``MIXED_TEXT_LANGUAGE`` in ``also`` are
+        left to that language.
         """
         from presidio_analyzer import EntityRecognizer, RecognizerResult
 
@@ -326,6 +346,15 @@ class _LanguageRecognizers:
         for rec in called:
             if rec.name == ENGLISH_NER:
                 found = rec.analyze(text=text, entities=self.entities, nlp_artifacts=artifacts())
+            elif also and getattr(rec, "MIXED_TEXT_LANGUAGE", None) in also:
+                continue  # the other language's instance finds the same in this text
+            elif shared is not None and rec.id in self._shareable:
+                key = (type(rec), rec.name, self._entities_key)
+                if key in shared:
+                    found = [_result_copy(r, rec) for r in shared[key]]
+                else:
+                    found = rec.analyze(text=text, entities=self._own_entities, nlp_artifacts=None)
+                    shared[key] = [_result_copy(r, rec) for r in found]
             else:
                 art = artifacts() if rec.id in self._reads_tokens else None
                 found = rec.analyze(text=text, entities=self._own_entities, nlp_artifacts=art)
@@ -379,6 +408,17 @@ class _LanguageRecognizers:
             return 0.0
         value = thresholds.get(result.entity_type, thresholds.get("default"))
         return 0.0 if value is None else float(value)
+
+
+def _result_copy(result: Any, recognizer: Any) -> Any:
+    """A fresh copy of a raw result, as ``recognizer`` would have made it (its id and name)."""
+    from presidio_analyzer import RecognizerResult
+
+    metadata = dict(result.recognition_metadata or {})
+    metadata[RecognizerResult.RECOGNIZER_IDENTIFIER_KEY] = recognizer.id
+    metadata[RecognizerResult.RECOGNIZER_NAME_KEY] = recognizer.name
+    expl = copy.copy(result.analysis_explanation)
+    return RecognizerResult(result.entity_type, result.start, result.end, result.score, expl, metadata)
 
 
 def _add_recognizer_id(results: list[Any], recognizer: Any) -> None:
@@ -500,6 +540,8 @@ class ChatAnalyzer:
         results: list[list[Detection]] = [[] for _ in items]
         texts: list[str] = []
         pieces: dict[str, list[_Piece]] = {}
+        routes: dict[int, tuple[str, ...]] = {}  # texts that go through more than one language
+        shared: dict[tuple[int, int], dict[Any, list[Any]]] = {}
         for i, (raw, langs) in enumerate(items):
             text = normalise(scrub_surrogates(raw))
             texts.append(text)
@@ -510,7 +552,10 @@ class ChatAnalyzer:
                 log.debug("long text of %d characters analysed in %d windows", len(text), len(cut))
             if windows is not None:
                 cut = cut[windows[0] : windows[1]]
-            for lang in langs or route_languages(text, self.config.languages):
+            route = langs or route_languages(text, self.config.languages)
+            if len(route) > 1:
+                routes[i] = route
+            for lang in route:
                 ner = lang == "en" and self.config.ner
                 pieces.setdefault(lang, []).extend(
                     self._piece(i, w, text)
@@ -526,7 +571,15 @@ class ChatAnalyzer:
                 w = piece.window
                 window_text = texts[piece.item][w.start : w.end]
                 surface = lang != "en" or not (piece.ner or piece.tagged)
-                found = engine.analyze(window_text, artifacts, piece.ner, surface)
+                route = routes.get(piece.item, ())
+                found = engine.analyze(
+                    window_text,
+                    artifacts,
+                    piece.ner,
+                    surface,
+                    shared.setdefault((piece.item, w.start), {}) if route else None,
+                    tuple(other for other in route if other != lang),
+                )
                 results[piece.item].extend(
                     d
                     for d in self._to_detections(found, window_text, lang, w.start)
@@ -930,6 +983,10 @@ def _keywords(engine: Any, lemmas: list[str], language: str) -> list[str]:
     return out
 
 
+# Up to this many tokens, reading each token costs less than making an array of them all.
+_FEW_TOKENS = 40
+
+
 def _offline_nlp_engine(pipelines: dict[str, Any]) -> Any:
     from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
 
@@ -944,17 +1001,30 @@ def _offline_nlp_engine(pipelines: dict[str, Any]) -> Any:
             return None
 
         def _doc_to_nlp_artifact(self, doc: Any, language: str) -> Any:
-            """Presidio's artifacts in one pass over the tokens (spaCy makes a Python object
-            for each token on access), keywords computed once per distinct lemma."""
+            """Presidio's artifacts from one array of the tokens' attributes (spaCy would make
+            a Python object for each token read), keywords computed once per distinct lemma."""
+            from spacy.attrs import IDX, LEMMA, LENGTH, LOWER
+
             lemmas: list[str] = []
             starts: list[int] = []
             ends: list[int] = []
-            for tok in doc:
-                # Blank and Chinese pipelines have no lemmatizer: empty lemmas would silently
-                # turn context enhancement off.
-                lemmas.append(tok.lemma_ or tok.lower_)
-                starts.append(tok.idx)
-                ends.append(tok.idx + len(tok.text))
+            strings = doc.vocab.strings
+            names: dict[int, str] = {}
+            rows = (
+                doc.to_array([IDX, LENGTH, LEMMA, LOWER]).tolist()
+                if len(doc) > _FEW_TOKENS
+                else [(t.idx, len(t.text), t.lemma, t.lower) for t in doc]
+            )
+            for idx, length, lemma, lower in rows:
+                # Blank and Chinese pipelines have no lemmatizer: empty lemmas (hash 0) would
+                # silently turn context enhancement off.
+                key = lemma or lower
+                name = names.get(key)
+                if name is None:
+                    name = names[key] = strings[key]
+                lemmas.append(name)
+                starts.append(idx)
+                ends.append(idx + length)
             entities, scores = self._get_updated_entities(
                 self._get_entities(doc), self._get_scores_for_entities(doc)
             )
