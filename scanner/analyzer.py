@@ -49,6 +49,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from recognizers.families.zh_names import JiebaWords
 from scanner import offline as _offline  # noqa: F401 - before presidio
 from scanner.errors import ModelNotFoundError, UsageError
 from scanner.ner_en import (
@@ -121,9 +122,22 @@ _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = 0x20
 
 
+_FULLWIDTH_RUN = re.compile("[\u3000\uff01-\uff5e]+")
+
+
+def _halfwidth(m: re.Match[str]) -> str:
+    return m.group().translate(_FULLWIDTH)
+
+
 def normalise(text: str) -> str:
-    """Length-preserving normalisation: full-width ASCII to ASCII (密码：１２３ → 密码:123)."""
-    return text.translate(_FULLWIDTH)
+    """Length-preserving normalisation: full-width ASCII to ASCII (密码：１２３ → 密码:123).
+
+    Only the runs of full-width characters are translated (``str.translate`` looks up every
+    character: half a second for 10 MB); text without any is returned as it is.
+    """
+    if _FULLWIDTH_RUN.search(text) is None:
+        return text
+    return _FULLWIDTH_RUN.sub(_halfwidth, text)
 
 
 # JSON's "\ud800" escapes decode to lone surrogates, which Python keeps in a str but nothing can
@@ -323,6 +337,7 @@ class _LanguageRecognizers:
         surface_lemmas: bool = False,
         shared: dict[Any, list[Any]] | None = None,
         also: tuple[str, ...] = (),
+        words: Callable[[], Any] | None = None,
     ) -> list[Any]:
         """Presidio's results for ``text``; ``artifacts()`` makes its NLP artifacts when needed.
 
@@ -335,6 +350,9 @@ class _LanguageRecognizers:
         only, and the others take copies of its raw results, which each language's own context
         step then weighs. Recognizers that declare a ``MIXED_TEXT_LANGUAGE`` in ``also`` are
         left to that language.
+
+        ``words()``, when given, makes the text's words (``JiebaWords``): the recognizers that
+        read tokens take those instead of the artifacts, which only context words then need.
         """
         from presidio_analyzer import EntityRecognizer, RecognizerResult
 
@@ -356,7 +374,7 @@ class _LanguageRecognizers:
                     found = rec.analyze(text=text, entities=self._own_entities, nlp_artifacts=None)
                     shared[key] = [_result_copy(r, rec) for r in found]
             else:
-                art = artifacts() if rec.id in self._reads_tokens else None
+                art = (artifacts() if words is None else words()) if rec.id in self._reads_tokens else None
                 found = rec.analyze(text=text, entities=self._own_entities, nlp_artifacts=art)
             ran.append(rec)
             if found:
@@ -567,7 +585,7 @@ class ChatAnalyzer:
             engine = self._direct[lang]
             if not engine.recognizers:
                 continue  # e.g. PERSON only: no Chinese recognizer serves it yet
-            for piece, artifacts in self._artifacts(lang, lang_pieces, texts):
+            for piece, artifacts, words in self._artifacts(lang, lang_pieces, texts):
                 w = piece.window
                 window_text = texts[piece.item][w.start : w.end]
                 surface = lang != "en" or not (piece.ner or piece.tagged)
@@ -579,6 +597,7 @@ class ChatAnalyzer:
                     surface,
                     shared.setdefault((piece.item, w.start), {}) if route else None,
                     tuple(other for other in route if other != lang),
+                    words,
                 )
                 results[piece.item].extend(
                     d
@@ -596,7 +615,7 @@ class ChatAnalyzer:
 
     def _artifacts(
         self, lang: str, pieces: list[_Piece], texts: list[str]
-    ) -> Iterator[tuple[_Piece, Callable[[], Any]]]:
+    ) -> Iterator[tuple[_Piece, Callable[[], Any], Callable[[], Any] | None]]:
         """Presidio's NLP artifacts for each piece, as a function that makes them on first call:
         pieces read by the NER model first (in batches of bounded size, made before they are
         yielded: the model's entities are the findings), then the others, each in order.
@@ -613,6 +632,11 @@ class ChatAnalyzer:
         def view_of(p: _Piece) -> str:
             return nlp_view(texts[p.item][p.window.start : p.window.end], lang)
 
+        jieba = nlp.tokenizer if isinstance(nlp.tokenizer, ChunkedJiebaTokenizer) else None
+
+        def artifacts_of(doc: Any) -> Any:
+            return self._nlp_engine._doc_to_nlp_artifact(doc, lang)
+
         def tokenized(piece: _Piece) -> Any:
             view = view_of(piece)
             if piece.tagged and "lemmatizer" in nlp.pipe_names:
@@ -625,7 +649,7 @@ class ChatAnalyzer:
                     return next(iter(self._nlp_engine.process_batch([view], lang, 1)))[1]
             return self._nlp_engine._doc_to_nlp_artifact(nlp.make_doc(view), lang)
 
-        def run(batch: list[_Piece]) -> Iterator[tuple[_Piece, Callable[[], Any]]]:
+        def run(batch: list[_Piece]) -> Iterator[tuple[_Piece, Callable[[], Any], Callable[[], Any] | None]]:
             if batch[0].ner:
                 views = [ner_view(view_of(p)) for p in batch]
                 docs = nlp.pipe(views, batch_size=self.config.batch_size, disable=ner_only_off(nlp))
@@ -635,10 +659,17 @@ class ChatAnalyzer:
                     if lemmatize:
                         for tok, lemma in zip(doc, quick_lemmas(nlp, doc), strict=True):
                             tok.lemma_ = lemma
-                    yield piece, _ready(self._nlp_engine._doc_to_nlp_artifact(doc, lang))
+                    yield piece, _ready(self._nlp_engine._doc_to_nlp_artifact(doc, lang)), None
+            elif jieba is not None:
+                # A Chinese piece's jieba words, made once: the recognizers that read words take
+                # them as they are, and its artifacts (made only if context words are needed)
+                # are made of them.
+                for piece in batch:
+                    words = _lazy(lambda p: jieba.words(view_of(p)), piece)
+                    yield piece, _lazy(lambda p, w=words: artifacts_of(jieba.doc(w())), piece), words
             else:
                 for piece in batch:
-                    yield piece, _lazy(tokenized, piece)
+                    yield piece, _lazy(tokenized, piece), None
 
         # One mode per batch: interleaved modes would cut the batches short.
         for piece in sorted(pieces, key=lambda p: (not p.ner, not p.tagged)):
@@ -738,7 +769,10 @@ class ChunkedJiebaTokenizer:
         self._words_key = JIEBA_WORDS
 
     def __call__(self, text: str) -> Any:
-        from spacy.tokens import Doc
+        return self.doc(self.words(text))
+
+    def words(self, text: str) -> JiebaWords:
+        """The words and trailing spaces the ``Doc`` of ``text`` is made of."""
         from spacy.util import get_words_and_spaces
 
         pieces: list[str] = []
@@ -748,8 +782,14 @@ class ChunkedJiebaTokenizer:
             words, spaces = words_and_spaces(pieces, text)
         else:  # never seen: jieba returns every character; spaCy's own alignment then
             words, spaces = get_words_and_spaces([w for w in pieces if not w.isspace()], text)
-        doc = Doc(self.vocab, words=words, spaces=spaces)
-        doc.user_data[self._words_key] = (words, spaces)  # for the recognizers that read jieba's words
+        return JiebaWords(words, spaces)
+
+    def doc(self, made_of: JiebaWords) -> Any:
+        from spacy.tokens import Doc
+
+        doc = Doc(self.vocab, words=made_of.words, spaces=made_of.spaces)
+        # For the recognizers that read jieba's words.
+        doc.user_data[self._words_key] = (made_of.words, made_of.spaces)
         return doc
 
     def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterable[Any]:
