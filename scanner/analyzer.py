@@ -295,7 +295,12 @@ class _LanguageRecognizers:
     """
 
     def __init__(
-        self, lang: str, recognizers: list[Any], entities: tuple[str, ...] | None, enhancer: Any
+        self,
+        lang: str,
+        recognizers: list[Any],
+        entities: tuple[str, ...] | None,
+        enhancer: Any,
+        others: Sequence[Any] = (),
     ) -> None:
         from presidio_analyzer import EntityRecognizer
 
@@ -317,7 +322,8 @@ class _LanguageRecognizers:
         self._ner = [r for r in recognizers if r.name == ENGLISH_NER]
         self._patterns = [r for r in recognizers if r.name != ENGLISH_NER]
         self._order = {r.id: k for k, r in enumerate(recognizers)}
-        self.candidates = Candidates(self._patterns)
+        # Another language's recognizers share the candidate database (compiled once for both).
+        self.candidates = Candidates(self._patterns, others=[r for r in others if r.name != ENGLISH_NER])
         self._enhancer = enhancer
         self._reads_tokens = {r.id for r in recognizers if lang in getattr(r, "READS_TOKENS", ())}
         # Our recognizers whose raw results are a function of the text alone (see ``analyze``).
@@ -469,10 +475,12 @@ class ChatAnalyzer:
 
         engine = _offline_nlp_engine(self._load_pipelines())
         self._nlp_engine = engine
+        registries = {}
         for lang in self.config.languages:
-            registry = RecognizerRegistry(supported_languages=[lang])
+            registry = registries[lang] = RecognizerRegistry(supported_languages=[lang])
             for rec in self._recognizers(lang):
                 registry.add_recognizer(rec)
+        for lang, registry in registries.items():
             mode = "whole_word" if lang == "en" else "substring"
             # Presidio's engine holds the registry and the context enhancer; analysis calls the
             # recognizers directly (``_LanguageRecognizers``), with the same results.
@@ -488,6 +496,7 @@ class ChatAnalyzer:
                 list(registry.recognizers),
                 self.config.entities,
                 self._engines[lang].context_aware_enhancer,
+                [r for other, reg in registries.items() if other != lang for r in reg.recognizers],
             )
 
     def _load_pipelines(self) -> dict[str, Any]:
