@@ -46,6 +46,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -343,7 +344,7 @@ class _LanguageRecognizers:
         surface_lemmas: bool = False,
         shared: dict[Any, list[Any]] | None = None,
         also: tuple[str, ...] = (),
-        words: Callable[[], Any] | None = None,
+        token_words: Callable[[], Any] | None = None,
     ) -> list[Any]:
         """Presidio's results for ``text``; ``artifacts()`` makes its NLP artifacts when needed.
 
@@ -357,7 +358,7 @@ class _LanguageRecognizers:
         step then weighs. Recognizers that declare a ``MIXED_TEXT_LANGUAGE`` in ``also`` are
         left to that language.
 
-        ``words()``, when given, makes the text's words (``JiebaWords``): the recognizers that
+        ``token_words()``, when given, makes the text's words (``JiebaWords``): the recognizers that
         read tokens take those instead of the artifacts, which only context words then need.
         """
         from presidio_analyzer import EntityRecognizer, RecognizerResult
@@ -380,7 +381,10 @@ class _LanguageRecognizers:
                     found = rec.analyze(text=text, entities=self._own_entities, nlp_artifacts=None)
                     shared[key] = [_result_copy(r, rec) for r in found]
             else:
-                art = (artifacts() if words is None else words()) if rec.id in self._reads_tokens else None
+                if rec.id not in self._reads_tokens:
+                    art = None
+                else:
+                    art = artifacts() if token_words is None else token_words()
                 found = rec.analyze(text=text, entities=self._own_entities, nlp_artifacts=art)
             ran.append(rec)
             if found:
@@ -643,8 +647,9 @@ class ChatAnalyzer:
 
         jieba = nlp.tokenizer if isinstance(nlp.tokenizer, ChunkedJiebaTokenizer) else None
 
-        def artifacts_of(doc: Any) -> Any:
-            return self._nlp_engine._doc_to_nlp_artifact(doc, lang)
+        def jieba_artifacts(words: Callable[[], Any], _: _Piece) -> Any:
+            assert jieba is not None
+            return self._nlp_engine._doc_to_nlp_artifact(jieba.doc(words()), lang)
 
         def tokenized(piece: _Piece) -> Any:
             view = view_of(piece)
@@ -673,9 +678,10 @@ class ChatAnalyzer:
                 # A Chinese piece's jieba words, made once: the recognizers that read words take
                 # them as they are, and its artifacts (made only if context words are needed)
                 # are made of them.
+                segmenter = jieba
                 for piece in batch:
-                    words = _lazy(lambda p: jieba.words(view_of(p)), piece)
-                    yield piece, _lazy(lambda p, w=words: artifacts_of(jieba.doc(w())), piece), words
+                    words = _lazy(lambda p: segmenter.words(view_of(p)), piece)
+                    yield piece, _lazy(partial(jieba_artifacts, words), piece), words
             else:
                 for piece in batch:
                     yield piece, _lazy(tokenized, piece), None

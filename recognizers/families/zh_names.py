@@ -321,9 +321,7 @@ class JiebaWords:
     spaces: list[bool]
 
 
-def _segment_anew(
-    text: str, nlp_artifacts: NlpArtifacts | JiebaWords | None, language: str
-) -> list[_Token]:
+def _segment_anew(text: str, nlp_artifacts: NlpArtifacts | JiebaWords | None, language: str) -> list[_Token]:
     if language == "zh" and isinstance(nlp_artifacts, JiebaWords) and nlp_artifacts.words:
         return _made_of(nlp_artifacts.words, nlp_artifacts.spaces)
     doc = getattr(nlp_artifacts, "tokens", None) if nlp_artifacts is not None else None
