@@ -17,7 +17,11 @@ what its ``analyze`` does, with the same results, but pays only for what a text 
   it; only those are called, directly;
 - a text is tokenized only when a recognizer reads tokens (jieba words for Chinese names and
   places) or a result takes context words (Presidio's context enhancer): most messages never
-  meet spaCy or jieba;
+  meet spaCy or jieba; the Chinese recognizers read jieba's words, and a spaCy ``Doc`` is made
+  of them only for context words;
+- a text both languages read (mixed English and Chinese) runs each recognizer whose findings
+  depend on the text alone once: the other language weighs copies of its raw results with its
+  own context words;
 - the English model runs its ``ner`` component only, in ``nlp.pipe`` batches, on the texts the
   name gate lets through; context words match quick lemmas, and the few texts whose tags a name
   rule reads are tagged on demand.
