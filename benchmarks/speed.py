@@ -207,11 +207,13 @@ class Run:
     mode: str
     seconds: float
     peak_rss_mib: float
+    cpu_seconds: float = 0.0
     scored: Scored | None = None
 
 
-def run_process(cmd: Sequence[str], env: dict[str, str], log: Path) -> tuple[float, float]:
-    """Run ``cmd`` to its end, output to ``log``; seconds and peak RSS (MiB) of its largest process."""
+def run_process(cmd: Sequence[str], env: dict[str, str], log: Path) -> tuple[float, float, float]:
+    """Run ``cmd`` to its end, output to ``log``; seconds, peak RSS (MiB) of its largest process,
+    and CPU seconds of it and the workers it waited for (steadier than seconds on a busy machine)."""
     with log.open("wb") as out:
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
@@ -222,7 +224,7 @@ def run_process(cmd: Sequence[str], env: dict[str, str], log: Path) -> tuple[flo
         tail = log.read_text(encoding="utf-8", errors="replace")[-2000:]
         raise SystemExit(f"the {log.stem} run failed with exit code {proc.returncode}:\n{tail}")
     scale = 1024 if sys.platform != "darwin" else 1  # ru_maxrss: KiB on Linux, bytes on macOS
-    return seconds, usage.ru_maxrss * scale / 2**20
+    return seconds, usage.ru_maxrss * scale / 2**20, usage.ru_utime + usage.ru_stime
 
 
 def run_mode(mode: str, corpus: Path, work: Path, workers: int) -> tuple[Run, Iterator[pb.Prediction]]:
@@ -232,14 +234,14 @@ def run_mode(mode: str, corpus: Path, work: Path, workers: int) -> tuple[Run, It
     if mode == "presidio":
         out = work / "presidio.jsonl"
         cmd = [sys.executable, "-c", PRESIDIO_RUNNER, str(corpus), str(out), str(workers), str(CHUNK)]
-        seconds, rss = run_process(cmd, env, work / "presidio.log")
-        return Run(mode, seconds, rss), presidio_predictions(_read_lines(out))
+        seconds, rss, cpu = run_process(cmd, env, work / "presidio.log")
+        return Run(mode, seconds, rss, cpu), presidio_predictions(_read_lines(out))
     out = work / f"report-{mode}.json"
     cmd = [sys.executable, "-c", CHATSWEEP_RUNNER, "scan", str(corpus), "-o", str(out), "--format", "json"]
     cmd += ["--fail-on", "never", "--workers", str(workers)]
     if mode == "no-ner":
         cmd.append("--no-ner")
-    seconds, rss = run_process(cmd, env, work / f"{mode}.log")
+    seconds, rss, cpu = run_process(cmd, env, work / f"{mode}.log")
     with out.open(encoding="utf-8") as f:
         report = json.load(f)
     omitted = sum(f.get("omitted_occurrences", 0) for f in report.get("findings", ()))
@@ -247,14 +249,14 @@ def run_mode(mode: str, corpus: Path, work: Path, workers: int) -> tuple[Run, It
         print(
             f"{mode}: {omitted:,} occurrences past the report's cap per finding: not scored", file=sys.stderr
         )
-    return Run(mode, seconds, rss), report_predictions(report)
+    return Run(mode, seconds, rss, cpu), report_predictions(report)
 
 
 def table(runs: Sequence[Run], messages: int) -> str:
     """The figures as a fixed-width table (one row per run)."""
     base = next((r for r in runs if r.mode == "presidio"), None)
     header = (
-        f"{'mode':<10} {'messages':>9} {'seconds':>9} {'msg/s':>9} {'vs Presidio':>11} "
+        f"{'mode':<10} {'messages':>9} {'seconds':>9} {'msg/s':>9} {'vs Presidio':>11} {'CPU s':>7} "
         f"{'peak RSS MiB':>12} {'F1 all':>7} {'F1 common':>9}"
     )
     lines = [header, "-" * len(header)]
@@ -264,7 +266,7 @@ def table(runs: Sequence[Run], messages: int) -> str:
         f1_all = f"{r.scored.all_types.f1:.3f}" if r.scored else "—"
         f1_common = f"{r.scored.common.f1:.3f}" if r.scored else "—"
         lines.append(
-            f"{r.mode:<10} {messages:>9,} {r.seconds:>9.1f} {rate:>9,.0f} {ratio:>11} "
+            f"{r.mode:<10} {messages:>9,} {r.seconds:>9.1f} {rate:>9,.0f} {ratio:>11} {r.cpu_seconds:>7.1f} "
             f"{r.peak_rss_mib:>12,.0f} {f1_all:>7} {f1_common:>9}"
         )
     return "\n".join(lines)

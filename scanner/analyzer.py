@@ -17,7 +17,11 @@ what its ``analyze`` does, with the same results, but pays only for what a text 
   it; only those are called, directly;
 - a text is tokenized only when a recognizer reads tokens (jieba words for Chinese names and
   places) or a result takes context words (Presidio's context enhancer): most messages never
-  meet spaCy or jieba;
+  meet spaCy or jieba; the Chinese recognizers read jieba's words, and a spaCy ``Doc`` is made
+  of them only for context words;
+- a text both languages read (mixed English and Chinese) runs each recognizer whose findings
+  depend on the text alone once: the other language weighs copies of its raw results with its
+  own context words;
 - the English model runs its ``ner`` component only, in ``nlp.pipe`` batches, on the texts the
   name gate lets through; context words match quick lemmas, and the few texts whose tags a name
   rule reads are tagged on demand.
@@ -40,14 +44,17 @@ punctuation, one 25k-character URL, a customer list with thousands of values):
 from __future__ import annotations
 
 import bisect
+import copy
 import itertools
 import logging
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from recognizers.families.zh_names import JiebaWords
 from scanner import offline as _offline  # noqa: F401 - before presidio
 from scanner.errors import ModelNotFoundError, UsageError
 from scanner.ner_en import (
@@ -120,9 +127,22 @@ _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = 0x20
 
 
+_FULLWIDTH_RUN = re.compile("[\u3000\uff01-\uff5e]+")
+
+
+def _halfwidth(m: re.Match[str]) -> str:
+    return m.group().translate(_FULLWIDTH)
+
+
 def normalise(text: str) -> str:
-    """Length-preserving normalisation: full-width ASCII to ASCII (密码：１２３ → 密码:123)."""
-    return text.translate(_FULLWIDTH)
+    """Length-preserving normalisation: full-width ASCII to ASCII (密码：１２３ → 密码:123).
+
+    Only the runs of full-width characters are translated (``str.translate`` looks up every
+    character: half a second for 10 MB); text without any is returned as it is.
+    """
+    if _FULLWIDTH_RUN.search(text) is None:
+        return text
+    return _FULLWIDTH_RUN.sub(_halfwidth, text)
 
 
 # JSON's "\ud800" escapes decode to lone surrogates, which Python keeps in a str but nothing can
@@ -280,10 +300,16 @@ class _LanguageRecognizers:
     """
 
     def __init__(
-        self, lang: str, recognizers: list[Any], entities: tuple[str, ...] | None, enhancer: Any
+        self,
+        lang: str,
+        recognizers: list[Any],
+        entities: tuple[str, ...] | None,
+        enhancer: Any,
+        others: Sequence[Any] = (),
     ) -> None:
         from presidio_analyzer import EntityRecognizer
 
+        from recognizers.families._base import FamilyRecognizer
         from scanner.candidates import Candidates
 
         self.lang = lang
@@ -301,20 +327,43 @@ class _LanguageRecognizers:
         self._ner = [r for r in recognizers if r.name == ENGLISH_NER]
         self._patterns = [r for r in recognizers if r.name != ENGLISH_NER]
         self._order = {r.id: k for k, r in enumerate(recognizers)}
-        self.candidates = Candidates(self._patterns)
+        # Another language's recognizers share the candidate database (compiled once for both).
+        self.candidates = Candidates(self._patterns, others=[r for r in others if r.name != ENGLISH_NER])
         self._enhancer = enhancer
         self._reads_tokens = {r.id for r in recognizers if lang in getattr(r, "READS_TOKENS", ())}
+        # Our recognizers whose raw results are a function of the text alone (see ``analyze``).
+        self._shareable = {
+            r.id for r in recognizers if isinstance(r, FamilyRecognizer) and not r.READS_TOKENS
+        }
+        self._entities_key = tuple(self._own_entities) if self._own_entities else None
         self._thresholds = {r.id: r.score_thresholds for r in recognizers}
         self._context = {r.id: tuple(w.lower() for w in r.context) for r in recognizers}
         self._base_recognizer_enhance = EntityRecognizer.enhance_using_context
 
     def analyze(
-        self, text: str, artifacts: Callable[[], Any], ner: bool, surface_lemmas: bool = False
+        self,
+        text: str,
+        artifacts: Callable[[], Any],
+        ner: bool,
+        surface_lemmas: bool = False,
+        shared: dict[Any, list[Any]] | None = None,
+        also: tuple[str, ...] = (),
+        token_words: Callable[[], Any] | None = None,
     ) -> list[Any]:
         """Presidio's results for ``text``; ``artifacts()`` makes its NLP artifacts when needed.
 
         ``surface_lemmas``: the artifacts' lemmas are their tokens in lower case (no lemmatizer),
         so a context word can only match if it occurs in the lower-cased text.
+
+        A text that both languages analyse (``also``: the other languages it goes through) is
+        given the same ``shared`` dictionary by each: a recognizer whose findings depend on the
+        text alone (it reads no tokens and nothing of its language) runs in the first language
+        only, and the others take copies of its raw results, which each language's own context
+        step then weighs. Recognizers that declare a ``MIXED_TEXT_LANGUAGE`` in ``also`` are
+        left to that language.
+
+        ``token_words()``, when given, makes the text's words (``JiebaWords``): the recognizers that
+        read tokens take those instead of the artifacts, which only context words then need.
         """
         from presidio_analyzer import EntityRecognizer, RecognizerResult
 
@@ -326,8 +375,20 @@ class _LanguageRecognizers:
         for rec in called:
             if rec.name == ENGLISH_NER:
                 found = rec.analyze(text=text, entities=self.entities, nlp_artifacts=artifacts())
+            elif also and getattr(rec, "MIXED_TEXT_LANGUAGE", None) in also:
+                continue  # the other language's instance finds the same in this text
+            elif shared is not None and rec.id in self._shareable:
+                key = (type(rec), rec.name, self._entities_key)
+                if key in shared:
+                    found = [_result_copy(r, rec) for r in shared[key]]
+                else:
+                    found = rec.analyze(text=text, entities=self._own_entities, nlp_artifacts=None)
+                    shared[key] = [_result_copy(r, rec) for r in found]
             else:
-                art = artifacts() if rec.id in self._reads_tokens else None
+                if rec.id not in self._reads_tokens:
+                    art = None
+                else:
+                    art = artifacts() if token_words is None else token_words()
                 found = rec.analyze(text=text, entities=self._own_entities, nlp_artifacts=art)
             ran.append(rec)
             if found:
@@ -381,6 +442,17 @@ class _LanguageRecognizers:
         return 0.0 if value is None else float(value)
 
 
+def _result_copy(result: Any, recognizer: Any) -> Any:
+    """A fresh copy of a raw result, as ``recognizer`` would have made it (its id and name)."""
+    from presidio_analyzer import RecognizerResult
+
+    metadata = dict(result.recognition_metadata or {})
+    metadata[RecognizerResult.RECOGNIZER_IDENTIFIER_KEY] = recognizer.id
+    metadata[RecognizerResult.RECOGNIZER_NAME_KEY] = recognizer.name
+    expl = copy.copy(result.analysis_explanation)
+    return RecognizerResult(result.entity_type, result.start, result.end, result.score, expl, metadata)
+
+
 def _add_recognizer_id(results: list[Any], recognizer: Any) -> None:
     """Presidio's ``__add_recognizer_id_if_not_exists``: the context step finds recognizers by id."""
     from presidio_analyzer import RecognizerResult
@@ -411,10 +483,12 @@ class ChatAnalyzer:
 
         engine = _offline_nlp_engine(self._load_pipelines())
         self._nlp_engine = engine
+        registries = {}
         for lang in self.config.languages:
-            registry = RecognizerRegistry(supported_languages=[lang])
+            registry = registries[lang] = RecognizerRegistry(supported_languages=[lang])
             for rec in self._recognizers(lang):
                 registry.add_recognizer(rec)
+        for lang, registry in registries.items():
             mode = "whole_word" if lang == "en" else "substring"
             # Presidio's engine holds the registry and the context enhancer; analysis calls the
             # recognizers directly (``_LanguageRecognizers``), with the same results.
@@ -430,6 +504,7 @@ class ChatAnalyzer:
                 list(registry.recognizers),
                 self.config.entities,
                 self._engines[lang].context_aware_enhancer,
+                [r for other, reg in registries.items() if other != lang for r in reg.recognizers],
             )
 
     def _load_pipelines(self) -> dict[str, Any]:
@@ -500,6 +575,8 @@ class ChatAnalyzer:
         results: list[list[Detection]] = [[] for _ in items]
         texts: list[str] = []
         pieces: dict[str, list[_Piece]] = {}
+        routes: dict[int, tuple[str, ...]] = {}  # texts that go through more than one language
+        shared: dict[tuple[int, int], dict[Any, list[Any]]] = {}
         for i, (raw, langs) in enumerate(items):
             text = normalise(scrub_surrogates(raw))
             texts.append(text)
@@ -510,7 +587,10 @@ class ChatAnalyzer:
                 log.debug("long text of %d characters analysed in %d windows", len(text), len(cut))
             if windows is not None:
                 cut = cut[windows[0] : windows[1]]
-            for lang in langs or route_languages(text, self.config.languages):
+            route = langs or route_languages(text, self.config.languages)
+            if len(route) > 1:
+                routes[i] = route
+            for lang in route:
                 ner = lang == "en" and self.config.ner
                 pieces.setdefault(lang, []).extend(
                     self._piece(i, w, text)
@@ -522,11 +602,20 @@ class ChatAnalyzer:
             engine = self._direct[lang]
             if not engine.recognizers:
                 continue  # e.g. PERSON only: no Chinese recognizer serves it yet
-            for piece, artifacts in self._artifacts(lang, lang_pieces, texts):
+            for piece, artifacts, words in self._artifacts(lang, lang_pieces, texts):
                 w = piece.window
                 window_text = texts[piece.item][w.start : w.end]
                 surface = lang != "en" or not (piece.ner or piece.tagged)
-                found = engine.analyze(window_text, artifacts, piece.ner, surface)
+                route = routes.get(piece.item, ())
+                found = engine.analyze(
+                    window_text,
+                    artifacts,
+                    piece.ner,
+                    surface,
+                    shared.setdefault((piece.item, w.start), {}) if route else None,
+                    tuple(other for other in route if other != lang),
+                    words,
+                )
                 results[piece.item].extend(
                     d
                     for d in self._to_detections(found, window_text, lang, w.start)
@@ -543,7 +632,7 @@ class ChatAnalyzer:
 
     def _artifacts(
         self, lang: str, pieces: list[_Piece], texts: list[str]
-    ) -> Iterator[tuple[_Piece, Callable[[], Any]]]:
+    ) -> Iterator[tuple[_Piece, Callable[[], Any], Callable[[], Any] | None]]:
         """Presidio's NLP artifacts for each piece, as a function that makes them on first call:
         pieces read by the NER model first (in batches of bounded size, made before they are
         yielded: the model's entities are the findings), then the others, each in order.
@@ -560,6 +649,12 @@ class ChatAnalyzer:
         def view_of(p: _Piece) -> str:
             return nlp_view(texts[p.item][p.window.start : p.window.end], lang)
 
+        jieba = nlp.tokenizer if isinstance(nlp.tokenizer, ChunkedJiebaTokenizer) else None
+
+        def jieba_artifacts(words: Callable[[], Any], _: _Piece) -> Any:
+            assert jieba is not None
+            return self._nlp_engine._doc_to_nlp_artifact(jieba.doc(words()), lang)
+
         def tokenized(piece: _Piece) -> Any:
             view = view_of(piece)
             if piece.tagged and "lemmatizer" in nlp.pipe_names:
@@ -572,7 +667,7 @@ class ChatAnalyzer:
                     return next(iter(self._nlp_engine.process_batch([view], lang, 1)))[1]
             return self._nlp_engine._doc_to_nlp_artifact(nlp.make_doc(view), lang)
 
-        def run(batch: list[_Piece]) -> Iterator[tuple[_Piece, Callable[[], Any]]]:
+        def run(batch: list[_Piece]) -> Iterator[tuple[_Piece, Callable[[], Any], Callable[[], Any] | None]]:
             if batch[0].ner:
                 views = [ner_view(view_of(p)) for p in batch]
                 docs = nlp.pipe(views, batch_size=self.config.batch_size, disable=ner_only_off(nlp))
@@ -582,10 +677,18 @@ class ChatAnalyzer:
                     if lemmatize:
                         for tok, lemma in zip(doc, quick_lemmas(nlp, doc), strict=True):
                             tok.lemma_ = lemma
-                    yield piece, _ready(self._nlp_engine._doc_to_nlp_artifact(doc, lang))
+                    yield piece, _ready(self._nlp_engine._doc_to_nlp_artifact(doc, lang)), None
+            elif jieba is not None:
+                # A Chinese piece's jieba words, made once: the recognizers that read words take
+                # them as they are, and its artifacts (made only if context words are needed)
+                # are made of them.
+                segmenter = jieba
+                for piece in batch:
+                    words = _lazy(lambda p: segmenter.words(view_of(p)), piece)
+                    yield piece, _lazy(partial(jieba_artifacts, words), piece), words
             else:
                 for piece in batch:
-                    yield piece, _lazy(tokenized, piece)
+                    yield piece, _lazy(tokenized, piece), None
 
         # One mode per batch: interleaved modes would cut the batches short.
         for piece in sorted(pieces, key=lambda p: (not p.ner, not p.tagged)):
@@ -685,7 +788,10 @@ class ChunkedJiebaTokenizer:
         self._words_key = JIEBA_WORDS
 
     def __call__(self, text: str) -> Any:
-        from spacy.tokens import Doc
+        return self.doc(self.words(text))
+
+    def words(self, text: str) -> JiebaWords:
+        """The words and trailing spaces the ``Doc`` of ``text`` is made of."""
         from spacy.util import get_words_and_spaces
 
         pieces: list[str] = []
@@ -695,8 +801,14 @@ class ChunkedJiebaTokenizer:
             words, spaces = words_and_spaces(pieces, text)
         else:  # never seen: jieba returns every character; spaCy's own alignment then
             words, spaces = get_words_and_spaces([w for w in pieces if not w.isspace()], text)
-        doc = Doc(self.vocab, words=words, spaces=spaces)
-        doc.user_data[self._words_key] = (words, spaces)  # for the recognizers that read jieba's words
+        return JiebaWords(words, spaces)
+
+    def doc(self, made_of: JiebaWords) -> Any:
+        from spacy.tokens import Doc
+
+        doc = Doc(self.vocab, words=made_of.words, spaces=made_of.spaces)
+        # For the recognizers that read jieba's words.
+        doc.user_data[self._words_key] = (made_of.words, made_of.spaces)
         return doc
 
     def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterable[Any]:
@@ -947,6 +1059,10 @@ def _keywords(engine: Any, lemmas: list[str], language: str) -> list[str]:
     return out
 
 
+# Up to this many tokens, reading each token costs less than making an array of them all.
+_FEW_TOKENS = 40
+
+
 def _offline_nlp_engine(pipelines: dict[str, Any]) -> Any:
     from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
 
@@ -961,17 +1077,30 @@ def _offline_nlp_engine(pipelines: dict[str, Any]) -> Any:
             return None
 
         def _doc_to_nlp_artifact(self, doc: Any, language: str) -> Any:
-            """Presidio's artifacts in one pass over the tokens (spaCy makes a Python object
-            for each token on access), keywords computed once per distinct lemma."""
+            """Presidio's artifacts from one array of the tokens' attributes (spaCy would make
+            a Python object for each token read), keywords computed once per distinct lemma."""
+            from spacy.attrs import IDX, LEMMA, LENGTH, LOWER
+
             lemmas: list[str] = []
             starts: list[int] = []
             ends: list[int] = []
-            for tok in doc:
-                # Blank and Chinese pipelines have no lemmatizer: empty lemmas would silently
-                # turn context enhancement off.
-                lemmas.append(tok.lemma_ or tok.lower_)
-                starts.append(tok.idx)
-                ends.append(tok.idx + len(tok.text))
+            strings = doc.vocab.strings
+            names: dict[int, str] = {}
+            rows = (
+                doc.to_array([IDX, LENGTH, LEMMA, LOWER]).tolist()
+                if len(doc) > _FEW_TOKENS
+                else [(t.idx, len(t.text), t.lemma, t.lower) for t in doc]
+            )
+            for idx, length, lemma, lower in rows:
+                # Blank and Chinese pipelines have no lemmatizer: empty lemmas (hash 0) would
+                # silently turn context enhancement off.
+                key = lemma or lower
+                name = names.get(key)
+                if name is None:
+                    name = names[key] = strings[key]
+                lemmas.append(name)
+                starts.append(idx)
+                ends.append(idx + length)
             entities, scores = self._get_updated_entities(
                 self._get_entities(doc), self._get_scores_for_entities(doc)
             )

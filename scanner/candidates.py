@@ -173,7 +173,11 @@ class Candidates:
     ``recognizers`` keep their order: ``scan`` returns a sub-sequence of them.
     """
 
-    def __init__(self, recognizers: Sequence[Any], engine: str | None = None) -> None:
+    def __init__(
+        self, recognizers: Sequence[Any], engine: str | None = None, others: Sequence[Any] = ()
+    ) -> None:
+        """``others``: recognizers another instance will scan for (another language's): one
+        Hyperscan database of all their prefilters serves both, compiled once."""
         if engine is None:
             engine = "hyperscan" if hyperscan_available() else "re"
         if engine not in ENGINES:
@@ -189,15 +193,39 @@ class Candidates:
         # Hyperscan's scratch space serves one scan at a time, and scans release the GIL: each
         # thread (Dask runs several in a worker) scans with its own.
         self._scratch = threading.local()
-        self._hs_ids: tuple[int, ...] = ()
+        self._ok: list[tuple[int, re.Pattern[str]]] = []
         # Prefilters searched with re: all of them in the fallback, else those Hyperscan refused.
         self._re: list[tuple[int, re.Pattern[str]]] = []
         # Case-insensitive prefilters, re-checked with re when a text holds a folding character.
         self._caseless: list[tuple[int, re.Pattern[str]]] = []
+        self._hs_owners: tuple[tuple[int, ...], ...] = ()
         if engine == "hyperscan":
-            self._compile(gated)
+            if not self._share(gated, [p for r in others for p in patterns_of(r) or ()]):
+                self._compile(gated)
         else:
             self._re = gated
+
+    def _share(self, gated: list[tuple[int, re.Pattern[str]]], extra: list[re.Pattern[str]]) -> bool:
+        """Scan with one Hyperscan database of ``gated`` and ``extra``, each distinct prefilter
+        once, in an order that does not depend on the instance: the instances made with each
+        other as ``others`` share one database, compiled once. False if Hyperscan refuses one."""
+        if not gated or not extra:
+            return False
+        mine: dict[tuple[str, int], list[int]] = {}
+        for i, p in gated:
+            mine.setdefault((p.pattern, p.flags), []).append(i)
+        every = {(p.pattern, p.flags): p for _, p in gated}
+        for p in extra:
+            every.setdefault((p.pattern, p.flags), p)
+        keys = sorted(every)
+        made = _hs_database([(k, every[key]) for k, key in enumerate(keys)])
+        if made is None:
+            return False
+        self._db, owners = made
+        self._hs_owners = tuple(tuple(mine.get(keys[k], ())) for k in owners)
+        self._ok = gated
+        self._caseless = [(i, p) for i, p in gated if p.flags & re.IGNORECASE or "(?i" in p.pattern]
+        return True
 
     def _compile(self, gated: list[tuple[int, re.Pattern[str]]]) -> None:
         hs = _hyperscan
@@ -210,9 +238,10 @@ class Candidates:
             log.debug("prefilter of %s runs with re", getattr(self.recognizers[i], "name", i))
         self._re = refused
         self._caseless = [(i, p) for i, p in ok if p.flags & re.IGNORECASE or "(?i" in p.pattern]
+        self._ok = ok
         if ok:
             self._db, owners = _hs_database(ok)
-            self._hs_ids = tuple(ok[k][0] for k in owners)
+            self._hs_owners = tuple((ok[k][0],) for k in owners)
 
     def indices(self, text: str) -> list[int]:
         """Positions (in ``recognizers``) of the recognizers to call on ``text``, in order."""
@@ -228,7 +257,9 @@ class Candidates:
                 scratch = self._scratch.space = _hyperscan.Scratch(self._db)
             # Surrogates never reach here (the analyzer scrubs them); "replace" keeps this total.
             self._db.scan(text.encode("utf-8", "replace"), match_event_handler=on_match, scratch=scratch)
-            found.update(self._hs_ids[h] for h in hits)
+            owners = self._hs_owners
+            for h in hits:
+                found.update(owners[h])
             if self._caseless and _FOLDS_TO_ASCII.search(text):
                 found.update(i for i, p in self._caseless if i not in found and p.search(text))
         found.update(i for i, p in self._re if i not in found and p.search(text))

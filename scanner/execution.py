@@ -157,6 +157,27 @@ def _pool_analyze(batch: Batch, windows: tuple[int, int] | None = None) -> Batch
 SPREAD_WINDOWS = 3
 
 
+# What the first window of a long text costs, in windows, when the English model reads it.
+NER_WINDOW_WEIGHT = 8
+
+
+def spread_windows(count: int, workers: int, first: int = 1) -> list[tuple[int, int]]:
+    """``count`` windows as at most ``workers`` consecutive runs of about equal cost, the first
+    window costing ``first`` and the others one each."""
+    total = count - 1 + first
+    runs: list[tuple[int, int]] = []
+    start = 0
+    cost = 0
+    for k in range(count):
+        cost += first if k == 0 else 1
+        if cost * workers >= total * (len(runs) + 1) and len(runs) < workers - 1:
+            runs.append((start, k + 1))
+            start = k + 1
+    if start < count:
+        runs.append((start, count))
+    return runs
+
+
 class Spread:
     """The result of one long text whose windows were analysed as several tasks."""
 
@@ -183,6 +204,7 @@ class ProcessPool:
             _WORKER_ANALYZER = analyzer  # copied into each child at fork, pages shared
         self._ctx = multiprocessing.get_context("fork" if fork else "spawn")
         self._initargs = (analyzer.config, fork)
+        self._ner = analyzer.config.ner
         self._pool = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
@@ -200,8 +222,8 @@ class ProcessPool:
         if len(run) != 1 or self.workers < 2 or len(run[0][0]) <= SPREAD_WINDOWS * WINDOW:
             return self._submit(run)
         count = window_count(run[0][0])
-        step = -(-count // self.workers)
-        return Spread([self._submit(run, (a, min(a + step, count))) for a in range(0, count, step)])
+        first = NER_WINDOW_WEIGHT if self._ner else 1
+        return Spread([self._submit(run, part) for part in spread_windows(count, self.workers, first)])
 
     def _submit(self, batch: Batch, windows: tuple[int, int] | None = None) -> Pending:
         try:

@@ -124,3 +124,32 @@ def test_ner_person_span_drops_the_possessive() -> None:
     text = "Maria Garcia's passport number is X12345678"
     names = [text[d.start : d.end] for d in analyzer.analyze(text) if d.entity == "PERSON"]
     assert names == ["Maria Garcia"]
+
+
+def test_normalise_without_fullwidth_returns_the_text_itself() -> None:
+    text = "plain text, 中文、好的。ok"  # the ideographic comma and full stop are not full-width ASCII
+    assert normalise(text) is text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my password: Tr0ub4dor&3x 请在北京市朝阳区登记，身份证号11010519491231002X",
+        "email ann@example.com 联系人张伟，住在上海，code 482913 is your verification code",
+        "deploy log 服务 重启 aws_access_key_id = AKIACHATSWEEPQ7R2ZKD 日志",
+    ],
+)
+def test_mixed_text_equals_each_language_apart(fast: ChatAnalyzer, text: str) -> None:
+    """A text both languages read runs each text-only recognizer once and Chinese places on the
+    Chinese side only: the detections are those of the two languages analysed apart, merged."""
+    both = fast.analyze(text)
+    apart = merge_detections(fast.analyze(text, ["en"]) + fast.analyze(text, ["zh"]))
+    assert both == apart
+    assert both
+
+
+def test_shared_results_are_copies(fast: ChatAnalyzer) -> None:
+    """Each language weighs its own copy of a shared raw result: analysing again gives the same."""
+    text = "wifi密码是 Xq7#pL2vR9 please 记住, password again: Xq7#pL2vR9"
+    first = fast.analyze(text)
+    assert first == fast.analyze(text) == fast.analyze(text)

@@ -269,7 +269,7 @@ def test_a_text_the_gate_turns_away_is_still_lemmatized(analyzer: ChatAnalyzer) 
     text = "both passports renewed"
     piece = analyzer._piece(0, _windows(text)[0], text)
     assert piece.tagged and not piece.ner
-    [(_, make)] = list(analyzer._artifacts("en", [piece], [text]))
+    [(_, make, _)] = list(analyzer._artifacts("en", [piece], [text]))
     art = make()  # artifacts are made on demand
     assert "passport" in art.lemmas
     assert not art.tokens.has_annotation("ENT_IOB")

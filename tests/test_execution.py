@@ -128,3 +128,21 @@ def test_in_process_errors_surface_when_the_result_is_collected() -> None:
     pending = InProcess(_Failing()).submit([("text", None)])  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="synthetic"):
         pending.result()
+
+
+@pytest.mark.parametrize(
+    ("count", "workers", "first", "runs"),
+    [
+        (126, 2, 1, [(0, 63), (63, 126)]),
+        (125, 2, 8, [(0, 59), (59, 125)]),  # the NER window weighs 8: the first run is shorter
+        (5, 2, 8, [(0, 1), (1, 5)]),
+        (4, 3, 1, [(0, 2), (2, 3), (3, 4)]),
+        (1, 2, 8, [(0, 1)]),
+    ],
+)
+def test_spread_windows_by_cost(count: int, workers: int, first: int, runs: list[tuple[int, int]]) -> None:
+    from scanner.execution import spread_windows
+
+    got = spread_windows(count, workers, first)
+    assert got == runs
+    assert [k for a, b in got for k in range(a, b)] == list(range(count))

@@ -102,7 +102,7 @@ def test_presidio_scoring_exact_figures() -> None:
 
 
 def test_table_rows_and_ratio() -> None:
-    runs = [speed.Run("presidio", 10.0, 200.0), speed.Run("no-ner", 5.0, 300.0)]
+    runs = [speed.Run("presidio", 10.0, 200.0), speed.Run("no-ner", 5.0, 300.0, 12.5)]
     lines = speed.table(runs, 1000).splitlines()
     assert lines[2].split()[:5] == ["presidio", "1,000", "10.0", "100", "1.00x"]
-    assert lines[3].split()[:6] == ["no-ner", "1,000", "5.0", "200", "2.00x", "300"]
+    assert lines[3].split()[:7] == ["no-ner", "1,000", "5.0", "200", "2.00x", "12.5", "300"]

@@ -119,6 +119,10 @@ class FamilyRecognizer(LocalRecognizer):
     #: Languages whose NLP tokens ``analyze`` reads from ``nlp_artifacts`` (the analyzer then
     #: tokenizes the text before calling it); otherwise the recognizer needs only the text.
     READS_TOKENS: ClassVar[frozenset[str]] = frozenset()
+    #: In a text that more languages' analyzers read, only this language's instance runs: the
+    #: others would find the same (``None``: every language's instance runs). Results must not
+    #: depend on the language's context words, which the analyzer would weigh differently.
+    MIXED_TEXT_LANGUAGE: ClassVar[str | None] = None
     #: Added to the score when ``check`` reports a supporting keyword nearby.
     CONTEXT_BOOST: ClassVar[float] = 0.1
     #: The keyword is part of the evidence for every result (passwords, secret keys): Presidio's

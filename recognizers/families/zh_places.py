@@ -197,6 +197,7 @@ class ChinesePlaceRecognizer(FamilyRecognizer):
 
     ENTITIES = ENTITIES
     READS_TOKENS = frozenset({"zh"})  # jieba words, shared with the context enhancer
+    MIXED_TEXT_LANGUAGE = "zh"  # every verdict is final: no language's context words weigh it
     RULES = ()
     CONTEXT = context(en=("address",), zh=("地址", "住址", "住在", "老家", "来自"))
     PREFILTER = _HAN_CHAR
