@@ -366,6 +366,8 @@ class Scanner:
         if not inputs or all(i.messages == 0 and i.system_messages == 0 and i.skipped for i in inputs):
             reasons = "; ".join(f"{s.location}: {s.reason}" for i in inputs for s in i.skipped[:1])
             raise NothingReadError(f"nothing could be read ({reasons or 'no input'})")
+        hits, misses = state.texts.hits, state.texts.misses
+        state.release()  # the caches of the reading are not needed to build the result
         findings = state.findings()
         subjects = build_subjects(findings, state.people)
         rooms = conversations(findings, state.rooms, subjects)
@@ -375,12 +377,8 @@ class Scanner:
             time.perf_counter() - t0,
             len(findings),
         )
-        if state.texts.hits:
-            log.info(
-                "%d messages repeated a text analysed before; %d distinct texts analysed",
-                state.texts.hits,
-                state.texts.misses,
-            )
+        if hits:
+            log.info("%d messages repeated a text analysed before; %d distinct texts analysed", hits, misses)
         notices = []
         if not self.settings.ner:
             notices.append("Person and place names were not scanned by an NER model (--no-ner).")
@@ -1076,9 +1074,21 @@ class _ScanState:
         counts = {"values": len(self.allowed), "occurrences": self.allowed_occurrences}
         return {"allowed": counts}, ((notice(*counts.values()),) if self.allowed else ())
 
+    def release(self) -> None:
+        """Forgets what only reading needed (analysed texts, names, the conversation rules'
+        memory), so building the result does not hold it beside the findings."""
+        self.texts = TextCache(0)
+        self._names.clear()
+        self._shown.clear()
+        self._named.clear()
+        self.context = ChatContext(default_rules(), debug=self.settings.debug)
+
     def findings(self) -> tuple[Finding, ...]:
+        """The findings, sorted; each accumulator is dropped once its finding is built (at a
+        million messages they would otherwise be held twice at the end of the scan)."""
         out: list[tuple[tuple[int, str, int], Finding]] = []
-        for acc in self._acc.values():
+        while self._acc:
+            _, acc = self._acc.popitem()
             if acc.score < self.settings.min_confidence:
                 continue
             entry = info(acc.entity)
